@@ -1,0 +1,61 @@
+using System.CommandLine;
+using MsRelapse.Cli.Commands;
+
+namespace MsRelapse.Cli;
+
+/// <summary>The <c>msrelapse</c> command line (contract: shared/contract/cli.md).</summary>
+public static class Program
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for an internal failure.</summary>
+    public const int InternalFailure = 1;
+
+    /// <summary>Exit code for bad input or usage: one clear line on stderr, nothing on stdout.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, Console.In);
+
+    /// <summary>Runs the CLI against the given streams (the tests call this in-process).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var io = new CliIo(stdout, stderr, stdin);
+        var root = new RootCommand("MsRelapse — decision support for multiple sclerosis relapses (for clinicians; it recommends, it does not decide).");
+        root.Subcommands.Add(EdssCommand.Create(io));
+        root.Subcommands.Add(TpePlanCommand.Create(io));
+        root.Subcommands.Add(EvaluateCommand.Create(io));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // System.CommandLine would exit 1 with help text; the contract asks for exit 2 and one line.
+            stderr.WriteLine($"msrelapse: {parsed.Errors[0].Message} (see 'msrelapse {parsed.CommandResult.Command.Name} --help')");
+            return BadInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        }
+        catch (CliInputException ex)
+        {
+            stderr.WriteLine($"msrelapse: {ex.Message}");
+            return BadInput;
+        }
+#pragma warning disable CA1031 // The CLI's last line of defence: an internal failure is exit 1 with a message, never a stack trace on stdout.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"msrelapse: internal error: {ex.GetType().Name}: {ex.Message}");
+            return InternalFailure;
+        }
+    }
+}
+
+/// <summary>The streams a command writes to (injected so tests can run commands in-process).</summary>
+public sealed record CliIo(TextWriter Out, TextWriter Error, TextReader In);
+
+/// <summary>Bad input found by a command: reported as one line on stderr with exit code 2.</summary>
+public sealed class CliInputException(string message) : Exception(message);
