@@ -37,7 +37,7 @@ public static class Program
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (CliInputException ex)
         {

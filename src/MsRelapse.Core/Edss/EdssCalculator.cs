@@ -1,0 +1,173 @@
+using System.Globalization;
+
+namespace MsRelapse.Core.Edss;
+
+/// <summary>EDSS from the functional systems and the ambulation score (clinical.md "EDSS", E-KURTZKE-1983).</summary>
+/// <remarks>
+/// Published calculators differ on a few combinations; the rules of clinical.md are the knowledge base's choice:
+/// one FS 4 with any FS 2 (and no FS 3) is 4.5; two FS 4 are 5.0 whatever the ambulation score; cerebral 1 alone
+/// is EDSS 0. Each has a named test.
+/// </remarks>
+public static class EdssCalculator
+{
+    /// <summary>Computes the EDSS = max(FS step, ambulation step).</summary>
+    public static EdssResult Calculate(FunctionalSystemScores scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var converted = Convert(scores);
+        var counts = Count(converted);
+        var (fsStep, fsRule, fsMeaning) = FunctionalSystemStep(counts);
+        var ambulationStep = AmbulationStep(scores.Ambulation);
+
+        var decidedBy = ambulationStep switch
+        {
+            null => EdssDecidedBy.FunctionalSystems,
+            var a when a > fsStep => EdssDecidedBy.Ambulation,
+            var a when a < fsStep => EdssDecidedBy.FunctionalSystems,
+            _ => EdssDecidedBy.Both,
+        };
+        var edss = EdssScore.FromStep(Math.Max(fsStep, ambulationStep ?? 0));
+        var ambulationRule = ambulationStep is { } step ? $"ambulation {scores.Ambulation} → {Step(step)}" : null;
+        var decidingRule = decidedBy switch
+        {
+            EdssDecidedBy.Ambulation => $"ambulation: {ambulationRule}",
+            EdssDecidedBy.Both => $"FS and ambulation: {fsRule}; {ambulationRule}",
+            _ => $"FS: {fsRule}",
+        };
+
+        var ambulationPart = ambulationStep is { } s
+            ? $"ambulation score {scores.Ambulation} gives {Step(s)}"
+            : "ambulation score 0 (fully ambulatory) sets no step";
+        var verdict = decidedBy switch
+        {
+            EdssDecidedBy.Ambulation => "ambulation decides",
+            EdssDecidedBy.Both => "both agree",
+            _ => "the functional systems decide",
+        };
+        var explanation = $"EDSS {edss}: the functional systems give {Step(fsStep)} ({fsMeaning}) and the {ambulationPart}; {verdict}.";
+
+        return new EdssResult(edss, fsStep, ambulationStep, scores, converted, counts, decidedBy, fsRule, ambulationRule, decidingRule, explanation);
+    }
+
+    /// <summary>Visual raw 0–6 → counted grade 0,1,2,2,3,3,4 (E-KURTZKE-1983 conversion for the EDSS step).</summary>
+    public static int ConvertVisual(int raw) => raw switch
+    {
+        0 => 0,
+        1 => 1,
+        2 or 3 => 2,
+        4 or 5 => 3,
+        6 => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(raw), raw, "visual FS is outside 0–6"),
+    };
+
+    /// <summary>Bowel-bladder raw 0–6 → counted grade 0,1,2,3,3,4,5 (E-KURTZKE-1983 conversion for the EDSS step).</summary>
+    public static int ConvertBowelBladder(int raw) => raw switch
+    {
+        0 => 0,
+        1 => 1,
+        2 => 2,
+        3 or 4 => 3,
+        5 => 4,
+        6 => 5,
+        _ => throw new ArgumentOutOfRangeException(nameof(raw), raw, "bowel-bladder FS is outside 0–6"),
+    };
+
+    /// <summary>Cerebral 1 counts as 0: mild mood change alone is acceptable at EDSS 0 (E-KURTZKE-1983).</summary>
+    public static int ConvertCerebral(int raw) => raw == 1 ? 0 : raw;
+
+    /// <summary>The ambulation step (Neurostatus 0–16 coding); null for 0, which sets no step.</summary>
+    public static double? AmbulationStep(int ambulation) => ambulation switch
+    {
+        0 => null,
+        1 => 2.0,
+        2 => 4.5,
+        3 => 5.0,
+        4 => 5.5,
+        5 or 6 or 7 => 6.0,
+        8 or 9 => 6.5,
+        10 => 7.0,
+        11 => 7.5,
+        12 => 8.0,
+        13 => 8.5,
+        14 => 9.0,
+        15 => 9.5,
+        16 => 10.0,
+        _ => throw new ArgumentOutOfRangeException(nameof(ambulation), ambulation, "ambulation score is outside 0–16"),
+    };
+
+    private static ConvertedFunctionalSystems Convert(FunctionalSystemScores s) => new(
+        ConvertVisual(s.Visual), s.Brainstem, s.Pyramidal, s.Cerebellar, s.Sensory, ConvertBowelBladder(s.BowelBladder), ConvertCerebral(s.Cerebral));
+
+    private static FunctionalSystemGradeCounts Count(ConvertedFunctionalSystems c)
+    {
+        int[] grades = [c.Visual, c.Brainstem, c.Pyramidal, c.Cerebellar, c.Sensory, c.BowelBladder, c.Cerebral];
+        return new FunctionalSystemGradeCounts(
+            grades.Count(g => g == 1), grades.Count(g => g == 2), grades.Count(g => g == 3), grades.Count(g => g == 4), grades.Count(g => g >= 5));
+    }
+
+    /// <summary>The FS step table of clinical.md, row by row; returns the step, the row id and its meaning.</summary>
+    private static (double Step, string Rule, string Meaning) FunctionalSystemStep(FunctionalSystemGradeCounts n)
+    {
+        var (n1, n2, n3, n4) = (n.N1, n.N2, n.N3, n.N4);
+        if (n.N5OrMore >= 1)
+        {
+            return Row(5.0, "any FS>=5", "a system at grade 5 or more");
+        }
+
+        if (n4 >= 2)
+        {
+            // Choice (clinical.md): two grade-4 systems are 5.0 whatever the ambulation score.
+            return Row(5.0, "n4>=2", "two or more systems at grade 4");
+        }
+
+        if (n4 == 1)
+        {
+            return n3 switch
+            {
+                >= 3 => Row(5.0, "n4=1,n3>=3", "one system at grade 4 and three or more at grade 3"),
+                >= 1 => Row(4.5, "n4=1,n3=1-2", "one system at grade 4 and one or two at grade 3"),
+                // Choice (clinical.md): one grade 4 with any grade 2 is 4.5 (some calculators say 4.0).
+                _ when n2 >= 1 => Row(4.5, "n4=1,n3=0,n2>=1", "one system at grade 4 and at least one at grade 2"),
+                _ => Row(4.0, "n4=1,n3=0,n2=0", "one system at grade 4, the others at most grade 1"),
+            };
+        }
+
+        if (n3 >= 1)
+        {
+            return n3 switch
+            {
+                >= 6 => Row(5.0, "n4=0,n3>=6", "six or more systems at grade 3"),
+                5 => Row(4.5, "n4=0,n3=5", "five systems at grade 3"),
+                >= 3 => Row(4.0, "n4=0,n3=3-4", "three or four systems at grade 3"),
+                2 when n2 >= 1 => Row(4.0, "n4=0,n3=2,n2>=1", "two systems at grade 3 and at least one at grade 2"),
+                2 => Row(3.5, "n4=0,n3=2,n2=0", "two systems at grade 3, none at grade 2"),
+                _ when n2 >= 3 => Row(4.0, "n4=0,n3=1,n2>=3", "one system at grade 3 and three or more at grade 2"),
+                _ when n2 >= 1 => Row(3.5, "n4=0,n3=1,n2=1-2", "one system at grade 3 and one or two at grade 2"),
+                _ => Row(3.0, "n4=0,n3=1,n2=0", "one system at grade 3, none at grade 2"),
+            };
+        }
+
+        if (n2 >= 1)
+        {
+            return n2 switch
+            {
+                >= 6 => Row(4.0, "n3=0,n2>=6", "six or more systems at grade 2"),
+                5 => Row(3.5, "n3=0,n2=5", "five systems at grade 2"),
+                >= 3 => Row(3.0, "n3=0,n2=3-4", "three or four systems at grade 2"),
+                2 => Row(2.5, "n3=0,n2=2", "two systems at grade 2"),
+                _ => Row(2.0, "n3=0,n2=1", "one system at grade 2"),
+            };
+        }
+
+        return n1 switch
+        {
+            >= 2 => Row(1.5, "n2=0,n1>=2", "two or more systems at grade 1"),
+            1 => Row(1.0, "n2=0,n1=1", "one system at grade 1"),
+            _ => Row(0, "n1=0", "all systems normal (cerebral 1 counts as normal)"),
+        };
+
+        static (double, string, string) Row(double step, string condition, string meaning) => (step, $"{condition} → {Step(step)}", meaning);
+    }
+
+    private static string Step(double step) => step.ToString("0.0", CultureInfo.InvariantCulture);
+}
