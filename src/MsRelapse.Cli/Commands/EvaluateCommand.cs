@@ -1,18 +1,256 @@
 using System.CommandLine;
+using System.Globalization;
+using MsRelapse.Core.Contract;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
+using MsRelapse.Fhir;
+using Spectre.Console;
 
 namespace MsRelapse.Cli.Commands;
 
-/// <summary><c>msrelapse evaluate</c> (placeholder until implemented).</summary>
+/// <summary>
+/// <c>msrelapse evaluate FILE|- [--as-of DATE] [--json] [--fhir]</c>: one patient's FHIR R4 Bundle in, the
+/// recommendation out (shared/contract/cli.md). The CLI is an adapter: it reads the clock (today, when no
+/// <c>--as-of</c> is given) and the file; the engine sees neither.
+/// </summary>
 internal static class EvaluateCommand
 {
-    public static Command Create(CliIo io)
+    public static Command Create(CliIo io) => Create(io, TimeProvider.System);
+
+    public static Command Create(CliIo io, TimeProvider clock)
     {
-        var command = new Command("evaluate", "(not yet implemented)");
-        command.SetAction(_ =>
+        var command = new Command("evaluate", "Evaluate one patient's FHIR R4 Bundle against the MS relapse pathway (it recommends; the clinician decides).");
+        var file = new Argument<string>("FILE") { Description = "The FHIR R4 Bundle (JSON), or '-' to read standard input." };
+        var asOfOption = new Option<string>("--as-of") { Description = "Evaluation date, YYYY-MM-DD (default: today)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (recommendation.schema.json)." };
+        var fhir = new Option<bool>("--fhir") { Description = "Print the recommendation as a FHIR R4 Bundle (RequestGroup, CarePlan, …)." };
+        command.Arguments.Add(file);
+        command.Options.Add(asOfOption);
+        command.Options.Add(json);
+        command.Options.Add(fhir);
+
+        command.SetAction(parsed =>
         {
-            io.Error.WriteLine("msrelapse: evaluate is not implemented yet");
-            return Program.InternalFailure;
+            var asJson = parsed.GetValue(json);
+            var asFhir = parsed.GetValue(fhir);
+            if (asJson && asFhir)
+            {
+                throw new CliInputException("--json and --fhir exclude each other (choose one output format)");
+            }
+
+            var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
+            var input = ReadInput(parsed.GetValue(file)!, io);
+            var outcome = FhirEvaluation.Evaluate(input, asOf);
+            if (!outcome.IsValid)
+            {
+                throw new CliInputException(ErrorLine(outcome.Errors));
+            }
+
+            var recommendation = outcome.Recommendation!;
+            if (asJson)
+            {
+                io.Out.WriteLine(RecommendationJson.Serialize(recommendation));
+            }
+            else if (asFhir)
+            {
+                io.Out.WriteLine(RecommendationFhirWriter.Serialize(recommendation));
+            }
+            else
+            {
+                Summary.Render(CalculatorOptions.Console(io), io.Out, recommendation);
+            }
+
+            return Program.Ok;
         });
         return command;
+    }
+
+    private static DateOnly ParseAsOf(string? text, TimeProvider clock)
+    {
+        if (text is null)
+        {
+            return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
+    }
+
+    private static string ReadInput(string path, CliIo io)
+    {
+        if (path == "-")
+        {
+            return io.In.ReadToEnd();
+        }
+
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var why = ex switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException => "permission denied",
+                _ => "it could not be read",
+            };
+            throw new CliInputException($"cannot read '{path}': {why} (expected a FHIR R4 Bundle in JSON, or '-' for standard input)");
+        }
+    }
+
+    /// <summary>One line for stderr (cli.md): the first error naming the resource and the problem, then "(+N more)".</summary>
+    internal static string ErrorLine(IReadOnlyList<InputError> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return "the input gave no recommendation";
+        }
+
+        var first = errors[0];
+        var where = first.Source is { } s ? $"{s}: " : string.Empty;
+        var more = errors.Count > 1 ? $" (+{errors.Count - 1} more)" : string.Empty;
+        // Messages name resources and paths only; they never carry patient free text.
+        return $"{where}{first.Message} [{first.Code}]{more}".ReplaceLineEndings(" ");
+    }
+
+    /// <summary>The clinician-readable summary.</summary>
+    private static class Summary
+    {
+        private static string D(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
+
+        private static string N(double? value, int decimals = 1) => value is { } v ? CalculatorOptions.Show(v, decimals) : "—";
+
+        /// <summary>EDSS always with its half-step decimal (6.0, not 6).</summary>
+        private static string Edss(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
+        private static string UrgencyText(Urgency urgency) => urgency switch
+        {
+            Urgency.Emergency => "EMERGENCY (same day)",
+            Urgency.Urgent => "URGENT (within 24–48 h)",
+            Urgency.Soon => "soon (within days)",
+            _ => "routine (weeks)",
+        };
+
+        private static string Evidence(IEnumerable<string> ids) => ids.Any() ? $" [{string.Join(", ", ids)}]" : string.Empty;
+
+        public static void Render(IAnsiConsole console, TextWriter o, Recommendation r)
+        {
+            console.Write(new Rule("[bold]MsRelapse[/] — MS relapse decision support").LeftJustified());
+            o.WriteLine($"As of {D(r.AsOf)} · engine {r.Engine.Version} · knowledge base {r.Engine.KnowledgeBase}. It recommends; the clinician decides.");
+            var age = r.Patient.AgeYears is { } a ? $"{a} y" : "age unknown";
+            o.WriteLine($"Patient: {age}, {WireNames.Of(r.Patient.Sex)}");
+            o.WriteLine();
+
+            var e = r.Episode;
+            o.WriteLine("EPISODE");
+            o.WriteLine($"  Status:    {WireNames.Of(e.Status)}");
+            o.WriteLine($"  Onset:     {D(e.Onset)}{(e.DaysSinceOnset is { } days ? $" ({days} days ago)" : string.Empty)}");
+            o.WriteLine($"  Severity:  {WireNames.Of(e.Severity)}");
+            var rise = e.Edss.Rise is { } rv ? $" (rise {(rv >= 0 ? "+" : string.Empty)}{Edss(rv)})" : string.Empty;
+            o.WriteLine($"  EDSS:      baseline {Edss(e.Edss.Baseline)} · nadir {Edss(e.Edss.Nadir)} · latest {Edss(e.Edss.Latest)}{rise}");
+            o.WriteLine($"  Treatment: {WireNames.Of(e.TreatmentStage)}; steroid response {WireNames.Of(e.SteroidResponse)}; apheresis response {WireNames.Of(e.ApheresisResponse)}");
+            o.WriteLine();
+
+            var advice = r.Advice;
+            console.Write(new Markup($"[bold]DO NOW: {Markup.Escape(WireNames.Of(advice.Primary))} — {Markup.Escape(UrgencyText(advice.Urgency))}[/]"));
+            o.WriteLine();
+            if (advice.Concurrent.Length > 0)
+            {
+                o.WriteLine($"  Together with: {string.Join(", ", advice.Concurrent.Select(WireNames.Of))}");
+            }
+
+            if (advice.ReassessOn is { } reassess)
+            {
+                o.WriteLine($"  Reassess on:   {D(reassess)}");
+            }
+
+            List("ALTERNATIVES", advice.Alternatives.Select(x => $"{WireNames.Of(x.Action)} — {x.Reason}{Evidence(x.Evidence)}"), o);
+            List("NOT RECOMMENDED", advice.NotRecommended.Select(x => $"{WireNames.Of(x.Action)} — {x.Reason}{Evidence(x.Evidence)}"), o);
+            Plan(r.Plan, o);
+            List("WARNINGS", r.Flags.Where(f => f.Severity != FlagSeverity.Info).Select(f => $"[{WireNames.Of(f.Severity)}] {WireNames.Of(f.Code)}: {f.Message}{Evidence(f.Evidence)}"), o);
+            List("NOTES", r.Flags.Where(f => f.Severity == FlagSeverity.Info).Select(f => $"{WireNames.Of(f.Code)}: {f.Message}"), o);
+            List("MISSING DATA", r.MissingData.Select(m => $"{WireNames.Of(m.Item)} — needed for {m.NeededFor}{(m.Blocking ? " (blocking)" : string.Empty)}"), o);
+            List("WHY", r.Rationale.Select(x => $"{x.Rule}: {x.Text}{Evidence(x.Evidence)}"), o);
+            o.WriteLine($"Rules fired: {string.Join(", ", r.FiredRules)}");
+        }
+
+        private static void List(string title, IEnumerable<string> lines, TextWriter o)
+        {
+            var items = lines.ToList();
+            if (items.Count == 0)
+            {
+                return;
+            }
+
+            o.WriteLine();
+            o.WriteLine(title);
+            foreach (var line in items)
+            {
+                o.WriteLine($"  - {line}");
+            }
+        }
+
+        private static void Plan(TreatmentPlan plan, TextWriter o)
+        {
+            if (plan.Steroids is null && plan.PlasmaExchange is null && plan.Immunoadsorption is null)
+            {
+                return;
+            }
+
+            o.WriteLine();
+            o.WriteLine("PLAN");
+            if (plan.Steroids is { } s)
+            {
+                var dose = s.DoseMgPerDay is { } mg ? $"{N(mg, 0)} mg/day" : s.DoseMgPerKgPerDay is { } kg ? $"{N(kg, 0)} mg/kg/day (dose needs a weight)" : "dose needs a weight";
+                o.WriteLine($"  Steroids: {s.Drug} {WireNames.Of(s.Route)} {dose} × {s.Days} days, {D(s.StartDate)} to {D(s.EndDate)}; reassess {D(s.ReassessOn)}");
+                if (s.TotalDoseMg is { } total)
+                {
+                    o.WriteLine($"    total {N(total, 0)} mg (prednisone equivalent {N(s.PrednisoneEquivalentMg, 0)} mg){(s.Infusion is { } inf ? $"; infusion {inf}" : string.Empty)}");
+                }
+
+                if (s.AfterMriExcludesPml)
+                {
+                    o.WriteLine("    only after MRI has excluded PML");
+                }
+
+                if (s.Taper is { } taper)
+                {
+                    o.WriteLine($"    then {taper}");
+                }
+
+                foreach (var line in s.Monitoring.Concat(s.Notes))
+                {
+                    o.WriteLine($"    · {line}");
+                }
+            }
+
+            if (plan.PlasmaExchange is { } t)
+            {
+                o.WriteLine($"  Plasma exchange: {t.Exchanges} exchanges of {N(t.PlasmaVolumesPerExchange, 2)} plasma volume, every other day{(t.StartDate is { } start ? $" from {D(start)}" : string.Empty)}");
+                if (t.ExchangeVolumeMl is { } volume)
+                {
+                    o.WriteLine($"    blood volume {N(t.TotalBloodVolumeMl, 0)} mL ({t.Method}), plasma volume {N(t.PlasmaVolumeMl, 0)} mL (Kaplan cross-check {N(t.KaplanPlasmaVolumeMl, 0)} mL), exchange volume {N(volume, 0)} mL");
+                    o.WriteLine($"    replacement {t.ReplacementFluid}: {N(t.AlbuminGramsPerExchange, 0)} g albumin ({t.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+                }
+                else
+                {
+                    o.WriteLine("    volumes not computed (see missing data)");
+                }
+
+                o.WriteLine($"    schedule: {string.Join(", ", t.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? " (done)" : string.Empty)}"))}");
+                foreach (var line in t.Monitoring.Concat(t.Notes))
+                {
+                    o.WriteLine($"    · {line}");
+                }
+            }
+
+            if (plan.Immunoadsorption is { } ia)
+            {
+                o.WriteLine($"  Immunoadsorption: {ia.Sessions} sessions{(ia.StartDate is { } start ? $" from {D(start)}" : string.Empty)}; processed plasma volume {ia.ProcessedPlasmaVolumesPerSession}");
+                o.WriteLine($"    schedule: {string.Join(", ", ia.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? " (done)" : string.Empty)}"))}");
+            }
+        }
     }
 }

@@ -58,6 +58,12 @@ public sealed record PatientRecord
     /// <summary>Completed apheresis sessions (plasma exchange and immunoadsorption).</summary>
     public ImmutableArray<ApheresisSession> ApheresisSessions { get; init; } = [];
 
+    /// <summary>
+    /// Resources that belong to another patient than <see cref="PatientId"/> (R0 rejects the input with
+    /// <c>multiple-patients</c>, naming each). Adapters fill it; empty for a one-patient record.
+    /// </summary>
+    public ImmutableArray<SourceRef> ForeignSubjects { get; init; } = [];
+
     /// <summary>Notes the adapter made while reading (e.g. a medication recognised by name, a dose read as mg).</summary>
     public ImmutableArray<string> ReadingNotes { get; init; } = [];
 }
@@ -295,7 +301,14 @@ public enum DoseRoute
 /// <param name="Route">Route.</param>
 /// <param name="UnitAssumedMg">The dose carried no unit and was read as mg (the rationale says so, R0).</param>
 /// <param name="Source">Where it came from.</param>
-public sealed record SteroidDose(SteroidDrug Drug, DateOnly Day, double? DoseMg, DoseRoute Route, bool UnitAssumedMg, SourceRef Source);
+public sealed record SteroidDose(SteroidDrug Drug, DateOnly Day, double? DoseMg, DoseRoute Route, bool UnitAssumedMg, SourceRef Source)
+{
+    /// <summary>
+    /// Set when the dose carried a unit that is neither mg nor g: <see cref="DoseMg"/> is then null and this says
+    /// why (R0: an unknown unit on a value the engine uses).
+    /// </summary>
+    public string? UnitProblem { get; init; }
+}
 
 /// <summary>Medication classes the pathway reads besides relapse steroids.</summary>
 public enum MedicationClass

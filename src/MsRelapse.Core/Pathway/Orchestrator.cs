@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using MsRelapse.Core.Evidence;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway.Rules;
+
+namespace MsRelapse.Core.Pathway;
+
+/// <summary>The "Evaluation order" of clinical.md, steps 1–6.</summary>
+internal static class Orchestrator
+{
+    public static EvaluationResult Run(PatientRecord record, DateOnly asOf)
+    {
+        var ctx = new EvaluationContext(record, asOf);
+
+        // Step 1: R0 before anything else; no recommendation from impossible input.
+        var errors = R0Validation.Validate(ctx);
+        if (!errors.IsEmpty)
+        {
+            return new EvaluationResult(null, errors);
+        }
+
+        var d = new Decision(ctx);
+        foreach (var dose in ctx.Doses.Where(x => x.UnitAssumedMg))
+        {
+            d.Explain("R0", $"A steroid dose on {Decision.D(dose.Day)} carried no unit and was read as mg.");
+        }
+
+        R1Attack.Apply(ctx, d);
+        var ongoingRelapse = R2Status.Apply(ctx, d);
+        R2Status.ProgressiveCourseFlag(ctx, d);
+        R4Severity.Apply(ctx, d);
+        R3Differential.Flags(ctx, d);
+        ReportTreatmentGiven(ctx, d);
+
+        if (ongoingRelapse)
+        {
+            // Step 3: the treatment stage picks one rule.
+            d.TreatmentRulesApplied = true;
+            if (!ctx.SessionsSinceOnset.IsEmpty)
+            {
+                R7Apheresis.Apply(ctx, d);
+            }
+            else if (!ctx.CoursesForAttack.IsEmpty)
+            {
+                d.Stage = TreatmentStage.SteroidsGiven;
+                R6SteroidResponse.Apply(ctx, d);
+            }
+            else if (!R3Differential.FirstLine(ctx, d))
+            {
+                R5FirstLine.Apply(ctx, d);
+            }
+
+            // Step 4: R3 concurrent actions first.
+            R3Differential.Concurrent(ctx, d, ongoingRelapseTreated: d.Stage != TreatmentStage.Untreated);
+        }
+        else
+        {
+            d.Stage = StageOf(ctx);
+            if (d.Status is EpisodeStatus.Unconfirmed or EpisodeStatus.PseudoRelapseSuspected or EpisodeStatus.PossibleProgression)
+            {
+                R3Differential.NonRelapseReview(ctx, d);
+            }
+
+            // Treatment given but not judged under this status.
+            d.SteroidResponse = ctx.CoursesForAttack.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
+            d.ApheresisResponse = ctx.SessionsSinceOnset.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
+        }
+
+        // Step 4, continued: safety modifiers in order (they act only where a steroid or apheresis is listed).
+        R8Safety.SteroidAllergy(ctx, d);
+        R6SteroidResponse.Delay(ctx, d);
+        R8Safety.InfectionAndSteroids(ctx, d);
+        R8Safety.ApheresisSafety(ctx, d);
+        R8Safety.SteroidCautions(ctx, d);
+        R9People.Apply(ctx, d);
+
+        var plan = ctx.Attack is null || ctx.IsDeceased ? TreatmentPlan.None : PlanBuilder.Build(ctx, d);
+        d.ReassessOn = ReassessOn(ctx, d, plan);
+        R9People.MissingDataFlag(d);
+
+        return new EvaluationResult(Assemble(ctx, d, plan), []);
+    }
+
+    private static TreatmentStage StageOf(EvaluationContext ctx) =>
+        !ctx.SessionsSinceOnset.IsEmpty
+            ? ctx.SessionsSinceOnset.Length >= Thresholds.ApheresisCourseSessions ? TreatmentStage.ApheresisCompleted : TreatmentStage.ApheresisInProgress
+            : !ctx.CoursesForAttack.IsEmpty ? TreatmentStage.SteroidsGiven : TreatmentStage.Untreated;
+
+    private static void ReportTreatmentGiven(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Onset is not { } onset)
+        {
+            return;
+        }
+
+        var low = ctx.SubThresholdDoses.Where(x => x.Day >= onset).ToList();
+        if (low.Count > 0)
+        {
+            d.Explain("R1", $"{low.Count} steroid dose(s) since onset were below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
+        }
+
+        var noAmount = ctx.DosesWithoutAmount.Where(x => x.Day >= onset).ToList();
+        if (noAmount.Count > 0)
+        {
+            d.Explain("R1", $"{noAmount.Count} steroid dose(s) since onset have no recorded amount: not counted as relapse treatment; check what was given.");
+        }
+    }
+
+    /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
+    private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)
+    {
+        var candidates = new List<DateOnly>();
+        if (plan.Steroids is { } s)
+        {
+            candidates.Add(s.ReassessOn);
+        }
+
+        if (d.IsPrimaryOrConcurrent(ActionCode.PlasmaExchange) && plan.PlasmaExchange is { } tpe)
+        {
+            candidates.Add(tpe.Schedule[^1].Date);
+        }
+
+        if (d.IsPrimaryOrConcurrent(ActionCode.Immunoadsorption) && plan.Immunoadsorption is { } ia)
+        {
+            candidates.Add(ia.Schedule[^1].Date);
+        }
+
+        if (candidates.Count > 0)
+        {
+            return candidates.Min();
+        }
+
+        if (d.Primary == ActionCode.TreatTrigger && d.ReassessOn is null)
+        {
+            return ctx.AsOf.AddDays(Thresholds.TreatTriggerReassessDays);
+        }
+
+        return d.ReassessOn;
+    }
+
+    private static Recommendation Assemble(EvaluationContext ctx, Decision d, TreatmentPlan plan)
+    {
+        var notApplicable = d.Status is EpisodeStatus.NoEpisode or EpisodeStatus.NotARelapse;
+        var hasAttack = ctx.Attack is not null && !ctx.IsDeceased;
+        var edss = hasAttack && d.Status != EpisodeStatus.NotARelapse
+            ? new EdssCourse(ctx.Baseline?.Value, ctx.Nadir?.Value, ctx.Latest?.Value, ctx.Rise,
+                ctx.LastCourseForAttack is { } c ? ctx.LatestBetween(ctx.Onset!.Value, c.End)?.Value : null,
+                ctx.SessionsSinceOnset.IsEmpty ? null : ctx.LatestBetween(ctx.Onset!.Value, ctx.SessionsSinceOnset[^1].When.Date)?.Value)
+            : EdssCourse.Empty;
+
+        DateOnly? onset = hasAttack ? ctx.Onset : d.Status == EpisodeStatus.NotARelapse ? ctx.LatestTransient?.Onset?.Date : null;
+        var recovery = RecoveryClass.NotApplicable;
+        if (!notApplicable && hasAttack && ctx.Baseline is { } b && ctx.Latest is { } l && ctx.Nadir is { } n)
+        {
+            // Section "Recovery": complete ≤ baseline; partial = improved ≥ 0.5 from nadir; else none.
+            recovery = l.Value <= b.Value ? RecoveryClass.Complete : n.Value - l.Value >= Thresholds.RecoveryPartialImprovement ? RecoveryClass.Partial : RecoveryClass.None;
+        }
+
+        var episode = new Episode
+        {
+            Status = d.Status,
+            Onset = onset,
+            DaysSinceOnset = onset is { } o ? EvaluationContext.Days(o, ctx.AsOf) : null,
+            Severity = notApplicable || !hasAttack ? AttackSeverity.NotApplicable : ctx.Severity,
+            Edss = edss,
+            TreatmentStage = d.Stage,
+            SteroidResponse = d.SteroidResponse,
+            ApheresisResponse = d.ApheresisResponse,
+            RecoveryClass = recovery,
+        };
+
+        var advice = new Advice
+        {
+            Primary = d.Primary,
+            Urgency = d.Urgency,
+            Concurrent = [.. d.Concurrent],
+            ReassessOn = d.ReassessOn,
+            Alternatives = [.. d.Alternatives],
+            NotRecommended = [.. d.NotRecommended],
+        };
+
+        var flags = d.Flags.ToImmutableArray();
+        var rationale = d.Rationale.ToImmutableArray();
+        var kb = KnowledgeBase.Current;
+        var cited = flags.SelectMany(f => f.Evidence)
+            .Concat(rationale.SelectMany(r => r.Evidence))
+            .Concat(advice.Alternatives.SelectMany(a => a.Evidence))
+            .Concat(advice.NotRecommended.SelectMany(a => a.Evidence))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(id => kb.Get(id))
+            .Select(e => new EvidenceEntry(e.Id, e.Citation, e.Grade))
+            .ToImmutableArray();
+
+        return new Recommendation
+        {
+            Engine = new EngineInfo(PathwayEngine.EngineVersion, kb.Version),
+            AsOf = ctx.AsOf,
+            Patient = new PatientSummary(ctx.Record.PatientId, ctx.AgeYears, ctx.Record.Sex),
+            Episode = episode,
+            Advice = advice,
+            Plan = plan,
+            Flags = flags,
+            Rationale = rationale,
+            MissingData = [.. d.MissingItems],
+            Evidence = cited,
+            FiredRules = [.. d.FiredRules],
+            DataUsed = [.. d.DataUsed],
+        };
+    }
+}

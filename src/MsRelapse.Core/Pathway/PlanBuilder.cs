@@ -1,0 +1,262 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using MsRelapse.Core.Apheresis;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Steroids;
+
+namespace MsRelapse.Core.Pathway;
+
+/// <summary>
+/// Fills the plans from the decision ("Steroid plan", "Plasma exchange plan", "Immunoadsorption plan"), using the
+/// calculators (no formula is repeated here).
+/// </summary>
+internal static class PlanBuilder
+{
+    public static TreatmentPlan Build(EvaluationContext ctx, Decision d)
+    {
+        var steroids = SteroidPlanFor(ctx, d);
+        var tpe = d.Has(ActionCode.PlasmaExchange) ? TpePlanFor(ctx, d) : null;
+        var ia = d.Has(ActionCode.Immunoadsorption) ? IaPlanFor(ctx, d) : null;
+        return new TreatmentPlan(steroids, tpe, ia);
+    }
+
+    /// <summary>The steroid course planned now: the primary steroid, else a concurrent one.</summary>
+    private static SteroidPlan? SteroidPlanFor(EvaluationContext ctx, Decision d)
+    {
+        ActionCode? action = Decision.IsSteroid(d.Primary) ? d.Primary : d.Concurrent.Where(Decision.IsSteroid).Select(a => (ActionCode?)a).FirstOrDefault();
+        if (action is not { } a)
+        {
+            return null;
+        }
+
+        var notes = ImmutableArray.CreateBuilder<string>();
+        SteroidRegimen? regimen;
+        if (ctx.IsChild)
+        {
+            // R9: children get the IV paediatric regimen in every branch (E-PEDS-2021).
+            regimen = ctx.Weight is { } w ? SteroidRegimens.Pediatric(w.Value) : null;
+            notes.Add("Paediatric regimen: 30 mg/kg/day rounded down to 10 mg, max 1,000 mg/day, IV for 5 days; involve paediatric neurology (E-PEDS-2021).");
+            if (regimen is null)
+            {
+                d.Missing(MissingItem.Weight, "the paediatric steroid dose (mg/kg; weight in the last 30 days)", blocking: true);
+                notes.Add("No weight in the last 30 days: weigh the child to set the mg dose.");
+            }
+            else
+            {
+                d.Used("weight-kg", ctx.Weight!.Value, ctx.Weight.When.Date, ctx.Weight.Source, "R9");
+            }
+        }
+        else
+        {
+            regimen = a switch
+            {
+                ActionCode.OralMethylprednisolone => SteroidRegimens.OralStandard,
+                ActionCode.EscalatedIvMethylprednisolone => SteroidRegimens.EscalatedIntravenous,
+                _ => SteroidRegimens.Intravenous(Thresholds.CourseDays),
+            };
+        }
+
+        var route = ctx.IsChild || a != ActionCode.OralMethylprednisolone ? PlannedRoute.Intravenous : PlannedRoute.Oral;
+        var days = regimen?.Days ?? Thresholds.CourseDays;
+        var start = ctx.AsOf;
+        var end = start.AddDays(days - 1);
+        var reassess = end.AddDays(Thresholds.SteroidReassessDays);
+        var taper = ctx.HasNmosd || ctx.HasMogad
+            ? "Slow oral prednisone taper over weeks to months after the pulse, set by the specialist (rebound risk; bridge to maintenance therapy)."
+            : null;
+
+        if (a == ActionCode.OralMethylprednisolone && !ctx.IsChild)
+        {
+            notes.Add("Equivalent regimen: oral methylprednisolone 1,000 mg/day for 3 days (E-COPOUSEP-2015).");
+        }
+
+        if (taper is null)
+        {
+            notes.Add("No taper after an MS pulse, and no lower doses (E-NICE-2022).");
+        }
+
+        if (route == PlannedRoute.Intravenous && R5FirstLineIvReason(ctx) is { } why && !ctx.IsChild)
+        {
+            notes.Add($"IV in hospital because of {why} (E-NICE-2022).");
+        }
+
+        var afterMri = ctx.Natalizumab is not null;
+        if (afterMri)
+        {
+            notes.Add("Only after MRI has excluded PML (active natalizumab).");
+        }
+
+        if (ctx.Pregnancy is not null)
+        {
+            notes.Add("Pregnancy: methylprednisolone or prednisolone only, never dexamethasone.");
+        }
+
+        if (ctx.Breastfeeding is not null && route == PlannedRoute.Intravenous)
+        {
+            notes.Add("Breastfeeding: nurse 2–4 hours after the infusion (E-BOZ-2018).");
+        }
+
+        foreach (var dose in ctx.Doses.Where(x => x.UnitAssumedMg))
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"A recorded dose on {dose.Day:yyyy-MM-dd} had no unit and was read as mg."));
+        }
+
+        var monitoring = ImmutableArray.Create(
+            "Capillary glucose before and 6–9 hours after each dose",
+            "Blood pressure and potassium",
+            "Sleep and mood",
+            "Symptoms of infection",
+            string.Create(CultureInfo.InvariantCulture, $"Reassess the relapse on {reassess:yyyy-MM-dd} (course end + 10 days, E-STOPPE-2017)"));
+
+        return new SteroidPlan
+        {
+            Drug = "methylprednisolone",
+            Action = a,
+            Route = route,
+            DoseMgPerDay = regimen?.DoseMgPerDay,
+            DoseMgPerKgPerDay = ctx.IsChild ? SteroidRegimens.PediatricMgPerKgPerDay : null,
+            Days = days,
+            TotalDoseMg = regimen?.TotalDoseMg,
+            PrednisoneEquivalentMg = regimen?.PrednisoneEquivalentMg,
+            StartDate = start,
+            EndDate = end,
+            ReassessOn = reassess,
+            Infusion = route == PlannedRoute.Intravenous ? "Infuse over at least 30–60 minutes (faster infusion risks arrhythmia)." : null,
+            AfterMriExcludesPml = afterMri,
+            Monitoring = monitoring,
+            Taper = taper,
+            Notes = notes.ToImmutable(),
+        };
+    }
+
+    private static string? R5FirstLineIvReason(EvaluationContext ctx) =>
+        ctx.Diabetes is not null ? "diabetes (glucose monitoring)" : ctx.Psychiatric is not null ? "psychiatric history (monitoring)" : null;
+
+    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
+    private static DateOnly FirstNewSession(EvaluationContext ctx) =>
+        ctx.AsOf.AddDays(ctx.AceInhibitor is not null ? Thresholds.ApheresisStartDaysWithAceInhibitor : Thresholds.ApheresisStartDays);
+
+    /// <summary>The sessions of the kind already given in this course (R7 in progress), else none.</summary>
+    private static ImmutableArray<ApheresisSession> Given(EvaluationContext ctx, Decision d, ApheresisKind kind) =>
+        d.Stage == TreatmentStage.ApheresisInProgress && d.PrimaryRule == "R7.1"
+            ? [.. ctx.SessionsSinceOnset.Where(s => s.Kind == kind)]
+            : [];
+
+    private static ImmutableArray<PlannedSession> Schedule(EvaluationContext ctx, ImmutableArray<ApheresisSession> given, int total)
+    {
+        var builder = ImmutableArray.CreateBuilder<PlannedSession>();
+        var n = 0;
+        foreach (var s in given)
+        {
+            builder.Add(new PlannedSession(++n, s.When.Date, true));
+        }
+
+        var next = FirstNewSession(ctx);
+        if (!given.IsEmpty)
+        {
+            var afterLast = given[^1].When.Date.AddDays(Thresholds.ApheresisIntervalDays);
+            next = afterLast > next ? afterLast : next;
+        }
+
+        while (n < total)
+        {
+            builder.Add(new PlannedSession(++n, next, false));
+            next = next.AddDays(Thresholds.ApheresisIntervalDays);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static TpePlan TpePlanFor(EvaluationContext ctx, Decision d)
+    {
+        var given = Given(ctx, d, ApheresisKind.PlasmaExchange);
+        var total = Math.Max(PlasmaExchangePlanner.DefaultExchanges, given.Length);
+        var schedule = Schedule(ctx, given, total);
+        var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
+        var plan = PlasmaExchangePlanner.Plan(new PlasmaExchangeRequest
+        {
+            Sex = ctx.Record.Sex,
+            WeightKg = ctx.Weight?.Value,
+            HeightCm = ctx.Height?.Value,
+            HematocritPercent = ctx.Hematocrit?.Value,
+            PlasmaVolumesPerExchange = Thresholds.PlasmaVolumesPerExchange,
+            Exchanges = total,
+            StartDate = start ?? FirstNewSession(ctx),
+        });
+
+        var notes = ImmutableArray.CreateBuilder<string>();
+        foreach (var item in plan.MissingItems)
+        {
+            var missing = item switch
+            {
+                "weight" => MissingItem.Weight,
+                "height" => MissingItem.Height,
+                "sex" => MissingItem.Sex,
+                _ => MissingItem.Hematocrit,
+            };
+            d.Missing(missing, "plasma exchange volumes", blocking: true);
+            notes.Add($"No volumes: {WireNames.Of(missing)} is missing (recent values only); the schedule stands.");
+        }
+
+        if (plan.MissingItems.IsEmpty)
+        {
+            d.Used("weight-kg", ctx.Weight!.Value, ctx.Weight.When.Date, ctx.Weight.Source, "plan");
+            if (ctx.Height is { } h)
+            {
+                d.Used("height-cm", h.Value, h.When.Date, h.Source, "plan");
+            }
+
+            d.Used("hematocrit-percent", ctx.Hematocrit!.Value, ctx.Hematocrit.When.Date, ctx.Hematocrit.Source, "plan");
+        }
+
+        if (ctx.AceInhibitor is not null)
+        {
+            notes.Add("Active ACE inhibitor: hold it at least 24 hours before each exchange; the first exchange is a day later (E-OWEN-1994).");
+        }
+
+        if (!Decision.IsApheresis(d.Primary) && !d.Concurrent.Any(Decision.IsApheresis))
+        {
+            notes.Add("Plasma exchange is an alternative here, not the primary recommendation.");
+        }
+
+        var monitoring = plan.Monitoring;
+        return new TpePlan
+        {
+            Method = plan.Method,
+            TotalBloodVolumeMl = Round(plan.TotalBloodVolumeMl, PlanRounding.Millilitres),
+            PlasmaVolumeMl = Round(plan.PlasmaVolumeMl, PlanRounding.Millilitres),
+            KaplanPlasmaVolumeMl = Round(plan.KaplanPlasmaVolumeMl, PlanRounding.Millilitres),
+            PlasmaVolumesPerExchange = plan.PlasmaVolumesPerExchange,
+            ExchangeVolumeMl = Round(plan.ExchangeVolumeMl, PlanRounding.Millilitres),
+            FractionRemainingPerExchange = PlanRounding.Fraction(plan.FractionRemainingPerExchange),
+            Exchanges = total,
+            Schedule = schedule,
+            StartDate = start,
+            ReplacementFluid = "5 % human albumin",
+            AlbuminGramsPerExchange = Round(plan.AlbuminGramsPerExchange, PlanRounding.Grams),
+            AlbuminVialsPerExchange = plan.AlbuminVialsPerExchange,
+            PredictedIgG = [.. plan.PredictedIgG.Select(p => new PredictedIgG(p.Session, PlanRounding.Fraction(p.PlasmaFractionOfPreExchange), PlanRounding.Fraction(p.TotalBodyFractionAfter)))],
+            Monitoring = monitoring,
+            Notes = notes.ToImmutable(),
+        };
+    }
+
+    private static IaPlan IaPlanFor(EvaluationContext ctx, Decision d)
+    {
+        var given = Given(ctx, d, ApheresisKind.Immunoadsorption);
+        var total = Math.Max(ImmunoadsorptionPlanner.Sessions, given.Length);
+        var schedule = Schedule(ctx, given, total);
+        var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
+        var plan = ImmunoadsorptionPlanner.Plan(start ?? FirstNewSession(ctx));
+        return new IaPlan
+        {
+            Sessions = total,
+            Schedule = schedule,
+            StartDate = start,
+            ProcessedPlasmaVolumesPerSession = plan.ProcessedPlasmaVolumesPerSession,
+            Monitoring = plan.Monitoring,
+        };
+    }
+
+    private static double? Round(double? value, Func<double, double> round) => value is { } v ? round(v) : null;
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using MsRelapse.Core.Apheresis;
+using MsRelapse.Core.Edss;
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>
+/// R0 — reject impossible input before any rule. Judges every EDSS assessment dated by asOf, and every other
+/// value of a kind the engine reads that falls within its recency window; older values and facts dated after
+/// asOf are not judged. Ranges come from the calculators' value types (one definition of each range).
+/// </summary>
+internal static class R0Validation
+{
+    /// <summary>Stable error codes.</summary>
+    public const string OutOfRange = "value-out-of-range", NotAKurtzkeStep = "not-a-kurtzke-step", NotAnInteger = "not-an-integer",
+        UnknownUnit = "unknown-unit", FractionNotPercent = "fraction-not-percent", DateOrder = "date-order",
+        BirthDateAfterAsOf = "birth-date-after-as-of", MultiplePatients = "multiple-patients";
+
+    public static ImmutableArray<InputError> Validate(EvaluationContext ctx)
+    {
+        var errors = ImmutableArray.CreateBuilder<InputError>();
+        var record = ctx.Record;
+        var asOf = ctx.AsOf;
+
+        foreach (var other in record.ForeignSubjects.OrderBy(s => s.ToString(), StringComparer.Ordinal))
+        {
+            errors.Add(new InputError(MultiplePatients, "The input holds resources of more than one patient; send one patient's record at a time.", other));
+        }
+
+        if (record.BirthDate is { } birth && birth > asOf)
+        {
+            errors.Add(new InputError(BirthDateAfterAsOf, $"Birth date {Decision.D(birth)} is after the evaluation date {Decision.D(asOf)}.", new SourceRef("Patient", "Patient.birthDate")));
+        }
+
+        foreach (var r in record.Relapses.Where(r => r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && a < o))
+        {
+            errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.Path is null ? r.Source.At("Condition.abatementDateTime") : r.Source));
+        }
+
+        foreach (var c in record.Conditions.Where(c => c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && a < o))
+        {
+            errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
+        }
+
+        foreach (var a in record.EdssAssessments.Where(a => a.When.Date <= asOf).OrderBy(a => a.When).ThenBy(a => a.Source.ToString(), StringComparer.Ordinal))
+        {
+            if (a.RecordedTotal is { } total && EdssScore.Problem(total) is { } problem)
+            {
+                var code = !double.IsFinite(total) || total < Thresholds.EdssMin || total > Thresholds.EdssMax ? OutOfRange : NotAKurtzkeStep;
+                errors.Add(new InputError(code, $"{problem} (assessment of {Decision.D(a.When.Date)}).", a.Source.Path is null ? a.Source.At("Observation.valueQuantity") : a.Source));
+            }
+
+            var fs = a.FunctionalSystems;
+            double?[] values = [fs.Visual, fs.Brainstem, fs.Pyramidal, fs.Cerebellar, fs.Sensory, fs.BowelBladder, fs.Cerebral, fs.Ambulation];
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is not { } v)
+                {
+                    continue; // an incomplete FS set is not an error: the total is used, or the assessment is unusable (R4)
+                }
+
+                var system = FunctionalSystemInfo.All[i];
+                if (FunctionalSystemScores.Problem(system, v) is { } fsProblem)
+                {
+                    var code = double.IsFinite(v) && v == Math.Floor(v) ? OutOfRange : NotAnInteger;
+                    errors.Add(new InputError(code, $"{fsProblem} (assessment of {Decision.D(a.When.Date)}).", a.Source.At($"Observation.component[{system.KebabName()}]")));
+                }
+            }
+        }
+
+        foreach (var m in record.Measurements.Where(m => Judged(ctx, m)).OrderBy(m => m.When).ThenBy(m => m.Source.ToString(), StringComparer.Ordinal))
+        {
+            var source = m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
+            var date = Decision.D(m.When.Date);
+            if (m.UnitProblem is { } unit)
+            {
+                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {date}: {unit} (expected {ExpectedUnit(m.Kind)}).", source.At("Observation.valueQuantity.code")));
+                continue;
+            }
+
+            var problem = m.Kind switch
+            {
+                MeasurementKind.WeightKg => BodyWeightKg.Problem(m.Value),
+                MeasurementKind.HeightCm => BodyHeightCm.Problem(m.Value),
+                MeasurementKind.HematocritPercent => HematocritPercent.Problem(m.Value),
+                MeasurementKind.TemperatureCelsius => Range(m.Value, Thresholds.TemperatureMinC, Thresholds.TemperatureMaxC, "temperature", "°C"),
+                MeasurementKind.SystolicMmHg => Range(m.Value, Thresholds.SystolicMinMmHg, Thresholds.SystolicMaxMmHg, "systolic pressure", "mmHg"),
+                _ => double.IsFinite(m.Value) && m.Value >= 0 ? null : $"{Label(m.Kind)} {Quantity.Show(m.Value)} is not a valid value",
+            };
+            if (problem is not null)
+            {
+                var code = m.Kind == MeasurementKind.HematocritPercent && double.IsFinite(m.Value) && m.Value > 0 && m.Value <= Thresholds.HematocritFractionCeiling
+                    ? FractionNotPercent
+                    : OutOfRange;
+                errors.Add(new InputError(code, $"{Capitalise(problem)} (measured {date}).", source));
+            }
+        }
+
+        return errors.ToImmutable();
+    }
+
+    /// <summary>Whether R0 judges this measurement: dated by asOf and within the window in which a rule reads it.</summary>
+    private static bool Judged(EvaluationContext ctx, Measurement m)
+    {
+        var date = m.When.Date;
+        if (date > ctx.AsOf)
+        {
+            return false;
+        }
+
+        return m.Kind switch
+        {
+            MeasurementKind.WeightKg => ctx.Within(date, ctx.IsChild ? Thresholds.WeightRecentDaysChild : Thresholds.WeightRecentDaysAdult),
+            MeasurementKind.HeightCm => ctx.IsAdultOrUnknownAge || ctx.Within(date, Thresholds.HeightRecentDaysChild),
+            MeasurementKind.HematocritPercent or MeasurementKind.CalciumMgPerDl or MeasurementKind.FibrinogenMgPerDl => ctx.Within(date, Thresholds.LabRecentDays),
+            MeasurementKind.SystolicMmHg => ctx.Within(date, Thresholds.BloodPressureRecentDays),
+            // Temperature is read for current fever (last 3 days) and for R2.3's window around the attack's onset.
+            MeasurementKind.TemperatureCelsius => ctx.Within(date, Thresholds.FeverCurrentDays) || InTriggerWindow(ctx, date),
+            _ => false, // IgG and HbA1c: no rule reads them
+        };
+    }
+
+    public static bool InTriggerWindow(EvaluationContext ctx, DateOnly date) =>
+        ctx.Onset is { } onset && date >= onset.AddDays(-Thresholds.TriggerWindowBeforeOnsetDays) && date <= onset.AddDays(Thresholds.TriggerWindowAfterOnsetDays) && date <= ctx.AsOf;
+
+    private static string? Range(double value, double min, double max, string label, string unit) =>
+        double.IsFinite(value) && value >= min && value <= max ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{label} {Quantity.Show(value)} {unit} is outside {min}–{max} {unit}");
+
+    private static string Label(MeasurementKind kind) => kind switch
+    {
+        MeasurementKind.WeightKg => "Weight",
+        MeasurementKind.HeightCm => "Height",
+        MeasurementKind.HematocritPercent => "Hematocrit",
+        MeasurementKind.TemperatureCelsius => "Temperature",
+        MeasurementKind.SystolicMmHg => "Systolic pressure",
+        MeasurementKind.CalciumMgPerDl => "Calcium",
+        MeasurementKind.FibrinogenMgPerDl => "Fibrinogen",
+        MeasurementKind.IgGMgPerDl => "IgG",
+        MeasurementKind.HbA1cPercent => "HbA1c",
+        _ => kind.ToString(),
+    };
+
+    private static string ExpectedUnit(MeasurementKind kind) => kind switch
+    {
+        MeasurementKind.WeightKg => "kg, g or [lb_av]",
+        MeasurementKind.HeightCm => "cm, m or [in_i]",
+        MeasurementKind.HematocritPercent => "%, or a fraction with UCUM 1 or L/L",
+        MeasurementKind.TemperatureCelsius => "Cel or [degF]",
+        MeasurementKind.SystolicMmHg => "mm[Hg]",
+        MeasurementKind.CalciumMgPerDl => "mg/dL or mmol/L",
+        MeasurementKind.FibrinogenMgPerDl => "mg/dL or g/L",
+        _ => "a UCUM unit",
+    };
+
+    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}

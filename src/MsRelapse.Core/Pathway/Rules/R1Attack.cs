@@ -1,0 +1,54 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>
+/// R1 — the attack: relapse records chained when &lt; 30 days apart (E-MENACTRIMS-2023), transient records
+/// (&lt; 24 h) neither starting nor extending one, the current attack being the latest. The chaining itself is
+/// computed once in <see cref="EvaluationContext"/>; this rule reports it.
+/// </summary>
+internal static class R1Attack
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        d.Fire("R1");
+        if (!ctx.RelapsesWithoutOnset.IsEmpty)
+        {
+            d.Missing(MissingItem.RelapseOnset, "a relapse record without an onset date was ignored (R1)", blocking: false);
+        }
+
+        if (ctx.IsDeceased)
+        {
+            d.Explain("R1", "The patient is recorded as deceased: no episode is evaluated and no treatment is recommended.");
+            return;
+        }
+
+        var attack = ctx.Attack;
+        if (attack is null)
+        {
+            if (ctx.LatestTransient is null)
+            {
+                d.Explain("R1", ctx.RelapsesWithoutOnset.IsEmpty
+                    ? "No relapse record dated on or before the evaluation date."
+                    : "No relapse record with an onset date on or before the evaluation date.");
+            }
+
+            return;
+        }
+
+        d.Used("relapse-onset", Decision.D(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
+        d.Explain("R1", $"Current attack: onset {Decision.D(attack.Onset.Date)}, {ctx.DaysSinceOnset} days before the evaluation date, from {attack.Records.Length} relapse record(s); treatment since that onset counts.");
+        if (attack.Chained)
+        {
+            d.AddFlag(FlagCode.WithinThirtyDaysOfPreviousAttack, FlagSeverity.Info,
+                "A relapse record began less than 30 days after the preceding one: both are treated as one attack dated from the earlier onset.",
+                "E-MENACTRIMS-2023");
+            d.Explain("R1", "Records with onsets less than 30 days apart belong to the same attack (relapse definition).", "E-MENACTRIMS-2023");
+        }
+
+        if (ctx.TransientMoreRecentThanAttack)
+        {
+            d.AddFlag(FlagCode.TransientUnder24Hours, FlagSeverity.Info,
+                "A more recent episode resolved within 24 hours: it does not meet the relapse definition and does not extend the attack.",
+                "E-MENACTRIMS-2023");
+        }
+    }
+}

@@ -1,0 +1,214 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>
+/// R2 — is it a relapse? The first match sets <c>episode.status</c>: R2.1 transient only, R2.2 resolved,
+/// R2.3 pseudo-relapse, R2.4 unconfirmed (onset today), R2.5 possible progression, R2.6 relapse.
+/// </summary>
+internal static class R2Status
+{
+    private static readonly string[] Trigger = ["E-NICE-2022", "E-MENACTRIMS-2023"];
+
+    /// <summary>Sets the status (and, for every status but an ongoing relapse, the action). Returns true for an ongoing relapse.</summary>
+    public static bool Apply(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.IsDeceased)
+        {
+            d.Status = EpisodeStatus.NoEpisode;
+            d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R1");
+            return false;
+        }
+
+        var attack = ctx.Attack;
+        if (attack is null)
+        {
+            if (ctx.LatestTransient?.Onset is { } t && ctx.Within(t.Date, Thresholds.TransientRecentDays))
+            {
+                d.Status = EpisodeStatus.NotARelapse;
+                d.AddFlag(FlagCode.TransientUnder24Hours, FlagSeverity.Info,
+                    "The episode resolved within 24 hours: it does not meet the relapse definition (symptoms lasting at least 24 hours).",
+                    "E-MENACTRIMS-2023");
+                d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.1");
+                d.Explain("R2.1", $"Only an episode shorter than 24 hours (onset {Decision.D(t.Date)}) is recorded: not a relapse; observe.", "E-MENACTRIMS-2023");
+                return false;
+            }
+
+            d.Status = EpisodeStatus.NoEpisode;
+            d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R1");
+            if (ctx.LatestTransient is not null)
+            {
+                d.Explain("R2.1", "The only episodes on record lasted under 24 hours and are more than 30 days old: no episode.");
+            }
+
+            return false;
+        }
+
+        if (attack.Resolved)
+        {
+            var resolvedOn = attack.ResolvedOn!.Value;
+            if (EvaluationContext.Days(resolvedOn, ctx.AsOf) > Thresholds.ResolvedEpisodeDays)
+            {
+                d.Status = EpisodeStatus.NoEpisode;
+                d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.2");
+                d.Explain("R2.2", $"The last attack resolved more than {Thresholds.ResolvedEpisodeDays} days ago (by {Decision.D(resolvedOn)}): no current episode.");
+                return false;
+            }
+
+            d.Status = EpisodeStatus.Relapse;
+            var aboveBaseline = ctx.Latest is not null && ctx.Baseline is not null && ctx.Latest.Value > ctx.Baseline.Value;
+            d.SetPrimary(aboveBaseline ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R2.2");
+            d.Explain("R2.2", aboveBaseline
+                ? $"The attack has resolved (by {Decision.D(resolvedOn)}) with EDSS still above baseline: rehabilitation; no steroid or apheresis for a resolved attack."
+                : $"The attack has resolved (by {Decision.D(resolvedOn)}): observe; no steroid or apheresis for a resolved attack.");
+            return false;
+        }
+
+        if (PseudoRelapse(ctx, d))
+        {
+            return false;
+        }
+
+        if (attack.Onset.Date == ctx.AsOf)
+        {
+            d.Status = EpisodeStatus.Unconfirmed;
+            d.ReassessOn = ctx.AsOf.AddDays(Thresholds.UnconfirmedReassessDays);
+            if (ctx.IsSevere)
+            {
+                // An abrupt severe deficit needs stroke and other causes excluded the same day.
+                d.SetPrimary(ActionCode.SpecialistReview, Urgency.Emergency, "R2.4");
+                d.Explain("R2.4", "Symptoms began today (under 24 hours, not yet a relapse by definition) with a severe deficit: same-day specialist review to exclude stroke and other causes.", "E-MENACTRIMS-2023");
+            }
+            else
+            {
+                d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.4");
+                d.Explain("R2.4", "Symptoms began today: under 24 hours they do not yet meet the relapse definition; reassess tomorrow.", "E-MENACTRIMS-2023");
+            }
+
+            return false;
+        }
+
+        var treated = !ctx.CoursesForAttack.IsEmpty || !ctx.SessionsSinceOnset.IsEmpty;
+        if (ctx.DaysSinceOnset > Thresholds.ProgressionDays && !treated && !ctx.HasNmosd)
+        {
+            d.Status = EpisodeStatus.PossibleProgression;
+            d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R2.5");
+            d.AddNotRecommended(ActionCode.PlasmaExchange, "Plasma exchange is established as ineffective in progressive MS (AAN Level A).", "E-AAN-2011");
+            // Immunoadsorption shares the indication and ASFA's category III for progressive MS (choice: listed too).
+            d.AddNotRecommended(ActionCode.Immunoadsorption, "Apheresis has no established role in progressive MS (ASFA category III).", "E-ASFA-2023");
+            const string late = "Not recommended except after specialist review: symptoms present for more than 3 months are not diagnosed as a relapse.";
+            d.AddNotRecommended(ActionCode.OralMethylprednisolone, late, "E-NICE-2022");
+            d.AddNotRecommended(ActionCode.IvMethylprednisolone, late, "E-NICE-2022");
+            d.Explain("R2.5", $"Symptoms began {ctx.DaysSinceOnset} days ago (more than {Thresholds.ProgressionDays}), are ongoing and were never treated: possible progression rather than relapse; specialist review.", "E-NICE-2022", "E-AAN-2011");
+            return false;
+        }
+
+        d.Status = EpisodeStatus.Relapse;
+        d.Explain("R2.6", $"New or worsening symptoms for at least 24 hours, {ctx.DaysSinceOnset} days since onset, without a current fever or infection to explain them: relapse.", "E-MENACTRIMS-2023");
+        return true;
+    }
+
+    /// <summary>R2.6: a progressive course adds an info flag whatever the status (E-MAGANA-2011).</summary>
+    public static void ProgressiveCourseFlag(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.ProgressiveCourse is { } p)
+        {
+            d.AddFlag(FlagCode.ProgressiveCourse, FlagSeverity.Info,
+                "Progressive MS course on record: apheresis response is lower (about 30 % vs 75 % in relapsing disease).",
+                "E-MAGANA-2011");
+            d.Used("ms-course", p.Course.ToString(), p.Recorded?.Date, p.Source, "R2.6");
+        }
+    }
+
+    /// <summary>R2.3 pseudo-relapse; also raises the info flags of triggers that are no longer current.</summary>
+    private static bool PseudoRelapse(EvaluationContext ctx, Decision d)
+    {
+        foreach (var undated in ctx.UndatedInfections)
+        {
+            d.AddFlag(FlagCode.Infection, FlagSeverity.Warning,
+                "An active infection is recorded without an onset date: exclude a current infection (urine and chest) before treating.",
+                Trigger);
+            d.Missing(MissingItem.InfectionDate, "whether a recorded infection is current (R2.3, R8.2)", blocking: false);
+            d.Used("infection", "undated", null, undated.Source, "R2.3");
+        }
+
+        var fever = ctx.FeverEvents.Where(f => R0Validation.InTriggerWindow(ctx, f.Date)).ToList();
+        var infections = ctx.Infections.Where(c => R0Validation.InTriggerWindow(ctx, c.Onset!.Value.Date)).ToList();
+        var nitrites = ctx.PositiveNitrites.Where(n => R0Validation.InTriggerWindow(ctx, n.When.Date)).ToList();
+        if (fever.Count == 0 && infections.Count == 0 && nitrites.Count == 0)
+        {
+            return false;
+        }
+
+        var feverCurrent = fever.Count > 0 && ctx.CurrentFever;
+        var currentInfections = infections.Where(ctx.CurrentInfections.Contains).ToList();
+        var nitriteCurrent = nitrites.Any(n => ctx.Within(n.When.Date, Thresholds.NitriteCurrentDays));
+        var sepsis = currentInfections.Any(c => c.IsSepsis);
+        foreach (var f in fever)
+        {
+            d.Used("fever", Decision.D(f.Date), f.Date, f.Source, "R2.3");
+        }
+
+        foreach (var c in infections)
+        {
+            d.Used(c.IsSepsis ? "sepsis" : "infection", Decision.D(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, "R2.3");
+        }
+
+        foreach (var n in nitrites)
+        {
+            d.Used("urine-nitrite", "positive", n.When.Date, n.Source, "R2.3");
+        }
+
+        if (!feverCurrent && currentInfections.Count == 0 && !nitriteCurrent)
+        {
+            if (fever.Count > 0)
+            {
+                d.AddFlag(FlagCode.Fever, FlagSeverity.Info, "A fever around the onset of the attack has settled; it no longer explains the symptoms.", Trigger);
+            }
+
+            if (infections.Count > 0 || nitrites.Count > 0)
+            {
+                d.AddFlag(FlagCode.Infection, FlagSeverity.Info, "An infection around the onset of the attack is no longer current; it no longer explains the symptoms.", Trigger);
+            }
+
+            d.Explain("R2.3", "A fever or infection around the onset is no longer current: evaluated as a relapse.", Trigger);
+            return false;
+        }
+
+        d.Status = EpisodeStatus.PseudoRelapseSuspected;
+        var severity = sepsis ? FlagSeverity.Critical : FlagSeverity.Warning;
+        if (feverCurrent)
+        {
+            d.AddFlag(FlagCode.Fever, severity, "Fever in the last 3 days: a rise in temperature can worsen old symptoms (pseudo-relapse); find and treat the cause.", Trigger);
+        }
+        else if (fever.Count > 0)
+        {
+            d.AddFlag(FlagCode.Fever, FlagSeverity.Info, "A fever around the onset of the attack has settled.", Trigger);
+        }
+
+        if (currentInfections.Count > 0 || nitriteCurrent)
+        {
+            d.AddFlag(FlagCode.Infection, severity, sepsis
+                ? "Sepsis: treat as an emergency; steroids are not given."
+                : nitriteCurrent && currentInfections.Count == 0
+                    ? "Positive urine nitrite: probable urinary infection; treat it before attributing symptoms to a relapse."
+                    : "Current infection: treat it before attributing symptoms to a relapse; steroids are not given during an untreated infection.",
+                Trigger);
+        }
+
+        d.SetPrimary(ActionCode.TreatTrigger, sepsis ? Urgency.Emergency : Urgency.Soon, "R2.3");
+        d.ReassessOn = ctx.AsOf.AddDays(Thresholds.TreatTriggerReassessDays);
+        const string reason = "Steroids are not given for a suspected pseudo-relapse or an untreated infection.";
+        d.AddNotRecommended(ActionCode.OralMethylprednisolone, reason, Trigger);
+        d.AddNotRecommended(ActionCode.IvMethylprednisolone, reason, Trigger);
+        d.AddNotRecommended(ActionCode.EscalatedIvMethylprednisolone, reason, Trigger);
+        d.Explain("R2.3", "Fever or infection from 14 days before to 3 days after the onset, and still current: suspected pseudo-relapse; treat the trigger and reassess in 3 days.", Trigger);
+        if (ctx.IsSevere)
+        {
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.RaiseFloor(Urgency.Urgent);
+            d.ReassessOn = ctx.AsOf.AddDays(Thresholds.SevereTriggerReassessDays);
+            d.Explain("R2.3", "The deficit is severe: specialist review alongside, and reassess tomorrow.");
+        }
+
+        return true;
+    }
+}

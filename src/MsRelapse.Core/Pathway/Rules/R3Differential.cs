@@ -1,0 +1,111 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>
+/// R3 — differential diagnosis, always evaluated: R3.1 NMOSD (AQP4-IgG or an NMOSD diagnosis), R3.2 MOGAD
+/// (MOG-IgG), R3.3 natalizumab and PML.
+/// </summary>
+internal static class R3Differential
+{
+    /// <summary>The flags, whatever the status.</summary>
+    public static void Flags(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Nmosd is { } nmosd)
+        {
+            d.AddFlag(FlagCode.PossibleNmosd, FlagSeverity.Critical,
+                "AQP4-IgG positive or NMOSD diagnosed: treat attacks as NMOSD (early apheresis alongside IV methylprednisolone; MS therapies may harm).",
+                "E-IPND-2015", "E-NEMOS-2016");
+            d.Used("nmosd", "positive", null, nmosd, "R3.1");
+            d.Fire("R3.1");
+            foreach (var m in ctx.HarmfulInNmosd)
+            {
+                d.AddFlag(FlagCode.DmtHarmfulInNmosd, FlagSeverity.Critical,
+                    "Interferon-beta or natalizumab is active: these MS therapies are ineffective or harmful in NMOSD; review with the NMOSD team." + (m.MatchedByName ? " (Medication recognised by name.)" : string.Empty),
+                    "E-IPND-2015");
+                d.Used("medication", m.Class.ToString(), m.EffectiveStart, m.Source, "R3.1");
+            }
+        }
+
+        if (ctx.Mogad is { } mogad)
+        {
+            d.AddFlag(FlagCode.PossibleMogad, FlagSeverity.Warning,
+                "MOG-IgG positive: attacks are steroid-responsive and may rebound when steroids stop quickly; a slow oral taper follows the pulse.",
+                "E-MOGAD-2023");
+            d.Used("mog-igg", "positive", null, mogad, "R3.2");
+            d.Fire("R3.2");
+        }
+
+        if (ctx.Natalizumab is { } n)
+        {
+            d.AddFlag(FlagCode.PmlRisk, FlagSeverity.Warning,
+                "Active natalizumab: new symptoms may be PML; MRI (and JCV status) before steroids, with specialist review." + (n.MatchedByName ? " (Medication recognised by name.)" : string.Empty));
+            d.Used("medication", "natalizumab", n.EffectiveStart, n.Source, "R3.3");
+            d.Fire("R3.3");
+        }
+    }
+
+    /// <summary>Step 3: first line for an untreated relapse when NMOSD or MOGAD is possible. Returns false when neither applies.</summary>
+    public static bool FirstLine(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.HasNmosd)
+        {
+            // NMOSD attacks of any severity: early apheresis improves complete remission (E-NEMOS-2016, ASFA II 1B).
+            d.SetPrimary(ActionCode.PlasmaExchange, Urgency.Emergency, "R3.1");
+            d.AddConcurrent(ActionCode.IvMethylprednisolone);
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.Explain("R3.1", "Possible NMOSD with an untreated attack (of any severity): plasma exchange now, with IV methylprednisolone and specialist review alongside, the same day.", "E-NEMOS-2016", "E-ASFA-2023", "E-IPND-2015");
+            return true;
+        }
+
+        if (ctx.HasMogad)
+        {
+            d.SetPrimary(ActionCode.IvMethylprednisolone, ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, "R3.2");
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.Explain("R3.2", "Possible MOGAD with an untreated attack (of any severity): IV methylprednisolone 1,000 mg/day for 5 days followed by a slow oral taper, with specialist review.", "E-MOGAD-2023");
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Step 4, first modifier: R3's concurrent actions once treatment has started, and R3.3 at any ongoing attack.</summary>
+    public static void Concurrent(EvaluationContext ctx, Decision d, bool ongoingRelapseTreated)
+    {
+        if (ctx.HasNmosd && ongoingRelapseTreated)
+        {
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.RaiseFloor(Urgency.Urgent);
+            d.Explain("R3.1", "Possible NMOSD after first-line treatment: the response rules decide, with specialist review and at least urgent.", "E-NEMOS-2016");
+        }
+
+        if (ctx.HasMogad && !ctx.HasNmosd && ongoingRelapseTreated)
+        {
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.Explain("R3.2", "Possible MOGAD after treatment: the response rules decide, with specialist review.", "E-MOGAD-2023");
+        }
+
+        if (ctx.Natalizumab is not null)
+        {
+            d.AddConcurrent(ActionCode.SpecialistReview);
+            d.RaiseFloor(Urgency.Urgent);
+            d.Explain("R3.3", "On natalizumab: specialist review (MRI, JCV) at least urgently; any steroid only after MRI has excluded PML.");
+        }
+    }
+
+    /// <summary>
+    /// For an ongoing attack whose status is not <c>relapse</c> (unconfirmed, pseudo-relapse): NMOSD and PML still
+    /// need a specialist soon (choice, docs/pathway.md: R3's flags apply, and their review is the safe reading).
+    /// </summary>
+    public static void NonRelapseReview(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.HasNmosd || ctx.Natalizumab is not null)
+        {
+            if (d.Primary != ActionCode.SpecialistReview)
+            {
+                d.AddConcurrent(ActionCode.SpecialistReview);
+            }
+
+            d.RaiseFloor(Urgency.Urgent);
+            d.Explain(ctx.HasNmosd ? "R3.1" : "R3.3", "Possible NMOSD or PML with new symptoms: specialist review at least urgently, whatever the episode turns out to be.");
+        }
+    }
+}

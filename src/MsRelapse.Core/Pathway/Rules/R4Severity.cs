@@ -1,0 +1,77 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>
+/// R4 — severity from the EDSS rise (E-SEVERITY-2019), plus "newly ≥ 6.0 / ≥ 7.0" (choice). The numbers are
+/// computed once in <see cref="EvaluationContext"/>; this rule explains them and names what is missing.
+/// </summary>
+internal static class R4Severity
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Attack is null)
+        {
+            return;
+        }
+
+        d.Fire("R4");
+        foreach (var (a, computed, recorded) in ctx.InconsistentEdss.Where(x => x.A.When.Date >= ctx.Attack.Onset.Date.AddDays(-Thresholds.BaselineLookbackDays)))
+        {
+            d.AddFlag(FlagCode.EdssInconsistent, FlagSeverity.Warning,
+                "A recorded EDSS total differs from the EDSS computed from its functional systems; the computed value is used. Check the assessment.",
+                "E-KURTZKE-1983");
+            d.Explain("R4", $"EDSS of {Decision.D(a.When.Date)}: recorded {Decision.F(recorded)}, computed from the functional systems {Decision.F(computed)}; the computed value is used.", "E-KURTZKE-1983");
+        }
+
+        foreach (var a in ctx.UnusableEdss.Where(x => x.When.Date >= ctx.Attack.Onset.Date.AddDays(-Thresholds.BaselineLookbackDays)))
+        {
+            d.Explain("R4", $"The EDSS assessment of {Decision.D(a.When.Date)} has an incomplete functional-system set and no total: it cannot be used.");
+        }
+
+        foreach (var e in new[] { ctx.Baseline, ctx.Nadir, ctx.Latest }.Where(e => e is not null).Distinct())
+        {
+            d.Used("edss", e!.Value, e.Date, e.Assessment.Source, "R4");
+            if (e.HighestOfSeveral)
+            {
+                d.Explain("R4", $"Several EDSS assessments on {Decision.D(e.Date)} without times: the highest ({Decision.F(e.Value)}) is used.");
+            }
+        }
+
+        if (ctx.Baseline is null)
+        {
+            d.Missing(MissingItem.EdssBaseline, "attack severity (EDSS before onset, within 2 years, not within 30 days after a previous attack)", blocking: false);
+        }
+
+        if (ctx.Nadir is null)
+        {
+            d.Missing(MissingItem.EdssSinceOnset, "attack severity (EDSS since onset)", blocking: false);
+        }
+
+        if (ctx.Severity == AttackSeverity.Unknown)
+        {
+            d.Explain("R4", "Severity unknown (no baseline or no EDSS since onset): treated as moderate for first-line treatment, and as not severe for escalation.", "E-SEVERITY-2019");
+            return;
+        }
+
+        var baseline = ctx.Baseline!.Value;
+        var nadir = ctx.Nadir!.Value;
+        var text = $"Baseline EDSS {Decision.F(baseline)} ({Decision.D(ctx.Baseline.Date)}), highest since onset {Decision.F(nadir)}: rise {Decision.F(nadir - baseline)}, {WireNames.Of(ctx.Severity)}.";
+        if (ctx.Severity == AttackSeverity.Severe && nadir - baseline < Thresholds.SevereMinRise)
+        {
+            text += nadir >= Thresholds.NewlyWheelchairEdss && baseline < Thresholds.NewlyWheelchairEdss
+                ? " Severe because the patient is newly restricted to a wheelchair (EDSS ≥ 7.0)."
+                : " Severe because the patient newly cannot walk 100 m unaided (EDSS ≥ 6.0).";
+        }
+
+        d.Explain("R4", text, "E-SEVERITY-2019");
+        if (ctx.Severity == AttackSeverity.Mild && baseline >= Thresholds.HighBaselineEdss)
+        {
+            d.Explain("R4", "Baseline EDSS is 6.0 or more, where EDSS changes little: a mild grade may under-state the attack; judge the affected functions directly.", "E-SEVERITY-2019");
+        }
+
+        if (baseline == 0 && nadir - baseline == Thresholds.SmallestRiseFromZero)
+        {
+            // EDSS has no 0.5 step: from 0 the smallest rise is 1.0. It is graded moderate (the safer reading, docs/pathway.md).
+            d.Explain("R4", "From baseline 0 the smallest possible EDSS rise is 1.0 (there is no step 0.5); it is graded moderate.", "E-KURTZKE-1983");
+        }
+    }
+}

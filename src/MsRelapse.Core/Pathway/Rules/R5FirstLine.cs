@@ -1,0 +1,88 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>R5 — first line for an untreated relapse (not NMOSD or MOGAD), by severity (E-NICE-2022).</summary>
+internal static class R5FirstLine
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        var days = ctx.DaysSinceOnset!.Value;
+        var ivInstead = IvReason(ctx);
+        var steroid = ivInstead is null ? ActionCode.OralMethylprednisolone : ActionCode.IvMethylprednisolone;
+        var steroidText = ivInstead is null
+            ? "oral methylprednisolone 500 mg/day for 5 days"
+            : ctx.IsChild ? "IV methylprednisolone 30 mg/kg/day (max 1,000 mg) for 5 days" : "IV methylprednisolone 1,000 mg/day for 5 days";
+
+        switch (ctx.Severity)
+        {
+            case AttackSeverity.Mild:
+                d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R5");
+                d.AddAlternative(steroid, $"{Capital(steroidText)} if the relapse impairs daily activities.", "E-NICE-2022");
+                d.Explain("R5", "Mild relapse: observe; steroids only if it impairs daily activities.", "E-NICE-2022");
+                break;
+            case AttackSeverity.Severe:
+                d.SetPrimary(ActionCode.IvMethylprednisolone, Urgency.Urgent, "R5");
+                d.Explain("R5", $"Severe relapse: {(ctx.IsChild ? steroidText : "IV methylprednisolone 1,000 mg/day for 5 days")}, urgently.", "E-NICE-2022", "E-MENACTRIMS-2023");
+                break;
+            default:
+                d.SetPrimary(steroid, Urgency.Soon, "R5");
+                d.Explain("R5", ctx.Severity == AttackSeverity.Unknown
+                    ? $"Severity unknown, treated as moderate: {steroidText}."
+                    : $"Moderate relapse: {steroidText}.", "E-NICE-2022");
+                if (steroid == ActionCode.OralMethylprednisolone)
+                {
+                    d.Explain("R5", "Oral methylprednisolone 1,000 mg/day for 3 days is an equivalent regimen.", "E-COPOUSEP-2015");
+                }
+
+                break;
+        }
+
+        if (ivInstead is not null && d.Has(ActionCode.IvMethylprednisolone) && ctx.Severity != AttackSeverity.Severe)
+        {
+            d.Explain("R5", $"IV rather than oral: {ivInstead}.", ctx.IsChild ? "E-PEDS-2021" : "E-NICE-2022");
+        }
+
+        if (days > Thresholds.SteroidsTooLateDays && Decision.IsSteroid(d.Primary))
+        {
+            var demoted = d.Primary;
+            d.DisplacePrimary(ActionCode.SpecialistReview, $"{Capital(steroidTextFor(ctx, demoted))} only if the specialist judges it worthwhile this late (trials enrolled within 15–25 days of onset).", ["E-NICE-2022"], "R5");
+            d.Lower(ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, Urgency.Routine);
+            d.Explain("R5", $"{days} days since onset (more than {Thresholds.SteroidsTooLateDays}): no evidence for starting steroids this late; specialist review, with the steroid as an alternative.", "E-NICE-2022");
+        }
+        else if (days >= Thresholds.LateForSteroidsDays && days <= Thresholds.SteroidsTooLateDays)
+        {
+            d.AddFlag(FlagCode.LateForSteroids, FlagSeverity.Info,
+                "More than 14 days since onset: steroids work best when started within 14 days; the recommendation stands.",
+                "E-NICE-2022");
+        }
+    }
+
+    private static string steroidTextFor(EvaluationContext ctx, ActionCode action) => action switch
+    {
+        ActionCode.OralMethylprednisolone => "oral methylprednisolone 500 mg/day for 5 days",
+        _ when ctx.IsChild => "IV methylprednisolone 30 mg/kg/day (max 1,000 mg) for 5 days",
+        _ => "IV methylprednisolone 1,000 mg/day for 5 days",
+    };
+
+    /// <summary>Why IV replaces oral (diabetes or psychiatric history: monitoring in hospital, E-NICE-2022; under 18, E-PEDS-2021), or null.</summary>
+    public static string? IvReason(EvaluationContext ctx)
+    {
+        if (ctx.IsChild)
+        {
+            return "under 18 years (paediatric regimen, IV in every branch)";
+        }
+
+        if (ctx.Diabetes is not null)
+        {
+            return "diabetes (glucose monitoring in hospital)";
+        }
+
+        if (ctx.Psychiatric is not null)
+        {
+            return "psychiatric history (monitoring in hospital)";
+        }
+
+        return null;
+    }
+
+    private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+}

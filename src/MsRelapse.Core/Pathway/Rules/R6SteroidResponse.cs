@@ -1,0 +1,172 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
+internal static class R6SteroidResponse
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        var course = ctx.LastCourseForAttack!;
+        var end = course.End;
+        var sinceEnd = EvaluationContext.Days(end, ctx.AsOf);
+        var route = course.IsIntravenous ? "IV" : course.Route == Model.DoseRoute.Oral ? "oral" : "steroid (route not recorded, read as oral)";
+        d.Used("steroid-course-end", Decision.D(end), end, course.Doses[^1].Source, "R6");
+        d.Explain("R6", $"A {route} course of {course.Doses.Select(x => x.Day).Distinct().Count()} day(s) ended {Decision.D(end)}, {sinceEnd} days ago.", "E-STOPPE-2017");
+
+        if (sinceEnd < Thresholds.SteroidResponseEarliestDays)
+        {
+            var atEnd = ctx.LatestBetween(ctx.Onset!.Value, end);
+            var after = ctx.EdssByDate.LastOrDefault(e => e.Date > end);
+            if (atEnd is not null && after is not null && after.Value - atEnd.Value >= Thresholds.EarlyWorseningEdss)
+            {
+                d.SteroidResponse = ResponseStatus.Inadequate;
+                d.Used("edss", after.Value, after.Date, after.Assessment.Source, "R6.1");
+                if (ctx.IsSevere)
+                {
+                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended, in a severe attack: escalate now.", "E-STOPPE-2017");
+                    Escalate(ctx, d, "R6.1", forceApheresis: true);
+                }
+                else
+                {
+                    d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.1");
+                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
+                }
+
+                return;
+            }
+
+            d.SteroidResponse = ResponseStatus.TooEarly;
+            d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R6.1");
+            d.ReassessOn = end.AddDays(Thresholds.SteroidReassessDays);
+            d.Explain("R6.1", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days since the course ended: too early to judge; reassess on {Decision.D(end.AddDays(Thresholds.SteroidReassessDays))}.", "E-STOPPE-2017");
+            return;
+        }
+
+        var judge = ctx.EdssByDate.LastOrDefault(e => e.Date >= end.AddDays(Thresholds.SteroidResponseEarliestDays));
+        if (judge is null)
+        {
+            d.SteroidResponse = ResponseStatus.Unknown;
+            d.SetPrimary(ActionCode.AwaitResponse, Urgency.Soon, "R6.2");
+            d.ReassessOn = ctx.AsOf;
+            d.Missing(MissingItem.EdssAfterSteroids, "judging the response to steroids (EDSS at least 7 days after the course)", blocking: true);
+            d.Explain("R6.2", "No EDSS at least 7 days after the course: the response cannot be judged; assess EDSS now.", "E-STOPPE-2017");
+            return;
+        }
+
+        d.Used("edss", judge.Value, judge.Date, judge.Assessment.Source, "R6.2");
+        switch (Response.Judge(ctx, judge.Value))
+        {
+            case Response.Outcome.Responded:
+                d.SteroidResponse = ResponseStatus.Responded;
+                var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
+                d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R6.3");
+                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
+                return;
+            case Response.Outcome.UnknownWithoutBaseline:
+                d.SteroidResponse = ResponseStatus.Unknown;
+                d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.3");
+                d.AddAlternative(ActionCode.PlasmaExchange, "If the specialist judges the response inadequate (second line, ASFA category II).", "E-ASFA-2023", "E-AAN-2011");
+                d.Missing(MissingItem.EdssBaseline, "judging the response to steroids", blocking: true);
+                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged; specialist review.", "E-STOPPE-2017");
+                return;
+            default:
+                d.SteroidResponse = ResponseStatus.Inadequate;
+                d.Explain("R6.4", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: inadequate response to steroids.", "E-STOPPE-2017");
+                Escalate(ctx, d, "R6.4", forceApheresis: false);
+                return;
+        }
+    }
+
+    /// <summary>R6.4: escalation after an inadequate response.</summary>
+    public static void Escalate(EvaluationContext ctx, Decision d, string rule, bool forceApheresis)
+    {
+        var course = ctx.LastCourseForAttack!;
+        if (!forceApheresis && !course.IsIntravenous && !ctx.IsSevere)
+        {
+            d.SetPrimary(ActionCode.IvMethylprednisolone, Urgency.Soon, rule);
+            d.AddAlternative(ActionCode.PlasmaExchange, "Second line if IV steroids are unsuitable (ASFA category II).", "E-ASFA-2023", "E-AAN-2011");
+            d.AddAlternative(ActionCode.Immunoadsorption, "Equivalent to plasma exchange, without replacement fluid.", "E-IA-DORST-2019", "E-ASFA-2023");
+            d.Explain(rule, "After an oral course in an attack that is not severe: IV methylprednisolone 1,000 mg/day for 5 days.", "E-NICE-2022");
+        }
+        else
+        {
+            d.SetPrimary(ActionCode.PlasmaExchange, ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, rule);
+            d.AddAlternative(ActionCode.Immunoadsorption, "Equivalent to plasma exchange, without replacement fluid.", "E-IA-DORST-2019", "E-ASFA-2023");
+            if (!ctx.IsChild)
+            {
+                d.AddAlternative(ActionCode.EscalatedIvMethylprednisolone, "IV methylprednisolone 2,000 mg/day for 5 days: inferior to plasma exchange; adults only.", "E-PFEUFFER-2020");
+            }
+            else
+            {
+                d.AddNotRecommended(ActionCode.EscalatedIvMethylprednisolone, "Escalated steroid doses are for adults only.", "E-PEDS-2021");
+            }
+
+            d.AddAlternative(ActionCode.Ivig, "Only where apheresis and steroids are both unsuitable: IVIG adds nothing to steroids for relapses.", "E-IVIG-2004");
+            d.Explain(rule, $"After {(course.IsIntravenous ? "an IV course" : "a course")}{(ctx.IsSevere ? " in a severe attack" : string.Empty)}: plasma exchange (second line for steroid-resistant relapses).", "E-AAN-2011", "E-ASFA-2023", "E-WEINSHENKER-1999");
+            if (!ctx.IsSevere)
+            {
+                d.Explain(rule, "The attack is not severe: MENACTRIMS reserves plasma exchange for severe disability that fails IV methylprednisolone; weigh this with the specialist.", "E-MENACTRIMS-2023");
+            }
+        }
+
+        d.AddNotRecommended(ActionCode.OralMethylprednisolone, "Repeating a failed oral course.", "E-NICE-2022");
+        d.AddNotRecommended(ActionCode.SymptomaticTherapy, "Symptomatic drugs treat symptoms, not the attack; they are not relapse treatment.");
+    }
+
+    /// <summary>
+    /// R6.5: apheresis chosen by R3.1, R6.1, R6.4 or R8.1 more than 42 days after onset → flag; more than 90 days →
+    /// specialist review with apheresis as an alternative (never for NMOSD, which keeps apheresis).
+    /// </summary>
+    public static void Delay(EvaluationContext ctx, Decision d)
+    {
+        if (!Decision.IsApheresis(d.Primary) || d.PrimaryRule is not ("R3.1" or "R6.1" or "R6.4" or "R8.1") || ctx.DaysSinceOnset is not { } days)
+        {
+            return;
+        }
+
+        if (days > Thresholds.SteroidsTooLateDays)
+        {
+            d.AddFlag(FlagCode.ApheresisDelayed, FlagSeverity.Warning,
+                "More than 6 weeks since onset: the response to plasma exchange falls about 30 % with each week of delay.",
+                "E-BLECHINGER-2021");
+            d.Fire("R6.5");
+        }
+
+        if (days > Thresholds.ApheresisTooLateDays && !ctx.HasNmosd)
+        {
+            var action = d.Primary;
+            d.DisplacePrimary(ActionCode.SpecialistReview, "Apheresis this late (more than 90 days after onset) is a specialist decision.", ["E-BLECHINGER-2021"], "R6.5");
+            d.Lower(ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, Urgency.Routine);
+            d.Explain("R6.5", $"{days} days since onset: apheresis is unlikely to help this late; specialist review, with {WireNames.Of(action)} as an alternative.", "E-BLECHINGER-2021");
+        }
+    }
+}
+
+/// <summary>R6.3's response judgement, shared with R7.3.</summary>
+internal static class Response
+{
+    public enum Outcome
+    {
+        Responded,
+        NotResponded,
+        UnknownWithoutBaseline,
+    }
+
+    /// <summary>
+    /// Responded when latest ≤ baseline + 0.5, or the improvement from the nadir is ≥ 1.0 and ≥ half of the rise.
+    /// Without a baseline: responded when the improvement is ≥ 1.0, else unknown.
+    /// </summary>
+    public static Outcome Judge(EvaluationContext ctx, double latest)
+    {
+        var nadir = ctx.Nadir?.Value ?? latest;
+        var improvement = nadir - latest;
+        if (ctx.Baseline is { } b)
+        {
+            var rise = nadir - b.Value;
+            return latest <= b.Value + Thresholds.RespondedWithinBaseline || (improvement >= Thresholds.RespondedMinImprovement && improvement >= rise / 2)
+                ? Outcome.Responded
+                : Outcome.NotResponded;
+        }
+
+        return improvement >= Thresholds.RespondedMinImprovement ? Outcome.Responded : Outcome.UnknownWithoutBaseline;
+    }
+}

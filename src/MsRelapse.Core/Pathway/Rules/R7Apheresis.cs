@@ -1,0 +1,82 @@
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>R7 — apheresis given since onset governs: in progress, interrupted, or completed and judged.</summary>
+internal static class R7Apheresis
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        var sessions = ctx.SessionsSinceOnset;
+        var last = sessions[^1];
+        var lastDate = last.When.Date;
+        var sinceLast = EvaluationContext.Days(lastDate, ctx.AsOf);
+        var count = sessions.Length;
+        d.Used("apheresis-sessions", count.ToString(System.Globalization.CultureInfo.InvariantCulture), lastDate, last.Source, "R7");
+
+        // Apheresis that followed a steroid course means the steroid response was inadequate.
+        var firstSession = sessions[0].When.Date;
+        d.SteroidResponse = ctx.CoursesForAttack.Any(c => c.End <= firstSession) ? ResponseStatus.Inadequate : ResponseStatus.NotApplicable;
+
+        if (count < Thresholds.ApheresisCourseSessions)
+        {
+            d.Stage = TreatmentStage.ApheresisInProgress;
+            d.ApheresisResponse = ResponseStatus.NotApplicable;
+            if (sinceLast <= Thresholds.ApheresisInterruptedAfterDays)
+            {
+                var kind = last.Kind == ApheresisKind.Immunoadsorption ? ActionCode.Immunoadsorption : ActionCode.PlasmaExchange;
+                d.SetPrimary(kind, ctx.HasNmosd || ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, "R7.1");
+                d.Explain("R7.1", $"{count} of {Thresholds.ApheresisCourseSessions} sessions given, the last {sinceLast} day(s) ago: continue the course.", "E-ASFA-2023");
+            }
+            else
+            {
+                d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.2");
+                d.Explain("R7.2", $"The apheresis course was interrupted after {count} session(s) (the last {sinceLast} days ago): specialist review.", "E-ASFA-2023");
+            }
+
+            return;
+        }
+
+        d.Stage = TreatmentStage.ApheresisCompleted;
+        var judge = ctx.EdssByDate.LastOrDefault(e => e.Date > lastDate);
+        if (judge is null)
+        {
+            d.ApheresisResponse = ResponseStatus.Unknown;
+            d.SetPrimary(ActionCode.AwaitResponse, Urgency.Soon, "R7.3");
+            d.ReassessOn = ctx.AsOf;
+            d.Missing(MissingItem.EdssAfterApheresis, "judging the response to apheresis (EDSS after the last session)", blocking: true);
+            d.Explain("R7.3", $"Apheresis completed ({count} sessions, the last on {Decision.D(lastDate)}) with no EDSS since: assess EDSS now.", "E-LLUFRIU-2009");
+            return;
+        }
+
+        d.Used("edss", judge.Value, judge.Date, judge.Assessment.Source, "R7.3");
+        var outcome = Response.Judge(ctx, judge.Value);
+        if (outcome == Response.Outcome.Responded)
+        {
+            d.ApheresisResponse = ResponseStatus.Responded;
+            var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
+            d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R7.3");
+            d.Explain("R7.3", $"EDSS {Decision.F(judge.Value)} after apheresis: responded{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-ASFA-2023");
+            return;
+        }
+
+        if (outcome == Response.Outcome.UnknownWithoutBaseline)
+        {
+            // R7.3 judges "as R6.3"; without a baseline an improvement under 1.0 counts as not (yet) responded.
+            d.Missing(MissingItem.EdssBaseline, "judging the response to apheresis", blocking: true);
+        }
+
+        if (sinceLast < Thresholds.ApheresisResponseDays)
+        {
+            d.ApheresisResponse = ResponseStatus.TooEarly;
+            d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R7.3");
+            d.ReassessOn = lastDate.AddDays(Thresholds.ApheresisResponseDays);
+            d.Explain("R7.3", $"No response yet {sinceLast} days after the last session: late responses are common (39 % at discharge, 63 % at 6 months); reassess on {Decision.D(lastDate.AddDays(Thresholds.ApheresisResponseDays))}.", "E-LLUFRIU-2009");
+            return;
+        }
+
+        d.ApheresisResponse = ResponseStatus.Inadequate;
+        d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.3");
+        d.Explain("R7.3", $"No response {sinceLast} days after the last session: specialist review (fulminant disease: only case-level evidence for cyclophosphamide or rituximab).", "E-LLUFRIU-2009");
+    }
+}

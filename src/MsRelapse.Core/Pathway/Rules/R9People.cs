@@ -1,0 +1,63 @@
+namespace MsRelapse.Core.Pathway.Rules;
+
+/// <summary>R9 — people: children, pregnancy, breastfeeding, older age, DMT review, missing data.</summary>
+internal static class R9People
+{
+    public static void Apply(EvaluationContext ctx, Decision d)
+    {
+        d.Fire("R9");
+        var treatment = d.Has(ActionCode.OralMethylprednisolone) || d.Has(ActionCode.IvMethylprednisolone) || d.Has(ActionCode.EscalatedIvMethylprednisolone)
+            || d.Has(ActionCode.PlasmaExchange) || d.Has(ActionCode.Immunoadsorption);
+        if (ctx.AgeYears is null && treatment)
+        {
+            // Without age the adult regimen is shown; a child's dose is per kg (R9).
+            d.Missing(MissingItem.BirthDate, "choosing the adult or the paediatric regimen", blocking: false);
+        }
+
+        if (ctx.IsChild)
+        {
+            d.AddFlag(FlagCode.Pediatric, FlagSeverity.Info,
+                "Under 18: methylprednisolone 30 mg/kg/day (rounded down to 10 mg, max 1,000 mg) IV for 5 days; no escalated steroid dose; blood volume 70 mL/kg under 25 kg; involve paediatric neurology.",
+                "E-PEDS-2021");
+        }
+
+        if (ctx.Pregnancy is { } p)
+        {
+            d.AddFlag(FlagCode.Pregnancy, FlagSeverity.Info,
+                "Pregnancy: use methylprednisolone or prednisolone (largely inactivated by the placenta), never dexamethasone; a small first-trimester cleft signal; apheresis is feasible.");
+            d.Used("pregnancy", "positive", null, p, "R9");
+        }
+
+        if (ctx.Breastfeeding is { } b)
+        {
+            d.AddFlag(FlagCode.Breastfeeding, FlagSeverity.Info, "Breastfeeding: nurse 2–4 hours after a methylprednisolone infusion.", "E-BOZ-2018");
+            d.Used("breastfeeding", "positive", null, b, "R9");
+        }
+
+        if (ctx.AgeYears is >= Thresholds.OlderAgeYears)
+        {
+            d.AddFlag(FlagCode.OlderAge, FlagSeverity.Info, "Aged 65 or over: lower response to apheresis and more harm from steroids.", "E-BLECHINGER-2021");
+        }
+
+        if (d.Status == EpisodeStatus.Relapse)
+        {
+            d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.", "E-GALEA-2015");
+        }
+    }
+
+    /// <summary>The missing-data flag, once everything else has named what it missed.</summary>
+    public static void MissingDataFlag(Decision d)
+    {
+        var missing = d.MissingItems.ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var blocking = missing.Any(m => m.Blocking);
+        d.AddFlag(FlagCode.MissingData, blocking ? FlagSeverity.Warning : FlagSeverity.Info,
+            blocking
+                ? "Data needed for a dose, a volume or a response judgement are missing: see missing data."
+                : "Some data are missing: see missing data.");
+    }
+}

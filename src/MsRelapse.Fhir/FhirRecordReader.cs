@@ -1,0 +1,1033 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>The outcome of reading a FHIR Bundle: the record (when it could be built) and every problem found.</summary>
+/// <param name="Record">The patient's record; null when the input could not be read at all.</param>
+/// <param name="Errors">Reading errors (parse errors, several patients, unreadable values the pathway needs).</param>
+public sealed record FhirReadResult(PatientRecord? Record, IReadOnlyList<InputError> Errors)
+{
+    /// <summary>True when a record was built and nothing was wrong.</summary>
+    public bool IsValid => Record is not null && Errors.Count == 0;
+}
+
+/// <summary>Stable error codes of the FHIR reader.</summary>
+public static class FhirErrorCodes
+{
+    /// <summary>The input is not well-formed JSON (or is empty).</summary>
+    public const string ParseError = "fhir-parse-error";
+
+    /// <summary>The input is JSON but not a FHIR Bundle.</summary>
+    public const string NotABundle = "not-a-bundle";
+
+    /// <summary>The Bundle holds resources of more than one patient.</summary>
+    public const string MultiplePatients = "multiple-patients";
+
+    /// <summary>A value the pathway reads is present but not valid FHIR (a date, a number).</summary>
+    public const string InvalidValue = "fhir-invalid-value";
+}
+
+/// <summary>
+/// Reads one patient's FHIR R4 Bundle into a <see cref="PatientRecord"/> (fhir-profile.md, "Read").
+/// </summary>
+/// <remarks>
+/// <para>Tolerant but honest. The JSON must be well-formed and a Bundle (else <c>fhir-parse-error</c> /
+/// <c>not-a-bundle</c> with the line and position Firely reports). Beyond that, Firely's validation findings
+/// (unknown elements such as US Core extensions, unknown resource types, codes outside a value set) are not
+/// errors: real EHR exports are full of them and fhir-profile.md says unknown resources and codes are ignored.
+/// A finding becomes an error only when the pathway actually needs the broken value (a date it must place, a
+/// number it must compare): then the error names the resource and the element path.</para>
+/// <para>The record keeps everything whatever its date; the engine applies <c>asOf</c> and recency.</para>
+/// <para>Never throws on any input.</para>
+/// </remarks>
+public static class FhirRecordReader
+{
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+
+    /// <summary>Parses and reads a Bundle given as FHIR JSON.</summary>
+    public static FhirReadResult Read(string bundleJson)
+    {
+        if (string.IsNullOrWhiteSpace(bundleJson))
+        {
+            return Fail(FhirErrorCodes.ParseError, "The input is empty; expected a FHIR R4 Bundle in JSON.");
+        }
+
+        Resource? resource;
+        IEnumerable<CodedException> findings;
+        try
+        {
+            Deserializer.TryDeserializeResource(bundleJson, out resource, out findings);
+        }
+        catch (JsonException ex)
+        {
+            // Firely reports malformed JSON through System.Text.Json: 0-based line, byte position in the line.
+            var line = (ex.LineNumber ?? 0) + 1;
+            var position = (ex.BytePositionInLine ?? 0) + 1;
+            return Fail(FhirErrorCodes.ParseError, $"The input is not well-formed JSON (line {line}, position {position}); expected a FHIR R4 Bundle.");
+        }
+#pragma warning disable CA1031 // The reader never throws: anything else Firely raises is a parse error of this input.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle.");
+        }
+
+        var findingList = findings.ToList();
+        if (resource is not Bundle bundle)
+        {
+            var found = resource is null or DynamicResource && findingList.OfType<ExtendedCodedException>().FirstOrDefault() is { } first
+                ? $"{first.BaseErrorMessage} (line {first.LineNumber}, position {first.Position})"
+                : $"found a {resource?.TypeName ?? "JSON value"}";
+            return Fail(FhirErrorCodes.NotABundle, $"Expected a FHIR R4 Bundle: {found}.");
+        }
+
+        return ReadBundle(bundle, findingList);
+    }
+
+    /// <summary>Reads a Bundle already parsed with Firely.</summary>
+    public static FhirReadResult Read(Bundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        return ReadBundle(bundle, []);
+    }
+
+    private static FhirReadResult Fail(string code, string message) =>
+        new(null, [new InputError(code, message, new SourceRef("Bundle"))]);
+
+    private static FhirReadResult ReadBundle(Bundle bundle, IReadOnlyList<CodedException> findings)
+    {
+        var reader = new BundleReader(bundle, findings);
+        return reader.Read();
+    }
+}
+
+/// <summary>The work of reading one Bundle (state for one call).</summary>
+internal sealed class BundleReader
+{
+    private readonly Bundle _bundle;
+    private readonly IReadOnlyList<CodedException> _findings;
+    private readonly List<InputError> _errors = [];
+    private readonly List<string> _notes = [];
+
+    private readonly List<MsDiagnosis> _ms = [];
+    private readonly List<RelapseRecord> _relapses = [];
+    private readonly List<EdssAssessment> _edss = [];
+    private readonly List<Measurement> _measurements = [];
+    private readonly List<Finding> _findingsOut = [];
+    private readonly List<ConditionFact> _conditions = [];
+    private readonly List<AllergyFact> _allergies = [];
+    private readonly List<SteroidDose> _steroids = [];
+    private readonly List<MedicationFact> _medications = [];
+    private readonly List<ApheresisSession> _apheresis = [];
+
+    private sealed record Entry(int Index, string? FullUrl, Resource? Resource);
+
+    /// <summary>Resources of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
+    private readonly Dictionary<string, Resource> _byReference = new(StringComparer.Ordinal);
+
+    public BundleReader(Bundle bundle, IReadOnlyList<CodedException> findings)
+    {
+        _bundle = bundle;
+        _findings = findings;
+    }
+
+    public FhirReadResult Read()
+    {
+        var entries = _bundle.Entry.Select((e, i) => new Entry(i, e.FullUrl, e.Resource)).Where(e => e.Resource is not null).ToList();
+        foreach (var (_, fullUrl, resource) in entries)
+        {
+            if (resource!.Id is { } id)
+            {
+                _byReference.TryAdd($"{resource.TypeName}/{id}", resource);
+            }
+
+            if (!string.IsNullOrEmpty(fullUrl))
+            {
+                _byReference.TryAdd(fullUrl, resource);
+            }
+        }
+
+        var patients = entries.Where(e => e.Resource is Patient).ToList();
+        var patientKeys = CheckPatients(entries, patients);
+        if (_errors.Count > 0)
+        {
+            return new FhirReadResult(null, _errors);
+        }
+
+        var record = new PatientRecord();
+        if (patients.Count > 0)
+        {
+            record = ReadPatient((Patient)patients[0].Resource!, record);
+        }
+        else if (patientKeys.Count == 1)
+        {
+            // No Patient resource (e.g. a prefetch without it): the one patient every resource names.
+            record = record with { PatientId = patientKeys.First() };
+        }
+
+        foreach (var (index, _, resource) in entries)
+        {
+            ReadResource(index, resource!);
+        }
+
+        record = record with
+        {
+            MsDiagnoses = [.. _ms],
+            Relapses = [.. _relapses],
+            EdssAssessments = [.. _edss],
+            Measurements = [.. _measurements],
+            Findings = [.. _findingsOut],
+            Conditions = [.. _conditions],
+            Allergies = [.. _allergies],
+            SteroidDoses = [.. _steroids],
+            Medications = [.. _medications],
+            ApheresisSessions = [.. _apheresis],
+            ReadingNotes = [.. _notes],
+        };
+        return new FhirReadResult(_errors.Count == 0 ? record : null, _errors);
+    }
+
+    // ---- patients ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One patient only (fhir-profile.md): at most one Patient resource (by id), and every subject/patient
+    /// reference naming it. Returns the patient keys seen.
+    /// </summary>
+    private HashSet<string> CheckPatients(List<Entry> entries, List<Entry> patients)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (index, fullUrl, resource) in patients)
+        {
+            var key = resource!.Id ?? KeyOf(fullUrl) ?? $"(entry {index})";
+            keys.Add(key);
+            aliases.TryAdd(key, key);
+            if (KeyOf(fullUrl) is { } urlKey)
+            {
+                aliases.TryAdd(urlKey, key);
+            }
+        }
+
+        var named = new List<(string Key, string Resource)>();
+        foreach (var (index, _, resource) in entries)
+        {
+            if (resource is Patient)
+            {
+                continue;
+            }
+
+            foreach (var reference in PatientReferences(resource!))
+            {
+                var key = KeyOf(reference);
+                if (key is null)
+                {
+                    continue;
+                }
+
+                var patientKey = aliases.GetValueOrDefault(key, key);
+                keys.Add(patientKey);
+                named.Add((patientKey, Label(resource!, index)));
+            }
+        }
+
+        if (keys.Count > 1)
+        {
+            var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource)
+                .Concat(patients.Select(p => Label(p.Resource!, p.Index)))
+                .Distinct(StringComparer.Ordinal).Take(4);
+            _errors.Add(new InputError(
+                FhirErrorCodes.MultiplePatients,
+                $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
+                new SourceRef(named.Count > 0 ? named[^1].Resource : Label(patients[^1].Resource!, patients[^1].Index), "subject")));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Subject/patient references that point at a Patient (not a Group, Location, …).</summary>
+    private IEnumerable<string> PatientReferences(Resource resource)
+    {
+        foreach (var name in (string[])["subject", "patient"])
+        {
+            if (!resource.TryGetValue(name, out var value) || value is not ResourceReference { Reference: { } reference })
+            {
+                continue;
+            }
+
+            if (reference.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (_byReference.TryGetValue(reference, out var target))
+            {
+                if (target is Patient)
+                {
+                    yield return $"Patient/{target.Id ?? reference}";
+                }
+
+                continue;
+            }
+
+            if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ||
+                reference.Contains("Patient/", StringComparison.Ordinal))
+            {
+                yield return reference;
+            }
+        }
+    }
+
+    /// <summary>The id part of a patient reference: <c>Patient/x</c>, <c>http://…/Patient/x/_history/2</c>, <c>urn:uuid:x</c>.</summary>
+    private static string? KeyOf(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return null;
+        }
+
+        if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase))
+        {
+            return reference[(reference.LastIndexOf(':') + 1)..];
+        }
+
+        var at = reference.LastIndexOf("Patient/", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = reference[(at + "Patient/".Length)..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? rest : rest[..slash];
+    }
+
+    private static string Label(Resource resource, int index) =>
+        resource.Id is { Length: > 0 } id ? $"{resource.TypeName}/{id}" : $"{resource.TypeName}/(entry {index + 1})";
+
+    private PatientRecord ReadPatient(Patient patient, PatientRecord record)
+    {
+        var source = new SourceRef(Label(patient, 0));
+        return Guard(source, patient, record, () =>
+        {
+            var sex = (patient.GenderElement?.JsonValue as string) switch
+            {
+                "male" => Sex.Male,
+                "female" => Sex.Female,
+                "other" => Sex.Other,
+                _ => Sex.Unknown,
+            };
+            var birth = FhirDates.Parse(patient.BirthDate, "Patient.birthDate");
+            var deceasedFlag = patient.Deceased is FhirBoolean { Value: true };
+            var deceasedOn = patient.Deceased is FhirDateTime dt ? FhirDates.Parse(dt.Value, "Patient.deceasedDateTime")?.Date : null;
+            return record with
+            {
+                PatientId = patient.Id,
+                BirthDate = birth?.Date,
+                Sex = sex,
+                DeceasedFlag = deceasedFlag,
+                DeceasedOn = deceasedOn,
+            };
+        });
+    }
+
+    // ---- dispatch ----------------------------------------------------------------------------------------------
+
+    private void ReadResource(int index, Resource resource)
+    {
+        var source = new SourceRef(Label(resource, index));
+        Guard<object?>(source, resource, null, () =>
+        {
+            switch (resource)
+            {
+                case Condition c:
+                    ReadCondition(c, source);
+                    break;
+                case Observation o:
+                    ReadObservation(o, source);
+                    break;
+                case MedicationAdministration ma:
+                    ReadMedicationAdministration(ma, source);
+                    break;
+                case MedicationRequest mr:
+                    ReadMedicationRequest(mr, source);
+                    break;
+                case MedicationStatement ms:
+                    ReadMedicationStatement(ms, source);
+                    break;
+                case AllergyIntolerance ai:
+                    ReadAllergy(ai, source);
+                    break;
+                case Procedure p:
+                    ReadProcedure(p, source);
+                    break;
+                default:
+                    break; // Unknown resources are ignored (fhir-profile.md).
+            }
+
+            return null;
+        }, index);
+    }
+
+    /// <summary>
+    /// Runs one resource's mapping. A value the mapping needs that is unreadable becomes an error naming the
+    /// resource and the path (Firely's finding when it has one); the rest of the bundle is still read.
+    /// </summary>
+    private T Guard<T>(SourceRef source, Resource resource, T fallback, Func<T> map, int? entryIndex = null)
+    {
+        try
+        {
+            return map();
+        }
+        catch (UnreadableValueException ex)
+        {
+            _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{ex.Path} {ex.Problem}.", source.At(ex.Path)));
+        }
+#pragma warning disable CA1031 // A broken value in one resource must never crash the reader: it is reported as an error of that resource.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var finding = FindingFor(entryIndex, resource);
+            var path = finding?.Path ?? resource.TypeName;
+            var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
+            _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
+        }
+
+        return fallback;
+    }
+
+    /// <summary>Firely's first finding inside this entry, with its path rewritten from <c>Bundle.entry[i].resource</c> to the resource type.</summary>
+    private (string Path, string Message)? FindingFor(int? entryIndex, Resource resource)
+    {
+        if (entryIndex is not { } i)
+        {
+            return null;
+        }
+
+        var prefix = $"Bundle.entry[{i}].resource";
+        foreach (var f in _findings.OfType<ExtendedCodedException>())
+        {
+            if (f.InstancePath is { } p && p.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return (resource.TypeName + p[prefix.Length..], f.BaseErrorMessage);
+            }
+        }
+
+        return null;
+    }
+
+    // ---- shared helpers ----------------------------------------------------------------------------------------
+
+    private static IEnumerable<Coding> Codings(CodeableConcept? concept) => concept?.Coding.Where(c => c is not null) ?? [];
+
+    private static bool Has(CodeableConcept? concept, IEnumerable<CodeRule> rules) =>
+        Codings(concept).Any(c => rules.Any(r => r.Matches(c.System, c.Code)));
+
+    private static bool Has(CodeableConcept? concept, CodeRule rule) => Codings(concept).Any(c => rule.Matches(c.System, c.Code));
+
+    private static bool HasRange(CodeableConcept? concept, IEnumerable<IcdRange> ranges) =>
+        Codings(concept).Any(c => ranges.Any(r => r.Matches(c.System, c.Code)));
+
+    private static IEnumerable<string> Texts(CodeableConcept? concept)
+    {
+        if (concept is null)
+        {
+            yield break;
+        }
+
+        if (!string.IsNullOrWhiteSpace(concept.Text))
+        {
+            yield return concept.Text;
+        }
+
+        foreach (var c in Codings(concept))
+        {
+            if (!string.IsNullOrWhiteSpace(c.Display))
+            {
+                yield return c.Display;
+            }
+        }
+    }
+
+    private static string StatusOf(PrimitiveType? status) => status?.JsonValue as string ?? status?.JsonValue?.ToString() ?? string.Empty;
+
+    private static bool HasStatusCode(CodeableConcept? concept, params string[] codes) =>
+        Codings(concept).Any(c => c.Code is not null && codes.Contains(c.Code, StringComparer.Ordinal));
+
+    // ---- conditions --------------------------------------------------------------------------------------------
+
+    private void ReadCondition(Condition condition, SourceRef source)
+    {
+        // Condition: verificationStatus entered-in-error or refuted → ignored (fhir-profile.md).
+        if (HasStatusCode(condition.VerificationStatus, "entered-in-error", "refuted"))
+        {
+            return;
+        }
+
+        var code = condition.Code;
+        var hasCourse = Codings(code).Select(c => Codes.MsCourseOf(c.System, c.Code)).FirstOrDefault(c => c is not null);
+        var isRelapse = Has(code, Codes.Relapse);
+        var kinds = new List<(ConditionKind Kind, bool Sepsis, bool ByName)>();
+        if (Has(code, Codes.Infection.Codes) || HasRange(code, Codes.Infection.Ranges))
+        {
+            var sepsis = Has(code, Codes.Sepsis.Codes) || HasRange(code, Codes.Sepsis.Ranges) || Texts(code).Any(t => Codes.SepsisWord.IsMatch(t));
+            kinds.Add((ConditionKind.Infection, sepsis, false));
+        }
+
+        foreach (var rule in Codes.OtherConditions)
+        {
+            if (Has(code, rule.Codes) || HasRange(code, rule.Ranges))
+            {
+                kinds.Add((rule.Kind, false, false));
+            }
+        }
+
+        // Infections by word only where no code of ours matched (fhir-profile.md).
+        if (kinds.Count == 0 && hasCourse is null && !isRelapse && Texts(code).Any(t => Codes.InfectionWords.IsMatch(t)))
+        {
+            kinds.Add((ConditionKind.Infection, Texts(code).Any(t => Codes.SepsisWord.IsMatch(t)), true));
+            _notes.Add($"{source.Resource}: recognised as an infection by a word in its text, not by a code.");
+        }
+
+        if (hasCourse is null && !isRelapse && kinds.Count == 0)
+        {
+            return;
+        }
+
+        var onset = FhirDates.Read(condition.Onset, "Condition.onset");
+        var abatement = FhirDates.Read(condition.Abatement, "Condition.abatement", periodEnd: true);
+        var clinical = condition.ClinicalStatus;
+        var active = clinical is null || !Codings(clinical).Any()
+            ? abatement is null && condition.Abatement is null
+            : HasStatusCode(clinical, "active", "recurrence", "relapse");
+
+        if (hasCourse is { } course)
+        {
+            var recorded = onset ?? FhirDates.Parse(condition.RecordedDate, "Condition.recordedDate");
+            _ms.Add(new MsDiagnosis(course, recorded, active, source.At("Condition.code")));
+        }
+
+        if (isRelapse)
+        {
+            // R1: a record without onset is kept (the engine names it in missing data as relapse-onset).
+            var resolvedWithoutDate = abatement is null && HasStatusCode(clinical, "resolved", "inactive", "remission");
+            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : condition.Onset is Period ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime")));
+        }
+
+        foreach (var (kind, sepsis, byName) in kinds)
+        {
+            _conditions.Add(new ConditionFact(kind, onset, abatement, active, sepsis, byName, source.At("Condition.code")));
+        }
+    }
+
+    // ---- observations ------------------------------------------------------------------------------------------
+
+    private void ReadObservation(Observation observation, SourceRef source)
+    {
+        if (StatusOf(observation.StatusElement) == "entered-in-error")
+        {
+            return;
+        }
+
+        var code = observation.Code;
+        if (Has(code, Codes.Edss))
+        {
+            ReadEdss(observation, source);
+            return;
+        }
+
+        if (Has(code, Codes.BloodPressurePanel))
+        {
+            var systolic = observation.Component.FirstOrDefault(c => Has(c.Code, Codes.Systolic));
+            if (systolic is not null)
+            {
+                var index = observation.Component.IndexOf(systolic);
+                ReadMeasurement(MeasurementKind.SystolicMmHg, observation, systolic.Value, source, $"Observation.component[{index}].valueQuantity");
+            }
+
+            return;
+        }
+
+        foreach (var coding in Codings(code))
+        {
+            if (coding.System == CodeSystems.Loinc && coding.Code is { } loinc && Codes.Measurements.TryGetValue(loinc, out var kind))
+            {
+                ReadMeasurement(kind, observation, observation.Value, source, "Observation.valueQuantity");
+                return;
+            }
+        }
+
+        foreach (var (kind, rules) in Codes.Findings)
+        {
+            if (Has(code, rules))
+            {
+                ReadFinding(kind, observation, source);
+                return;
+            }
+        }
+    }
+
+    private ClinicalTime? EffectiveOf(Observation observation, SourceRef source)
+    {
+        var when = FhirDates.Read(observation.Effective, "Observation.effective");
+        if (when is null)
+        {
+            _notes.Add($"{source.Resource}: no effective date; not used.");
+        }
+
+        return when;
+    }
+
+    private void ReadEdss(Observation observation, SourceRef source)
+    {
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        // EDSS is unitless: the total is read as recorded (R0 judges its range and steps).
+        var total = Number(observation.Value, "Observation.value");
+        var fs = RawFunctionalSystems.Empty;
+        for (var i = 0; i < observation.Component.Count; i++)
+        {
+            var component = observation.Component[i];
+            var name = Codings(component.Code).FirstOrDefault(c => c.System == CodeSystems.Msr && c.Code is not null && Codes.EdssComponents.Contains(c.Code))?.Code;
+            if (name is null)
+            {
+                continue;
+            }
+
+            var value = Number(component.Value, $"Observation.component[{i}].value");
+            fs = name switch
+            {
+                "visual" => fs with { Visual = value },
+                "brainstem" => fs with { Brainstem = value },
+                "pyramidal" => fs with { Pyramidal = value },
+                "cerebellar" => fs with { Cerebellar = value },
+                "sensory" => fs with { Sensory = value },
+                "bowel-bladder" => fs with { BowelBladder = value },
+                "cerebral" => fs with { Cerebral = value },
+                "ambulation" => fs with { Ambulation = value },
+                _ => fs,
+            };
+        }
+
+        if (total is null && fs.IsEmpty)
+        {
+            _notes.Add($"{source.Resource}: EDSS assessment without a total or any functional system; not used.");
+            return;
+        }
+
+        _edss.Add(new EdssAssessment(when.Value, total, fs, source.At(total is null ? "Observation.component" : "Observation.valueQuantity")));
+    }
+
+    /// <summary>A unitless number from valueQuantity, valueInteger or valueDecimal-like values.</summary>
+    private static double? Number(DataType? value, string path) => value switch
+    {
+        null => null,
+        Quantity q => q.Value is { } v ? (double)v : null,
+        Integer i => i.Value,
+        FhirDecimal d => d.Value is { } v ? (double)v : null,
+        FhirString s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => throw new UnreadableValueException(path + value.TypeName, "is not a number"),
+    };
+
+    private void ReadMeasurement(MeasurementKind kind, Observation observation, DataType? value, SourceRef source, string path)
+    {
+        if (value is not Quantity { Value: { } raw } quantity)
+        {
+            _notes.Add($"{source.Resource}: no numeric value; not used.");
+            return;
+        }
+
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        // The unit is Quantity.code when its system is UCUM, else Quantity.unit (clinical.md R0).
+        var unit = quantity.System == CodeSystems.Ucum ? quantity.Code ?? quantity.Unit : quantity.Unit ?? quantity.Code;
+        var (converted, problem) = Units.ToCanonical(kind, (double)raw, unit);
+        _measurements.Add(new Measurement(kind, when.Value, converted, unit, source.At(path), problem));
+    }
+
+    private void ReadFinding(FindingKind kind, Observation observation, SourceRef source)
+    {
+        var positive = Positivity(kind, observation);
+        if (positive is null)
+        {
+            _notes.Add($"{source.Resource}: no readable result; not used.");
+            return;
+        }
+
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        _findingsOut.Add(new Finding(kind, when.Value, positive.Value, source.At("Observation.value")));
+    }
+
+    /// <summary>
+    /// Positive: valueCodeableConcept SNOMED 10828004 (pregnancy: 77386006), interpretation POS, valueBoolean
+    /// true, or the string "positive". Null when there is no result at all. An observation coded
+    /// <c>MSR#breastfeeding</c> with no value states breastfeeding.
+    /// </summary>
+    private static bool? Positivity(FindingKind kind, Observation observation)
+    {
+        if (observation.Interpretation.Any(i => Has(i, Codes.InterpretationPositive)))
+        {
+            return true;
+        }
+
+        var positiveCode = kind == FindingKind.Pregnancy ? Codes.Pregnant : Codes.Positive;
+        return observation.Value switch
+        {
+            CodeableConcept cc => Has(cc, positiveCode) || (kind == FindingKind.Breastfeeding && Has(cc, Codes.Positive)),
+            FhirBoolean b => b.Value,
+            FhirString s => string.Equals(s.Value?.Trim(), "positive", StringComparison.OrdinalIgnoreCase),
+            null when kind == FindingKind.Breastfeeding && Has(observation.Code, new CodeRule(CodeSystems.Msr, "breastfeeding")) => true,
+            null when observation.Interpretation.Count > 0 => false,
+            _ => null,
+        };
+    }
+
+    // ---- medications -------------------------------------------------------------------------------------------
+
+    /// <summary>What a medication is: the matching drug rule, the name for messages, and whether by name.</summary>
+    private sealed record DrugMatch(DrugRule Rule, string Name, bool ByName);
+
+    /// <summary>
+    /// Recognises a medication by an ingredient code or ATC code, else by an ingredient's name as a whole word in
+    /// coding.display or text (fhir-profile.md): in the CodeableConcept, or in the referenced Medication (its
+    /// code and ingredients), contained or in the bundle.
+    /// </summary>
+    private DrugMatch? Recognise(DataType? medication, Resource owner, IEnumerable<DrugRule> rules)
+    {
+        var concepts = new List<CodeableConcept>();
+        switch (medication)
+        {
+            case CodeableConcept cc:
+                concepts.Add(cc);
+                break;
+            case ResourceReference { Reference: { } reference }:
+                var target = reference.StartsWith('#') && owner is DomainResource dr
+                    ? dr.Contained.FirstOrDefault(c => c.Id == reference[1..])
+                    : _byReference.GetValueOrDefault(reference);
+                if (target is Medication med)
+                {
+                    if (med.Code is not null)
+                    {
+                        concepts.Add(med.Code);
+                    }
+
+                    concepts.AddRange(med.Ingredient.Select(i => i.Item).OfType<CodeableConcept>());
+                }
+
+                break;
+            default:
+                break;
+        }
+
+        var ruleList = rules.ToList();
+        foreach (var rule in ruleList)
+        {
+            foreach (var coding in concepts.SelectMany(Codings))
+            {
+                if (rule.Codes.FirstOrDefault(r => r.Matches(coding.System, coding.Code)) is { } hit)
+                {
+                    var name = hit.IsPrefix ? $"{rule.Ingredient} (ATC {coding.Code})" : rule.Ingredient;
+                    return new DrugMatch(rule, name, false);
+                }
+            }
+        }
+
+        foreach (var rule in ruleList)
+        {
+            var pattern = Codes.DrugNamePatterns[rule];
+            foreach (var text in concepts.SelectMany(Texts))
+            {
+                var m = pattern.Match(text);
+                if (m.Success)
+                {
+                    return new DrugMatch(rule, m.Value.ToLowerInvariant(), true);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void NoteByName(DrugMatch match, SourceRef source)
+    {
+        if (match.ByName)
+        {
+            _notes.Add($"{source.Resource}: recognised {match.Name} by name (no ingredient or ATC code).");
+        }
+    }
+
+    private static (double? DoseMg, bool Assumed, string? Problem) DoseOf(Quantity? dose)
+    {
+        if (dose?.Value is not { } raw)
+        {
+            return (null, false, null);
+        }
+
+        var unit = dose.System == CodeSystems.Ucum ? dose.Code ?? dose.Unit : dose.Unit ?? dose.Code;
+        var value = (double)raw;
+        return unit?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => (value, true, null), // R0: a dose without unit is read as mg, and the rationale says so.
+            "mg" or "milligram" or "milligrams" => (value, false, null),
+            "g" or "gram" or "grams" => (value * 1000, false, null),
+            _ => (null, false, $"dose unit '{unit}' is not mg or g"),
+        };
+    }
+
+    private static DoseRoute RouteOf(CodeableConcept? route)
+    {
+        if (Has(route, Codes.RouteIntravenous))
+        {
+            return DoseRoute.Intravenous;
+        }
+
+        if (Has(route, Codes.RouteOral))
+        {
+            return DoseRoute.Oral;
+        }
+
+        foreach (var text in Texts(route))
+        {
+            var t = text.ToLowerInvariant();
+            if (t.Contains("intravenous", StringComparison.Ordinal) || t.Trim() == "iv")
+            {
+                return DoseRoute.Intravenous;
+            }
+
+            if (t.Contains("oral", StringComparison.Ordinal) || t.Contains("by mouth", StringComparison.Ordinal))
+            {
+                return DoseRoute.Oral;
+            }
+        }
+
+        return DoseRoute.Unknown;
+    }
+
+    /// <summary>Guards against absurd periods (a typo in a year) expanding into millions of doses.</summary>
+    private const int MaxDaysPerResource = 366;
+
+    private void AddSteroidDays(SteroidDrug drug, DateOnly first, int days, Quantity? dose, DoseRoute route, SourceRef source)
+    {
+        if (days > MaxDaysPerResource)
+        {
+            _notes.Add($"{source.Resource}: {days} days of doses; only the first {MaxDaysPerResource} are read.");
+            days = MaxDaysPerResource;
+        }
+
+        var (mg, assumed, problem) = DoseOf(dose);
+        if (assumed)
+        {
+            _notes.Add($"{source.Resource}: dose without a unit, read as mg.");
+        }
+
+        if (problem is not null)
+        {
+            _notes.Add($"{source.Resource}: {problem}; dose not read.");
+        }
+
+        for (var d = 0; d < Math.Max(days, 1); d++)
+        {
+            _steroids.Add(new SteroidDose(drug, first.AddDays(d), mg, route, assumed, source) { UnitProblem = problem });
+        }
+    }
+
+    private void ReadMedicationAdministration(MedicationAdministration administration, SourceRef source)
+    {
+        // not-done: nothing was given; entered-in-error: ignored.
+        var status = StatusOf(administration.StatusElement);
+        if (status is "entered-in-error" or "not-done")
+        {
+            return;
+        }
+
+        var match = Recognise(administration.Medication, administration, Codes.Drugs.Where(d => d.Steroid is not null));
+        if (match is null)
+        {
+            return;
+        }
+
+        NoteByName(match, source);
+        var start = FhirDates.Read(administration.Effective, "MedicationAdministration.effective");
+        if (start is null)
+        {
+            _notes.Add($"{source.Resource}: no effective date; not used.");
+            return;
+        }
+
+        // A dose on each day of effectiveDateTime / effectivePeriod (fhir-profile.md).
+        var end = administration.Effective is Period { End: { } e } ? FhirDates.Parse(e, "MedicationAdministration.effectivePeriod.end") : null;
+        var days = end is { } last && last.Date >= start.Value.Date ? last.Date.DayNumber - start.Value.Date.DayNumber + 1 : 1;
+        AddSteroidDays(match.Rule.Steroid!.Value, start.Value.Date, days, administration.Dosage?.Dose, RouteOf(administration.Dosage?.Route), source.At("MedicationAdministration.dosage.dose"));
+    }
+
+    private void ReadMedicationRequest(MedicationRequest request, SourceRef source)
+    {
+        var status = StatusOf(request.StatusElement);
+        if (status == "entered-in-error")
+        {
+            return;
+        }
+
+        var match = Recognise(request.Medication, request, Codes.Drugs);
+        if (match is null)
+        {
+            return;
+        }
+
+        NoteByName(match, source);
+        var dosage = request.DosageInstruction.FirstOrDefault();
+        var repeat = dosage?.Timing?.Repeat;
+        var bounds = repeat?.Bounds as Period;
+        var boundsStart = FhirDates.Parse(bounds?.Start, "MedicationRequest.dosageInstruction[0].timing.repeat.boundsPeriod.start");
+        var boundsEnd = FhirDates.Parse(bounds?.End, "MedicationRequest.dosageInstruction[0].timing.repeat.boundsPeriod.end");
+        var authored = FhirDates.Parse(request.AuthoredOn, "MedicationRequest.authoredOn");
+
+        if (match.Rule.Steroid is { } steroid)
+        {
+            // Steroid given: intent order (and its specialisations), status active or completed.
+            var intent = StatusOf(request.IntentElement);
+            if (!intent.EndsWith("order", StringComparison.Ordinal) || status is not ("active" or "completed"))
+            {
+                return;
+            }
+
+            var first = boundsStart ?? authored;
+            if (first is null)
+            {
+                _notes.Add($"{source.Resource}: steroid order without a start date; not used.");
+                return;
+            }
+
+            // days = timing.repeat.count, else the bounds' length, else 1 (fhir-profile.md).
+            var days = repeat?.Count is { } count && count > 0 ? count
+                : boundsStart is { } s && boundsEnd is { } e && e.Date >= s.Date ? e.Date.DayNumber - s.Date.DayNumber + 1
+                : repeat?.Bounds is Duration { Value: { } n } duration && DurationDays(duration) is { } dd ? dd
+                : 1;
+            var dose = dosage?.DoseAndRate.Select(d => d.Dose).OfType<Quantity>().FirstOrDefault();
+            AddSteroidDays(steroid, first.Value.Date, days, dose, RouteOf(dosage?.Route), source.At("MedicationRequest.dosageInstruction[0].doseAndRate[0].doseQuantity"));
+            return;
+        }
+
+        _medications.Add(new MedicationFact(
+            match.Rule.Class!.Value, match.Name, MedicationStatusOf(status),
+            (boundsStart ?? authored)?.Date, boundsEnd?.Date, match.ByName, source.At("MedicationRequest.medication")));
+    }
+
+    private static int? DurationDays(Duration duration)
+    {
+        if (duration.Value is not { } v)
+        {
+            return null;
+        }
+
+        var unit = duration.Code ?? duration.Unit;
+        var days = unit switch
+        {
+            "d" or "day" or "days" => (double)v,
+            "wk" or "week" or "weeks" => (double)v * 7,
+            _ => double.NaN,
+        };
+        return double.IsNaN(days) || days < 1 ? null : (int)Math.Ceiling(Math.Min(days, MaxDaysPerResource + 1));
+    }
+
+    private void ReadMedicationStatement(MedicationStatement statement, SourceRef source)
+    {
+        var status = StatusOf(statement.StatusElement);
+        if (status == "entered-in-error")
+        {
+            return;
+        }
+
+        // Relapse steroids count from administrations and orders only; a statement of prednisone is maintenance.
+        var match = Recognise(statement.Medication, statement, Codes.Drugs.Where(d => d.Class is not null));
+        if (match is null)
+        {
+            return;
+        }
+
+        NoteByName(match, source);
+        var start = FhirDates.Read(statement.Effective, "MedicationStatement.effective");
+        var end = statement.Effective switch
+        {
+            FhirDateTime => start,
+            Period { End: { } e } => FhirDates.Parse(e, "MedicationStatement.effectivePeriod.end"),
+            _ => null,
+        };
+        _medications.Add(new MedicationFact(
+            match.Rule.Class!.Value, match.Name, MedicationStatusOf(status), start?.Date, end?.Date, match.ByName, source.At("MedicationStatement.medication")));
+    }
+
+    private static MedicationStatus MedicationStatusOf(string status) => status switch
+    {
+        "active" => MedicationStatus.Active,
+        "completed" => MedicationStatus.Completed,
+        _ => MedicationStatus.Inactive,
+    };
+
+    // ---- allergies and procedures ------------------------------------------------------------------------------
+
+    private void ReadAllergy(AllergyIntolerance allergy, SourceRef source)
+    {
+        if (HasStatusCode(allergy.VerificationStatus, "entered-in-error", "refuted"))
+        {
+            return;
+        }
+
+        var match = Recognise(allergy.Code, allergy, Codes.Drugs.Where(d => d.Steroid is not null).Append(Codes.Albumin));
+        if (match is null)
+        {
+            return;
+        }
+
+        NoteByName(match, source);
+        var clinical = allergy.ClinicalStatus;
+        var active = clinical is null || !Codings(clinical).Any() || HasStatusCode(clinical, "active");
+        var kind = match.Rule == Codes.Albumin ? AllergyKind.Albumin : AllergyKind.Steroid;
+        _allergies.Add(new AllergyFact(kind, active, match.Name, source.At("AllergyIntolerance.code")));
+    }
+
+    private void ReadProcedure(Procedure procedure, SourceRef source)
+    {
+        foreach (var (kind, rules) in Codes.Apheresis)
+        {
+            if (!Has(procedure.Code, rules))
+            {
+                continue;
+            }
+
+            // Only completed sessions count (fhir-profile.md).
+            if (StatusOf(procedure.StatusElement) != "completed")
+            {
+                return;
+            }
+
+            var when = FhirDates.Read(procedure.Performed, "Procedure.performed");
+            if (when is null)
+            {
+                _notes.Add($"{source.Resource}: apheresis session without a date; not used.");
+                return;
+            }
+
+            _apheresis.Add(new ApheresisSession(kind, when.Value, source.At(procedure.Performed is Period ? "Procedure.performedPeriod.start" : "Procedure.performedDateTime")));
+            return;
+        }
+    }
+}

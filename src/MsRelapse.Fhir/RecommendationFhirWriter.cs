@@ -1,0 +1,406 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
+using Flag = MsRelapse.Core.Pathway.Flag;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>
+/// The recommendation as FHIR R4 (fhir-profile.md "Write", CPG-on-FHIR shapes): a collection Bundle holding a
+/// RequestGroup (draft proposal) with an action per recommended step, a MedicationRequest per planned steroid
+/// course, a ServiceRequest per planned apheresis course (sessions as <c>occurrenceTiming</c>), a CarePlan
+/// (draft), a DetectedIssue per warning or critical flag, and a Provenance naming the engine, the knowledge base
+/// and the rules that fired. Errors become an OperationOutcome.
+/// </summary>
+/// <remarks>
+/// Deterministic: ids are UUIDs derived from the content (SHA-256), the only date is <c>asOf</c> (never the
+/// clock), and the same recommendation always gives the same bytes.
+/// </remarks>
+public static class RecommendationFhirWriter
+{
+    /// <summary>Code system for the rule ids that fired (R1, R2.6, …).</summary>
+    public const string RuleSystem = "http://msrelapse.org/fhir/CodeSystem/msrelapse-rule";
+
+    /// <summary>Identifier system for evidence ids (E-…).</summary>
+    public const string EvidenceSystem = "http://msrelapse.org/fhir/CodeSystem/msrelapse-evidence";
+
+    private static readonly FhirJsonSerializer Serializer = new();
+
+    /// <summary>The recommendation as a collection Bundle.</summary>
+    public static Bundle ToBundle(Recommendation recommendation)
+    {
+        ArgumentNullException.ThrowIfNull(recommendation);
+        var r = recommendation;
+        var asOf = r.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var subject = r.Patient.Id is { Length: > 0 } pid
+            ? new ResourceReference($"Patient/{pid}")
+            : new ResourceReference { Display = "the patient of the evaluated record" };
+
+        var resources = new List<Resource>();
+        var stepResources = new Dictionary<ActionCode, Resource>();
+
+        // Medication and service requests for the steps that carry a plan (primary and concurrent).
+        var steps = new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).Distinct().ToList();
+        if (r.Plan.Steroids is { } steroids && steps.Contains(steroids.Action))
+        {
+            var mr = SteroidRequest(steroids, subject, asOf);
+            stepResources[steroids.Action] = Identify(mr);
+        }
+
+        if (r.Plan.PlasmaExchange is { } tpe && steps.Contains(ActionCode.PlasmaExchange))
+        {
+            stepResources[ActionCode.PlasmaExchange] = Identify(TpeRequest(tpe, subject, asOf));
+        }
+
+        if (r.Plan.Immunoadsorption is { } ia && steps.Contains(ActionCode.Immunoadsorption))
+        {
+            stepResources[ActionCode.Immunoadsorption] = Identify(IaRequest(ia, subject, asOf));
+        }
+
+        resources.AddRange(steps.Where(stepResources.ContainsKey).Select(s => stepResources[s]));
+
+        var requestGroup = new RequestGroup
+        {
+            Status = RequestStatus.Draft,
+            Intent = RequestIntent.Proposal,
+            Subject = subject,
+            AuthoredOn = asOf,
+            Priority = PriorityOf(r.Advice.Urgency),
+            Code = Concept(CodeSystems.Msr, "ms-relapse-recommendation", "MS relapse recommendation"),
+            Note =
+            [
+                new Annotation { Text = $"Episode: {WireNames.Of(r.Episode.Status)}; severity {WireNames.Of(r.Episode.Severity)}; urgency {WireNames.Of(r.Advice.Urgency)}." },
+            ],
+        };
+        foreach (var (step, index) in steps.Select((s, i) => (s, i)))
+        {
+            var action = new RequestGroup.ActionComponent
+            {
+                Title = WireNames.Of(step),
+                Description = index == 0 ? $"Primary: {Describe(step)} ({WireNames.Of(r.Advice.Urgency)})." : $"Concurrent: {Describe(step)}.",
+                Code = [Concept(CodeSystems.Msr, WireNames.Of(step), Describe(step))],
+                Priority = PriorityOf(r.Advice.Urgency),
+            };
+            if (stepResources.TryGetValue(step, out var target))
+            {
+                action.Resource = Ref(target);
+            }
+
+            requestGroup.Action.Add(action);
+        }
+
+        if (r.Advice.Alternatives.Length > 0)
+        {
+            // Alternatives: choose at most one, each with the condition the pathway names.
+            var alternatives = new RequestGroup.ActionComponent
+            {
+                Title = "alternatives",
+                SelectionBehavior = ActionSelectionBehavior.AtMostOne,
+            };
+            foreach (var alt in r.Advice.Alternatives)
+            {
+                alternatives.Action.Add(new RequestGroup.ActionComponent
+                {
+                    Title = WireNames.Of(alt.Action),
+                    Description = alt.Reason,
+                    Code = [Concept(CodeSystems.Msr, WireNames.Of(alt.Action), Describe(alt.Action))],
+                    Documentation = alt.Evidence.Select(Evidence).ToList(),
+                });
+            }
+
+            requestGroup.Action.Add(alternatives);
+        }
+
+        Identify(requestGroup);
+        resources.Insert(0, requestGroup);
+
+        var issues = r.Flags.Where(f => f.Severity is FlagSeverity.Warning or FlagSeverity.Critical)
+            .Select(f => Identify(Issue(f, subject, asOf))).ToList();
+
+        var carePlan = new CarePlan
+        {
+            Status = RequestStatus.Draft,
+            Intent = CarePlan.CarePlanIntent.Proposal,
+            Subject = subject,
+            Title = "MS relapse plan (decision support — for the clinician to decide)",
+            Description = $"{WireNames.Of(r.Episode.Status)}; primary {WireNames.Of(r.Advice.Primary)}, urgency {WireNames.Of(r.Advice.Urgency)}" +
+                (r.Advice.ReassessOn is { } re ? $"; reassess on {re:yyyy-MM-dd}" : string.Empty) + ".",
+            Created = asOf,
+            Period = new Period { Start = asOf, End = r.Advice.ReassessOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            Activity =
+            [
+                new CarePlan.ActivityComponent { Reference = Ref(requestGroup) },
+                .. resources.Where(x => x is MedicationRequest or ServiceRequest).Select(x => new CarePlan.ActivityComponent { Reference = Ref(x) }),
+            ],
+            Note =
+            [
+                .. r.Advice.NotRecommended.Select(n => new Annotation { Text = $"Not recommended: {WireNames.Of(n.Action)} — {n.Reason}" }),
+                .. r.MissingData.Select(m => new Annotation { Text = $"Missing data: {WireNames.Of(m.Item)} (needed for {m.NeededFor})." }),
+                .. issues.Select(i => new Annotation { Text = $"Warning: {((DetectedIssue)i).Detail}" }),
+            ],
+        };
+        Identify(carePlan);
+        resources.Add(carePlan);
+        resources.AddRange(issues);
+
+        var provenance = new Provenance
+        {
+            Target = resources.Select(Ref).ToList(),
+            // Provenance.recorded is required: the evaluation date, never the clock (deterministic output).
+            Recorded = new DateTimeOffset(r.AsOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            Policy = [$"http://msrelapse.org/fhir/knowledge-base/{r.Engine.KnowledgeBase}"],
+            Agent =
+            [
+                new Provenance.AgentComponent
+                {
+                    Type = Concept("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler"),
+                    Who = new ResourceReference
+                    {
+                        Display = $"MsRelapse pathway engine {r.Engine.Version}, knowledge base {r.Engine.KnowledgeBase}",
+                        Identifier = new Identifier("http://msrelapse.org/fhir/engine", r.Engine.Version),
+                    },
+                },
+            ],
+            Entity = r.FiredRules.Select(rule => new Provenance.EntityComponent
+            {
+                Role = Provenance.ProvenanceEntityRole.Derivation,
+                What = new ResourceReference
+                {
+                    Identifier = new Identifier(RuleSystem, rule),
+                    Display = $"Rule {rule} (knowledge base {r.Engine.KnowledgeBase})",
+                },
+            }).ToList(),
+        };
+        Identify(provenance);
+        resources.Add(provenance);
+
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Entry = resources.Select(x => new Bundle.EntryComponent { FullUrl = $"urn:uuid:{x.Id}", Resource = x }).ToList(),
+        };
+        bundle.Id = IdOf(string.Join('|', resources.Select(x => x.Id)));
+        return bundle;
+    }
+
+    /// <summary>The recommendation as FHIR JSON (indented).</summary>
+    public static string Serialize(Recommendation recommendation) => Serializer.SerializeToString(ToBundle(recommendation), true);
+
+    /// <summary>Every error as an issue of one OperationOutcome: our code, the message, the resource and the path.</summary>
+    public static OperationOutcome ErrorsToOperationOutcome(IEnumerable<InputError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var outcome = new OperationOutcome();
+        foreach (var error in errors)
+        {
+            var issue = new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error,
+                Code = error.Code switch
+                {
+                    FhirErrorCodes.ParseError or FhirErrorCodes.NotABundle => OperationOutcome.IssueType.Structure,
+                    FhirErrorCodes.MultiplePatients => OperationOutcome.IssueType.BusinessRule,
+                    _ => OperationOutcome.IssueType.Invalid,
+                },
+                Details = new CodeableConcept(CodeSystems.Msr, error.Code, null, error.Message),
+                Diagnostics = error.Source?.Resource,
+            };
+            if (error.Source?.Path is { } path)
+            {
+                issue.Expression = [path];
+            }
+
+            outcome.Issue.Add(issue);
+        }
+
+        outcome.Id = IdOf(string.Join('|', errors.Select(e => e.ToString() + e.Code)));
+        return outcome;
+    }
+
+    /// <summary>The errors as FHIR JSON (indented).</summary>
+    public static string SerializeErrors(IEnumerable<InputError> errors) => Serializer.SerializeToString(ErrorsToOperationOutcome(errors), true);
+
+    // ---- resources -------------------------------------------------------------------------------------------
+
+    private static MedicationRequest SteroidRequest(SteroidPlan plan, ResourceReference subject, string asOf)
+    {
+        var route = plan.Route == PlannedRoute.Intravenous
+            ? Concept(CodeSystems.Snomed, "47625008", "Intravenous route")
+            : Concept(CodeSystems.Snomed, "26643006", "Oral route");
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Drug} ");
+        text.Append(plan.DoseMgPerDay is { } mg ? $"{mg:0.##} mg" : plan.DoseMgPerKgPerDay is { } perKg ? $"{perKg:0.##} mg/kg" : "dose to be set (weight missing)");
+        text.Append(CultureInfo.InvariantCulture, $" once daily {WireNames.Of(plan.Route)} for {plan.Days} days, {plan.StartDate:yyyy-MM-dd} to {plan.EndDate:yyyy-MM-dd}");
+        if (plan.Infusion is { } infusion)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"; infusion {infusion}");
+        }
+
+        if (plan.AfterMriExcludesPml)
+        {
+            text.Append("; only after MRI has excluded PML");
+        }
+
+        if (plan.Taper is { } taper)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"; then {taper}");
+        }
+
+        var dosage = new Dosage
+        {
+            Text = text.ToString(),
+            Route = route,
+            Timing = new Timing
+            {
+                Repeat = new Timing.RepeatComponent
+                {
+                    Bounds = new Period { Start = plan.StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), End = plan.EndDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+                    Count = plan.Days,
+                    Frequency = 1,
+                    Period = 1,
+                    PeriodUnit = Timing.UnitsOfTime.D,
+                },
+            },
+        };
+        if (plan.DoseMgPerDay is { } dose)
+        {
+            dosage.DoseAndRate.Add(new Dosage.DoseAndRateComponent
+            {
+                Dose = new Quantity { Value = (decimal)dose, Unit = "mg", System = CodeSystems.Ucum, Code = "mg" },
+            });
+        }
+
+        return new MedicationRequest
+        {
+            Status = MedicationRequest.MedicationrequestStatus.Draft,
+            Intent = MedicationRequest.MedicationRequestIntent.Proposal,
+            Medication = new CodeableConcept
+            {
+                Coding =
+                [
+                    new Coding(CodeSystems.RxNorm, "6902", "methylprednisolone"),
+                    new Coding(CodeSystems.Atc, "H02AB04", "methylprednisolone"),
+                ],
+                Text = plan.Drug,
+            },
+            Subject = subject,
+            AuthoredOn = asOf,
+            DosageInstruction = [dosage],
+            Note =
+            [
+                .. plan.Monitoring.Select(m => new Annotation { Text = "Monitoring: " + m }),
+                .. plan.Notes.Select(n => new Annotation { Text = n }),
+                new Annotation { Text = $"Reassess on {plan.ReassessOn:yyyy-MM-dd}." },
+            ],
+        };
+    }
+
+    private static ServiceRequest TpeRequest(TpePlan plan, ResourceReference subject, string asOf)
+    {
+        var request = Apheresis(
+            [new Coding(CodeSystems.Cpt, "36514", "Therapeutic apheresis; for plasma pheresis"), new Coding(CodeSystems.Msr, "therapeutic-plasma-exchange", "Therapeutic plasma exchange")],
+            "Therapeutic plasma exchange", plan.Schedule, subject, asOf);
+        var detail = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Exchanges} exchanges every other day, {plan.PlasmaVolumesPerExchange:0.0#} plasma volume(s) each");
+        if (plan.ExchangeVolumeMl is { } volume)
+        {
+            detail.Append(CultureInfo.InvariantCulture, $", exchange volume {volume:0} mL");
+        }
+
+        detail.Append(CultureInfo.InvariantCulture, $"; replacement {plan.ReplacementFluid}");
+        if (plan.AlbuminGramsPerExchange is { } grams)
+        {
+            detail.Append(CultureInfo.InvariantCulture, $", {grams:0} g albumin ({plan.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+        }
+
+        request.PatientInstruction = null;
+        request.Note =
+        [
+            new Annotation { Text = detail.Append('.').ToString() },
+            .. plan.Monitoring.Select(m => new Annotation { Text = "Monitoring: " + m }),
+            .. plan.Notes.Select(n => new Annotation { Text = n }),
+        ];
+        return request;
+    }
+
+    private static ServiceRequest IaRequest(IaPlan plan, ResourceReference subject, string asOf)
+    {
+        var request = Apheresis(
+            [new Coding(CodeSystems.Cpt, "36516", "Therapeutic apheresis; with extracorporeal immunoadsorption"), new Coding(CodeSystems.Msr, "immunoadsorption", "Immunoadsorption")],
+            "Immunoadsorption", plan.Schedule, subject, asOf);
+        request.Note =
+        [
+            new Annotation { Text = $"{plan.Sessions} sessions; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
+            .. plan.Monitoring.Select(m => new Annotation { Text = "Monitoring: " + m }),
+        ];
+        return request;
+    }
+
+    private static ServiceRequest Apheresis(List<Coding> codes, string text, IEnumerable<PlannedSession> schedule, ResourceReference subject, string asOf) => new()
+    {
+        Status = RequestStatus.Draft,
+        Intent = RequestIntent.Proposal,
+        Code = new CodeableConcept { Coding = codes, Text = text },
+        Subject = subject,
+        AuthoredOn = asOf,
+        // The sessions still to give; those already given are history, not a request.
+        Occurrence = new Timing
+        {
+            EventElement = schedule.Where(s => !s.Done).Select(s => new FhirDateTime(s.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
+        },
+    };
+
+    private static DetectedIssue Issue(Flag flag, ResourceReference subject, string asOf) => new()
+    {
+        Status = ObservationStatus.Preliminary,
+        Code = Concept(CodeSystems.Msr, WireNames.Of(flag.Code), WireNames.Of(flag.Code)),
+        Severity = flag.Severity == FlagSeverity.Critical ? DetectedIssue.DetectedIssueSeverity.High : DetectedIssue.DetectedIssueSeverity.Moderate,
+        Patient = subject,
+        Identified = new FhirDateTime(asOf),
+        Detail = flag.Message + (flag.Evidence.Length > 0 ? $" ({string.Join(", ", flag.Evidence)})" : string.Empty),
+    };
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static RequestPriority PriorityOf(Urgency urgency) => urgency switch
+    {
+        Urgency.Emergency => RequestPriority.Stat,
+        Urgency.Urgent => RequestPriority.Asap,
+        Urgency.Soon => RequestPriority.Urgent,
+        _ => RequestPriority.Routine,
+    };
+
+    private static string Describe(ActionCode action) => WireNames.Of(action).Replace('-', ' ');
+
+    private static CodeableConcept Concept(string system, string code, string display) => new(system, code, display, null);
+
+    private static RelatedArtifact Evidence(string id) => new()
+    {
+        Type = RelatedArtifact.RelatedArtifactType.Citation,
+        Label = id,
+        Display = id,
+    };
+
+    private static ResourceReference Ref(Resource resource) => new($"urn:uuid:{resource.Id}");
+
+    /// <summary>Gives the resource a UUID derived from its content (serialised without id).</summary>
+    private static T Identify<T>(T resource)
+        where T : Resource
+    {
+        resource.Id = null;
+        resource.Id = IdOf(resource.TypeName + Serializer.SerializeToString(resource, false));
+        return resource;
+    }
+
+    /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of the content.</summary>
+    private static string IdOf(string content)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString("D");
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using MsRelapse.Testing;
+using NJsonSchema;
+
+namespace MsRelapse.Cli.Tests;
+
+/// <summary><c>msrelapse evaluate FILE|- [--as-of DATE] [--json] [--fhir]</c> as shared/contract/cli.md describes it.</summary>
+public sealed class EvaluateCommandTests
+{
+    private static string Example(string name) => RepoPaths.SharedFile("examples", name);
+
+    private static CliRun RunWithStdin(string stdin, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var input = new StringReader(stdin);
+        var exit = Program.Run(args, stdout, stderr, input);
+        return new CliRun(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static CliRun Run(params string[] args) => RunWithStdin(string.Empty, args);
+
+    /// <summary>Errors of <paramref name="json"/> against recommendation.schema.json (read as draft-07 by NJsonSchema).</summary>
+    private static async Task<IReadOnlyList<string>> SchemaErrors(string json)
+    {
+        var schema = JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.SharedFile("contract", "recommendation.schema.json")))!.AsObject();
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#";
+        var parsed = await JsonSchema.FromJsonAsync(schema.ToJsonString());
+        return [.. parsed.Validate(json).Select(e => e.ToString())];
+    }
+
+    [Theory]
+    [InlineData("severe-relapse-untreated.json", "relapse", "iv-methylprednisolone", "urgent")]
+    [InlineData("steroid-refractory-relapse.json", "relapse", "plasma-exchange", "urgent")]
+    [InlineData("pseudo-relapse-with-fever.json", "pseudo-relapse-suspected", "treat-trigger", null)]
+    [InlineData("aqp4-positive-myelitis.json", "relapse", "plasma-exchange", "emergency")]
+    public async Task Shared_examples_with_json_print_one_contract_document(string file, string status, string primary, string? urgency)
+    {
+        var run = Run("evaluate", Example(file), "--as-of", "2026-05-11", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        Assert.Empty(await SchemaErrors(run.Out));
+        var json = run.Json;
+        Assert.Equal("2026-05-11", (string?)json["asOf"]);
+        Assert.Equal(status, (string?)json["episode"]!["status"]);
+        Assert.Equal(primary, (string?)json["recommendation"]!["primary"]);
+        if (urgency is not null)
+        {
+            Assert.Equal(urgency, (string?)json["recommendation"]!["urgency"]);
+        }
+    }
+
+    [Fact]
+    public void Dash_reads_the_bundle_from_standard_input()
+    {
+        var bundle = File.ReadAllText(Example("steroid-refractory-relapse.json"));
+        var fromStdin = RunWithStdin(bundle, "evaluate", "-", "--as-of", "2026-05-11", "--json");
+        var fromFile = Run("evaluate", Example("steroid-refractory-relapse.json"), "--as-of", "2026-05-11", "--json");
+
+        Assert.Equal(0, fromStdin.ExitCode);
+        Assert.Equal(fromFile.Out, fromStdin.Out); // same input, same bytes
+    }
+
+    [Fact]
+    public void Without_flags_prints_a_clinician_summary_without_escape_codes()
+    {
+        var run = Run("evaluate", Example("steroid-refractory-relapse.json"), "--as-of", "2026-05-11");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        Assert.DoesNotContain("\u001b[", run.Out, StringComparison.Ordinal);
+        Assert.Contains("DO NOW: plasma-exchange", run.Out, StringComparison.Ordinal);
+        Assert.Contains("baseline 2.5 · nadir 6.0", run.Out, StringComparison.Ordinal);
+        Assert.Contains("2026-05-13", run.Out, StringComparison.Ordinal); // first exchange, ramipril held ≥ 24 h
+        Assert.Contains("tpe-caution-ace-inhibitor", run.Out, StringComparison.Ordinal);
+        Assert.Contains("R6.4", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fhir_flag_prints_a_FHIR_Bundle_with_a_RequestGroup()
+    {
+        var run = Run("evaluate", Example("severe-relapse-untreated.json"), "--as-of", "2026-05-11", "--fhir");
+
+        Assert.Equal(0, run.ExitCode);
+        var json = run.Json;
+        Assert.Equal("Bundle", (string?)json["resourceType"]);
+        Assert.Contains(json["entry"]!.AsArray(), e => (string?)e!["resource"]!["resourceType"] == "RequestGroup");
+        Assert.Contains(json["entry"]!.AsArray(), e => (string?)e!["resource"]!["resourceType"] == "MedicationRequest");
+    }
+
+    [Theory]
+    [InlineData("{ \"resourceType\": \"Bundle\", ", "fhir-parse-error")]
+    [InlineData("""{"resourceType":"Patient","id":"p1"}""", "not-a-bundle")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"a"}},{"resource":{"resourceType":"Patient","id":"b"}}]}""", "multiple-patients")]
+    public void Bad_bundles_exit_2_with_one_line_on_stderr_and_nothing_on_stdout(string stdin, string code)
+    {
+        var run = RunWithStdin(stdin, "evaluate", "-", "--as-of", "2026-05-11", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Out);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains(code, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void R0_errors_name_the_resource_on_one_line_and_count_the_rest()
+    {
+        // Two impossible values measured yesterday: weight 900 kg (2–400) and height 400 cm (40–250).
+        var bundle = """
+            {"resourceType":"Bundle","type":"collection","entry":[
+             {"resource":{"resourceType":"Patient","id":"p1","gender":"male","birthDate":"1980-01-01"}},
+             {"resource":{"resourceType":"Observation","id":"w9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-10","valueQuantity":{"value":900,"system":"http://unitsofmeasure.org","code":"kg"}}},
+             {"resource":{"resourceType":"Observation","id":"h9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-10","valueQuantity":{"value":400,"system":"http://unitsofmeasure.org","code":"cm"}}}]}
+            """;
+        var run = RunWithStdin(bundle, "evaluate", "-", "--as-of", "2026-05-11");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Out);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("Observation/", line, StringComparison.Ordinal);
+        Assert.Contains("(+1 more)", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-13-01")]
+    [InlineData("11/05/2026")]
+    [InlineData("yesterday")]
+    public void Bad_as_of_exits_2_with_the_expected_format(string asOf)
+    {
+        var run = Run("evaluate", Example("severe-relapse-untreated.json"), "--as-of", asOf);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Contains("YYYY-MM-DD", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreadable_file_exits_2_naming_the_file()
+    {
+        var run = Run("evaluate", "/nonexistent/bundle.json", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Contains("/nonexistent/bundle.json", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_and_fhir_together_are_a_usage_error()
+    {
+        var run = Run("evaluate", Example("severe-relapse-untreated.json"), "--json", "--fhir");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Single(run.ErrorLines);
+    }
+}

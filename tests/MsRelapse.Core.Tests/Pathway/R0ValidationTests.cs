@@ -1,0 +1,152 @@
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
+
+namespace MsRelapse.Core.Tests.Pathway;
+
+/// <summary>R0: impossible input is rejected with a stable code, the source, and no recommendation.</summary>
+public sealed class R0ValidationTests
+{
+    private static InputError SingleError(RecordBuilder b)
+    {
+        var result = b.Evaluate();
+        Assert.False(result.IsValid);
+        Assert.Null(result.Recommendation);
+        return Assert.Single(result.Errors);
+    }
+
+    [Theory]
+    [InlineData(10.5, "value-out-of-range")]
+    [InlineData(-1, "value-out-of-range")]
+    [InlineData(3.3, "not-a-kurtzke-step")]
+    [InlineData(0.5, "not-a-kurtzke-step")]
+    public void Impossible_EDSS_totals_are_rejected(double edss, string code)
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).Edss(-3, edss));
+        Assert.Equal(code, error.Code);
+        Assert.NotNull(error.Source);
+        Assert.StartsWith("Observation/", error.Source!.Resource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_old_EDSS_assessment_is_still_judged()
+    {
+        // Every EDSS assessment is judged, however old (R0).
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).Edss(-3000, 11));
+        Assert.Equal("value-out-of-range", error.Code);
+    }
+
+    [Theory]
+    [InlineData(7.0, "value-out-of-range")]
+    [InlineData(2.5, "not-an-integer")]
+    public void A_functional_system_that_is_not_an_integer_in_its_range_is_rejected(double pyramidal, string code)
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).EdssAt(ClinicalTime.On(RecordBuilder.Day(-1)), null, new RawFunctionalSystems(Pyramidal: pyramidal)));
+        Assert.Equal(code, error.Code);
+        Assert.Contains("pyramidal", error.Source!.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ambulation_above_16_is_rejected()
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).EdssAt(ClinicalTime.On(RecordBuilder.Day(-1)), null, new RawFunctionalSystems(Ambulation: 17)));
+        Assert.Equal("value-out-of-range", error.Code);
+    }
+
+    [Theory]
+    [InlineData(MeasurementKind.WeightKg, 1.5)]
+    [InlineData(MeasurementKind.WeightKg, 401)]
+    [InlineData(MeasurementKind.HeightCm, 39)]
+    [InlineData(MeasurementKind.HeightCm, 251)]
+    [InlineData(MeasurementKind.HematocritPercent, 9)]
+    [InlineData(MeasurementKind.HematocritPercent, 71)]
+    [InlineData(MeasurementKind.TemperatureCelsius, 29.9)]
+    [InlineData(MeasurementKind.TemperatureCelsius, 45.1)]
+    [InlineData(MeasurementKind.SystolicMmHg, 39)]
+    [InlineData(MeasurementKind.SystolicMmHg, 301)]
+    public void Recent_values_outside_their_plausible_range_are_rejected(MeasurementKind kind, double value)
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).Measure(kind, 0, value));
+        Assert.Equal("value-out-of-range", error.Code);
+    }
+
+    [Theory]
+    [InlineData(MeasurementKind.WeightKg, 2)]
+    [InlineData(MeasurementKind.WeightKg, 400)]
+    [InlineData(MeasurementKind.HeightCm, 40)]
+    [InlineData(MeasurementKind.HeightCm, 250)]
+    [InlineData(MeasurementKind.HematocritPercent, 10)]
+    [InlineData(MeasurementKind.HematocritPercent, 70)]
+    [InlineData(MeasurementKind.TemperatureCelsius, 30)]
+    [InlineData(MeasurementKind.TemperatureCelsius, 45)]
+    [InlineData(MeasurementKind.SystolicMmHg, 40)]
+    [InlineData(MeasurementKind.SystolicMmHg, 300)]
+    public void Range_limits_themselves_are_accepted(MeasurementKind kind, double value)
+    {
+        Assert.True(RecordBuilder.Adult().Relapse(-5).Measure(kind, 0, value).Evaluate().IsValid);
+    }
+
+    [Fact]
+    public void A_hematocrit_given_as_a_fraction_where_percent_is_expected_is_named_as_such()
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.HematocritPercent, -1, 0.44));
+        Assert.Equal("fraction-not-percent", error.Code);
+        Assert.Contains("fraction", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hematocrit_older_than_30_days_is_not_judged()
+    {
+        // Hematocrit counts only in the last 30 days; an older impossible value is missing data, not an error.
+        Assert.True(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.HematocritPercent, -31, 0.44).Evaluate().IsValid);
+        Assert.False(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.HematocritPercent, -30, 0.44).Evaluate().IsValid);
+    }
+
+    [Fact]
+    public void Blood_pressure_older_than_2_days_is_not_judged()
+    {
+        Assert.True(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.SystolicMmHg, -3, 20).Evaluate().IsValid);
+        Assert.False(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.SystolicMmHg, -2, 20).Evaluate().IsValid);
+    }
+
+    [Fact]
+    public void An_unknown_unit_on_a_recent_value_is_rejected()
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5).Measure(MeasurementKind.WeightKg, -1, 70, "unknown unit 'stone'"));
+        Assert.Equal("unknown-unit", error.Code);
+    }
+
+    [Fact]
+    public void Abatement_before_onset_is_a_date_order_error()
+    {
+        var error = SingleError(RecordBuilder.Adult().Relapse(-5, abatement: -7));
+        Assert.Equal("date-order", error.Code);
+    }
+
+    [Fact]
+    public void A_birth_date_after_as_of_is_rejected()
+    {
+        var error = SingleError(RecordBuilder.Adult().BornOn(RecordBuilder.Day(1)));
+        Assert.Equal("birth-date-after-as-of", error.Code);
+    }
+
+    [Fact]
+    public void Resources_of_another_patient_are_rejected()
+    {
+        var error = SingleError(RecordBuilder.Adult().With(r => r with { ForeignSubjects = [new SourceRef("Observation/x", "Observation.subject")] }));
+        Assert.Equal("multiple-patients", error.Code);
+    }
+
+    [Fact]
+    public void Impossible_values_dated_after_as_of_are_ignored()
+    {
+        Assert.True(RecordBuilder.Adult().Relapse(-5).Edss(3, 12).Measure(MeasurementKind.WeightKg, 2, 900).Evaluate().IsValid);
+    }
+
+    [Fact]
+    public void A_dose_without_a_unit_is_read_as_mg_and_the_rationale_says_so()
+    {
+        var r = RecordBuilder.Adult().Relapse(-10).Edss(-100, 2).Edss(-9, 4).Steroids(-9, 5, 1000, unitAssumed: true).Recommend();
+        Assert.Equal(TreatmentStage.SteroidsGiven, r.Episode.TreatmentStage);
+        Assert.Contains(r.Rationale, x => x.Rule == "R0" && x.Text.Contains("read as mg", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,148 @@
+using static MsRelapse.Fhir.Tests.TestBundles;
+
+namespace MsRelapse.Fhir.Tests;
+
+/// <summary>Input the reader must refuse, each with a stable code, the resource and the element path.</summary>
+public sealed class ReaderErrorTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("hello")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[ {"resource":{"resourceType":"Patient","id":"p1"}} """)]
+    [InlineData("""{"resourceType":"Bundle",, "type":"collection"}""")]
+    public void Malformed_JSON_is_a_parse_error(string input)
+    {
+        var result = FhirRecordReader.Read(input);
+        Assert.Null(result.Record);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("fhir-parse-error", error.Code);
+    }
+
+    [Fact]
+    public void Parse_error_names_the_line_and_position_reported_by_the_parser()
+    {
+        var error = Assert.Single(FhirRecordReader.Read("{\n  \"resourceType\": \"Bundle\",\n  ,\n}").Errors);
+        Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"resourceType":"Patient","id":"p1"}""", "Patient")]
+    [InlineData("""{"id":"p1"}""", "resourceType")]
+    [InlineData("""[1,2,3]""", "")]
+    public void JSON_that_is_not_a_Bundle_is_refused(string input, string mentioned)
+    {
+        var result = FhirRecordReader.Read(input);
+        Assert.Null(result.Record);
+        var error = Assert.Single(result.Errors);
+        Assert.True(error.Code is "not-a-bundle" or "fhir-parse-error", error.Code);
+        Assert.Contains(mentioned, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resources_of_two_patients_are_refused_naming_the_resources()
+    {
+        var other = Condition("c9", "http://snomed.info/sct", "192929006", "2026-05-01").Replace("Patient/p1", "Patient/p2", StringComparison.Ordinal);
+        var result = FhirRecordReader.Read(Bundle(other));
+        Assert.Null(result.Record);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("multiple-patients", error.Code);
+        Assert.Contains("Condition/c9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Patient/p1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_Patient_resources_are_refused()
+    {
+        var result = FhirRecordReader.Read(Bundle("""{"resourceType":"Patient","id":"p2"}"""));
+        Assert.Equal("multiple-patients", Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public void References_by_absolute_url_and_urn_uuid_to_the_same_patient_are_one_patient()
+    {
+        var json = """
+            {"resourceType":"Bundle","type":"searchset","entry":[
+             {"fullUrl":"urn:uuid:aaaa","resource":{"resourceType":"Patient","id":"p1"}},
+             {"resource":{"resourceType":"Condition","id":"c1","code":{"text":"x"},"subject":{"reference":"urn:uuid:aaaa"}}},
+             {"resource":{"resourceType":"Condition","id":"c2","code":{"text":"x"},"subject":{"reference":"https://ehr.example.org/fhir/Patient/p1/_history/3"}}},
+             {"resource":{"resourceType":"Observation","id":"o1","status":"final","code":{"text":"x"},"subject":{"reference":"Group/g1"}}}]}
+            """;
+        Assert.Empty(FhirRecordReader.Read(json).Errors);
+    }
+
+    [Fact]
+    public void Without_a_Patient_resource_the_one_referenced_patient_is_the_record()
+    {
+        var record = ReadValid(BundleWithoutPatient(Condition("c1", "http://snomed.info/sct", "192929006", "2026-05-01")));
+        Assert.Equal("p1", record.PatientId);
+        Assert.Null(record.BirthDate);
+    }
+
+    [Fact]
+    public void An_invalid_date_on_a_fact_the_pathway_reads_is_an_error_with_resource_and_path()
+    {
+        var result = FhirRecordReader.Read(Bundle(Condition("r1", "http://snomed.info/sct", "192929006", "2026-13-45")));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("fhir-invalid-value", error.Code);
+        Assert.Equal("Condition/r1", error.Source!.Resource);
+        Assert.Equal("Condition.onsetDateTime", error.Source.Path);
+    }
+
+    [Fact]
+    public void A_non_numeric_value_on_a_measurement_is_an_error_with_resource_and_path()
+    {
+        var obs = """{"resourceType":"Observation","id":"w1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-10","valueQuantity":{"value":"heavy","system":"http://unitsofmeasure.org","code":"kg"}}""";
+        var error = Assert.Single(FhirRecordReader.Read(Bundle(obs)).Errors);
+        Assert.Equal("fhir-invalid-value", error.Code);
+        Assert.Equal("Observation/w1", error.Source!.Resource);
+        Assert.StartsWith("Observation.value", error.Source.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Broken_values_in_resources_the_pathway_does_not_read_are_tolerated()
+    {
+        // An Encounter with a bad date and an unknown element, an Observation we do not read with a bad number,
+        // and an unknown element on a Patient (US Core style): none of it matters to the pathway.
+        var record = ReadValid(Bundle(
+            """{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"AMB"},"period":{"start":"yesterday"},"madeUp":1,"subject":{"reference":"Patient/p1"}}""",
+            """{"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2093-3"}]},"subject":{"reference":"Patient/p1"},"valueQuantity":{"value":"n/a"}}"""));
+        Assert.Empty(record.Measurements);
+    }
+
+    [Fact]
+    public void Unknown_unit_is_not_a_reading_error_the_engine_decides()
+    {
+        var result = FhirRecordReader.Read(Bundle(Loinc("o1", "8310-5", "2026-05-10", Q(38.5, "K"))));
+        Assert.Empty(result.Errors);
+        Assert.NotNull(Assert.Single(result.Record!.Measurements).UnitProblem);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_real_bundle_is_refused_cleanly_never_thrown()
+    {
+        // Cut the steroid-refractory example at every 37th character: each prefix is malformed JSON (or, at the
+        // very end, the whole bundle); the reader must answer with an error or a record, never an exception.
+        var json = File.ReadAllText(Path.Combine(SharedData.Examples, "steroid-refractory-relapse.json")).TrimEnd();
+        for (var length = 0; length < json.Length; length += 37)
+        {
+            var result = FhirRecordReader.Read(json[..length]);
+            Assert.Null(result.Record);
+            Assert.Contains(result.Errors, e => e.Code is "fhir-parse-error" or "not-a-bundle");
+        }
+
+        Assert.Empty(FhirRecordReader.Read(json).Errors);
+    }
+
+    [Theory]
+    [InlineData("\"effectiveDateTime\":\"2026-05-10\"", "\"effectiveDateTime\":17")]
+    [InlineData("\"valueQuantity\":{", "\"valueQuantity\":[1],\"x\":{")]
+    [InlineData("\"code\":{\"coding\"", "\"code\":\"weight\",\"c2\":{\"coding\"")]
+    public void Wrongly_typed_elements_never_crash_the_reader(string from, string to)
+    {
+        var obs = Loinc("w1", "29463-7", "2026-05-10", Q(80, "kg")).Replace(from, to, StringComparison.Ordinal);
+        var result = FhirRecordReader.Read(Bundle(obs));
+        Assert.True(result.Record is not null || result.Errors.Count > 0);
+        Assert.All(result.Errors, e => Assert.Equal("Observation/w1", e.Source?.Resource));
+    }
+}

@@ -1,0 +1,146 @@
+// Firely POCO properties are all nullable; the assertions themselves check presence.
+#pragma warning disable CS8602, CS8604
+
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
+
+namespace MsRelapse.Fhir.Tests;
+
+/// <summary>fhir-profile.md "Write": the recommendation as CPG-on-FHIR resources, round-tripped through Firely.</summary>
+public sealed class RecommendationFhirWriterTests
+{
+    private static readonly DateOnly AsOf = new(2026, 5, 11);
+
+    private static Recommendation Recommend(string example) =>
+        FhirEvaluation.Evaluate(File.ReadAllText(Path.Combine(SharedData.Examples, example)), AsOf).Recommendation!;
+
+    /// <summary>Serialise, then parse back strictly with Firely: the output must be valid FHIR JSON.</summary>
+    private static Bundle RoundTrip(Recommendation r)
+    {
+        var json = RecommendationFhirWriter.Serialize(r);
+        return new FhirJsonDeserializer().Deserialize<Bundle>(json);
+    }
+
+    private static T Resolve<T>(Bundle bundle, ResourceReference reference)
+        where T : Resource =>
+        Assert.IsType<T>(Assert.Single(bundle.Entry, e => e.FullUrl == reference.Reference).Resource);
+
+    [Fact]
+    public void Steroid_refractory_relapse_becomes_a_draft_RequestGroup_with_a_plasma_exchange_ServiceRequest_on_the_session_dates()
+    {
+        var r = Recommend("steroid-refractory-relapse.json");
+        var bundle = RoundTrip(r);
+        Assert.Equal(Bundle.BundleType.Collection, bundle.Type);
+
+        var group = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>());
+        Assert.Equal(RequestStatus.Draft, group.Status);
+        Assert.Equal(RequestIntent.Proposal, group.Intent);
+        Assert.Equal("Patient/p1", group.Subject.Reference);
+        Assert.Equal(RequestPriority.Asap, group.Priority); // urgent = within 24–48 h
+
+        var primary = group.Action[0];
+        Assert.Equal("plasma-exchange", primary.Title);
+        var tpe = Resolve<ServiceRequest>(bundle, primary.Resource);
+        Assert.Equal(RequestIntent.Proposal, tpe.Intent);
+        Assert.Contains(tpe.Code.Coding, c => c.System == "http://www.ama-assn.org/go/cpt" && c.Code == "36514");
+        var timing = Assert.IsType<Timing>(tpe.Occurrence);
+        // 5 exchanges every other day from asOf + 2 (ACE inhibitor held): 13, 15, 17, 19, 21 May.
+        Assert.Equal(["2026-05-13", "2026-05-15", "2026-05-17", "2026-05-19", "2026-05-21"], timing.Event);
+
+        var alternatives = Assert.Single(group.Action, a => a.Title == "alternatives");
+        Assert.Equal(["immunoadsorption", "escalated-iv-methylprednisolone", "ivig"], alternatives.Action.Select(a => a.Title));
+
+        var issue = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<DetectedIssue>());
+        Assert.Equal(DetectedIssue.DetectedIssueSeverity.Moderate, issue.Severity); // warning → moderate
+        Assert.Equal("tpe-caution-ace-inhibitor", issue.Code.Coding[0].Code);
+
+        var carePlan = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<CarePlan>());
+        Assert.Equal(RequestStatus.Draft, carePlan.Status);
+        Assert.Contains(carePlan.Activity, a => a.Reference.Reference == primary.Resource.Reference);
+
+        var provenance = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Provenance>());
+        Assert.Equal(r.FiredRules, provenance.Entity.Select(e => e.What.Identifier.Value));
+        Assert.Contains(r.Engine.Version, provenance.Agent[0].Who.Display, StringComparison.Ordinal);
+        Assert.Contains("2026.1", provenance.Policy.First(), StringComparison.Ordinal);
+        Assert.Equal(bundle.Entry.Count - 1, provenance.Target.Count);
+    }
+
+    [Fact]
+    public void Severe_untreated_relapse_becomes_a_MedicationRequest_for_IV_methylprednisolone_1000_mg_for_5_days()
+    {
+        var bundle = RoundTrip(Recommend("severe-relapse-untreated.json"));
+        var request = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>());
+        Assert.Equal(MedicationRequest.MedicationRequestIntent.Proposal, request.Intent);
+        var medication = Assert.IsType<CodeableConcept>(request.Medication);
+        Assert.Contains(medication.Coding, c => c.System == "http://www.nlm.nih.gov/research/umls/rxnorm" && c.Code == "6902");
+        var dosage = Assert.Single(request.DosageInstruction);
+        Assert.Equal("47625008", dosage.Route.Coding[0].Code);
+        Assert.Equal(5, dosage.Timing.Repeat.Count);
+        var dose = Assert.IsType<Quantity>(dosage.DoseAndRate[0].Dose);
+        Assert.Equal(1000m, dose.Value);
+        Assert.Equal("mg", dose.Code);
+    }
+
+    [Fact]
+    public void AQP4_positive_attack_raises_a_high_severity_DetectedIssue_and_concurrent_actions()
+    {
+        var bundle = RoundTrip(Recommend("aqp4-positive-myelitis.json"));
+        var nmosd = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<DetectedIssue>(), i => i.Code.Coding[0].Code == "possible-nmosd");
+        Assert.Equal(DetectedIssue.DetectedIssueSeverity.High, nmosd.Severity);
+        var group = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>());
+        Assert.Equal(RequestPriority.Stat, group.Priority); // emergency = same day
+        Assert.Contains(group.Action, a => a.Title == "iv-methylprednisolone" && a.Resource is not null);
+        Assert.Contains(group.Action, a => a.Title == "specialist-review");
+    }
+
+    [Fact]
+    public void Every_reference_in_the_bundle_resolves_and_ids_are_content_derived_UUIDs()
+    {
+        foreach (var example in new[] { "steroid-refractory-relapse.json", "severe-relapse-untreated.json", "pseudo-relapse-with-fever.json", "aqp4-positive-myelitis.json" })
+        {
+            var bundle = RoundTrip(Recommend(example));
+            var urls = bundle.Entry.Select(e => e.FullUrl).ToHashSet();
+            Assert.All(bundle.Entry, e =>
+            {
+                Assert.Equal($"urn:uuid:{e.Resource.Id}", e.FullUrl);
+                Assert.True(Guid.TryParse(e.Resource.Id, out _));
+            });
+            var provenance = bundle.Entry.Select(e => e.Resource).OfType<Provenance>().Single();
+            Assert.All(provenance.Target, t => Assert.Contains(t.Reference, urls));
+            var group = bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>().Single();
+            Assert.All(group.Action.Where(a => a.Resource is not null), a => Assert.Contains(a.Resource.Reference, urls));
+            var carePlan = bundle.Entry.Select(e => e.Resource).OfType<CarePlan>().Single();
+            Assert.All(carePlan.Activity, a => Assert.Contains(a.Reference.Reference, urls));
+        }
+    }
+
+    [Fact]
+    public void Same_recommendation_gives_the_same_FHIR_bytes()
+    {
+        var a = RecommendationFhirWriter.Serialize(Recommend("steroid-refractory-relapse.json"));
+        var b = RecommendationFhirWriter.Serialize(Recommend("steroid-refractory-relapse.json"));
+        Assert.Equal(a, b);
+        Assert.DoesNotContain(DateTime.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), a, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_become_an_OperationOutcome_with_code_message_resource_and_path()
+    {
+        var errors = new[]
+        {
+            new InputError("value-out-of-range", "Weight 900 kg is outside 2–400 kg.", new SourceRef("Observation/w9", "Observation.valueQuantity")),
+            new InputError("multiple-patients", "Two patients.", new SourceRef("Condition/c9")),
+        };
+        var json = RecommendationFhirWriter.SerializeErrors(errors);
+        var outcome = new FhirJsonDeserializer().Deserialize<OperationOutcome>(json);
+        Assert.Equal(2, outcome.Issue.Count);
+        Assert.All(outcome.Issue, i => Assert.Equal(OperationOutcome.IssueSeverity.Error, i.Severity));
+        Assert.Equal("value-out-of-range", outcome.Issue[0].Details.Coding[0].Code);
+        Assert.Equal("Weight 900 kg is outside 2–400 kg.", outcome.Issue[0].Details.Text);
+        Assert.Equal("Observation/w9", outcome.Issue[0].Diagnostics);
+        Assert.Equal(["Observation.valueQuantity"], outcome.Issue[0].Expression);
+        Assert.Equal(OperationOutcome.IssueType.BusinessRule, outcome.Issue[1].Code);
+    }
+}

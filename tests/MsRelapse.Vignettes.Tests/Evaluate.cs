@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using MsRelapse.Core.Contract;
+using MsRelapse.Core.Model;
+using MsRelapse.Fhir;
+using MsRelapse.Testing;
+
+namespace MsRelapse.Vignettes.Tests;
+
+/// <summary>
+/// The single entry point to the system under test: FHIR JSON in (<see cref="FhirEvaluation.Evaluate(string, DateOnly)"/>),
+/// the contract JSON out (<see cref="RecommendationJson.ToJson"/>, shared/contract/recommendation.schema.json). Every
+/// vignette goes through here, so the contract tests can collect every output (see <see cref="Recorder"/>).
+/// </summary>
+public static class Evaluate
+{
+    /// <summary>When set (by the contract tests), every output of <see cref="Run(string, DateOnly)"/> is added here.</summary>
+    public static AsyncLocal<List<JsonObject>?> Recorder { get; } = new();
+
+    /// <summary>Evaluates a bundle that must be accepted, and returns the recommendation as contract JSON.</summary>
+    public static JsonObject Run(string bundleJson, DateOnly asOf)
+    {
+        var outcome = FhirEvaluation.Evaluate(bundleJson, asOf);
+        Assert.True(
+            outcome.Recommendation is not null && outcome.Errors.Count == 0,
+            "expected a recommendation, got errors:\n" + string.Join("\n", outcome.Errors.Select(e => $"{e.Code}: {e}")));
+        var json = RecommendationJson.ToJson(outcome.Recommendation!);
+        Recorder.Value?.Add(json);
+        return json;
+    }
+
+    /// <summary>Evaluates the builder's bundle at its own as-of date.</summary>
+    public static JsonObject Run(PatientBundle bundle) => Run(bundle.ToJson(), bundle.AsOf);
+
+    /// <summary>Evaluates a bundle that R0 must reject: errors, and no recommendation.</summary>
+    public static IReadOnlyList<InputError> RunExpectingErrors(string bundleJson, DateOnly asOf)
+    {
+        var outcome = FhirEvaluation.Evaluate(bundleJson, asOf);
+        Assert.True(outcome.Errors.Count > 0, "expected R0 errors, got none");
+        Assert.True(outcome.Recommendation is null, "expected no recommendation when the input is rejected");
+        return outcome.Errors;
+    }
+
+    public static IReadOnlyList<InputError> RunExpectingErrors(PatientBundle bundle) => RunExpectingErrors(bundle.ToJson(), bundle.AsOf);
+}

@@ -1,0 +1,115 @@
+using MsRelapse.Testing;
+using MsRelapse.Vignettes.Tests.Support;
+using static MsRelapse.Vignettes.Tests.Support.Patients;
+
+namespace MsRelapse.Vignettes.Tests.Vignettes;
+
+/// <summary>R7 — apheresis given: in progress, interrupted, completed (responded, too early, inadequate, unknown).</summary>
+public sealed class R7ApheresisVignettes
+{
+    /// <summary>Severe attack 30 days ago, IV course days −28…−24 without improvement (EDSS 4.5 on day −15).</summary>
+    private static PatientBundle SevereAfterIv(int onsetDaysAgo = 30) =>
+        Woman().WithBody().Attack(onsetDaysAgo, 4.5).IvMethylprednisolone(Day(-onsetDaysAgo + 2)).Edss(Day(-15), 4.5);
+
+    // R7.1: "Fewer than 5 sessions and the last ≤ 3 days ago → in progress: primary plasma-exchange ..., urgent if
+    // severe; the plan lists the remaining sessions; apheresisResponse not-applicable"; steroidResponse inadequate
+    // "when apheresis followed a steroid course".
+    [Fact]
+    public void Plasma_exchange_in_progress_continues_with_the_remaining_sessions()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
+        Expect.Stage(r, "apheresis-in-progress");
+        Expect.ApheresisResponse(r, "not-applicable");
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var remaining = r.PlasmaExchangePlan().Schedule().Where(s => !s.Done).ToList();
+        Expect.True(r, remaining.Count == 2, $"2 remaining sessions in the plan (found {remaining.Count})");
+        Expect.True(r, remaining.All(s => string.CompareOrdinal(s.Date, Out.Iso(AsOf)) > 0), "remaining sessions after asOf");
+        Expect.Rule(r, "R7");
+    }
+
+    // R7.1: "(or immunoadsorption, as given)", soon when neither NMOSD nor severe; no steroid before the apheresis →
+    // steroidResponse not-applicable.
+    [Fact]
+    public void Immunoadsorption_in_progress_for_a_moderate_attack_continues_soon()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(10, 3.5).ImmunoadsorptionSessions(Day(-4), Day(-2)));
+        Expect.Stage(r, "apheresis-in-progress");
+        Expect.SteroidResponse(r, "not-applicable");
+        Expect.Decision(r, "immunoadsorption", "soon");
+    }
+
+    // R7.1/R7.2 boundary: last session 3 days ago → in progress; 4 days ago → interrupted: specialist-review, soon.
+    [Theory]
+    [InlineData(3, "plasma-exchange", "urgent")]
+    [InlineData(4, "specialist-review", "soon")]
+    public void Apheresis_is_interrupted_when_the_last_session_was_more_than_three_days_ago(int lastDaysAgo, string primary, string urgency)
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-lastDaysAgo - 4), Day(-lastDaysAgo - 2), Day(-lastDaysAgo)));
+        Expect.Stage(r, "apheresis-in-progress");
+        Expect.Decision(r, primary, urgency);
+    }
+
+    // R7.3: completed (≥ 5 sessions), latest after the last session ≤ baseline + 0.5 → responded → rehabilitation
+    // (2.5 > baseline 2.0), routine.
+    [Fact]
+    public void Completed_plasma_exchange_with_recovery_leads_to_rehabilitation()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 2.5));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.ApheresisResponse(r, "responded");
+        Expect.Decision(r, "rehabilitation", "routine");
+    }
+
+    // R7.3: not responded and < 28 days after the last session → too-early, await-response, routine, reassess last
+    // session + 28 (late responders, E-LLUFRIU-2009); at ≥ 28 days → inadequate, specialist-review, soon.
+    [Theory]
+    [InlineData(27, "too-early", "await-response", "routine")]
+    [InlineData(28, "inadequate", "specialist-review", "soon")]
+    public void Late_responders_are_awaited_for_28_days_after_plasma_exchange(int lastDaysAgo, string response, string primary, string urgency)
+    {
+        var r = Evaluate.Run(SevereAfterIv(60)
+            .PlasmaExchangeSessions(Day(-lastDaysAgo - 8), Day(-lastDaysAgo - 6), Day(-lastDaysAgo - 4), Day(-lastDaysAgo - 2), Day(-lastDaysAgo))
+            .Edss(Day(-1), 4.5));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.ApheresisResponse(r, response);
+        Expect.Decision(r, primary, urgency);
+        if (response == "too-early")
+        {
+            Expect.ReassessOn(r, Day(-lastDaysAgo + 28));
+            Expect.Evidence(r, "E-LLUFRIU-2009");
+        }
+    }
+
+    // R7.3: "no assessment after the last session → apheresisResponse unknown, await-response, soon, missing data
+    // edss-after-apheresis, reassess on asOf".
+    [Fact]
+    public void Completed_plasma_exchange_without_a_later_edss_leaves_the_response_unknown()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-10), Day(-8), Day(-6), Day(-4), Day(-2)));
+        Expect.ApheresisResponse(r, "unknown");
+        Expect.Decision(r, "await-response", "soon");
+        Expect.Missing(r, "edss-after-apheresis");
+        Expect.ReassessOn(r, Day(0));
+    }
+
+    // R7: "Sessions of plasma exchange and immunoadsorption count together": 3 TPE + 2 IA = 5 → completed.
+    [Fact]
+    public void Plasma_exchange_and_immunoadsorption_sessions_count_together()
+    {
+        var r = Evaluate.Run(SevereAfterIv()
+            .PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16)).ImmunoadsorptionSessions(Day(-14), Day(-12)).Edss(Day(-1), 2.0));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.ApheresisResponse(r, "responded");
+        Expect.Decision(r, "observe", "routine");
+    }
+
+    // R7.3: "Steroids given after the first session do not restart R6": an IV dose between sessions leaves R7 in charge.
+    [Fact]
+    public void Steroids_given_between_exchanges_do_not_restart_the_steroid_rules()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)).IvMethylprednisolone(Day(-2), days: 1));
+        Expect.Stage(r, "apheresis-in-progress");
+        Expect.Decision(r, "plasma-exchange", "urgent");
+    }
+}

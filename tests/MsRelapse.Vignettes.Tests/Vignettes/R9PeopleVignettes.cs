@@ -1,0 +1,180 @@
+using Hl7.Fhir.Model;
+using MsRelapse.Testing;
+using MsRelapse.Vignettes.Tests.Support;
+using static MsRelapse.Vignettes.Tests.Support.Patients;
+
+namespace MsRelapse.Vignettes.Tests.Vignettes;
+
+/// <summary>R9 — people: children, pregnancy, breastfeeding, older age, missing demographics.</summary>
+public sealed class R9PeopleVignettes
+{
+    private static PatientBundle Child(int age, double weightKg, int weightDaysAgo = 3) =>
+        new PatientBundle(AsOf).Female(age).Ms().Edss(BaselineDate, 2.0).Weight(Day(-weightDaysAgo), weightKg);
+
+    // R5 "IV instead of oral ... age < 18 (E-PEDS-2021)" and R9 pediatric: 30 mg/kg/day rounded down to 10 mg
+    // (31.7 kg × 30 = 951 → 950 mg), × 5 days, IV; total 4,750 mg; flag pediatric (info).
+    [Fact]
+    public void Child_with_a_moderate_relapse_gets_iv_methylprednisolone_thirty_mg_per_kg()
+    {
+        var r = Evaluate.Run(Child(14, 31.7).Attack(2, 3.0));
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        Expect.Flag(r, "pediatric", "info");
+        Expect.Evidence(r, "E-PEDS-2021");
+        var plan = r.SteroidPlan();
+        Expect.Near(r, 30, Out.Num(plan?["doseMgPerKgPerDay"]), 0.001, "doseMgPerKgPerDay");
+        Expect.Near(r, 950, Out.Num(plan?["doseMgPerDay"]), 0.001, "doseMgPerDay");
+        Expect.Near(r, 4750, Out.Num(plan?["totalDoseMg"]), 0.001, "totalDoseMg");
+        Expect.True(r, Out.Str(plan?["route"]) == "intravenous", "IV");
+    }
+
+    // clinical.md intro: "the output cites both [rule and evidence ids], so a clinician can check the basis of each
+    // recommendation": a dose computed per kg by R9 must cite R9 in the rationale.
+    [Fact(Skip = "disagreement: clinical.md intro ('the output cites both') + R9 pediatric dosing — engine applies the R9 per-kg dose and raises the pediatric flag but no rationale entry cites R9")]
+    public void Child_dose_per_kg_is_explained_by_rule_R9_in_the_rationale()
+    {
+        var r = Evaluate.Run(Child(14, 31.7).Attack(2, 3.0));
+        Expect.Flag(r, "pediatric", "info");
+        Expect.Rule(r, "R9");
+    }
+
+    // R9: "max 1,000 mg": 40 kg × 30 = 1,200 → 1,000 mg/day.
+    [Fact]
+    public void Heavier_child_is_capped_at_one_gram_a_day()
+    {
+        var r = Evaluate.Run(Child(16, 40).Attack(2, 4.5));
+        Expect.Decision(r, "iv-methylprednisolone", "urgent");
+        Expect.Near(r, 1000, Out.Num(r.SteroidPlan()?["doseMgPerDay"]), 0.001, "doseMgPerDay");
+    }
+
+    // Recency: weight "in the last 90 days (30 days under 18)"; R9: "no weight → no mg dose, missing data weight";
+    // missing-data is a warning when it blocks a dose.
+    [Theory]
+    [InlineData(30, true)]
+    [InlineData(31, false)]
+    public void Child_weight_older_than_thirty_days_gives_no_dose(int weightDaysAgo, bool dosed)
+    {
+        var r = Evaluate.Run(Child(14, 31.7, weightDaysAgo).Attack(2, 3.0));
+        Expect.Primary(r, "iv-methylprednisolone");
+        if (dosed)
+        {
+            Expect.Near(r, 950, Out.Num(r.SteroidPlan()?["doseMgPerDay"]), 0.001, "doseMgPerDay");
+            Expect.NotMissing(r, "weight");
+        }
+        else
+        {
+            Expect.True(r, Out.Num(r.SteroidPlan()?["doseMgPerDay"]) is null, "no mg dose");
+            Expect.Missing(r, "weight");
+            Expect.Flag(r, "missing-data", "warning");
+        }
+    }
+
+    // Conventions: "under 18 years, ≥ 20 mg/kg/day" is a course: 400 mg/day for a 20 kg child (below the adult
+    // 500 mg) → steroids given; no improvement after IV in a severe attack → plasma exchange (R6.4) without the
+    // adult-only escalated IV alternative. Plan: "70 mL/kg under 25 kg": TBV 1,400 mL; PV = 1,400 × (1 − 0.36) =
+    // 896 mL; albumin 896 × 0.05 = 44.8 g → 4 vials of 12.5 g.
+    [Fact]
+    public void Child_not_improving_after_weight_based_iv_steroids_gets_weight_based_plasma_exchange()
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).Male(9).Ms().Edss(BaselineDate, 2.0)
+            .Weight(Day(-3), 20).Height(Day(-3), 130).Hematocrit(Day(-3), 36)
+            .Attack(18, 4.5).IvMethylprednisolone(Day(-16), mgPerDay: 400).Edss(Day(-2), 4.5));
+        Expect.Stage(r, "steroids-given");
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.NoAlternative(r, "escalated-iv-methylprednisolone");
+        var plan = r.PlasmaExchangePlan();
+        Expect.True(r, Out.Str(plan?["method"]) == "weight-based", "method weight-based");
+        Expect.Near(r, 1400, Out.Num(plan?["totalBloodVolumeMl"]), 1, "totalBloodVolumeMl");
+        Expect.Near(r, 896, Out.Num(plan?["plasmaVolumeMl"]), 1, "plasmaVolumeMl");
+        Expect.Near(r, 44.8, Out.Num(plan?["albuminGramsPerExchange"]), 0.1, "albuminGramsPerExchange");
+        Expect.True(r, Out.Num(plan?["albuminVialsPerExchange"]) == 4, "4 vials");
+    }
+
+    // R9 pregnancy (info): methylprednisolone, never dexamethasone; pregnancy observed in the last 300 days.
+    [Fact]
+    public void Pregnant_woman_with_a_severe_relapse_gets_methylprednisolone_and_a_pregnancy_flag()
+    {
+        var r = Evaluate.Run(Woman().PregnancyObserved(Day(-20)).Attack(2, 4.5));
+        Expect.Flag(r, "pregnancy", "info");
+        Expect.Primary(r, "iv-methylprednisolone");
+        var drug = Out.Str(r.SteroidPlan()?["drug"]) ?? "";
+        Expect.True(r, drug.Contains("methylprednisolone", StringComparison.OrdinalIgnoreCase) && !drug.Contains("dexamethasone", StringComparison.OrdinalIgnoreCase), "methylprednisolone, not dexamethasone");
+    }
+
+    // Recency: pregnancy "with onset in the last 300 days and not abated": a stale "active" pregnancy condition from
+    // 301 days ago is ignored.
+    [Theory]
+    [InlineData(300, true)]
+    [InlineData(301, false)]
+    public void Pregnancy_condition_counts_for_three_hundred_days(int onsetDaysAgo, bool flagged)
+    {
+        var r = Evaluate.Run(Woman().PregnancyCondition(Day(-onsetDaysAgo)).Attack(2, 3.0));
+        if (flagged)
+        {
+            Expect.Flag(r, "pregnancy", "info");
+        }
+        else
+        {
+            Expect.NoFlag(r, "pregnancy");
+        }
+    }
+
+    // R9: "breastfeeding (info, observed in the last 365 days): nurse 2–4 h after an infusion (E-BOZ-2018)".
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(366, false)]
+    public void Breastfeeding_observed_in_the_last_year_is_flagged(int observedDaysAgo, bool flagged)
+    {
+        var r = Evaluate.Run(Woman().Breastfeeding(Day(-observedDaysAgo), msrCode: observedDaysAgo < 200).Attack(2, 4.5));
+        if (flagged)
+        {
+            Expect.Flag(r, "breastfeeding", "info");
+            Expect.Evidence(r, "E-BOZ-2018");
+        }
+        else
+        {
+            Expect.NoFlag(r, "breastfeeding");
+        }
+    }
+
+    // R9 older-age (info, ≥ 65); Conventions: age in completed years at asOf (65th birthday today → 65; tomorrow → 64).
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void Older_age_is_flagged_from_the_sixty_fifth_birthday(int birthdayInDays, bool flagged)
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).BornOn(AsOf.AddYears(-65).AddDays(birthdayInDays)).Gender(AdministrativeGender.Female)
+            .Ms().Edss(BaselineDate, 2.0).Attack(2, 4.0));
+        if (flagged)
+        {
+            Expect.Flag(r, "older-age", "info");
+        }
+        else
+        {
+            Expect.NoFlag(r, "older-age");
+        }
+    }
+
+    // Plasma exchange plan: "Missing weight, height, sex (or sex other than male/female) or hematocrit → no volumes,
+    // missing data named; the schedule still stands."
+    [Theory]
+    [InlineData(null)]
+    [InlineData(AdministrativeGender.Other)]
+    public void Plasma_exchange_without_a_usable_sex_has_a_schedule_but_no_volumes(AdministrativeGender? gender)
+    {
+        var r = Evaluate.Run(RefractoryAfterIv(4.5).Gender(gender));
+        Expect.Primary(r, "plasma-exchange");
+        Expect.Missing(r, "sex");
+        var plan = r.PlasmaExchangePlan();
+        Expect.True(r, Out.Num(plan?["totalBloodVolumeMl"]) is null && Out.Num(plan?["exchangeVolumeMl"]) is null, "no volumes");
+        Expect.True(r, plan.Schedule().Count == 5, "5 scheduled exchanges");
+    }
+
+    // R9 missing-data item birth-date: without a birth date the age rules (R5 < 18, R9) cannot be applied.
+    [Fact]
+    public void Missing_birth_date_is_named_in_missing_data()
+    {
+        var r = Evaluate.Run(Woman().NoBirthDate().Attack(2, 3.0));
+        Expect.Missing(r, "birth-date");
+    }
+}
