@@ -14,6 +14,16 @@ echo "== build"
 dotnet build MsRelapse.slnx -c "$configuration" -nologo -v quiet
 
 echo "== test"
+# PostgreSQL for the storage/server tests: a throw-away local cluster, stopped and removed on exit (one you started
+# yourself with scripts/postgres-test-cluster.sh is reused and left running; so is MSRELAPSE_TEST_POSTGRES if set).
+# If it cannot start, the PostgreSQL tests skip locally and fail under CI=true.
+if [ -z "${MSRELAPSE_TEST_POSTGRES:-}" ]; then
+  if ! pg_env=$(bash scripts/postgres-test-cluster.sh status 2>/dev/null); then
+    trap 'bash scripts/postgres-test-cluster.sh stop || true' EXIT
+    pg_env=$(bash scripts/postgres-test-cluster.sh start) || pg_env=""
+  fi
+  eval "$pg_env"
+fi
 status=0
 dotnet test MsRelapse.slnx -c "$configuration" --no-build -nologo \
   --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.txt" || status=$?

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using MsRelapse.Storage.Internal;
+
+namespace MsRelapse.Storage;
+
+/// <summary>Registers and migrates the patient registry.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IPatientStore"/> (a singleton) on the database <paramref name="connection"/> names (see
+    /// <see cref="StorageConnection.Parse"/>: a SQLite file path or <c>Data Source=…</c> by default, a PostgreSQL
+    /// <c>Host=…</c> string otherwise). Uses the container's <see cref="TimeProvider"/> (the system clock if none) and
+    /// <see cref="ILoggerFactory"/> if any. Also registers the parsed <see cref="StorageConnection"/>.
+    /// </summary>
+    public static IServiceCollection AddMsRelapseStorage(this IServiceCollection services, string connection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var parsed = StorageConnection.Parse(connection);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(parsed);
+        services.AddSingleton(sp => new ContextFactory(parsed, sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<IPatientStore>(sp => new EfPatientStore(sp.GetRequiredService<ContextFactory>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Applies the provider's EF Core migrations (creating the SQLite file and its folder if missing). Idempotent;
+    /// safe when several processes start at once (EF Core takes a migration lock).
+    /// </summary>
+    public static async Task MigrateMsRelapseStorageAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var contexts = services.GetRequiredService<ContextFactory>();
+        contexts.EnsureSqliteFolder();
+        await using var db = contexts.Create();
+        await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+    }
+}
