@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(EdssCommand.Create(io));
         root.Subcommands.Add(TpePlanCommand.Create(io));
         root.Subcommands.Add(EvaluateCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Service load test: `msrelapse serve` against a bare ASP.NET Core floor, POST /api/evaluate with the shared example
+# bundles, driven by wrk on loopback only. Records throughput, p50/p99 latency and peak RSS in benchmarks/README.md
+# (section "Service load"). Bounded: DURATION seconds per target (default 20), 2 threads, 32 connections.
+#
+#   bash benchmarks/load/run.sh            # MSR_SLOT is honoured for the build output folder
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+
+duration=${DURATION:-20}
+# The JIT needs ~10–25 s of load to tier the FHIR reader up (tiered compilation with PGO under constant new code):
+# measure the steady state, after a warm-up of the same kind of traffic.
+warmup=${WARMUP:-20}
+threads=${THREADS:-2}
+connections=${CONNECTIONS:-32}
+as_of=2026-05-11
+examples_dir=${MSRELAPSE_SHARED:-$repo/../shared}/examples
+bundles="$examples_dir/severe-relapse-untreated.json $examples_dir/steroid-refractory-relapse.json $examples_dir/pseudo-relapse-with-fever.json $examples_dir/aqp4-positive-myelitis.json"
+for b in $bundles; do [ -f "$b" ] || { echo "load: missing $b" >&2; exit 1; }; done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "load: installing wrk (Debian package)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
+fi
+
+echo "load: building Release" >&2
+dotnet build src/MsRelapse.Cli -c Release -nologo -v q >&2
+dotnet build benchmarks/load/Floor -c Release -nologo -v q >&2
+bin=${MSR_SLOT:+$repo/.slots/$MSR_SLOT/bin}
+bin=${bin:-$repo/artifacts/bin}
+cli="$bin/MsRelapse.Cli/release/msrelapse.dll"
+floor="$bin/Floor/release/msrelapse-load-floor.dll"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+work=$(mktemp -d /tmp/msrelapse-load.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_ready() {
+  for _ in $(seq 1 150); do
+    curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "load: $1 did not become ready" >&2; return 1
+}
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+run_wrk() { # url → the LOAD line
+  LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s \
+    -s benchmarks/load/evaluate.lua "$1/api/evaluate?asOf=$as_of" | tee -a "$work/wrk.txt" | grep '^LOAD '
+}
+
+# 1. The service, on loopback, no demo patients, a fresh SQLite file.
+service_port=$(free_port)
+service="http://127.0.0.1:$service_port"
+dotnet exec "$cli" serve --urls "$service" --database "Data Source=$work/load.db" --no-demo >"$work/serve.log" 2>&1 &
+service_pid=$!; pids+=("$service_pid")
+wait_ready "$service"
+
+# The floor answers with the service's own responses, so both send the same bytes back.
+i=0; responses=()
+for b in $bundles; do
+  curl -sf -X POST -H 'Content-Type: application/fhir+json' --data-binary "@$b" "$service/api/evaluate?asOf=$as_of" >"$work/response-$i.json"
+  responses+=("$work/response-$i.json"); i=$((i + 1))
+done
+
+echo "load: warming up ($warmup s) and measuring the service ($duration s)" >&2
+LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$service/api/evaluate?asOf=$as_of" >/dev/null
+service_line=$(run_wrk "$service")
+service_rss=$(peak_rss_mb "$service_pid")
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+
+# 2. The floor.
+floor_port=$(free_port)
+floor_url="http://127.0.0.1:$floor_port"
+dotnet exec "$floor" "$floor_url" "${responses[@]}" >"$work/floor.log" 2>&1 &
+floor_pid=$!; pids+=("$floor_pid")
+wait_ready "$floor_url"
+echo "load: warming up ($warmup s) and measuring the floor ($duration s)" >&2
+LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$floor_url/api/evaluate?asOf=$as_of" >/dev/null
+floor_line=$(run_wrk "$floor_url")
+floor_rss=$(peak_rss_mb "$floor_pid")
+kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+
+field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+s_rps=$(field "$service_line" rps); f_rps=$(field "$floor_line" rps)
+ratio=$(python3 -c "print(f'{100 * $s_rps / $f_rps:.1f}')")
+response_bytes=$(wc -c "${responses[@]}" | awk 'END { print $1 }')
+cpu=$(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)
+machine="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
+
+echo "service: $service_line rss_mb=$service_rss" >&2
+echo "floor:   $floor_line rss_mb=$floor_rss" >&2
+echo "service/floor throughput: $ratio %" >&2
+
+for line in "$service_line" "$floor_line"; do
+  if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
+    echo "load: errors during the run: $line" >&2; exit 1
+  fi
+done
+
+section=$(cat <<MD
+## Service load
+
+\`benchmarks/load/run.sh\` ($(date -u +%Y-%m-%d)): \`POST /api/evaluate?asOf=$as_of\` with the four shared example bundles in
+turn (FHIR R4, 4–10 kB each), wrk $threads threads × $connections connections, ${duration} s per target after a ${warmup} s warm-up,
+loopback only. The **floor** is a bare ASP.NET Core endpoint (\`benchmarks/load/Floor\`) that reads the body and returns
+the service's own responses (${response_bytes} bytes for the four), so it measures HTTP alone. Release build, workstation GC,
+the service with its defaults (SQLite, console request log, OpenTelemetry metrics, Prometheus endpoint). wrk, the
+service and the floor share the machine: $machine.
+
+| target | requests/s | p50 latency | p99 latency | peak RSS |
+|---|---:|---:|---:|---:|
+| \`msrelapse serve\` | $s_rps | $(field "$service_line" p50_ms) ms | $(field "$service_line" p99_ms) ms | $service_rss MB |
+| floor (bare endpoint) | $f_rps | $(field "$floor_line" p50_ms) ms | $(field "$floor_line" p99_ms) ms | $floor_rss MB |
+
+Service throughput = **$ratio %** of the floor (goal ≥ 50 %). Load average when the run began: $load_before (the
+machine is shared; numbers move by ±30 % between runs). The floor costs ~0.02 ms of CPU per request; the service
+spends ~0.3 ms, nearly all of it reading the FHIR Bundle (Firely) and evaluating it, so the HTTP layer is not where
+the gap is. In the first 10–25 s under load the JIT is still tiering the FHIR reader up and throughput is about a
+third of the steady state shown here (\`DOTNET_TieredPGO=0\` or \`DOTNET_TC_CallCountingDelayMs=0\` shorten that).
+MD
+)
+
+# Others write other sections of this file: replace only ours (or append it), re-reading the file just before.
+SECTION="$section" python3 - "$repo/benchmarks/README.md" <<'PY'
+import os, re, sys
+path = sys.argv[1]
+section = os.environ["SECTION"].rstrip() + "\n"
+text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
+pattern = re.compile(r"^## Service load\n.*?(?=^## |\Z)", re.S | re.M)
+if pattern.search(text):
+    text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
+else:
+    text = text.rstrip() + "\n\n" + section
+open(path, "w", encoding="utf-8").write(text)
+PY
+echo "load: recorded in benchmarks/README.md" >&2

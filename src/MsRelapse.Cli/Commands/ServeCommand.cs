@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using MsRelapse.Server;
+
+namespace MsRelapse.Cli.Commands;
+
+/// <summary>
+/// <c>msrelapse serve [--urls URL] [--database CONNECTION] [--no-demo] [--max-body-mb N] [--authority ISSUER --audience AUD]</c>:
+/// runs the web service until Ctrl+C. Loopback addresses run without authentication (local demo mode); any other
+/// address needs an OpenID Connect issuer and audience, or the command refuses to start (exit 2).
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = $"Addresses to listen on, ';'-separated (default {ServerOptions.DefaultUrls}; a non-loopback address needs --authority and --audience)",
+            DefaultValueFactory = _ => ServerOptions.DefaultUrls,
+        };
+        var database = new Option<string?>("--database")
+        {
+            Description = "SQLite file or 'Data Source=FILE' (default ./data/msrelapse.db), or a PostgreSQL connection string 'Host=…;Database=…' / postgres://…",
+        };
+        var noDemo = new Option<bool>("--no-demo") { Description = "Do not load the demo patients into an empty database" };
+        var maxBodyMb = new Option<double>("--max-body-mb")
+        {
+            Description = "Largest accepted request body, MB (default 5)",
+            DefaultValueFactory = _ => 5,
+        };
+        var authority = new Option<string?>("--authority") { Description = "OpenID Connect issuer for bearer tokens (config Auth:Authority)" };
+        var audience = new Option<string?>("--audience") { Description = "Expected token audience (config Auth:Audience)" };
+
+        var command = new Command("serve", "Run the MsRelapse web service (REST API, OpenAPI at /openapi/v1.json, API reference at /scalar)");
+        command.Options.Add(urls);
+        command.Options.Add(database);
+        command.Options.Add(noDemo);
+        command.Options.Add(maxBodyMb);
+        command.Options.Add(authority);
+        command.Options.Add(audience);
+        command.SetAction(parsed =>
+        {
+            var mb = parsed.GetValue(maxBodyMb);
+            if (!double.IsFinite(mb) || mb <= 0 || mb > 1024)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--max-body-mb {mb} is outside 0–1024 (MB)"));
+            }
+
+            var options = new ServerOptions
+            {
+                Urls = parsed.GetValue(urls) ?? ServerOptions.DefaultUrls,
+                Database = parsed.GetValue(database),
+                SeedDemoPatients = !parsed.GetValue(noDemo),
+                MaxBodyBytes = (long)Math.Round(mb * 1024 * 1024),
+                AuthAuthority = parsed.GetValue(authority),
+                AuthAudience = parsed.GetValue(audience),
+            };
+
+            Microsoft.AspNetCore.Builder.WebApplication app;
+            try
+            {
+                app = MsRelapseServer.Build(options);
+            }
+            catch (ServerConfigurationException ex)
+            {
+                throw new CliInputException(ex.Message);
+            }
+
+            io.Out.WriteLine($"msrelapse serve: listening on {options.Urls} ({(options.AuthAuthority is null ? "local demo mode, no authentication" : "bearer authentication")}); API reference at /scalar; Ctrl+C stops");
+            io.Out.Flush();
+            app.Run();
+            return Program.Ok;
+        });
+        return command;
+    }
+}

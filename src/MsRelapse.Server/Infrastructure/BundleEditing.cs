@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace MsRelapse.Server.Infrastructure;
+
+/// <summary>
+/// JSON-level work on stored bundles that the FHIR reader does not do: checking (or assigning) the Patient's id,
+/// the names to search by, and appending resources. Every method returns a problem instead of throwing.
+/// </summary>
+public static partial class BundleEditing
+{
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>FHIR logical id: 1–64 of letters, digits, '-' and '.' (R4 "id" datatype).</summary>
+    public static bool IsValidId(string? id) => id is not null && FhirId().IsMatch(id);
+
+    /// <summary>Outcome of preparing a PUT body.</summary>
+    /// <param name="BundleJson">The JSON to store (the body unchanged unless the Patient's id was assigned).</param>
+    /// <param name="SearchText">Family and given names, for the patient search.</param>
+    /// <param name="Problem">Why it cannot be stored, when it cannot.</param>
+    public readonly record struct Prepared(string? BundleJson, string SearchText, Microsoft.AspNetCore.Http.IResult? Problem);
+
+    /// <summary>
+    /// PUT rule: the Bundle must hold exactly one Patient; if that Patient has an id, it must equal the URL id
+    /// (422 <c>patient-id-mismatch</c> otherwise); if it has none, it is assigned the URL id. A body that is not a
+    /// JSON object with resourceType Bundle is 400 <c>fhir-parse-error</c>.
+    /// </summary>
+    public static Prepared PrepareForPut(string body, string patientId)
+    {
+        if (ParseObject(body) is not { } root)
+        {
+            return new(null, "", FhirBody.ParseError("The body is not a JSON object; expected a FHIR R4 Bundle."));
+        }
+
+        if (ResourceType(root) != "Bundle")
+        {
+            return new(null, "", FhirBody.ParseError("Expected a FHIR R4 Bundle (resourceType \"Bundle\") holding the patient's record."));
+        }
+
+        var patients = Resources(root).Where(r => ResourceType(r) == "Patient").ToList();
+        if (patients.Count != 1)
+        {
+            return new(null, "", Problems.Create(422, ProblemCodes.ValidationFailed, "The Bundle must hold exactly one Patient.",
+                $"found {patients.Count} Patient resources",
+                [new ProblemError("patient-count", "A patient record is a Bundle with exactly one Patient resource.", "Bundle", "Bundle.entry")]));
+        }
+
+        var patient = patients[0];
+        var bodyId = patient["id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var json = body;
+        if (bodyId is null)
+        {
+            // The caller left the id to the URL: assign it, so that the stored record names itself.
+            patient["id"] = patientId;
+            json = root.ToJsonString(Compact);
+        }
+        else if (!string.Equals(bodyId, patientId, StringComparison.Ordinal))
+        {
+            return new(null, "", Problems.Create(422, ProblemCodes.PatientIdMismatch, "The Patient in the body has another id.",
+                "The Bundle's Patient.id must equal the id in the URL (or be absent, and then it is assigned).",
+                [new ProblemError(ProblemCodes.PatientIdMismatch, "Patient.id differs from the URL id.", "Patient", "Patient.id")]));
+        }
+
+        return new(json, SearchText(patient), null);
+    }
+
+    /// <summary>The names (family, given, text) of the bundle's Patient, for search; empty when none.</summary>
+    public static string SearchTextOf(string bundleJson) =>
+        ParseObject(bundleJson) is { } root && Resources(root).FirstOrDefault(r => ResourceType(r) == "Patient") is { } p ? SearchText(p) : "";
+
+    /// <summary>Outcome of appending resources.</summary>
+    public readonly record struct Appended(string? BundleJson, int Count, Microsoft.AspNetCore.Http.IResult? Problem);
+
+    /// <summary>
+    /// Appends one resource, or every entry of a Bundle, to the stored bundle. A resource without an id gets a new
+    /// one; a resource with the type and id of one already stored replaces it (a corrected assessment). A Patient
+    /// cannot be added this way (PUT replaces the record).
+    /// </summary>
+    public static Appended Append(string storedBundleJson, string body, Func<string> newId)
+    {
+        ArgumentNullException.ThrowIfNull(newId);
+        if (ParseObject(body) is not { } incoming)
+        {
+            return new(null, 0, FhirBody.ParseError("The body is not a JSON object; expected a FHIR resource or a Bundle of resources."));
+        }
+
+        if (ResourceType(incoming) is not { } incomingType)
+        {
+            return new(null, 0, FhirBody.ParseError("The body has no resourceType; expected a FHIR resource or a Bundle of resources."));
+        }
+
+        var added = incomingType == "Bundle" ? Resources(incoming).ToList() : [incoming];
+        if (added.Count == 0)
+        {
+            return new(null, 0, Problems.Create(422, ProblemCodes.ValidationFailed, "Nothing to add.", "The Bundle holds no resources.",
+                [new ProblemError("no-resources", "The Bundle holds no resources.", "Bundle", "Bundle.entry")]));
+        }
+
+        var errors = new List<ProblemError>();
+        for (var i = 0; i < added.Count; i++)
+        {
+            var type = ResourceType(added[i]);
+            if (type is null)
+            {
+                errors.Add(new("missing-resource-type", "An entry has no resourceType.", "Bundle", $"Bundle.entry[{i}].resource"));
+            }
+            else if (type is "Patient" or "Bundle")
+            {
+                errors.Add(new("resource-not-allowed", $"A {type} cannot be added to a record; PUT the whole Bundle to replace it.", type, $"Bundle.entry[{i}].resource"));
+            }
+            else if (added[i]["id"] is { } idNode && (idNode is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !IsValidId(id)))
+            {
+                errors.Add(new("invalid-id", "The resource id is not a FHIR id (1–64 letters, digits, '-' or '.').", type, $"{type}.id"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new(null, 0, Problems.Create(422, ProblemCodes.ValidationFailed, "Some resources cannot be added.", null, errors));
+        }
+
+        if (ParseObject(storedBundleJson) is not { } stored)
+        {
+            throw new InvalidOperationException("the stored bundle is not a JSON object");
+        }
+
+        if (stored["entry"] is not JsonArray entries)
+        {
+            entries = [];
+            stored["entry"] = entries;
+        }
+
+        foreach (var resource in added)
+        {
+            var copy = resource.DeepClone().AsObject();
+            var type = ResourceType(copy)!;
+            if (copy["id"] is null)
+            {
+                copy["id"] = newId();
+            }
+
+            var id = copy["id"]!.GetValue<string>();
+            var entry = new JsonObject { ["fullUrl"] = $"{type}/{id}", ["resource"] = copy };
+            var existing = entries.Select((e, index) => (e, index))
+                .FirstOrDefault(x => x.e?["resource"] is JsonObject r && ResourceType(r) == type && r["id"] is JsonValue rid && rid.TryGetValue<string>(out var s) && s == id);
+            if (existing.e is not null)
+            {
+                entries[existing.index] = entry;
+            }
+            else
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return new(stored.ToJsonString(Compact), added.Count, null);
+    }
+
+    private static JsonObject? ParseObject(string json)
+    {
+        try
+        {
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 128, AllowDuplicateProperties = false }) as JsonObject;
+            _ = node?.Count; // materialise now, so a duplicate key fails here rather than at first use
+            return node;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ResourceType(JsonObject resource) =>
+        resource["resourceType"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static IEnumerable<JsonObject> Resources(JsonObject bundle) =>
+        bundle["entry"] is JsonArray entries
+            ? entries.OfType<JsonObject>().Select(e => e["resource"]).OfType<JsonObject>()
+            : [];
+
+    private static string SearchText(JsonObject patient)
+    {
+        var parts = new List<string>();
+        if (patient["name"] is JsonArray names)
+        {
+            foreach (var name in names.OfType<JsonObject>())
+            {
+                if (name["family"] is JsonValue f && f.TryGetValue<string>(out var family))
+                {
+                    parts.Add(family);
+                }
+
+                if (name["given"] is JsonArray given)
+                {
+                    parts.AddRange(given.OfType<JsonValue>().Select(g => g.TryGetValue<string>(out var s) ? s : null).OfType<string>());
+                }
+
+                if (name["text"] is JsonValue t && t.TryGetValue<string>(out var text))
+                {
+                    parts.Add(text);
+                }
+            }
+        }
+
+        var joined = string.Join(' ', parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()));
+        return joined.Length <= 500 ? joined : joined[..500];
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9\-\.]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FhirId();
+}

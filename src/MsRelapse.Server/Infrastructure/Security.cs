@@ -1,0 +1,118 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MsRelapse.Server.Infrastructure;
+
+/// <summary>
+/// Who may call what. Loopback binding (127.0.0.0/8, ::1, localhost) without an authority is the local demo
+/// mode: no authentication, every call made by <c>anonymous</c>. Any other binding requires an OpenID Connect
+/// issuer and audience (bearer JWTs); reads then need an authenticated user and writes the role <c>clinician</c>.
+/// </summary>
+public static class Security
+{
+    /// <summary>Policy for reads: an authenticated user.</summary>
+    public const string ReaderPolicy = "reader";
+
+    /// <summary>Policy for writes: role <c>clinician</c>.</summary>
+    public const string ClinicianPolicy = "clinician";
+
+    /// <summary>The role that may write.</summary>
+    public const string ClinicianRole = "clinician";
+
+    /// <summary>The audit user in local demo mode.</summary>
+    public const string AnonymousUser = "anonymous";
+
+    /// <summary>True when every address in <paramref name="urls"/> is a loopback address.</summary>
+    public static bool IsLoopbackOnly(string urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        var parts = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length > 0 && parts.All(IsLoopback);
+    }
+
+    private static bool IsLoopback(string url)
+    {
+        // "http://*:80" and "http://+:80" mean every interface; Uri refuses them, and so do we.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+    }
+
+    /// <summary>Decides the mode and registers authentication and authorization; throws when it may not start.</summary>
+    /// <returns>True when authentication is on.</returns>
+    public static bool Configure(IServiceCollection services, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var hasAuthority = !string.IsNullOrWhiteSpace(options.AuthAuthority);
+        var hasAudience = !string.IsNullOrWhiteSpace(options.AuthAudience);
+        var enabled = hasAuthority || hasAudience || options.ConfigureJwtBearer is not null;
+        if (!enabled && !IsLoopbackOnly(options.Urls))
+        {
+            throw new ServerConfigurationException(
+                "listening on a non-loopback address needs authentication: give --authority ISSUER --audience AUDIENCE " +
+                "(or configuration Auth:Authority and Auth:Audience, e.g. env Auth__Authority), or bind to 127.0.0.1 for the local demo mode");
+        }
+
+        if (options.ConfigureJwtBearer is null && (hasAuthority != hasAudience))
+        {
+            throw new ServerConfigurationException("authentication needs both --authority (Auth:Authority) and --audience (Auth:Audience)");
+        }
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser())
+            .AddPolicy(ClinicianPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => IsClinician(c.User)));
+        if (!enabled)
+        {
+            return false;
+        }
+
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.Authority = options.AuthAuthority;
+                jwt.Audience = options.AuthAudience;
+                // Keep the token's own claim names ("sub", "roles"): the audit log records "sub".
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.NameClaimType = "name";
+                jwt.TokenValidationParameters.RoleClaimType = "roles";
+                options.ConfigureJwtBearer?.Invoke(jwt);
+            });
+        return true;
+    }
+
+    /// <summary>Roles come as "roles" (Entra, most issuers) or "role"; either counts.</summary>
+    public static bool IsClinician(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Claims.Any(c => (c.Type is "roles" or "role" or ClaimTypes.Role) && string.Equals(c.Value, ClinicianRole, StringComparison.Ordinal));
+    }
+
+    /// <summary>The user the audit log names: the token's <c>sub</c>, else its name; <c>anonymous</c> in demo mode.</summary>
+    public static string AuditUser(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return AnonymousUser;
+        }
+
+        return user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity.Name ?? AnonymousUser;
+    }
+
+    /// <summary>Requires <paramref name="policy"/> when authentication is on; in demo mode, nothing.</summary>
+    public static TBuilder Require<TBuilder>(this TBuilder builder, bool authEnabled, string policy)
+        where TBuilder : IEndpointConventionBuilder =>
+        authEnabled ? builder.RequireAuthorization(policy) : builder;
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+
+namespace MsRelapse.Server;
+
+/// <summary>How to run the service: what <c>msrelapse serve</c> passes, and what tests set.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>Default listening address: loopback only, which is the no-authentication local demo mode.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Default database: a SQLite file under <c>./data</c> (relative to the working directory).</summary>
+    public const string DefaultDatabase = "Data Source=data/msrelapse.db";
+
+    /// <summary>Default request body limit: 5 MB.</summary>
+    public const long DefaultMaxBodyBytes = 5L * 1024 * 1024;
+
+    /// <summary>Addresses to listen on, separated by ';' (ASP.NET Core <c>urls</c> syntax).</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>
+    /// Database: a SQLite connection string (<c>Data Source=…</c>) or a bare file path ending in <c>.db</c>, or a
+    /// PostgreSQL connection string (<c>Host=…;Database=…</c> or a <c>postgres://</c> URL). Null: <see cref="DefaultDatabase"/>.
+    /// </summary>
+    public string? Database { get; set; }
+
+    /// <summary>Load the demo patients into an empty database at start.</summary>
+    public bool SeedDemoPatients { get; set; } = true;
+
+    /// <summary>Largest accepted request body in bytes; larger bodies get 413 <c>payload-too-large</c>.</summary>
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>OpenID Connect issuer (<c>Auth:Authority</c>); required when listening on a non-loopback address.</summary>
+    public string? AuthAuthority { get; set; }
+
+    /// <summary>Expected token audience (<c>Auth:Audience</c>); required with <see cref="AuthAuthority"/>.</summary>
+    public string? AuthAudience { get; set; }
+
+    /// <summary>Expose the Prometheus scrape endpoint at <c>/metrics</c>.</summary>
+    public bool PrometheusEndpoint { get; set; } = true;
+
+    /// <summary>Record traces even without an OTLP endpoint (tests listen to them).</summary>
+    public bool Tracing { get; set; }
+
+    /// <summary>The clock for "today" (asOf default). Tests inject a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Extra JwtBearer configuration (tests set the signing key directly here, with no network). Setting it turns
+    /// authentication on even without an authority.
+    /// </summary>
+    public Action<JwtBearerOptions>? ConfigureJwtBearer { get; set; }
+
+    /// <summary>Last word on the builder before it is built (tests: a test server, captured logs).</summary>
+    public Action<WebApplicationBuilder>? ConfigureBuilder { get; set; }
+}
+
+/// <summary>The service cannot start as configured (e.g. a public address without authentication).</summary>
+public sealed class ServerConfigurationException(string message) : Exception(message);

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using MsRelapse.Storage;
+
+namespace MsRelapse.Server.Tests;
+
+/// <summary>
+/// One MsRelapse server on an in-memory test server, with its own SQLite file, a fake clock at 2026-05-11 (the
+/// shared examples' date), and every log line captured.
+/// </summary>
+internal sealed class TestHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Today = new(2026, 5, 11, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly string directory;
+
+    private TestHost(WebApplication app, string directory, CapturedLogs logs, FakeTimeProvider clock)
+    {
+        App = app;
+        this.directory = directory;
+        Logs = logs;
+        Clock = clock;
+        Client = app.GetTestClient();
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public IPatientStore Store => App.Services.GetRequiredService<IPatientStore>();
+
+    public static async Task<TestHost> StartAsync(Action<ServerOptions>? configure = null, bool seedDemo = false)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "msrelapse-server-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var logs = new CapturedLogs();
+        var clock = new FakeTimeProvider(Today) { };
+        clock.SetLocalTimeZone(TimeZoneInfo.Utc);
+        var options = new ServerOptions
+        {
+            Database = $"Data Source={Path.Combine(directory, "test.db")}",
+            SeedDemoPatients = seedDemo,
+            TimeProvider = clock,
+            PrometheusEndpoint = true,
+            Tracing = true,
+        };
+        configure?.Invoke(options);
+        var outer = options.ConfigureBuilder;
+        options.ConfigureBuilder = b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.AddProvider(logs);
+            b.Logging.SetMinimumLevel(LogLevel.Trace);
+            outer?.Invoke(b);
+        };
+        var app = MsRelapseServer.Build(options);
+        await app.StartAsync();
+        return new TestHost(app, directory, logs, clock);
+    }
+
+    /// <summary>A server that requires bearer tokens signed by <see cref="TestTokens"/>.</summary>
+    public static Task<TestHost> StartWithAuthAsync(Action<ServerOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            o.Urls = "http://0.0.0.0:5080";
+            o.ConfigureJwtBearer = TestTokens.Configure;
+            configure?.Invoke(o);
+        });
+
+    public static StringContent Fhir(string json, string mediaType = "application/fhir+json") =>
+        new(json, Encoding.UTF8, mediaType);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Every log line any logger wrote: category, level, message and the structured values.</summary>
+internal sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => [.. lines];
+
+    public string All => string.Join('\n', lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+        {
+            lines.Enqueue($"{category} scope {state}");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} [{values}] {exception}");
+        }
+    }
+}
+
+/// <summary>Bearer tokens signed with a key made here: no issuer, no network.</summary>
+internal static class TestTokens
+{
+    public const string Issuer = "https://issuer.test";
+    public const string Audience = "msrelapse-api";
+
+    private static readonly Microsoft.IdentityModel.Tokens.SymmetricSecurityKey Key =
+        new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public static void Configure(JwtBearerOptions options)
+    {
+        options.Authority = null;
+        options.RequireHttpsMetadata = false;
+        options.Configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = Issuer };
+        options.TokenValidationParameters.ValidIssuer = Issuer;
+        options.TokenValidationParameters.ValidAudience = Audience;
+        options.TokenValidationParameters.IssuerSigningKey = Key;
+    }
+
+    public static string Create(string subject, string? role = null, string audience = Audience, DateTime? expires = null)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["name"] = "Dr " + subject };
+        if (role is not null)
+        {
+            claims["roles"] = new[] { role };
+        }
+
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        return handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            Claims = claims,
+            NotBefore = DateTime.UtcNow.AddHours(-2),
+            Expires = expires ?? DateTime.UtcNow.AddMinutes(30),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(Key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
+}
