@@ -64,6 +64,19 @@ public static class RecommendationJson
         episode["steroidResponse"] = WireNames.Of(e.SteroidResponse);
         episode["apheresisResponse"] = WireNames.Of(e.ApheresisResponse);
         episode["recoveryClass"] = WireNames.Of(e.RecoveryClass);
+        episode["recovery"] = e.Recovery is { } rc
+            ? new JsonObject
+            {
+                ["baseline"] = Point(rc.Baseline),
+                ["nadir"] = Point(rc.Nadir),
+                ["steroidEnd"] = Point(rc.SteroidEnd),
+                ["apheresisEnd"] = Point(rc.ApheresisEnd),
+                ["month1"] = Point(rc.Month1),
+                ["month3"] = Point(rc.Month3),
+                ["month6"] = Point(rc.Month6),
+                ["latest"] = Point(rc.Latest),
+            }
+            : null;
 
         var a = r.Advice;
         var advice = new JsonObject
@@ -164,6 +177,7 @@ public static class RecommendationJson
         ["monitoring"] = Strings(s.Monitoring),
         ["taper"] = s.Taper,
         ["notes"] = Strings(s.Notes),
+        ["evidence"] = Strings(s.Evidence),
     }.WithoutNulls("totalDoseMg", "prednisoneEquivalentMg", "infusion");
 
     private static JsonObject PlasmaExchange(TpePlan t)
@@ -198,6 +212,7 @@ public static class RecommendationJson
         }
 
         o["notes"] = Strings(t.Notes);
+        o["evidence"] = Strings(t.Evidence);
         return o;
     }
 
@@ -216,6 +231,7 @@ public static class RecommendationJson
             o["startDate"] = Date(start);
         }
 
+        o["evidence"] = Strings(i.Evidence);
         return o;
     }
 
@@ -255,7 +271,10 @@ public static class RecommendationJson
         return array;
     }
 
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static JsonObject? Point(RecoveryPoint? p) =>
+        p is null ? null : new JsonObject { ["date"] = Date(p.Date), ["edss"] = p.Edss, ["daysFromOnset"] = p.DaysFromOnset };
+
+    private static string Date(DateOnly date) => Decision.D(date);
 
     private static JsonNode? Number(double? value) => value is { } v ? JsonValue.Create(v) : null;
 }

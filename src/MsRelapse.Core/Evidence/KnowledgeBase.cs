@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
+using MsRelapse.Core.Pathway;
 
 namespace MsRelapse.Core.Evidence;
 
@@ -22,10 +24,19 @@ public sealed class KnowledgeBase
 
     private static readonly Lazy<KnowledgeBase> Loaded = new(() => Load(CurrentVersion), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // The result's form of each entry, made once: results share these immutable records rather than building
+    // one per citation per evaluation (the engine is called thousands of times a second).
+    private readonly FrozenDictionary<string, int> indexOf;
+
+    private readonly EvidenceEntry[] cited;
+
     private KnowledgeBase(string version, ImmutableSortedDictionary<string, EvidenceItem> entries)
     {
         Version = version;
         Entries = entries;
+        // Entries enumerate in ordinal id order, so index order is the order a result lists its evidence.
+        cited = [.. entries.Values.Select(e => new EvidenceEntry(e.Id, e.Citation, e.Grade))];
+        indexOf = entries.Keys.Select((id, i) => (id, i)).ToFrozenDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
     }
 
     /// <summary>The knowledge base of this build (version 2026.1).</summary>
@@ -40,6 +51,19 @@ public sealed class KnowledgeBase
     /// <summary>The entry with this id; throws for an unknown id (a defect in a rule, never bad input).</summary>
     public EvidenceItem Get(string id) =>
         Entries.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Evidence id {id} is not in knowledge base {Version}.");
+
+    /// <summary>The entry with this id as a result cites it; throws for an unknown id (a defect in a rule, never bad input).</summary>
+    public EvidenceEntry Cited(string id) => cited[IndexOf(id)];
+
+    /// <summary>Number of entries (indices run from 0, in ordinal id order).</summary>
+    internal int Count => cited.Length;
+
+    /// <summary>The position of an id in ordinal id order; throws for an unknown id (a defect in a rule).</summary>
+    internal int IndexOf(string id) =>
+        indexOf.TryGetValue(id, out var index) ? index : throw new KeyNotFoundException($"Evidence id {id} is not in knowledge base {Version}.");
+
+    /// <summary>The entry at <paramref name="index"/> (ordinal id order) as a result cites it.</summary>
+    internal EvidenceEntry CitedAt(int index) => cited[index];
 
     /// <summary>Whether the id exists.</summary>
     public bool Contains(string id) => Entries.ContainsKey(id);

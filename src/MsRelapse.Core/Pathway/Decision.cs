@@ -13,11 +13,19 @@ internal sealed class Decision
     private readonly List<ActionCode> concurrent = [];
     private readonly List<ActionWithReason> alternatives = [];
     private readonly List<ActionWithReason> notRecommended = [];
-    private readonly SortedDictionary<FlagCode, Flag> flags = [];
+    // Indexed by code: enumerating in index order is the output order (declaration order), with no sorting per call.
+    private readonly Flag?[] flags = new Flag?[FlagCodeCount];
     private readonly List<RationaleEntry> rationale = [];
-    private readonly SortedDictionary<MissingItem, MissingData> missing = [];
+    private readonly MissingData?[] missing = new MissingData?[MissingItemCount];
     private readonly List<string> firedRules = [];
     private readonly List<DataUsed> dataUsed = [];
+
+    // The rule that first put each action into the recommendation (primary, concurrent or alternative): a plan
+    // cites it in the rationale ("the rule that chose apheresis").
+    private readonly string?[] placedBy = new string?[ActionCodeCount];
+
+    // The rule being applied: the last one fired (AddConcurrent and AddAlternative are called inside it).
+    private string lastRule = "R1";
 
     public Decision(EvaluationContext context) => Context = context;
 
@@ -52,11 +60,14 @@ internal sealed class Decision
 
     public IReadOnlyList<ActionWithReason> NotRecommended => notRecommended;
 
-    public IEnumerable<Flag> Flags => flags.Values;
+    public IEnumerable<Flag> Flags => flags.OfType<Flag>();
 
     public IReadOnlyList<RationaleEntry> Rationale => rationale;
 
-    public IEnumerable<MissingData> MissingItems => missing.Values;
+    public IEnumerable<MissingData> MissingItems => missing.OfType<MissingData>();
+
+    /// <summary>Whether any missing-data item has been named.</summary>
+    public bool AnyMissing => Array.Exists(missing, m => m is not null);
 
     public IReadOnlyList<string> FiredRules => firedRules;
 
@@ -67,18 +78,54 @@ internal sealed class Decision
 
     public static bool IsApheresis(ActionCode a) => a is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption;
 
-    public static string F(double value) => value.ToString("0.0##", CultureInfo.InvariantCulture);
+    /// <summary>A number as the rationale writes it ("0.0##", invariant).</summary>
+    public static string F(double value)
+    {
+        // Most numbers are EDSS steps and rises (halves from −10 to 10): their text is made once, by the same format.
+        var twice = value * 2;
+        if (twice >= -2 * HalvesLimit && twice <= 2 * HalvesLimit && twice == Math.Floor(twice) && !(value == 0 && double.IsNegative(value)))
+        {
+            return Halves[(int)twice + (2 * HalvesLimit)];
+        }
 
-    public static string D(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return value.ToString("0.0##", CultureInfo.InvariantCulture);
+    }
 
-    public bool Has(ActionCode a) => Primary == a || concurrent.Contains(a) || alternatives.Any(x => x.Action == a);
+    /// <summary>A date as "yyyy-MM-dd" (the same text as the invariant format, without parsing the pattern each time).</summary>
+    public static string D(DateOnly date) => string.Create(10, date, static (span, d) =>
+    {
+        Digits(span[..4], d.Year);
+        span[4] = '-';
+        Digits(span.Slice(5, 2), d.Month);
+        span[7] = '-';
+        Digits(span.Slice(8, 2), d.Day);
+    });
+
+    private static void Digits(Span<char> span, int value)
+    {
+        for (var i = span.Length - 1; i >= 0; i--)
+        {
+            span[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private const int HalvesLimit = 10;
+
+    private static readonly string[] Halves = [.. Enumerable.Range(0, (4 * HalvesLimit) + 1).Select(i => ((i - (2 * HalvesLimit)) / 2.0).ToString("0.0##", CultureInfo.InvariantCulture))];
+
+    /// <summary>The rule that first placed <paramref name="a"/> in the recommendation, if it was placed.</summary>
+    public string? PlacedBy(ActionCode a) => placedBy[(int)a];
+
+    public bool Has(ActionCode a) => Primary == a || concurrent.Contains(a) || IndexOf(alternatives, a) >= 0;
 
     public bool IsPrimaryOrConcurrent(ActionCode a) => Primary == a || concurrent.Contains(a);
 
-    public bool IsNotRecommended(ActionCode a) => notRecommended.Any(x => x.Action == a);
+    public bool IsNotRecommended(ActionCode a) => IndexOf(notRecommended, a) >= 0;
 
     public void Fire(string rule)
     {
+        lastRule = rule;
         if (!firedRules.Contains(rule))
         {
             firedRules.Add(rule);
@@ -90,10 +137,11 @@ internal sealed class Decision
     {
         Primary = action;
         PrimaryRule = rule;
+        placedBy[(int)action] ??= rule;
         Urgency = Max(urgency, Floor);
         concurrent.Remove(action);
-        alternatives.RemoveAll(x => x.Action == action);
-        notRecommended.RemoveAll(x => x.Action == action);
+        Remove(alternatives, action);
+        Remove(notRecommended, action);
         Fire(rule);
     }
 
@@ -103,12 +151,13 @@ internal sealed class Decision
         var old = Primary;
         Primary = action;
         PrimaryRule = rule;
+        placedBy[(int)action] ??= rule;
         concurrent.Remove(action);
-        alternatives.RemoveAll(x => x.Action == action);
-        notRecommended.RemoveAll(x => x.Action == action);
+        Remove(alternatives, action);
+        Remove(notRecommended, action);
         if (old != action && !IsNotRecommended(old) && !concurrent.Contains(old))
         {
-            alternatives.RemoveAll(x => x.Action == old);
+            Remove(alternatives, old);
             alternatives.Insert(0, new ActionWithReason(old, displacedReason, evidence));
         }
 
@@ -135,20 +184,22 @@ internal sealed class Decision
             return;
         }
 
-        alternatives.RemoveAll(x => x.Action == action);
+        Remove(alternatives, action);
         concurrent.Add(action);
+        placedBy[(int)action] ??= lastRule;
     }
 
     public void RemoveConcurrent(ActionCode action) => concurrent.Remove(action);
 
     public void AddAlternative(ActionCode action, string reason, params string[] evidence)
     {
-        if (action == Primary || concurrent.Contains(action) || IsNotRecommended(action) || alternatives.Any(x => x.Action == action))
+        if (action == Primary || concurrent.Contains(action) || IsNotRecommended(action) || IndexOf(alternatives, action) >= 0)
         {
             return;
         }
 
         alternatives.Add(new ActionWithReason(action, reason, [.. evidence]));
+        placedBy[(int)action] ??= lastRule;
     }
 
     /// <summary>Moves an action (from concurrent, or re-words an alternative) into the alternatives with a condition, keeping its position if it was one.</summary>
@@ -160,7 +211,7 @@ internal sealed class Decision
         }
 
         concurrent.Remove(action);
-        var index = alternatives.FindIndex(x => x.Action == action);
+        var index = IndexOf(alternatives, action);
         var entry = new ActionWithReason(action, reason, [.. evidence]);
         if (index >= 0)
         {
@@ -170,6 +221,8 @@ internal sealed class Decision
         {
             alternatives.Add(entry);
         }
+
+        placedBy[(int)action] ??= lastRule;
     }
 
     /// <summary>Puts an action under not-recommended (removing it from concurrent and alternatives). The caller replaces a primary first.</summary>
@@ -181,7 +234,7 @@ internal sealed class Decision
         }
 
         concurrent.Remove(action);
-        alternatives.RemoveAll(x => x.Action == action);
+        Remove(alternatives, action);
         if (!IsNotRecommended(action))
         {
             notRecommended.Add(new ActionWithReason(action, reason, [.. evidence]));
@@ -190,19 +243,24 @@ internal sealed class Decision
 
     public void AddFlag(FlagCode code, FlagSeverity severity, string message, params string[] evidence)
     {
-        if (flags.TryGetValue(code, out var existing))
+        if (flags[(int)code] is { } existing)
         {
             var merged = existing.Evidence.Union(evidence, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
-            flags[code] = severity > existing.Severity
+            flags[(int)code] = severity > existing.Severity
                 ? new Flag(code, severity, message, merged)
                 : existing with { Evidence = merged };
             return;
         }
 
-        flags[code] = new Flag(code, severity, message, [.. evidence.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+        flags[(int)code] = new Flag(code, severity, message, evidence.Length switch
+        {
+            0 => [],
+            1 => [evidence[0]],
+            _ => [.. evidence.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        });
     }
 
-    public bool HasFlag(FlagCode code) => flags.ContainsKey(code);
+    public bool HasFlag(FlagCode code) => flags[(int)code] is not null;
 
     public void Explain(string rule, string text, params string[] evidence)
     {
@@ -212,17 +270,17 @@ internal sealed class Decision
 
     public void Missing(MissingItem item, string neededFor, bool blocking)
     {
-        if (missing.TryGetValue(item, out var existing))
+        if (missing[(int)item] is { } existing)
         {
             if (blocking && !existing.Blocking)
             {
-                missing[item] = existing with { Blocking = true, NeededFor = neededFor };
+                missing[(int)item] = existing with { Blocking = true, NeededFor = neededFor };
             }
 
             return;
         }
 
-        missing[item] = new MissingData(item, neededFor, blocking);
+        missing[(int)item] = new MissingData(item, neededFor, blocking);
     }
 
     public void Used(string item, double value, DateOnly? date, SourceRef source, string rule) =>
@@ -238,4 +296,35 @@ internal sealed class Decision
     }
 
     private static Urgency Max(Urgency a, Urgency b) => a >= b ? a : b;
+
+    // Loops rather than lambdas: these run many times per evaluation, and a capturing lambda allocates each call.
+    private static int IndexOf(List<ActionWithReason> list, ActionCode action)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i].Action == action)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Remove(List<ActionWithReason> list, ActionCode action)
+    {
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (list[i].Action == action)
+            {
+                list.RemoveAt(i);
+            }
+        }
+    }
+
+    private static readonly int FlagCodeCount = Enum.GetValues<FlagCode>().Length;
+
+    private static readonly int ActionCodeCount = Enum.GetValues<ActionCode>().Length;
+
+    private static readonly int MissingItemCount = Enum.GetValues<MissingItem>().Length;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using MsRelapse.Core.Edss;
 using MsRelapse.Core.Model;
@@ -46,14 +47,11 @@ internal sealed class EvaluationContext
         IsDeceased = record.DeceasedFlag || (record.DeceasedOn is { } d && d <= asOf);
 
         // ---- R1 -------------------------------------------------------------------------------------------
-        RelapsesWithoutOnset = [.. record.Relapses.Where(r => r.Onset is null).OrderBy(r => r.Source.ToString(), StringComparer.Ordinal)];
-        var known = record.Relapses
-            .Where(r => r.Onset is { } o && o.Date <= asOf)
-            .OrderBy(r => r.Onset!.Value)
-            .ThenBy(r => r.Source.ToString(), StringComparer.Ordinal)
-            .ToImmutableArray();
-        Transients = [.. known.Where(IsTransient)];
-        Attacks = ChainAttacks([.. known.Where(r => !IsTransient(r))]);
+        RelapsesWithoutOnset = Lists.Sorted(record.Relapses, static r => r.Onset is null, static (x, y) => SourceOrder.Instance.Compare(x.Source, y.Source));
+        var known = Lists.Sorted(record.Relapses, r => r.Onset is { } o && o.Date <= asOf,
+            static (x, y) => Lists.ThenBySource(x.Onset!.Value.CompareTo(y.Onset!.Value), x.Source, y.Source));
+        Transients = Lists.Where(known, IsTransient);
+        Attacks = ChainAttacks(Transients.IsEmpty ? known : Lists.Where(known, r => !IsTransient(r)));
         Attack = Attacks.IsEmpty ? null : Attacks[^1];
         LatestTransient = Transients.IsEmpty ? null : Transients[^1];
         TransientMoreRecentThanAttack = Attack is not null && LatestTransient?.Onset is { } t && t > Attack.LatestRecordOnset;
@@ -62,17 +60,13 @@ internal sealed class EvaluationContext
         PreviousRecordOnsets = [.. Attacks.Take(Math.Max(0, Attacks.Length - 1)).SelectMany(a => a.Records).Select(r => r.Onset!.Value.Date)];
 
         // ---- EDSS (R4) ----------------------------------------------------------------------------------------
-        var assessments = record.EdssAssessments.Where(a => a.When.Date <= asOf).OrderBy(a => a.When).ThenBy(a => a.Source.ToString(), StringComparer.Ordinal).ToImmutableArray();
+        var assessments = Lists.Sorted(record.EdssAssessments, a => a.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         var usable = new List<(EdssAssessment A, double V, bool Computed)>();
         var inconsistent = ImmutableArray.CreateBuilder<(EdssAssessment A, double Computed, double Recorded)>();
         var unusable = ImmutableArray.CreateBuilder<EdssAssessment>();
         foreach (var a in assessments)
         {
-            double? computed = null;
-            if (a.FunctionalSystems.IsComplete && FunctionalSystemScores.TryCreate(a.FunctionalSystems, out var scores, out _) && scores is not null)
-            {
-                computed = EdssCalculator.Calculate(scores).Edss.Value;
-            }
+            var computed = a.FunctionalSystems.IsComplete ? ComputedEdss(a.FunctionalSystems) : null;
 
             var recorded = a.RecordedTotal is { } r && EdssScore.Problem(r) is null ? r : (double?)null;
             if (computed is { } c)
@@ -95,7 +89,24 @@ internal sealed class EvaluationContext
 
         InconsistentEdss = inconsistent.ToImmutable();
         UnusableEdss = unusable.ToImmutable();
-        EdssByDate = [.. usable.GroupBy(u => u.A.When.Date).OrderBy(g => g.Key).Select(ChooseForDate)];
+        // usable is in date order: each run of one date is that date's group (as GroupBy, without its lookup).
+        var byDate = ImmutableArray.CreateBuilder<DailyEdss>(usable.Count);
+        for (var start = 0; start < usable.Count;)
+        {
+            var end = start + 1;
+            while (end < usable.Count && usable[end].A.When.Date == usable[start].A.When.Date)
+            {
+                end++;
+            }
+
+            var date = usable[start].A.When.Date;
+            byDate.Add(end - start == 1
+                ? new DailyEdss(date, usable[start].V, usable[start].A, usable[start].Computed, false)
+                : ChooseForDate(date, usable.GetRange(start, end - start)));
+            start = end;
+        }
+
+        EdssByDate = byDate.DrainToImmutable();
 
         if (Attack is not null)
         {
@@ -113,8 +124,8 @@ internal sealed class EvaluationContext
         Severity = ComputeSeverity();
 
         // ---- Facts by recency ---------------------------------------------------------------------------------
-        var measurements = record.Measurements.Where(m => m.When.Date <= asOf && m.UnitProblem is null)
-            .OrderBy(m => m.When).ThenBy(m => m.Source.ToString(), StringComparer.Ordinal).ToImmutableArray();
+        var measurements = Lists.Sorted(record.Measurements, m => m.When.Date <= asOf && m.UnitProblem is null,
+            static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         Measurements = measurements;
         var weightWindow = IsChild ? Thresholds.WeightRecentDaysChild : Thresholds.WeightRecentDaysAdult;
         Weight = LatestWithin(MeasurementKind.WeightKg, weightWindow);
@@ -126,8 +137,9 @@ internal sealed class EvaluationContext
         Fibrinogen = LatestWithin(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays);
         LowSystolic = measurements.LastOrDefault(m => m.Kind == MeasurementKind.SystolicMmHg && Within(m.When.Date, Thresholds.BloodPressureRecentDays) && m.Value < Thresholds.HypotensionSystolicMmHg);
 
-        Findings = [.. record.Findings.Where(f => f.When.Date <= asOf).OrderBy(f => f.When).ThenBy(f => f.Source.ToString(), StringComparer.Ordinal)];
-        Conditions = [.. record.Conditions.Where(c => c.Onset is null || c.Onset.Value.Date <= asOf).OrderBy(c => c.Onset ?? default).ThenBy(c => c.Source.ToString(), StringComparer.Ordinal)];
+        Findings = Lists.Sorted(record.Findings, f => f.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
+        Conditions = Lists.Sorted(record.Conditions, c => c.Onset is null || c.Onset.Value.Date <= asOf,
+            static (x, y) => Lists.ThenBySource((x.Onset ?? default).CompareTo(y.Onset ?? default), x.Source, y.Source));
 
         // Fever: a measured temperature ≥ 38.0 °C or a fever condition dated by its onset (Conventions).
         FeverEvents = [
@@ -135,27 +147,27 @@ internal sealed class EvaluationContext
                 .Select(m => (m.When.Date, m.Source)),
             .. Conditions.Where(c => c.Kind == ConditionKind.Fever && c.Onset is not null).Select(c => (c.Onset!.Value.Date, c.Source)),
         ];
-        FeverEvents = [.. FeverEvents.OrderBy(f => f.Date).ThenBy(f => f.Source.ToString(), StringComparer.Ordinal)];
+        FeverEvents = [.. FeverEvents.OrderBy(f => f.Date).ThenBy(f => f.Source, SourceOrder.Instance)];
         CurrentFever = FeverEvents.Any(f => Within(f.Date, Thresholds.FeverCurrentDays));
-        Infections = [.. Conditions.Where(c => c.Kind == ConditionKind.Infection && c.Onset is not null)];
-        CurrentInfections = [.. Infections.Where(c => Within(c.Onset!.Value.Date, Thresholds.InfectionCurrentDays) && NotAbated(c))];
-        UndatedInfections = [.. Conditions.Where(c => c.Kind == ConditionKind.Infection && c.Onset is null && NotAbated(c))];
+        Infections = Lists.Where(Conditions, static c => c.Kind == ConditionKind.Infection && c.Onset is not null);
+        CurrentInfections = Lists.Where(Infections, c => Within(c.Onset!.Value.Date, Thresholds.InfectionCurrentDays) && NotAbated(c));
+        UndatedInfections = Lists.Where(Conditions, c => c.Kind == ConditionKind.Infection && c.Onset is null && NotAbated(c));
         CurrentSepsis = CurrentInfections.Any(c => c.IsSepsis);
-        PositiveNitrites = [.. Findings.Where(f => f.Kind == FindingKind.UrineNitrite && f.Positive)];
+        PositiveNitrites = Lists.Where(Findings, static f => f.Kind == FindingKind.UrineNitrite && f.Positive);
 
         // Chronic facts count whenever active (Recency).
         Nmosd = (Findings.FirstOrDefault(f => f.Kind == FindingKind.Aqp4IgG && f.Positive)?.Source)
             ?? Conditions.FirstOrDefault(c => c.Kind == ConditionKind.Nmosd && NotAbated(c))?.Source;
         Mogad = Findings.FirstOrDefault(f => f.Kind == FindingKind.MogIgG && f.Positive)?.Source;
-        var medications = record.Medications.Where(m => m.IsActiveOn(asOf)).OrderBy(m => m.Class).ThenBy(m => m.Source.ToString(), StringComparer.Ordinal).ToImmutableArray();
+        var medications = Lists.Sorted(record.Medications, m => m.IsActiveOn(asOf), static (x, y) => Lists.ThenBySource(x.Class.CompareTo(y.Class), x.Source, y.Source));
         ActiveMedications = medications;
         Natalizumab = medications.FirstOrDefault(m => m.Class == MedicationClass.Natalizumab);
-        HarmfulInNmosd = [.. medications.Where(m => m.Class is MedicationClass.Natalizumab or MedicationClass.InterferonBeta)];
+        HarmfulInNmosd = Lists.Where(medications, static m => m.Class is MedicationClass.Natalizumab or MedicationClass.InterferonBeta);
         AceInhibitor = medications.FirstOrDefault(m => m.Class == MedicationClass.AceInhibitor);
         Anticoagulant = medications.FirstOrDefault(m => m.Class == MedicationClass.Anticoagulant);
         Nsaid = medications.FirstOrDefault(m => m.Class == MedicationClass.Nsaid);
-        SteroidAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Steroid).OrderBy(a => a.Source.ToString(), StringComparer.Ordinal).FirstOrDefault();
-        AlbuminAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Albumin).OrderBy(a => a.Source.ToString(), StringComparer.Ordinal).FirstOrDefault();
+        SteroidAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Steroid).OrderBy(a => a.Source, SourceOrder.Instance).FirstOrDefault();
+        AlbuminAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Albumin).OrderBy(a => a.Source, SourceOrder.Instance).FirstOrDefault();
         Diabetes = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.Diabetes && NotAbated(c));
         Psychiatric = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.PsychiatricHistory); // any status (Recency)
         PepticUlcer = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.PepticUlcer && NotAbated(c));
@@ -166,16 +178,17 @@ internal sealed class EvaluationContext
         Breastfeeding = Findings.LastOrDefault(f => f.Kind == FindingKind.Breastfeeding && f.Positive && Within(f.When.Date, Thresholds.BreastfeedingRecentDays))?.Source;
 
         // ---- Steroid courses (Conventions) -------------------------------------------------------------------
-        var doses = record.SteroidDoses.Where(s => s.Day <= asOf).OrderBy(s => s.Day).ThenBy(s => s.Source.ToString(), StringComparer.Ordinal).ToImmutableArray();
+        var doses = Lists.Sorted(record.SteroidDoses, s => s.Day <= asOf, static (x, y) => Lists.ThenBySource(x.Day.CompareTo(y.Day), x.Source, y.Source));
         Doses = doses;
-        var qualifying = doses.Where(Qualifies).ToImmutableArray();
-        SubThresholdDoses = [.. doses.Where(s => s.DoseMg is not null && !Qualifies(s))];
-        DosesWithoutAmount = [.. doses.Where(s => s.DoseMg is null)];
+        var qualifying = Lists.Where(doses, Qualifies);
+        SubThresholdDoses = Lists.Where(doses, s => s.DoseMg is not null && !Qualifies(s));
+        DosesWithoutAmount = Lists.Where(doses, static s => s.DoseMg is null);
         Courses = BuildCourses(qualifying);
         if (Onset is { } attackOnset)
         {
-            CoursesForAttack = [.. Courses.Where(c => c.Doses.Any(x => x.Day >= attackOnset))];
-            SessionsSinceOnset = [.. record.ApheresisSessions.Where(s => s.When.Date >= attackOnset && s.When.Date <= asOf).OrderBy(s => s.When).ThenBy(s => s.Source.ToString(), StringComparer.Ordinal)];
+            CoursesForAttack = Lists.Where(Courses, c => c.Doses.Any(x => x.Day >= attackOnset));
+            SessionsSinceOnset = Lists.Sorted(record.ApheresisSessions, s => s.When.Date >= attackOnset && s.When.Date <= asOf,
+                static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         }
         else
         {
@@ -390,24 +403,53 @@ internal sealed class EvaluationContext
         return new Attack([.. records], records[0].Onset!.Value, records[^1].Onset!.Value, records.Count > 1, resolved, resolvedOn);
     }
 
-    private static DailyEdss ChooseForDate(IGrouping<DateOnly, (EdssAssessment A, double V, bool Computed)> day)
+    /// <summary>
+    /// The EDSS of a complete FS set (the calculator's value; null when a score is out of range, which R0 rejects).
+    /// Memoised: the calculator also writes its explanation text, which the engine does not use, and the same FS
+    /// sets recur across evaluations. The value depends on the scores only, so the cache cannot change a result;
+    /// it is bounded so that a stream of distinct sets cannot grow it without limit.
+    /// </summary>
+    private static double? ComputedEdss(RawFunctionalSystems fs)
     {
-        var list = day.ToList();
+        if (EdssCache.TryGetValue(fs, out var cached))
+        {
+            return cached;
+        }
+
+        double? value = FunctionalSystemScores.TryCreate(fs, out var scores, out _) && scores is not null
+            ? EdssCalculator.Calculate(scores).Edss.Value
+            : null;
+        if (Volatile.Read(ref edssCacheSize) < EdssCacheCapacity && EdssCache.TryAdd(fs, value))
+        {
+            Interlocked.Increment(ref edssCacheSize);
+        }
+
+        return value;
+    }
+
+    private const int EdssCacheCapacity = 4096;
+
+    private static readonly ConcurrentDictionary<RawFunctionalSystems, double?> EdssCache = new();
+
+    private static int edssCacheSize;
+
+    private static DailyEdss ChooseForDate(DateOnly date, List<(EdssAssessment A, double V, bool Computed)> list)
+    {
         if (list.Count == 1)
         {
-            return new DailyEdss(day.Key, list[0].V, list[0].A, list[0].Computed, false);
+            return new DailyEdss(date, list[0].V, list[0].A, list[0].Computed, false);
         }
 
         if (list.All(x => x.A.When.HasTime))
         {
             // Several on one date, all timed: the one with the later time (Conventions); same time → the higher.
             var pick = list.OrderByDescending(x => x.A.When).ThenByDescending(x => x.V).First();
-            return new DailyEdss(day.Key, pick.V, pick.A, pick.Computed, false);
+            return new DailyEdss(date, pick.V, pick.A, pick.Computed, false);
         }
 
         // Without times (or a mix): the highest EDSS of that date, and the rationale says so.
-        var highest = list.OrderByDescending(x => x.V).ThenBy(x => x.A.Source.ToString(), StringComparer.Ordinal).First();
-        return new DailyEdss(day.Key, highest.V, highest.A, highest.Computed, true);
+        var highest = list.OrderByDescending(x => x.V).ThenBy(x => x.A.Source, SourceOrder.Instance).First();
+        return new DailyEdss(date, highest.V, highest.A, highest.Computed, true);
     }
 
     private AttackSeverity ComputeSeverity()

@@ -138,6 +138,86 @@ internal static class Orchestrator
         return d.ReassessOn;
     }
 
+    /// <summary>
+    /// Section "Recovery": the EDSS milestones of the current attack. Month k is the latest assessment in its own
+    /// window (after the previous month's window, up to onset + 30 / 91 / 182 days), reported once that day has
+    /// come; the end of steroids and of apheresis are as <see cref="EdssCourse"/> (choice, docs/pathway.md).
+    /// </summary>
+    private static RecoveryCourse RecoveryOf(EvaluationContext ctx)
+    {
+        var onset = ctx.Onset!.Value;
+        RecoveryPoint? Point(DailyEdss? e) => e is null ? null : new RecoveryPoint(e.Date, e.Value, EvaluationContext.Days(onset, e.Date));
+        RecoveryPoint? Month(int fromDays, int toDays) =>
+            onset.AddDays(toDays) <= ctx.AsOf ? Point(ctx.LatestBetween(onset.AddDays(fromDays + 1), onset.AddDays(toDays))) : null;
+
+        return new RecoveryCourse(
+            Point(ctx.Baseline),
+            Point(ctx.Nadir),
+            ctx.LastCourseForAttack is { } c ? Point(ctx.LatestBetween(onset, c.End)) : null,
+            ctx.SessionsSinceOnset.IsEmpty ? null : Point(ctx.LatestBetween(onset, ctx.SessionsSinceOnset[^1].When.Date)),
+            Month(0, Thresholds.RecoveryMonth1Days),
+            Month(Thresholds.RecoveryMonth1Days, Thresholds.RecoveryMonth3Days),
+            Month(Thresholds.RecoveryMonth3Days, Thresholds.RecoveryMonth6Days),
+            Point(ctx.Latest));
+    }
+
+    private static EngineInfo? engine;
+
+    /// <summary>Engine and knowledge-base versions: fixed for the process, so made once.</summary>
+    private static EngineInfo EngineOf(KnowledgeBase kb) => engine ??= new EngineInfo(PathwayEngine.EngineVersion, kb.Version);
+
+    /// <summary>Every evidence id cited anywhere in the result, once each, sorted by id (ordinal).</summary>
+    private static ImmutableArray<EvidenceEntry> CitedEvidence(ImmutableArray<Flag> flags, ImmutableArray<RationaleEntry> rationale, Advice advice)
+    {
+        // Mark each cited entry by its index in the (ordinal) id order: no sort, no duplicates.
+        var kb = KnowledgeBase.Current;
+        Span<bool> marked = stackalloc bool[kb.Count];
+        var count = 0;
+        void Mark(ImmutableArray<string> ids, Span<bool> marks)
+        {
+            foreach (var id in ids)
+            {
+                var i = kb.IndexOf(id);
+                if (!marks[i])
+                {
+                    marks[i] = true;
+                    count++;
+                }
+            }
+        }
+
+        foreach (var f in flags)
+        {
+            Mark(f.Evidence, marked);
+        }
+
+        foreach (var r in rationale)
+        {
+            Mark(r.Evidence, marked);
+        }
+
+        foreach (var a in advice.Alternatives)
+        {
+            Mark(a.Evidence, marked);
+        }
+
+        foreach (var a in advice.NotRecommended)
+        {
+            Mark(a.Evidence, marked);
+        }
+
+        var cited = ImmutableArray.CreateBuilder<EvidenceEntry>(count);
+        for (var i = 0; i < marked.Length; i++)
+        {
+            if (marked[i])
+            {
+                cited.Add(kb.CitedAt(i));
+            }
+        }
+
+        return cited.MoveToImmutable();
+    }
+
     private static Recommendation Assemble(EvaluationContext ctx, Decision d, TreatmentPlan plan)
     {
         var notApplicable = d.Status is EpisodeStatus.NoEpisode or EpisodeStatus.NotARelapse;
@@ -167,6 +247,7 @@ internal static class Orchestrator
             SteroidResponse = d.SteroidResponse,
             ApheresisResponse = d.ApheresisResponse,
             RecoveryClass = recovery,
+            Recovery = hasAttack && d.Status != EpisodeStatus.NotARelapse ? RecoveryOf(ctx) : null,
         };
 
         var advice = new Advice
@@ -182,19 +263,11 @@ internal static class Orchestrator
         var flags = d.Flags.ToImmutableArray();
         var rationale = d.Rationale.ToImmutableArray();
         var kb = KnowledgeBase.Current;
-        var cited = flags.SelectMany(f => f.Evidence)
-            .Concat(rationale.SelectMany(r => r.Evidence))
-            .Concat(advice.Alternatives.SelectMany(a => a.Evidence))
-            .Concat(advice.NotRecommended.SelectMany(a => a.Evidence))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .Select(id => kb.Get(id))
-            .Select(e => new EvidenceEntry(e.Id, e.Citation, e.Grade))
-            .ToImmutableArray();
+        var cited = CitedEvidence(flags, rationale, advice);
 
         return new Recommendation
         {
-            Engine = new EngineInfo(PathwayEngine.EngineVersion, kb.Version),
+            Engine = EngineOf(kb),
             AsOf = ctx.AsOf,
             Patient = new PatientSummary(ctx.Record.PatientId, ctx.AgeYears, ctx.Record.Sex),
             Episode = episode,

@@ -98,7 +98,30 @@ internal static class PlanBuilder
 
         foreach (var dose in ctx.Doses.Where(x => x.UnitAssumedMg))
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"A recorded dose on {dose.Day:yyyy-MM-dd} had no unit and was read as mg."));
+            notes.Add($"A recorded dose on {Decision.D(dose.Day)} had no unit and was read as mg.");
+        }
+
+        // The plan cites its regimen's sources (clinical.md intro: "the output cites both"): children R9 / E-PEDS-2021;
+        // adults the rule that chose the steroid, with E-NICE-2022 (standard), E-COPOUSEP-2015 (the oral 1,000 mg × 3
+        // equivalent) or E-PFEUFFER-2020 (escalated).
+        string[] evidence = ctx.IsChild ? ["E-PEDS-2021"]
+            : a == ActionCode.OralMethylprednisolone ? ["E-COPOUSEP-2015", "E-NICE-2022"]
+            : a == ActionCode.EscalatedIvMethylprednisolone ? ["E-PFEUFFER-2020"]
+            : ["E-NICE-2022"];
+        var what = route == PlannedRoute.Intravenous ? "IV methylprednisolone" : "oral methylprednisolone";
+        if (ctx.IsChild)
+        {
+            d.Explain("R9", regimen is null
+                ? $"Steroid plan for a child: {what} 30 mg/kg/day for {days} days; no weight in the last 30 days, so no mg dose until the child is weighed."
+                : $"Steroid plan for a child: {what} 30 mg/kg/day × {Decision.F(ctx.Weight!.Value)} kg ({Decision.D(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Mg(regimen.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)}.",
+                evidence);
+        }
+        else
+        {
+            d.Explain(d.PlacedBy(a) ?? d.PrimaryRule, a == ActionCode.OralMethylprednisolone
+                ? $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)} (equivalent: 1,000 mg/day for 3 days)."
+                : $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)}.",
+                evidence);
         }
 
         var monitoring = ImmutableArray.Create(
@@ -106,7 +129,7 @@ internal static class PlanBuilder
             "Blood pressure and potassium",
             "Sleep and mood",
             "Symptoms of infection",
-            string.Create(CultureInfo.InvariantCulture, $"Reassess the relapse on {reassess:yyyy-MM-dd} (course end + 10 days, E-STOPPE-2017)"));
+            $"Reassess the relapse on {Decision.D(reassess)} (course end + 10 days, E-STOPPE-2017)");
 
         return new SteroidPlan
         {
@@ -126,6 +149,7 @@ internal static class PlanBuilder
             Monitoring = monitoring,
             Taper = taper,
             Notes = notes.ToImmutable(),
+            Evidence = [.. evidence],
         };
     }
 
@@ -219,6 +243,15 @@ internal static class PlanBuilder
             notes.Add("Plasma exchange is an alternative here, not the primary recommendation.");
         }
 
+        // The plan cites the sources of its formulas (clinical.md "Plasma exchange plan (E-NADLER-1962, E-KAPLAN-1990,
+        // E-ASFA-2023, E-REVERBERI-2007)"), under the rule that chose plasma exchange.
+        d.Explain(d.PlacedBy(ActionCode.PlasmaExchange) ?? d.PrimaryRule,
+            (plan.MissingItems.IsEmpty
+                ? "Plasma exchange plan: total blood volume by Nadler's formula (70 mL/kg under 25 kg), plasma volume = blood volume × (1 − hematocrit) with Kaplan's formula as a cross-check"
+                : "Plasma exchange plan: volumes not computed (missing data)")
+            + $"; {total} exchanges of 1.0 plasma volume every other day with 5 % albumin; IgG predicted by a two-compartment model (45 % intravascular).",
+            TpeEvidence);
+
         var monitoring = plan.Monitoring;
         return new TpePlan
         {
@@ -235,9 +268,10 @@ internal static class PlanBuilder
             ReplacementFluid = "5 % human albumin",
             AlbuminGramsPerExchange = Round(plan.AlbuminGramsPerExchange, PlanRounding.Grams),
             AlbuminVialsPerExchange = plan.AlbuminVialsPerExchange,
-            PredictedIgG = [.. plan.PredictedIgG.Select(p => new PredictedIgG(p.Session, PlanRounding.Fraction(p.PlasmaFractionOfPreExchange), PlanRounding.Fraction(p.TotalBodyFractionAfter)))],
+            PredictedIgG = RoundedIgG(plan),
             Monitoring = monitoring,
             Notes = notes.ToImmutable(),
+            Evidence = [.. TpeEvidence],
         };
     }
 
@@ -248,8 +282,12 @@ internal static class PlanBuilder
         var schedule = Schedule(ctx, given, total);
         var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
         var plan = ImmunoadsorptionPlanner.Plan(start ?? FirstNewSession(ctx));
+        d.Explain(d.PlacedBy(ActionCode.Immunoadsorption) ?? d.PrimaryRule,
+            $"Immunoadsorption plan: {total} sessions every other day, no replacement fluid; the processed plasma volume is set by the apheresis unit.",
+            IaEvidence);
         return new IaPlan
         {
+            Evidence = [.. IaEvidence],
             Sessions = total,
             Schedule = schedule,
             StartDate = start,
@@ -257,6 +295,38 @@ internal static class PlanBuilder
             Monitoring = plan.Monitoring,
         };
     }
+
+    private static readonly string[] TpeEvidence = ["E-ASFA-2023", "E-KAPLAN-1990", "E-NADLER-1962", "E-REVERBERI-2007"];
+
+    private static readonly string[] IaEvidence = ["E-IA-DORST-2019"];
+
+    // The rounded IgG predictions depend only on the plasma volumes per exchange (fixed) and the number of
+    // exchanges (5–7): made once per count and shared (immutable), not per evaluation.
+    // (An ImmutableArray is one reference, so a racing first use writes it atomically: both threads compute the same.)
+    private static readonly ImmutableArray<PredictedIgG>[] IgGByExchanges = new ImmutableArray<PredictedIgG>[PlasmaExchangePlanner.MaximumExchanges + 1];
+
+    private static ImmutableArray<PredictedIgG> RoundedIgG(PlasmaExchangePlan plan)
+    {
+        static ImmutableArray<PredictedIgG> Round(PlasmaExchangePlan p) =>
+            [.. p.PredictedIgG.Select(x => new PredictedIgG(x.Session, PlanRounding.Fraction(x.PlasmaFractionOfPreExchange), PlanRounding.Fraction(x.TotalBodyFractionAfter)))];
+
+        var count = plan.PredictedIgG.Length;
+        if (plan.PlasmaVolumesPerExchange != Thresholds.PlasmaVolumesPerExchange || count >= IgGByExchanges.Length)
+        {
+            return Round(plan);
+        }
+
+        var cached = IgGByExchanges[count];
+        if (cached.IsDefault)
+        {
+            cached = Round(plan);
+            IgGByExchanges[count] = cached;
+        }
+
+        return cached;
+    }
+
+    private static string Mg(double mg) => mg.ToString("#,0.##", CultureInfo.InvariantCulture);
 
     private static double? Round(double? value, Func<double, double> round) => value is { } v ? round(v) : null;
 }

@@ -101,7 +101,39 @@ public sealed record Episode
 
     /// <summary>Recovery class at the latest point (section "Recovery").</summary>
     public required RecoveryClass RecoveryClass { get; init; }
+
+    /// <summary>The attack's EDSS milestones for outcome tracking (section "Recovery"); null without an attack.</summary>
+    public RecoveryCourse? Recovery { get; init; }
 }
+
+/// <summary>One EDSS point of the recovery course.</summary>
+/// <param name="Date">Date of the assessment.</param>
+/// <param name="Edss">The chosen EDSS of that date.</param>
+/// <param name="DaysFromOnset">Days from the attack's onset (negative before it).</param>
+public sealed record RecoveryPoint(DateOnly Date, double Edss, int DaysFromOnset);
+
+/// <summary>
+/// Section "Recovery": per attack, baseline, nadir, and EDSS at the end of steroids, the end of apheresis, 1, 3 and
+/// 6 months after onset, and the latest point (which <see cref="Episode.RecoveryClass"/> judges). A milestone not yet
+/// reached, or without an assessment in its window, is null (never carried forward). See docs/pathway.md.
+/// </summary>
+/// <param name="Baseline">R4 baseline.</param>
+/// <param name="Nadir">Highest EDSS from onset to asOf.</param>
+/// <param name="SteroidEnd">Latest EDSS from onset to the end of the last steroid course of the attack.</param>
+/// <param name="ApheresisEnd">Latest EDSS from onset to the last apheresis session of the attack.</param>
+/// <param name="Month1">Latest EDSS from onset + 1 to onset + 30 days, once onset + 30 ≤ asOf.</param>
+/// <param name="Month3">Latest EDSS from onset + 31 to onset + 91 days, once onset + 91 ≤ asOf.</param>
+/// <param name="Month6">Latest EDSS from onset + 92 to onset + 182 days, once onset + 182 ≤ asOf.</param>
+/// <param name="Latest">Latest EDSS from onset to asOf (the point the recovery class judges).</param>
+public sealed record RecoveryCourse(
+    RecoveryPoint? Baseline,
+    RecoveryPoint? Nadir,
+    RecoveryPoint? SteroidEnd,
+    RecoveryPoint? ApheresisEnd,
+    RecoveryPoint? Month1,
+    RecoveryPoint? Month3,
+    RecoveryPoint? Month6,
+    RecoveryPoint? Latest);
 
 /// <summary>The recommendation proper. Primary, concurrent, alternatives and not-recommended are disjoint.</summary>
 public sealed record Advice
@@ -224,6 +256,9 @@ public sealed record SteroidPlan
 
     /// <summary>Notes (equivalent regimen, pregnancy, breastfeeding, dose read as mg…).</summary>
     public required ImmutableArray<string> Notes { get; init; }
+
+    /// <summary>Evidence ids behind this plan's regimen or formulas (also cited in the rationale).</summary>
+    public ImmutableArray<string> Evidence { get; init; } = [];
 }
 
 /// <summary>One scheduled apheresis session.</summary>
@@ -288,6 +323,9 @@ public sealed record TpePlan
 
     /// <summary>Notes (missing data, ACE inhibitor hold, paediatric circuit…).</summary>
     public required ImmutableArray<string> Notes { get; init; }
+
+    /// <summary>Evidence ids behind this plan's regimen or formulas (also cited in the rationale).</summary>
+    public ImmutableArray<string> Evidence { get; init; } = [];
 }
 
 /// <summary>An immunoadsorption plan (section "Immunoadsorption plan").</summary>
@@ -307,6 +345,9 @@ public sealed record IaPlan
 
     /// <summary>Monitoring.</summary>
     public required ImmutableArray<string> Monitoring { get; init; }
+
+    /// <summary>Evidence ids behind this plan's regimen or formulas (also cited in the rationale).</summary>
+    public ImmutableArray<string> Evidence { get; init; } = [];
 }
 
 /// <summary>The outcome of <see cref="PathwayEngine.Evaluate"/>: a recommendation, or the R0 errors that prevent one.</summary>

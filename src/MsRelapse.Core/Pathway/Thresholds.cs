@@ -85,6 +85,15 @@ public static class Thresholds
     /// <summary>Recovery class <c>partial</c>: improved ≥ 0.5 from the nadir (section "Recovery").</summary>
     public const double RecoveryPartialImprovement = 0.5;
 
+    /// <summary>Recovery milestone "1 month" (choice): the latest EDSS from the day after onset to onset + 30 days.</summary>
+    public const int RecoveryMonth1Days = 30;
+
+    /// <summary>Recovery milestone "3 months" (choice): the latest EDSS after onset + 30 days up to onset + 91 days.</summary>
+    public const int RecoveryMonth3Days = 91;
+
+    /// <summary>Recovery milestone "6 months" (choice): the latest EDSS after onset + 91 days up to onset + 182 days.</summary>
+    public const int RecoveryMonth6Days = 182;
+
     /// <summary>A mild grade at baseline ≥ 6.0 may under-state the attack.</summary>
     public const double HighBaselineEdss = 6.0;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MsRelapse.Storage.Internal;
@@ -19,7 +20,15 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public static readonly SqlitePragmas Instance = new();
 
-    private const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+    // busy_timeout first, so that the switch to WAL waits for another connection's lock instead of failing.
+    private const string Sql = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+
+    // Two processes opening a brand-new file at once can see SQLITE_READONLY (8) or SQLITE_BUSY (5) while the other
+    // one initialises the WAL index; both are transient, so the pragmas are retried for up to about two seconds.
+    private const int MaxAttempts = 100;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(20);
+
+    private static bool IsTransient(SqliteException ex) => ex.SqliteErrorCode is 5 or 8;
 
     private SqlitePragmas()
     {
@@ -27,18 +36,41 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.ExecuteNonQuery();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = Sql;
+                command.ExecuteNonQuery();
+                return;
+            }
+            catch (SqliteException ex) when (IsTransient(ex) && attempt < MaxAttempts)
+            {
+                Thread.Sleep(RetryDelay);
+            }
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        var command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            command.CommandText = Sql;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = Sql;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (SqliteException ex) when (IsTransient(ex) && attempt < MaxAttempts)
+            {
+                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -149,4 +149,62 @@ public sealed class R0ValidationTests
         Assert.Equal(TreatmentStage.SteroidsGiven, r.Episode.TreatmentStage);
         Assert.Contains(r.Rationale, x => x.Rule == "R0" && x.Text.Contains("read as mg", StringComparison.Ordinal));
     }
+
+    // R0: "an unknown or missing unit on a value the engine uses". Steroid doses are read for courses from 365 days
+    // before the current attack's onset (the frequent-courses window of R8.4) to asOf: in that window a dose whose
+    // unit is neither mg nor g is rejected, naming the resource and its dose element.
+    [Fact]
+    public void A_steroid_dose_in_an_unknown_unit_since_the_attack_is_rejected()
+    {
+        var error = SingleError(RecordBuilder.Adult().Attack(-10, 2, 4).SteroidsWithUnknownUnit(-9));
+        Assert.Equal("unknown-unit", error.Code);
+        Assert.StartsWith("MedicationRequest/", error.Source!.Resource, StringComparison.Ordinal);
+        Assert.Contains("dose", error.Source.Path, StringComparison.Ordinal);
+        Assert.Contains("'mL'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_five_day_order_in_an_unknown_unit_gives_one_error_for_its_resource()
+    {
+        var result = RecordBuilder.Adult().Attack(-10, 2, 4).SteroidsWithUnknownUnit(-9, days: 5).Evaluate();
+        Assert.Null(result.Recommendation);
+        Assert.Equal("unknown-unit", Assert.Single(result.Errors).Code);
+    }
+
+    // Onset day −10: the window opens 365 days earlier, on day −375 (judged); day −376 is outside (not judged).
+    [Theory]
+    [InlineData(-375, false)]
+    [InlineData(-376, true)]
+    public void A_steroid_dose_in_an_unknown_unit_is_judged_from_365_days_before_the_attacks_onset(int doseDay, bool valid)
+    {
+        Assert.Equal(valid, RecordBuilder.Adult().Attack(-10, 2, 4).SteroidsWithUnknownUnit(doseDay).Evaluate().IsValid);
+    }
+
+    // Without an attack the window is the 365 days before asOf: day −365 is judged, day −366 is not.
+    [Theory]
+    [InlineData(-365, false)]
+    [InlineData(-366, true)]
+    public void Without_an_attack_doses_in_an_unknown_unit_are_judged_over_the_last_365_days(int doseDay, bool valid)
+    {
+        Assert.Equal(valid, RecordBuilder.Adult().SteroidsWithUnknownUnit(doseDay).Evaluate().IsValid);
+    }
+
+    [Fact]
+    public void A_dose_in_an_unknown_unit_dated_after_as_of_is_not_yet_known()
+    {
+        Assert.True(RecordBuilder.Adult().Attack(-10, 2, 4).SteroidsWithUnknownUnit(1).Evaluate().IsValid);
+    }
+
+    // The FHIR reader reports multiple-patients itself; a record built by another adapter (or by hand) with resources
+    // of another subject must still be rejected by R0, one error per foreign resource, whatever else it holds.
+    [Fact]
+    public void A_complete_record_with_resources_of_two_other_subjects_is_rejected_once_per_resource()
+    {
+        var result = RecordBuilder.Adult().Attack(-10, 2, 4).Body()
+            .With(r => r with { ForeignSubjects = [new SourceRef("Observation/b", "Observation.subject"), new SourceRef("Condition/a", "Condition.subject")] })
+            .Evaluate();
+        Assert.Null(result.Recommendation);
+        Assert.Equal(["Condition/a", "Observation/b"], result.Errors.Select(e => e.Source!.Resource));
+        Assert.All(result.Errors, e => Assert.Equal("multiple-patients", e.Code));
+    }
 }

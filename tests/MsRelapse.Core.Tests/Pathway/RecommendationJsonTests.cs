@@ -93,4 +93,32 @@ public sealed class RecommendationJsonTests
         var r = RecordBuilder.Adult().Relapse(-3).Edss(-100, 2).Edss(-2, 3).Recommend();
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RecommendationJson.Serialize(r)), JsonNode.Parse(RecommendationJson.Serialize(r, indented: false))));
     }
+
+    [Fact]
+    public void Recovery_points_and_plan_evidence_are_written_as_new_members()
+    {
+        // Onset day −25 (2026-04-16); baseline 2.0 on day −125 (2026-01-06); nadir 6.0 on day −24; latest 6.0 on day −2.
+        var r = RecordBuilder.Adult(Sex.Male).Relapse(-25).Edss(-125, 2).Edss(-24, 6).Steroids(-23).Edss(-2, 6).Body(82, 181, 44).Recommend();
+        var episode = RecommendationJson.ToJson(r)["episode"]!.AsObject();
+        Assert.Equal("none", (string?)episode["recoveryClass"]);
+        var recovery = episode["recovery"]!.AsObject();
+        Assert.Equal(["baseline", "nadir", "steroidEnd", "apheresisEnd", "month1", "month3", "month6", "latest"], recovery.Select(p => p.Key));
+        Assert.Equal("2026-01-06", (string?)recovery["baseline"]!["date"]);
+        Assert.Equal(2.0, (double)recovery["baseline"]!["edss"]!);
+        Assert.Equal(-100, (int)recovery["baseline"]!["daysFromOnset"]!);
+        Assert.Null(recovery["month1"]); // onset + 30 is after asOf
+        Assert.Equal(23, (int)recovery["latest"]!["daysFromOnset"]!);
+
+        var plan = RecommendationJson.ToJson(r)["plan"]!;
+        Assert.Equal(["E-ASFA-2023", "E-KAPLAN-1990", "E-NADLER-1962", "E-REVERBERI-2007"], plan["plasmaExchange"]!["evidence"]!.AsArray().Select(x => (string?)x));
+        Assert.Equal(["E-IA-DORST-2019"], plan["immunoadsorption"]!["evidence"]!.AsArray().Select(x => (string?)x));
+    }
+
+    [Fact]
+    public void No_episode_writes_a_null_recovery()
+    {
+        var json = RecommendationJson.ToJson(RecordBuilder.Adult().Recommend());
+        Assert.True(json["episode"]!.AsObject().ContainsKey("recovery"));
+        Assert.Null(json["episode"]!["recovery"]);
+    }
 }

@@ -96,6 +96,22 @@ internal sealed class RecordBuilder
         return this;
     }
 
+    /// <summary>
+    /// A steroid order of <paramref name="days"/> daily doses whose unit was neither mg nor g (the FHIR reader leaves
+    /// the mg dose empty and names the problem), all from one resource.
+    /// </summary>
+    public RecordBuilder SteroidsWithUnknownUnit(int firstDay, int days = 1, string problem = "dose unit 'mL' is not mg or g")
+    {
+        var source = Src("MedicationRequest");
+        for (var i = 0; i < days; i++)
+        {
+            var day = Day(firstDay + i);
+            With(r => r with { SteroidDoses = r.SteroidDoses.Add(new SteroidDose(SteroidDrug.Methylprednisolone, day, null, DoseRoute.Intravenous, false, source) { UnitProblem = problem }) });
+        }
+
+        return this;
+    }
+
     public RecordBuilder Sessions(int firstDay, int count, ApheresisKind kind = ApheresisKind.PlasmaExchange, int interval = 2)
     {
         for (var i = 0; i < count; i++)

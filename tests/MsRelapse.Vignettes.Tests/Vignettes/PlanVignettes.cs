@@ -33,7 +33,7 @@ public sealed class PlanVignettes
     // clinical.md header: "every statement of evidence [has] an id (E…): the output cites both"; the plan section is
     // headed "Plasma exchange plan (E-NADLER-1962, E-KAPLAN-1990, E-ASFA-2023, E-REVERBERI-2007)": an output that
     // carries the volumes must cite the formulas they come from.
-    [Fact(Skip = "disagreement: clinical.md intro + 'Plasma exchange plan (E-NADLER-1962, E-KAPLAN-1990, E-ASFA-2023, E-REVERBERI-2007)' — engine fills the plan but cites none of E-NADLER-1962/E-KAPLAN-1990/E-REVERBERI-2007 anywhere in the output")]
+    [Fact]
     public void Plasma_exchange_plan_cites_the_sources_of_its_formulas()
     {
         var r = Evaluate.Run(RefractoryAfterIv(4.5));

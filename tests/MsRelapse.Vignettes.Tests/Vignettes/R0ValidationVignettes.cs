@@ -225,4 +225,34 @@ public sealed class R0ValidationVignettes
         Expect.Rule(r, "R0");
         Expect.True(r, r.RationaleText().Contains("mg", StringComparison.OrdinalIgnoreCase), "rationale mentions mg");
     }
+
+    // R0: "an unknown or missing unit on a value the engine uses". A methylprednisolone dose written as "1000 mL"
+    // since the attack's onset could be a course (R6) or not: the engine cannot tell, so the input is rejected,
+    // pointing at the administration's dose.
+    [Fact]
+    public void Steroid_dose_in_an_unknown_unit_since_onset_is_rejected()
+    {
+        var errors = Evaluate.RunExpectingErrors(Woman().Attack(10, 4.0)
+            .SteroidDose(FhirCodes.Methylprednisolone, Day(-8), 1000, FhirCodes.RouteIv, unit: "mL").Id("mp-bad"));
+        Expect.ErrorAt(errors, "mp-bad", "dose");
+        Assert.Contains(errors, e => e.Code == "unknown-unit");
+    }
+
+    // The engine reads doses from 365 days before the attack's onset (frequent courses, R8.4): onset 10 days ago →
+    // day −375 is judged, day −376 is not (older values are not judged).
+    [Theory]
+    [InlineData(-375, false)]
+    [InlineData(-376, true)]
+    public void Steroid_dose_in_an_unknown_unit_is_judged_only_from_a_year_before_onset(int doseDay, bool accepted)
+    {
+        var b = Woman().Attack(10, 4.0).SteroidDose(FhirCodes.Methylprednisolone, Day(doseDay), 1000, FhirCodes.RouteIv, unit: "mL").Id("mp-old");
+        if (accepted)
+        {
+            Expect.Decision(Evaluate.Run(b), "iv-methylprednisolone", "urgent");
+        }
+        else
+        {
+            Expect.ErrorAt(Evaluate.RunExpectingErrors(b), "mp-old", "dose");
+        }
+    }
 }

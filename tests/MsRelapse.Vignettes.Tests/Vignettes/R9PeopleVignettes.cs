@@ -29,7 +29,7 @@ public sealed class R9PeopleVignettes
 
     // clinical.md intro: "the output cites both [rule and evidence ids], so a clinician can check the basis of each
     // recommendation": a dose computed per kg by R9 must cite R9 in the rationale.
-    [Fact(Skip = "disagreement: clinical.md intro ('the output cites both') + R9 pediatric dosing — engine applies the R9 per-kg dose and raises the pediatric flag but no rationale entry cites R9")]
+    [Fact]
     public void Child_dose_per_kg_is_explained_by_rule_R9_in_the_rationale()
     {
         var r = Evaluate.Run(Child(14, 31.7).Attack(2, 3.0));

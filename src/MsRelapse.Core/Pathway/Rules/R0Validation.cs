@@ -24,7 +24,7 @@ internal static class R0Validation
         var record = ctx.Record;
         var asOf = ctx.AsOf;
 
-        foreach (var other in record.ForeignSubjects.OrderBy(s => s.ToString(), StringComparer.Ordinal))
+        foreach (var other in Lists.Sorted(record.ForeignSubjects, null, SourceOrder.Instance.Compare))
         {
             errors.Add(new InputError(MultiplePatients, "The input holds resources of more than one patient; send one patient's record at a time.", other));
         }
@@ -44,7 +44,7 @@ internal static class R0Validation
             errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
         }
 
-        foreach (var a in record.EdssAssessments.Where(a => a.When.Date <= asOf).OrderBy(a => a.When).ThenBy(a => a.Source.ToString(), StringComparer.Ordinal))
+        foreach (var a in Lists.Sorted(record.EdssAssessments, a => a.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source)))
         {
             if (a.RecordedTotal is { } total && EdssScore.Problem(total) is { } problem)
             {
@@ -53,6 +53,11 @@ internal static class R0Validation
             }
 
             var fs = a.FunctionalSystems;
+            if (fs.IsEmpty)
+            {
+                continue;
+            }
+
             double?[] values = [fs.Visual, fs.Brainstem, fs.Pyramidal, fs.Cerebellar, fs.Sensory, fs.BowelBladder, fs.Cerebral, fs.Ambulation];
             for (var i = 0; i < values.Length; i++)
             {
@@ -70,7 +75,7 @@ internal static class R0Validation
             }
         }
 
-        foreach (var m in record.Measurements.Where(m => Judged(ctx, m)).OrderBy(m => m.When).ThenBy(m => m.Source.ToString(), StringComparer.Ordinal))
+        foreach (var m in Lists.Sorted(record.Measurements, m => Judged(ctx, m), static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source)))
         {
             var source = m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
             var date = Decision.D(m.When.Date);
@@ -98,7 +103,39 @@ internal static class R0Validation
             }
         }
 
+        // A steroid dose whose unit is neither mg nor g (the reader leaves DoseMg null and says why). Doses are read
+        // for courses from 365 days before the current attack's onset (frequent courses, R8.4) to asOf; without an
+        // attack, from asOf − 365 days. One error per resource (an order expands into one dose per day).
+        var doseWindowStart = (ctx.Onset ?? asOf).AddDays(-Thresholds.FrequentCoursesLookbackDays);
+        HashSet<string>? reported = null;
+        foreach (var dose in ctx.Doses)
+        {
+            if (dose.UnitProblem is { } doseUnit && dose.Day >= doseWindowStart && (reported ??= new(StringComparer.Ordinal)).Add(dose.Source.Resource))
+            {
+                errors.Add(new InputError(UnknownUnit, $"Steroid dose of {Decision.D(dose.Day)}: {doseUnit} (expected mg or g).", DoseSource(dose.Source)));
+            }
+        }
+
         return errors.ToImmutable();
+    }
+
+    /// <summary>The dose element of a medication resource, for an error that points at it.</summary>
+    private static SourceRef DoseSource(SourceRef source)
+    {
+        if (source.Path is not null)
+        {
+            return source;
+        }
+
+        var slash = source.Resource.IndexOf('/', StringComparison.Ordinal);
+        var type = slash < 0 ? source.Resource : source.Resource[..slash];
+        return source.At(type switch
+        {
+            "MedicationAdministration" => "MedicationAdministration.dosage.dose",
+            "MedicationRequest" => "MedicationRequest.dosageInstruction.doseAndRate.doseQuantity",
+            "MedicationStatement" => "MedicationStatement.dosage.doseAndRate.doseQuantity",
+            _ => type + ".dose",
+        });
     }
 
     /// <summary>Whether R0 judges this measurement: dated by asOf and within the window in which a rule reads it.</summary>

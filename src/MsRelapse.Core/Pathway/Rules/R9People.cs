@@ -1,6 +1,9 @@
 namespace MsRelapse.Core.Pathway.Rules;
 
-/// <summary>R9 — people: children, pregnancy, breastfeeding, older age, DMT review, missing data.</summary>
+/// <summary>
+/// R9 — people: children, pregnancy, breastfeeding, older age, DMT review, missing data. Whenever R9 changes or
+/// annotates the result it says so in the rationale, with its evidence (clinical.md intro: "the output cites both").
+/// </summary>
 internal static class R9People
 {
     public static void Apply(EvaluationContext ctx, Decision d)
@@ -19,6 +22,10 @@ internal static class R9People
             d.AddFlag(FlagCode.Pediatric, FlagSeverity.Info,
                 "Under 18: methylprednisolone 30 mg/kg/day (rounded down to 10 mg, max 1,000 mg) IV for 5 days; no escalated steroid dose; blood volume 70 mL/kg under 25 kg; involve paediatric neurology.",
                 "E-PEDS-2021");
+            d.Explain("R9", d.IsNotRecommended(ActionCode.EscalatedIvMethylprednisolone)
+                    ? "Under 18: any steroid course is dosed per kg (30 mg/kg/day, at most 1,000 mg) and given IV, escalated steroid doses are not used, and paediatric neurology is involved."
+                    : "Under 18: any steroid course is dosed per kg (30 mg/kg/day, at most 1,000 mg) and given IV, and paediatric neurology is involved.",
+                "E-PEDS-2021");
         }
 
         if (ctx.Pregnancy is { } p)
@@ -26,22 +33,26 @@ internal static class R9People
             d.AddFlag(FlagCode.Pregnancy, FlagSeverity.Info,
                 "Pregnancy: use methylprednisolone or prednisolone (largely inactivated by the placenta), never dexamethasone; a small first-trimester cleft signal; apheresis is feasible.");
             d.Used("pregnancy", "positive", null, p, "R9");
+            d.Explain("R9", "Pregnancy recorded in the last 300 days: methylprednisolone or prednisolone only, never dexamethasone; apheresis remains feasible.");
         }
 
         if (ctx.Breastfeeding is { } b)
         {
             d.AddFlag(FlagCode.Breastfeeding, FlagSeverity.Info, "Breastfeeding: nurse 2–4 hours after a methylprednisolone infusion.", "E-BOZ-2018");
             d.Used("breastfeeding", "positive", null, b, "R9");
+            d.Explain("R9", "Breastfeeding recorded in the last 365 days: nurse 2–4 hours after an infusion.", "E-BOZ-2018");
         }
 
         if (ctx.AgeYears is >= Thresholds.OlderAgeYears)
         {
             d.AddFlag(FlagCode.OlderAge, FlagSeverity.Info, "Aged 65 or over: lower response to apheresis and more harm from steroids.", "E-BLECHINGER-2021");
+            d.Explain("R9", "Aged 65 or over: apheresis works less well and steroids harm more; weigh both.", "E-BLECHINGER-2021");
         }
 
         if (d.Status == EpisodeStatus.Relapse)
         {
             d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.", "E-GALEA-2015");
+            d.Explain("R9", "A relapse: review the disease-modifying therapy.", "E-GALEA-2015");
         }
     }
 
@@ -59,5 +70,7 @@ internal static class R9People
             blocking
                 ? "Data needed for a dose, a volume or a response judgement are missing: see missing data."
                 : "Some data are missing: see missing data.");
+        d.Explain("R9", (blocking ? "Missing data that block a dose, a volume or a response judgement: " : "Missing data: ")
+            + string.Join(", ", missing.Select(m => WireNames.Of(m.Item))) + ".");
     }
 }
