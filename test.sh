@@ -10,6 +10,14 @@ results=.tmp/test-results
 rm -rf "$results"
 mkdir -p "$results"
 
+# Debian's chromium for the browser tests (tests/MsRelapse.Browser.Tests drive it with Playwright; no browser is ever
+# downloaded). If it cannot be installed, the browser tests skip locally and fail under CI=true.
+if [ ! -e /usr/bin/chromium ]; then
+  echo "== install chromium"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || echo "chromium could not be installed (not root, or no package mirror)"
+fi
+
 echo "== build"
 dotnet build MsRelapse.slnx -c "$configuration" -nologo -v quiet
 

@@ -93,6 +93,7 @@ public static class MsRelapseServer
         app.UseMiddleware<RouteTemplateRequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebPageAssets();
         if (authEnabled)
         {
             app.UseAuthentication();
@@ -107,14 +108,18 @@ public static class MsRelapseServer
     {
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapGet("/", () => Results.Json(new
+        app.MapWebPage();
+        app.MapGet("/api", (TimeProvider clock) => Results.Json(new
         {
             name = "MsRelapse",
             description = "Decision support for multiple sclerosis relapses (for clinicians; it recommends, it does not decide).",
             engine = new { version = PathwayEngine.EngineVersion, knowledgeBase = PathwayEngine.KnowledgeBaseVersion },
             authentication = authEnabled ? "bearer" : "none (local demo mode)",
+            // The server's date: the page's default evaluation date (asOf defaults to it too).
+            today = CalculatorEndpoints.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             links = new
             {
+                page = "/",
                 apiReference = "/scalar",
                 openApi = "/openapi/v1.json",
                 patients = "/api/patients",

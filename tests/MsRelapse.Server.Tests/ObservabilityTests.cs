@@ -121,7 +121,7 @@ public sealed class ObservabilityTests
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
         Assert.Equal("text/html", scalar.Content.Headers.ContentType?.MediaType);
 
-        var index = JsonNode.Parse(await host.Client.GetStringAsync("/"))!;
+        var index = JsonNode.Parse(await host.Client.GetStringAsync("/api"))!;
         Assert.Equal("/scalar", (string?)index["links"]!["apiReference"]);
     }
 }

@@ -1,0 +1,81 @@
+// Tiny DOM helpers. Every value from the API goes in as text (textContent), never as HTML: no injection.
+
+/**
+ * Creates an element. attrs: class, text, on<event> (listener), dataset, or any attribute; null/false skip.
+ * Children: nodes, strings, numbers, arrays (flattened); null/false/undefined skipped.
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'class') el.className = value;
+      else if (key === 'text') el.textContent = String(value);
+      else if (key === 'dataset') Object.assign(el.dataset, value);
+      else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children (see h). */
+export function append(el, children) {
+  for (const child of [children].flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** A definition list from [term, value] pairs; pairs whose value is null/undefined/'' are left out. */
+export function dl(pairs, attrs) {
+  const list = h('dl', attrs ?? { class: 'facts' });
+  for (const [term, value, extra] of pairs) {
+    if (value === null || value === undefined || value === '') continue;
+    list.append(h('div', extra ?? null, h('dt', null, term), h('dd', null, value)));
+  }
+  return list;
+}
+
+/** A table with a caption, header cells and rows (arrays of cells; a cell may be a node). */
+export function table(caption, headers, rows, attrs) {
+  return h('table', attrs ?? null,
+    caption ? h('caption', null, caption) : null,
+    h('thead', null, h('tr', null, headers.map(x => h('th', { scope: 'col' }, x)))),
+    h('tbody', null, rows.map(r => h('tr', null, r.map((cell, i) => i === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell))))));
+}
+
+/** Today as YYYY-MM-DD in the browser's time zone. */
+export function localToday() {
+  const d = new Date();
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A number with thousands separators (en-GB style, as the CLI prints in English). */
+export function num(value, digits = 0) {
+  if (value === null || value === undefined) return null;
+  return Number(value).toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A fraction 0–1 as a percentage with one decimal. */
+export function pct(fraction) {
+  if (fraction === null || fraction === undefined) return null;
+  return `${(Number(fraction) * 100).toFixed(1)} %`;
+}
+
+/** An EDSS value with one decimal ("6.0"), or an em dash. */
+export function edss(value) {
+  return value === null || value === undefined ? '—' : Number(value).toFixed(1);
+}
+
+/** A timestamp (ISO) as local date and time, minutes precision. */
+export function dateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

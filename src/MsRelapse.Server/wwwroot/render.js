@@ -1,0 +1,277 @@
+// Renders a recommendation (recommendation.schema.json), a plasma-exchange plan and problem documents.
+import { h, dl, table, num, pct, edss } from './dom.js';
+import { ACTIONS, URGENCY, STATUS, SEVERITY, STAGE, RESPONSE, RECOVERY, MISSING, FLAG_SEVERITY, SEX, label } from './labels.js';
+
+const action = code => label(ACTIONS, code);
+
+/** Evidence ids as small chips; the citation is in the title and in the evidence list at the end. */
+function evidenceChips(ids, evidence) {
+  if (!ids || ids.length === 0) return null;
+  return h('span', { class: 'evidence-ids' }, 'Evidence: ',
+    ids.map((id, i) => [i > 0 ? ', ' : null, h('span', { class: 'ev', title: evidence.get(id)?.citation ?? null }, id)]));
+}
+
+function section(title, className, ...children) {
+  return h('section', { class: `card ${className ?? ''}`.trim() }, h('h3', null, title), children);
+}
+
+/** One line of the plan behind an action ("5 exchanges of 3,035 mL, every other day from …"), or null. */
+function planLine(code, plan) {
+  const pe = plan?.plasmaExchange;
+  const ia = plan?.immunoadsorption;
+  const st = plan?.steroids;
+  if (code === 'plasma-exchange' && pe) {
+    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${num(pe.exchangeVolumeMl)} mL` : ''}, every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`;
+  }
+  if (code === 'immunoadsorption' && ia) {
+    return `${ia.sessions} sessions, every other day from ${ia.startDate ?? ia.schedule?.[0]?.date ?? '—'}`;
+  }
+  if (st && (code === st.action || (!st.action && /methylprednisolone/.test(code)))) {
+    const dose = st.doseMgPerDay != null ? `${num(st.doseMgPerDay)} mg/day` : st.doseMgPerKgPerDay != null ? `${num(st.doseMgPerKgPerDay)} mg/kg/day` : '';
+    return `${st.drug} ${dose} ${st.route === 'oral' ? 'by mouth' : 'IV'} for ${st.days} days${st.startDate ? ` from ${st.startDate}` : ''}`;
+  }
+  return null;
+}
+
+/** "What to do now and how urgently": the primary action, the urgency with its meaning, concurrent actions. */
+function doNow(r, rec) {
+  const u = URGENCY[r.urgency] ?? { label: r.urgency, meaning: '' };
+  const flags = rec.flags ?? [];
+  const critical = flags.filter(f => f.severity === 'critical').length;
+  const warning = flags.filter(f => f.severity === 'warning').length;
+  const check = [critical ? `${critical} critical` : null, warning ? `${warning} warning${warning === 1 ? '' : 's'}` : null].filter(Boolean);
+  const primaryPlan = planLine(r.primary, rec.plan);
+  return h('section', { class: `do-now urgency-${r.urgency}`, 'aria-labelledby': 'do-now-title', 'data-testid': 'do-now' },
+    h('h3', { id: 'do-now-title', class: 'eyebrow' }, 'What to do now'),
+    h('p', { class: 'primary-action', 'data-testid': 'primary-action' }, action(r.primary)),
+    h('p', { class: 'urgency-line' },
+      h('span', { class: `badge urgency-badge urgency-${r.urgency}`, 'data-testid': 'urgency' }, u.label.toUpperCase()),
+      ' ', h('span', { class: 'urgency-meaning' }, u.meaning)),
+    primaryPlan ? h('p', { class: 'plan-line' }, primaryPlan) : null,
+    r.concurrent?.length
+      ? h('div', { class: 'concurrent' }, h('strong', null, 'Together with:'),
+          h('ul', null, r.concurrent.map(c => h('li', null, action(c), planLine(c, rec.plan) ? ` — ${planLine(c, rec.plan)}` : null))))
+      : null,
+    r.reassessOn ? h('p', { class: 'reassess' }, h('strong', null, 'Reassess on: '), r.reassessOn) : null,
+    check.length ? h('p', { class: `check-flags ${critical ? 'check-critical' : 'check-warning'}` },
+      h('strong', null, 'Before acting: '), `${check.join(' and ')} flag${critical + warning === 1 ? '' : 's'} below.`) : null);
+}
+
+function flagsSection(flags, evidence) {
+  if (!flags?.length) {
+    return section('Flags', 'flags', h('p', { class: 'muted' }, 'No flags raised.'));
+  }
+
+  const groups = ['critical', 'warning', 'info'].map(sev => [sev, flags.filter(f => f.severity === sev)])
+    .filter(([, list]) => list.length > 0);
+  const other = flags.filter(f => !FLAG_SEVERITY[f.severity]);
+  if (other.length) groups.push(['info', other]);
+  return h('section', { class: 'card flags', 'aria-labelledby': 'flags-title', 'data-testid': 'flags' },
+    h('h3', { id: 'flags-title' }, `Flags (${flags.length})`),
+    groups.map(([sev, list]) => h('div', { class: `flag-group flag-group-${sev}` },
+      h('h4', null, `${FLAG_SEVERITY[sev].label} (${list.length})`),
+      h('ul', { class: 'flag-list' }, list.map(f => h('li', { class: `flag flag-${sev}`, 'data-flag': f.code, 'data-severity': sev },
+        h('span', { class: `badge flag-badge flag-badge-${sev}` },
+          h('span', { 'aria-hidden': 'true', class: 'flag-marker' }, FLAG_SEVERITY[sev].marker), ' ', FLAG_SEVERITY[sev].label.toUpperCase()),
+        ' ', h('span', { class: 'flag-message' }, f.message),
+        h('span', { class: 'flag-meta' }, h('code', null, f.code), evidenceChips(f.evidence, evidence))))))));
+}
+
+function episodeSection(rec) {
+  const e = rec.episode ?? {};
+  const ed = e.edss ?? {};
+  const p = rec.patient;
+  return section('Episode', 'episode',
+    dl([
+      ['Status', h('strong', { 'data-testid': 'status' }, label(STATUS, e.status))],
+      ['Onset', e.onset ? `${e.onset}${e.daysSinceOnset !== undefined ? ` — ${e.daysSinceOnset} day${e.daysSinceOnset === 1 ? '' : 's'} ago` : ''}` : 'not recorded'],
+      ['Severity', label(SEVERITY, e.severity)],
+      ['Treatment stage', e.treatmentStage ? label(STAGE, e.treatmentStage) : null],
+      ['Steroid response', e.steroidResponse ? label(RESPONSE, e.steroidResponse) : null],
+      ['Apheresis response', e.apheresisResponse ? label(RESPONSE, e.apheresisResponse) : null],
+      ['Recovery', e.recoveryClass ? label(RECOVERY, e.recoveryClass) : null],
+      ['Patient', p ? [p.ageYears !== undefined ? `${p.ageYears} years` : null, p.sex ? label(SEX, p.sex) : null].filter(Boolean).join(', ') : null],
+    ]),
+    h('table', { class: 'edss-table' },
+      h('caption', null, 'EDSS'),
+      h('thead', null, h('tr', null, ['Baseline', 'Nadir', 'Latest', 'Rise'].map(x => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, h('tr', null,
+        h('td', { 'data-testid': 'edss-baseline' }, edss(ed.baseline)),
+        h('td', { 'data-testid': 'edss-nadir' }, edss(ed.nadir)),
+        h('td', { 'data-testid': 'edss-latest' }, edss(ed.latest)),
+        h('td', { 'data-testid': 'edss-rise' }, ed.rise === null || ed.rise === undefined ? '—' : `+${Number(ed.rise).toFixed(1)}`)))));
+}
+
+function role(code, r) {
+  if (code === r.primary) return 'primary';
+  if (r.concurrent?.includes(code)) return 'concurrent';
+  if (r.alternatives?.some(a => a.action === code)) return 'alternative';
+  return null;
+}
+
+function listOf(title, items) {
+  return items?.length ? h('div', { class: 'sublist' }, h('h4', null, title), h('ul', null, items.map(x => h('li', null, x)))) : null;
+}
+
+function steroidPlan(s, r, evidence) {
+  const r0 = role(s.action, r);
+  const dose = s.doseMgPerDay !== null && s.doseMgPerDay !== undefined
+    ? `${num(s.doseMgPerDay)} mg/day`
+    : s.doseMgPerKgPerDay !== null && s.doseMgPerKgPerDay !== undefined ? `${num(s.doseMgPerKgPerDay, 0)} mg/kg/day` : null;
+  return section(`Steroids${r0 ? ` (${r0})` : ''}: ${action(s.action ?? (s.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone'))}`, 'plan plan-steroids',
+    dl([
+      ['Drug', `${s.drug}, ${s.route}`],
+      ['Dose', dose],
+      ['Days', String(s.days)],
+      ['Dates', s.startDate ? `${s.startDate} → ${s.endDate ?? ''}` : null],
+      ['Total dose', s.totalDoseMg !== undefined ? `${num(s.totalDoseMg)} mg` : null],
+      ['Prednisone equivalent', s.prednisoneEquivalentMg !== undefined ? `${num(s.prednisoneEquivalentMg)} mg` : null],
+      ['Infusion', s.infusion ?? null],
+      ['Taper', s.taper ?? null],
+      ['Reassess on', s.reassessOn ?? null],
+    ]),
+    s.afterMriExcludesPml ? h('p', { class: 'callout' }, 'Give only after MRI has excluded PML.') : null,
+    listOf('Monitoring', s.monitoring), listOf('Notes', s.notes), evidenceChips(s.evidence, evidence));
+}
+
+function schedule(rows) {
+  if (!rows?.length) return null;
+  const hasDone = rows.some(x => x.done !== undefined);
+  return table('Schedule', hasDone ? ['Session', 'Date', 'Done'] : ['Session', 'Date'],
+    rows.map(x => hasDone ? [String(x.session), x.date, x.done ? 'done' : 'planned'] : [String(x.session), x.date]), { class: 'schedule' });
+}
+
+/**
+ * Predicted IgG after each exchange. The calculator gives the plasma level as a fraction of the starting level; the
+ * recommendation gives it as a fraction of the level just before that exchange (constant per session): say which.
+ */
+function iggTable(igg) {
+  const ofBaseline = igg.every(x => x.plasmaFractionOfBaseline !== undefined);
+  return table('Predicted IgG after each exchange',
+    ['After session', ofBaseline ? 'Plasma IgG (of the starting level)' : 'Plasma IgG (of the level before this exchange)',
+      'Total-body IgG (of the starting level)'],
+    igg.map(x => [String(x.session), pct(ofBaseline ? x.plasmaFractionOfBaseline : x.plasmaFractionAfter), pct(x.totalBodyFractionAfter)]),
+    { class: 'igg' });
+}
+
+/** A plasma-exchange plan: from a recommendation (plan.plasmaExchange) or the tpe-plan calculator (same members). */
+export function plasmaExchangePlan(pe, title, evidence = new Map()) {
+  const igg = pe.predictedIgG ?? [];
+  return section(title, 'plan plan-pe',
+    dl([
+      ['Method', pe.method === 'nadler' ? "Nadler (sex, height, weight)" : pe.method === 'weight-based' ? 'Weight-based' : pe.method],
+      ['Total blood volume', pe.totalBloodVolumeMl != null ? `${num(pe.totalBloodVolumeMl)} mL` : null],
+      ['Plasma volume', pe.plasmaVolumeMl != null ? `${num(pe.plasmaVolumeMl)} mL` : null],
+      ['Plasma volume (Kaplan cross-check)', pe.kaplanPlasmaVolumeMl != null ? `${num(pe.kaplanPlasmaVolumeMl)} mL` : null],
+      ['Plasma volumes per exchange', pe.plasmaVolumesPerExchange != null ? Number(pe.plasmaVolumesPerExchange).toFixed(1) : null],
+      ['Exchange volume', pe.exchangeVolumeMl != null ? h('strong', { 'data-testid': 'exchange-volume' }, `${num(pe.exchangeVolumeMl)} mL per exchange`) : null],
+      ['Exchanges', pe.exchanges != null ? `${pe.exchanges}${pe.intervalDays ? `, every ${pe.intervalDays} days` : ', every other day'}` : null],
+      ['Plasma IgG left after each exchange', pe.fractionRemainingPerExchange != null ? pct(pe.fractionRemainingPerExchange) : null],
+      ['Total-body IgG left after the course', pe.totalBodyIgGRemainingFraction != null ? pct(pe.totalBodyIgGRemainingFraction)
+        : igg.length ? pct(igg[igg.length - 1].totalBodyFractionAfter) : null],
+      ['Replacement fluid', pe.replacementFluid ?? null],
+      ['Albumin per exchange', pe.albuminGramsPerExchange != null
+        ? `${num(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null],
+      ['Start', pe.startDate ?? null],
+    ]),
+    schedule(pe.schedule),
+    igg.length ? iggTable(igg) : null,
+    listOf('Monitoring', pe.monitoring), listOf('Notes', pe.notes),
+    pe.missing?.length ? listOf('Missing', pe.missing.map(m => typeof m === 'string' ? m : JSON.stringify(m))) : null,
+    evidenceChips(pe.evidence, evidence));
+}
+
+function immunoadsorptionPlan(ia, r, evidence) {
+  const r0 = role('immunoadsorption', r);
+  return section(`Immunoadsorption${r0 ? ` (${r0})` : ''}`, 'plan plan-ia',
+    dl([
+      ['Sessions', String(ia.sessions)],
+      ['Processed plasma per session', ia.processedPlasmaVolumesPerSession ?? null],
+      ['Replacement fluid', ia.replacementFluid ?? null],
+      ['Start', ia.startDate ?? null],
+    ]),
+    schedule(ia.schedule), listOf('Monitoring', ia.monitoring), evidenceChips(ia.evidence, evidence));
+}
+
+function planSection(rec, evidence) {
+  const plan = rec.plan ?? {};
+  const r = rec.recommendation;
+  const parts = [];
+  const pe = plan.plasmaExchange ? plasmaExchangePlan(plan.plasmaExchange,
+    `Plasma exchange${role('plasma-exchange', r) ? ` (${role('plasma-exchange', r)})` : ''}`, evidence) : null;
+  const ia = plan.immunoadsorption ? immunoadsorptionPlan(plan.immunoadsorption, r, evidence) : null;
+  const st = plan.steroids ? steroidPlan(plan.steroids, r, evidence) : null;
+  // The primary action's plan first, then the concurrent ones, then the alternatives.
+  const rank = { primary: 0, concurrent: 1, alternative: 2 };
+  const steroidCode = plan.steroids?.action ?? (plan.steroids?.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone');
+  parts.push([pe, role('plasma-exchange', r)], [ia, role('immunoadsorption', r)], [st, role(steroidCode, r)]);
+  const shown = parts.filter(([node]) => node).sort((a, b) => (rank[a[1]] ?? 3) - (rank[b[1]] ?? 3)).map(([node]) => node);
+  return h('section', { class: 'plans', 'aria-labelledby': 'plan-title' },
+    h('h3', { id: 'plan-title', class: 'section-title' }, 'Plan'),
+    shown.length ? h('div', { class: 'plan-grid' }, shown) : h('p', { class: 'muted' }, 'No treatment plan for this recommendation.'));
+}
+
+function optionsSection(title, items, evidence, className) {
+  if (!items?.length) return null;
+  return h('section', { class: `card ${className}` }, h('h3', null, title),
+    table(null, ['Action', 'Reason', 'Evidence'],
+      items.map(x => [action(x.action), x.reason, x.evidence?.length ? evidenceChips(x.evidence, evidence) : '—'])));
+}
+
+function missingSection(missing) {
+  if (!missing?.length) return null;
+  return h('section', { class: 'card missing', 'data-testid': 'missing-data' },
+    h('h3', null, `Missing data (${missing.length})`),
+    h('ul', null, missing.map(m => h('li', null, h('strong', null, label(MISSING, m.item)), ` — needed for ${m.neededFor}`))));
+}
+
+function rationaleSection(rationale, evidence) {
+  if (!rationale?.length) return null;
+  return h('section', { class: 'card rationale' }, h('h3', null, 'Rationale'),
+    h('ol', { class: 'rationale-list' }, rationale.map(x => h('li', null,
+      h('span', { class: 'rule' }, x.rule), ' ', x.text, ' ', evidenceChips(x.evidence, evidence)))));
+}
+
+function evidenceSection(list) {
+  if (!list?.length) return null;
+  return h('section', { class: 'card evidence' }, h('h3', null, 'Evidence'),
+    h('dl', { class: 'evidence-list' }, list.map(x => h('div', null,
+      h('dt', null, x.id), h('dd', null, x.citation, x.grade ? h('span', { class: 'grade' }, ` Grade: ${x.grade}`) : null)))));
+}
+
+/**
+ * The whole recommendation. meta: optional { title, provenance: [[term, value]...] }.
+ */
+export function renderRecommendation(rec, meta = {}) {
+  const evidence = new Map((rec.evidence ?? []).map(x => [x.id, x]));
+  const r = rec.recommendation;
+  return h('section', { class: 'result', 'aria-labelledby': 'result-title', 'data-testid': 'recommendation' },
+    h('h2', { id: 'result-title', tabindex: '-1' }, meta.title ?? `Recommendation as of ${rec.asOf}`),
+    h('div', { class: 'top-grid' }, doNow(r, rec), episodeSection(rec)),
+    missingSection(rec.missingData),
+    flagsSection(rec.flags, evidence),
+    planSection(rec, evidence),
+    optionsSection('Alternatives', r.alternatives, evidence, 'alternatives'),
+    optionsSection('Not recommended', r.notRecommended, evidence, 'not-recommended'),
+    rationaleSection(rec.rationale, evidence),
+    evidenceSection(rec.evidence),
+    h('p', { class: 'provenance muted' },
+      [`Engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${rec.asOf}`, ...(meta.provenance ?? [])].join(' · ')));
+}
+
+/** An RFC 9457 problem: title, detail and errors[] (message, resource, path) as a readable list. */
+export function renderProblem(problem, heading) {
+  const errors = Array.isArray(problem?.errors) ? problem.errors : [];
+  return h('div', { class: 'problem', role: 'alert', 'data-testid': 'problem' },
+    h('h3', null, heading ?? problem?.title ?? 'The request failed.'),
+    heading && problem?.title ? h('p', null, h('strong', null, problem.title)) : null,
+    problem?.detail && !(errors.length === 1 && errors[0].message === problem.detail) ? h('p', null, problem.detail) : null,
+    errors.length ? h('ul', { class: 'problem-errors' }, errors.map(e => h('li', null,
+      h('span', { class: 'problem-message' }, e.message),
+      (e.resource || e.path) ? h('span', { class: 'problem-where' }, ' — ',
+        e.resource ? ['in ', h('code', null, e.resource)] : null,
+        e.resource && e.path ? ' at ' : null,
+        e.path ? h('code', null, e.path) : null) : null,
+      e.code ? h('span', { class: 'problem-code' }, ' ', h('code', null, e.code)) : null))) : null,
+    problem?.code ? h('p', { class: 'muted small' }, `Code: ${problem.code}${problem.status ? ` (HTTP ${problem.status})` : ''}`) : null);
+}
