@@ -52,6 +52,9 @@ wait_ready() {
   echo "load: $1 did not become ready" >&2; return 1
 }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# CPU time (user + system) a process has used so far, in clock ticks: CPU per request = its growth over the run ÷ requests.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+clk_tck=$(getconf CLK_TCK)
 
 run_wrk() { # url → the LOAD line
   LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s \
@@ -74,7 +77,9 @@ done
 
 echo "load: warming up ($warmup s) and measuring the service ($duration s)" >&2
 LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$service/api/evaluate?asOf=$as_of" >/dev/null
+service_cpu0=$(cpu_ticks "$service_pid")
 service_line=$(run_wrk "$service")
+service_cpu1=$(cpu_ticks "$service_pid")
 service_rss=$(peak_rss_mb "$service_pid")
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
@@ -86,20 +91,26 @@ floor_pid=$!; pids+=("$floor_pid")
 wait_ready "$floor_url"
 echo "load: warming up ($warmup s) and measuring the floor ($duration s)" >&2
 LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$floor_url/api/evaluate?asOf=$as_of" >/dev/null
+floor_cpu0=$(cpu_ticks "$floor_pid")
 floor_line=$(run_wrk "$floor_url")
+floor_cpu1=$(cpu_ticks "$floor_pid")
 floor_rss=$(peak_rss_mb "$floor_pid")
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 s_rps=$(field "$service_line" rps); f_rps=$(field "$floor_line" rps)
 ratio=$(python3 -c "print(f'{100 * $s_rps / $f_rps:.1f}')")
+cpu_per_request() { python3 -c "print(f'{1000 * ($2 - $1) / $clk_tck / max($3, 1):.3f}')"; } # ticks before, after, requests → ms
+s_cpu=$(cpu_per_request "$service_cpu0" "$service_cpu1" "$(field "$service_line" requests)")
+f_cpu=$(cpu_per_request "$floor_cpu0" "$floor_cpu1" "$(field "$floor_line" requests)")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 response_bytes=$(wc -c "${responses[@]}" | awk 'END { print $1 }')
 cpu=$(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)
 machine="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
 
 echo "service: $service_line rss_mb=$service_rss" >&2
 echo "floor:   $floor_line rss_mb=$floor_rss" >&2
-echo "service/floor throughput: $ratio %" >&2
+echo "service/floor throughput: $ratio %; CPU per request: service $s_cpu ms, floor $f_cpu ms" >&2
 
 for line in "$service_line" "$floor_line"; do
   if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
@@ -117,16 +128,16 @@ the service's own responses (${response_bytes} bytes for the four), so it measur
 the service with its defaults (SQLite, console request log, OpenTelemetry metrics, Prometheus endpoint). wrk, the
 service and the floor share the machine: $machine.
 
-| target | requests/s | p50 latency | p99 latency | peak RSS |
-|---|---:|---:|---:|---:|
-| \`msrelapse serve\` | $s_rps | $(field "$service_line" p50_ms) ms | $(field "$service_line" p99_ms) ms | $service_rss MB |
-| floor (bare endpoint) | $f_rps | $(field "$floor_line" p50_ms) ms | $(field "$floor_line" p99_ms) ms | $floor_rss MB |
+| target | requests/s | p50 latency | p99 latency | CPU per request | peak RSS |
+|---|---:|---:|---:|---:|---:|
+| \`msrelapse serve\` | $s_rps | $(field "$service_line" p50_ms) ms | $(field "$service_line" p99_ms) ms | $s_cpu ms | $service_rss MB |
+| floor (bare endpoint) | $f_rps | $(field "$floor_line" p50_ms) ms | $(field "$floor_line" p99_ms) ms | $f_cpu ms | $floor_rss MB |
 
-Service throughput = **$ratio %** of the floor (goal ≥ 50 %). Load average when the run began: $load_before (the
-machine is shared; numbers move by ±30 % between runs). The floor costs ~0.02 ms of CPU per request; the service
-spends ~0.3 ms, nearly all of it reading the FHIR Bundle (Firely) and evaluating it, so the HTTP layer is not where
-the gap is. In the first 10–25 s under load the JIT is still tiering the FHIR reader up and throughput is about a
-third of the steady state shown here (\`DOTNET_TieredPGO=0\` or \`DOTNET_TC_CallCountingDelayMs=0\` shorten that).
+Service throughput = **$ratio %** of the floor (goal ≥ 50 %). Load average when the run began: $load_before, when
+it ended: $load_after (the machine is shared; numbers move by ±30 % between runs). CPU per request is the process's
+user + system time over the measured run divided by the requests it answered (wrk's own CPU is not in it). In the
+first 10–25 s under load the JIT is still tiering the FHIR reader up and throughput is about a third of the steady
+state shown here (\`DOTNET_TieredPGO=0\` or \`DOTNET_TC_CallCountingDelayMs=0\` shorten that).
 MD
 )
 

@@ -92,9 +92,12 @@ internal static partial class FhirDates
 }
 
 /// <summary>A value the pathway needs is present but unreadable; reported as an error naming the resource and path.</summary>
-internal sealed class UnreadableValueException(string path, string problem) : Exception($"{path} {problem}")
+internal sealed class UnreadableValueException(string path, string problem, string code = FhirErrorCodes.InvalidValue) : Exception($"{path} {problem}")
 {
     public string Path { get; } = path;
 
     public string Problem { get; } = problem;
+
+    /// <summary>The error code reported (<see cref="FhirErrorCodes.InvalidValue"/> unless said otherwise).</summary>
+    public string Code { get; } = code;
 }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -31,6 +33,12 @@ public static class FhirErrorCodes
 
     /// <summary>A value the pathway reads is present but not valid FHIR (a date, a number).</summary>
     public const string InvalidValue = "fhir-invalid-value";
+
+    /// <summary>
+    /// A value the engine uses carries a unit it cannot be in (clinical.md R0): an EDSS, FS or ambulation score
+    /// with a physical unit. The same code as the engine's R0 unit errors.
+    /// </summary>
+    public const string UnknownUnit = "unknown-unit";
 }
 
 /// <summary>
@@ -38,17 +46,34 @@ public static class FhirErrorCodes
 /// </summary>
 /// <remarks>
 /// <para>Tolerant but honest. The JSON must be well-formed and a Bundle (else <c>fhir-parse-error</c> /
-/// <c>not-a-bundle</c> with the line and position Firely reports). Beyond that, Firely's validation findings
-/// (unknown elements such as US Core extensions, unknown resource types, codes outside a value set) are not
-/// errors: real EHR exports are full of them and fhir-profile.md says unknown resources and codes are ignored.
-/// A finding becomes an error only when the pathway actually needs the broken value (a date it must place, a
-/// number it must compare): then the error names the resource and the element path.</para>
+/// <c>not-a-bundle</c> with the line and position reported). Beyond that, Firely's findings (unknown elements
+/// such as US Core extensions, unknown resource types, codes outside a value set) are not errors: real EHR
+/// exports are full of them and fhir-profile.md says unknown resources and codes are ignored. A finding becomes
+/// an error only when the pathway actually needs the broken value (a date it must place, a number it must
+/// compare): then the error names the resource and the element path.</para>
+/// <para>Only the resources the pathway maps are parsed by Firely (Patient, Condition, Observation, the
+/// medication resources, Medication, AllergyIntolerance, Procedure): a pre-scan (<see cref="BundleScanner"/>)
+/// routes each entry and reads the type, id and patient reference of the others, which are all the reader
+/// needs of them (references and the one-patient check).</para>
 /// <para>The record keeps everything whatever its date; the engine applies <c>asOf</c> and recency.</para>
 /// <para>Never throws on any input.</para>
 /// </remarks>
 public static class FhirRecordReader
 {
-    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+    /// <summary>
+    /// One deserializer for every call (it is thread-safe and caches its model). Firely's element validator is
+    /// off: the reader validates, itself, every value it uses (dates by <see cref="FhirDates"/>, numbers, units,
+    /// R0 in the engine) and ignores everything else, so validating each element of each resource only cost time
+    /// (the findings that matter, values of the wrong JSON type, come from the parser and are kept).
+    /// </summary>
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = null });
+
+    /// <summary>
+    /// Firely with its validator, for the error paths only: what is not a Bundle (to say what it is), and a resource
+    /// whose mapping failed (to name the element and the problem, e.g. "integer 12 is not the right type of literal
+    /// for a code"). Validation costs about 2–3× the parse, so it is not run on inputs that read cleanly.
+    /// </summary>
+    internal static readonly FhirJsonDeserializer ValidatingDeserializer = new(new DeserializerSettings());
 
     /// <summary>Parses and reads a Bundle given as FHIR JSON.</summary>
     public static FhirReadResult Read(string bundleJson)
@@ -58,21 +83,114 @@ public static class FhirRecordReader
             return Fail(FhirErrorCodes.ParseError, "The input is empty; expected a FHIR R4 Bundle in JSON.");
         }
 
+        byte[]? buffer = null;
+        try
+        {
+            buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(bundleJson));
+            var length = Encoding.UTF8.GetBytes(bundleJson, buffer);
+            return Read(buffer, length, bundleJson);
+        }
+#pragma warning disable CA1031 // The reader never throws: anything unexpected is reported as a parse error of this input.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle.");
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Reads a Bundle already parsed with Firely.</summary>
+    public static FhirReadResult Read(Bundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        try
+        {
+            return FromFirelyBundle(bundle, []);
+        }
+#pragma warning disable CA1031 // The reader never throws: anything unexpected is reported as an error of this input.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return Fail(FhirErrorCodes.InvalidValue, $"The Bundle could not be read ({ex.GetType().Name}).");
+        }
+    }
+
+    private static FhirReadResult Read(byte[] buffer, int length, string json)
+    {
+        var utf8 = buffer.AsSpan(0, length);
+        var scanned = new List<ScannedEntry>();
+        BundleScanner.Outcome outcome;
+        try
+        {
+            outcome = BundleScanner.Scan(utf8, scanned);
+        }
+        catch (JsonException ex)
+        {
+            return JsonFail(ex);
+        }
+
+        switch (outcome)
+        {
+            case BundleScanner.Outcome.EntryNotAnArray:
+                return EntryNotAList();
+            case BundleScanner.Outcome.Other:
+                // Not plainly a Bundle: Firely parses the whole input, to say what it is (or read it if it is one).
+                return ReadWithFirely(json);
+            default:
+                break;
+        }
+
+        var entries = new List<BundleReader.Entry>(scanned.Count);
+        List<InputError>? errors = null;
+        foreach (var e in scanned)
+        {
+            Resource? resource = null;
+            IReadOnlyList<CodedException> issues = [];
+            if (BundleScanner.MappedTypes.Contains(e.TypeName))
+            {
+                try
+                {
+                    var reader = new Utf8JsonReader(utf8.Slice(e.Start, e.Length));
+                    Deserializer.TryDeserializeResource(ref reader, out resource, out var found);
+                    issues = found as IReadOnlyList<CodedException> ?? [.. found];
+                }
+#pragma warning disable CA1031 // One resource Firely cannot build is an error of that resource, not a crash.
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+                {
+                    var label = e.Id is { Length: > 0 } id ? $"{e.TypeName}/{id}" : $"{e.TypeName}/(entry {e.Index + 1})";
+                    (errors ??= []).Add(new InputError(FhirErrorCodes.InvalidValue, $"{e.TypeName}: could not be read ({ex.GetType().Name}).", new SourceRef(label, e.TypeName)));
+                    continue;
+                }
+            }
+
+            entries.Add(new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, resource, e.PatientReferences, issues, e.TypeName) { Start = e.Start, Length = e.Length });
+        }
+
+        return errors is null ? new BundleReader(entries, buffer).Read() : new FhirReadResult(null, errors);
+    }
+
+    /// <summary>The whole input through Firely (inputs that are not plainly a Bundle), as the reader always did.</summary>
+    private static FhirReadResult ReadWithFirely(string json)
+    {
         Resource? resource;
         IEnumerable<CodedException> findings;
         try
         {
-            Deserializer.TryDeserializeResource(bundleJson, out resource, out findings);
+            ValidatingDeserializer.TryDeserializeResource(json, out resource, out findings);
         }
         catch (JsonException ex)
         {
-            // Firely reports malformed JSON through System.Text.Json: 0-based line, byte position in the line.
-            var line = (ex.LineNumber ?? 0) + 1;
-            var position = (ex.BytePositionInLine ?? 0) + 1;
-            return Fail(FhirErrorCodes.ParseError, $"The input is not well-formed JSON (line {line}, position {position}); expected a FHIR R4 Bundle.");
+            return JsonFail(ex);
         }
 #pragma warning disable CA1031 // The reader never throws: anything else Firely raises is a parse error of this input.
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
             return Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle.");
@@ -83,35 +201,119 @@ public static class FhirRecordReader
         {
             var found = resource is null or DynamicResource && findingList.OfType<ExtendedCodedException>().FirstOrDefault() is { } first
                 ? $"{first.BaseErrorMessage} (line {first.LineNumber}, position {first.Position})"
-                : $"found a {resource?.TypeName ?? "JSON value"}";
+                : $"found a {SafeTypeName(resource) ?? "JSON value"}";
             return Fail(FhirErrorCodes.NotABundle, $"Expected a FHIR R4 Bundle: {found}.");
         }
 
-        return ReadBundle(bundle, findingList);
+        return FromFirelyBundle(bundle, findingList);
     }
 
-    /// <summary>Reads a Bundle already parsed with Firely.</summary>
-    public static FhirReadResult Read(Bundle bundle)
+    private static string? SafeTypeName(Resource? resource)
     {
-        ArgumentNullException.ThrowIfNull(bundle);
-        return ReadBundle(bundle, []);
+        try
+        {
+            return resource?.TypeName;
+        }
+#pragma warning disable CA1031 // A dynamic resource of a strange shape: no type name to show.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
+
+    /// <summary>
+    /// The entries of a Firely Bundle. Firely keeps values of the wrong JSON type in overflow, and then the
+    /// property getter throws (<c>entry: {}</c>, <c>fullUrl: 5</c>, <c>id: [1]</c>): each access is guarded.
+    /// </summary>
+    private static FhirReadResult FromFirelyBundle(Bundle bundle, IReadOnlyList<CodedException> findings)
+    {
+        var list = Try(() => bundle.Entry, out var entryBroken);
+        if (entryBroken)
+        {
+            return EntryNotAList();
+        }
+
+        var entries = new List<BundleReader.Entry>();
+        for (var i = 0; i < (list?.Count ?? 0); i++)
+        {
+            var e = list![i];
+            if (e is null)
+            {
+                continue;
+            }
+
+            var resource = Try(() => e.Resource, out _);
+            var type = resource is null ? null : SafeTypeName(resource);
+            if (resource is null || type is null || !BundleScanner.IsResourceType(type))
+            {
+                continue; // no resource, or not a FHIR R4 resource type: ignored (fhir-profile.md)
+            }
+
+            var fullUrl = Try(() => e.FullUrl, out _);
+            var id = Try(() => resource.Id, out _);
+            entries.Add(new BundleReader.Entry(i, fullUrl, type, id, resource, PatientReferencesOf(resource), findings, $"Bundle.entry[{i}].resource"));
+        }
+
+        return new BundleReader(entries).Read();
+    }
+
+    /// <summary>subject.reference then patient.reference, when the element is a Reference (not a Group list, …).</summary>
+    private static List<string> PatientReferencesOf(Resource resource)
+    {
+        var references = new List<string>(1);
+        foreach (var name in (string[])["subject", "patient"])
+        {
+            var reference = Try(() => resource.TryGetValue(name, out var value) && value is ResourceReference r ? r.Reference : null, out _);
+            if (reference is not null)
+            {
+                references.Add(reference);
+            }
+        }
+
+        return references;
+    }
+
+    private static T? Try<T>(Func<T?> get, out bool failed)
+    {
+        try
+        {
+            failed = false;
+            return get();
+        }
+#pragma warning disable CA1031 // Firely throws on a value of the wrong JSON type kept in overflow: that value is unreadable.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            failed = true;
+            return default;
+        }
+    }
+
+    private static FhirReadResult JsonFail(JsonException ex)
+    {
+        // System.Text.Json reports a 0-based line and the byte position in the line.
+        var line = (ex.LineNumber ?? 0) + 1;
+        var position = (ex.BytePositionInLine ?? 0) + 1;
+        return Fail(FhirErrorCodes.ParseError, $"The input is not well-formed JSON (line {line}, position {position}); expected a FHIR R4 Bundle.");
+    }
+
+    /// <summary>
+    /// <c>Bundle.entry</c> present but not a list: nothing in the Bundle can be read, and an empty record would
+    /// get a recommendation ("no episode") it did not earn, so this is an error, not an empty Bundle.
+    /// (<c>entry: null</c> is read as absent.)
+    /// </summary>
+    private static FhirReadResult EntryNotAList() =>
+        new(null, [new InputError(FhirErrorCodes.InvalidValue, "Bundle.entry is not a list of entries (expected a JSON array of {\"fullUrl\", \"resource\"} objects).", new SourceRef("Bundle", "Bundle.entry"))]);
 
     private static FhirReadResult Fail(string code, string message) =>
         new(null, [new InputError(code, message, new SourceRef("Bundle"))]);
-
-    private static FhirReadResult ReadBundle(Bundle bundle, IReadOnlyList<CodedException> findings)
-    {
-        var reader = new BundleReader(bundle, findings);
-        return reader.Read();
-    }
 }
 
 /// <summary>The work of reading one Bundle (state for one call).</summary>
 internal sealed class BundleReader
 {
-    private readonly Bundle _bundle;
-    private readonly IReadOnlyList<CodedException> _findings;
+    private readonly IReadOnlyList<Entry> _entries;
     private readonly List<InputError> _errors = [];
     private readonly List<string> _notes = [];
 
@@ -126,34 +328,61 @@ internal sealed class BundleReader
     private readonly List<MedicationFact> _medications = [];
     private readonly List<ApheresisSession> _apheresis = [];
 
-    private sealed record Entry(int Index, string? FullUrl, Resource? Resource);
-
-    /// <summary>Resources of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
-    private readonly Dictionary<string, Resource> _byReference = new(StringComparer.Ordinal);
-
-    public BundleReader(Bundle bundle, IReadOnlyList<CodedException> findings)
+    /// <summary>One entry of the Bundle that holds a resource of a FHIR R4 type.</summary>
+    /// <param name="Index">0-based position in <c>Bundle.entry</c>.</param>
+    /// <param name="FullUrl"><c>entry.fullUrl</c>, if a string.</param>
+    /// <param name="TypeName">The resource type.</param>
+    /// <param name="Id">The resource id, if a string.</param>
+    /// <param name="Resource">The Firely resource; null for the types the reader does not map (not parsed).</param>
+    /// <param name="PatientReferences"><c>subject.reference</c> then <c>patient.reference</c>.</param>
+    /// <param name="Issues">Firely's findings for this resource (or the whole Bundle, see <paramref name="IssuePrefix"/>).</param>
+    /// <param name="IssuePrefix">The instance-path prefix of this resource in <paramref name="Issues"/>.</param>
+    internal sealed record Entry(int Index, string? FullUrl, string TypeName, string? Id, Resource? Resource, IReadOnlyList<string> PatientReferences, IReadOnlyList<CodedException> Issues, string IssuePrefix)
     {
-        _bundle = bundle;
-        _findings = findings;
+        /// <summary>Byte offset of the resource in the UTF-8 input, when read from JSON by the pre-scan.</summary>
+        public int Start { get; init; }
+
+        /// <summary>Byte length of the resource in the UTF-8 input (0 when not read from JSON).</summary>
+        public int Length { get; init; }
+    }
+
+    /// <summary>The UTF-8 input the entries were scanned from (null for a Bundle parsed by the caller).</summary>
+    private readonly byte[]? _source;
+
+    /// <summary>Entries of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
+    private readonly Dictionary<string, Entry> _byReference = new(StringComparer.Ordinal);
+
+    public BundleReader(IReadOnlyList<Entry> entries, byte[]? source = null)
+    {
+        _entries = entries;
+        _source = source;
     }
 
     public FhirReadResult Read()
     {
-        var entries = _bundle.Entry.Select((e, i) => new Entry(i, e.FullUrl, e.Resource)).Where(e => e.Resource is not null).ToList();
-        foreach (var (_, fullUrl, resource) in entries)
+        var entries = _entries;
+        foreach (var entry in entries)
         {
-            if (resource!.Id is { } id)
+            if (entry.Id is { } id)
             {
-                _byReference.TryAdd($"{resource.TypeName}/{id}", resource);
+                _byReference.TryAdd($"{entry.TypeName}/{id}", entry);
             }
 
-            if (!string.IsNullOrEmpty(fullUrl))
+            if (!string.IsNullOrEmpty(entry.FullUrl))
             {
-                _byReference.TryAdd(fullUrl, resource);
+                _byReference.TryAdd(entry.FullUrl, entry);
             }
         }
 
-        var patients = entries.Where(e => e.Resource is Patient).ToList();
+        var patients = new List<Entry>();
+        foreach (var entry in entries)
+        {
+            if (entry.Resource is Patient)
+            {
+                patients.Add(entry);
+            }
+        }
+
         var patientKeys = CheckPatients(entries, patients);
         if (_errors.Count > 0)
         {
@@ -163,7 +392,7 @@ internal sealed class BundleReader
         var record = new PatientRecord();
         if (patients.Count > 0)
         {
-            record = ReadPatient((Patient)patients[0].Resource!, record);
+            record = ReadPatient(patients[0], record);
         }
         else if (patientKeys.Count == 1)
         {
@@ -171,9 +400,12 @@ internal sealed class BundleReader
             record = record with { PatientId = patientKeys.First() };
         }
 
-        foreach (var (index, _, resource) in entries)
+        foreach (var entry in entries)
         {
-            ReadResource(index, resource!);
+            if (entry.Resource is { } resource && resource is not Patient)
+            {
+                ReadResource(entry, resource);
+            }
         }
 
         record = record with
@@ -199,30 +431,30 @@ internal sealed class BundleReader
     /// One patient only (fhir-profile.md): at most one Patient resource (by id), and every subject/patient
     /// reference naming it. Returns the patient keys seen.
     /// </summary>
-    private HashSet<string> CheckPatients(List<Entry> entries, List<Entry> patients)
+    private HashSet<string> CheckPatients(IReadOnlyList<Entry> entries, List<Entry> patients)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (index, fullUrl, resource) in patients)
+        foreach (var patient in patients)
         {
-            var key = resource!.Id ?? KeyOf(fullUrl) ?? $"(entry {index})";
+            var key = patient.Id ?? KeyOf(patient.FullUrl) ?? $"(entry {patient.Index})";
             keys.Add(key);
             aliases.TryAdd(key, key);
-            if (KeyOf(fullUrl) is { } urlKey)
+            if (KeyOf(patient.FullUrl) is { } urlKey)
             {
                 aliases.TryAdd(urlKey, key);
             }
         }
 
-        var named = new List<(string Key, string Resource)>();
-        foreach (var (index, _, resource) in entries)
+        List<(string Key, string Resource)>? named = null;
+        foreach (var entry in entries)
         {
-            if (resource is Patient)
+            if (entry.Resource is Patient || entry.PatientReferences.Count == 0)
             {
                 continue;
             }
 
-            foreach (var reference in PatientReferences(resource!))
+            foreach (var reference in PatientReferences(entry))
             {
                 var key = KeyOf(reference);
                 if (key is null)
@@ -232,34 +464,30 @@ internal sealed class BundleReader
 
                 var patientKey = aliases.GetValueOrDefault(key, key);
                 keys.Add(patientKey);
-                named.Add((patientKey, Label(resource!, index)));
+                (named ??= []).Add((patientKey, Label(entry)));
             }
         }
 
         if (keys.Count > 1)
         {
+            named ??= [];
             var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource)
-                .Concat(patients.Select(p => Label(p.Resource!, p.Index)))
+                .Concat(patients.Select(Label))
                 .Distinct(StringComparer.Ordinal).Take(4);
             _errors.Add(new InputError(
                 FhirErrorCodes.MultiplePatients,
                 $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
-                new SourceRef(named.Count > 0 ? named[^1].Resource : Label(patients[^1].Resource!, patients[^1].Index), "subject")));
+                new SourceRef(named.Count > 0 ? named[^1].Resource : Label(patients[^1]), "subject")));
         }
 
         return keys;
     }
 
     /// <summary>Subject/patient references that point at a Patient (not a Group, Location, …).</summary>
-    private IEnumerable<string> PatientReferences(Resource resource)
+    private IEnumerable<string> PatientReferences(Entry entry)
     {
-        foreach (var name in (string[])["subject", "patient"])
+        foreach (var reference in entry.PatientReferences)
         {
-            if (!resource.TryGetValue(name, out var value) || value is not ResourceReference { Reference: { } reference })
-            {
-                continue;
-            }
-
             if (reference.StartsWith('#'))
             {
                 continue;
@@ -267,7 +495,7 @@ internal sealed class BundleReader
 
             if (_byReference.TryGetValue(reference, out var target))
             {
-                if (target is Patient)
+                if (target.TypeName == "Patient")
                 {
                     yield return $"Patient/{target.Id ?? reference}";
                 }
@@ -307,13 +535,16 @@ internal sealed class BundleReader
         return slash < 0 ? rest : rest[..slash];
     }
 
-    private static string Label(Resource resource, int index) =>
-        resource.Id is { Length: > 0 } id ? $"{resource.TypeName}/{id}" : $"{resource.TypeName}/(entry {index + 1})";
+    private static string Label(Entry entry) => Label(entry.TypeName, entry.Id, entry.Index);
 
-    private PatientRecord ReadPatient(Patient patient, PatientRecord record)
+    private static string Label(string typeName, string? id, int index) =>
+        id is { Length: > 0 } ? $"{typeName}/{id}" : $"{typeName}/(entry {index + 1})";
+
+    private PatientRecord ReadPatient(Entry entry, PatientRecord record)
     {
-        var source = new SourceRef(Label(patient, 0));
-        return Guard(source, patient, record, () =>
+        var patient = (Patient)entry.Resource!;
+        var source = new SourceRef(Label(entry.TypeName, entry.Id, 0));
+        return Guard(source, entry, record, () =>
         {
             var sex = (patient.GenderElement?.JsonValue as string) switch
             {
@@ -327,21 +558,21 @@ internal sealed class BundleReader
             var deceasedOn = patient.Deceased is FhirDateTime dt ? FhirDates.Parse(dt.Value, "Patient.deceasedDateTime")?.Date : null;
             return record with
             {
-                PatientId = patient.Id,
+                PatientId = entry.Id,
                 BirthDate = birth?.Date,
                 Sex = sex,
                 DeceasedFlag = deceasedFlag,
                 DeceasedOn = deceasedOn,
             };
-        });
+        }, withFinding: false);
     }
 
     // ---- dispatch ----------------------------------------------------------------------------------------------
 
-    private void ReadResource(int index, Resource resource)
+    private void ReadResource(Entry entry, Resource resource)
     {
-        var source = new SourceRef(Label(resource, index));
-        Guard<object?>(source, resource, null, () =>
+        var source = new SourceRef(Label(entry));
+        Guard<object?>(source, entry, null, () =>
         {
             switch (resource)
             {
@@ -371,14 +602,14 @@ internal sealed class BundleReader
             }
 
             return null;
-        }, index);
+        });
     }
 
     /// <summary>
     /// Runs one resource's mapping. A value the mapping needs that is unreadable becomes an error naming the
     /// resource and the path (Firely's finding when it has one); the rest of the bundle is still read.
     /// </summary>
-    private T Guard<T>(SourceRef source, Resource resource, T fallback, Func<T> map, int? entryIndex = null)
+    private T Guard<T>(SourceRef source, Entry entry, T fallback, Func<T> map, bool withFinding = true)
     {
         try
         {
@@ -386,14 +617,14 @@ internal sealed class BundleReader
         }
         catch (UnreadableValueException ex)
         {
-            _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{ex.Path} {ex.Problem}.", source.At(ex.Path)));
+            _errors.Add(new InputError(ex.Code, $"{ex.Path} {ex.Problem}.", source.At(ex.Path)));
         }
 #pragma warning disable CA1031 // A broken value in one resource must never crash the reader: it is reported as an error of that resource.
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            var finding = FindingFor(entryIndex, resource);
-            var path = finding?.Path ?? resource.TypeName;
+            var finding = withFinding ? FindingFor(entry) : null;
+            var path = finding?.Path ?? entry.TypeName;
             var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
             _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
         }
@@ -401,20 +632,33 @@ internal sealed class BundleReader
         return fallback;
     }
 
-    /// <summary>Firely's first finding inside this entry, with its path rewritten from <c>Bundle.entry[i].resource</c> to the resource type.</summary>
-    private (string Path, string Message)? FindingFor(int? entryIndex, Resource resource)
+    /// <summary>Firely's first finding inside this entry, with its path rewritten from its prefix (<c>Bundle.entry[i].resource</c>) to the resource type.</summary>
+    private (string Path, string Message)? FindingFor(Entry entry)
     {
-        if (entryIndex is not { } i)
+        var prefix = entry.IssuePrefix;
+        var issues = entry.Issues;
+        if (_source is not null && entry.Length > 0)
         {
-            return null;
+            // Parsed without validation: parse this one resource again, validating, to learn what is wrong.
+            try
+            {
+                var reader = new Utf8JsonReader(_source.AsSpan(entry.Start, entry.Length));
+                FhirRecordReader.ValidatingDeserializer.TryDeserializeResource(ref reader, out _, out var found);
+                issues = [.. found];
+            }
+#pragma warning disable CA1031 // Only a better message is at stake: without it the error names the resource.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                issues = [];
+            }
         }
 
-        var prefix = $"Bundle.entry[{i}].resource";
-        foreach (var f in _findings.OfType<ExtendedCodedException>())
+        foreach (var issue in issues)
         {
-            if (f.InstancePath is { } p && p.StartsWith(prefix, StringComparison.Ordinal))
+            if (issue is ExtendedCodedException { InstancePath: { } p } f && p.StartsWith(prefix, StringComparison.Ordinal))
             {
-                return (resource.TypeName + p[prefix.Length..], f.BaseErrorMessage);
+                return (entry.TypeName + p[prefix.Length..], f.BaseErrorMessage);
             }
         }
 
@@ -592,6 +836,7 @@ internal sealed class BundleReader
         }
 
         // EDSS is unitless: the total is read as recorded (R0 judges its range and steps).
+        CheckUnitless(observation.Value, "Observation.valueQuantity.code", "EDSS");
         var total = Number(observation.Value, "Observation.value");
         var fs = RawFunctionalSystems.Empty;
         for (var i = 0; i < observation.Component.Count; i++)
@@ -603,6 +848,7 @@ internal sealed class BundleReader
                 continue;
             }
 
+            CheckUnitless(component.Value, $"Observation.component[{i}].valueQuantity.code", name == "ambulation" ? "The ambulation score" : $"The {name} functional system score");
             var value = Number(component.Value, $"Observation.component[{i}].value");
             fs = name switch
             {
@@ -625,6 +871,29 @@ internal sealed class BundleReader
         }
 
         _edss.Add(new EdssAssessment(when.Value, total, fs, source.At(total is null ? "Observation.component" : "Observation.valueQuantity")));
+    }
+
+    /// <summary>
+    /// EDSS, FS and ambulation scores are unitless (clinical.md R0): a Quantity may carry no unit, UCUM <c>1</c>,
+    /// the annotation <c>{score}</c> (or <c>{points}</c>), or the unit text "score"/"points"; any other unit (kg,
+    /// mm[Hg], …) means the value is not a score, an R0 rejection (<c>unknown-unit</c>). R0 judges every EDSS
+    /// assessment whatever its date, so the reader can refuse it here. The unit is Quantity.code when its system
+    /// is UCUM, else Quantity.unit (R0).
+    /// </summary>
+    private static void CheckUnitless(DataType? value, string path, string what)
+    {
+        if (value is not Quantity quantity)
+        {
+            return;
+        }
+
+        var unit = quantity.System == CodeSystems.Ucum ? quantity.Code ?? quantity.Unit : quantity.Unit ?? quantity.Code;
+        if (Units.IsScoreUnit(unit))
+        {
+            return;
+        }
+
+        throw new UnreadableValueException(path, $"'{unit}' is not a unit of a score: {what} is unitless (expected no unit, UCUM 1 or {{score}})", FhirErrorCodes.UnknownUnit);
     }
 
     /// <summary>A unitless number from valueQuantity, valueInteger or valueDecimal-like values.</summary>
@@ -721,7 +990,7 @@ internal sealed class BundleReader
             case ResourceReference { Reference: { } reference }:
                 var target = reference.StartsWith('#') && owner is DomainResource dr
                     ? dr.Contained.FirstOrDefault(c => c.Id == reference[1..])
-                    : _byReference.GetValueOrDefault(reference);
+                    : _byReference.GetValueOrDefault(reference)?.Resource;
                 if (target is Medication med)
                 {
                     if (med.Code is not null)

@@ -37,6 +37,18 @@ internal static class Units
     private static FrozenDictionary<string, Func<double, double>> Of(params (string Unit, Func<double, double> Convert)[] units) =>
         units.ToFrozenDictionary(u => u.Unit, u => u.Convert, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The spellings of "no unit" for a score (EDSS, FS, ambulation; clinical.md R0): UCUM unity <c>1</c>, the
+    /// annotations <c>{score}</c>/<c>{points}</c>, and the unit texts EHRs write. Any other unit is not a score's.
+    /// </summary>
+    private static readonly FrozenSet<string> ScoreUnits = new[]
+    {
+        "1", "{score}", "{scores}", "{point}", "{points}", "score", "scores", "point", "points",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when <paramref name="unit"/> is absent or one of the spellings of a score's unit (unitless).</summary>
+    public static bool IsScoreUnit(string? unit) => string.IsNullOrWhiteSpace(unit) || ScoreUnits.Contains(unit.Trim());
+
     /// <summary>The units accepted for a kind, for messages.</summary>
     public static IEnumerable<string> Accepted(MeasurementKind kind) => Table[kind].Keys.Order(StringComparer.Ordinal);
 

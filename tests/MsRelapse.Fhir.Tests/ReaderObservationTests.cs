@@ -129,6 +129,63 @@ public sealed class ReaderObservationTests
         Assert.Equal(11.5, Assert.Single(record.EdssAssessments).RecordedTotal);
     }
 
+    [Theory]
+    // clinical.md R0: EDSS is unitless. No unit, UCUM 1, the annotation {score} or the text "points" is a score.
+    [InlineData("{\"value\":3.5}")]
+    [InlineData("{\"value\":3.5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"1\"}")]
+    [InlineData("{\"value\":3.5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"{score}\"}")]
+    [InlineData("{\"value\":3.5,\"unit\":\"points\"}")]
+    [InlineData("{\"value\":3.5,\"unit\":\"Score\"}")]
+    public void Edss_total_without_a_physical_unit_is_read_as_a_score(string quantity)
+    {
+        var record = ReadValid(Bundle(Obs("e1", "http://snomed.info/sct", "273554001", "2026-04-24", quantity)));
+        Assert.Equal(3.5, Assert.Single(record.EdssAssessments).RecordedTotal);
+    }
+
+    [Theory]
+    // A weight or a pressure recorded under the EDSS code is not a score: R0 rejects it, naming the unit element.
+    [InlineData("{\"value\":3.5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}", "kg")]
+    [InlineData("{\"value\":3.5,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"}", "mm[Hg]")]
+    [InlineData("{\"value\":3.5,\"unit\":\"cm\"}", "cm")]
+    // the UCUM code wins over the display unit when the system is UCUM (R0)
+    [InlineData("{\"value\":3.5,\"unit\":\"score\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"%\"}", "%")]
+    public void Edss_total_with_a_physical_unit_is_an_unknown_unit_error(string quantity, string unit)
+    {
+        var result = FhirRecordReader.Read(Bundle(Obs("e1", "http://snomed.info/sct", "273554001", "2026-04-24", quantity)));
+        Assert.Null(result.Record);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("unknown-unit", error.Code);
+        Assert.Equal(new SourceRef("Observation/e1", "Observation.valueQuantity.code"), error.Source);
+        Assert.Contains($"'{unit}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EDSS is unitless", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Edss_assessed_years_ago_with_a_physical_unit_is_still_rejected_because_R0_judges_every_EDSS()
+    {
+        var quantity = "{\"value\":2,\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}";
+        var outcome = FhirEvaluation.Evaluate(Bundle(Obs("e0", "http://snomed.info/sct", "273554001", "2011-01-10", quantity)), new DateOnly(2026, 5, 11));
+        Assert.Null(outcome.Recommendation);
+        Assert.Equal("unknown-unit", Assert.Single(outcome.Errors).Code);
+    }
+
+    [Theory]
+    [InlineData("pyramidal", "The pyramidal functional system score")]
+    [InlineData("ambulation", "The ambulation score")]
+    public void Functional_system_or_ambulation_component_with_a_physical_unit_is_an_unknown_unit_error_at_its_component(string system, string what)
+    {
+        var obs = $$$"""
+            {"resourceType":"Observation","id":"e3","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"273554001"}]},
+             "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-09",
+             "component":[{"code":{"coding":[{"system":"http://msrelapse.org/fhir/CodeSystem/msrelapse","code":"visual"}]},"valueQuantity":{"value":1,"system":"http://unitsofmeasure.org","code":"1"}},
+                          {"code":{"coding":[{"system":"http://msrelapse.org/fhir/CodeSystem/msrelapse","code":"{{{system}}}"}]},"valueQuantity":{"value":3,"unit":"kg"}}]}
+            """;
+        var error = Assert.Single(FhirRecordReader.Read(Bundle(obs)).Errors);
+        Assert.Equal("unknown-unit", error.Code);
+        Assert.Equal("Observation.component[1].valueQuantity.code", error.Source?.Path);
+        Assert.StartsWith("Observation.component[1].valueQuantity.code 'kg' is not a unit of a score: " + what + " is unitless", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Edss_components_are_read_as_raw_functional_systems()
     {
