@@ -96,15 +96,30 @@ internal static class Orchestrator
         var low = ctx.SubThresholdDoses.Where(x => x.Day >= onset).ToList();
         if (low.Count > 0)
         {
-            d.Explain("R1", $"{low.Count} steroid dose(s) since onset were below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
+            d.Explain("R1", $"{Text.Count(low.Count, "steroid dose")} since onset {(low.Count == 1 ? "was" : "were")} below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
         }
 
-        var noAmount = ctx.DosesWithoutAmount.Where(x => x.Day >= onset).ToList();
-        if (noAmount.Count > 0)
+        // Choice (docs/pathway.md #5): a course is defined by its dose, so a dose without an amount is not counted;
+        // R6 says so for each one (drug and date) so that a clinician checks what was given.
+        SteroidDose? previous = null;
+        foreach (var dose in ctx.DosesWithoutAmount)
         {
-            d.Explain("R1", $"{noAmount.Count} steroid dose(s) since onset have no recorded amount: not counted as relapse treatment; check what was given.");
+            if (dose.Day < onset || (previous is not null && previous.Day == dose.Day && previous.Drug == dose.Drug))
+            {
+                continue;
+            }
+
+            previous = dose;
+            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Decision.D(dose.Day)} was not counted as relapse treatment; check what was given.");
         }
     }
+
+    private static string DrugName(SteroidDrug drug) => drug switch
+    {
+        SteroidDrug.Prednisone => "prednisone",
+        SteroidDrug.Prednisolone => "prednisolone",
+        _ => "methylprednisolone",
+    };
 
     /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
     private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)

@@ -160,11 +160,23 @@ internal static class PlanBuilder
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>
         ctx.AsOf.AddDays(ctx.AceInhibitor is not null ? Thresholds.ApheresisStartDaysWithAceInhibitor : Thresholds.ApheresisStartDays);
 
-    /// <summary>The sessions of the kind already given in this course (R7 in progress), else none.</summary>
-    private static ImmutableArray<ApheresisSession> Given(EvaluationContext ctx, Decision d, ApheresisKind kind) =>
-        d.Stage == TreatmentStage.ApheresisInProgress && d.PrimaryRule == "R7.1"
-            ? [.. ctx.SessionsSinceOnset.Where(s => s.Kind == kind)]
+    /// <summary>
+    /// The sessions already given in a course that R7.1 continues, of both kinds, else none. R7: "Sessions of plasma
+    /// exchange and immunoadsorption count together"; R7.1: "the plan lists the remaining sessions" — so the plan of
+    /// whichever kind is planned now (also immunoadsorption after an albumin allergy displaced plasma exchange, R8.3
+    /// item 3, or apheresis moved to the alternatives by R8.3) holds 5 − (all sessions since onset) new sessions.
+    /// </summary>
+    private static ImmutableArray<ApheresisSession> Given(EvaluationContext ctx, Decision d) =>
+        d.Stage == TreatmentStage.ApheresisInProgress
+            && (d.PlacedBy(ActionCode.PlasmaExchange) == "R7.1" || d.PlacedBy(ActionCode.Immunoadsorption) == "R7.1")
+            ? ctx.SessionsSinceOnset
             : [];
+
+    /// <summary>The plan rationale's words for the sessions already given ("", or " Sessions of … : 3 given, 2 remaining (5 in all).").</summary>
+    private static string GivenText(ImmutableArray<ApheresisSession> given, int total) =>
+        given.IsEmpty
+            ? string.Empty
+            : $" Sessions of plasma exchange and immunoadsorption count together: {given.Length} given, {total - given.Length} remaining ({total} in all).";
 
     private static ImmutableArray<PlannedSession> Schedule(EvaluationContext ctx, ImmutableArray<ApheresisSession> given, int total)
     {
@@ -193,7 +205,7 @@ internal static class PlanBuilder
 
     private static TpePlan TpePlanFor(EvaluationContext ctx, Decision d)
     {
-        var given = Given(ctx, d, ApheresisKind.PlasmaExchange);
+        var given = Given(ctx, d);
         var total = Math.Max(PlasmaExchangePlanner.DefaultExchanges, given.Length);
         var schedule = Schedule(ctx, given, total);
         var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
@@ -249,7 +261,7 @@ internal static class PlanBuilder
             (plan.MissingItems.IsEmpty
                 ? "Plasma exchange plan: total blood volume by Nadler's formula (70 mL/kg under 25 kg), plasma volume = blood volume × (1 − hematocrit) with Kaplan's formula as a cross-check"
                 : "Plasma exchange plan: volumes not computed (missing data)")
-            + $"; {total} exchanges of 1.0 plasma volume every other day with 5 % albumin; IgG predicted by a two-compartment model (45 % intravascular).",
+            + $"; {Text.Count(total, "exchange")} of 1.0 plasma volume every other day with 5 % albumin; IgG predicted by a two-compartment model (45 % intravascular).{GivenText(given, total)}",
             TpeEvidence);
 
         var monitoring = plan.Monitoring;
@@ -277,13 +289,13 @@ internal static class PlanBuilder
 
     private static IaPlan IaPlanFor(EvaluationContext ctx, Decision d)
     {
-        var given = Given(ctx, d, ApheresisKind.Immunoadsorption);
+        var given = Given(ctx, d);
         var total = Math.Max(ImmunoadsorptionPlanner.Sessions, given.Length);
         var schedule = Schedule(ctx, given, total);
         var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
         var plan = ImmunoadsorptionPlanner.Plan(start ?? FirstNewSession(ctx));
         d.Explain(d.PlacedBy(ActionCode.Immunoadsorption) ?? d.PrimaryRule,
-            $"Immunoadsorption plan: {total} sessions every other day, no replacement fluid; the processed plasma volume is set by the apheresis unit.",
+            $"Immunoadsorption plan: {Text.Count(total, "session")} every other day, no replacement fluid; the processed plasma volume is set by the apheresis unit.{GivenText(given, total)}",
             IaEvidence);
         return new IaPlan
         {

@@ -136,4 +136,64 @@ public sealed class PathwayPropertyTests
             || r.Advice.Concurrent.Any(x => x is ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone or ActionCode.EscalatedIvMethylprednisolone);
         Assert.Equal(steroidNow, r.Plan.Steroids is not null);
     }
+    [Property(MaxTest = 300)]
+    public void Rationale_texts_use_right_articles_and_plurals(int a, int b, int c, int d, int e, int f)
+    {
+        // Ruling 10: no "day(s)", no "A IV", no "1 days" anywhere a clinician reads.
+        var r = Generate(a, b, c, d, e, f).Recommend();
+        var texts = r.Rationale.Select(x => x.Text).Concat(r.Flags.Select(x => x.Message)).Concat(r.Advice.Alternatives.Select(x => x.Reason))
+            .Concat(r.Advice.NotRecommended.Select(x => x.Reason));
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain("(s)", text, StringComparison.Ordinal);
+            Assert.False(text.StartsWith("A IV", StringComparison.Ordinal) || text.Contains(" a IV", StringComparison.Ordinal), text);
+            Assert.False(System.Text.RegularExpressions.Regex.IsMatch(text, @"(^|[^\d.])1 (days|sessions|exchanges|records|doses)\b"), text);
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public void A_course_in_progress_is_planned_to_five_sessions_of_both_kinds_together(int kindsSeed, int countSeed, int lastSeed, int factsSeed, int nadirSeed)
+    {
+        // Ruling 1 (R7 "count together", R7.1 "the remaining sessions"): 1–4 sessions of either kind, the last 0–3 days
+        // ago (R7.1), with modifiers that switch or displace the apheresis; whichever kind is planned, its schedule
+        // holds every session given (done) and 5 in all, and an apheresis primary is reassessed on its last session.
+        var count = 1 + (Math.Abs(countSeed) % 4);
+        var last = -(Math.Abs(lastSeed) % 4);
+        var b = RecordBuilder.Adult().Body().Attack(-20, 2.0, new[] { 2.5, 3.5, 4.5, 6.5 }[Math.Abs(nadirSeed) % 4]);
+        for (var i = 0; i < count; i++)
+        {
+            var kind = ((kindsSeed >> i) & 1) == 0 ? ApheresisKind.PlasmaExchange : ApheresisKind.Immunoadsorption;
+            b = b.Sessions(last - (2 * (count - 1 - i)), 1, kind);
+        }
+
+        var f = Math.Abs(factsSeed);
+        if ((f & 1) != 0) { b = b.Allergy(AllergyKind.Albumin); }
+        if ((f & 2) != 0) { b = b.Measure(MeasurementKind.SystolicMmHg, 0, 80); }
+        if ((f & 4) != 0) { b = b.Infection(-2); }
+        if ((f & 8) != 0) { b = b.Medication(MedicationClass.AceInhibitor); }
+        if ((f & 16) != 0) { b = b.Finding(FindingKind.Aqp4IgG, -500); }
+
+        var r = b.Recommend();
+        Assert.Equal(TreatmentStage.ApheresisInProgress, r.Episode.TreatmentStage);
+        Assert.Contains("R7.1", r.FiredRules);
+        Assert.True(r.Plan.PlasmaExchange is not null || r.Plan.Immunoadsorption is not null, "an apheresis plan");
+        foreach (var schedule in new[] { r.Plan.PlasmaExchange?.Schedule, r.Plan.Immunoadsorption?.Schedule })
+        {
+            if (schedule is { } sc)
+            {
+                Assert.Equal(Thresholds.ApheresisCourseSessions, sc.Length);
+                Assert.Equal(count, sc.Count(x => x.Done));
+            }
+        }
+
+        if (r.Advice.Primary == ActionCode.PlasmaExchange)
+        {
+            Assert.Equal(r.Plan.PlasmaExchange!.Schedule[^1].Date, r.Advice.ReassessOn);
+        }
+
+        if (r.Advice.Primary == ActionCode.Immunoadsorption)
+        {
+            Assert.Equal(r.Plan.Immunoadsorption!.Schedule[^1].Date, r.Advice.ReassessOn);
+        }
+    }
 }

@@ -106,8 +106,8 @@ public sealed class AuditEdgeVignettes
 
     // R7.1 + R8.3.3: three exchanges given (of 5), then an albumin allergy is recorded → immunoadsorption continues
     // the course. Sessions "count together" and the plan lists "the remaining sessions": 2 (Day 1, Day 3), so
-    // reassessOn = Day 3.
-    [Fact(Skip = "AUDIT: R7 'count together' + R7.1 'remaining sessions' — after 3 exchanges, an albumin allergy switches to IA and the engine plans 5 new IA sessions (reassessOn Day 9); spec: 2 remaining (Day 1, Day 3), reassessOn Day 3")]
+    // reassessOn = Day 3 (lead's ruling; docs/pathway.md #17).
+    [Fact]
     public void Albumin_allergy_mid_course_switches_the_remaining_sessions_to_immunoadsorption()
     {
         var r = Evaluate.Run(Woman().WithBody().AlbuminAllergy().Attack(10, 3.5).PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
@@ -117,8 +117,9 @@ public sealed class AuditEdgeVignettes
     }
 
     // Step 6: severity "not-applicable for no-episode" — so R4 does not run its missing-data clause: an attack that
-    // resolved 280 days ago (no EDSS before it) is no episode and names no missing EDSS.
-    [Fact(Skip = "AUDIT: Step 6/R4 — for status no-episode (R2.2, resolved > 180 days) the engine still reports missingData edss-baseline and a missing-data flag; severity is not-applicable there, so nothing is missing")]
+    // resolved 280 days ago (no EDSS before it) is no episode and names no missing EDSS (lead's ruling;
+    // docs/pathway.md #43).
+    [Fact]
     public void Attack_resolved_long_ago_is_no_episode_without_missing_data()
     {
         var r = Evaluate.Run(Woman().Relapse(Day(-300), Day(-280)));

@@ -8,8 +8,8 @@ namespace MsRelapse.Vignettes.Tests.Vignettes;
 /// <summary>
 /// Independent audit (clinical.md, Evaluation order steps 4–5): combinations of the modifiers R3 → R8.1 → R8.2 →
 /// R8.3 → R9 on every treatment stage, with exact urgency, reassessOn, alternatives order and flag severities.
-/// Written from clinical.md alone; where the engine disagrees and the spec is clear the test is skipped with
-/// "AUDIT:" and the reason.
+/// Written from clinical.md alone; where the engine disagreed and the spec is clear, the lead has ruled and the
+/// engine now follows the spec (docs/pathway.md names each ruling).
 /// </summary>
 public sealed class AuditModifierVignettes
 {
@@ -333,7 +333,7 @@ public sealed class AuditModifierVignettes
     // R7: "Sessions of plasma exchange and immunoadsorption count together"; R7.1 "the plan lists the remaining
     // sessions". Two exchanges and one immunoadsorption given (3 of 5) → the IA course in progress has 2 sessions
     // left (Day 1 and Day 3), reassessOn = the last planned session = Day 3.
-    [Fact(Skip = "AUDIT: R7/R7.1 'count together' + 'the plan lists the remaining sessions' — engine plans 4 more IA sessions (counts only IA given, 7 in all) and reassessOn Day 7; spec says 2 remaining, reassessOn Day 3")]
+    [Fact]
     public void Mixed_apheresis_course_plans_only_the_sessions_that_remain_of_five()
     {
         var r = Evaluate.Run(Woman().WithBody().Attack(10, 3.5)
@@ -368,8 +368,9 @@ public sealed class AuditModifierVignettes
 
     // R6.5: "Apheresis chosen by R6.1, R6.4 or R8.1 … more than 90 days → primary specialist-review … apheresis as
     // an alternative. (NMOSD apheresis under R3.1 gets the flag only, never the demotion.)" After a failed IV course
-    // it is R6.4, not R3.1, that chose plasma exchange in this AQP4-positive patient, 100 days after onset.
-    [Fact(Skip = "AUDIT: R6.5 — engine exempts every NMOSD apheresis from the 90-day demotion (primary plasma-exchange); spec exempts only 'NMOSD apheresis under R3.1': R6.4's choice after a failed course is demoted to specialist-review (urgent by the R3.1 floor) with plasma-exchange as an alternative")]
+    // it is R6.4, not R3.1, that chose plasma exchange in this AQP4-positive patient, 100 days after onset → demoted
+    // (lead's ruling; docs/pathway.md #34); urgent by R3.1's "after treatment … at least urgent".
+    [Fact]
     public void Nmosd_attack_escalated_after_steroids_more_than_ninety_days_after_onset_goes_to_specialist_review()
     {
         var r = Evaluate.Run(Aqp4Woman().Attack(100, 4.5).IvMethylprednisolone(Day(-98)).Edss(Day(-2), 4.5));

@@ -8,7 +8,8 @@ namespace MsRelapse.Vignettes.Tests.Vignettes;
 /// <summary>
 /// Independent audit of the pathway stages (R1, R2, R4, R5, R6, R7, R9), the reassessOn rules of Evaluation order
 /// step 5, plan numbers and missing-data severities, written from clinical.md alone. Ambiguous clauses accept the
-/// engine's documented reading (docs/pathway.md) and say so; clear disagreements are skipped with "AUDIT:".
+/// engine's documented reading (docs/pathway.md) and say so; the disagreements the audit raised have been ruled on by
+/// the lead and are now implemented (docs/pathway.md names each ruling).
 /// </summary>
 public sealed class AuditPathwayVignettes
 {
@@ -100,9 +101,9 @@ public sealed class AuditPathwayVignettes
         Expect.NoFlag(r, "dmt-review");
     }
 
-    // R2.5 names plasma-exchange alone as not recommended (E-AAN-2011 Level A). The engine also lists
-    // immunoadsorption (docs/pathway.md #8): an extra member of notRecommended that the spec does not state.
-    [Fact(Skip = "AUDIT: R2.5 'plasma-exchange not recommended' — engine also puts immunoadsorption under notRecommended (docs #8); the spec lists plasma-exchange and the steroids only, so notRecommended differs from a literal reading")]
+    // R2.5 names plasma-exchange and the steroids as not recommended (E-AAN-2011 Level A; E-NICE-2022), not
+    // immunoadsorption (lead's ruling on the audit; docs/pathway.md #8).
+    [Fact]
     public void Possible_progression_lists_only_plasma_exchange_and_steroids_as_not_recommended()
     {
         var r = Evaluate.Run(Woman().Attack(100, 3.0));
@@ -267,16 +268,21 @@ public sealed class AuditPathwayVignettes
         Expect.True(r, r.SteroidPlan() is null, "no steroid planned now");
     }
 
-    // R5 "More than 42 days → primary specialist-review, soon, with the steroid as an alternative". AMBIGUOUS for a
-    // mild attack, whose primary is observe: the engine keeps observe (docs #12: the demotion demotes a steroid).
-    // Literal reading: specialist-review, soon. Accepting the engine's documented reading.
+    // R5 "More than 42 days → primary specialist-review, soon, with the steroid as an alternative" applies to every
+    // severity (lead's ruling; docs/pathway.md #12): a mild attack 50 days after onset (rise 2.5 − 2.0 = 0.5) →
+    // specialist-review, soon; the oral steroid stays an alternative with its reason; observe is not listed.
     [Fact]
-    public void Mild_relapse_after_six_weeks_stays_observe_engine_reading()
+    public void Mild_relapse_after_six_weeks_goes_to_specialist_review_with_the_oral_steroid_as_alternative()
     {
         var r = Evaluate.Run(Woman().Attack(50, 2.5));
-        Expect.Decision(r, "observe", "routine");
+        Expect.Severity(r, "mild");
+        Expect.Decision(r, "specialist-review", "soon");
         Expect.Alternative(r, "oral-methylprednisolone");
+        Expect.NoAlternative(r, "observe");
+        Expect.True(r, (r["recommendation"]?["alternatives"] as JsonArray ?? []).OfType<JsonObject>().Any(a => (string?)a["action"] == "oral-methylprednisolone" && ((string?)a["reason"] ?? string.Empty).Contains("impairs daily activities", StringComparison.Ordinal)),
+            "the steroid alternative keeps its reason");
         Expect.NoFlag(r, "late-for-steroids");
+        Expect.Disjoint(r);
     }
 
     // R5 + R8.1 after 42 days: R5 demotes first (specialist-review, urgent for severe), so no steroid is primary when
@@ -415,26 +421,37 @@ public sealed class AuditPathwayVignettes
         Expect.Decision(r, "specialist-review", "soon");
     }
 
-    // R7.3 "judge … as R6.3" without a baseline: AMBIGUOUS (docs #16). Engine: improvement 0.5 (< 1.0) counts as not
-    // yet responded → too-early until last + 28, edss-baseline blocking. (R6.3's literal transfer would give
-    // apheresisResponse unknown and specialist-review, soon.)
+    // R7.3 "judge … as R6.3" without a baseline (lead's ruling; docs/pathway.md #16): nadir 4.5, EDSS 4.0 the day
+    // before asOf → improvement 0.5 < 1.0, no baseline → apheresisResponse unknown, specialist-review, soon,
+    // edss-baseline missing (blocks the judgement → warning); no plasma-exchange alternative (the course was just
+    // given), so no apheresis is offered and no reassessOn is set by a plan.
     [Fact]
-    public void Completed_exchanges_without_baseline_await_late_response_engine_reading()
+    public void Completed_exchanges_without_baseline_and_little_improvement_go_to_specialist_review_as_r6_3()
     {
         var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 4.0));
-        Expect.ApheresisResponse(r, "too-early");
-        Expect.Decision(r, "await-response", "routine");
-        Expect.ReassessOn(r, Day(16));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.ApheresisResponse(r, "unknown");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.NoAlternative(r, "plasma-exchange");
+        Expect.NoApheresisOffered(r);
         Expect.Missing(r, "edss-baseline");
         Expect.Flag(r, "missing-data", "warning");
+    }
+
+    // R7.3 as R6.3 without a baseline: an improvement of at least 1.0 from the nadir is a response (4.5 → 3.5 = 1.0).
+    [Fact]
+    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded()
+    {
+        var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 3.5));
+        Expect.ApheresisResponse(r, "responded");
+        Expect.Decision(r, "observe", "routine");
     }
 
     // ------------------------------------------------------------------ R8.3 item 2, literal concurrent list
 
     // R8.3 item 2 lists: flag, primary treat-trigger, urgency soon (floor: urgent when severe), apheresis to the
-    // alternatives. Unlike R8.2 it does not add concurrent specialist-review; the engine adds it for a severe
-    // attack (docs #20).
-    [Fact(Skip = "AUDIT: R8.3 item 2 — engine adds concurrent specialist-review for a severe attack (docs #20); R8.3 item 2 names no concurrent action (only R8.2 and R2.3 do), so concurrent differs from a literal reading")]
+    // alternatives. Unlike R8.2 it does not add concurrent specialist-review (lead's ruling; docs/pathway.md #20).
+    [Fact]
     public void Pneumonia_before_plasma_exchange_adds_no_concurrent_action_literal_reading()
     {
         var r = Evaluate.Run(RefractoryAfterIv(4.5).Pneumonia(Day(-3)));

@@ -274,4 +274,33 @@ public sealed class R6SteroidResponseVignettes
         Expect.SteroidResponse(r, "too-early");
         Expect.ReassessOn(r, Day(10));
     }
+    // Choice kept by the lead (docs/pathway.md #4): a course whose last dose has no route is read as oral — and the R6
+    // rationale says "route not recorded: read as oral" so a clinician sees the assumption. Moderate (2.0 → 3.5),
+    // 5 × 1,000 mg from day −16 without a route, still 3.5 on day −2 → R6.4's oral branch: IV methylprednisolone.
+    [Fact]
+    public void Course_without_a_route_is_read_as_oral_and_the_rationale_says_so()
+    {
+        var b = Woman().WithBody().Attack(18, 3.5);
+        for (var day = -16; day <= -12; day++)
+        {
+            b = b.SteroidDose(FhirCodes.Methylprednisolone, Day(day), 1000, route: null);
+        }
+
+        var r = Evaluate.Run(b.Edss(Day(-2), 3.5));
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        Expect.True(r, r.RationaleText().Contains("route not recorded: read as oral", StringComparison.Ordinal), "rationale names the assumed route");
+    }
+
+    // Choice kept by the lead (docs/pathway.md #5): a dose without an amount is not relapse treatment, and the R6
+    // rationale names its date. The only dose since onset (day −3) has no amount → untreated, R5 moderate → oral.
+    [Fact]
+    public void Dose_without_an_amount_is_not_counted_and_the_rationale_names_its_date()
+    {
+        var r = Evaluate.Run(Woman().Attack(6, 3.5).SteroidDose(FhirCodes.Methylprednisolone, Day(-3), null, FhirCodes.RouteIv));
+        Expect.Stage(r, "untreated");
+        Expect.Decision(r, "oral-methylprednisolone", "soon");
+        Expect.True(r, r.RationaleText().Contains($"A methylprednisolone dose without an amount on {Out.Iso(Day(-3))} was not counted as relapse treatment", StringComparison.Ordinal),
+            "rationale names the uncounted dose");
+    }
 }

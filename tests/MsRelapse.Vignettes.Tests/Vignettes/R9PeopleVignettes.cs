@@ -170,11 +170,15 @@ public sealed class R9PeopleVignettes
         Expect.True(r, plan.Schedule().Count == 5, "5 scheduled exchanges");
     }
 
-    // R9 missing-data item birth-date: without a birth date the age rules (R5 < 18, R9) cannot be applied.
+    // R9 missing-data item birth-date: without a birth date the age rules (R5 < 18, R9) cannot be applied. It blocks
+    // deciding between the adult dose and the per-kg child dose, so the missing-data flag is a warning and the
+    // rationale says why (lead's ruling; docs/pathway.md #15).
     [Fact]
-    public void Missing_birth_date_is_named_in_missing_data()
+    public void Missing_birth_date_is_named_in_missing_data_and_warns_that_it_blocks_the_dose()
     {
         var r = Evaluate.Run(Woman().NoBirthDate().Attack(2, 3.0));
         Expect.Missing(r, "birth-date");
+        Expect.Flag(r, "missing-data", "warning");
+        Expect.True(r, r.RationaleText().Contains("per-kg child dose", StringComparison.Ordinal), "rationale: the age decides adult or per-kg dosing");
     }
 }

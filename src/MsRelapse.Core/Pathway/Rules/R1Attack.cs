@@ -35,7 +35,7 @@ internal static class R1Attack
         }
 
         d.Used("relapse-onset", Decision.D(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
-        d.Explain("R1", $"Current attack: onset {Decision.D(attack.Onset.Date)}, {ctx.DaysSinceOnset} days before the evaluation date, from {attack.Records.Length} relapse record(s); treatment since that onset counts.");
+        d.Explain("R1", $"Current attack: onset {Decision.D(attack.Onset.Date)}, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} before the evaluation date, from {Text.Count(attack.Records.Length, "relapse record")}; treatment since that onset counts.");
         if (attack.Chained)
         {
             d.AddFlag(FlagCode.WithinThirtyDaysOfPreviousAttack, FlagSeverity.Info,

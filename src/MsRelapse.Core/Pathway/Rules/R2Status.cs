@@ -91,9 +91,9 @@ internal static class R2Status
         {
             d.Status = EpisodeStatus.PossibleProgression;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R2.5");
+            // R2.5 names plasma exchange and the steroids only (lead's ruling: immunoadsorption is not listed; the
+            // specialist review decides about it).
             d.AddNotRecommended(ActionCode.PlasmaExchange, "Plasma exchange is established as ineffective in progressive MS (AAN Level A).", "E-AAN-2011");
-            // Immunoadsorption shares the indication and ASFA's category III for progressive MS (choice: listed too).
-            d.AddNotRecommended(ActionCode.Immunoadsorption, "Apheresis has no established role in progressive MS (ASFA category III).", "E-ASFA-2023");
             const string late = "Not recommended except after specialist review: symptoms present for more than 3 months are not diagnosed as a relapse.";
             d.AddNotRecommended(ActionCode.OralMethylprednisolone, late, "E-NICE-2022");
             d.AddNotRecommended(ActionCode.IvMethylprednisolone, late, "E-NICE-2022");
@@ -102,7 +102,7 @@ internal static class R2Status
         }
 
         d.Status = EpisodeStatus.Relapse;
-        d.Explain("R2.6", $"New or worsening symptoms for at least 24 hours, {ctx.DaysSinceOnset} days since onset, without a current fever or infection to explain them: relapse.", "E-MENACTRIMS-2023");
+        d.Explain("R2.6", $"New or worsening symptoms for at least 24 hours, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} since onset, without a current fever or infection to explain them: relapse.", "E-MENACTRIMS-2023");
         return true;
     }
 

@@ -85,6 +85,8 @@ internal static class R3Differential
 
         if (ctx.Natalizumab is not null)
         {
+            // R3 is "always evaluated" and R3.3's review is not a first-line action: it applies to any ongoing attack
+            // (choice kept by the lead, docs/pathway.md #10: PML must be excluded before steroids).
             d.AddConcurrent(ActionCode.SpecialistReview);
             d.RaiseFloor(Urgency.Urgent);
             d.Explain("R3.3", "On natalizumab: specialist review (MRI, JCV) at least urgently; any steroid only after MRI has excluded PML.");
@@ -92,8 +94,10 @@ internal static class R3Differential
     }
 
     /// <summary>
-    /// For an ongoing attack whose status is not <c>relapse</c> (unconfirmed, pseudo-relapse): NMOSD and PML still
-    /// need a specialist soon (choice, docs/pathway.md: R3's flags apply, and their review is the safe reading).
+    /// For an ongoing attack whose status is not <c>relapse</c> (unconfirmed, pseudo-relapse, possible progression):
+    /// NMOSD and PML still need a specialist urgently (choice kept by the lead, docs/pathway.md #10: an NMOSD attack
+    /// is a neurological emergency, E-NEMOS-2016 — safer than observe/routine; PML must be excluded whatever the
+    /// episode turns out to be).
     /// </summary>
     public static void NonRelapseReview(EvaluationContext ctx, Decision d)
     {

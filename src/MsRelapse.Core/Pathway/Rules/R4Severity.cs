@@ -8,7 +8,9 @@ internal static class R4Severity
 {
     public static void Apply(EvaluationContext ctx, Decision d)
     {
-        if (ctx.Attack is null)
+        // Step 6: severity is not-applicable for no-episode and not-a-relapse, so R4 does not grade the attack there
+        // and names no severity data as missing (lead's ruling on the audit: no edss-baseline / edss-since-onset).
+        if (ctx.Attack is null || d.Status is EpisodeStatus.NoEpisode or EpisodeStatus.NotARelapse)
         {
             return;
         }

@@ -17,7 +17,9 @@ internal static class R5FirstLine
             case AttackSeverity.Mild:
                 d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R5");
                 d.AddAlternative(steroid, $"{Capital(steroidText)} if the relapse impairs daily activities.", "E-NICE-2022");
-                d.Explain("R5", "Mild relapse: observe; steroids only if it impairs daily activities.", "E-NICE-2022");
+                d.Explain("R5", days > Thresholds.SteroidsTooLateDays
+                    ? "Mild relapse: steroids only if it impairs daily activities."
+                    : "Mild relapse: observe; steroids only if it impairs daily activities.", "E-NICE-2022");
                 break;
             case AttackSeverity.Severe:
                 d.SetPrimary(ActionCode.IvMethylprednisolone, Urgency.Urgent, "R5");
@@ -41,11 +43,23 @@ internal static class R5FirstLine
             d.Explain("R5", $"IV rather than oral: {ivInstead}.", ctx.IsChild ? "E-PEDS-2021" : "E-NICE-2022");
         }
 
-        if (days > Thresholds.SteroidsTooLateDays && Decision.IsSteroid(d.Primary))
+        // R5: "More than 42 days → primary specialist-review, soon, with the steroid as an alternative" — for every
+        // severity (lead's ruling on the audit). A steroid primary is displaced to the front of the alternatives; a
+        // mild attack's primary (observe) is not kept as an alternative, and its steroid alternative keeps its reason.
+        // A severe attack keeps urgent (Evaluation order step 5: demotions keep urgent for a severe attack).
+        if (days > Thresholds.SteroidsTooLateDays)
         {
-            var demoted = d.Primary;
-            d.DisplacePrimary(ActionCode.SpecialistReview, $"{Capital(steroidTextFor(ctx, demoted))} only if the specialist judges it worthwhile this late (trials enrolled within 15–25 days of onset).", ["E-NICE-2022"], "R5");
-            d.Lower(ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, Urgency.Routine);
+            if (Decision.IsSteroid(d.Primary))
+            {
+                var demoted = d.Primary;
+                d.DisplacePrimary(ActionCode.SpecialistReview, $"{Capital(steroidTextFor(ctx, demoted))} only if the specialist judges it worthwhile this late (trials enrolled within 15–25 days of onset).", ["E-NICE-2022"], "R5");
+                d.Lower(ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, Urgency.Routine);
+            }
+            else
+            {
+                d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R5");
+            }
+
             d.Explain("R5", $"{days} days since onset (more than {Thresholds.SteroidsTooLateDays}): no evidence for starting steroids this late; specialist review, with the steroid as an alternative.", "E-NICE-2022");
         }
         else if (days >= Thresholds.LateForSteroidsDays && days <= Thresholds.SteroidsTooLateDays)
@@ -84,5 +98,5 @@ internal static class R5FirstLine
         return null;
     }
 
-    private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+    private static string Capital(string text) => Text.Capital(text);
 }

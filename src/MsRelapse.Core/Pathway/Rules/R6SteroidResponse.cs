@@ -8,9 +8,15 @@ internal static class R6SteroidResponse
         var course = ctx.LastCourseForAttack!;
         var end = course.End;
         var sinceEnd = EvaluationContext.Days(end, ctx.AsOf);
-        var route = course.IsIntravenous ? "IV" : course.Route == Model.DoseRoute.Oral ? "oral" : "steroid (route not recorded, read as oral)";
+        var route = course.IsIntravenous ? "IV" : "oral";
         d.Used("steroid-course-end", Decision.D(end), end, course.Doses[^1].Source, "R6");
-        d.Explain("R6", $"A {route} course of {course.Doses.Select(x => x.Day).Distinct().Count()} day(s) ended {Decision.D(end)}, {sinceEnd} days ago.", "E-STOPPE-2017");
+        var courseDays = Text.Count(course.Doses.Select(x => x.Day).Distinct().Count(), "day");
+        // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
+        // steroids with apheresis listed; the clinician must see that this was assumed.
+        var unknownRoute = course.Route == Model.DoseRoute.Unknown
+            ? "; route not recorded: read as oral (check it: after a failed IV course the next step is apheresis)"
+            : string.Empty;
+        d.Explain("R6", $"{Text.Capital(Text.Article(route))} {route} course of {courseDays} ended {Decision.D(end)}, {Text.Count(sinceEnd, "day")} ago{unknownRoute}.", "E-STOPPE-2017");
 
         if (sinceEnd < Thresholds.SteroidResponseEarliestDays)
         {
@@ -114,7 +120,7 @@ internal static class R6SteroidResponse
 
     /// <summary>
     /// R6.5: apheresis chosen by R3.1, R6.1, R6.4 or R8.1 more than 42 days after onset → flag; more than 90 days →
-    /// specialist review with apheresis as an alternative (never for NMOSD, which keeps apheresis).
+    /// specialist review with apheresis as an alternative (never for R3.1's first-line NMOSD apheresis: flag only).
     /// </summary>
     public static void Delay(EvaluationContext ctx, Decision d)
     {
@@ -131,7 +137,11 @@ internal static class R6SteroidResponse
             d.Fire("R6.5");
         }
 
-        if (days > Thresholds.ApheresisTooLateDays && !ctx.HasNmosd)
+        // R6.5: "(NMOSD apheresis under R3.1 gets the flag only, never the demotion.)" Only R3.1's first line for an
+        // untreated NMOSD attack is exempt; apheresis that R6.1, R6.4 or R8.1 chose for NMOSD after treatment is
+        // demoted like any other (lead's ruling on the audit). R3.1's floor ("after first-line treatment … urgency at
+        // least urgent", applied in R3Differential.Concurrent) keeps that review urgent.
+        if (days > Thresholds.ApheresisTooLateDays && d.PrimaryRule != "R3.1")
         {
             var action = d.Primary;
             d.DisplacePrimary(ActionCode.SpecialistReview, "Apheresis this late (more than 90 days after onset) is a specialist decision.", ["E-BLECHINGER-2021"], "R6.5");

@@ -26,12 +26,14 @@ internal static class R7Apheresis
             {
                 var kind = last.Kind == ApheresisKind.Immunoadsorption ? ActionCode.Immunoadsorption : ActionCode.PlasmaExchange;
                 d.SetPrimary(kind, ctx.HasNmosd || ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, "R7.1");
-                d.Explain("R7.1", $"{count} of {Thresholds.ApheresisCourseSessions} sessions given, the last {sinceLast} day(s) ago: continue the course.", "E-ASFA-2023");
+                // R7: sessions of both kinds count together; R7.1: the plan lists the remaining sessions (PlanBuilder).
+                var remaining = Thresholds.ApheresisCourseSessions - count;
+                d.Explain("R7.1", $"{count} of {Thresholds.ApheresisCourseSessions} sessions given (plasma exchange and immunoadsorption count together), the last {(sinceLast == 0 ? "today" : Text.Count(sinceLast, "day") + " ago")}: continue the course with the {Text.Count(remaining, "remaining session")}.", "E-ASFA-2023");
             }
             else
             {
                 d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.2");
-                d.Explain("R7.2", $"The apheresis course was interrupted after {count} session(s) (the last {sinceLast} days ago): specialist review.", "E-ASFA-2023");
+                d.Explain("R7.2", $"The apheresis course was interrupted after {Text.Count(count, "session")} (the last {Text.Count(sinceLast, "day")} ago): specialist review.", "E-ASFA-2023");
             }
 
             return;
@@ -62,8 +64,14 @@ internal static class R7Apheresis
 
         if (outcome == Response.Outcome.UnknownWithoutBaseline)
         {
-            // R7.3 judges "as R6.3"; without a baseline an improvement under 1.0 counts as not (yet) responded.
+            // R7.3 judges "as R6.3": without a baseline and with an improvement from the nadir under 1.0 the response
+            // cannot be judged → unknown, specialist review, soon, edss-baseline missing (lead's ruling on the audit).
+            // Unlike R6.3, plasma exchange is not offered as an alternative: the apheresis course was just given.
+            d.ApheresisResponse = ResponseStatus.Unknown;
+            d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.3");
             d.Missing(MissingItem.EdssBaseline, "judging the response to apheresis", blocking: true);
+            d.Explain("R7.3", $"EDSS {Decision.F(judge.Value)} after apheresis improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged (as R6.3); specialist review.", "E-ASFA-2023");
+            return;
         }
 
         if (sinceLast < Thresholds.ApheresisResponseDays)
@@ -71,7 +79,7 @@ internal static class R7Apheresis
             d.ApheresisResponse = ResponseStatus.TooEarly;
             d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R7.3");
             d.ReassessOn = lastDate.AddDays(Thresholds.ApheresisResponseDays);
-            d.Explain("R7.3", $"No response yet {sinceLast} days after the last session: late responses are common (39 % at discharge, 63 % at 6 months); reassess on {Decision.D(lastDate.AddDays(Thresholds.ApheresisResponseDays))}.", "E-LLUFRIU-2009");
+            d.Explain("R7.3", $"No response yet {Text.Count(sinceLast, "day")} after the last session: late responses are common (39 % at discharge, 63 % at 6 months); reassess on {Decision.D(lastDate.AddDays(Thresholds.ApheresisResponseDays))}.", "E-LLUFRIU-2009");
             return;
         }
 

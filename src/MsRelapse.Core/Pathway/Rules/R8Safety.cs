@@ -121,13 +121,10 @@ internal static class R8Safety
                 d.DisplacePrimary(ActionCode.TreatTrigger, "Once infection is controlled.", ["E-ASFA-2023"], "R8.3");
                 d.Lower(ctx.CurrentSepsis ? Urgency.Emergency : Urgency.Soon, InfectionFloor(ctx, d));
                 d.ReassessOn = ctx.AsOf.AddDays(Thresholds.TreatTriggerReassessDays);
+                // R8.3 item 2 names no concurrent action (only R8.2 and R2.3 add specialist review for a severe
+                // attack): for a severe attack its "floor of Evaluation order step 5" is the urgency floor — never
+                // below urgent (InfectionFloor) — and nothing more (lead's ruling on the audit).
                 d.Explain("R8.3", "Current infection or fever: treat it first; apheresis once infection is controlled.", "E-ASFA-2023");
-                if (ctx.IsSevere)
-                {
-                    // Not written in R8.3 item 2; added for the same reason as R8.2 (a severe deficit needs a specialist).
-                    d.AddConcurrent(ActionCode.SpecialistReview);
-                }
-
                 decided = true;
             }
 
