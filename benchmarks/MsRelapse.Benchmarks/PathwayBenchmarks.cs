@@ -21,6 +21,7 @@ public class PathwayBenchmarks
     private string longJson = null!;
     private PatientRecord typicalRecord = null!;
     private PatientRecord longRecord = null!;
+    private Recommendation typicalRecommendation = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,10 +34,15 @@ public class PathwayBenchmarks
         {
             throw new InvalidOperationException("benchmark records must evaluate without errors");
         }
+
+        typicalRecommendation = PathwayEngine.Evaluate(typicalRecord, AsOf).Recommendation!;
     }
 
     [Benchmark(Description = "typical: engine only")]
     public EvaluationResult TypicalEngine() => PathwayEngine.Evaluate(typicalRecord, AsOf);
+
+    [Benchmark(Description = "typical: contract JSON (UTF-8, as the service)")]
+    public byte[] TypicalJson() => MsRelapse.Core.Contract.RecommendationJson.SerializeUtf8Line(typicalRecommendation);
 
     [Benchmark(Description = "typical: FHIR parse + map")]
     public FhirReadResult TypicalRead() => FhirRecordReader.Read(typicalJson);

@@ -14,6 +14,9 @@ public static class FhirEvaluation
     /// <summary>Reads the Bundle and evaluates it at <paramref name="asOf"/>.</summary>
     public static FhirEvaluationOutcome Evaluate(string bundleJson, DateOnly asOf) => Evaluate(FhirRecordReader.Read(bundleJson), asOf);
 
+    /// <summary>Reads the Bundle from UTF-8 JSON (see <see cref="FhirRecordReader.Read(byte[])"/>) and evaluates it at <paramref name="asOf"/>.</summary>
+    public static FhirEvaluationOutcome Evaluate(byte[] utf8BundleJson, DateOnly asOf) => Evaluate(FhirRecordReader.Read(utf8BundleJson), asOf);
+
     /// <summary>Reads an already parsed Bundle and evaluates it at <paramref name="asOf"/>.</summary>
     public static FhirEvaluationOutcome Evaluate(Bundle bundle, DateOnly asOf) => Evaluate(FhirRecordReader.Read(bundle), asOf);
 

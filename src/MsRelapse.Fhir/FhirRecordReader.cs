@@ -105,6 +105,44 @@ public static class FhirRecordReader
         }
     }
 
+    /// <summary>
+    /// Parses and reads a Bundle given as FHIR JSON already encoded in UTF-8 (no byte-order mark), e.g. an HTTP
+    /// request body: the same result as <see cref="Read(string)"/> on the decoded text, without decoding it and
+    /// encoding it again. The caller vouches that the bytes are valid UTF-8 (the server checks it).
+    /// </summary>
+    public static FhirReadResult Read(byte[] utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+
+        // string.IsNullOrWhiteSpace of the decoded text, without decoding: ASCII whitespace only → empty; any
+        // non-ASCII byte before the first non-blank character (Unicode whitespace?) → decide on the text, as before.
+        foreach (var b in utf8Json)
+        {
+            if (b is (byte)' ' or (>= 0x09 and <= 0x0D))
+            {
+                continue;
+            }
+
+            if (b >= 0x80)
+            {
+                return Read(Encoding.UTF8.GetString(utf8Json));
+            }
+
+            try
+            {
+                return Read(utf8Json, utf8Json.Length, null);
+            }
+#pragma warning disable CA1031 // The reader never throws: anything unexpected is reported as a parse error of this input.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                return Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle.");
+            }
+        }
+
+        return Fail(FhirErrorCodes.ParseError, "The input is empty; expected a FHIR R4 Bundle in JSON.");
+    }
+
     /// <summary>Reads a Bundle already parsed with Firely.</summary>
     public static FhirReadResult Read(Bundle bundle)
     {
@@ -121,7 +159,7 @@ public static class FhirRecordReader
         }
     }
 
-    private static FhirReadResult Read(byte[] buffer, int length, string json)
+    private static FhirReadResult Read(byte[] buffer, int length, string? json)
     {
         var utf8 = buffer.AsSpan(0, length);
         var scanned = new List<ScannedEntry>();
@@ -141,7 +179,7 @@ public static class FhirRecordReader
                 return EntryNotAList();
             case BundleScanner.Outcome.Other:
                 // Not plainly a Bundle: Firely parses the whole input, to say what it is (or read it if it is one).
-                return ReadWithFirely(json);
+                return ReadWithFirely(json ?? Encoding.UTF8.GetString(buffer, 0, length));
             default:
                 break;
         }

@@ -111,13 +111,38 @@ internal sealed class EvaluationContext
         if (Attack is not null)
         {
             var onset = Attack.Onset.Date;
-            Baseline = EdssByDate
-                .Where(e => e.Date < onset && Days(e.Date, onset) <= Thresholds.BaselineLookbackDays)
-                .Where(e => !PreviousRecordOnsets.Any(p => Days(p, e.Date) is >= 0 and <= Thresholds.BaselineAfterPreviousAttackDays))
-                .LastOrDefault();
-            var since = EdssByDate.Where(e => e.Date >= onset).ToImmutableArray();
+            // Loops, not LINQ chains (this runs on every evaluation; the chains allocated an iterator and a closure each).
+            // Baseline: the latest assessment before onset within the lookback, not just after a previous attack.
+            for (var i = EdssByDate.Length - 1; i >= 0 && Baseline is null; i--)
+            {
+                var e = EdssByDate[i];
+                if (e.Date < onset && Days(e.Date, onset) <= Thresholds.BaselineLookbackDays && !JustAfter(PreviousRecordOnsets, e.Date))
+                {
+                    Baseline = e;
+                }
+            }
+
+            // EdssByDate is in date order (one entry per date): the assessments since onset are its tail.
+            var first = 0;
+            while (first < EdssByDate.Length && EdssByDate[first].Date < onset)
+            {
+                first++;
+            }
+
+            var since = first == 0 ? EdssByDate : ImmutableArray.Create(EdssByDate, first, EdssByDate.Length - first);
             SinceOnset = since;
-            Nadir = since.IsEmpty ? null : since.OrderByDescending(e => e.Value).ThenBy(e => e.Date).First();
+
+            // Nadir: the highest value, the earliest date among equals (strict > keeps the first in date order).
+            DailyEdss? nadir = null;
+            foreach (var e in since)
+            {
+                if (nadir is null || e.Value > nadir.Value)
+                {
+                    nadir = e;
+                }
+            }
+
+            Nadir = nadir;
             Latest = since.IsEmpty ? null : since[^1];
         }
 
@@ -166,8 +191,8 @@ internal sealed class EvaluationContext
         AceInhibitor = medications.FirstOrDefault(m => m.Class == MedicationClass.AceInhibitor);
         Anticoagulant = medications.FirstOrDefault(m => m.Class == MedicationClass.Anticoagulant);
         Nsaid = medications.FirstOrDefault(m => m.Class == MedicationClass.Nsaid);
-        SteroidAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Steroid).OrderBy(a => a.Source, SourceOrder.Instance).FirstOrDefault();
-        AlbuminAllergy = record.Allergies.Where(a => a.Active && a.Kind == AllergyKind.Albumin).OrderBy(a => a.Source, SourceOrder.Instance).FirstOrDefault();
+        SteroidAllergy = FirstBySource(record.Allergies, AllergyKind.Steroid);
+        AlbuminAllergy = FirstBySource(record.Allergies, AllergyKind.Albumin);
         Diabetes = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.Diabetes && NotAbated(c));
         Psychiatric = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.PsychiatricHistory); // any status (Recency)
         PepticUlcer = Conditions.FirstOrDefault(c => c.Kind == ConditionKind.PepticUlcer && NotAbated(c));
@@ -481,8 +506,21 @@ internal sealed class EvaluationContext
             : AttackSeverity.Moderate;
     }
 
-    private Measurement? LatestWithin(MeasurementKind kind, int days) =>
-        Measurements.LastOrDefault(m => m.Kind == kind && Within(m.When.Date, days));
+    private Measurement? LatestWithin(MeasurementKind kind, int days)
+    {
+        // A loop from the end (the list is in date order): no closure per call.
+        var measurements = Measurements;
+        for (var i = measurements.Length - 1; i >= 0; i--)
+        {
+            var m = measurements[i];
+            if (m.Kind == kind && Within(m.When.Date, days))
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
 
     private bool Qualifies(SteroidDose dose)
     {
@@ -535,11 +573,51 @@ internal sealed class EvaluationContext
     private static SteroidCourse MakeCourse(List<SteroidDose> run)
     {
         var end = run[^1].Day;
-        var lastDay = run.Where(d => d.Day == end).ToList();
         // Route of the last dose; with several doses on the last day, IV wins over oral, oral over unknown.
-        var route = lastDay.Any(d => d.Route == DoseRoute.Intravenous) ? DoseRoute.Intravenous
-            : lastDay.Any(d => d.Route == DoseRoute.Oral) ? DoseRoute.Oral
-            : DoseRoute.Unknown;
+        var route = DoseRoute.Unknown;
+        for (var i = run.Count - 1; i >= 0 && run[i].Day == end; i--)
+        {
+            if (run[i].Route == DoseRoute.Intravenous)
+            {
+                route = DoseRoute.Intravenous;
+                break;
+            }
+
+            if (run[i].Route == DoseRoute.Oral)
+            {
+                route = DoseRoute.Oral;
+            }
+        }
+
         return new SteroidCourse(run[0].Day, end, route, [.. run]);
+    }
+
+    /// <summary>True when <paramref name="date"/> is 0–<see cref="Thresholds.BaselineAfterPreviousAttackDays"/> days after one of <paramref name="onsets"/>.</summary>
+    private static bool JustAfter(ImmutableArray<DateOnly> onsets, DateOnly date)
+    {
+        foreach (var p in onsets)
+        {
+            if (Days(p, date) is >= 0 and <= Thresholds.BaselineAfterPreviousAttackDays)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first active allergy of <paramref name="kind"/> in source order (ties: record order, as a stable sort).</summary>
+    private static AllergyFact? FirstBySource(ImmutableArray<AllergyFact> allergies, AllergyKind kind)
+    {
+        AllergyFact? best = null;
+        foreach (var a in allergies)
+        {
+            if (a.Active && a.Kind == kind && (best is null || SourceOrder.Instance.Compare(a.Source, best.Source) < 0))
+            {
+                best = a;
+            }
+        }
+
+        return best;
     }
 }

@@ -265,18 +265,19 @@ internal static class Orchestrator
             Recovery = hasAttack && d.Status != EpisodeStatus.NotARelapse ? RecoveryOf(ctx) : null,
         };
 
+        var lists = d.Arrays();
         var advice = new Advice
         {
             Primary = d.Primary,
             Urgency = d.Urgency,
-            Concurrent = [.. d.Concurrent],
+            Concurrent = lists.Concurrent,
             ReassessOn = d.ReassessOn,
-            Alternatives = [.. d.Alternatives],
-            NotRecommended = [.. d.NotRecommended],
+            Alternatives = lists.Alternatives,
+            NotRecommended = lists.NotRecommended,
         };
 
-        var flags = d.Flags.ToImmutableArray();
-        var rationale = d.Rationale.ToImmutableArray();
+        var flags = d.FlagArray();
+        var rationale = lists.Rationale;
         var kb = KnowledgeBase.Current;
         var cited = CitedEvidence(flags, rationale, advice);
 
@@ -290,10 +291,10 @@ internal static class Orchestrator
             Plan = plan,
             Flags = flags,
             Rationale = rationale,
-            MissingData = [.. d.MissingItems],
+            MissingData = d.MissingArray(),
             Evidence = cited,
-            FiredRules = [.. d.FiredRules],
-            DataUsed = [.. d.DataUsed],
+            FiredRules = lists.FiredRules,
+            DataUsed = lists.DataUsed,
         };
     }
 }

@@ -104,10 +104,10 @@ internal static class PlanBuilder
         // The plan cites its regimen's sources (clinical.md intro: "the output cites both"): children R9 / E-PEDS-2021;
         // adults the rule that chose the steroid, with E-NICE-2022 (standard), E-COPOUSEP-2015 (the oral 1,000 mg × 3
         // equivalent) or E-PFEUFFER-2020 (escalated).
-        string[] evidence = ctx.IsChild ? ["E-PEDS-2021"]
-            : a == ActionCode.OralMethylprednisolone ? ["E-COPOUSEP-2015", "E-NICE-2022"]
-            : a == ActionCode.EscalatedIvMethylprednisolone ? ["E-PFEUFFER-2020"]
-            : ["E-NICE-2022"];
+        var evidence = ctx.IsChild ? PediatricEvidence
+            : a == ActionCode.OralMethylprednisolone ? OralEvidence
+            : a == ActionCode.EscalatedIvMethylprednisolone ? EscalatedEvidence
+            : StandardEvidence;
         var what = route == PlannedRoute.Intravenous ? "IV methylprednisolone" : "oral methylprednisolone";
         if (ctx.IsChild)
         {
@@ -149,7 +149,7 @@ internal static class PlanBuilder
             Monitoring = monitoring,
             Taper = taper,
             Notes = notes.ToImmutable(),
-            Evidence = [.. evidence],
+            Evidence = evidence,
         };
     }
 
@@ -283,7 +283,7 @@ internal static class PlanBuilder
             PredictedIgG = RoundedIgG(plan),
             Monitoring = monitoring,
             Notes = notes.ToImmutable(),
-            Evidence = [.. TpeEvidence],
+            Evidence = TpeEvidence,
         };
     }
 
@@ -299,7 +299,7 @@ internal static class PlanBuilder
             IaEvidence);
         return new IaPlan
         {
-            Evidence = [.. IaEvidence],
+            Evidence = IaEvidence,
             Sessions = total,
             Schedule = schedule,
             StartDate = start,
@@ -308,9 +308,18 @@ internal static class PlanBuilder
         };
     }
 
-    private static readonly string[] TpeEvidence = ["E-ASFA-2023", "E-KAPLAN-1990", "E-NADLER-1962", "E-REVERBERI-2007"];
+    // Immutable, so shared by every plan rather than copied per evaluation.
+    private static readonly ImmutableArray<string> TpeEvidence = ["E-ASFA-2023", "E-KAPLAN-1990", "E-NADLER-1962", "E-REVERBERI-2007"];
 
-    private static readonly string[] IaEvidence = ["E-IA-DORST-2019"];
+    private static readonly ImmutableArray<string> IaEvidence = ["E-IA-DORST-2019"];
+
+    private static readonly ImmutableArray<string> PediatricEvidence = ["E-PEDS-2021"];
+
+    private static readonly ImmutableArray<string> OralEvidence = ["E-COPOUSEP-2015", "E-NICE-2022"];
+
+    private static readonly ImmutableArray<string> EscalatedEvidence = ["E-PFEUFFER-2020"];
+
+    private static readonly ImmutableArray<string> StandardEvidence = ["E-NICE-2022"];
 
     // The rounded IgG predictions depend only on the plasma volumes per exchange (fixed) and the number of
     // exchanges (5–7): made once per count and shared (immutable), not per evaluation.

@@ -33,14 +33,34 @@ public static class EvaluateEndpoints
             return problem!;
         }
 
-        var body = await FhirBody.ReadAsync(request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
+        // The body stays UTF-8 all the way into the FHIR reader, and the document comes back as UTF-8 bytes written
+        // as they are: no decode/encode of 10 kB each way per request.
+        var body = await FhirBody.ReadUtf8Async(request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        var outcome = evaluator.Evaluate(body.Text!, asOf);
-        return outcome.RecommendationJson is { } json ? Recommendation(json) : EvaluationProblem(outcome);
+        var outcome = evaluator.EvaluateUtf8(body.Utf8!, asOf);
+        return outcome.RecommendationUtf8 is { } utf8 ? new Utf8JsonResult(utf8) : EvaluationProblem(outcome);
+    }
+
+    /// <summary>The recommendation document (already newline-terminated UTF-8), 200 application/json.</summary>
+    private sealed class Utf8JsonResult(byte[] utf8) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => StatusCodes.Status200OK;
+
+        public string ContentType => "application/json; charset=utf-8";
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = ContentType;
+            response.ContentLength = utf8.Length;
+            return response.Body.WriteAsync(utf8, httpContext.RequestAborted).AsTask();
+        }
     }
 
     /// <summary>The recommendation document as the library serialises it, newline-terminated like the CLI's --json output.</summary>

@@ -16,9 +16,22 @@ public static class FhirBody
     /// <summary>The body as text, or the problem that stops it.</summary>
     public readonly record struct Result(string? Text, IResult? Problem);
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>The body as UTF-8 bytes (checked valid, byte-order mark removed), or the problem that stops it.</summary>
+#pragma warning disable CA1819 // The request body, handed on to the FHIR reader as it is.
+    public readonly record struct Utf8Result(byte[]? Utf8, IResult? Problem);
+#pragma warning restore CA1819
 
     public static async Task<Result> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        var read = await ReadUtf8Async(request, maxBytes, cancellationToken).ConfigureAwait(false);
+        return read.Utf8 is { } utf8 ? new(Encoding.UTF8.GetString(utf8), null) : new(null, read.Problem);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadAsync"/> (same checks, same problems), but the body stays UTF-8: for the FHIR reader's byte
+    /// entry point, which would otherwise encode the decoded text back to UTF-8.
+    /// </summary>
+    public static async Task<Utf8Result> ReadUtf8Async(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!IsFhirJson(request.ContentType))
@@ -35,7 +48,7 @@ public static class FhirBody
         byte[] bytes;
         try
         {
-            bytes = await ReadLimitedAsync(request.Body, maxBytes, cancellationToken).ConfigureAwait(false);
+            bytes = await ReadLimitedAsync(request.Body, request.ContentLength, maxBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -56,15 +69,13 @@ public static class FhirBody
             return new(null, ParseError("The request body is empty; send a FHIR resource as JSON."));
         }
 
-        try
-        {
-            var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
-            return new(StrictUtf8.GetString(bytes, start, bytes.Length - start), null);
-        }
-        catch (DecoderFallbackException)
+        // Strict UTF-8: invalid bytes are refused, never replaced (checked without decoding).
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
             return new(null, ParseError("The request body is not valid UTF-8."));
         }
+
+        return new(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[3..] : bytes, null);
     }
 
     /// <summary>A 400 <c>fhir-parse-error</c> problem.</summary>
@@ -89,8 +100,28 @@ public static class FhirBody
         return mediaOk && (charset is null || string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, long? contentLength, long maxBytes, CancellationToken cancellationToken)
     {
+        if (contentLength is { } length && length <= maxBytes)
+        {
+            // The usual case: the length is announced (and enforced by the server), so read straight into an array of
+            // that size instead of a growing MemoryStream copied out at the end.
+            var exact = new byte[length];
+            var filled = 0;
+            while (filled < exact.Length)
+            {
+                var n = await body.ReadAsync(exact.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return exact[..filled];
+                }
+
+                filled += n;
+            }
+
+            return exact;
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         while (true)

@@ -57,6 +57,24 @@ public sealed class PathwayPropertyTests
         return b;
     }
 
+    // Serialize writes the document straight to a Utf8JsonWriter (no tree); ToJson builds the tree that other callers
+    // edit. Both must give the same bytes, compact and indented, for every kind of record (plans, nulls, omissions).
+    [Property(MaxTest = 300)]
+    public bool The_direct_JSON_writer_gives_the_bytes_of_the_JSON_tree(int a, int b, int c, int d, int e, int f, bool child)
+    {
+        var builder = Generate(a, b, c, d, e, f);
+        var recommendation = builder.Build() is var record && child
+            ? PathwayEngine.Evaluate(record with { BirthDate = RecordBuilder.AsOf.AddYears(-12) }, RecordBuilder.AsOf).Recommendation!
+            : PathwayEngine.Evaluate(record, RecordBuilder.AsOf).Recommendation!;
+        var options = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var compact = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var tree = RecommendationJson.ToJson(recommendation);
+        var indented = RecommendationJson.Serialize(recommendation);
+        return indented == tree.ToJsonString(options)
+            && RecommendationJson.Serialize(recommendation, indented: false) == tree.ToJsonString(compact)
+            && RecommendationJson.SerializeUtf8Line(recommendation).AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetBytes(indented + "\n"));
+    }
+
     [Property(MaxTest = 300)]
     public bool Same_input_gives_byte_identical_JSON_whatever_the_order_of_the_facts(int a, int b, int c, int d, int e, int f)
     {

@@ -58,7 +58,7 @@ internal static class R0Validation
                 continue;
             }
 
-            double?[] values = [fs.Visual, fs.Brainstem, fs.Pyramidal, fs.Cerebellar, fs.Sensory, fs.BowelBladder, fs.Cerebral, fs.Ambulation];
+            ReadOnlySpan<double?> values = [fs.Visual, fs.Brainstem, fs.Pyramidal, fs.Cerebellar, fs.Sensory, fs.BowelBladder, fs.Cerebral, fs.Ambulation];
             for (var i = 0; i < values.Length; i++)
             {
                 if (values[i] is not { } v)
@@ -77,11 +77,11 @@ internal static class R0Validation
 
         foreach (var m in Lists.Sorted(record.Measurements, m => Judged(ctx, m), static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source)))
         {
-            var source = m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
-            var date = Decision.D(m.When.Date);
+            // The source and the date text are made only for an error (most measurements have none).
+            SourceRef Source() => m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
             if (m.UnitProblem is { } unit)
             {
-                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {date}: {unit} (expected {ExpectedUnit(m.Kind)}).", source.At("Observation.valueQuantity.code")));
+                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {Decision.D(m.When.Date)}: {unit} (expected {ExpectedUnit(m.Kind)}).", Source().At("Observation.valueQuantity.code")));
                 continue;
             }
 
@@ -99,7 +99,7 @@ internal static class R0Validation
                 var code = m.Kind == MeasurementKind.HematocritPercent && double.IsFinite(m.Value) && m.Value > 0 && m.Value <= Thresholds.HematocritFractionCeiling
                     ? FractionNotPercent
                     : OutOfRange;
-                errors.Add(new InputError(code, $"{Capitalise(problem)} (measured {date}).", source));
+                errors.Add(new InputError(code, $"{Capitalise(problem)} (measured {Decision.D(m.When.Date)}).", Source()));
             }
         }
 

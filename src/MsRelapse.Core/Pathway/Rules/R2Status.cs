@@ -119,6 +119,36 @@ internal static class R2Status
     }
 
     /// <summary>R2.3 pseudo-relapse; also raises the info flags of triggers that are no longer current.</summary>
+    /// <summary>Whether any fever, dated infection or positive nitrite falls in R2.3's window (the lists PseudoRelapse filters).</summary>
+    private static bool AnyInTriggerWindow(EvaluationContext ctx)
+    {
+        foreach (var f in ctx.FeverEvents)
+        {
+            if (R0Validation.InTriggerWindow(ctx, f.Date))
+            {
+                return true;
+            }
+        }
+
+        foreach (var c in ctx.Infections)
+        {
+            if (R0Validation.InTriggerWindow(ctx, c.Onset!.Value.Date))
+            {
+                return true;
+            }
+        }
+
+        foreach (var n in ctx.PositiveNitrites)
+        {
+            if (R0Validation.InTriggerWindow(ctx, n.When.Date))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool PseudoRelapse(EvaluationContext ctx, Decision d)
     {
         foreach (var undated in ctx.UndatedInfections)
@@ -128,6 +158,12 @@ internal static class R2Status
                 Trigger);
             d.Missing(MissingItem.InfectionDate, "whether a recorded infection is current (R2.3, R8.2)", blocking: false);
             d.Used("infection", "undated", null, undated.Source, "R2.3");
+        }
+
+        if (!AnyInTriggerWindow(ctx))
+        {
+            // The usual case, answered without the three filtered lists below.
+            return false;
         }
 
         var fever = ctx.FeverEvents.Where(f => R0Validation.InTriggerWindow(ctx, f.Date)).ToList();

@@ -29,13 +29,17 @@ internal static class R4Severity
             d.Explain("R4", $"The EDSS assessment of {Decision.D(a.When.Date)} has an incomplete functional-system set and no total: it cannot be used.");
         }
 
-        foreach (var e in new[] { ctx.Baseline, ctx.Nadir, ctx.Latest }.Where(e => e is not null).Distinct())
+        // Baseline, nadir and latest, each once (value equality, first kept: as Distinct did, without its set).
+        var (baselineEdss, nadirEdss, latestEdss) = (ctx.Baseline, ctx.Nadir, ctx.Latest);
+        UseEdss(d, baselineEdss);
+        if (nadirEdss != baselineEdss)
         {
-            d.Used("edss", e!.Value, e.Date, e.Assessment.Source, "R4");
-            if (e.HighestOfSeveral)
-            {
-                d.Explain("R4", $"Several EDSS assessments on {Decision.D(e.Date)} without times: the highest ({Decision.F(e.Value)}) is used.");
-            }
+            UseEdss(d, nadirEdss);
+        }
+
+        if (latestEdss != baselineEdss && latestEdss != nadirEdss)
+        {
+            UseEdss(d, latestEdss);
         }
 
         if (ctx.Baseline is null)
@@ -74,6 +78,20 @@ internal static class R4Severity
         {
             // EDSS has no 0.5 step: from 0 the smallest rise is 1.0. It is graded moderate (the safer reading, docs/pathway.md).
             d.Explain("R4", "From baseline 0 the smallest possible EDSS rise is 1.0 (there is no step 0.5); it is graded moderate.", "E-KURTZKE-1983");
+        }
+    }
+
+    private static void UseEdss(Decision d, DailyEdss? e)
+    {
+        if (e is null)
+        {
+            return;
+        }
+
+        d.Used("edss", e.Value, e.Date, e.Assessment.Source, "R4");
+        if (e.HighestOfSeveral)
+        {
+            d.Explain("R4", $"Several EDSS assessments on {Decision.D(e.Date)} without times: the highest ({Decision.F(e.Value)}) is used.");
         }
     }
 }

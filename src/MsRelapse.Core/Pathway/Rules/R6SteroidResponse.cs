@@ -3,6 +3,23 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
 internal static class R6SteroidResponse
 {
+    /// <summary>The number of different days with a dose (a course's doses are in date order: count the changes, no set).</summary>
+    private static int DistinctDays(SteroidCourse course)
+    {
+        var count = 0;
+        DateOnly? previous = null;
+        foreach (var dose in course.Doses)
+        {
+            if (dose.Day != previous)
+            {
+                count++;
+                previous = dose.Day;
+            }
+        }
+
+        return count;
+    }
+
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         var course = ctx.LastCourseForAttack!;
@@ -10,7 +27,7 @@ internal static class R6SteroidResponse
         var sinceEnd = EvaluationContext.Days(end, ctx.AsOf);
         var route = course.IsIntravenous ? "IV" : "oral";
         d.Used("steroid-course-end", Decision.D(end), end, course.Doses[^1].Source, "R6");
-        var courseDays = Text.Count(course.Doses.Select(x => x.Day).Distinct().Count(), "day");
+        var courseDays = Text.Count(DistinctDays(course), "day");
         // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
         // steroids with apheresis listed; the clinician must see that this was assumed.
         var unknownRoute = course.Route == Model.DoseRoute.Unknown
