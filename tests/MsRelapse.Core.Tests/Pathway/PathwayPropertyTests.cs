@@ -57,10 +57,11 @@ public sealed class PathwayPropertyTests
         return b;
     }
 
-    // Serialize writes the document straight to a Utf8JsonWriter (no tree); ToJson builds the tree that other callers
-    // edit. Both must give the same bytes, compact and indented, for every kind of record (plans, nulls, omissions).
+    // Serialize writes the document straight to a Utf8JsonWriter; ToJson hands callers the same document as a tree.
+    // Re-serialising the tree must give the writer's bytes, compact and indented (escaping, number formatting, nulls),
+    // and the UTF-8 line the service sends must be the CLI's text plus its newline.
     [Property(MaxTest = 300)]
-    public bool The_direct_JSON_writer_gives_the_bytes_of_the_JSON_tree(int a, int b, int c, int d, int e, int f, bool child)
+    public bool The_JSON_tree_and_the_service_bytes_agree_with_the_written_document(int a, int b, int c, int d, int e, int f, bool child)
     {
         var builder = Generate(a, b, c, d, e, f);
         var recommendation = builder.Build() is var record && child
