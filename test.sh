@@ -25,8 +25,10 @@ echo "== test"
 # PostgreSQL for the storage/server tests: a throw-away local cluster, stopped and removed on exit (one you started
 # yourself with scripts/postgres-test-cluster.sh is reused and left running; so is MSRELAPSE_TEST_POSTGRES if set).
 # If it cannot start, the PostgreSQL tests skip locally and fail under CI=true.
+started_postgres=0
 if [ -z "${MSRELAPSE_TEST_POSTGRES:-}" ]; then
   if ! pg_env=$(bash scripts/postgres-test-cluster.sh status 2>/dev/null); then
+    started_postgres=1
     trap 'bash scripts/postgres-test-cluster.sh stop || true' EXIT
     pg_env=$(bash scripts/postgres-test-cluster.sh start) || pg_env=""
   fi
@@ -35,6 +37,12 @@ fi
 status=0
 dotnet test MsRelapse.slnx -c "$configuration" --no-build -nologo \
   --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.txt" || status=$?
+
+# Remove the throw-away cluster now, so that the summary below is the last line of the output.
+if [ "$started_postgres" -eq 1 ]; then
+  bash scripts/postgres-test-cluster.sh stop 2>&1 || true
+  trap - EXIT
+fi
 
 # One closing line over all test projects, from the runner's own per-project summaries.
 passed=0; failed=0; skipped=0
