@@ -138,12 +138,7 @@ public static class PatientEndpoints
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
-        if (!BundleEditing.IsValidId(id))
-        {
-            return InvalidId();
-        }
-
-        var body = await FhirBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
+        var body = await ReadBodyForAsync(id, context, options, ct).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -199,12 +194,7 @@ public static class PatientEndpoints
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
-        if (!BundleEditing.IsValidId(id))
-        {
-            return InvalidId();
-        }
-
-        var body = await FhirBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
+        var body = await ReadBodyForAsync(id, context, options, ct).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -417,6 +407,12 @@ public static class PatientEndpoints
         await store.RecordAuditAsync(action, id, AuditOutcomes.Conflict, user, ct).ConfigureAwait(false);
         return Problems.PreconditionFailed("If-Match named a version that is not the current one: read the record again (GET returns its ETag) and retry.");
     }
+
+    /// <summary>The start of every write that carries a record: a valid patient id, then the body within the size limit.</summary>
+    private static async Task<FhirBody.Result> ReadBodyForAsync(string id, HttpContext context, IOptions<ServerOptions> options, CancellationToken ct) =>
+        BundleEditing.IsValidId(id)
+            ? await FhirBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false)
+            : new FhirBody.Result(null, InvalidId());
 
     private static IResult InvalidId() =>
         Problems.InvalidParameter("id", "the patient id must be a FHIR id: 1–64 letters, digits, '-' or '.'");
