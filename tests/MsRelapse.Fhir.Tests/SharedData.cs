@@ -1,32 +1,11 @@
+using MsRelapse.Testing;
+
 namespace MsRelapse.Fhir.Tests;
 
-/// <summary>Finds the read-only shared specification folder (examples, Synthea data) beside the repository.</summary>
+/// <summary>The shared specification folders these tests read (found by <see cref="RepoPaths"/>, never a fixed path).</summary>
 internal static class SharedData
 {
-    public static string Root { get; } = Find();
+    public static string Examples => RepoPaths.SharedFile("examples");
 
-    public static string Examples => Path.Combine(Root, "examples");
-
-    public static string Synthea => Path.Combine(Root, "data", "synthea-bulk-10");
-
-    private static string Find()
-    {
-        if (Environment.GetEnvironmentVariable("MSR_SHARED_DIR") is { Length: > 0 } fromEnv)
-        {
-            return fromEnv;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared"), Path.Combine(dir.FullName, "..", "shared") })
-            {
-                if (File.Exists(Path.Combine(candidate, "fhir-profile.md")))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-        }
-
-        return "/work/shared";
-    }
+    public static string Synthea => RepoPaths.SharedFile("data", "synthea-bulk-10");
 }
