@@ -57,7 +57,8 @@ internal sealed class EvaluationContext
         TransientMoreRecentThanAttack = Attack is not null && LatestTransient?.Onset is { } t && t > Attack.LatestRecordOnset;
         Onset = Attack?.Onset.Date;
         DaysSinceOnset = Onset is { } on ? Days(on, asOf) : null;
-        PreviousRecordOnsets = [.. Attacks.Take(Math.Max(0, Attacks.Length - 1)).SelectMany(a => a.Records).Select(r => r.Onset!.Value.Date)];
+        // Most records have one attack, so no previous onsets: no LINQ chain then.
+        PreviousRecordOnsets = Attacks.Length <= 1 ? [] : [.. Attacks.Take(Attacks.Length - 1).SelectMany(a => a.Records).Select(r => r.Onset!.Value.Date)];
 
         // ---- EDSS (R4) ----------------------------------------------------------------------------------------
         var assessments = Lists.Sorted(record.EdssAssessments, a => a.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
@@ -167,12 +168,7 @@ internal sealed class EvaluationContext
             static (x, y) => Lists.ThenBySource((x.Onset ?? default).CompareTo(y.Onset ?? default), x.Source, y.Source));
 
         // Fever: a measured temperature ≥ 38.0 °C or a fever condition dated by its onset (Conventions).
-        FeverEvents = [
-            .. measurements.Where(m => m.Kind == MeasurementKind.TemperatureCelsius && m.Value >= Thresholds.FeverCelsius)
-                .Select(m => (m.When.Date, m.Source)),
-            .. Conditions.Where(c => c.Kind == ConditionKind.Fever && c.Onset is not null).Select(c => (c.Onset!.Value.Date, c.Source)),
-        ];
-        FeverEvents = [.. FeverEvents.OrderBy(f => f.Date).ThenBy(f => f.Source, SourceOrder.Instance)];
+        FeverEvents = FeverEventsOf(measurements, Conditions);
         CurrentFever = FeverEvents.Any(f => Within(f.Date, Thresholds.FeverCurrentDays));
         Infections = Lists.Where(Conditions, static c => c.Kind == ConditionKind.Infection && c.Onset is not null);
         CurrentInfections = Lists.Where(Infections, c => Within(c.Onset!.Value.Date, Thresholds.InfectionCurrentDays) && NotAbated(c));
@@ -211,7 +207,9 @@ internal sealed class EvaluationContext
         Courses = BuildCourses(qualifying);
         if (Onset is { } attackOnset)
         {
-            CoursesForAttack = Lists.Where(Courses, c => c.Doses.Any(x => x.Day >= attackOnset));
+            // A course counts for the attack when one of its doses is on or after onset: its last dose (End, the
+            // doses being in date order) is.
+            CoursesForAttack = Lists.Where(Courses, c => c.End >= attackOnset);
             SessionsSinceOnset = Lists.Sorted(record.ApheresisSessions, s => s.When.Date >= attackOnset && s.When.Date <= asOf,
                 static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         }
@@ -389,6 +387,35 @@ internal sealed class EvaluationContext
     private bool IsResolved(RelapseRecord r) =>
         r.Abatement is { } a ? a.Date <= AsOf : r.ResolvedWithoutDate;
 
+    /// <summary>
+    /// Fever events (Conventions: a temperature ≥ 38.0 °C, or a fever condition dated by its onset), by date then
+    /// source, stably. A loop and <see cref="Lists.Sorted"/> rather than LINQ: most records have none, and then
+    /// nothing is allocated.
+    /// </summary>
+    private static ImmutableArray<(DateOnly Date, SourceRef Source)> FeverEventsOf(ImmutableArray<Measurement> measurements, ImmutableArray<ConditionFact> conditions)
+    {
+        ImmutableArray<(DateOnly Date, SourceRef Source)>.Builder? events = null;
+        foreach (var m in measurements)
+        {
+            if (m.Kind == MeasurementKind.TemperatureCelsius && m.Value >= Thresholds.FeverCelsius)
+            {
+                (events ??= ImmutableArray.CreateBuilder<(DateOnly, SourceRef)>()).Add((m.When.Date, m.Source));
+            }
+        }
+
+        foreach (var c in conditions)
+        {
+            if (c.Kind == ConditionKind.Fever && c.Onset is { } onset)
+            {
+                (events ??= ImmutableArray.CreateBuilder<(DateOnly, SourceRef)>()).Add((onset.Date, c.Source));
+            }
+        }
+
+        return events is null
+            ? []
+            : Lists.Sorted(events.ToImmutable(), null, static (x, y) => Lists.ThenBySource(x.Date.CompareTo(y.Date), x.Source, y.Source));
+    }
+
     private ImmutableArray<Attack> ChainAttacks(ImmutableArray<RelapseRecord> records)
     {
         var attacks = ImmutableArray.CreateBuilder<Attack>();
@@ -415,14 +442,27 @@ internal sealed class EvaluationContext
 
     private Attack MakeAttack(List<RelapseRecord> records)
     {
-        var resolved = records.All(IsResolved);
+        var resolved = true;
+        foreach (var r in records)
+        {
+            resolved &= IsResolved(r);
+        }
+
         DateOnly? resolvedOn = null;
         if (resolved)
         {
-            var dated = records.Where(r => r.Abatement is { } a && a.Date <= AsOf).Select(r => r.Abatement!.Value.Date).ToList();
-            // Undated resolutions: the attack cannot have resolved before its latest onset (choice, docs/pathway.md).
-            var floor = records[^1].Onset!.Value.Date;
-            resolvedOn = dated.Count > 0 ? (dated.Max() > floor ? dated.Max() : floor) : floor;
+            // Undated resolutions: the attack cannot have resolved before its latest onset (choice, docs/pathway.md),
+            // so the date is the latest abatement known by asOf, never before that onset.
+            var latest = records[^1].Onset!.Value.Date;
+            foreach (var r in records)
+            {
+                if (r.Abatement is { } a && a.Date <= AsOf && a.Date > latest)
+                {
+                    latest = a.Date;
+                }
+            }
+
+            resolvedOn = latest;
         }
 
         return new Attack([.. records], records[0].Onset!.Value, records[^1].Onset!.Value, records.Count > 1, resolved, resolvedOn);

@@ -18,6 +18,13 @@ internal static class Lists
             return [];
         }
 
+        if (KeepsAllInOrder(source, keep, order))
+        {
+            // Nothing filtered out and already in order (the usual case): the stable sort is the input itself,
+            // which is immutable, so it is returned as it is rather than copied.
+            return source;
+        }
+
         var buffer = new (T Item, int Index)[source.Length];
         var n = 0;
         for (var i = 0; i < source.Length; i++)
@@ -54,6 +61,19 @@ internal static class Lists
         }
 
         return result.MoveToImmutable();
+    }
+
+    private static bool KeepsAllInOrder<T>(ImmutableArray<T> source, Func<T, bool>? keep, Comparison<T> order)
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            if ((keep is not null && !keep(source[i])) || (i > 0 && order(source[i - 1], source[i]) > 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private const int InsertionSortLimit = 32;

@@ -20,9 +20,12 @@ internal static class Orchestrator
         }
 
         var d = new Decision(ctx);
-        foreach (var dose in ctx.Doses.Where(x => x.UnitAssumedMg))
+        foreach (var dose in ctx.Doses)
         {
-            d.Explain("R0", $"A steroid dose on {Decision.D(dose.Day)} carried no unit and was read as mg.");
+            if (dose.UnitAssumedMg)
+            {
+                d.Explain("R0", $"A steroid dose on {Decision.D(dose.Day)} carried no unit and was read as mg.");
+            }
         }
 
         R1Attack.Apply(ctx, d);
@@ -124,25 +127,27 @@ internal static class Orchestrator
     /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
     private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)
     {
-        var candidates = new List<DateOnly>();
+        // The earliest of the planned candidates (a running minimum: no list per evaluation).
+        DateOnly? earliest = null;
+        void Candidate(DateOnly date) => earliest = earliest is { } e && e <= date ? e : date;
         if (plan.Steroids is { } s)
         {
-            candidates.Add(s.ReassessOn);
+            Candidate(s.ReassessOn);
         }
 
         if (d.IsPrimaryOrConcurrent(ActionCode.PlasmaExchange) && plan.PlasmaExchange is { } tpe)
         {
-            candidates.Add(tpe.Schedule[^1].Date);
+            Candidate(tpe.Schedule[^1].Date);
         }
 
         if (d.IsPrimaryOrConcurrent(ActionCode.Immunoadsorption) && plan.Immunoadsorption is { } ia)
         {
-            candidates.Add(ia.Schedule[^1].Date);
+            Candidate(ia.Schedule[^1].Date);
         }
 
-        if (candidates.Count > 0)
+        if (earliest is not null)
         {
-            return candidates.Min();
+            return earliest;
         }
 
         if (d.Primary == ActionCode.TreatTrigger && d.ReassessOn is null)

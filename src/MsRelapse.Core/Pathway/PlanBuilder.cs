@@ -23,7 +23,7 @@ internal static class PlanBuilder
     /// <summary>The steroid course planned now: the primary steroid, else a concurrent one.</summary>
     private static SteroidPlan? SteroidPlanFor(EvaluationContext ctx, Decision d)
     {
-        ActionCode? action = Decision.IsSteroid(d.Primary) ? d.Primary : d.Concurrent.Where(Decision.IsSteroid).Select(a => (ActionCode?)a).FirstOrDefault();
+        ActionCode? action = Decision.IsSteroid(d.Primary) ? d.Primary : FirstConcurrent(d, Decision.IsSteroid);
         if (action is not { } a)
         {
             return null;
@@ -96,9 +96,12 @@ internal static class PlanBuilder
             notes.Add("Breastfeeding: nurse 2–4 hours after the infusion (E-BOZ-2018).");
         }
 
-        foreach (var dose in ctx.Doses.Where(x => x.UnitAssumedMg))
+        foreach (var dose in ctx.Doses)
         {
-            notes.Add($"A recorded dose on {Decision.D(dose.Day)} had no unit and was read as mg.");
+            if (dose.UnitAssumedMg)
+            {
+                notes.Add($"A recorded dose on {Decision.D(dose.Day)} had no unit and was read as mg.");
+            }
         }
 
         // The plan cites its regimen's sources (clinical.md intro: "the output cites both"): children R9 / E-PEDS-2021;
@@ -153,6 +156,21 @@ internal static class PlanBuilder
         };
     }
 
+    /// <summary>The first concurrent action of a kind (a loop over the list: no LINQ iterator per plan).</summary>
+    private static ActionCode? FirstConcurrent(Decision d, Func<ActionCode, bool> kind)
+    {
+        var concurrent = d.Concurrent;
+        for (var i = 0; i < concurrent.Count; i++)
+        {
+            if (kind(concurrent[i]))
+            {
+                return concurrent[i];
+            }
+        }
+
+        return null;
+    }
+
     private static string? R5FirstLineIvReason(EvaluationContext ctx) =>
         ctx.Diabetes is not null ? "diabetes (glucose monitoring)" : ctx.Psychiatric is not null ? "psychiatric history (monitoring)" : null;
 
@@ -180,7 +198,7 @@ internal static class PlanBuilder
 
     private static ImmutableArray<PlannedSession> Schedule(EvaluationContext ctx, ImmutableArray<ApheresisSession> given, int total)
     {
-        var builder = ImmutableArray.CreateBuilder<PlannedSession>();
+        var builder = ImmutableArray.CreateBuilder<PlannedSession>(total);
         var n = 0;
         foreach (var s in given)
         {
@@ -200,7 +218,7 @@ internal static class PlanBuilder
             next = next.AddDays(Thresholds.ApheresisIntervalDays);
         }
 
-        return builder.ToImmutable();
+        return builder.MoveToImmutable();
     }
 
     private static TpePlan TpePlanFor(EvaluationContext ctx, Decision d)
@@ -250,7 +268,7 @@ internal static class PlanBuilder
             notes.Add("Active ACE inhibitor: hold it at least 24 hours before each exchange; the first exchange is a day later (E-OWEN-1994).");
         }
 
-        if (!Decision.IsApheresis(d.Primary) && !d.Concurrent.Any(Decision.IsApheresis))
+        if (!Decision.IsApheresis(d.Primary) && FirstConcurrent(d, Decision.IsApheresis) is null)
         {
             notes.Add("Plasma exchange is an alternative here, not the primary recommendation.");
         }

@@ -10,7 +10,7 @@ internal static class Text
 {
     /// <summary>"1 day", "0 days", "5 days" (the plural adds "s" unless <paramref name="plural"/> is given).</summary>
     public static string Count(int n, string singular, string? plural = null) =>
-        string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? singular : plural ?? singular + "s")}");
+        string.Concat(n.ToString(CultureInfo.InvariantCulture), " ", n == 1 ? singular : plural ?? singular + "s");
 
     /// <summary>"a" or "an" before <paramref name="word"/>: "an" before a vowel sound (vowels, and the letter names "IV", "MRI").</summary>
     public static string Article(string word) =>

@@ -34,14 +34,21 @@ internal static class R0Validation
             errors.Add(new InputError(BirthDateAfterAsOf, $"Birth date {Decision.D(birth)} is after the evaluation date {Decision.D(asOf)}.", new SourceRef("Patient", "Patient.birthDate")));
         }
 
-        foreach (var r in record.Relapses.Where(r => r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && a < o))
+        // Loops with the test inside (no iterator and closure per evaluation for what is nearly always nothing).
+        foreach (var r in record.Relapses)
         {
-            errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.Path is null ? r.Source.At("Condition.abatementDateTime") : r.Source));
+            if (r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && a < o)
+            {
+                errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.Path is null ? r.Source.At("Condition.abatementDateTime") : r.Source));
+            }
         }
 
-        foreach (var c in record.Conditions.Where(c => c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && a < o))
+        foreach (var c in record.Conditions)
         {
-            errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
+            if (c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && a < o)
+            {
+                errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
+            }
         }
 
         foreach (var a in Lists.Sorted(record.EdssAssessments, a => a.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source)))

@@ -45,7 +45,7 @@ internal static class R8Safety
     /// <summary>R8.2: current fever or infection while a steroid is the primary, concurrent or an alternative.</summary>
     public static void InfectionAndSteroids(EvaluationContext ctx, Decision d)
     {
-        if (!ctx.CurrentInfectionOrFever || !Steroids.Any(d.Has))
+        if (!ctx.CurrentInfectionOrFever || !d.HasAny(Steroids))
         {
             return;
         }
@@ -54,7 +54,7 @@ internal static class R8Safety
         RaiseInfectionFlags(ctx, d, "R8.2");
         const string reason = "Once the infection is treated.";
         const string sepsisReason = "Not during sepsis.";
-        var steroidLeads = Steroids.Any(d.IsPrimaryOrConcurrent);
+        var steroidLeads = d.AnyPrimaryOrConcurrent(Steroids);
         if (steroidLeads)
         {
             d.DisplacePrimary(ActionCode.TreatTrigger, d.Primary is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption ? "Once the infection is controlled." : reason, ["E-NICE-2022"], "R8.2");
@@ -90,7 +90,7 @@ internal static class R8Safety
     /// <summary>R8.3: apheresis safety whenever apheresis is the primary, concurrent or an alternative.</summary>
     public static void ApheresisSafety(EvaluationContext ctx, Decision d)
     {
-        if (!Apheresis.Any(d.Has))
+        if (!d.HasAny(Apheresis))
         {
             return;
         }
@@ -183,7 +183,7 @@ internal static class R8Safety
     /// <summary>R8.4: cautions whenever a steroid is the primary or concurrent.</summary>
     public static void SteroidCautions(EvaluationContext ctx, Decision d)
     {
-        if (!Steroids.Any(d.IsPrimaryOrConcurrent))
+        if (!d.AnyPrimaryOrConcurrent(Steroids))
         {
             return;
         }

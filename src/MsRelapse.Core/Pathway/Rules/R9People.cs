@@ -62,11 +62,12 @@ internal static class R9People
     /// <summary>The missing-data flag, once everything else has named what it missed.</summary>
     public static void MissingDataFlag(Decision d)
     {
-        var missing = d.MissingItems.ToList();
-        if (missing.Count == 0)
+        if (!d.AnyMissing)
         {
             return;
         }
+
+        var missing = d.MissingItems.ToList();
 
         var blocking = missing.Any(m => m.Blocking);
         d.AddFlag(FlagCode.MissingData, blocking ? FlagSeverity.Warning : FlagSeverity.Info,
