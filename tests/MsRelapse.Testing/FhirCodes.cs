@@ -1,6 +1,10 @@
 namespace MsRelapse.Testing;
 
-/// <summary>Code systems and codes exactly as <c>shared/fhir-profile.md</c> lists them.</summary>
+/// <summary>
+/// Code systems and codes exactly as <c>shared/fhir-profile.md</c> lists them. Deliberately not taken from the
+/// reader's <c>MsRelapse.Fhir.CodeSystems</c>/<c>Codes</c>: the vignettes are written from the profile, so a wrong
+/// code in the reader's tables fails a test instead of being copied into it.
+/// </summary>
 public static class FhirCodes
 {
     public const string Snomed = "http://snomed.info/sct";

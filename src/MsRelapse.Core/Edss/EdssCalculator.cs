@@ -16,7 +16,8 @@ public static class EdssCalculator
         ArgumentNullException.ThrowIfNull(scores);
         var converted = Convert(scores);
         var counts = Count(converted);
-        var (fsStep, fsRule, fsMeaning) = FunctionalSystemStep(counts);
+        var (fsStep, fsCondition, fsMeaning) = FunctionalSystemStep(counts);
+        var fsRule = $"{fsCondition} → {Step(fsStep)}";
         var ambulationStep = AmbulationStep(scores.Ambulation);
 
         var decidedBy = ambulationStep switch
@@ -47,6 +48,17 @@ public static class EdssCalculator
         var explanation = $"EDSS {edss}: the functional systems give {Step(fsStep)} ({fsMeaning}) and the {ambulationPart}; {verdict}.";
 
         return new EdssResult(edss, fsStep, ambulationStep, scores, converted, counts, decidedBy, fsRule, ambulationRule, decidingRule, explanation);
+    }
+
+    /// <summary>
+    /// The EDSS alone, without the explanation texts of <see cref="Calculate"/> (the same table, the same value): for
+    /// callers such as the pathway engine that evaluate many assessments and need only the number.
+    /// </summary>
+    public static EdssScore Score(FunctionalSystemScores scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var fsStep = FunctionalSystemStep(Count(Convert(scores))).Step;
+        return EdssScore.FromStep(Math.Max(fsStep, AmbulationStep(scores.Ambulation) ?? 0));
     }
 
     /// <summary>Visual raw 0–6 → counted grade 0,1,2,2,3,3,4 (E-KURTZKE-1983 conversion for the EDSS step).</summary>
@@ -100,13 +112,25 @@ public static class EdssCalculator
 
     private static FunctionalSystemGradeCounts Count(ConvertedFunctionalSystems c)
     {
-        int[] grades = [c.Visual, c.Brainstem, c.Pyramidal, c.Cerebellar, c.Sensory, c.BowelBladder, c.Cerebral];
-        return new FunctionalSystemGradeCounts(
-            grades.Count(g => g == 1), grades.Count(g => g == 2), grades.Count(g => g == 3), grades.Count(g => g == 4), grades.Count(g => g >= 5));
+        ReadOnlySpan<int> grades = [c.Visual, c.Brainstem, c.Pyramidal, c.Cerebellar, c.Sensory, c.BowelBladder, c.Cerebral];
+        int n1 = 0, n2 = 0, n3 = 0, n4 = 0, n5 = 0;
+        foreach (var g in grades)
+        {
+            switch (g)
+            {
+                case 1: n1++; break;
+                case 2: n2++; break;
+                case 3: n3++; break;
+                case 4: n4++; break;
+                case >= 5: n5++; break;
+            }
+        }
+
+        return new FunctionalSystemGradeCounts(n1, n2, n3, n4, n5);
     }
 
-    /// <summary>The FS step table of clinical.md, row by row; returns the step, the row id and its meaning.</summary>
-    private static (double Step, string Rule, string Meaning) FunctionalSystemStep(FunctionalSystemGradeCounts n)
+    /// <summary>The FS step table of clinical.md, row by row; returns the step, the row's condition and its meaning.</summary>
+    private static (double Step, string Condition, string Meaning) FunctionalSystemStep(FunctionalSystemGradeCounts n)
     {
         var (n1, n2, n3, n4) = (n.N1, n.N2, n.N3, n.N4);
         if (n.N5OrMore >= 1)
@@ -166,7 +190,7 @@ public static class EdssCalculator
             _ => Row(0, "n1=0", "all systems normal (cerebral 1 counts as normal)"),
         };
 
-        static (double, string, string) Row(double step, string condition, string meaning) => (step, $"{condition} → {Step(step)}", meaning);
+        static (double, string, string) Row(double step, string condition, string meaning) => (step, condition, meaning);
     }
 
     private static string Step(double step) => step.ToString("0.0", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using MsRelapse.Core.Edss;
 using MsRelapse.Core.Model;
@@ -469,34 +468,13 @@ internal sealed class EvaluationContext
     }
 
     /// <summary>
-    /// The EDSS of a complete FS set (the calculator's value; null when a score is out of range, which R0 rejects).
-    /// Memoised: the calculator also writes its explanation text, which the engine does not use, and the same FS
-    /// sets recur across evaluations. The value depends on the scores only, so the cache cannot change a result;
-    /// it is bounded so that a stream of distinct sets cannot grow it without limit.
+    /// The EDSS of a complete FS set (the calculator's value, without its explanation texts); null when a score is
+    /// out of range or not an integer, which R0 rejects.
     /// </summary>
-    private static double? ComputedEdss(RawFunctionalSystems fs)
-    {
-        if (EdssCache.TryGetValue(fs, out var cached))
-        {
-            return cached;
-        }
-
-        double? value = FunctionalSystemScores.TryCreate(fs, out var scores, out _) && scores is not null
-            ? EdssCalculator.Calculate(scores).Edss.Value
+    private static double? ComputedEdss(RawFunctionalSystems fs) =>
+        FunctionalSystemScores.TryCreate(fs, out var scores, out _) && scores is not null
+            ? EdssCalculator.Score(scores).Value
             : null;
-        if (Volatile.Read(ref edssCacheSize) < EdssCacheCapacity && EdssCache.TryAdd(fs, value))
-        {
-            Interlocked.Increment(ref edssCacheSize);
-        }
-
-        return value;
-    }
-
-    private const int EdssCacheCapacity = 4096;
-
-    private static readonly ConcurrentDictionary<RawFunctionalSystems, double?> EdssCache = new();
-
-    private static int edssCacheSize;
 
     private static DailyEdss ChooseForDate(DateOnly date, List<(EdssAssessment A, double V, bool Computed)> list)
     {

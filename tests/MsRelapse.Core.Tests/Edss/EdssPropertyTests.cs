@@ -36,4 +36,9 @@ public sealed class EdssPropertyTests
         var result = EdssCalculator.Calculate(scores);
         return result.Edss.Value == Math.Max(result.FunctionalSystemStep, result.AmbulationStep ?? 0);
     }
+
+    // The engine uses Score (no explanation texts); it must give exactly the EDSS that Calculate explains.
+    [Property]
+    public bool Score_is_the_EDSS_that_Calculate_explains(FunctionalSystemScores scores) =>
+        EdssCalculator.Score(scores) == EdssCalculator.Calculate(scores).Edss;
 }
