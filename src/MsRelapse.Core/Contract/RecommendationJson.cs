@@ -513,7 +513,7 @@ internal static class DirectWriter
 
     private static void Date(Utf8JsonWriter w, string name, DateOnly date)
     {
-        // "yyyy-MM-dd" as Decision.D writes it, without the intermediate string.
+        // "yyyy-MM-dd" as Text.Date writes it, without the intermediate string.
         Span<byte> text = stackalloc byte[10];
         Digits(text[..4], date.Year);
         text[4] = (byte)'-';
