@@ -25,7 +25,7 @@ internal sealed class EvaluationContext
         Edss = EdssTimeline.Build(record, asOf, Attack, History.PreviousRecordOnsets);
         Severity = R4Severity.Grade(Attack, Baseline, Nadir);
 
-        // ---- Facts by recency ---------------------------------------------------------------------------------
+        // Facts by recency (clinical.md, Recency).
         var measurements = Lists.Sorted(record.Measurements, m => m.When.Date <= asOf && m.UnitProblem is null,
             static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         Measurements = measurements;
@@ -243,63 +243,18 @@ internal sealed class EvaluationContext
         return years;
     }
 
-    /// <summary>
-    /// Fever events (Conventions: a temperature ≥ 38.0 °C, or a fever condition dated by its onset), by date then
-    /// source, stably. A loop and <see cref="Lists.Sorted"/> rather than LINQ: most records have none, and then
-    /// nothing is allocated.
-    /// </summary>
-    private static ImmutableArray<(DateOnly Date, SourceRef Source)> FeverEventsOf(ImmutableArray<Measurement> measurements, ImmutableArray<ConditionFact> conditions)
-    {
-        ImmutableArray<(DateOnly Date, SourceRef Source)>.Builder? events = null;
-        foreach (var m in measurements)
-        {
-            if (m.Kind == MeasurementKind.TemperatureCelsius && m.Value >= Thresholds.FeverCelsius)
-            {
-                (events ??= ImmutableArray.CreateBuilder<(DateOnly, SourceRef)>()).Add((m.When.Date, m.Source));
-            }
-        }
+    /// <summary>Fever events (Conventions: a temperature ≥ 38.0 °C, or a fever condition dated by its onset), by date then source.</summary>
+    private static ImmutableArray<(DateOnly Date, SourceRef Source)> FeverEventsOf(ImmutableArray<Measurement> measurements, ImmutableArray<ConditionFact> conditions) =>
+    [
+        .. measurements.Where(m => m.Kind == MeasurementKind.TemperatureCelsius && m.Value >= Thresholds.FeverCelsius).Select(m => (m.When.Date, m.Source))
+            .Concat(conditions.Where(c => c.Kind == ConditionKind.Fever && c.Onset is not null).Select(c => (c.Onset!.Value.Date, c.Source)))
+            .OrderBy(e => e.Item1).ThenBy(e => e.Item2, SourceOrder.Instance),
+    ];
 
-        foreach (var c in conditions)
-        {
-            if (c.Kind == ConditionKind.Fever && c.Onset is { } onset)
-            {
-                (events ??= ImmutableArray.CreateBuilder<(DateOnly, SourceRef)>()).Add((onset.Date, c.Source));
-            }
-        }
+    /// <summary>The latest measurement of <paramref name="kind"/> within the last <paramref name="days"/> days.</summary>
+    private Measurement? LatestWithin(MeasurementKind kind, int days) => Measurements.LastOrDefault(m => m.Kind == kind && Within(m.When.Date, days));
 
-        return events is null
-            ? []
-            : Lists.Sorted(events.ToImmutable(), null, static (x, y) => Lists.ThenBySource(x.Date.CompareTo(y.Date), x.Source, y.Source));
-    }
-
-    private Measurement? LatestWithin(MeasurementKind kind, int days)
-    {
-        // A loop from the end (the list is in date order): no closure per call.
-        var measurements = Measurements;
-        for (var i = measurements.Length - 1; i >= 0; i--)
-        {
-            var m = measurements[i];
-            if (m.Kind == kind && Within(m.When.Date, days))
-            {
-                return m;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The first active allergy of <paramref name="kind"/> in source order (ties: record order, as a stable sort).</summary>
-    private static AllergyFact? FirstBySource(ImmutableArray<AllergyFact> allergies, AllergyKind kind)
-    {
-        AllergyFact? best = null;
-        foreach (var a in allergies)
-        {
-            if (a.Active && a.Kind == kind && (best is null || SourceOrder.Instance.Compare(a.Source, best.Source) < 0))
-            {
-                best = a;
-            }
-        }
-
-        return best;
-    }
+    /// <summary>The first active allergy of <paramref name="kind"/> in source order (ties: record order).</summary>
+    private static AllergyFact? FirstBySource(ImmutableArray<AllergyFact> allergies, AllergyKind kind) =>
+        allergies.Where(a => a.Active && a.Kind == kind).MinBy(a => a.Source, SourceOrder.Instance);
 }

@@ -75,9 +75,9 @@ internal static class PlanBuilder
             notes.Add("No taper after an MS pulse, and no lower doses (E-NICE-2022).");
         }
 
-        if (route == PlannedRoute.Intravenous && R5FirstLineIvReason(ctx) is { } why && !ctx.IsChild)
+        if (route == PlannedRoute.Intravenous && !ctx.IsChild && Rules.R5FirstLine.IvReason(ctx) is { } why)
         {
-            notes.Add($"IV in hospital because of {why} (E-NICE-2022).");
+            notes.Add($"IV because of {why} (E-NICE-2022).");
         }
 
         var afterMri = ctx.Natalizumab is not null;
@@ -170,9 +170,6 @@ internal static class PlanBuilder
 
         return null;
     }
-
-    private static string? R5FirstLineIvReason(EvaluationContext ctx) =>
-        ctx.Diabetes is not null ? "diabetes (glucose monitoring)" : ctx.Psychiatric is not null ? "psychiatric history (monitoring)" : null;
 
     /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>
