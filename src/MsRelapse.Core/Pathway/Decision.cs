@@ -339,8 +339,7 @@ internal sealed class Decision
     }
 
     // Most citations are one evidence id: its one-element array is made once per id and shared (immutable), and
-    // the ids come as a params span, so a call site allocates no string[] either (they were ≈ 10 % of the bytes
-    // an evaluation allocated).
+    // the ids come as a params span, so a call site allocates no string[] either (figures: benchmarks/README.md).
     private static readonly ConcurrentDictionary<string, ImmutableArray<string>> SingleCitations = new(StringComparer.Ordinal);
 
     private static ImmutableArray<string> Cited(ReadOnlySpan<string> evidence) => evidence.Length switch
