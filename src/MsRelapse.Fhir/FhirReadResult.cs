@@ -3,7 +3,10 @@ using MsRelapse.Core.Model;
 namespace MsRelapse.Fhir;
 
 /// <summary>The outcome of reading a FHIR Bundle: the record (when it could be built) and every problem found.</summary>
-/// <param name="Record">The patient's record; null when the input could not be read at all.</param>
+/// <param name="Record">
+/// The patient's record; null when the input could not be read at all. With the error <c>no-patient</c> the input
+/// was read but names no one to evaluate: the record then holds only the patient id its resources name, if any.
+/// </param>
 /// <param name="Errors">Reading errors (parse errors, several patients, unreadable values the pathway needs).</param>
 public sealed record FhirReadResult(PatientRecord? Record, IReadOnlyList<InputError> Errors)
 {

@@ -77,16 +77,17 @@ internal sealed partial class BundleReader
             return new FhirReadResult(null, _errors);
         }
 
-        var record = new PatientRecord();
-        if (patients.Count > 0)
+        if (patients.Count == 0)
         {
-            record = ReadPatient(patients[0], record);
+            // No Patient (fhir-profile.md): no one to evaluate. Without a birth date and sex the age- and
+            // pregnancy-dependent rules cannot be judged, and an empty Bundle would get "observe" it did not earn.
+            // The input was read (it is not unreadable): the record names the one patient the resources name, if any.
+            return new FhirReadResult(
+                new PatientRecord { PatientId = patientKeys.Count == 1 ? patientKeys.First() : null },
+                [new InputError(FhirErrorCodes.NoPatient, "The Bundle holds no Patient resource: there is no one to evaluate (expected one patient's record, with its Patient).", new SourceRef("Bundle", "Bundle.entry"))]);
         }
-        else if (patientKeys.Count == 1)
-        {
-            // No Patient resource (e.g. a prefetch without it): the one patient every resource names.
-            record = record with { PatientId = patientKeys.First() };
-        }
+
+        var record = ReadPatient(patients[0], new PatientRecord());
 
         foreach (var entry in entries)
         {
