@@ -13,10 +13,10 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R0Validation
 {
-    /// <summary>Stable error codes.</summary>
-    public const string OutOfRange = "value-out-of-range", NotAKurtzkeStep = "not-a-kurtzke-step", NotAnInteger = "not-an-integer",
-        UnknownUnit = "unknown-unit", FractionNotPercent = "fraction-not-percent", DateOrder = "date-order",
-        BirthDateAfterAsOf = "birth-date-after-as-of", MultiplePatients = "multiple-patients";
+    /// <summary>Stable error codes (the catalogue is <see cref="InputErrorCodes"/>).</summary>
+    public const string OutOfRange = InputErrorCodes.OutOfRange, NotAKurtzkeStep = InputErrorCodes.NotAKurtzkeStep, NotAnInteger = InputErrorCodes.NotAnInteger,
+        UnknownUnit = InputErrorCodes.UnknownUnit, FractionNotPercent = InputErrorCodes.FractionNotPercent, DateOrder = InputErrorCodes.DateOrder,
+        BirthDateAfterAsOf = InputErrorCodes.BirthDateAfterAsOf, MultiplePatients = InputErrorCodes.MultiplePatients;
 
     public static ImmutableArray<InputError> Validate(EvaluationContext ctx)
     {
