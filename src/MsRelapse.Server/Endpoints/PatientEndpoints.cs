@@ -16,8 +16,11 @@ namespace MsRelapse.Server.Endpoints;
 /// </summary>
 public static class PatientEndpoints
 {
-    /// <summary>How often an append without If-Match re-merges when another write landed in between.</summary>
-    public const int AppendAttempts = 5;
+    /// <summary>
+    /// How often an append without If-Match re-merges when another write landed in between. Each round at least one
+    /// of the competing writers wins, so this many writers at once all land.
+    /// </summary>
+    public const int AppendAttempts = 12;
 
     public static void Map(RouteGroupBuilder patients, bool authEnabled)
     {

@@ -31,8 +31,11 @@ public sealed class RequestLimits(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (target is { Length: > MaxTargetBytes })
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var targetLength = string.IsNullOrEmpty(raw)
+            ? (context.Request.PathBase + context.Request.Path).ToUriComponent().Length + (context.Request.QueryString.Value?.Length ?? 0)
+            : raw.Length;
+        if (targetLength > MaxTargetBytes)
         {
             return Problems.Create(StatusCodes.Status414UriTooLong, ProblemCodes.UriTooLong, "The URL is too long.",
                 $"The path and query may hold at most {MaxTargetBytes} bytes.").ExecuteAsync(context);
