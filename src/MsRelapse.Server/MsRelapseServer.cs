@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
 using MsRelapse.Storage;
@@ -86,6 +87,7 @@ public static class MsRelapseServer
         services.AddExceptionHandler<SafeExceptionHandler>();
         services.AddOpenApi();
         var authEnabled = Security.Configure(services, options);
+        services.AddCdsHooks(builder.Configuration, options);
         ConfigureTelemetry(builder, options);
         options.ConfigureBuilder?.Invoke(builder);
 
@@ -154,6 +156,7 @@ public static class MsRelapseServer
         CalculatorEndpoints.Map(stateless);
         stateless.Require(authEnabled, Security.ReaderPolicy);
         PatientEndpoints.Map(api, authEnabled);
+        app.MapCdsHooks(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
