@@ -197,7 +197,7 @@ internal static class PatientViewCards
 
         List("Alternatives", r.Advice.Alternatives, md);
         List("Not recommended", r.Advice.NotRecommended, md);
-        var flags = r.Flags.Where(f => f.Severity != FlagSeverity.Info).ToList();
+        var flags = r.Flags.OrderByDescending(f => f.Severity).ToList();
         if (flags.Count > 0)
         {
             md.Append("**Flags**\n\n");
