@@ -29,6 +29,20 @@ public static class CdsHooksEndpoints
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(server);
+        // One connection pool for the EHRs' FHIR servers and key URLs; redirects are not followed (a token must not travel).
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(2) };
+        // Bound when first resolved (MapCdsHooks, at start): configuration added after this call counts too.
+        services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>(), server));
+        services.AddSingleton(sp => new JwksStore(sp.GetRequiredService<CdsHooksOptions>(), handler, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CdsTokenValidator>();
+        services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), handler));
+        services.AddSingleton<CdsHooksMetrics>();
+        services.AddSingleton<CdsHookHandler>();
+        return services;
+    }
+
+    private static CdsHooksOptions ReadOptions(IConfiguration configuration, ServerOptions server)
+    {
         var options = new CdsHooksOptions();
         configuration.GetSection(CdsHooksOptions.Section).Bind(options);
         options.RequireAuthentication ??= !Security.IsLoopbackOnly(server.Urls);
@@ -45,15 +59,7 @@ public static class CdsHooksEndpoints
             }
         }
 
-        // One connection pool for the EHRs' FHIR servers and key URLs; redirects are not followed (a token must not travel).
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(2) };
-        services.AddSingleton(options);
-        services.AddSingleton(sp => new JwksStore(options, handler, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<CdsTokenValidator>();
-        services.AddSingleton(new PrefetchAssembler(options, handler));
-        services.AddSingleton<CdsHooksMetrics>();
-        services.AddSingleton<CdsHookHandler>();
-        return services;
+        return options;
     }
 
     /// <summary>Maps <c>/cds-services</c> and the feedback list <c>/api/patients/{id}/cds-feedback</c>.</summary>
