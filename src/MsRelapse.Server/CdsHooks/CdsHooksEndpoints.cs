@@ -228,9 +228,6 @@ internal sealed class CdsHookHandler(
 
         var asOf = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var draftsKey = hook == "patient-view" ? "" : parsed.Context.TryGetProperty("draftOrders", out var d) ? d.GetRawText() : "";
-        var inputKey = CdsIds.Hash(record.BundleUtf8) + CdsIds.Of(asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), draftsKey);
-        var cardContext = new CardContext(id, parsed.PatientId, inputKey, PageUrl(context, parsed.PatientId), options.SmartLaunchUrl is null ? "absolute" : "smart");
-
         FhirEvaluationOutcome outcome;
         try
         {
@@ -243,6 +240,14 @@ internal sealed class CdsHookHandler(
             metrics.Call(id, 400);
             return Outcome(400, FhirErrorCodes.ParseError, $"The prefetched record could not be read as FHIR R4 ({ex.GetType().Name}).");
         }
+
+        // Card uuids come from what was evaluated: the recommendation (the same clinical content gives the same uuids
+        // whether the record was prefetched or fetched, in whatever order), else the record's bytes; and the drafts.
+        var evaluated = outcome.Recommendation is { } rec && outcome.Errors.Count == 0
+            ? CdsIds.Hash(Core.Contract.RecommendationJson.SerializeUtf8Line(rec))
+            : CdsIds.Hash(record.BundleUtf8);
+        var inputKey = evaluated + CdsIds.Of(asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), draftsKey);
+        var cardContext = new CardContext(id, parsed.PatientId, inputKey, PageUrl(context, parsed.PatientId), options.SmartLaunchUrl is null ? "absolute" : "smart");
 
         var cards = new List<CdsCard>();
         if (outcome.Recommendation is not { } recommendation || outcome.Errors.Count > 0)

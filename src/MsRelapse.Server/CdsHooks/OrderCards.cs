@@ -115,9 +115,11 @@ internal static class OrderCards
         ActionCode.PlasmaExchange => order.Apheresis == ApheresisKind.PlasmaExchange,
         ActionCode.Immunoadsorption => order.Apheresis == ApheresisKind.Immunoadsorption,
         // An order whose route is not given matches any steroid action; otherwise the route and dose decide.
+        // An escalated-dose IV order is an IV course (its dose is then compared with the plan); a standard-dose repeat
+        // course is not the escalated alternative.
         ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone or ActionCode.EscalatedIvMethylprednisolone =>
             order.IsSteroid && (order.Action is null || order.Action == action
-                || (order.Action == ActionCode.IvMethylprednisolone && action == ActionCode.EscalatedIvMethylprednisolone)),
+                || (order.Action == ActionCode.EscalatedIvMethylprednisolone && action == ActionCode.IvMethylprednisolone)),
         _ => false,
     };
 

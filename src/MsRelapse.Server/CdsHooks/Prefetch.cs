@@ -296,3 +296,10 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         }
     }
 }
+
+/// <summary>For tests: how a reference names its patient.</summary>
+public static class PrefetchAssemblerAccess
+{
+    /// <summary>The id in <c>Patient/{id}</c> forms; null otherwise.</summary>
+    public static string? ReferencedPatient(string reference) => PrefetchAssembler.ReferencedPatient(reference);
+}
