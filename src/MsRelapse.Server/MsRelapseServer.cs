@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
 using MsRelapse.Storage;
@@ -87,6 +88,7 @@ public static class MsRelapseServer
         services.AddEvaluationLimiter(resolved);
         var authEnabled = Security.Configure(services, resolved, hooks);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
+        services.AddCdsHooks(builder.Configuration, resolved);
         ConfigureTelemetry(builder, resolved);
         hooks.ConfigureBuilder?.Invoke(builder);
 
@@ -165,6 +167,7 @@ public static class MsRelapseServer
         var patients = api.MapGroup("/patients").WithTags("Patients");
         PatientEndpoints.Map(patients, authEnabled);
         EvaluationEndpoints.Map(patients, authEnabled);
+        app.MapCdsHooks(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

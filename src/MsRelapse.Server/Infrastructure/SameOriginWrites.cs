@@ -15,8 +15,11 @@ public sealed class SameOriginWrites(RequestDelegate next, bool authEnabled)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
+        // CDS Hooks calls are cross-origin by design (an EHR or the sandbox calls in): their own client tokens and
+        // the CdsHooks:AllowedOrigins CORS list govern them, not this check.
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || (authEnabled && !request.Headers.ContainsKey("Cookie")))
+            || (authEnabled && !request.Headers.ContainsKey("Cookie"))
+            || request.Path.StartsWithSegments("/cds-services", StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }
