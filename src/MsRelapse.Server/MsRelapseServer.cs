@@ -118,7 +118,7 @@ public static class MsRelapseServer
     private static void MapEndpoints(WebApplication app, ServerOptions options, bool authEnabled)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapPrivateApiReference();
         app.MapWebPage();
         app.MapGet("/api", (TimeProvider clock) => Results.Json(new
         {
