@@ -75,6 +75,12 @@ public static class FhirRecordReader
     /// </summary>
     internal static readonly FhirJsonDeserializer ValidatingDeserializer = new(new DeserializerSettings());
 
+    /// <summary>
+    /// The resource types the reader maps (and <c>Medication</c>, which medication references point at); every
+    /// other type is read only for its patient references.
+    /// </summary>
+    public static IReadOnlySet<string> ReadResourceTypes => BundleScanner.MappedTypes;
+
     /// <summary>Parses and reads a Bundle given as FHIR JSON.</summary>
     public static FhirReadResult Read(string bundleJson)
     {
@@ -475,10 +481,10 @@ internal sealed class BundleReader
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var patient in patients)
         {
-            var key = patient.Id ?? KeyOf(patient.FullUrl) ?? $"(entry {patient.Index})";
+            var key = patient.Id ?? PatientReferences.KeyOf(patient.FullUrl) ?? $"(entry {patient.Index})";
             keys.Add(key);
             aliases.TryAdd(key, key);
-            if (KeyOf(patient.FullUrl) is { } urlKey)
+            if (PatientReferences.KeyOf(patient.FullUrl) is { } urlKey)
             {
                 aliases.TryAdd(urlKey, key);
             }
@@ -492,9 +498,9 @@ internal sealed class BundleReader
                 continue;
             }
 
-            foreach (var reference in PatientReferences(entry))
+            foreach (var reference in NamedPatients(entry))
             {
-                var key = KeyOf(reference);
+                var key = PatientReferences.KeyOf(reference);
                 if (key is null)
                 {
                     continue;
@@ -522,7 +528,7 @@ internal sealed class BundleReader
     }
 
     /// <summary>Subject/patient references that point at a Patient (not a Group, Location, …).</summary>
-    private IEnumerable<string> PatientReferences(Entry entry)
+    private IEnumerable<string> NamedPatients(Entry entry)
     {
         foreach (var reference in entry.PatientReferences)
         {
@@ -547,30 +553,6 @@ internal sealed class BundleReader
                 yield return reference;
             }
         }
-    }
-
-    /// <summary>The id part of a patient reference: <c>Patient/x</c>, <c>http://…/Patient/x/_history/2</c>, <c>urn:uuid:x</c>.</summary>
-    private static string? KeyOf(string? reference)
-    {
-        if (string.IsNullOrEmpty(reference))
-        {
-            return null;
-        }
-
-        if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase))
-        {
-            return reference[(reference.LastIndexOf(':') + 1)..];
-        }
-
-        var at = reference.LastIndexOf("Patient/", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var rest = reference[(at + "Patient/".Length)..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? rest : rest[..slash];
     }
 
     private static string Label(Entry entry) => Label(entry.TypeName, entry.Id, entry.Index);
