@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
         root.Subcommands.Add(SynthCommand.Create(io));
+        root.Subcommands.Add(ClusterSiloCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
