@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
+using MsRelapse.Server.Web;
 using MsRelapse.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -154,6 +155,7 @@ public static class MsRelapseServer
         CalculatorEndpoints.Map(stateless);
         stateless.Require(authEnabled, Security.ReaderPolicy);
         PatientEndpoints.Map(api, authEnabled);
+        app.MapWorklist(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
