@@ -35,6 +35,8 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await page.SetViewportSizeAsync(1366, 768);
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Expect(quoted).ToBeInViewportAsync();
+        Directory.CreateDirectory(BrowserSuite.ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "patient-view-1366x768.png") });
         await page.SetViewportSizeAsync(1366, 900);
 
         // The data used, each with date and source, beside the answer.
@@ -96,7 +98,6 @@ public sealed class PatientViewTests(BrowserSuite suite)
 
         Directory.CreateDirectory(BrowserSuite.ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "patient-view.png"), FullPage = true });
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "patient-view-1366x900.png") });
         session.AssertClean();
     }
 

@@ -63,7 +63,7 @@ export function edssTimeline(record, rec) {
   let start = addDays(recent, -14) < dates[0] ? dates[0] : addDays(recent, -14);
   if (dayNumber(last) - dayNumber(start) < 14) start = addDays(last, -14);
   const earlier = points.filter(p => p.date < start);
-  const W = 760, left = 44, right = 16, top = 14, plotH = 180, bandSteroid = 214, bandApheresis = 244, axisY = 270;
+  const W = 760, left = 44, right = 16, top = 24, plotH = 170, bandSteroid = 214, bandApheresis = 244, axisY = 270;
   const earlyW = earlier.length ? 70 : 0;
   const x0 = left + earlyW + (earlier.length ? 12 : 0);
   const span = Math.max(1, dayNumber(last) - dayNumber(start));
@@ -78,7 +78,7 @@ export function edssTimeline(record, rec) {
     svg.append(s('line', { x1: left, x2: W - right, y1: y(v), y2: y(v), class: 'grid' }),
       s('text', { x: left - 8, y: y(v) + 4, class: 'tick', 'text-anchor': 'end', 'aria-hidden': 'true' }, String(v)));
   }
-  svg.append(s('text', { x: 4, y: top + 8, class: 'axis-label', 'aria-hidden': 'true' }, 'EDSS'));
+  svg.append(s('text', { x: 4, y: 12, class: 'axis-label', 'aria-hidden': 'true' }, 'EDSS'));
   svg.append(s('text', { x: 4, y: bandSteroid + 14, class: 'axis-label', 'aria-hidden': 'true' }, 'Steroids'),
     s('text', { x: 4, y: bandApheresis + 14, class: 'axis-label', 'aria-hidden': 'true' }, 'Apheresis'));
   // Date ticks: about six, on whole days.
@@ -166,7 +166,7 @@ export function edssTimeline(record, rec) {
           h('span', null, h('span', { class: 'key key-done', 'aria-hidden': 'true' }), ' apheresis given'),
           h('span', null, h('span', { class: 'key key-planned', 'aria-hidden': 'true' }), ' planned')),
         readout),
-      h('div', { class: 'timeline-table' },
+      h('div', { class: 'timeline-table', tabindex: '0', role: 'region', 'aria-label': 'The EDSS timeline as a table' },
         table('The EDSS timeline as a table', ['Date', 'What', 'Source'], rows, { class: 'compact', 'data-testid': 'timeline-table' }))));
 }
 

@@ -193,7 +193,7 @@ function iggTable(igg) {
  * The sessions as a calendar: one row per week (Monday first), each session's day with its number, volume, albumin
  * and vials; then the sessions as a list with the checks before each one.
  */
-export function sessionCalendar(pe, kindWord = 'Plasma exchange') {
+export function sessionCalendar(pe, kindWord = 'Plasma exchange', { checksEach = true } = {}) {
   const sessions = (pe.schedule ?? []).filter(x => x.date);
   if (!sessions.length) return null;
   const byDate = new Map(sessions.map(x => [x.date, x]));
@@ -226,7 +226,8 @@ export function sessionCalendar(pe, kindWord = 'Plasma exchange') {
     h('ol', { class: 'session-list' }, sessions.map(x => h('li', { 'data-session': String(x.session) },
       h('strong', null, `Session ${x.session} — ${dayText(x.date)}`), x.done ? ' (given)' : '',
       !x.done && (volume || albumin) ? `: ${[volume ? `exchange ${volume}` : null, albumin].filter(Boolean).join(', ')}` : '',
-      !x.done && monitoring.length ? h('span', { class: 'before' }, h('br'), 'Before it: ', monitoring.join('; ')) : null))));
+      !x.done && monitoring.length ? h('span', { class: 'before' }, h('br'), 'Before it: ', checksEach ? monitoring.join('; ') : 'the checks below') : null))),
+    !checksEach && monitoring.length ? h('div', { class: 'before-each' }, h('h3', null, 'Checks for each session'), h('ul', null, monitoring.map(m => h('li', null, m)))) : null);
 }
 
 /** A plasma-exchange plan: from a recommendation (plan.plasmaExchange) or the tpe-plan calculator (same members). */

@@ -27,8 +27,10 @@ function steroidBlock(st, asOf) {
 function apheresisBlock(plan, word) {
   return h('section', { class: 'cp-section', 'data-testid': 'cp-sessions' }, h('h2', null, `${word} sessions`),
     plan.exchangeVolumeMl != null ? h('p', null, `Each exchange ${num(plan.exchangeVolumeMl)} mL${plan.replacementFluid ? `, replaced with ${plan.replacementFluid}` : ''}${plan.albuminGramsPerExchange != null ? ` (albumin ${num(plan.albuminGramsPerExchange, 1)} g${plan.albuminVialsPerExchange != null ? `, ${plan.albuminVialsPerExchange} vials` : ''})` : ''}.`) : null,
-    sessionCalendar(plan, word));
+    sessionCalendar(plan, word, { checksEach: false }));
 }
+
+const chosen = (r, code) => r.primary === code || (r.concurrent ?? []).includes(code) || (code === 'iv-methylprednisolone' && r.primary === 'escalated-iv-methylprednisolone');
 
 export function carePlanView(id, asOfParam) {
   const main = h('div', { class: 'view view-care-plan' });
@@ -66,7 +68,9 @@ export function carePlanView(id, asOfParam) {
     const plan = rec.plan ?? {};
     const u = URGENCY[r.urgency] ?? { label: r.urgency, meaning: '' };
     const flags = (rec.flags ?? []).filter(f => f.severity === 'critical' || f.severity === 'warning');
-    const watch = [...(plan.steroids?.monitoring ?? []), ...(plan.plasmaExchange?.monitoring ?? []), ...(plan.immunoadsorption?.monitoring ?? [])];
+    const steroidCode = plan.steroids?.action ?? (plan.steroids?.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone');
+    // What to watch for: the steroid checks (the apheresis checks are listed with the sessions).
+    const watch = [...new Set([...(plan.steroids && chosen(r, steroidCode) ? plan.steroids.monitoring ?? [] : [])])];
     const printed = localToday();
     // A layout table: the browser repeats its head at the top of every printed page (the running line).
     const running = h('div', { class: 'cp-running', 'data-testid': 'cp-running' },
@@ -95,13 +99,18 @@ export function carePlanView(id, asOfParam) {
         h('p', null, `Episode: ${label(STATUS, rec.episode?.status)}${rec.episode?.onset ? `, onset ${shortDate(rec.episode.onset)}` : ''}; severity ${label(SEVERITY, rec.episode?.severity).toLowerCase()}.`)),
       flags.length ? h('section', { class: 'cp-section cp-flags' }, h('h2', null, 'Before acting'),
         h('ul', null, flags.map(f => h('li', null, h('strong', null, `${FLAG_SEVERITY[f.severity].marker} ${FLAG_SEVERITY[f.severity].label.toUpperCase()}: `), f.message)))) : null,
-      plan.steroids ? steroidBlock(plan.steroids, rec.asOf) : null,
-      plan.plasmaExchange ? apheresisBlock(plan.plasmaExchange, 'Plasma exchange') : null,
-      plan.immunoadsorption ? apheresisBlock(plan.immunoadsorption, 'Immunoadsorption') : null,
+      // Only what is to be done (the primary and concurrent actions); alternatives are named, not planned out.
+      plan.steroids && chosen(r, plan.steroids.action ?? (plan.steroids.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone'))
+        ? steroidBlock(plan.steroids, rec.asOf) : null,
+      plan.plasmaExchange && chosen(r, 'plasma-exchange') ? apheresisBlock(plan.plasmaExchange, 'Plasma exchange') : null,
+      plan.immunoadsorption && chosen(r, 'immunoadsorption') ? apheresisBlock(plan.immunoadsorption, 'Immunoadsorption') : null,
+      r.alternatives?.length ? h('p', { class: 'cp-alternatives' }, h('strong', null, 'Alternatives: '),
+        r.alternatives.map(a => label(ACTIONS, a.action)).join('; '), '.') : null,
       reassessmentDates(rec).length ? h('section', { class: 'cp-section', 'data-testid': 'cp-reassess' }, h('h2', null, 'Reassessment dates'),
         h('ul', null, reassessmentDates(rec).map(([d, what]) => h('li', null, h('strong', null, dayText(d)), ` — ${what}`)))) : null,
       h('section', { class: 'cp-section cp-watch' }, h('h2', null, 'What to watch for'),
-        watch.length ? h('ul', null, watch.map(w => h('li', null, w))) : h('p', null, 'No specific checks in this plan.'),
+        watch.length ? h('ul', null, watch.map(w => h('li', null, w))) : null,
+        (plan.plasmaExchange && chosen(r, 'plasma-exchange')) || (plan.immunoadsorption && chosen(r, 'immunoadsorption')) ? h('p', null, 'The checks for each apheresis session are listed with the sessions above.') : null,
         h('p', null, 'New or worsening symptoms, fever or infection: tell the team before the next dose or session.')),
       h('section', { class: 'cp-section cp-call' }, h('h2', null, 'Who to call'),
         h('p', { class: 'hint' }, 'Filled in by the team.'),
