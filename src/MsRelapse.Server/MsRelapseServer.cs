@@ -10,6 +10,7 @@ using MsRelapse.Core.Pathway;
 using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
+using MsRelapse.Server.Web;
 using MsRelapse.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -168,6 +169,7 @@ public static class MsRelapseServer
         PatientEndpoints.Map(patients, authEnabled);
         EvaluationEndpoints.Map(patients, authEnabled);
         app.MapCdsHooks(authEnabled);
+        app.MapWorklist(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
