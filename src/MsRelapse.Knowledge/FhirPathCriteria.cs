@@ -33,7 +33,7 @@ public static class FhirPathCriteria
             ["R5-iv-diabetes"] = diabetes,
             ["R8.4-diabetes"] = diabetes,
             ["R8.1-allergy"] = ActiveAllergy(steroidRules),
-            ["R8.3-albumin"] = $"{Resources}.ofType(AllergyIntolerance).where({NotRefuted} and {AllergyActive} and not({Drug(steroidRules)}) and {Drug([Codes.Albumin])}).exists()",
+            ["R8.3-albumin"] = $"{Resources}.ofType(AllergyIntolerance).where({NotRefuted} and {AllergyActive} and {Drug(steroidRules)}.not() and {Drug([Codes.Albumin])}).exists()",
         };
     }
 
