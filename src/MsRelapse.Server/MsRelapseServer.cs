@@ -154,6 +154,7 @@ public static class MsRelapseServer
         CalculatorEndpoints.Map(stateless);
         stateless.Require(authEnabled, Security.ReaderPolicy);
         PatientEndpoints.Map(api, authEnabled);
+        app.MapFhirKnowledge(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
