@@ -29,6 +29,7 @@ public static partial class Program
         root.Subcommands.Add(ServeCommand.Create(io));
         root.Subcommands.Add(SynthCommand.Create(io));
         root.Subcommands.Add(ClusterSiloCommand.Create(io));
+        root.Subcommands.Add(GuidelineCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -170,6 +170,7 @@ public static class MsRelapseServer
         EvaluationEndpoints.Map(patients, authEnabled);
         app.MapCdsHooks(authEnabled);
         app.MapWorklist(authEnabled);
+        app.MapFhirKnowledge(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
