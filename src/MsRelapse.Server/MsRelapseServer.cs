@@ -81,7 +81,13 @@ public static class MsRelapseServer
         services.AddHostedService<StartupTasks>();
         services.AddMsRelapseProblemDocuments();
         // One JSON writer setting for every response and problem document: no HTML escaping ("–" stays "–").
-        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // Numbers are numbers (the Web default also reads them from strings, which the OpenAPI document then has to
+        // describe as "integer or string" and generated clients turn into odd types).
+        services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         services.AddExceptionHandler<SafeExceptionHandler>();
         services.AddMsRelapseOpenApi();
         services.AddEvaluationLimiter(resolved);
