@@ -8,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
+using MsRelapse.Server.Web;
 using MsRelapse.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -93,6 +95,7 @@ public static class MsRelapseServer
         services.AddEvaluationLimiter(resolved);
         var authEnabled = Security.Configure(services, resolved, hooks);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
+        services.AddCdsHooks(builder.Configuration, resolved);
         ConfigureTelemetry(builder, resolved);
         hooks.ConfigureBuilder?.Invoke(builder);
 
@@ -122,7 +125,7 @@ public static class MsRelapseServer
     private static void MapEndpoints(WebApplication app, ServerOptions options, bool authEnabled)
     {
         app.MapOpenApi();
-        app.MapApiReference();
+        app.MapPrivateApiReference();
         app.MapWebPage();
         app.MapGet("/api", (TimeProvider clock) => Results.Json(new
         {
@@ -171,6 +174,9 @@ public static class MsRelapseServer
         var patients = api.MapGroup("/patients").WithTags("Patients");
         PatientEndpoints.Map(patients, authEnabled);
         EvaluationEndpoints.Map(patients, authEnabled);
+        app.MapCdsHooks(authEnabled);
+        app.MapWorklist(authEnabled);
+        app.MapFhirKnowledge(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
