@@ -798,7 +798,11 @@ internal sealed class BundleReader
         {
             // R1: a record without onset is kept (the engine names it in missing data as relapse-onset).
             var resolvedWithoutDate = abatement is null && HasStatusCode(clinical, "resolved", "inactive", "remission");
-            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : condition.Onset is Period ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime")));
+            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : condition.Onset is Period ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime"))
+            {
+                // 2026.2 R2.2a: a record marked recurrence/relapse is never aged out.
+                MarkedRecurrence = HasStatusCode(clinical, "recurrence", "relapse"),
+            });
         }
 
         foreach (var (kind, sepsis, byName) in kinds)
@@ -998,6 +1002,10 @@ internal sealed class BundleReader
         var positiveCode = kind == FindingKind.Pregnancy ? Codes.Pregnant : Codes.Positive;
         return observation.Value switch
         {
+            // 2026.2 (fhir-profile.md): enhancing lesions as a count (0 = none) or a boolean; reflexes MSR#preserved / MSR#lost.
+            Integer lesions when kind == FindingKind.GadoliniumEnhancingLesions => lesions.Value is { } n ? n > 0 : null,
+            CodeableConcept reflexes when kind == FindingKind.DeepTendonReflexes =>
+                Has(reflexes, new CodeRule(CodeSystems.Msr, "preserved")) ? true : Has(reflexes, new CodeRule(CodeSystems.Msr, "lost")) ? false : null,
             CodeableConcept cc => Has(cc, positiveCode) || (kind == FindingKind.Breastfeeding && Has(cc, Codes.Positive)),
             FhirBoolean b => b.Value,
             FhirString s => string.Equals(s.Value?.Trim(), "positive", StringComparison.OrdinalIgnoreCase),
