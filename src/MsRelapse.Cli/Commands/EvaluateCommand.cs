@@ -171,7 +171,7 @@ internal static class EvaluateCommand
             Plan(r.Plan, o);
             // 2026.2: the apheresis response factors, each with its source (informational; never summed).
             List("APHERESIS RESPONSE FACTORS (published predictors; informational, not a score)", r.ApheresisResponseFactors.Select(f =>
-                $"{WireNames.Of(f.Factor)}: {(f.Number is { } n ? N(n) + (f.Unit is { } u ? " " + u : string.Empty) : f.Word ?? "unknown")} — favours {WireNames.Of(f.Favours)}"
+                $"{WireNames.Of(f.Factor)}: {(f.Number is { } n ? (f.Factor == ResponseFactor.DisabilityAtAttack ? "EDSS " + Edss(n) : N(n)) + (f.Unit is { } u ? " " + u : string.Empty) : f.Word ?? "unknown")} — favours {WireNames.Of(f.Favours)}"
                 + (f.Contested ? " (contested)" : string.Empty) + (f.Missing is { } m ? $"; record {m}" : string.Empty)
                 + (f.Source is { } src ? $"; source {src}" : string.Empty) + Evidence(f.Evidence)), o);
             List("WARNINGS", r.Flags.Where(f => f.Severity != FlagSeverity.Info).Select(f => $"[{WireNames.Of(f.Severity)}] {WireNames.Of(f.Code)}: {f.Message}{Evidence(f.Evidence)}"), o);
