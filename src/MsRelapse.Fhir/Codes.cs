@@ -200,6 +200,9 @@ internal static class Codes
         (FindingKind.DeepTendonReflexes, [Msr("deep-tendon-reflexes")]), // 2026.2
     ];
 
+    /// <summary><c>MSR#breastfeeding</c>: an observation so coded states breastfeeding even without a value.</summary>
+    public static readonly CodeRule BreastfeedingStated = Msr("breastfeeding");
+
     /// <summary>SNOMED 10828004 "Positive".</summary>
     public static readonly CodeRule Positive = Sct("10828004");
 
