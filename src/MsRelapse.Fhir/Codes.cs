@@ -196,6 +196,8 @@ internal static class Codes
         (FindingKind.MogIgG, [Loinc("91545-4"), Msr("mog-igg")]), // LOINC (unverified)
         (FindingKind.Pregnancy, [Loinc("82810-3")]),
         (FindingKind.Breastfeeding, [Loinc("63895-7"), Msr("breastfeeding")]), // LOINC (unverified)
+        (FindingKind.GadoliniumEnhancingLesions, [Msr("gd-enhancing-lesions")]), // 2026.2: no standard code confirmed
+        (FindingKind.DeepTendonReflexes, [Msr("deep-tendon-reflexes")]), // 2026.2
     ];
 
     /// <summary><c>MSR#breastfeeding</c>: an observation so coded states breastfeeding even without a value.</summary>

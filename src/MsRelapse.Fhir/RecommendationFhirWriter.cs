@@ -53,12 +53,12 @@ public static class RecommendationFhirWriter
 
         if (r.Plan.PlasmaExchange is { } tpe && steps.Contains(ActionCode.PlasmaExchange))
         {
-            stepResources[ActionCode.PlasmaExchange] = Identify(TpeRequest(tpe, subject, asOf));
+            stepResources[ActionCode.PlasmaExchange] = Identify(WithResponseFactors(TpeRequest(tpe, subject, asOf), r));
         }
 
         if (r.Plan.Immunoadsorption is { } ia && steps.Contains(ActionCode.Immunoadsorption))
         {
-            stepResources[ActionCode.Immunoadsorption] = Identify(IaRequest(ia, subject, asOf));
+            stepResources[ActionCode.Immunoadsorption] = Identify(WithResponseFactors(IaRequest(ia, subject, asOf), r));
         }
 
         resources.AddRange(steps.Where(stepResources.ContainsKey).Select(s => stepResources[s]));
@@ -308,6 +308,32 @@ public static class RecommendationFhirWriter
                 new Annotation { Text = $"Reassess on {plan.ReassessOn:yyyy-MM-dd}." },
             ],
         };
+    }
+
+    /// <summary>
+    /// 2026.2: one note on the apheresis request listing the response factors (clinical.md, "Apheresis response
+    /// factors": informational, never summed), each with its value, direction, evidence and source.
+    /// </summary>
+    private static ServiceRequest WithResponseFactors(ServiceRequest request, Recommendation r)
+    {
+        if (r.ApheresisResponseFactors.IsEmpty)
+        {
+            return request;
+        }
+
+        var text = new StringBuilder("Apheresis response factors (published predictors, informational; not a score):");
+        foreach (var f in r.ApheresisResponseFactors)
+        {
+            var value = f.Number is { } n ? $"{n.ToString("0.#", CultureInfo.InvariantCulture)}{(f.Unit is { } u ? " " + u : string.Empty)}" : f.Word ?? "unknown";
+            text.Append(CultureInfo.InvariantCulture, $" {WireNames.Of(f.Factor)}: {value}, favours {WireNames.Of(f.Favours)}")
+                .Append(f.Contested ? ", contested" : string.Empty)
+                .Append(f.Missing is { } m ? $" (record {m})" : string.Empty)
+                .Append(f.Source is { } src ? $" [source {src}]" : string.Empty)
+                .Append(CultureInfo.InvariantCulture, $" [{string.Join(", ", f.Evidence)}];");
+        }
+
+        request.Note.Add(new Annotation { Text = text.ToString().TrimEnd(';') + "." });
+        return request;
     }
 
     private static ServiceRequest TpeRequest(TpePlan plan, ResourceReference subject, string asOf)

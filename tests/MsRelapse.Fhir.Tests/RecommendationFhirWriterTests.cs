@@ -63,8 +63,14 @@ public sealed class RecommendationFhirWriterTests
         var provenance = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Provenance>());
         Assert.Equal(r.FiredRules, provenance.Entity.Select(e => e.What.Identifier.Value));
         Assert.Contains(r.Engine.Version, provenance.Agent[0].Who.Display, StringComparison.Ordinal);
-        Assert.Contains("2026.1", provenance.Policy.First(), StringComparison.Ordinal);
+        Assert.Contains("2026.2", provenance.Policy.First(), StringComparison.Ordinal);
         Assert.Equal(bundle.Entry.Count - 1, provenance.Target.Count);
+
+        // 2026.2: one note on the plasma exchange request lists the seven apheresis response factors.
+        var exchange = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<ServiceRequest>(), s => s.Code.Text == "Therapeutic plasma exchange");
+        var factors = Assert.Single(exchange.Note, n => n.Text.StartsWith("Apheresis response factors", StringComparison.Ordinal));
+        Assert.All(["time-to-apheresis", "age", "disease-course", "mri-activity", "reflexes", "disease-duration", "disability-at-attack"],
+            f => Assert.Contains(f + ":", factors.Text, StringComparison.Ordinal));
     }
 
     [Fact]

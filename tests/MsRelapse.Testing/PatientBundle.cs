@@ -283,6 +283,22 @@ public sealed class PatientBundle
 
     public PatientBundle MogPositive(When when, bool msrCode = false) => Mog(when, true, msrCode);
 
+    /// <summary>2026.2: an MRI's gadolinium-enhancing lesions (MSR#gd-enhancing-lesions), as a count (0 = none).</summary>
+    public PatientBundle GadoliniumEnhancingLesions(When mriDate, int lesions)
+    {
+        var obs = NewObservation("mri-gd", Msr, "gd-enhancing-lesions", "Gadolinium-enhancing lesions", mriDate);
+        obs.Value = new Integer(lesions);
+        return Add(obs);
+    }
+
+    /// <summary>2026.2: deep tendon reflexes examined (MSR#deep-tendon-reflexes), MSR#preserved or MSR#lost.</summary>
+    public PatientBundle DeepTendonReflexes(When when, bool preserved)
+    {
+        var obs = NewObservation("reflexes", Msr, "deep-tendon-reflexes", "Deep tendon reflexes", when);
+        obs.Value = Cc(Msr, preserved ? "preserved" : "lost", preserved ? "Preserved" : "Lost");
+        return Add(obs);
+    }
+
     /// <summary>Pregnancy observed (LOINC 82810-3 with SNOMED 77386006).</summary>
     public PatientBundle PregnancyObserved(When when)
     {

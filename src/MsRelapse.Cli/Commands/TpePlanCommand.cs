@@ -164,6 +164,11 @@ internal static class TpePlanCommand
 
         console.Write(schedule);
         // Long plain lines go straight to the writer: Spectre would wrap them at the console width.
+        if (plan.VolumeCheck is { } check)
+        {
+            plain.WriteLine("WARNING tpe-volume-check: " + check); // 2026.2
+        }
+
         plain.WriteLine("Monitoring:");
         foreach (var item in plan.Monitoring)
         {

@@ -23,6 +23,9 @@ public sealed record PlasmaExchangePlan
     /// <summary>How the total blood volume was estimated: "nadler" or "weight-based" (70 mL/kg under 25 kg); null when weight is missing.</summary>
     public string? Method { get; init; }
 
+    /// <summary>2026.2 <c>tpe-volume-check</c>: the warning when Nadler's and the weight-based volume disagree by more than 30 %, else null.</summary>
+    public string? VolumeCheck { get; init; }
+
     /// <summary>Estimated total blood volume, mL; null when an input is missing.</summary>
     public double? TotalBloodVolumeMl { get; init; }
 

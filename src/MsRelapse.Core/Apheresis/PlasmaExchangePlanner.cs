@@ -35,6 +35,9 @@ public static class PlasmaExchangePlanner
     /// <summary>Blood volume of a child under 25 kg, mL/kg.</summary>
     public const double ChildBloodVolumeMlPerKg = 70;
 
+    /// <summary>Kaplan's blood volume per kg, L (E-KAPLAN-1990: PV = 0.065 × kg × (1 − Hct)).</summary>
+    public const double KaplanBloodVolumeLitresPerKg = 0.065;
+
     /// <summary>Share of the body's IgG that is intravascular (E-REVERBERI-2007).</summary>
     public const double IntravascularIgGFraction = 0.45;
 
@@ -43,6 +46,29 @@ public static class PlasmaExchangePlanner
 
     /// <summary>Grams of albumin in one vial.</summary>
     public const double AlbuminGramsPerVial = 12.5;
+
+    /// <summary>
+    /// 2026.2 <c>tpe-volume-check</c>: when the volume is by Nadler and the weight-based (Kaplan) estimate differs from
+    /// it by more than 30 % of Nadler's (percent rounded to a whole number; the hematocrit cancels out), the warning
+    /// text; else null. The volumes stay Nadler's. (choice: 30 % spares children of 25–30 kg and moderate obesity, and
+    /// catches a weight in pounds entered as kilograms.)
+    /// </summary>
+    public static string? VolumeCheckOf(double? nadlerPlasmaVolumeMl, double? kaplanPlasmaVolumeMl)
+    {
+        if (nadlerPlasmaVolumeMl is not { } nadler || kaplanPlasmaVolumeMl is not { } kaplan || nadler <= 0)
+        {
+            return null;
+        }
+
+        var percent = (int)Math.Round((kaplan - nadler) / nadler * 100, MidpointRounding.AwayFromZero);
+        if (Math.Abs(percent) <= Thresholds.TpeVolumeCheckPercent)
+        {
+            return null;
+        }
+
+        var ml = static (double v) => PlanRounding.Millilitres(v).ToString("#,0", CultureInfo.InvariantCulture);
+        return $"The weight-based estimate is {Math.Abs(percent)} % {(percent > 0 ? "higher" : "lower")} than Nadler's (Nadler {ml(nadler)} mL, weight-based {ml(kaplan)} mL plasma volume): check the weight and height and their units; in marked obesity the weight-based estimate overstates the blood volume — the apheresis unit decides.";
+    }
 
     /// <summary>
     /// Plans a course of plasma exchange. Missing weight, height, sex (or a sex other than male/female) or
@@ -106,7 +132,7 @@ public static class PlasmaExchangePlanner
             var hctFraction = hematocrit!.Value.Fraction;
             tbv = weightBased ? ChildBloodVolumeMlPerKg * kg : NadlerLitres(request.Sex, height!.Value.Metres, kg) * 1000;
             pv = tbv * (1 - hctFraction);
-            kaplan = 0.065 * kg * (1 - hctFraction) * 1000; // E-KAPLAN-1990, shown beside Nadler as a cross-check
+            kaplan = KaplanBloodVolumeLitresPerKg * kg * (1 - hctFraction) * 1000; // E-KAPLAN-1990, shown beside Nadler as a cross-check
             exchange = pv * n;
             grams = exchange * AlbuminGramsPerMl;
             vials = AlbuminVials(grams.Value);
@@ -114,6 +140,7 @@ public static class PlasmaExchangePlanner
 
         var plan = new PlasmaExchangePlan
         {
+            VolumeCheck = weightBased ? null : VolumeCheckOf(pv, kaplan),
             Method = weight is null ? null : weightBased ? "weight-based" : "nadler",
             TotalBloodVolumeMl = tbv,
             PlasmaVolumeMl = pv,

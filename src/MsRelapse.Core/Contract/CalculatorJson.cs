@@ -110,6 +110,12 @@ public static class CalculatorJson
         json["lastSessionDate"] = Date(plan.LastSessionDate);
         json["lateReassessmentDate"] = Date(plan.LateReassessmentDate);
         json["missing"] = new JsonArray([.. plan.MissingItems.Select(m => JsonValue.Create(m))]);
+        if (plan.VolumeCheck is { } check)
+        {
+            // 2026.2: the same warning as the engine's tpe-volume-check flag (added member; absent otherwise).
+            json["warnings"] = new JsonArray(new JsonObject { ["code"] = "tpe-volume-check", ["severity"] = "warning", ["message"] = check });
+        }
+
         return json;
     }
 

@@ -248,7 +248,54 @@ internal static class DirectWriter
         }
 
         w.WriteEndArray();
+        if (!r.ApheresisResponseFactors.IsEmpty)
+        {
+            ResponseFactors(w, r.ApheresisResponseFactors);
+        }
+
         w.WriteEndObject();
+    }
+
+    /// <summary>2026.2 <c>apheresisResponseFactors</c>: written only when present (an apheresis plan, no NMOSD/MOGAD).</summary>
+    private static void ResponseFactors(Utf8JsonWriter w, ImmutableArray<ApheresisResponseFactor> factors)
+    {
+        w.WriteStartArray("apheresisResponseFactors");
+        foreach (var f in factors)
+        {
+            w.WriteStartObject();
+            w.WriteString("factor", WireNames.Of(f.Factor));
+            if (f.Number is { } number)
+            {
+                w.WriteNumber("value", number);
+            }
+            else
+            {
+                String(w, "value", f.Word);
+            }
+
+            if (f.Unit is { } unit)
+            {
+                w.WriteString("unit", unit);
+            }
+
+            w.WriteString("favours", WireNames.Of(f.Favours));
+            w.WriteString("effect", f.Effect);
+            w.WriteBoolean("contested", f.Contested);
+            if (f.Missing is { } missing)
+            {
+                w.WriteString("missing", missing);
+            }
+
+            Strings(w, "evidence", f.Evidence);
+            if (f.Source is { } source)
+            {
+                w.WriteString("source", source.ToString());
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Episode(Utf8JsonWriter w, Episode e)

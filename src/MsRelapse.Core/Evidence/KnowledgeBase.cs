@@ -14,13 +14,13 @@ namespace MsRelapse.Core.Evidence;
 public sealed record EvidenceItem(string Id, string Citation, int Year, string Grade, string Supports);
 
 /// <summary>
-/// The versioned evidence table, an embedded JSON resource (<c>Evidence/evidence-2026.1.json</c>), loaded once.
+/// The versioned evidence table, an embedded JSON resource (<c>Evidence/evidence-2026.2.json</c>), loaded once.
 /// Pure: the resource is part of the assembly, so reading it is not I/O in the engine's sense.
 /// </summary>
 public sealed class KnowledgeBase
 {
     /// <summary>The knowledge-base version this build carries.</summary>
-    public const string CurrentVersion = "2026.1";
+    public const string CurrentVersion = "2026.2";
 
     private static readonly Lazy<KnowledgeBase> Loaded = new(() => Load(CurrentVersion), LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -39,7 +39,7 @@ public sealed class KnowledgeBase
         indexOf = entries.Keys.Select((id, i) => (id, i)).ToFrozenDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
     }
 
-    /// <summary>The knowledge base of this build (version 2026.1).</summary>
+    /// <summary>The knowledge base of this build (version 2026.2).</summary>
     public static KnowledgeBase Current => Loaded.Value;
 
     /// <summary>Version, e.g. "2026.1".</summary>

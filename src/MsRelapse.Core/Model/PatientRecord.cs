@@ -112,7 +112,11 @@ public sealed record MsDiagnosis(MsCourse Course, ClinicalTime? Recorded, bool A
 /// <param name="Abatement">When symptoms resolved (<c>abatementDateTime</c>), if recorded.</param>
 /// <param name="ResolvedWithoutDate">clinicalStatus resolved, inactive or remission with no abatement date (R1: resolved at an unknown date, ≥ 24 h).</param>
 /// <param name="Source">Where it came from.</param>
-public sealed record RelapseRecord(ClinicalTime? Onset, ClinicalTime? Abatement, bool ResolvedWithoutDate, SourceRef Source);
+public sealed record RelapseRecord(ClinicalTime? Onset, ClinicalTime? Abatement, bool ResolvedWithoutDate, SourceRef Source)
+{
+    /// <summary>clinicalStatus <c>recurrence</c> or <c>relapse</c>: R2.2a never ages such a record out (2026.2).</summary>
+    public bool MarkedRecurrence { get; init; }
+}
 
 /// <summary>One EDSS assessment, as recorded: a total, raw functional systems, or both. Values are raw (R0 judges them).</summary>
 /// <param name="When">Effective date (and time).</param>
@@ -211,6 +215,12 @@ public enum FindingKind
 
     /// <summary>Breastfeeding observed.</summary>
     Breastfeeding,
+
+    /// <summary>Gadolinium-enhancing lesions on an MRI (2026.2, <c>MSR#gd-enhancing-lesions</c>): positive = present; dated by the MRI.</summary>
+    GadoliniumEnhancingLesions,
+
+    /// <summary>Deep tendon reflexes examined (2026.2, <c>MSR#deep-tendon-reflexes</c>): positive = preserved, negative = lost.</summary>
+    DeepTendonReflexes,
 }
 
 /// <summary>A qualitative finding (positive or not) at a date.</summary>

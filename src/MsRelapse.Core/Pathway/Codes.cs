@@ -132,6 +132,12 @@ public enum FlagCode
 
     /// <summary><c>missing-data</c>.</summary>
     MissingData,
+
+    /// <summary><c>unclosed-relapse-record</c> (2026.2, R2.2a).</summary>
+    UnclosedRelapseRecord,
+
+    /// <summary><c>tpe-volume-check</c> (2026.2, plasma exchange plan).</summary>
+    TpeVolumeCheck,
 }
 
 /// <summary>Flag severity; ordered so that a higher value is more severe.</summary>
@@ -302,6 +308,47 @@ public enum PlannedRoute
     Intravenous,
 }
 
+/// <summary>The published predictors of response to apheresis (clinical.md, "Apheresis response factors"), in the table's order.</summary>
+public enum ResponseFactor
+{
+    /// <summary><c>time-to-apheresis</c>: days from the attack's onset to the first session.</summary>
+    TimeToApheresis,
+
+    /// <summary><c>age</c>: completed years.</summary>
+    Age,
+
+    /// <summary><c>disease-course</c>: relapsing or progressive.</summary>
+    DiseaseCourse,
+
+    /// <summary><c>mri-activity</c>: gadolinium-enhancing lesions.</summary>
+    MriActivity,
+
+    /// <summary><c>reflexes</c>: deep tendon reflexes preserved or lost.</summary>
+    Reflexes,
+
+    /// <summary><c>disease-duration</c>: years since the MS diagnosis's onset.</summary>
+    DiseaseDuration,
+
+    /// <summary><c>disability-at-attack</c>: EDSS at nadir.</summary>
+    DisabilityAtAttack,
+}
+
+/// <summary>Which way a response factor's value points.</summary>
+public enum Favours
+{
+    /// <summary><c>response</c>: the value is on the side of a better response.</summary>
+    Response,
+
+    /// <summary><c>less-response</c>: the value is on the side of a poorer response.</summary>
+    LessResponse,
+
+    /// <summary><c>continuous</c>: a graded effect with no validated cut-off (read the effect).</summary>
+    Continuous,
+
+    /// <summary><c>unknown</c>: the value is not in the record.</summary>
+    Unknown,
+}
+
 /// <summary>
 /// The wire names of every code: exactly the kebab-case vocabulary of recommendation.schema.json. Written out
 /// rather than derived from the C# names, so that renaming a member can never change the contract.
@@ -324,6 +371,29 @@ public static class WireNames
         ActionCode.Rehabilitation => "rehabilitation",
         ActionCode.SymptomaticTherapy => "symptomatic-therapy",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
+
+    /// <summary>Wire name of an apheresis response factor (2026.2).</summary>
+    public static string Of(ResponseFactor factor) => factor switch
+    {
+        ResponseFactor.TimeToApheresis => "time-to-apheresis",
+        ResponseFactor.Age => "age",
+        ResponseFactor.DiseaseCourse => "disease-course",
+        ResponseFactor.MriActivity => "mri-activity",
+        ResponseFactor.Reflexes => "reflexes",
+        ResponseFactor.DiseaseDuration => "disease-duration",
+        ResponseFactor.DisabilityAtAttack => "disability-at-attack",
+        _ => throw new ArgumentOutOfRangeException(nameof(factor), factor, null),
+    };
+
+    /// <summary>Wire name of the direction a response factor points.</summary>
+    public static string Of(Favours favours) => favours switch
+    {
+        Favours.Response => "response",
+        Favours.LessResponse => "less-response",
+        Favours.Continuous => "continuous",
+        Favours.Unknown => "unknown",
+        _ => throw new ArgumentOutOfRangeException(nameof(favours), favours, null),
     };
 
     /// <summary>Wire name of a flag.</summary>
@@ -358,6 +428,8 @@ public static class WireNames
         FlagCode.Pediatric => "pediatric",
         FlagCode.OlderAge => "older-age",
         FlagCode.DmtReview => "dmt-review",
+        FlagCode.UnclosedRelapseRecord => "unclosed-relapse-record",
+        FlagCode.TpeVolumeCheck => "tpe-volume-check",
         FlagCode.MissingData => "missing-data",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };

@@ -60,7 +60,9 @@ internal static class Orchestrator
         else
         {
             d.Stage = StageOf(ctx);
-            if (d.Status is EpisodeStatus.Unconfirmed or EpisodeStatus.PseudoRelapseSuspected or EpisodeStatus.PossibleProgression)
+            // 2026.2: R3's concurrent specialist review applies under every status in which an attack is evaluated,
+            // an attack resolved under R2.2 (status relapse) included.
+            if (d.Status is EpisodeStatus.Unconfirmed or EpisodeStatus.PseudoRelapseSuspected or EpisodeStatus.PossibleProgression or EpisodeStatus.Relapse)
             {
                 R3Differential.NonRelapseReview(ctx, d);
             }
@@ -82,7 +84,9 @@ internal static class Orchestrator
         d.ReassessOn = ReassessOn(ctx, d, plan);
         R9People.MissingDataFlag(d);
 
-        return new EvaluationResult(Assemble(ctx, d, plan), []);
+        // 2026.2: the response factors read the finished decision and plan; nothing reads them back.
+        var factors = ApheresisResponseFactors.Build(ctx, d, plan);
+        return new EvaluationResult(Assemble(ctx, d, plan, factors), []);
     }
 
     private static TreatmentStage StageOf(EvaluationContext ctx) =>
@@ -188,7 +192,7 @@ internal static class Orchestrator
     private static EngineInfo EngineOf(KnowledgeBase kb) => engine ??= new EngineInfo(PathwayEngine.EngineVersion, kb.Version);
 
     /// <summary>Every evidence id cited anywhere in the result, once each, sorted by id (ordinal).</summary>
-    private static ImmutableArray<EvidenceEntry> CitedEvidence(ImmutableArray<Flag> flags, ImmutableArray<RationaleEntry> rationale, Advice advice)
+    private static ImmutableArray<EvidenceEntry> CitedEvidence(ImmutableArray<Flag> flags, ImmutableArray<RationaleEntry> rationale, Advice advice, ImmutableArray<ApheresisResponseFactor> factors)
     {
         // Mark each cited entry by its index in the (ordinal) id order: no sort, no duplicates.
         var kb = KnowledgeBase.Current;
@@ -227,6 +231,11 @@ internal static class Orchestrator
             Mark(a.Evidence, marked);
         }
 
+        foreach (var f in factors)
+        {
+            Mark(f.Evidence, marked);
+        }
+
         var cited = ImmutableArray.CreateBuilder<EvidenceEntry>(count);
         for (var i = 0; i < marked.Length; i++)
         {
@@ -239,7 +248,7 @@ internal static class Orchestrator
         return cited.MoveToImmutable();
     }
 
-    private static Recommendation Assemble(EvaluationContext ctx, Decision d, TreatmentPlan plan)
+    private static Recommendation Assemble(EvaluationContext ctx, Decision d, TreatmentPlan plan, ImmutableArray<ApheresisResponseFactor> factors)
     {
         var notApplicable = d.Status is EpisodeStatus.NoEpisode or EpisodeStatus.NotARelapse;
         var hasAttack = ctx.Attack is not null && !ctx.IsDeceased;
@@ -285,7 +294,7 @@ internal static class Orchestrator
         var flags = d.FlagArray();
         var rationale = lists.Rationale;
         var kb = KnowledgeBase.Current;
-        var cited = CitedEvidence(flags, rationale, advice);
+        var cited = CitedEvidence(flags, rationale, advice, factors);
 
         return new Recommendation
         {
@@ -301,6 +310,7 @@ internal static class Orchestrator
             Evidence = cited,
             FiredRules = lists.FiredRules,
             DataUsed = lists.DataUsed,
+            ApheresisResponseFactors = factors,
         };
     }
 }

@@ -4,13 +4,13 @@ using MsRelapse.Core.Model;
 namespace MsRelapse.Core.Pathway;
 
 /// <summary>
-/// The relapse pathway (clinical.md, knowledge base 2026.1): pure and deterministic. Same record and
+/// The relapse pathway (clinical.md, knowledge base 2026.2): pure and deterministic. Same record and
 /// <c>asOf</c> → the same result, byte for byte; no clock, no I/O.
 /// </summary>
 public static class PathwayEngine
 {
     /// <summary>The knowledge base the rules encode.</summary>
-    public const string KnowledgeBaseVersion = "2026.1";
+    public const string KnowledgeBaseVersion = "2026.2";
 
     /// <summary>The engine version, from the assembly's informational version (build metadata after '+' dropped).</summary>
     public static string EngineVersion { get; } = ReadVersion();

@@ -249,6 +249,12 @@ internal static class PlanBuilder
             notes.Add($"No volumes: {WireNames.Of(missing)} is missing (recent values only); the schedule stands.");
         }
 
+        if (plan.VolumeCheck is { } check)
+        {
+            // 2026.2: the volumes stay Nadler's; the warning asks for the weight, height and units to be checked.
+            d.AddFlag(FlagCode.TpeVolumeCheck, FlagSeverity.Warning, check, "E-NADLER-1962", "E-KAPLAN-1990");
+        }
+
         if (plan.MissingItems.IsEmpty)
         {
             d.Used("weight-kg", ctx.Weight!.Value, ctx.Weight.When.Date, ctx.Weight.Source, "plan");

@@ -46,7 +46,37 @@ public sealed record Recommendation
 
     /// <summary>The facts the rules used (kind, value, date, source resource).</summary>
     public required ImmutableArray<DataUsed> DataUsed { get; init; }
+
+    /// <summary>
+    /// 2026.2: the published predictors of response to apheresis as found in this record, in the order of
+    /// clinical.md's table; present (seven) exactly when an apheresis plan is present and neither NMOSD nor MOGAD is
+    /// suspected, else empty. Informational: they never change an action, an urgency or a flag, and are never summed.
+    /// </summary>
+    public ImmutableArray<ApheresisResponseFactor> ApheresisResponseFactors { get; init; } = [];
 }
+
+/// <summary>One apheresis response factor (clinical.md, "Apheresis response factors").</summary>
+/// <param name="Factor">Which factor.</param>
+/// <param name="Number">The value when it is a number (days, years, EDSS); null otherwise.</param>
+/// <param name="Word">The value when it is a word (relapsing/progressive, present/absent, preserved/lost); null otherwise.</param>
+/// <param name="Unit">The unit of <paramref name="Number"/> (days, years), if any.</param>
+/// <param name="Favours">Which way the value points.</param>
+/// <param name="Effect">The published effect, in words.</param>
+/// <param name="Contested">Whether studies disagree.</param>
+/// <param name="Missing">What to record to know it, when the value is unknown.</param>
+/// <param name="Evidence">Evidence ids.</param>
+/// <param name="Source">The record element the value came from, when it came from one.</param>
+public sealed record ApheresisResponseFactor(
+    ResponseFactor Factor,
+    double? Number,
+    string? Word,
+    string? Unit,
+    Favours Favours,
+    string Effect,
+    bool Contested,
+    string? Missing,
+    ImmutableArray<string> Evidence,
+    SourceRef? Source);
 
 /// <summary>Engine identification.</summary>
 /// <param name="Version">Engine (assembly) version.</param>

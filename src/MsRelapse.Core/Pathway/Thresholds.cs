@@ -28,9 +28,19 @@ public static class Thresholds
     /// <summary>Temperature, °C.</summary>
     public const double TemperatureMinC = 30, TemperatureMaxC = 45;
 
-    /// <summary>A hematocrit ≤ this value given in % is a fraction where percent is expected (R0). The other R0 ranges
-    /// of the calculators live in their value types (<see cref="Apheresis.BodyWeightKg"/>, <see cref="Apheresis.BodyHeightCm"/>,
-    /// <see cref="Apheresis.HematocritPercent"/>).</summary>
+    /// <summary>Ambulation score range (Neurostatus 0–16).</summary>
+    public const int AmbulationMax = 16;
+
+    /// <summary>Weight, kg (the calculators' value type holds the range; named here for R0's messages).</summary>
+    public const double WeightMinKg = Apheresis.BodyWeightKg.Minimum, WeightMaxKg = Apheresis.BodyWeightKg.Maximum;
+
+    /// <summary>Height, cm.</summary>
+    public const double HeightMinCm = Apheresis.BodyHeightCm.Minimum, HeightMaxCm = Apheresis.BodyHeightCm.Maximum;
+
+    /// <summary>Hematocrit, %.</summary>
+    public const double HematocritMinPercent = Apheresis.HematocritPercent.Minimum, HematocritMaxPercent = Apheresis.HematocritPercent.Maximum;
+
+    /// <summary>A hematocrit ≤ this value given in % is a fraction where percent is expected (R0).</summary>
     public const double HematocritFractionCeiling = 1.0;
 
     /// <summary>Systolic pressure, mmHg.</summary>
@@ -39,6 +49,12 @@ public static class Thresholds
     // ---- R1 / R2 -------------------------------------------------------------------------------------------
     /// <summary>A relapse record with onset &lt; 30 days after the preceding one belongs to the same attack (E-MENACTRIMS-2023).</summary>
     public const int SameAttackDays = 30;
+
+    /// <summary>R2.2a (2026.2): an unclosed treated attack stops being current this many days after its last activity (choice).</summary>
+    public const int UnclosedTreatedAttackDays = 180;
+
+    /// <summary>R2.2a (2026.2): an unclosed untreated attack stops being current this many days after its last activity (choice).</summary>
+    public const int UnclosedUntreatedAttackDays = 365;
 
     /// <summary>R2.1: a transient record counts for <c>not-a-relapse</c> within 30 days.</summary>
     public const int TransientRecentDays = 30;
@@ -241,6 +257,9 @@ public static class Thresholds
     /// <summary>Days between apheresis sessions: every other day (E-ASFA-2023, E-WEINSHENKER-1999).</summary>
     public const int ApheresisIntervalDays = 2;
 
+    /// <summary>2026.2 <c>tpe-volume-check</c>: Nadler's and the weight-based volume differ by more than this percent of Nadler's (choice).</summary>
+    public const int TpeVolumeCheckPercent = 30;
+
     /// <summary>Plasma volumes per exchange: the default and fewest (E-ASFA-2023: 1–1.5).</summary>
     public const double PlasmaVolumesPerExchange = 1.0;
 
@@ -252,4 +271,14 @@ public static class Thresholds
 
     /// <summary>R2.3 / R2.4: reassess a treated trigger in 3 days; a severe pseudo-relapse or an unconfirmed attack in 1 day.</summary>
     public const int TreatTriggerReassessDays = 3, SevereTriggerReassessDays = 1, UnconfirmedReassessDays = 1;
+
+    // ---- Apheresis response factors (2026.2; informational) ------------------------------------------------------
+    /// <summary>An MRI counts for <c>mri-activity</c> from this many days before the attack's onset.</summary>
+    public const int ResponseFactorMriBeforeOnsetDays = 14;
+
+    /// <summary><c>disability-at-attack</c>: EDSS at nadir at or above this predicts a poor outcome (E-MARRODAN-2025).</summary>
+    public const double ResponseFactorPoorEdss = 7.5;
+
+    /// <summary>Days per year for <c>disease-duration</c> (years with one decimal).</summary>
+    public const double DaysPerYear = 365.25;
 }

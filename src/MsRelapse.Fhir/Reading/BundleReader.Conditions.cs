@@ -62,7 +62,11 @@ internal sealed partial class BundleReader
         {
             // R1: a record without onset is kept (the engine names it in missing data as relapse-onset).
             var resolvedWithoutDate = abatement is null && clinical.HasStatusCode("resolved", "inactive", "remission");
-            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : onsetElement?.TypeName == "Period" ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime")));
+            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : onsetElement?.TypeName == "Period" ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime"))
+            {
+                // 2026.2 R2.2a: a record marked recurrence/relapse is never aged out.
+                MarkedRecurrence = clinical.HasStatusCode("recurrence", "relapse"),
+            });
         }
 
         foreach (var (kind, sepsis, byName) in kinds)

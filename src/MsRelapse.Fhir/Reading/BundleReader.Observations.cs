@@ -228,6 +228,11 @@ internal sealed partial class BundleReader
         var value = observation.Value;
         return value?.TypeName switch
         {
+            // 2026.2 (fhir-profile.md): enhancing lesions as a count (0 = none) or a boolean; reflexes MSR#preserved / MSR#lost.
+            "integer" when kind == FindingKind.GadoliniumEnhancingLesions => value.AsInteger() is { } n ? n > 0 : null,
+            "CodeableConcept" when kind == FindingKind.DeepTendonReflexes => value.AsConcept() is var reflexes && reflexes.Has(new CodeRule(CodeSystems.Msr, "preserved"))
+                ? true
+                : reflexes.Has(new CodeRule(CodeSystems.Msr, "lost")) ? false : null,
             "CodeableConcept" => value.AsConcept() is var cc && (cc.Has(positiveCode) || (kind == FindingKind.Breastfeeding && cc.Has(Codes.Positive))),
             "boolean" => value.AsBoolean(),
             "string" => string.Equals(value.AsString()?.Trim(), "positive", StringComparison.OrdinalIgnoreCase),

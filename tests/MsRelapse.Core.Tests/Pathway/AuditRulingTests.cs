@@ -81,13 +81,26 @@ public sealed class AuditRulingTests
     }
 
     [Fact]
-    public void Untreated_nmosd_attack_more_than_90_days_after_onset_keeps_plasma_exchange_with_the_flag_only()
+    public void Untreated_nmosd_attack_more_than_90_days_after_onset_is_a_specialist_decision()
     {
-        // R6.5's parenthesis: apheresis chosen under R3.1 for an untreated attack is never demoted.
+        // Was ruling A34 ("flag only, never the demotion"); 2026.2 R3.1 settles it: after 90 days primary
+        // specialist-review, urgent, plasma exchange and IV methylprednisolone as alternatives; after 42 days the flag.
         var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -500).Attack(-100, 2.0, 3.5).Recommend();
-        Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
-        Assert.Equal(Urgency.Emergency, r.Advice.Urgency);
+        Assert.Equal((ActionCode.SpecialistReview, Urgency.Urgent), (r.Advice.Primary, r.Advice.Urgency));
+        Assert.Equal([ActionCode.PlasmaExchange, ActionCode.IvMethylprednisolone], r.Advice.Alternatives.Select(a => a.Action));
         Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.ApheresisDelayed).Severity);
+    }
+
+    [Theory]
+    [InlineData(42, Urgency.Emergency, false)]
+    [InlineData(43, Urgency.Urgent, true)]
+    [InlineData(90, Urgency.Urgent, true)]
+    public void Untreated_nmosd_attack_is_urgent_after_42_days_with_the_delay_flag(int days, Urgency urgency, bool flagged)
+    {
+        // 2026.2 R3.1: "more than 42 days after onset the urgency is urgent and flag apheresis-delayed is raised".
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -500).Attack(-days, 2.0, 3.5).Recommend();
+        Assert.Equal((ActionCode.PlasmaExchange, urgency), (r.Advice.Primary, r.Advice.Urgency));
+        Assert.Equal(flagged, r.FlagCodes().Contains(FlagCode.ApheresisDelayed));
     }
 
     // ---------------------------------------------------------------- Ruling 3: R8.3 item 2

@@ -127,6 +127,7 @@ public sealed class PathwayPropertyTests
         var r = Generate(a, b, c, d, e, f).Recommend();
         var cited = r.Flags.SelectMany(x => x.Evidence).Concat(r.Rationale.SelectMany(x => x.Evidence))
             .Concat(r.Advice.Alternatives.SelectMany(x => x.Evidence)).Concat(r.Advice.NotRecommended.SelectMany(x => x.Evidence))
+            .Concat(r.ApheresisResponseFactors.SelectMany(x => x.Evidence))
             .Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(cited, r.Evidence.Select(x => x.Id));
     }

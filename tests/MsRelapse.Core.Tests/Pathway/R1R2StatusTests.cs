@@ -140,8 +140,9 @@ public sealed class R1R2StatusTests
     {
         var r = RecordBuilder.Adult().Relapse(-120).Edss(-300, 2).Edss(-119, 3).Finding(FindingKind.Aqp4IgG, -500).Recommend();
         Assert.Equal(EpisodeStatus.Relapse, r.Episode.Status);
-        Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
-        Assert.Contains(FlagCode.ApheresisDelayed, r.FlagCodes()); // flag only for NMOSD, never the demotion (R6.5)
+        // 2026.2 R3.1: more than 90 days after onset an untreated NMOSD attack is a specialist decision.
+        Assert.Equal((ActionCode.SpecialistReview, Urgency.Urgent), (r.Advice.Primary, r.Advice.Urgency));
+        Assert.Contains(FlagCode.ApheresisDelayed, r.FlagCodes());
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class RecommendationJsonTests
 {
     // Copied from recommendation.schema.json ($defs/action, $defs/flagCode, and the enums of episode and missingData).
     private static readonly string[] SchemaActions = ["observe", "treat-trigger", "oral-methylprednisolone", "iv-methylprednisolone", "await-response", "plasma-exchange", "immunoadsorption", "escalated-iv-methylprednisolone", "ivig", "specialist-review", "rehabilitation", "symptomatic-therapy"];
-    private static readonly string[] SchemaFlags = ["within-30-days-of-previous-attack", "transient-under-24h", "fever", "infection", "progressive-course", "possible-nmosd", "dmt-harmful-in-nmosd", "possible-mogad", "pml-risk", "edss-inconsistent", "late-for-steroids", "steroid-allergy", "steroid-caution-diabetes", "steroid-caution-psychiatric", "steroid-caution-gi", "frequent-steroid-courses", "apheresis-delayed", "apheresis-contraindication-infection", "apheresis-contraindication-hemodynamic", "tpe-caution-albumin-allergy", "tpe-caution-ace-inhibitor", "tpe-caution-hypocalcemia", "tpe-caution-low-fibrinogen", "tpe-caution-anticoagulant", "pregnancy", "breastfeeding", "pediatric", "older-age", "dmt-review", "missing-data"];
+    private static readonly string[] SchemaFlags = ["within-30-days-of-previous-attack", "transient-under-24h", "fever", "infection", "progressive-course", "possible-nmosd", "dmt-harmful-in-nmosd", "possible-mogad", "pml-risk", "edss-inconsistent", "late-for-steroids", "steroid-allergy", "steroid-caution-diabetes", "steroid-caution-psychiatric", "steroid-caution-gi", "frequent-steroid-courses", "apheresis-delayed", "apheresis-contraindication-infection", "apheresis-contraindication-hemodynamic", "tpe-caution-albumin-allergy", "tpe-caution-ace-inhibitor", "tpe-caution-hypocalcemia", "tpe-caution-low-fibrinogen", "tpe-caution-anticoagulant", "pregnancy", "breastfeeding", "pediatric", "older-age", "dmt-review", "missing-data", "unclosed-relapse-record", "tpe-volume-check"];
     private static readonly string[] SchemaStatuses = ["relapse", "unconfirmed", "pseudo-relapse-suspected", "not-a-relapse", "possible-progression", "no-episode"];
     private static readonly string[] SchemaMissing = ["edss-baseline", "edss-since-onset", "edss-after-steroids", "edss-after-apheresis", "weight", "height", "sex", "hematocrit", "birth-date", "relapse-onset", "infection-date"];
 
@@ -33,7 +33,8 @@ public sealed class RecommendationJsonTests
     {
         var r = RecordBuilder.Adult(Sex.Male).Relapse(-25).Edss(-125, 2).Edss(-24, 6).Steroids(-23).Edss(-2, 6).Body(82, 181, 44).Recommend();
         var json = RecommendationJson.ToJson(r);
-        Assert.Equal(["engine", "asOf", "patient", "episode", "recommendation", "plan", "flags", "rationale", "missingData", "evidence", "firedRules", "dataUsed"], json.Select(p => p.Key));
+        // 2026.2: a plasma exchange plan without NMOSD/MOGAD adds the response factors, last.
+        Assert.Equal(["engine", "asOf", "patient", "episode", "recommendation", "plan", "flags", "rationale", "missingData", "evidence", "firedRules", "dataUsed", "apheresisResponseFactors"], json.Select(p => p.Key));
         Assert.Equal("2026-05-11", (string?)json["asOf"]);
         Assert.Equal("2026-04-16", (string?)json["episode"]!["onset"]);
         Assert.Equal(25, (int)json["episode"]!["daysSinceOnset"]!);
@@ -81,7 +82,7 @@ public sealed class RecommendationJsonTests
     public void Engine_and_knowledge_base_versions_are_reported()
     {
         var r = RecordBuilder.Adult().Recommend();
-        Assert.Equal("2026.1", r.Engine.KnowledgeBase);
+        Assert.Equal("2026.2", r.Engine.KnowledgeBase);
         Assert.Equal(PathwayEngine.KnowledgeBaseVersion, r.Engine.KnowledgeBase);
         Assert.Matches("^[0-9]+\\.[0-9]+\\.[0-9]+", r.Engine.Version);
         Assert.DoesNotContain('+', r.Engine.Version);

@@ -51,6 +51,10 @@ internal sealed class RecordBuilder
     public RecordBuilder Relapse(int onset, int? abatement = null, bool resolvedWithoutDate = false) =>
         RelapseAt(ClinicalTime.On(Day(onset)), abatement is { } a ? ClinicalTime.On(Day(a)) : null, resolvedWithoutDate);
 
+    /// <summary>A relapse record whose clinicalStatus is recurrence/relapse: R2.2a never ages it out (2026.2).</summary>
+    public RecordBuilder RecurrenceMarkedRelapse(int onset) =>
+        With(r => r with { Relapses = r.Relapses.Add(new RelapseRecord(ClinicalTime.On(Day(onset)), null, false, Src("Condition")) { MarkedRecurrence = true }) });
+
     public RecordBuilder RelapseAt(ClinicalTime? onset, ClinicalTime? abatement = null, bool resolvedWithoutDate = false) =>
         With(r => r with { Relapses = r.Relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, Src("Condition"))) });
 

@@ -12,8 +12,10 @@ namespace MsRelapse.Core.Tests.Pathway;
 public sealed class RecoveryTests
 {
     // Onset day −200; baseline 2.0 on day −260 (60 days before); nadir on day −199; IV course days −198 to −194.
+    // The record is marked recurrence so that 2026.2's R2.2a (an unclosed treated attack is no longer current 180
+    // days after its last activity) leaves this 200-day-old attack current.
     private static RecordBuilder TreatedAttack(double nadir = 4.0) =>
-        RecordBuilder.Adult().Relapse(-200).Edss(-260, 2.0).Edss(-199, nadir).Steroids(-198);
+        RecordBuilder.Adult().RecurrenceMarkedRelapse(-200).Edss(-260, 2.0).Edss(-199, nadir).Steroids(-198);
 
     [Fact]
     public void Each_milestone_takes_the_latest_assessment_of_its_own_window()
@@ -96,7 +98,7 @@ public sealed class RecoveryTests
     [Fact]
     public void Without_a_baseline_the_class_is_not_applicable_but_the_milestones_are_reported()
     {
-        var r = RecordBuilder.Adult().Relapse(-200).Edss(-199, 4).Steroids(-198).Edss(-30, 3).Recommend();
+        var r = RecordBuilder.Adult().RecurrenceMarkedRelapse(-200).Edss(-199, 4).Steroids(-198).Edss(-30, 3).Recommend();
         Assert.Equal(RecoveryClass.NotApplicable, r.Episode.RecoveryClass);
         Assert.Null(r.Episode.Recovery!.Baseline);
         Assert.Equal(3.0, r.Episode.Recovery.Month6!.Edss);

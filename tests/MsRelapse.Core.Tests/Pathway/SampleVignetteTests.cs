@@ -117,7 +117,7 @@ public sealed class SampleVignetteTests
     {
         var r = RecordBuilder.Adult().Relapse(-2).Edss(-120, 1.5).Edss(-1, 4.0).Recommend();
         var json = RecommendationJson.ToJson(r);
-        Assert.Equal("2026.1", (string?)json["engine"]!["knowledgeBase"]);
+        Assert.Equal("2026.2", (string?)json["engine"]!["knowledgeBase"]);
         Assert.Equal("iv-methylprednisolone", (string?)json["recommendation"]!["primary"]);
         var cited = r.Flags.SelectMany(f => f.Evidence).Concat(r.Rationale.SelectMany(x => x.Evidence)).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(cited, r.Evidence.Select(e => e.Id));

@@ -54,16 +54,18 @@ public sealed class AuditEdgeVignettes
         Expect.NotRecommended(r, "iv-methylprednisolone");
     }
 
-    // R2.5 does not apply to NMOSD, and R6.5's parenthesis: "NMOSD apheresis under R3.1 gets the flag only, never
-    // the demotion": untreated AQP4-positive attack 100 days old → plasma exchange, emergency, apheresis-delayed.
+    // R2.5 does not apply to NMOSD. 2026.2 R3.1 (changed): an untreated NMOSD attack more than 90 days old is a
+    // specialist decision: specialist-review, urgent, plasma exchange and IV methylprednisolone as alternatives, and
+    // apheresis-delayed (ruling A34 is now settled by R3.1/R6.5 of 2026.2).
     [Fact]
-    public void Untreated_nmosd_attack_after_a_hundred_days_keeps_emergency_plasma_exchange_with_delay_flag()
+    public void Untreated_nmosd_attack_after_a_hundred_days_is_a_specialist_decision_with_delay_flag()
     {
         var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-200)).Attack(100, 3.0));
         Expect.Status(r, "relapse");
-        Expect.Decision(r, "plasma-exchange", "emergency");
+        Expect.Decision(r, "specialist-review", "urgent");
         Expect.Flag(r, "apheresis-delayed", "warning");
-        Expect.Concurrent(r, "iv-methylprednisolone");
+        Expect.Alternative(r, "plasma-exchange");
+        Expect.Alternative(r, "iv-methylprednisolone");
     }
 
     // R9 + R3.1: a child without a weight: the concurrent IV steroid has no mg dose (30 mg/kg), and the exchange plan

@@ -122,15 +122,18 @@ public sealed class AuditPathwayVignettes
     }
 
     // Step 2: "an attack resolved under R2.2: R2's action stands (R3 and R9 flags still apply)": a resolved attack
-    // in an AQP4-positive patient → observe, routine, flag possible-nmosd, dmt-review; no plasma exchange.
+    // in an AQP4-positive patient → observe, flag possible-nmosd; no plasma exchange. 2026.2 (changed): R3's
+    // concurrent specialist review applies under every status in which an attack is evaluated, "an attack resolved
+    // under R2.2 included", at least urgent; and no dmt-review beside possible-nmosd (R9).
     [Fact]
     public void Resolved_attack_in_an_aqp4_positive_patient_is_observed_with_the_nmosd_flag()
     {
         var r = Evaluate.Run(Woman().Aqp4Positive(Day(-200)).Relapse(Day(-30), Day(-10)).Edss(Day(-29), 3.0).Edss(Day(-5), 2.0));
         Expect.Status(r, "relapse");
-        Expect.Decision(r, "observe", "routine");
+        Expect.Decision(r, "observe", "urgent");
+        Expect.Concurrent(r, "specialist-review");
         Expect.Flag(r, "possible-nmosd", "critical");
-        Expect.Flag(r, "dmt-review", "info");
+        Expect.NoFlag(r, "dmt-review");
         Expect.NoApheresisOffered(r);
         Expect.NoSteroidOffered(r);
     }

@@ -69,4 +69,29 @@ public sealed class PlanVignettes
             Expect.True(r, Out.Str(ia["replacementFluid"]) == "none", "IA without replacement fluid");
         }
     }
+
+    // 2026.2 tpe-volume-check: man 181 cm, 181 kg, Hct 44 %: Nadler 0.3669 × 1.81³ + 0.03219 × 181 + 0.6041 = 8.606 L,
+    // PV 8,606 × 0.56 = 4,819 mL; weight-based 0.065 × 181 × 0.56 = 6.588 L: 6,588 / 4,819 − 1 = 36.7 % → 37 % > 30 %
+    // → warning; the volumes stay Nadler's.
+    [Fact]
+    public void Very_heavy_man_whose_weight_based_volume_exceeds_nadler_by_a_third_gets_a_volume_check()
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).Male(44).Ms().Edss(BaselineDate, 2.5)
+            .Weight(Day(-1), 181).Height(Day(-1), 181).Hematocrit(Day(-1), 44)
+            .Attack(18, 6.0).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 6.0));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.Flag(r, "tpe-volume-check", "warning");
+        Expect.Near(r, 4819, Out.Num(r.PlasmaExchangePlan()?["plasmaVolumeMl"]), 1, "plasmaVolumeMl (Nadler)");
+        var message = (r["flags"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Where(f => Out.Str(f["code"]) == "tpe-volume-check").Select(f => Out.Str(f["message"])).Single() ?? "";
+        Expect.True(r, message.Contains("37 % higher", StringComparison.Ordinal) && message.Contains("4,819", StringComparison.Ordinal) && message.Contains("6,588", StringComparison.Ordinal), "message: 37 % higher, 4,819 vs 6,588 mL");
+    }
+
+    // The shared steroid-refractory example (82 kg, 181 cm): 0.065 × 82 = 5.33 L vs Nadler 5.42 L, −2 %: no warning.
+    [Fact]
+    public void Ordinary_build_gets_no_volume_check()
+    {
+        var r = Evaluate.Run(SharedExamples.Load("steroid-refractory-relapse"), SharedExamples.AsOf);
+        Expect.NoFlag(r, "tpe-volume-check");
+    }
 }

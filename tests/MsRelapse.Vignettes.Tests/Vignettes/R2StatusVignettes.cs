@@ -235,16 +235,16 @@ public sealed class R2StatusVignettes
         }
     }
 
-    // R2.5 "and not possible-nmosd (NMOSD has no progressive course)": AQP4-positive, 100 days → relapse, R3.1
-    // untreated: plasma exchange with IV steroids and specialist review, emergency; R6.5: "NMOSD apheresis under R3.1
-    // gets the flag only, never the demotion" → apheresis-delayed.
+    // R2.5 "and not possible-nmosd (NMOSD has no progressive course)": AQP4-positive, 100 days → relapse, not
+    // possible-progression. 2026.2 R3.1: "more than 90 days after onset (choice, as R6.5) primary specialist-review,
+    // urgent, with plasma-exchange and iv-methylprednisolone as alternatives" (was emergency plasma exchange).
     [Fact]
     public void Aqp4_positive_attack_of_a_hundred_days_is_not_called_progression()
     {
         var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-60)).Attack(100, 4.0));
         Expect.Status(r, "relapse");
-        Expect.Decision(r, "plasma-exchange", "emergency");
-        Expect.Concurrent(r, "iv-methylprednisolone");
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.AlternativesInOrder(r, "plasma-exchange", "iv-methylprednisolone");
         Expect.Flag(r, "possible-nmosd", "critical");
         Expect.Flag(r, "apheresis-delayed", "warning");
     }
@@ -266,5 +266,52 @@ public sealed class R2StatusVignettes
         var r = Evaluate.Run(new PatientBundle(AsOf).Male(50).Ms(MsCourse.PrimaryProgressive).Edss(BaselineDate, 4.0));
         Expect.Status(r, "no-episode");
         Expect.Flag(r, "progressive-course", "info");
+    }
+
+    // 2026.2 R2.2a: "an attack never closed in the record stops being a current episode … 365 days (untreated)
+    // after its last activity": no-episode, observe, routine, no reassessOn; onset and daysSinceOnset are the
+    // attack's; one info flag unclosed-relapse-record naming the record and its onset. At 365 days it is still R2.5.
+    [Theory]
+    [InlineData(365, "possible-progression")]
+    [InlineData(366, "no-episode")]
+    public void Relapse_record_left_open_for_more_than_a_year_is_no_longer_a_current_attack(int onsetDaysAgo, string status)
+    {
+        var r = Evaluate.Run(Woman().Attack(onsetDaysAgo, 3.5));
+        Expect.Status(r, status);
+        Expect.Onset(r, Day(-onsetDaysAgo));
+        if (status == "no-episode")
+        {
+            Expect.Decision(r, "observe", "routine");
+            Expect.Flag(r, "unclosed-relapse-record", "info");
+            Expect.True(r, r.ReassessOn() is null, "no reassessOn");
+            Expect.Rule(r, "R2.2a");
+        }
+        else
+        {
+            Expect.NoFlag(r, "unclosed-relapse-record");
+        }
+    }
+
+    // 2026.2 R2.2a, treated: "more than 180 days after its last activity … Last activity = … the last dose of each
+    // course that counts for it"; treatmentStage as given, steroidResponse unknown for a treatment given.
+    [Fact]
+    public void Treated_relapse_record_left_open_for_seven_months_is_no_longer_a_current_attack()
+    {
+        var r = Evaluate.Run(Woman().Attack(220, 4.0).IvMethylprednisolone(Day(-218)));
+        Expect.Status(r, "no-episode");
+        Expect.Stage(r, "steroids-given");
+        Expect.SteroidResponse(r, "unknown");
+        Expect.Decision(r, "observe", "routine");
+        Expect.Flag(r, "unclosed-relapse-record", "info");
+    }
+
+    // 2026.2 R2.2a: "A record whose clinicalStatus is recurrence or relapse is never aged out by this rule": the
+    // untreated attack of 400 days stays possible progression (R2.5).
+    [Fact]
+    public void Open_relapse_record_marked_recurrence_is_never_aged_out()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-400), clinicalStatus: "recurrence").Edss(Day(-399), 3.5));
+        Expect.Status(r, "possible-progression");
+        Expect.NoFlag(r, "unclosed-relapse-record");
     }
 }

@@ -134,4 +134,17 @@ public sealed class R3DifferentialVignettes
         Expect.NoFlag(r, "pml-risk");
         Expect.Decision(r, "oral-methylprednisolone", "soon");
     }
+
+    // 2026.2 R3.1: "more than 42 days after onset the urgency is urgent and flag apheresis-delayed is raised"
+    // (was emergency at any delay): an untreated AQP4-positive attack seven weeks old.
+    [Fact]
+    public void Untreated_aqp4_attack_seven_weeks_old_gets_urgent_plasma_exchange_with_the_delay_flag()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-200)).Attack(49, 4.0));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.Concurrent(r, "iv-methylprednisolone");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+        Expect.Flag(r, "possible-nmosd", "critical");
+    }
 }

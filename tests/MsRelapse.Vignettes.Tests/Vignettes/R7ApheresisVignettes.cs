@@ -112,4 +112,28 @@ public sealed class R7ApheresisVignettes
         Expect.Stage(r, "apheresis-in-progress");
         Expect.Decision(r, "plasma-exchange", "urgent");
     }
+
+    // 2026.2 "Apheresis response factors" (issue 8 done-when): a steroid-refractory patient with an MRI and a reflex
+    // examination sees the seven factors, each with its value, direction, evidence and source, and the
+    // recommendation is exactly what it is without them.
+    [Fact]
+    public void Steroid_refractory_patient_with_an_mri_and_a_reflex_examination_sees_seven_response_factors_and_an_unchanged_recommendation()
+    {
+        // Man, 44, EDSS 2.5 → 6.0, IV methylprednisolone finished 19 days ago, still 6.0 (as the shared example).
+        static PatientBundle Refractory() => new PatientBundle(AsOf).Male(44).Ms().Edss(BaselineDate, 2.5).WithBody()
+            .Attack(25, 6.0).IvMethylprednisolone(Day(-23)).Edss(Day(-2), 6.0);
+        var without = Evaluate.Run(Refractory());
+        var r = Evaluate.Run(Refractory().GadoliniumEnhancingLesions(Day(-24), 3).DeepTendonReflexes(Day(-2), preserved: true));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var factors = (r["apheresisResponseFactors"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        Expect.True(r, factors.Select(f => Out.Str(f["factor"])).SequenceEqual(["time-to-apheresis", "age", "disease-course", "mri-activity", "reflexes", "disease-duration", "disability-at-attack"]), "the seven factors in the table's order");
+        var mri = factors.Single(f => Out.Str(f["factor"]) == "mri-activity");
+        Expect.True(r, Out.Str(mri["value"]) == "present" && Out.Str(mri["favours"]) == "response" && Out.Str(mri["source"])?.StartsWith("Observation/", StringComparison.Ordinal) == true, "mri-activity present, favours response, with its source");
+        var reflexes = factors.Single(f => Out.Str(f["factor"]) == "reflexes");
+        Expect.True(r, Out.Str(reflexes["value"]) == "preserved" && Out.Str(reflexes["source"]) is not null, "reflexes preserved with a source");
+        Expect.Evidence(r, "E-KEEGAN-2002", "E-EHLER-2015", "E-MARRODAN-2025");
+        // Unchanged: the same decision as the same patient without the MRI and the reflex examination.
+        Expect.True(r, r.Primary() == without.Primary() && r.Urgency() == without.Urgency()
+            && r.Flags().SequenceEqual(without.Flags()) && r.Alternatives().SequenceEqual(without.Alternatives()), "recommendation unchanged from 2026.1's");
+    }
 }

@@ -181,4 +181,24 @@ public sealed class R9PeopleVignettes
         Expect.Flag(r, "missing-data", "warning");
         Expect.True(r, r.RationaleText().Contains("per-kg child dose", StringComparison.Ordinal), "rationale: the age decides adult or per-kg dosing");
     }
+
+    // 2026.2 R9: "dmt-review … but not with possible-nmosd" (MS drugs may harm; R3.1's specialist review covers
+    // maintenance therapy); "With possible-mogad its message says review maintenance therapy with MOGAD expertise".
+    [Fact]
+    public void Aqp4_positive_relapse_gets_no_review_of_ms_disease_modifying_therapy()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-200)).Attack(3, 4.0));
+        Expect.Flag(r, "possible-nmosd", "critical");
+        Expect.NoFlag(r, "dmt-review");
+    }
+
+    [Fact]
+    public void Mog_positive_relapse_is_pointed_to_mogad_expertise_for_maintenance_therapy()
+    {
+        var r = Evaluate.Run(Woman().MogPositive(Day(-200)).Attack(3, 4.0));
+        Expect.Flag(r, "dmt-review", "info");
+        var message = (r["flags"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Where(f => Out.Str(f["code"]) == "dmt-review").Select(f => Out.Str(f["message"])).Single() ?? "";
+        Expect.True(r, message.Contains("MOGAD expertise", StringComparison.Ordinal), "dmt-review message points to MOGAD expertise");
+    }
 }

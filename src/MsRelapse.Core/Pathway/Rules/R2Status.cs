@@ -152,6 +152,11 @@ internal static class R2Status
             return false;
         }
 
+        if (UnclosedOldAttack(ctx, d, attack))
+        {
+            return false;
+        }
+
         if (PseudoRelapse(ctx, d))
         {
             return false;
@@ -237,6 +242,40 @@ internal static class R2Status
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// R2.2a (2026.2): an attack never closed in the record stops being a current episode 180 days after its last
+    /// activity when it was treated, 365 days when it was not (choice of the knowledge base). Last activity: the
+    /// latest record onset, course end (courses that count for it) or apheresis session. A record marked
+    /// <c>recurrence</c>/<c>relapse</c> is never aged out.
+    /// </summary>
+    private static bool UnclosedOldAttack(EvaluationContext ctx, Decision d, Attack attack)
+    {
+        if (attack.Records.Any(r => r.MarkedRecurrence))
+        {
+            return false;
+        }
+
+        var treated = !ctx.CoursesForAttack.IsEmpty || !ctx.SessionsSinceOnset.IsEmpty;
+        var lastActivity = attack.Records.Select(r => r.Onset!.Value.Date)
+            .Concat(ctx.CoursesForAttack.Select(c => c.End))
+            .Concat(ctx.SessionsSinceOnset.Select(s => s.When.Date))
+            .Max();
+        var limit = treated ? Thresholds.UnclosedTreatedAttackDays : Thresholds.UnclosedUntreatedAttackDays;
+        if (EvaluationContext.Days(lastActivity, ctx.AsOf) <= limit)
+        {
+            return false;
+        }
+
+        var open = attack.Records.Last(r => r.Abatement is not { } a || a.Date > ctx.AsOf);
+        var onset = Text.Date(open.Onset!.Value.Date);
+        d.Status = EpisodeStatus.NoEpisode;
+        d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.2a");
+        d.AddFlag(FlagCode.UnclosedRelapseRecord, FlagSeverity.Info,
+            $"A relapse record from {onset} ({open.Source.Resource}) was never closed and is too old to be read as a current attack. If the patient has new symptoms, record a new relapse; otherwise close this record with the date the symptoms resolved (not today's date).");
+        d.Explain("R2.2a", $"The attack of {Text.Date(attack.Onset.Date)} was never closed, and its last activity ({Text.Date(lastActivity)}) is more than {limit} days ago ({(treated ? "treated" : "untreated")}): no current episode.");
+        return true;
     }
 
     private static bool PseudoRelapse(EvaluationContext ctx, Decision d)

@@ -96,13 +96,31 @@ internal static class R3Differential
     /// <summary>Step 3: first line for an untreated relapse when NMOSD or MOGAD is possible. Returns false when neither applies.</summary>
     public static bool FirstLine(EvaluationContext ctx, Decision d)
     {
+        if (ctx.HasNmosd && ctx.DaysSinceOnset > Thresholds.ApheresisTooLateDays)
+        {
+            // 2026.2: more than 90 days after onset (choice, as R6.5) acute treatment is a specialist decision; the
+            // apheresis delay is flagged as after 42 days.
+            var days = ctx.DaysSinceOnset!.Value;
+            d.SetPrimary(ActionCode.SpecialistReview, Urgency.Urgent, "R3.1");
+            const string late = "Acute treatment this late is a specialist decision; maintenance therapy is the priority.";
+            d.AddAlternative(ActionCode.PlasmaExchange, late, "E-NEMOS-2016", "E-BLECHINGER-2021");
+            d.AddAlternative(ActionCode.IvMethylprednisolone, late, "E-NEMOS-2016");
+            ApheresisDelayedFlag(d);
+            d.Explain("R3.1", $"Possible NMOSD with an attack never treated, {days} days after onset (more than {Thresholds.ApheresisTooLateDays}): acute treatment this late is a specialist decision and maintenance therapy is the priority; specialist review urgently, with plasma exchange and IV methylprednisolone as alternatives.", "E-NEMOS-2016", "E-IPND-2015");
+            return true;
+        }
+
         if (ctx.HasNmosd)
         {
             // NMOSD attacks of any severity: early apheresis improves complete remission (E-NEMOS-2016, ASFA II 1B).
-            d.SetPrimary(ActionCode.PlasmaExchange, Urgency.Emergency, "R3.1");
+            // 2026.2: more than 42 days after onset the urgency is urgent (R6.5 raises apheresis-delayed).
+            var delayed = ctx.DaysSinceOnset > Thresholds.SteroidsTooLateDays;
+            d.SetPrimary(ActionCode.PlasmaExchange, delayed ? Urgency.Urgent : Urgency.Emergency, "R3.1");
             d.AddConcurrent(ActionCode.IvMethylprednisolone);
             d.AddConcurrent(ActionCode.SpecialistReview);
-            d.Explain("R3.1", "Possible NMOSD with an untreated attack (of any severity): plasma exchange now, with IV methylprednisolone and specialist review alongside, the same day.", "E-NEMOS-2016", "E-ASFA-2023", "E-IPND-2015");
+            d.Explain("R3.1", delayed
+                ? $"Possible NMOSD with an untreated attack (of any severity), {ctx.DaysSinceOnset} days after onset (more than {Thresholds.SteroidsTooLateDays}): plasma exchange urgently, with IV methylprednisolone and specialist review alongside."
+                : "Possible NMOSD with an untreated attack (of any severity): plasma exchange now, with IV methylprednisolone and specialist review alongside, the same day.", "E-NEMOS-2016", "E-ASFA-2023", "E-IPND-2015");
             return true;
         }
 
@@ -116,6 +134,12 @@ internal static class R3Differential
 
         return false;
     }
+
+    /// <summary>The apheresis-delayed warning, worded as R6.5 words it (one text for both rules).</summary>
+    public static void ApheresisDelayedFlag(Decision d) =>
+        d.AddFlag(FlagCode.ApheresisDelayed, FlagSeverity.Warning,
+            "More than 6 weeks since onset: the response to plasma exchange falls about 30 % with each week of delay.",
+            "E-BLECHINGER-2021");
 
     /// <summary>Step 4, first modifier: R3's concurrent actions once treatment has started, and R3.3 at any ongoing attack.</summary>
     public static void Concurrent(EvaluationContext ctx, Decision d, bool ongoingRelapseTreated)

@@ -220,9 +220,7 @@ internal static class R6SteroidResponse
 
         if (days > Thresholds.SteroidsTooLateDays)
         {
-            d.AddFlag(FlagCode.ApheresisDelayed, FlagSeverity.Warning,
-                "More than 6 weeks since onset: the response to plasma exchange falls about 30 % with each week of delay.",
-                "E-BLECHINGER-2021");
+            R3Differential.ApheresisDelayedFlag(d);
             d.Fire("R6.5");
         }
 

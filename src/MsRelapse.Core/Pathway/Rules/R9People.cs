@@ -75,10 +75,20 @@ internal static class R9People
             d.Explain("R9", "Aged 65 or over: apheresis works less well and steroids harm more; weigh both.", "E-BLECHINGER-2021");
         }
 
-        if (d.Status == EpisodeStatus.Relapse)
+        // 2026.2: no dmt-review beside possible-nmosd (MS drugs may harm there, and R3.1's specialist review covers
+        // maintenance therapy); beside possible-mogad it points to MOGAD expertise.
+        if (d.Status == EpisodeStatus.Relapse && !d.HasFlag(FlagCode.PossibleNmosd))
         {
-            d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.", "E-GALEA-2015");
-            d.Explain("R9", "A relapse: review the disease-modifying therapy.", "E-GALEA-2015");
+            if (d.HasFlag(FlagCode.PossibleMogad))
+            {
+                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review maintenance therapy with MOGAD expertise (MS disease-modifying drugs are not an established MOGAD treatment).", "E-GALEA-2015", "E-MOGAD-2023");
+                d.Explain("R9", "A relapse with possible MOGAD: review maintenance therapy with MOGAD expertise.", "E-GALEA-2015", "E-MOGAD-2023");
+            }
+            else
+            {
+                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.", "E-GALEA-2015");
+                d.Explain("R9", "A relapse: review the disease-modifying therapy.", "E-GALEA-2015");
+            }
         }
     }
 
