@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(TpePlanCommand.Create(io));
         root.Subcommands.Add(EvaluateCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(ScreenCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
