@@ -4,13 +4,13 @@ using System.Text.Json;
 using MsRelapse.Fhir;
 using MsRelapse.Screening;
 
-// Usage: MsRelapse.ScreenBench floor|firely|screen EXPORT_DIR [WORK_DIR]
+// Usage: MsRelapse.ScreenBench floor|firely|screen EXPORT_DIR [WORK_DIR]   or   one BUNDLE.json (per-call cost of each step)
 // One line of results: mode, seconds, MB, MB/s, patients, patients/s, peak working set (MB). Both cores in every mode.
 var mode = args[0];
 var export = args[1];
 var work = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "msr-screenbench-" + Environment.ProcessId);
 var asOf = new DateOnly(2026, 5, 11);
-var files = ExportPartitioner.FilesOf(export);
+var files = Directory.Exists(export) ? ExportPartitioner.FilesOf(export) : [];
 var bytes = files.Sum(f => new FileInfo(Path.Combine(export, f)).Length);
 var clock = Stopwatch.StartNew();
 long patients = 0;
@@ -65,8 +65,32 @@ switch (mode)
     case "screen":
         patients = ScreenRun.Run(new ScreenOptions(export, Path.Combine(work, "out"), asOf)).Tally.Patients;
         break;
+    case "one":
+    {
+        // Per-call cost of each step on one bundle (EXPORT_DIR is then a Bundle file): read (both readers), evaluate.
+        var json = File.ReadAllBytes(export);
+        void Time(string what, Action action)
+        {
+            action();
+            var sw = Stopwatch.StartNew();
+            var n = 0;
+            while (sw.ElapsedMilliseconds < 2000)
+            {
+                action();
+                n++;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-22} {sw.Elapsed.TotalMilliseconds * 1000 / n,10:0.0} us"));
+        }
+
+        var read = Utf8RecordReader.Read(json);
+        Time("firely read", () => FhirRecordReader.Read(json));
+        Time("utf8 read", () => Utf8RecordReader.Read(json));
+        Time("engine", () => MsRelapse.Core.Pathway.PathwayEngine.Evaluate(read.Record!, asOf));
+        return;
+    }
     default:
-        throw new ArgumentException("mode: floor, firely or screen");
+        throw new ArgumentException("mode: floor, firely, screen or one");
 }
 
 var seconds = clock.Elapsed.TotalSeconds;
