@@ -30,6 +30,7 @@ public static partial class Program
         root.Subcommands.Add(SynthCommand.Create(io));
         root.Subcommands.Add(ClusterSiloCommand.Create(io));
         root.Subcommands.Add(GuidelineCommand.Create(io));
+        root.Subcommands.Add(ScreenCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

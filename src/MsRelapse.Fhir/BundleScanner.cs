@@ -152,6 +152,25 @@ internal static class BundleScanner
         return entryNotArray ? Outcome.EntryNotAnArray : Outcome.Bundle;
     }
 
+    /// <summary>
+    /// Scans one resource given on its own (an NDJSON line): as <see cref="Scan"/> would scan it as the resource of
+    /// entry <paramref name="index"/> of a Bundle. Null when it is not an object of a FHIR R4 resource type. Throws
+    /// <see cref="JsonException"/> when it is not well-formed JSON.
+    /// </summary>
+    public static ScannedEntry? ScanResource(ReadOnlySpan<byte> utf8, int index)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            ReadToEnd(ref reader);
+            return null;
+        }
+
+        var entry = ScanResource(ref reader, index);
+        ReadToEnd(ref reader);
+        return entry;
+    }
+
     /// <summary>Reads past the root value: trailing content after it is a syntax error, as for any JSON reader.</summary>
     private static void ReadToEnd(ref Utf8JsonReader reader)
     {

@@ -20,8 +20,10 @@ public static class FhirEvaluation
     /// <summary>Reads an already parsed Bundle and evaluates it at <paramref name="asOf"/>.</summary>
     public static FhirEvaluationOutcome Evaluate(Bundle bundle, DateOnly asOf) => Evaluate(FhirRecordReader.Read(bundle), asOf);
 
-    private static FhirEvaluationOutcome Evaluate(FhirReadResult read, DateOnly asOf)
+    /// <summary>Evaluates what a reader read (e.g. <see cref="Utf8RecordReader"/>) at <paramref name="asOf"/>.</summary>
+    public static FhirEvaluationOutcome Evaluate(FhirReadResult read, DateOnly asOf)
     {
+        ArgumentNullException.ThrowIfNull(read);
         if (read.Errors.Count > 0 || read.Record is null)
         {
             return new FhirEvaluationOutcome(null, read.Errors, read.Record);

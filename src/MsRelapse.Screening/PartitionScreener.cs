@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
@@ -63,9 +62,19 @@ public static class PartitionScreener
     /// </summary>
     public static PatientRow ScreenPatient(string patientKey, IReadOnlyList<ReadOnlyMemory<byte>> resources, DateOnly asOf)
     {
-        ArgumentNullException.ThrowIfNull(resources);
-        var outcome = FhirEvaluation.Evaluate(BundleOf(resources), asOf);
+        var outcome = EvaluatePatient(resources, asOf);
         return RowOf(patientKey, outcome, asOf);
+    }
+
+    /// <summary>
+    /// One patient's resources evaluated at <paramref name="asOf"/> with the fast reader (no FHIR object model):
+    /// the outcome <c>msrelapse evaluate</c> gives for a collection Bundle of them (the differential and screening
+    /// tests hold it to that).
+    /// </summary>
+    public static FhirEvaluationOutcome EvaluatePatient(IReadOnlyList<ReadOnlyMemory<byte>> resources, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return FhirEvaluation.Evaluate(Utf8RecordReader.ReadResources(resources), asOf);
     }
 
     /// <summary>A collection Bundle of the resources, in order (UTF-8 JSON).</summary>
@@ -136,5 +145,4 @@ public static class PartitionScreener
         return null;
     }
 
-    internal static string Utf8(ReadOnlyMemory<byte> json) => Encoding.UTF8.GetString(json.Span);
 }

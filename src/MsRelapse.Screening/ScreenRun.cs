@@ -55,7 +55,7 @@ public static class ScreenRun
             });
 
             var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, merger.Rows().Where(r => r.NeedsActionNow));
+            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, merger.Rows().Where(r => r.NeedsActionNow).ToList());
             return summary with { Elapsed = clock.Elapsed };
         }
         finally

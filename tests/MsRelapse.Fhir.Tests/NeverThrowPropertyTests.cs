@@ -106,7 +106,7 @@ public sealed class NeverThrowPropertyTests
         "0000-01-01", "9999-12-31T23:59:59+14:00", "yesterday", "Patient/", "urn:uuid:", "#", "\u0000", new string('9', 400),
     ];
 
-    private static JsonNode? Mutate(JsonNode? root, int[] ops)
+    internal static JsonNode? Mutate(JsonNode? root, int[] ops)
     {
         for (var i = 0; i < ops.Length; i += 3)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MsRelapse.Core.Model;
+using MsRelapse.Testing;
 
 namespace MsRelapse.Fhir.Tests;
 
@@ -18,6 +19,8 @@ internal static class TestBundles
 
     public static PatientRecord ReadValid(string bundleJson)
     {
+        // Every test bundle read here is also read by the UTF-8 reader, which must give the same record.
+        ReaderDifferential.AssertSame(bundleJson);
         var result = FhirRecordReader.Read(bundleJson);
         Assert.True(result.Errors.Count == 0, string.Join("; ", result.Errors));
         Assert.NotNull(result.Record);

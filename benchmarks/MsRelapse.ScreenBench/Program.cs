@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MsRelapse.Fhir;
+using MsRelapse.Screening;
+
+// Usage: MsRelapse.ScreenBench floor|firely|screen EXPORT_DIR [WORK_DIR]   or   one BUNDLE.json (per-call cost of each step)
+// One line of results: mode, seconds, MB, MB/s, patients, patients/s, peak working set (MB). Both cores in every mode.
+var mode = args[0];
+var export = args[1];
+var work = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "msr-screenbench-" + Environment.ProcessId);
+var asOf = new DateOnly(2026, 5, 11);
+var files = Directory.Exists(export) ? ExportPartitioner.FilesOf(export) : [];
+var bytes = files.Sum(f => new FileInfo(Path.Combine(export, f)).Length);
+var clock = Stopwatch.StartNew();
+long patients = 0;
+switch (mode)
+{
+    case "floor":
+        // The floor: a bare JsonDocument.Parse of every line of every file, files in parallel on every core.
+        long lines = 0;
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, file =>
+        {
+            using var reader = NdjsonLines.Open(Path.Combine(export, file));
+            long n = 0;
+            while (reader.TryRead(out var line))
+            {
+                if (line.IsEmpty)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(line.ToArray());
+                n++;
+            }
+
+            Interlocked.Add(ref lines, n);
+        });
+        patients = -1;
+        break;
+    case "firely":
+    {
+        // The Firely path: the same split, then each patient's resources as a Bundle through the Firely reader.
+        var split = ExportPartitioner.Partition(export, Path.Combine(work, "spill"), PatientPartition.CountFor(bytes));
+        Parallel.For(0, split.PartitionCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+        {
+            var groups = new Dictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+            foreach (var file in split.PartitionFiles[p])
+            {
+                foreach (var (key, _, _, json) in SpillRecord.ReadAll(file))
+                {
+                    (groups.TryGetValue(key, out var list) ? list : groups[key] = []).Add(json);
+                }
+            }
+
+            foreach (var (_, resources) in groups)
+            {
+                FhirEvaluation.Evaluate(PartitionScreener.BundleOf(resources), asOf);
+            }
+
+            Interlocked.Add(ref patients, groups.Count);
+        });
+        break;
+    }
+    case "screen":
+        patients = ScreenRun.Run(new ScreenOptions(export, Path.Combine(work, "out"), asOf)).Tally.Patients;
+        break;
+    case "one":
+    {
+        // Per-call cost of each step on one bundle (EXPORT_DIR is then a Bundle file): read (both readers), evaluate.
+        var json = File.ReadAllBytes(export);
+        void Time(string what, Action action)
+        {
+            action();
+            var sw = Stopwatch.StartNew();
+            var n = 0;
+            while (sw.ElapsedMilliseconds < 2000)
+            {
+                action();
+                n++;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-22} {sw.Elapsed.TotalMilliseconds * 1000 / n,10:0.0} us"));
+        }
+
+        var read = Utf8RecordReader.Read(json);
+        Time("firely read", () => FhirRecordReader.Read(json));
+        Time("utf8 read", () => Utf8RecordReader.Read(json));
+        Time("engine", () => MsRelapse.Core.Pathway.PathwayEngine.Evaluate(read.Record!, asOf));
+        return;
+    }
+    default:
+        throw new ArgumentException("mode: floor, firely, screen or one");
+}
+
+var seconds = clock.Elapsed.TotalSeconds;
+var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+if (Directory.Exists(work))
+{
+    Directory.Delete(work, true);
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{mode,-7} {seconds,8:0.00} s  {bytes / 1e6,8:0.0} MB  {bytes / 1e6 / seconds,7:0.0} MB/s  {(patients >= 0 ? patients : 0),8} patients  {(patients > 0 ? patients / seconds : 0),8:0} patients/s  peak {peak,6:0} MB"));

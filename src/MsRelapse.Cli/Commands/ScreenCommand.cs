@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MsRelapse.Screening;
+using Spectre.Console;
+
+namespace MsRelapse.Cli.Commands;
+
+/// <summary>
+/// <c>msrelapse screen DIR [--as-of DATE] --out DIR</c>: every patient of a FHIR Bulk Data export (NDJSON) evaluated;
+/// patients.csv, summary.json and report.html written (shared/contract/cli.md; docs/screening.md). Streaming and
+/// memory-bounded (MsRelapse.Screening); a progress bar on a terminal, plain lines when the output is redirected.
+/// </summary>
+internal static class ScreenCommand
+{
+    public static Command Create(CliIo io) => Create(io, TimeProvider.System);
+
+    public static Command Create(CliIo io, TimeProvider clock)
+    {
+        var command = new Command("screen", "Evaluate every patient of a FHIR Bulk Data export (NDJSON files) and write patients.csv, summary.json and report.html.");
+        var dir = new Argument<string>("DIR") { Description = "The export folder (*.ndjson files, any number and size)." };
+        var asOfOption = new Option<string>("--as-of") { Description = "Evaluation date, YYYY-MM-DD (default: today)." };
+        var outOption = new Option<string>("--out") { Description = "Output folder (created).", Required = true };
+        var workersOption = new Option<int>("--workers") { Description = "Cores to use (default: all)." };
+        var partitionsOption = new Option<int>("--partitions") { Description = "Partitions (default: from the export's size)." };
+        command.Arguments.Add(dir);
+        command.Options.Add(asOfOption);
+        command.Options.Add(outOption);
+        command.Options.Add(workersOption);
+        command.Options.Add(partitionsOption);
+
+        command.SetAction(parsed =>
+        {
+            var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
+            var input = parsed.GetValue(dir)!;
+            var output = parsed.GetValue(outOption)!;
+            if (!Directory.Exists(input))
+            {
+                throw new CliInputException($"'{input}' is not a folder (expected a FHIR Bulk Data export: a folder of .ndjson files)");
+            }
+
+            if (ExportPartitioner.FilesOf(input).Length == 0)
+            {
+                throw new CliInputException($"'{input}' holds no .ndjson file (expected a FHIR Bulk Data export)");
+            }
+
+            var workers = parsed.GetValue(workersOption);
+            var partitions = parsed.GetValue(partitionsOption);
+            if (workers < 0 || partitions < 0)
+            {
+                throw new CliInputException("--workers and --partitions must be positive");
+            }
+
+            var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
+            var summary = ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
+                ? WithProgressBar(options)
+                : WithPlainLines(options, io.Out);
+            var seconds = Math.Max(summary.Elapsed?.TotalSeconds ?? 0, 1e-3);
+            var mb = summary.Export.Bytes / 1e6;
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Screened {summary.Tally.Patients} patients ({mb:0.0} MB, {summary.Export.Lines} lines) in {seconds:0.0} s: {summary.Tally.Patients / seconds:0} patients/s, {mb / seconds:0.0} MB/s."));
+            var rejected = summary.Tally.RejectedByReason.Values.Sum();
+            var malformed = summary.Export.MalformedByFile.Values.Sum();
+            io.Out.WriteLine($"{rejected} records rejected, {malformed} malformed lines skipped. Wrote {Path.Combine(output, "patients.csv")}, summary.json and report.html.");
+            return Program.Ok;
+        });
+        return command;
+    }
+
+    private static ScreenSummary WithProgressBar(ScreenOptions options)
+    {
+        ScreenSummary? summary = null;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var split = context.AddTask("Reading the export", maxValue: 1);
+                var screen = context.AddTask("Screening patients", maxValue: 1, autoStart: false);
+                summary = ScreenRun.Run(options, p =>
+                {
+                    var task = p.Phase == "split" ? split : screen;
+                    if (!task.IsStarted)
+                    {
+                        split.Value = split.MaxValue;
+                        task.StartTask();
+                    }
+
+                    task.MaxValue = Math.Max(1, p.BytesTotal);
+                    task.Value = Math.Min(p.BytesDone, p.BytesTotal);
+                    var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+                    task.Description = p.Phase == "split"
+                        ? string.Create(CultureInfo.InvariantCulture, $"Reading the export  {p.BytesDone / 1e6 / seconds,6:0.0} MB/s")
+                        : string.Create(CultureInfo.InvariantCulture, $"Screening patients  {p.Patients,9:N0} · {p.Patients / seconds,7:0} patients/s");
+                });
+                split.Value = split.MaxValue;
+                screen.Value = screen.MaxValue;
+            });
+        return summary!;
+    }
+
+    /// <summary>Redirected output: a plain line at most every two seconds per phase, and at each phase's end.</summary>
+    private static ScreenSummary WithPlainLines(ScreenOptions options, TextWriter output)
+    {
+        var gate = new object();
+        var last = Stopwatch.StartNew();
+        var lastPhase = "";
+        return ScreenRun.Run(options, p =>
+        {
+            lock (gate)
+            {
+                var done = p.BytesDone >= p.BytesTotal;
+                if (p.Phase == lastPhase && !done && last.Elapsed < TimeSpan.FromSeconds(2))
+                {
+                    return;
+                }
+
+                lastPhase = p.Phase;
+                last.Restart();
+                var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+                var percent = p.BytesTotal > 0 ? 100.0 * p.BytesDone / p.BytesTotal : 100;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{p.Phase,-6} {percent,5:0.0} %  {p.BytesDone / 1e6:0.0} MB  {p.BytesDone / 1e6 / seconds:0.0} MB/s  {p.Patients} patients  {p.Patients / seconds:0} patients/s"));
+            }
+        });
+    }
+
+    private static DateOnly ParseAsOf(string? text, TimeProvider clock)
+    {
+        if (text is null)
+        {
+            return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
+    }
+}

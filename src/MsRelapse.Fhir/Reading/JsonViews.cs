@@ -1,0 +1,457 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>
+/// The reader's views (<see cref="IResourceView"/>) straight over UTF-8 JSON (<see cref="JsonElement"/>), with no
+/// FHIR object model: what the fast reader reads. They answer as the Firely views do (the differential test holds
+/// them to it): a value of the wrong JSON kind throws when the mapping reads it (Firely keeps it in overflow and its
+/// getter throws), a JSON null for an object reads as an empty object, a null primitive as absent, and a null item
+/// of a list stays a null item.
+/// </summary>
+internal static class JsonViews
+{
+    /// <summary>An empty object: what Firely makes of <c>"code": null</c>.</summary>
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
+    /// <summary>The FHIR data types a choice element can carry, by the suffix of its JSON name (<c>valueQuantity</c>).</summary>
+    private static readonly FrozenDictionary<string, string> ChoiceTypes = new Dictionary<string, string>
+    {
+        ["Boolean"] = "boolean", ["Integer"] = "integer", ["Decimal"] = "decimal", ["String"] = "string", ["Uri"] = "uri",
+        ["Url"] = "url", ["Canonical"] = "canonical", ["Base64Binary"] = "base64Binary", ["Instant"] = "instant",
+        ["Date"] = "date", ["DateTime"] = "dateTime", ["Time"] = "time", ["Code"] = "code", ["Oid"] = "oid", ["Id"] = "id",
+        ["Markdown"] = "markdown", ["UnsignedInt"] = "unsignedInt", ["PositiveInt"] = "positiveInt", ["Uuid"] = "uuid",
+        ["Quantity"] = "Quantity", ["Age"] = "Age", ["Duration"] = "Duration", ["Count"] = "Count", ["Distance"] = "Distance",
+        ["CodeableConcept"] = "CodeableConcept", ["Coding"] = "Coding", ["Period"] = "Period", ["Range"] = "Range",
+        ["Ratio"] = "Ratio", ["SampledData"] = "SampledData", ["Attachment"] = "Attachment", ["Reference"] = "Reference",
+        ["Identifier"] = "Identifier", ["Timing"] = "Timing", ["Annotation"] = "Annotation", ["Money"] = "Money",
+        ["HumanName"] = "HumanName", ["Address"] = "Address", ["ContactPoint"] = "ContactPoint", ["Signature"] = "Signature",
+        ["Expression"] = "Expression", ["Meta"] = "Meta", ["Dosage"] = "Dosage", ["ContactDetail"] = "ContactDetail",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> QuantityTypes = new[] { "Quantity", "Age", "Duration", "Count", "Distance" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The view of a resource of a type the reader maps; null for any other type.</summary>
+    public static IResourceView? Of(string typeName, JsonElement resource) => typeName switch
+    {
+        "Patient" => new PatientView(resource),
+        "Condition" => new ConditionView(resource),
+        "Observation" => new ObservationView(resource),
+        "MedicationAdministration" => new AdministrationView(resource),
+        "MedicationRequest" => new RequestView(resource),
+        "MedicationStatement" => new StatementView(resource),
+        "AllergyIntolerance" => new AllergyView(resource),
+        "Procedure" => new ProcedureView(resource),
+        "Medication" => new MedicationView(resource),
+        _ => null,
+    };
+
+    // ---- element access with Firely's answers ---------------------------------------------------------------------
+
+    private static InvalidOperationException Broken(string name, JsonElement value) =>
+        new($"'{name}' is a JSON {value.ValueKind}, not the FHIR type the element holds");
+
+    /// <summary>
+    /// A member of an object. A primitive where an object was expected is kept by Firely as that object's
+    /// <c>value</c>, of the wrong type: its other members are absent and its <c>value</c> throws.
+    /// </summary>
+    private static bool TryMember(JsonElement owner, string name, out JsonElement value)
+    {
+        if (owner.ValueKind == JsonValueKind.Object)
+        {
+            return owner.TryGetProperty(name, out value);
+        }
+
+        if (name == "value" && owner.ValueKind == JsonValueKind.Number && !IsIntegerLiteral(owner))
+        {
+            value = owner; // a decimal literal: Firely holds it as a decimal, which is what a Quantity's value is
+            return true;
+        }
+
+        if (name == "value" || owner.ValueKind == JsonValueKind.Array)
+        {
+            throw Broken(name, owner);
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>A number written without a fraction or exponent (Firely holds it as an integer, not a decimal).</summary>
+    private static bool IsIntegerLiteral(JsonElement number) => number.GetRawText().AsSpan().IndexOfAny(".eE") < 0;
+
+    /// <summary>A number Firely cannot hold as an integer or a decimal: it keeps its text, as a string.</summary>
+    private static bool IsHuge(JsonElement number) => !number.TryGetInt64(out _) && !number.TryGetDecimal(out _);
+
+    /// <summary>
+    /// A string primitive: absent, null or an object → null; a string → it; a number too large for a decimal → its
+    /// text (Firely keeps it as text); anything else throws.
+    /// </summary>
+    private static string? Text(JsonElement owner, string name) =>
+        TryMember(owner, name, out var value) ? StringOf(value, name) : null;
+
+    private static string? StringOf(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Object => null,
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number when IsHuge(value) => value.GetRawText(),
+        _ => throw Broken(name, value),
+    };
+
+    /// <summary>A code read as Firely's <c>JsonValue</c> is shown: a string as it is, a number or boolean as its text; absent → "".</summary>
+    private static string StatusCode(JsonElement owner, string name)
+    {
+        if (!TryMember(owner, name, out var value))
+        {
+            return string.Empty;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.Object => string.Empty,
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number => value.TryGetInt32(out var i) ? i.ToString(CultureInfo.InvariantCulture)
+                : value.TryGetInt64(out var l) ? l.ToString(CultureInfo.InvariantCulture)
+                : value.TryGetDecimal(out var d) ? d.ToString(CultureInfo.InvariantCulture)
+                : value.GetRawText(),
+            JsonValueKind.True => bool.TrueString,
+            JsonValueKind.False => bool.FalseString,
+            _ => throw Broken(name, value),
+        };
+    }
+
+    /// <summary>An object element: absent → null; null → an empty object; an array throws; a primitive is kept (its members throw when read).</summary>
+    private static JsonElement? Object(JsonElement owner, string name)
+    {
+        if (!TryMember(owner, name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => EmptyObject,
+            JsonValueKind.Array => throw Broken(name, value),
+            _ => value,
+        };
+    }
+
+    /// <summary>
+    /// A list element: absent → empty; an array → its items (null items as null, nested arrays flattened, as Firely
+    /// reads them); null or anything else throws.
+    /// </summary>
+    private static List<JsonElement?> List(JsonElement owner, string name)
+    {
+        if (!TryMember(owner, name, out var value))
+        {
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Broken(name, value);
+        }
+
+        var items = new List<JsonElement?>(value.GetArrayLength());
+        Flatten(value, items);
+        return items;
+    }
+
+    private static void Flatten(JsonElement array, List<JsonElement?> items)
+    {
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                Flatten(item, items);
+            }
+            else
+            {
+                items.Add(item.ValueKind == JsonValueKind.Null ? null : item);
+            }
+        }
+    }
+
+    /// <summary>A choice element <c>name[x]</c>: the first member named <paramref name="name"/> + a FHIR type.</summary>
+    private static ChoiceView? Choice(JsonElement owner, string name)
+    {
+        if (owner.ValueKind != JsonValueKind.Object)
+        {
+            throw Broken(name, owner);
+        }
+
+        foreach (var member in owner.EnumerateObject())
+        {
+            var key = member.Name;
+            if (key.Length > name.Length && key.StartsWith(name, StringComparison.Ordinal) &&
+                ChoiceTypes.TryGetValue(key[name.Length..], out var type))
+            {
+                var value = member.Value;
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    return char.IsLower(type[0]) ? null : new ChoiceView(type, EmptyObject);
+                }
+
+                if (value.ValueKind == JsonValueKind.Array)
+                {
+                    throw Broken(key, value);
+                }
+
+                return new ChoiceView(type, value);
+            }
+        }
+
+        return null;
+    }
+
+    private static ConceptView? Concept(JsonElement? element) => element is { } e ? new ConceptView(e) : null;
+
+    private static decimal? Decimal(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Object => null,
+        JsonValueKind.Number when value.TryGetDecimal(out var d) => d,
+        _ => throw Broken(name, value),
+    };
+
+    private static int? Integer(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Object => null,
+        JsonValueKind.Number when value.TryGetInt32(out var i) => i,
+        _ => throw Broken(name, value),
+    };
+
+    private sealed class CodingView(JsonElement coding) : ICodingView
+    {
+        public string? System => Text(coding, "system");
+
+        public string? Code => Text(coding, "code");
+
+        public string? Display => Text(coding, "display");
+    }
+
+    private sealed class ConceptView(JsonElement concept) : IConceptView
+    {
+        public string? Text => JsonViews.Text(concept, "text");
+
+        public IEnumerable<ICodingView> Codings => List(concept, "coding").Where(c => c is not null).Select(c => (ICodingView)new CodingView(c!.Value));
+    }
+
+    private sealed class QuantityView(JsonElement quantity) : IQuantityView
+    {
+        public decimal? Value => TryMember(quantity, "value", out var v) ? Decimal(v, "value") : null;
+
+        public string? Unit => Text(quantity, "unit");
+
+        public string? System => Text(quantity, "system");
+
+        public string? Code => Text(quantity, "code");
+    }
+
+    private sealed class ChoiceView(string typeName, JsonElement value) : IChoiceView
+    {
+        public string TypeName => typeName;
+
+        public bool IsQuantity => QuantityTypes.Contains(typeName);
+
+        public IQuantityView AsQuantity() => new QuantityView(value);
+
+        public IConceptView AsConcept() => new ConceptView(value);
+
+        public int? AsInteger() => Integer(value, typeName);
+
+        public decimal? AsDecimal() => Decimal(value, typeName);
+
+        public bool? AsBoolean() => value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Null or JsonValueKind.Object => null,
+            _ => throw Broken(typeName, value),
+        };
+
+        public string? AsString() => StringOf(value, typeName);
+
+        public ClinicalTime? AsInstant()
+        {
+            if (AsString() is not { } literal)
+            {
+                return null;
+            }
+
+            var instant = System.Xml.XmlConvert.ToDateTimeOffset(literal);
+            return new ClinicalTime(DateOnly.FromDateTime(instant.DateTime), TimeOnly.FromDateTime(instant.DateTime));
+        }
+
+        public string? PeriodStart() => Text(value, "start");
+
+        public string? PeriodEnd() => Text(value, "end");
+
+        public string? AsReference() => Text(value, "reference");
+    }
+
+    private sealed class PatientView(JsonElement patient) : IPatientView
+    {
+        public string? Gender => TryMember(patient, "gender", out var g) ? g.ValueKind switch
+        {
+            JsonValueKind.String => g.GetString(),
+            JsonValueKind.Number when IsHuge(g) => g.GetRawText(),
+            JsonValueKind.Array => throw Broken("gender", g),
+            _ => null,
+        } : null;
+
+        public string? BirthDate => Text(patient, "birthDate");
+
+        public IChoiceView? Deceased => Choice(patient, "deceased");
+    }
+
+    private sealed class ConditionView(JsonElement condition) : IConditionView
+    {
+        public IConceptView? VerificationStatus => Concept(Object(condition, "verificationStatus"));
+
+        public IConceptView? ClinicalStatus => Concept(Object(condition, "clinicalStatus"));
+
+        public IConceptView? Code => Concept(Object(condition, "code"));
+
+        public IChoiceView? Onset => Choice(condition, "onset");
+
+        public IChoiceView? Abatement => Choice(condition, "abatement");
+
+        public string? RecordedDate => Text(condition, "recordedDate");
+    }
+
+    private sealed class ComponentView(JsonElement component) : IComponentView
+    {
+        public IConceptView? Code => Concept(Object(component, "code"));
+
+        public IChoiceView? Value => Choice(component, "value");
+    }
+
+    private sealed class ObservationView(JsonElement observation) : IObservationView
+    {
+        public string Status => StatusCode(observation, "status");
+
+        public IConceptView? Code => Concept(Object(observation, "code"));
+
+        public IChoiceView? Value => Choice(observation, "value");
+
+        public IChoiceView? Effective => Choice(observation, "effective");
+
+        public IReadOnlyList<IConceptView?> Interpretation => [.. List(observation, "interpretation").Select(i => i is { } e ? (IConceptView)new ConceptView(e) : null)];
+
+        public IReadOnlyList<IComponentView?> Components => [.. List(observation, "component").Select(c => c is { } e ? (IComponentView)new ComponentView(e) : null)];
+    }
+
+    private abstract class MedicationUseView(JsonElement resource) : IMedicationUseView
+    {
+        protected JsonElement Resource => resource;
+
+        public string Status => StatusCode(resource, "status");
+
+        public IChoiceView? Medication => Choice(resource, "medication");
+
+        public IMedicationView? ContainedMedication(string id)
+        {
+            foreach (var item in List(resource, "contained"))
+            {
+                var contained = item ?? throw new InvalidOperationException("a contained resource is null");
+                if (Text(contained, "id") == id)
+                {
+                    return TryMember(contained, "resourceType", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Medication")
+                        ? new MedicationView(contained)
+                        : null;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private sealed class AdministrationView(JsonElement administration) : MedicationUseView(administration), IMedicationAdministrationView
+    {
+        public IChoiceView? Effective => Choice(Resource, "effective");
+
+        public IQuantityView? DosageDose => Object(Resource, "dosage") is { } dosage && Object(dosage, "dose") is { } dose ? new QuantityView(dose) : null;
+
+        public IConceptView? DosageRoute => Object(Resource, "dosage") is { } dosage ? Concept(Object(dosage, "route")) : null;
+    }
+
+    private sealed class DosageView(JsonElement dosage) : IDosageView
+    {
+        private JsonElement? Repeat => Object(dosage, "timing") is { } timing ? Object(timing, "repeat") : null;
+
+        public IChoiceView? RepeatBounds => Repeat is { } repeat ? Choice(repeat, "bounds") : null;
+
+        public int? RepeatCount
+        {
+            get
+            {
+                return Repeat is { } repeat && TryMember(repeat, "count", out var count) ? Integer(count, "count") : null;
+            }
+        }
+
+        public IQuantityView? Dose
+        {
+            get
+            {
+                foreach (var item in List(dosage, "doseAndRate"))
+                {
+                    var doseAndRate = item ?? throw new InvalidOperationException("a doseAndRate is null");
+                    if (Choice(doseAndRate, "dose") is { IsQuantity: true } dose)
+                    {
+                        return dose.AsQuantity();
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        public IConceptView? Route => Concept(Object(dosage, "route"));
+    }
+
+    private sealed class RequestView(JsonElement request) : MedicationUseView(request), IMedicationRequestView
+    {
+        public string Intent => StatusCode(Resource, "intent");
+
+        public string? AuthoredOn => Text(Resource, "authoredOn");
+
+        public IDosageView? FirstDosage => List(Resource, "dosageInstruction").FirstOrDefault() is { } d ? new DosageView(d) : null;
+    }
+
+    private sealed class StatementView(JsonElement statement) : MedicationUseView(statement), IMedicationStatementView
+    {
+        public IChoiceView? Effective => Choice(Resource, "effective");
+    }
+
+    private sealed class AllergyView(JsonElement allergy) : IAllergyView
+    {
+        public IConceptView? VerificationStatus => Concept(Object(allergy, "verificationStatus"));
+
+        public IConceptView? ClinicalStatus => Concept(Object(allergy, "clinicalStatus"));
+
+        public IConceptView? Code => Concept(Object(allergy, "code"));
+    }
+
+    private sealed class ProcedureView(JsonElement procedure) : IProcedureView
+    {
+        public string Status => StatusCode(procedure, "status");
+
+        public IConceptView? Code => Concept(Object(procedure, "code"));
+
+        public IChoiceView? Performed => Choice(procedure, "performed");
+    }
+
+    private sealed class MedicationView(JsonElement medication) : IMedicationView
+    {
+        public IConceptView? Code => Concept(Object(medication, "code"));
+
+        public IEnumerable<IConceptView> IngredientConcepts =>
+            List(medication, "ingredient")
+                .Select(i => Choice(i ?? throw new InvalidOperationException("an ingredient is null"), "item"))
+                .Where(c => c?.TypeName == "CodeableConcept")
+                .Select(c => c!.AsConcept());
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>
+/// The fast reader: a patient's resources read straight from UTF-8 JSON (<see cref="JsonDocument"/> per mapped
+/// resource, no FHIR object model) into the same <see cref="PatientRecord"/> the Firely reader
+/// (<see cref="FhirRecordReader"/>) builds — the same mapping (<c>BundleReader</c>) over other views
+/// (<see cref="JsonViews"/>), so one table of codes, units and dates serves both. A differential test over every
+/// test bundle, the vignettes, the examples, the Synthea sample and thousands of mutated bundles holds the two
+/// readers to the same record, or the same error codes (messages of broken values may be worded differently:
+/// the Firely reader quotes its validator).
+/// </summary>
+public static class Utf8RecordReader
+{
+    /// <summary>
+    /// Reads a Bundle given as UTF-8 JSON. Inputs that are not plainly a Bundle (not JSON, not a Bundle, a repeated
+    /// <c>entry</c>…) are handed to <see cref="FhirRecordReader.Read(byte[])"/>, which says what they are.
+    /// </summary>
+    public static FhirReadResult Read(byte[] utf8Bundle)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Bundle);
+        var scanned = new List<ScannedEntry>();
+        var outcome = NeverThrow.Run<BundleScanner.Outcome?>(() => BundleScanner.Scan(utf8Bundle, scanned), _ => null);
+        if (outcome != BundleScanner.Outcome.Bundle || !StartsPlain(utf8Bundle))
+        {
+            return FhirRecordReader.Read(utf8Bundle);
+        }
+
+        return ReadScanned(scanned, e => utf8Bundle.AsMemory(e.Start, e.Length));
+    }
+
+    /// <summary>
+    /// Reads one patient's resources, each a JSON object (e.g. the NDJSON lines of a Bulk Data export, in export
+    /// order): the record <see cref="Read(byte[])"/> gives for a collection Bundle of them. A resource that is not
+    /// well-formed JSON makes the whole input a parse error, as it would make the Bundle.
+    /// </summary>
+    public static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var scanned = new List<ScannedEntry>(resources.Count);
+        var slices = new Dictionary<ScannedEntry, ReadOnlyMemory<byte>>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < resources.Count; i++)
+        {
+            ScannedEntry? entry;
+            try
+            {
+                entry = BundleScanner.ScanResource(resources[i].Span, i);
+            }
+            catch (JsonException)
+            {
+                return FhirReadResult.Fail(FhirErrorCodes.ParseError, $"Resource {i + 1} is not well-formed JSON; expected one FHIR resource per line.");
+            }
+
+            if (entry is not null)
+            {
+                scanned.Add(entry);
+                slices[entry] = resources[i];
+            }
+        }
+
+        return ReadScanned(scanned, e => slices[e]);
+    }
+
+    /// <summary>
+    /// The Firely reader decodes inputs that start (after ASCII blanks) with a non-ASCII byte before reading them;
+    /// those rare inputs go its way, so that both readers see the same text.
+    /// </summary>
+    private static bool StartsPlain(byte[] utf8)
+    {
+        foreach (var b in utf8)
+        {
+            if (b is (byte)' ' or (>= 0x09 and <= 0x0D))
+            {
+                continue;
+            }
+
+            return b < 0x80;
+        }
+
+        return true;
+    }
+
+    private static FhirReadResult ReadScanned(List<ScannedEntry> scanned, Func<ScannedEntry, ReadOnlyMemory<byte>> sliceOf)
+    {
+        var documents = new List<JsonDocument>();
+        try
+        {
+            var entries = new List<BundleReader.Entry>(scanned.Count);
+            foreach (var e in scanned)
+            {
+                IResourceView? view = null;
+                if (BundleScanner.MappedTypes.Contains(e.TypeName))
+                {
+                    var document = JsonDocument.Parse(sliceOf(e));
+                    documents.Add(document);
+                    view = JsonViews.Of(e.TypeName, document.RootElement);
+                }
+
+                entries.Add(new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, view, e.PatientReferences));
+            }
+
+            return NeverThrow.Run(
+                () => new BundleReader(entries).Read(),
+                ex => FhirReadResult.Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle."));
+        }
+        finally
+        {
+            foreach (var d in documents)
+            {
+                d.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using MsRelapse.Testing;
+
+namespace MsRelapse.Cli.Tests;
+
+/// <summary><c>msrelapse screen DIR [--as-of DATE] --out DIR</c> (shared/contract/cli.md).</summary>
+public sealed class ScreenCommandTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = Program.Run(args, stdout, stderr, new StringReader(string.Empty));
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Screening_the_Synthea_export_writes_the_three_outputs_and_plain_progress_lines_when_redirected()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "msr-screen-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, stdout, stderr) = Run("screen", RepoPaths.SharedFile("data", "synthea-bulk-10"), "--as-of", "2026-05-11", "--out", output);
+            Assert.True(exit == 0, stderr);
+            Assert.Empty(stderr);
+            Assert.Contains("Screened 13 patients", stdout, StringComparison.Ordinal);
+            Assert.Contains("patients/s", stdout, StringComparison.Ordinal);
+            Assert.StartsWith("patient_id,episode_status,severity,primary_action,urgency,steroid_response,onset,days_since_onset,flags,error\n", File.ReadAllText(Path.Combine(output, "patients.csv")), StringComparison.Ordinal);
+            Assert.Contains("\"byStatus\"", File.ReadAllText(Path.Combine(output, "summary.json")), StringComparison.Ordinal);
+            var html = File.ReadAllText(Path.Combine(output, "report.html"));
+            Assert.Contains("<svg", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("/no/such/export")]
+    public void A_missing_export_folder_exits_2_with_one_line(string dir)
+    {
+        var (exit, stdout, stderr) = Run("screen", dir, "--out", Path.GetTempPath());
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Without_out_it_exits_2()
+    {
+        var (exit, stdout, _) = Run("screen", RepoPaths.SharedFile("data", "synthea-bulk-10"));
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using MsRelapse.Testing;
+
+namespace MsRelapse.Fhir.Tests;
+
+/// <summary>
+/// The UTF-8 reader (<see cref="Utf8RecordReader"/>) and the Firely reader give the same <c>PatientRecord</c> or the
+/// same errors: on the shared examples, the demo patients, the Synthea sample, and thousands of mutated bundles (the
+/// mutations of <see cref="NeverThrowPropertyTests"/>). Every bundle the Reader*Tests read with <c>ReadValid</c> is
+/// checked too. The number of mutated cases is <c>MSR_DIFF_CASES</c> (default 2,000).
+/// </summary>
+public sealed class ReaderDifferentialTests
+{
+    private static int Cases =>
+        int.TryParse(Environment.GetEnvironmentVariable("MSR_DIFF_CASES"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 2000;
+
+    public static TheoryData<string> Examples => [.. SharedExamples.Names];
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void The_shared_examples_read_the_same_and_as_lines_the_same_as_their_bundle(string name)
+    {
+        var json = SharedExamples.Load(name);
+        var rendering = ReaderDifferential.AssertSame(json, name);
+        Assert.DoesNotContain("(no record)", rendering, StringComparison.Ordinal);
+        Assert.Equal(rendering, ReaderDifferential.Render(Utf8RecordReader.ReadResources(Lines(json))));
+    }
+
+    [Fact]
+    public void The_demo_patients_read_the_same()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients"), "*.json");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            ReaderDifferential.AssertSame(File.ReadAllText(file), Path.GetFileName(file));
+        }
+    }
+
+    [Fact]
+    public void Every_patient_of_the_Synthea_sample_reads_the_same()
+    {
+        var byPatient = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(SharedData.Synthea, "*.ndjson").Order(StringComparer.Ordinal))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var node = JsonNode.Parse(line)!;
+                var key = (string?)node["resourceType"] == "Patient" ? (string?)node["id"]
+                    : PatientReferences.KeyOf((string?)node["subject"]?["reference"]) ?? PatientReferences.KeyOf((string?)node["patient"]?["reference"]);
+                if (key is not null)
+                {
+                    (byPatient.TryGetValue(key, out var list) ? list : byPatient[key] = []).Add(line);
+                }
+            }
+        }
+
+        Assert.Equal(13, byPatient.Count);
+        foreach (var (key, lines) in byPatient)
+        {
+            var bundle = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + string.Join(",", lines.Select(l => "{\"resource\":" + l + "}")) + "]}";
+            var rendering = ReaderDifferential.AssertSame(bundle, key);
+            Assert.Equal(rendering, ReaderDifferential.Render(Utf8RecordReader.ReadResources([.. lines.Select(l => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(l))])));
+        }
+    }
+
+    [Fact]
+    public void Thousands_of_mutated_bundles_read_the_same()
+    {
+        var examples = SharedExamples.Names.Select(n => JsonNode.Parse(SharedExamples.Load(n))!).ToArray();
+        var random = new Random(20260511);
+        var differences = new List<string>();
+        for (var i = 0; i < Cases && differences.Count < (Environment.GetEnvironmentVariable("MSR_DIFF_DUMP") is { Length: > 0 } ? 200 : 3); i++)
+        {
+            var ops = Enumerable.Range(0, 3 * random.Next(1, 5)).Select(_ => random.Next()).ToArray();
+            var json = NeverThrowPropertyTests.Mutate(examples[i % examples.Length].DeepClone(), ops)?.ToJsonString() ?? "null";
+            var (firely, utf8) = ReaderDifferential.Both(json);
+            if (firely != utf8)
+            {
+                if (Environment.GetEnvironmentVariable("MSR_DIFF_DUMP") is { Length: > 0 } dump)
+                {
+                    File.WriteAllText(Path.Combine(dump, $"diff-{i}.txt"), $"--- Firely\n{firely}\n--- UTF-8\n{utf8}\n--- input\n{json}");
+                }
+
+                differences.Add($"case {i} [{string.Join(',', ops)}]:\n--- Firely\n{Head(firely)}\n--- UTF-8\n{Head(utf8)}");
+            }
+        }
+
+        Assert.True(differences.Count == 0, string.Join("\n\n", differences));
+    }
+
+    private static string Head(string text) => text.Length > 1500 ? text[..1500] + "…" : text;
+
+    private static List<ReadOnlyMemory<byte>> Lines(string bundleJson) =>
+        [.. JsonNode.Parse(bundleJson)!["entry"]!.AsArray().Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e!["resource"]!.ToJsonString()))];
+}
