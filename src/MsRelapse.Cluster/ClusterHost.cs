@@ -24,7 +24,7 @@ public sealed record ClusterConfig(string ConnectionString)
     public int GatewayPort { get; init; }
 
     /// <summary>
-    /// Fast failure detection (probe every second, dead after 3 missed probes or one vote): a screen is a batch job
+    /// Fast failure detection (2-second probes, dead after 3 missed probes and one vote): a screen is a batch job
     /// that would rather re-run a partition than wait; the Orleans defaults suit long-lived services.
     /// </summary>
     public bool FastFailureDetection { get; init; } = true;
@@ -66,7 +66,7 @@ public static class ClusterHost
     public static void ConfigureFastFailureDetection(IServiceCollection services) =>
         services.Configure<ClusterMembershipOptions>(o =>
         {
-            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
             o.NumMissedProbesLimit = 3;
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);

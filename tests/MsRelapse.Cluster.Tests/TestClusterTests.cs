@@ -22,14 +22,14 @@ public sealed class TestClusterTests
     [Fact]
     public async Task Two_silos_share_the_partitions_and_merge_to_the_single_machine_output()
     {
-        using var cohort = new Cohort(400, 12);
+        using var cohort = new Cohort(300, 8);
         var cluster = await StartAsync();
         try
         {
             var result = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster"));
 
             cohort.AssertSameAsSingleMachine("cluster");
-            Assert.Equal(12, result.PartitionsBySilo.Values.Sum());
+            Assert.Equal(8, result.PartitionsBySilo.Values.Sum());
             Assert.Equal(2, result.PartitionsBySilo.Count); // random placement spread the work over both silos
             Assert.Equal(0, result.Reruns);
         }
@@ -43,7 +43,7 @@ public sealed class TestClusterTests
     [Fact]
     public async Task A_silo_killed_mid_run_has_its_partitions_re_run_and_nothing_is_counted_twice()
     {
-        using var cohort = new Cohort(600, 24);
+        using var cohort = new Cohort(400, 16);
         var cluster = await StartAsync();
         try
         {
@@ -59,7 +59,7 @@ public sealed class TestClusterTests
 
             cohort.AssertSameAsSingleMachine("cluster-kill");
             Assert.Equal(1, killed);
-            Assert.Equal(24, result.PartitionsBySilo.Values.Sum());
+            Assert.Equal(16, result.PartitionsBySilo.Values.Sum());
         }
         finally
         {

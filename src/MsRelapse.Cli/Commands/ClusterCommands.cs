@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MsRelapse.Cluster;
 using MsRelapse.Screening;
 
@@ -22,7 +23,10 @@ internal static class ClusterSiloCommand
         command.SetAction(parsed =>
         {
             var config = cluster.Config(parsed)!;
-            using var host = ClusterOptions.StartSilo(config);
+            // Warnings and errors of the silo (membership, connectivity) on stderr: a worker is run by an operator.
+            using var host = ClusterOptions.StartSilo(config, logging => logging.AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter(level => level >= Microsoft.Extensions.Logging.LogLevel.Warning)
+                .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace));
             io.Out.WriteLine($"cluster-silo: joined cluster '{config.ClusterId}' as {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress}");
             io.Out.Flush();
             host.WaitForShutdown();
@@ -99,12 +103,12 @@ internal sealed class ClusterOptions
     }
 
     /// <summary>Starts a silo (this process joins the cluster), or a clear input error when PostgreSQL cannot be used.</summary>
-    public static IHost StartSilo(ClusterConfig config)
+    public static IHost StartSilo(ClusterConfig config, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
     {
         IHost host;
         try
         {
-            host = ClusterHost.CreateSiloAsync(config).GetAwaiter().GetResult();
+            host = ClusterHost.CreateSiloAsync(config, logging).GetAwaiter().GetResult();
         }
         catch (Npgsql.NpgsqlException ex)
         {
