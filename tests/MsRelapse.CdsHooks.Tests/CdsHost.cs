@@ -53,8 +53,11 @@ internal sealed class CdsHost : IAsyncDisposable
         {
             Database = database ?? $"Data Source={Path.Combine(directory, "test.db")}",
             SeedDemoPatients = false,
-            TimeProvider = clock,
             PrometheusEndpoint = false,
+        };
+        var hooks = new Server.ServerHooks
+        {
+            TimeProvider = clock,
             ConfigureBuilder = b =>
             {
                 b.WebHost.UseTestServer();
@@ -63,7 +66,7 @@ internal sealed class CdsHost : IAsyncDisposable
                 b.Logging.SetMinimumLevel(LogLevel.Trace);
             },
         };
-        var app = Server.MsRelapseServer.Build(options);
+        var app = Server.MsRelapseServer.Build(options, hooks: hooks);
         await app.StartAsync();
         return new CdsHost(app, directory, logs, clock);
     }

@@ -38,6 +38,7 @@ public static class CdsHooksEndpoints
         services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), handler));
         services.AddSingleton<CdsHooksMetrics>();
         services.AddSingleton<CdsHookHandler>();
+        services.AddHostedService<FhirClientWarmUp>();
         return services;
     }
 
