@@ -16,7 +16,9 @@ public sealed class SameOriginWrites(RequestDelegate next, bool authEnabled)
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || (authEnabled && !request.Headers.ContainsKey("Cookie")))
+            || (authEnabled && !request.Headers.ContainsKey("Cookie"))
+            // CDS Hooks clients in a browser (e.g. the sandbox) call from their own origin: allowed when configured.
+            || CdsHooks.CdsHooksEndpoints.IsAllowedCrossOrigin(context))
         {
             return next(context);
         }
