@@ -86,8 +86,14 @@ CdsHooks__RequireAuthentication=true CdsHooks__Clients__0__Issuer="$issuer" CdsH
 service_pid=$!; pids+=("$service_pid")
 wait_ready "$service"
 # The first token goes to a curl call whose answer the floor will send back; the tokens file starts after it.
-curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(head -1 "$work/tokens.txt")" \
-  --data-binary "@$work/request.json" "$audience" >"$work/response.json"
+# Tokens live 5 minutes (the contract): signing must leave time for the runs.
+signed_age=$(( $(date +%s) - $(stat -c %Y "$work/jwks.json") ))
+if [ "$signed_age" -gt 120 ]; then
+  echo "cds load: signing and start-up took ${signed_age} s (machine busy?); tokens would expire during the runs: lower TOKENS" >&2; exit 1
+fi
+status=$(curl -s -o "$work/response.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $(head -1 "$work/tokens.txt")" --data-binary "@$work/request.json" "$audience")
+[ "$status" = 200 ] || { echo "cds load: the first call answered $status: $(head -c 300 "$work/response.json")" >&2; exit 1; }
 tail -n +2 "$work/tokens.txt" >"$work/tokens-rest.txt"
 grep -q '"cards"' "$work/response.json" || { echo "cds load: no cards in the answer" >&2; exit 1; }
 
