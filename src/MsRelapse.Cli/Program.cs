@@ -27,6 +27,9 @@ public static partial class Program
         root.Subcommands.Add(TpePlanCommand.Create(io));
         root.Subcommands.Add(EvaluateCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(SynthCommand.Create(io));
+        root.Subcommands.Add(ClusterSiloCommand.Create(io));
+        root.Subcommands.Add(GuidelineCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -10,6 +10,7 @@ using MsRelapse.Core.Pathway;
 using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
+using MsRelapse.Server.Web;
 using MsRelapse.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -87,8 +88,8 @@ public static class MsRelapseServer
         services.AddOpenApi();
         services.AddEvaluationLimiter(resolved);
         var authEnabled = Security.Configure(services, resolved, hooks);
-        services.AddCdsHooks(builder.Configuration, resolved);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
+        services.AddCdsHooks(builder.Configuration, resolved);
         ConfigureTelemetry(builder, resolved);
         hooks.ConfigureBuilder?.Invoke(builder);
 
@@ -118,7 +119,7 @@ public static class MsRelapseServer
     private static void MapEndpoints(WebApplication app, ServerOptions options, bool authEnabled)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapPrivateApiReference();
         app.MapWebPage();
         app.MapGet("/api", (TimeProvider clock) => Results.Json(new
         {
@@ -168,6 +169,8 @@ public static class MsRelapseServer
         PatientEndpoints.Map(patients, authEnabled);
         EvaluationEndpoints.Map(patients, authEnabled);
         app.MapCdsHooks(authEnabled);
+        app.MapWorklist(authEnabled);
+        app.MapFhirKnowledge(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

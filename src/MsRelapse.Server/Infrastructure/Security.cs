@@ -92,6 +92,9 @@ public static class Security
                 // An issuer on this machine (a test or development identity provider) may speak plain HTTP.
                 jwt.RequireHttpsMetadata = !httpLoopbackIssuer;
                 jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnusableSubject };
+                // A refused token gets a bare "WWW-Authenticate: Bearer": no error_description saying which check
+                // failed (expired, wrong key, wrong audience) to whoever is probing.
+                jwt.IncludeErrorDetails = false;
                 hooks.ConfigureJwtBearer?.Invoke(jwt);
             });
         return true;
@@ -152,11 +155,36 @@ public static class Security
         return false;
     }
 
-    /// <summary>Roles come as "roles" (Entra, most issuers) or "role"; either counts.</summary>
+    /// <summary>
+    /// Roles come as "roles" (Entra, most issuers) or "role", or as Keycloak's realm roles nested in
+    /// <c>"realm_access": {"roles": [...]}</c>; any of them counts.
+    /// </summary>
     public static bool IsClinician(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.Claims.Any(c => (c.Type is "roles" or "role" or ClaimTypes.Role) && string.Equals(c.Value, ClinicianRole, StringComparison.Ordinal));
+        return user.Claims.Any(c =>
+            ((c.Type is "roles" or "role" or ClaimTypes.Role) && string.Equals(c.Value, ClinicianRole, StringComparison.Ordinal))
+            || (c.Type == "realm_access" && KeycloakRealmRoles(c.Value).Contains(ClinicianRole, StringComparer.Ordinal)));
+    }
+
+    /// <summary>The string entries of <c>roles</c> in a Keycloak <c>realm_access</c> claim (a JSON object); none when it is not one.</summary>
+    private static List<string> KeycloakRealmRoles(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("roles", out var roles)
+                && roles.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                return [.. roles.EnumerateArray().Where(r => r.ValueKind == System.Text.Json.JsonValueKind.String).Select(r => r.GetString()!)];
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return [];
     }
 
     /// <summary>The user the audit log names: the token's <c>sub</c>, else its name; <c>anonymous</c> in demo mode.</summary>

@@ -13,6 +13,29 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R0Validation
 {
+    /// <summary>What R0 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R0",
+        Title = "Validation",
+        Description = "Before any rule, impossible values are rejected with a clear error and no recommendation is made.",
+        Criteria =
+        [
+            new("R0-edss", $"An EDSS outside {Thresholds.EdssMin:0}–{Thresholds.EdssMax:0}, not a multiple of 0.5, or 0.5 (not a Kurtzke step); a functional-system score that is not an integer in its range; an ambulation score outside 0–{Thresholds.AmbulationMax}."),
+            new("R0-body", $"Weight outside {Thresholds.WeightMinKg:0}–{Thresholds.WeightMaxKg:0} kg; height outside {Thresholds.HeightMinCm:0}–{Thresholds.HeightMaxCm:0} cm; hematocrit outside {Thresholds.HematocritMinPercent:0}–{Thresholds.HematocritMaxPercent:0} % (a value ≤ {Thresholds.HematocritFractionCeiling:0} given in % is a fraction)."),
+            new("R0-vitals", $"Temperature outside {Thresholds.TemperatureMinC:0}–{Thresholds.TemperatureMaxC:0} °C; systolic pressure outside {Thresholds.SystolicMinMmHg:0}–{Thresholds.SystolicMaxMmHg:0} mmHg."),
+            new("R0-dates", "Abatement before onset; a birth date after the evaluation date."),
+            new("R0-units", "An unknown or missing unit on a value the engine uses; resources of more than one patient. Values dated within their recency window (and every EDSS assessment) are judged, whether or not this evaluation uses them."),
+        ],
+        Thresholds =
+        [
+            nameof(Thresholds.EdssMin), nameof(Thresholds.EdssMax), nameof(Thresholds.AmbulationMax), nameof(Thresholds.WeightMinKg), nameof(Thresholds.WeightMaxKg),
+            nameof(Thresholds.HeightMinCm), nameof(Thresholds.HeightMaxCm), nameof(Thresholds.HematocritMinPercent), nameof(Thresholds.HematocritMaxPercent),
+            nameof(Thresholds.HematocritFractionCeiling), nameof(Thresholds.TemperatureMinC), nameof(Thresholds.TemperatureMaxC), nameof(Thresholds.SystolicMinMmHg), nameof(Thresholds.SystolicMaxMmHg),
+        ],
+        Evidence = ["E-KURTZKE-1983"],
+    };
+
     /// <summary>Stable error codes (the catalogue is <see cref="InputErrorCodes"/>).</summary>
     public const string OutOfRange = InputErrorCodes.OutOfRange, NotAKurtzkeStep = InputErrorCodes.NotAKurtzkeStep, NotAnInteger = InputErrorCodes.NotAnInteger,
         UnknownUnit = InputErrorCodes.UnknownUnit, FractionNotPercent = InputErrorCodes.FractionNotPercent, DateOrder = InputErrorCodes.DateOrder,

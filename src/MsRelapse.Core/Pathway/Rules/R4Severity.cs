@@ -9,6 +9,26 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R4Severity
 {
+    /// <summary>What R4 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R4",
+        Title = "Severity",
+        Description = "Grades the attack by how much the EDSS rose from the baseline to the worst point since onset.",
+        Criteria =
+        [
+            new("R4-baseline", $"Baseline = the latest EDSS before onset, within {Thresholds.BaselineLookbackDays} days and not within {Thresholds.BaselineAfterPreviousAttackDays} days after a previous attack's onset; nadir = the highest EDSS from onset to the evaluation date."),
+            new("R4-grade", $"Mild: rise ≤ {Thresholds.MildMaxRise:0.0}; moderate: 1.0–1.5; severe: rise ≥ {Thresholds.SevereMinRise:0.0}, or newly ≥ {Thresholds.NewlyUnableToWalkEdss:0.0} (cannot walk 100 m), or newly ≥ {Thresholds.NewlyWheelchairEdss:0.0} (wheelchair)."),
+            new("R4-unknown", "No baseline or no assessment since onset: unknown, treated as moderate (but not severe), missing data named."),
+        ],
+        Thresholds =
+        [
+            nameof(Thresholds.BaselineLookbackDays), nameof(Thresholds.BaselineAfterPreviousAttackDays), nameof(Thresholds.MildMaxRise), nameof(Thresholds.SevereMinRise),
+            nameof(Thresholds.NewlyUnableToWalkEdss), nameof(Thresholds.NewlyWheelchairEdss), nameof(Thresholds.SmallestRiseFromZero), nameof(Thresholds.HighBaselineEdss),
+        ],
+        Evidence = ["E-SEVERITY-2019", "E-KURTZKE-1983"],
+    };
+
     /// <summary>The attack's severity from its baseline and nadir (<see cref="EdssTimeline"/>).</summary>
     public static AttackSeverity Grade(Attack? attack, DailyEdss? baselineEdss, DailyEdss? nadirEdss)
     {

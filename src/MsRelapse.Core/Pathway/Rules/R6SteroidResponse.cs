@@ -4,6 +4,77 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
 internal static class R6SteroidResponse
 {
+    /// <summary>What R6 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R6",
+        Title = "Response to steroids",
+        Description = "After a steroid course for the attack, judges whether it worked and escalates when it did not.",
+        SubRules =
+        [
+            new()
+            {
+                Id = "R6.1",
+                Title = "Too early to judge",
+                Description = "Less than a week after the course: wait, unless the EDSS has risen since the course ended.",
+                Criteria = [new("R6.1-early", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days after the course end; escalate early only when the EDSS rose ≥ {Thresholds.EarlyWorseningEdss:0.0} above its value at course end.")],
+                Actions = [ActionCode.AwaitResponse, ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "routine (soon or urgent when worsening)",
+                Thresholds = [nameof(Thresholds.SteroidResponseEarliestDays), nameof(Thresholds.SteroidReassessDays), nameof(Thresholds.EarlyWorseningEdss)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.2",
+                Title = "No assessment to judge",
+                Description = "No EDSS after the course: the response is unknown; assess now.",
+                Criteria = [new("R6.2-none", $"No assessment dated ≥ course end + {Thresholds.SteroidResponseEarliestDays} days.")],
+                Actions = [ActionCode.AwaitResponse],
+                Urgency = "soon",
+                Thresholds = [nameof(Thresholds.SteroidResponseEarliestDays)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.3",
+                Title = "Responded",
+                Description = "The EDSS is back near baseline or has clearly improved: rehabilitation or observe.",
+                Criteria = [new("R6.3-responded", $"Latest ≤ baseline + {Thresholds.RespondedWithinBaseline:0.0}, or improved from nadir by ≥ {Thresholds.RespondedMinImprovement:0.0} and ≥ half the rise; without a baseline, improved ≥ {Thresholds.RespondedMinImprovement:0.0} (else specialist review).")],
+                Actions = [ActionCode.Rehabilitation, ActionCode.Observe, ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "routine",
+                Thresholds = [nameof(Thresholds.RespondedWithinBaseline), nameof(Thresholds.RespondedMinImprovement)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.4",
+                Title = "Inadequate response: escalate",
+                Description = "The course did not work: IV steroids after an oral course in an attack that is not severe; otherwise plasma exchange, with immunoadsorption, escalated IV steroids (adults) and IVIG as alternatives.",
+                Criteria =
+                [
+                    new("R6.4-after-oral", $"After an oral course, attack not severe: IV methylprednisolone {Thresholds.IntravenousMgPerDay:0,0} mg/day × {Thresholds.CourseDays} days; alternatives plasma exchange, immunoadsorption."),
+                    new("R6.4-after-iv", $"After an IV course, or a severe attack: plasma exchange; alternatives immunoadsorption, escalated IV methylprednisolone {Thresholds.EscalatedMgPerDay:0,0} mg/day × {Thresholds.CourseDays} days (adults only), IVIG."),
+                ],
+                Actions = [ActionCode.IvMethylprednisolone, ActionCode.PlasmaExchange, ActionCode.Immunoadsorption, ActionCode.EscalatedIvMethylprednisolone, ActionCode.Ivig],
+                NotRecommended = [ActionCode.OralMethylprednisolone, ActionCode.SymptomaticTherapy],
+                Urgency = "urgent if severe, else soon",
+                Thresholds = [nameof(Thresholds.IntravenousMgPerDay), nameof(Thresholds.EscalatedMgPerDay), nameof(Thresholds.CourseDays)],
+                Evidence = ["E-NICE-2022", "E-AAN-2011", "E-ASFA-2023", "E-WEINSHENKER-1999", "E-IA-DORST-2019", "E-PFEUFFER-2020", "E-IVIG-2004", "E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R6.5",
+                Title = "Apheresis delayed",
+                Description = "Apheresis helps less the later it starts: flag after six weeks, a specialist decision after three months.",
+                Criteria = [new("R6.5-delay", $"Apheresis chosen more than {Thresholds.SteroidsTooLateDays} days after onset: flag apheresis-delayed; more than {Thresholds.ApheresisTooLateDays} days: specialist review, apheresis as an alternative.")],
+                Actions = [ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "soon (urgent for a severe attack)",
+                Thresholds = [nameof(Thresholds.SteroidsTooLateDays), nameof(Thresholds.ApheresisTooLateDays)],
+                Evidence = ["E-BLECHINGER-2021"],
+            },
+        ],
+    };
+
     /// <summary>The number of different days with a dose (a course's doses are in date order: count the changes, no set).</summary>
     private static int DistinctDays(SteroidCourse course)
     {

@@ -5,6 +5,49 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// <summary>R7 — apheresis given since onset governs: in progress, interrupted, or completed and judged.</summary>
 internal static class R7Apheresis
 {
+    /// <summary>What R7 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R7",
+        Title = "Apheresis given",
+        Description = "Once any plasma exchange or immunoadsorption session has been given for the attack, the course is completed, resumed by a specialist, or judged.",
+        SubRules =
+        [
+            new()
+            {
+                Id = "R7.1",
+                Title = "Course in progress",
+                Description = "Fewer than five sessions and the last one recent: continue the course.",
+                Criteria = [new("R7.1-in-progress", $"Fewer than {Thresholds.ApheresisCourseSessions} sessions and the last ≤ {Thresholds.ApheresisInterruptedAfterDays} days ago.")],
+                Actions = [ActionCode.PlasmaExchange, ActionCode.Immunoadsorption],
+                Urgency = "urgent with possible NMOSD or a severe attack, else soon",
+                Thresholds = [nameof(Thresholds.ApheresisCourseSessions), nameof(Thresholds.ApheresisInterruptedAfterDays)],
+                Evidence = ["E-ASFA-2023"],
+            },
+            new()
+            {
+                Id = "R7.2",
+                Title = "Course interrupted",
+                Description = "Fewer than five sessions and none recently: a specialist decides whether to resume.",
+                Criteria = [new("R7.2-interrupted", $"Fewer than {Thresholds.ApheresisCourseSessions} sessions and the last > {Thresholds.ApheresisInterruptedAfterDays} days ago.")],
+                Actions = [ActionCode.SpecialistReview],
+                Urgency = "soon",
+                Thresholds = [nameof(Thresholds.ApheresisCourseSessions), nameof(Thresholds.ApheresisInterruptedAfterDays)],
+            },
+            new()
+            {
+                Id = "R7.3",
+                Title = "Course completed: response",
+                Description = "After five sessions, judge the response as for steroids; late responders are common, so wait four weeks before calling it a failure.",
+                Criteria = [new("R7.3-judge", $"≥ {Thresholds.ApheresisCourseSessions} sessions: responded → rehabilitation or observe; not responded and < {Thresholds.ApheresisResponseDays} days after the last session → await response; ≥ {Thresholds.ApheresisResponseDays} days → specialist review.")],
+                Actions = [ActionCode.Rehabilitation, ActionCode.Observe, ActionCode.AwaitResponse, ActionCode.SpecialistReview],
+                Urgency = "routine or soon",
+                Thresholds = [nameof(Thresholds.ApheresisCourseSessions), nameof(Thresholds.ApheresisResponseDays), nameof(Thresholds.RespondedWithinBaseline), nameof(Thresholds.RespondedMinImprovement)],
+                Evidence = ["E-LLUFRIU-2009"],
+            },
+        ],
+    };
+
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         var sessions = ctx.SessionsSinceOnset;
