@@ -82,11 +82,15 @@ public sealed class PrefetchTests
         var bundle = SharedExamples.Load("steroid-refractory-relapse");
         await using var stub = await FhirStub.StartAsync(bundle);
         stub.Failures["MedicationStatement"] = 500;
-        stub.Delays["Observation"] = TimeSpan.FromSeconds(10);
         await using var host = await CdsHost.StartAsync();
+        // Warm: the first call of a process also pays for JIT and Firely's model; the budget is about the FHIR server.
+        stub.Delays["Observation"] = TimeSpan.Zero;
+        await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl));
+        stub.Delays["Observation"] = TimeSpan.FromSeconds(10);
         var started = Stopwatch.GetTimestamp();
         var cards = await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl));
-        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(5), "the fetch budget is 2 s");
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"the fetch budget is 2 s; took {elapsed}");
         var degraded = Assert.Single(cards, c => ((string)c!["summary"]!).StartsWith("Incomplete record", StringComparison.Ordinal))!;
         Assert.Equal("warning", (string?)degraded["indicator"]);
         Assert.Contains("observations", (string)degraded["summary"]!);

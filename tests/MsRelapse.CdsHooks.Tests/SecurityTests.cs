@@ -172,6 +172,16 @@ public sealed class SecurityTests
             using var response = await host.Client.SendAsync(preflight);
             Assert.Equal(expected, response.StatusCode);
             Assert.Equal(expected == HttpStatusCode.NoContent, response.Headers.Contains("Access-Control-Allow-Origin"));
+
+            // The call itself, from that browser origin (demo mode: no token).
+            using var call = new HttpRequestMessage(HttpMethod.Post, "/cds-services/" + Service)
+            {
+                Content = new StringContent(Request().ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+            };
+            call.Headers.Add("Origin", origin);
+            call.Headers.Add("Sec-Fetch-Site", "cross-site");
+            using var answer = await host.Client.SendAsync(call);
+            Assert.Equal(expected == HttpStatusCode.NoContent ? HttpStatusCode.OK : HttpStatusCode.Forbidden, answer.StatusCode);
         }
     }
 

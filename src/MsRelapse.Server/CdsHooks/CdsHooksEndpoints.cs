@@ -38,6 +38,7 @@ public static class CdsHooksEndpoints
         services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), handler));
         services.AddSingleton<CdsHooksMetrics>();
         services.AddSingleton<CdsHookHandler>();
+        services.AddHostedService<FhirClientWarmUp>();
         return services;
     }
 
@@ -137,6 +138,16 @@ public static class CdsHooksEndpoints
         }
 
         return next(context);
+    }
+
+    /// <summary>A call to <c>/cds-services</c> from an origin on <c>CdsHooks:AllowedOrigins</c> (a browser-based CDS client).</summary>
+    public static bool IsAllowedCrossOrigin(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var origin = context.Request.Headers.Origin.ToString();
+        return origin.Length > 0 && context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal)
+            && context.RequestServices.GetService<CdsHooksOptions>() is { } options
+            && options.AllowedOrigins.Contains(origin, StringComparer.Ordinal);
     }
 
     internal static void DisableStatusPages(HttpContext context)

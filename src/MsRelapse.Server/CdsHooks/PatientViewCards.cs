@@ -67,7 +67,7 @@ internal static class PatientViewCards
             cards.Add(new CdsCard
             {
                 Uuid = CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "flag", code),
-                Summary = CardText.Fit($"Critical: {CardText.Md(FlagTitle(flag))}"),
+                Summary = CardText.Fit($"Critical: {FlagTitle(flag)}"),
                 Indicator = "critical",
                 Detail = $"**{code}**: {CardText.Md(flag.Message)}" + Evidence(flag.Evidence),
                 Source = Source(r),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Hl7.Fhir.Serialization;
+using Task = System.Threading.Tasks.Task;
 
 namespace MsRelapse.Server.CdsHooks;
 
@@ -91,7 +92,8 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
             budget.CancelAfter(options.FhirFetchBudget);
-            var tasks = absent.Select(t => FetchAsync(server, request.FhirAccessToken, t, request.PatientId, budget.Token)).ToArray();
+            // The budget holds whatever the client library does with cancellation: a late answer is dropped.
+            var tasks = absent.Select(t => WithinAsync(FetchAsync(server, request.FhirAccessToken, t, request.PatientId, budget.Token), options.FhirFetchBudget, ct)).ToArray();
             var results = await System.Threading.Tasks.Task.WhenAll(tasks).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             foreach (var (template, json) in absent.Zip(results))
@@ -245,6 +247,18 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         return buffer.WrittenSpan.ToArray();
     }
 
+    private static async System.Threading.Tasks.Task<string?> WithinAsync(System.Threading.Tasks.Task<string?> fetch, TimeSpan budget, CancellationToken ct)
+    {
+        try
+        {
+            return await fetch.WaitAsync(budget, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The resource or search set as JSON (all pages), or null when the server failed, refused or was too slow.</summary>
     private async Task<string?> FetchAsync(Uri server, string? accessToken, (string Key, string ResourceType, bool Search) template, string patientId, CancellationToken ct)
     {
@@ -302,4 +316,20 @@ public static class PrefetchAssemblerAccess
 {
     /// <summary>The id in <c>Patient/{id}</c> forms; null otherwise.</summary>
     public static string? ReferencedPatient(string reference) => PrefetchAssembler.ReferencedPatient(reference);
+}
+
+/// <summary>
+/// Builds Firely's client and serializer once at start: their first use reflects over the whole R4 model, which
+/// on a small machine takes longer than the 2 s fetch budget of the first request would allow.
+/// </summary>
+internal sealed class FhirClientWarmUp : Microsoft.Extensions.Hosting.BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
+        () =>
+        {
+            using var client = new FhirClient(new Uri("http://127.0.0.1/fhir/"), new FhirClientSettings { PreferredFormat = ResourceFormat.Json, VerifyFhirVersion = false });
+            var json = new FhirJsonSerializer().SerializeToString(new Bundle { Type = Bundle.BundleType.Searchset, Entry = [new Bundle.EntryComponent { Resource = new Patient { Id = "warm-up" } }] });
+            _ = new FhirJsonDeserializer(new DeserializerSettings { Validator = null }).Deserialize<Bundle>(json);
+        },
+        stoppingToken);
 }

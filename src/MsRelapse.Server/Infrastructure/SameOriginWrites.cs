@@ -16,10 +16,10 @@ public sealed class SameOriginWrites(RequestDelegate next, bool authEnabled)
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         // CDS Hooks calls are cross-origin by design (an EHR or the sandbox calls in): their own client tokens and
-        // the CdsHooks:AllowedOrigins CORS list govern them, not this check.
+        // the CdsHooks:AllowedOrigins CORS list govern them: a browser call passes this check only from an allowed origin.
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
             || (authEnabled && !request.Headers.ContainsKey("Cookie"))
-            || request.Path.StartsWithSegments("/cds-services", StringComparison.OrdinalIgnoreCase))
+            || CdsHooks.CdsHooksEndpoints.IsAllowedCrossOrigin(context))
         {
             return next(context);
         }
