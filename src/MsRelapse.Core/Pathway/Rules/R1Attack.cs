@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
@@ -52,8 +53,8 @@ internal static class R1Attack
             return;
         }
 
-        d.Used("relapse-onset", Decision.D(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
-        d.Explain("R1", $"Current attack: onset {Decision.D(attack.Onset.Date)}, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} before the evaluation date, from {Text.Count(attack.Records.Length, "relapse record")}; treatment since that onset counts.");
+        d.Used("relapse-onset", Text.Date(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
+        d.Explain("R1", $"Current attack: onset {Text.Date(attack.Onset.Date)}, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} before the evaluation date, from {Text.Count(attack.Records.Length, "relapse record")}; treatment since that onset counts.");
         if (attack.Chained)
         {
             d.AddFlag(FlagCode.WithinThirtyDaysOfPreviousAttack, FlagSeverity.Info,

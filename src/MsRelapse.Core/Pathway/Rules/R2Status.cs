@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
@@ -117,7 +118,7 @@ internal static class R2Status
                     "The episode resolved within 24 hours: it does not meet the relapse definition (symptoms lasting at least 24 hours).",
                     "E-MENACTRIMS-2023");
                 d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.1");
-                d.Explain("R2.1", $"Only an episode shorter than 24 hours (onset {Decision.D(t.Date)}) is recorded: not a relapse; observe.", "E-MENACTRIMS-2023");
+                d.Explain("R2.1", $"Only an episode shorter than 24 hours (onset {Text.Date(t.Date)}) is recorded: not a relapse; observe.", "E-MENACTRIMS-2023");
                 return false;
             }
 
@@ -138,7 +139,7 @@ internal static class R2Status
             {
                 d.Status = EpisodeStatus.NoEpisode;
                 d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.2");
-                d.Explain("R2.2", $"The last attack resolved more than {Thresholds.ResolvedEpisodeDays} days ago (by {Decision.D(resolvedOn)}): no current episode.");
+                d.Explain("R2.2", $"The last attack resolved more than {Thresholds.ResolvedEpisodeDays} days ago (by {Text.Date(resolvedOn)}): no current episode.");
                 return false;
             }
 
@@ -146,8 +147,8 @@ internal static class R2Status
             var aboveBaseline = ctx.Latest is not null && ctx.Baseline is not null && ctx.Latest.Value > ctx.Baseline.Value;
             d.SetPrimary(aboveBaseline ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R2.2");
             d.Explain("R2.2", aboveBaseline
-                ? $"The attack has resolved (by {Decision.D(resolvedOn)}) with EDSS still above baseline: rehabilitation; no steroid or apheresis for a resolved attack."
-                : $"The attack has resolved (by {Decision.D(resolvedOn)}): observe; no steroid or apheresis for a resolved attack.");
+                ? $"The attack has resolved (by {Text.Date(resolvedOn)}) with EDSS still above baseline: rehabilitation; no steroid or apheresis for a resolved attack."
+                : $"The attack has resolved (by {Text.Date(resolvedOn)}): observe; no steroid or apheresis for a resolved attack.");
             return false;
         }
 
@@ -269,12 +270,12 @@ internal static class R2Status
         var sepsis = currentInfections.Any(c => c.IsSepsis);
         foreach (var f in fever)
         {
-            d.Used("fever", Decision.D(f.Date), f.Date, f.Source, "R2.3");
+            d.Used("fever", Text.Date(f.Date), f.Date, f.Source, "R2.3");
         }
 
         foreach (var c in infections)
         {
-            d.Used(c.IsSepsis ? "sepsis" : "infection", Decision.D(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, "R2.3");
+            d.Used(c.IsSepsis ? "sepsis" : "infection", Text.Date(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, "R2.3");
         }
 
         foreach (var n in nitrites)

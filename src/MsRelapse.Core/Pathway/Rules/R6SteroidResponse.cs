@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
@@ -97,14 +98,14 @@ internal static class R6SteroidResponse
         var end = course.End;
         var sinceEnd = EvaluationContext.Days(end, ctx.AsOf);
         var route = course.IsIntravenous ? "IV" : "oral";
-        d.Used("steroid-course-end", Decision.D(end), end, course.Doses[^1].Source, "R6");
+        d.Used("steroid-course-end", Text.Date(end), end, course.Doses[^1].Source, "R6");
         var courseDays = Text.Count(DistinctDays(course), "day");
         // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
         // steroids with apheresis listed; the clinician must see that this was assumed.
         var unknownRoute = course.Route == Model.DoseRoute.Unknown
             ? "; route not recorded: read as oral (check it: after a failed IV course the next step is apheresis)"
             : string.Empty;
-        d.Explain("R6", $"{Text.Capital(Text.Article(route))} {route} course of {courseDays} ended {Decision.D(end)}, {Text.Count(sinceEnd, "day")} ago{unknownRoute}.", "E-STOPPE-2017");
+        d.Explain("R6", $"{Text.Capital(Text.Article(route))} {route} course of {courseDays} ended {Text.Date(end)}, {Text.Count(sinceEnd, "day")} ago{unknownRoute}.", "E-STOPPE-2017");
 
         if (sinceEnd < Thresholds.SteroidResponseEarliestDays)
         {
@@ -116,13 +117,13 @@ internal static class R6SteroidResponse
                 d.Used("edss", after.Value, after.Date, after.Assessment.Source, "R6.1");
                 if (ctx.IsSevere)
                 {
-                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended, in a severe attack: escalate now.", "E-STOPPE-2017");
+                    d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended, in a severe attack: escalate now.", "E-STOPPE-2017");
                     Escalate(ctx, d, "R6.1", forceApheresis: true);
                 }
                 else
                 {
                     d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.1");
-                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
+                    d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
                 }
 
                 return;
@@ -131,7 +132,7 @@ internal static class R6SteroidResponse
             d.SteroidResponse = ResponseStatus.TooEarly;
             d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R6.1");
             d.ReassessOn = end.AddDays(Thresholds.SteroidReassessDays);
-            d.Explain("R6.1", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days since the course ended: too early to judge; reassess on {Decision.D(end.AddDays(Thresholds.SteroidReassessDays))}.", "E-STOPPE-2017");
+            d.Explain("R6.1", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days since the course ended: too early to judge; reassess on {Text.Date(end.AddDays(Thresholds.SteroidReassessDays))}.", "E-STOPPE-2017");
             return;
         }
 
@@ -153,18 +154,18 @@ internal static class R6SteroidResponse
                 d.SteroidResponse = ResponseStatus.Responded;
                 var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
                 d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R6.3");
-                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
+                d.Explain("R6.3", $"EDSS {Text.Number(judge.Value)} on {Text.Date(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
                 return;
             case Response.Outcome.UnknownWithoutBaseline:
                 d.SteroidResponse = ResponseStatus.Unknown;
                 d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.3");
                 d.AddAlternative(ActionCode.PlasmaExchange, "If the specialist judges the response inadequate (second line, ASFA category II).", "E-ASFA-2023", "E-AAN-2011");
                 d.Missing(MissingItem.EdssBaseline, "judging the response to steroids", blocking: true);
-                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged; specialist review.", "E-STOPPE-2017");
+                d.Explain("R6.3", $"EDSS {Text.Number(judge.Value)} improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged; specialist review.", "E-STOPPE-2017");
                 return;
             default:
                 d.SteroidResponse = ResponseStatus.Inadequate;
-                d.Explain("R6.4", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: inadequate response to steroids.", "E-STOPPE-2017");
+                d.Explain("R6.4", $"EDSS {Text.Number(judge.Value)} on {Text.Date(judge.Date)}: inadequate response to steroids.", "E-STOPPE-2017");
                 Escalate(ctx, d, "R6.4", forceApheresis: false);
                 return;
         }

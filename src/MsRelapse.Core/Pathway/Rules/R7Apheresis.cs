@@ -90,7 +90,7 @@ internal static class R7Apheresis
             d.SetPrimary(ActionCode.AwaitResponse, Urgency.Soon, "R7.3");
             d.ReassessOn = ctx.AsOf;
             d.Missing(MissingItem.EdssAfterApheresis, "judging the response to apheresis (EDSS after the last session)", blocking: true);
-            d.Explain("R7.3", $"Apheresis completed ({count} sessions, the last on {Decision.D(lastDate)}) with no EDSS since: assess EDSS now.", "E-LLUFRIU-2009");
+            d.Explain("R7.3", $"Apheresis completed ({count} sessions, the last on {Text.Date(lastDate)}) with no EDSS since: assess EDSS now.", "E-LLUFRIU-2009");
             return;
         }
 
@@ -101,7 +101,7 @@ internal static class R7Apheresis
             d.ApheresisResponse = ResponseStatus.Responded;
             var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
             d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R7.3");
-            d.Explain("R7.3", $"EDSS {Decision.F(judge.Value)} after apheresis: responded{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-ASFA-2023");
+            d.Explain("R7.3", $"EDSS {Text.Number(judge.Value)} after apheresis: responded{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-ASFA-2023");
             return;
         }
 
@@ -113,7 +113,7 @@ internal static class R7Apheresis
             d.ApheresisResponse = ResponseStatus.Unknown;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.3");
             d.Missing(MissingItem.EdssBaseline, "judging the response to apheresis", blocking: true);
-            d.Explain("R7.3", $"EDSS {Decision.F(judge.Value)} after apheresis improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged (as R6.3); specialist review.", "E-ASFA-2023");
+            d.Explain("R7.3", $"EDSS {Text.Number(judge.Value)} after apheresis improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged (as R6.3); specialist review.", "E-ASFA-2023");
             return;
         }
 
@@ -122,7 +122,7 @@ internal static class R7Apheresis
             d.ApheresisResponse = ResponseStatus.TooEarly;
             d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R7.3");
             d.ReassessOn = lastDate.AddDays(Thresholds.ApheresisResponseDays);
-            d.Explain("R7.3", $"No response yet {Text.Count(sinceLast, "day")} after the last session: late responses are common (39 % at discharge, 63 % at 6 months); reassess on {Decision.D(lastDate.AddDays(Thresholds.ApheresisResponseDays))}.", "E-LLUFRIU-2009");
+            d.Explain("R7.3", $"No response yet {Text.Count(sinceLast, "day")} after the last session: late responses are common (39 % at discharge, 63 % at 6 months); reassess on {Text.Date(lastDate.AddDays(Thresholds.ApheresisResponseDays))}.", "E-LLUFRIU-2009");
             return;
         }
 

@@ -223,14 +223,14 @@ internal static class R8Safety
         if (ctx.Calcium is { } ca && ca.Value < Thresholds.LowCalciumMgPerDl)
         {
             d.AddFlag(FlagCode.TpeCautionHypocalcemia, FlagSeverity.Warning,
-                string.Create(CultureInfo.InvariantCulture, $"Calcium {Decision.F(ca.Value)} mg/dL (below 8.0): correct it before apheresis; citrate lowers calcium further."));
+                string.Create(CultureInfo.InvariantCulture, $"Calcium {Text.Number(ca.Value)} mg/dL (below 8.0): correct it before apheresis; citrate lowers calcium further."));
             d.Used("calcium-mg-per-dl", ca.Value, ca.When.Date, ca.Source, "R8.3");
         }
 
         if (ctx.Fibrinogen is { } fib && fib.Value < Thresholds.LowFibrinogenMgPerDl)
         {
             d.AddFlag(FlagCode.TpeCautionLowFibrinogen, FlagSeverity.Warning,
-                string.Create(CultureInfo.InvariantCulture, $"Fibrinogen {Decision.F(fib.Value)} mg/dL (below 100): consider plasma replacement or a delay, and recheck before each exchange."),
+                string.Create(CultureInfo.InvariantCulture, $"Fibrinogen {Text.Number(fib.Value)} mg/dL (below 100): consider plasma replacement or a delay, and recheck before each exchange."),
                 "E-WODAJO-2024");
             d.Used("fibrinogen-mg-per-dl", fib.Value, fib.When.Date, fib.Source, "R8.3");
         }
@@ -292,7 +292,7 @@ internal static class R8Safety
         {
             d.AddFlag(FlagCode.Fever, severity, "Fever in the last 3 days: find and treat the cause before steroids or apheresis.", "E-NICE-2022");
             var f = ctx.FeverEvents.Last(x => ctx.Within(x.Date, Thresholds.FeverCurrentDays));
-            d.Used("fever", Decision.D(f.Date), f.Date, f.Source, rule);
+            d.Used("fever", Text.Date(f.Date), f.Date, f.Source, rule);
         }
 
         if (!ctx.CurrentInfections.IsEmpty)
@@ -302,7 +302,7 @@ internal static class R8Safety
                 : "Current infection (onset in the last 14 days, not resolved): treat it before steroids or apheresis.", "E-NICE-2022");
             foreach (var c in ctx.CurrentInfections)
             {
-                d.Used(c.IsSepsis ? "sepsis" : "infection", Decision.D(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, rule);
+                d.Used(c.IsSepsis ? "sepsis" : "infection", Text.Date(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, rule);
             }
         }
     }
