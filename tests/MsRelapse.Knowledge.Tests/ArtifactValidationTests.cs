@@ -14,7 +14,7 @@ namespace MsRelapse.Knowledge.Tests;
 /// <summary>Every knowledge artifact validates against the FHIR R4 base definitions (Firely's validator).</summary>
 public sealed class ArtifactValidationTests
 {
-    private static readonly Lazy<Validator> SharedValidator = new(() =>
+    internal static readonly Lazy<Validator> SharedValidator = new(() =>
     {
         var source = new CachedResolver(ZipSource.CreateValidationSource());
         return new Validator(source, new LocalTerminologyService(source));

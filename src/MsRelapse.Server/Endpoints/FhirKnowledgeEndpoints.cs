@@ -111,11 +111,9 @@ public static class FhirKnowledgeEndpoints
             {
                 parameters = Parser.Deserialize<Parameters>(bodyText);
             }
-            catch (DeserializationFailedException)
-            {
-                return Outcome(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR Parameters resource.");
-            }
-            catch (FormatException)
+#pragma warning disable CA1031 // Whatever the parser throws on a bad body (JSON, FHIR structure, wrong type), the answer is a 400 OperationOutcome, never a 500.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
             {
                 return Outcome(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR Parameters resource.");
             }
