@@ -87,6 +87,8 @@ public static class MsRelapseServer
         services.AddExceptionHandler<SafeExceptionHandler>();
         services.AddOpenApi();
         var authEnabled = Security.Configure(services, options);
+        builder.AddPageSignIn(options, authEnabled);
+        builder.AddSmartLaunch();
         ConfigureTelemetry(builder, options);
         options.ConfigureBuilder?.Invoke(builder);
 
@@ -98,6 +100,7 @@ public static class MsRelapseServer
         if (authEnabled)
         {
             app.UseAuthentication();
+            app.UsePageSignIn();
             app.UseAuthorization();
         }
 
@@ -156,6 +159,8 @@ public static class MsRelapseServer
         stateless.Require(authEnabled, Security.ReaderPolicy);
         PatientEndpoints.Map(api, authEnabled);
         app.MapWorklist(authEnabled);
+        app.MapPageSignIn();
+        app.MapSmartLaunch();
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
