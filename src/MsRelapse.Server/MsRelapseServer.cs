@@ -2,11 +2,13 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
 using MsRelapse.Server.Web;
@@ -16,7 +18,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Scalar.AspNetCore;
 
 namespace MsRelapse.Server;
 
@@ -31,35 +32,45 @@ public static class MsRelapseServer
 
     /// <summary>
     /// Builds the application (not started). Configuration (<paramref name="args"/>, environment, appsettings.json)
-    /// may supply <c>Auth:Authority</c> and <c>Auth:Audience</c> where <paramref name="options"/> leaves them null.
+    /// may supply <c>Auth:Authority</c> and <c>Auth:Audience</c> where <paramref name="options"/> leaves them null; the
+    /// result is registered through the options pattern (<c>IOptions&lt;ServerOptions&gt;</c>), validated at start.
+    /// <paramref name="hooks"/> are for hosts embedding the service (tests): clock, token validation, builder.
+    /// Starting it throws <see cref="ServerConfigurationException"/> when the addresses actually bound are not loopback
+    /// while authentication is off.
     /// </summary>
     /// <exception cref="ServerConfigurationException">The configuration is unsafe or incomplete (e.g. a public address without authentication).</exception>
-    public static WebApplication Build(ServerOptions options, string[]? args = null)
+    public static WebApplication Build(ServerOptions options, string[]? args = null, ServerHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxBodyBytes < 1)
+        hooks ??= new ServerHooks();
+        if (options.Problems().FirstOrDefault() is { } problem)
         {
-            throw new ServerConfigurationException("the request body limit must be at least 1 byte (--max-body-mb)");
+            throw new ServerConfigurationException(problem);
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
-        options.AuthAuthority ??= builder.Configuration["Auth:Authority"];
-        options.AuthAudience ??= builder.Configuration["Auth:Audience"];
+        var resolved = options.Copy();
+        resolved.AuthAuthority ??= builder.Configuration["Auth:Authority"];
+        resolved.AuthAudience ??= builder.Configuration["Auth:Audience"];
 
-        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.UseUrls(resolved.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = resolved.MaxBodyBytes;
+            RequestLimits.ConfigureKestrel(k.Limits);
         });
 
         ConfigureLogging(builder.Logging);
         var services = builder.Services;
-        services.AddSingleton(options.TimeProvider);
-        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(hooks.TimeProvider);
+        services.AddOptions<ServerOptions>()
+            .Configure(resolved.CopyTo)
+            .Validate(o => !o.Problems().Any(), "invalid server options")
+            .ValidateOnStart();
         try
         {
-            services.AddMsRelapseStorage(options.Database ?? ServerOptions.DefaultDatabase);
+            services.AddMsRelapseStorage(resolved.Database ?? ServerOptions.DefaultDatabase);
         }
         catch (ArgumentException ex)
         {
@@ -70,32 +81,37 @@ public static class MsRelapseServer
         services.AddSingleton<Evaluator>();
         services.AddSingleton<ReadinessState>();
         services.AddHostedService<StartupTasks>();
-        services.AddProblemDetails(p => p.CustomizeProblemDetails = c =>
+        services.AddMsRelapseProblemDocuments();
+        // One JSON writer setting for every response and problem document: no HTML escaping ("–" stays "–").
+        // Numbers are numbers (the Web default also reads them from strings, which the OpenAPI document then has to
+        // describe as "integer or string" and generated clients turn into odd types).
+        services.ConfigureHttpJsonOptions(j =>
         {
-            // Problems the framework writes itself (unknown route, 401/403, 405) get a stable code too.
-            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
-            if (!c.ProblemDetails.Extensions.ContainsKey("code"))
-            {
-                var code = ProblemCodes.ForStatus(status);
-                c.ProblemDetails.Extensions["code"] = code;
-                c.ProblemDetails.Type = Problems.TypeUri(code);
-                c.HttpContext.RequestServices.GetService<ServerMetrics>()?.CountError(code);
-            }
-
-            c.ProblemDetails.Extensions.Remove("requestId");
+            j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddExceptionHandler<SafeExceptionHandler>();
-        services.AddOpenApi();
-        var authEnabled = Security.Configure(services, options);
-        builder.AddPageSignIn(options, authEnabled);
+        services.AddMsRelapseOpenApi();
+        services.AddEvaluationLimiter(resolved);
+        var authEnabled = Security.Configure(services, resolved, hooks);
+        services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
+        services.AddCdsHooks(builder.Configuration, resolved);
+        builder.AddPageSignIn(resolved, authEnabled);
         builder.AddSmartLaunch();
-        ConfigureTelemetry(builder, options);
-        options.ConfigureBuilder?.Invoke(builder);
+        ConfigureTelemetry(builder, resolved);
+        hooks.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RouteTemplateRequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimits>();
+        if (!authEnabled)
+        {
+            app.UseMiddleware<LoopbackGuard>();
+        }
+
+        app.UseMiddleware<SameOriginWrites>(authEnabled);
         app.UseWebPageAssets();
         if (authEnabled)
         {
@@ -104,14 +120,15 @@ public static class MsRelapseServer
             app.UseAuthorization();
         }
 
-        MapEndpoints(app, options, authEnabled);
+        app.UseRateLimiter();
+        MapEndpoints(app, resolved, authEnabled);
         return app;
     }
 
     private static void MapEndpoints(WebApplication app, ServerOptions options, bool authEnabled)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapPrivateApiReference();
         app.MapWebPage();
         app.MapGet("/api", (TimeProvider clock) => Results.Json(new
         {
@@ -120,7 +137,7 @@ public static class MsRelapseServer
             engine = new { version = PathwayEngine.EngineVersion, knowledgeBase = PathwayEngine.KnowledgeBaseVersion },
             authentication = authEnabled ? "bearer" : "none (local demo mode)",
             // The server's date: the page's default evaluation date (asOf defaults to it too).
-            today = CalculatorEndpoints.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            today = QueryParameters.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             links = new
             {
                 page = "/",
@@ -133,19 +150,19 @@ public static class MsRelapseServer
             },
         })).ExcludeFromDescription();
 
-        app.MapGet("/health/live", () => Results.Json(new { status = "live" })).WithTags("Health");
-        app.MapGet("/health/ready", async (IPatientStore store, ReadinessState readiness, CancellationToken ct) =>
+        app.MapGet("/health/live", () => TypedResults.Ok(new Liveness("live"))).WithTags("Health");
+        app.MapGet("/health/ready", async Task<Results<Ok<Readiness>, ProblemHttpResult>> (IPatientStore store, ReadinessState readiness, CancellationToken ct) =>
         {
             var database = readiness.DatabaseMigrated && await store.CanConnectAsync(ct).ConfigureAwait(false);
             var engine = readiness.EngineWarmed;
             if (database && engine)
             {
-                return Results.Json(new { status = "ready", database = "ok", engine = "ok" });
+                return TypedResults.Ok(new Readiness("ready", "ok", "ok"));
             }
 
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Not ready.",
                 $"database: {(database ? "ok" : "unreachable")}; engine: {(engine ? "ok" : "not warmed")}");
-        }).WithTags("Health");
+        }).WithTags("Health").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         if (options.PrometheusEndpoint)
         {
@@ -157,8 +174,12 @@ public static class MsRelapseServer
         EvaluateEndpoints.Map(stateless);
         CalculatorEndpoints.Map(stateless);
         stateless.Require(authEnabled, Security.ReaderPolicy);
-        PatientEndpoints.Map(api, authEnabled);
+        var patients = api.MapGroup("/patients").WithTags("Patients");
+        PatientEndpoints.Map(patients, authEnabled);
+        EvaluationEndpoints.Map(patients, authEnabled);
+        app.MapCdsHooks(authEnabled);
         app.MapWorklist(authEnabled);
+        app.MapFhirKnowledge(authEnabled);
         app.MapPageSignIn();
         app.MapSmartLaunch();
     }
@@ -230,3 +251,13 @@ public static class MsRelapseServer
         activity.DisplayName = $"{context.Request.Method} {route}";
     }
 }
+
+/// <summary>GET /health/live: the process answers.</summary>
+/// <param name="Status">Always <c>live</c>.</param>
+public sealed record Liveness(string Status);
+
+/// <summary>GET /health/ready: the database is migrated and reachable, and the engine has answered once.</summary>
+/// <param name="Status"><c>ready</c>.</param>
+/// <param name="Database"><c>ok</c>.</param>
+/// <param name="Engine"><c>ok</c>.</param>
+public sealed record Readiness(string Status, string Database, string Engine);

@@ -19,7 +19,8 @@ public sealed class TestService : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
-    public static async Task<TestService> StartAsync(Action<ServerOptions> configure, params string[] args)
+    /// <summary>Starts a service; <paramref name="jwt"/> non-null turns bearer checks on with the system clock (tokens expire by it).</summary>
+    public static async Task<TestService> StartAsync(Action<ServerOptions> configure, Action<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>? jwt, params string[] args)
     {
         var service = new TestService();
         Directory.CreateDirectory(service.directory);
@@ -30,12 +31,17 @@ public sealed class TestService : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Database = $"Data Source={Path.Combine(service.directory, "service.db")}",
             SeedDemoPatients = true,
-            TimeProvider = clock,
             PrometheusEndpoint = false,
-            ConfigureBuilder = b => b.Logging.ClearProviders(),
         };
         configure(options);
-        service.app = MsRelapseServer.Build(options, args);
+        // Cookies and ID tokens expire by the real clock (the issuer's): a fake date would expire them at once.
+        var hooks = new ServerHooks
+        {
+            TimeProvider = jwt is null ? clock : TimeProvider.System,
+            ConfigureJwtBearer = jwt,
+            ConfigureBuilder = b => b.Logging.ClearProviders(),
+        };
+        service.app = MsRelapseServer.Build(options, args, hooks);
         await service.app.StartAsync();
         service.BaseUrl = service.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
@@ -78,10 +84,7 @@ public sealed class SignInTests(BrowserSuite suite)
         {
             o.AuthAuthority = issuer.Issuer;
             o.AuthAudience = "msrelapse";
-            o.ConfigureJwtBearer = j => j.RequireHttpsMetadata = false;
-            // Cookies and ID tokens expire by the real clock (the issuer's); a fake date would expire them at once.
-            o.TimeProvider = TimeProvider.System;
-        }, "--Auth:ClientId=msrelapse-page");
+        }, j => j.RequireHttpsMetadata = false, "--Auth:ClientId=msrelapse-page");
         await using var session = await suite.OpenAsync(service.BaseUrl + "/");
         var page = session.Page;
 
@@ -134,10 +137,7 @@ public sealed class SignInTests(BrowserSuite suite)
         {
             o.AuthAuthority = issuer.Issuer;
             o.AuthAudience = "msrelapse";
-            o.ConfigureJwtBearer = j => j.RequireHttpsMetadata = false;
-            // Cookies and ID tokens expire by the real clock (the issuer's); a fake date would expire them at once.
-            o.TimeProvider = TimeProvider.System;
-        }, "--Auth:ClientId=msrelapse-page");
+        }, j => j.RequireHttpsMetadata = false, "--Auth:ClientId=msrelapse-page");
         await using var session = await suite.OpenAsync(service.BaseUrl + "/");
         var page = session.Page;
 

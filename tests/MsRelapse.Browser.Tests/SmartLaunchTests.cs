@@ -14,7 +14,7 @@ public sealed class SmartLaunchTests(BrowserSuite suite)
         ehr.PatientId = "ehr-4711";
         ehr.PatientBundle = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients", "demo-steroid-refractory.json")))
             .Replace("demo-steroid-refractory", "ehr-4711", StringComparison.Ordinal);
-        var service = await TestService.StartAsync(_ => { },
+        var service = await TestService.StartAsync(_ => { }, null,
             "--Smart:ClientId=msrelapse-smart", $"--Smart:Issuers={ehr.FhirBase}", "--Smart:FrameAncestors=http://127.0.0.1:*");
         return (ehr, service);
     }

@@ -70,10 +70,15 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Empty(run.Error);
         Assert.DoesNotContain("\u001b[", run.Out, StringComparison.Ordinal);
-        Assert.Contains("DO NOW: plasma-exchange", run.Out, StringComparison.Ordinal);
+        Assert.Contains("DO NOW: Plasma exchange", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Treatment: Steroids given; steroid response Inadequate", run.Out, StringComparison.Ordinal);
         Assert.Contains("baseline 2.5 · nadir 6.0", run.Out, StringComparison.Ordinal);
         Assert.Contains("2026-05-13", run.Out, StringComparison.Ordinal); // first exchange, ramipril held ≥ 24 h
-        Assert.Contains("tpe-caution-ace-inhibitor", run.Out, StringComparison.Ordinal);
+        // Clinician words, not machine codes: the codes stay in --json.
+        foreach (var code in new[] { "plasma-exchange", "steroids-given", "tpe-caution-ace-inhibitor", "iv-methylprednisolone" })
+        {
+            Assert.DoesNotContain(code, run.Out, StringComparison.Ordinal);
+        }
         Assert.Contains("R6.4", run.Out, StringComparison.Ordinal);
     }
 
@@ -93,6 +98,8 @@ public sealed class EvaluateCommandTests
     [InlineData("{ \"resourceType\": \"Bundle\", ", "fhir-parse-error")]
     [InlineData("""{"resourceType":"Patient","id":"p1"}""", "not-a-bundle")]
     [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"a"}},{"resource":{"resourceType":"Patient","id":"b"}}]}""", "multiple-patients")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Condition","id":"c","subject":{"reference":"Patient/a"}}}]}""", "no-patient")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[]}""", "no-patient")]
     public void Bad_bundles_exit_2_with_one_line_on_stderr_and_nothing_on_stdout(string stdin, string code)
     {
         var run = RunWithStdin(stdin, "evaluate", "-", "--as-of", "2026-05-11", "--json");

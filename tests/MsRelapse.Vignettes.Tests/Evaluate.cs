@@ -19,9 +19,13 @@ public static class Evaluate
     /// </summary>
     public static AsyncLocal<List<RecordedRun>?> Recorder { get; } = new();
 
+    /// <summary>When set (by the pathway book's catalogue test), every input of every evaluation (accepted or refused) is added here.</summary>
+    public static AsyncLocal<List<(string BundleJson, DateOnly AsOf)>?> InputRecorder { get; } = new();
+
     /// <summary>Evaluates a bundle that must be accepted, and returns the recommendation as contract JSON.</summary>
     public static JsonObject Run(string bundleJson, DateOnly asOf)
     {
+        InputRecorder.Value?.Add((bundleJson, asOf));
         var outcome = FhirEvaluation.Evaluate(bundleJson, asOf);
         Assert.True(
             outcome.Recommendation is not null && outcome.Errors.Count == 0,
@@ -37,6 +41,7 @@ public static class Evaluate
     /// <summary>Evaluates a bundle that R0 must reject: errors, and no recommendation.</summary>
     public static IReadOnlyList<InputError> RunExpectingErrors(string bundleJson, DateOnly asOf)
     {
+        InputRecorder.Value?.Add((bundleJson, asOf));
         var outcome = FhirEvaluation.Evaluate(bundleJson, asOf);
         Assert.True(outcome.Errors.Count > 0, "expected R0 errors, got none");
         Assert.True(outcome.Recommendation is null, "expected no recommendation when the input is rejected");
