@@ -96,6 +96,8 @@ public static class MsRelapseServer
         var authEnabled = Security.Configure(services, resolved, hooks);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
         services.AddCdsHooks(builder.Configuration, resolved);
+        builder.AddPageSignIn(resolved, authEnabled);
+        builder.AddSmartLaunch();
         ConfigureTelemetry(builder, resolved);
         hooks.ConfigureBuilder?.Invoke(builder);
 
@@ -114,6 +116,7 @@ public static class MsRelapseServer
         if (authEnabled)
         {
             app.UseAuthentication();
+            app.UsePageSignIn();
             app.UseAuthorization();
         }
 
@@ -177,6 +180,8 @@ public static class MsRelapseServer
         app.MapCdsHooks(authEnabled);
         app.MapWorklist(authEnabled);
         app.MapFhirKnowledge(authEnabled);
+        app.MapPageSignIn();
+        app.MapSmartLaunch();
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

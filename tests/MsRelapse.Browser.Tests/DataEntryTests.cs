@@ -8,8 +8,22 @@ namespace MsRelapse.Browser.Tests;
 
 /// <summary>The patient page's own forms write FHIR resources through the REST API and the recommendation follows.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class DataEntryTests(BrowserSuite suite)
+public sealed class DataEntryTests(BrowserSuite suite) : IAsyncLifetime
 {
+    private readonly List<string> created = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>The copies go again, so that the worklist of the other tests shows the seven demo patients.</summary>
+    public async Task DisposeAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        foreach (var id in created)
+        {
+            (await http.DeleteAsync(new Uri($"/api/patients/{id}", UriKind.Relative))).Dispose();
+        }
+    }
+
     /// <summary>A copy of a demo patient under a new id, so that a test's writes touch no other test's patient.</summary>
     private async Task<string> CopyOfDemoPatientAsync(string demo, string id)
     {
@@ -19,6 +33,7 @@ public sealed class DataEntryTests(BrowserSuite suite)
         using var content = new StringContent(json, Encoding.UTF8, "application/fhir+json");
         using var response = await http.PutAsync(new Uri($"/api/patients/{id}", UriKind.Relative), content);
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        created.Add(id);
         return id;
     }
 

@@ -28,18 +28,6 @@ public static class Thresholds
     /// <summary>Temperature, °C.</summary>
     public const double TemperatureMinC = 30, TemperatureMaxC = 45;
 
-    /// <summary>Ambulation score range (Neurostatus 0–16).</summary>
-    public const int AmbulationMax = 16;
-
-    /// <summary>Weight, kg (the calculators' value type holds the range; named here for R0's messages).</summary>
-    public const double WeightMinKg = Apheresis.BodyWeightKg.Minimum, WeightMaxKg = Apheresis.BodyWeightKg.Maximum;
-
-    /// <summary>Height, cm.</summary>
-    public const double HeightMinCm = Apheresis.BodyHeightCm.Minimum, HeightMaxCm = Apheresis.BodyHeightCm.Maximum;
-
-    /// <summary>Hematocrit, %.</summary>
-    public const double HematocritMinPercent = Apheresis.HematocritPercent.Minimum, HematocritMaxPercent = Apheresis.HematocritPercent.Maximum;
-
     /// <summary>A hematocrit ≤ this value given in % is a fraction where percent is expected (R0).</summary>
     public const double HematocritFractionCeiling = 1.0;
 

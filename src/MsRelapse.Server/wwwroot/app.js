@@ -50,32 +50,35 @@ function route() {
   }
 }
 
-/** With sign-in on: who is signed in, the sign-out button, and the anti-forgery token for writes. */
-async function signInState(index) {
+/** With sign-in on: who is signed in, the sign-out button, and the anti-forgery token for writes. Demo mode: nothing. */
+async function signInState() {
   const slot = document.getElementById('session');
-  if (!slot || index?.signIn !== 'oidc') return;
-  try {
-    const session = await api.session();
-    if (session?.signedIn) {
-      setCsrfToken(session.csrfToken);
-      const out = h('form', { method: 'post', action: '/auth/sign-out', class: 'sign-out' },
-        h('input', { type: 'hidden', name: 'csrf', value: session.csrfToken }),
-        h('button', { type: 'submit', class: 'secondary small' }, 'Sign out'));
-      slot.replaceChildren(h('span', { class: 'who' }, `Signed in: ${session.name ?? 'user'}${session.roles?.length ? ` (${session.roles.join(', ')})` : ''}`), out);
-    } else {
-      slot.replaceChildren(h('a', { href: `/auth/sign-in?returnUrl=${encodeURIComponent('/' + location.hash)}`, class: 'button-link' }, 'Sign in'));
-    }
-  } catch {
-    slot.replaceChildren(h('a', { href: '/auth/sign-in', class: 'button-link' }, 'Sign in'));
+  let session = null;
+  try { session = await api.session(); } catch { return; }
+  if (!slot || session?.mode !== 'oidc') return;
+  if (new URLSearchParams(location.search).get('signin') === 'failed') {
+    document.getElementById('decision-support-banner')?.after(h('p', { class: 'notice future', role: 'alert', 'data-testid': 'signin-failed' },
+      'Sign-in did not complete (it was denied, or took too long). Nothing was changed; sign in again.'));
+  }
+  if (session.signedIn) {
+    setCsrfToken(session.csrfToken);
+    const out = h('form', { method: 'post', action: '/auth/sign-out', class: 'sign-out' },
+      h('input', { type: 'hidden', name: 'csrf', value: session.csrfToken }),
+      h('button', { type: 'submit', class: 'secondary small' }, 'Sign out'));
+    slot.replaceChildren(h('span', { class: 'who', 'data-testid': 'who' }, `Signed in: ${session.name ?? 'user'}${session.roles?.length ? ` (${session.roles.join(', ')})` : ''}`), out);
+  } else {
+    const link = h('a', { href: '/auth/sign-in', class: 'button-link' }, 'Sign in');
+    link.addEventListener('click', () => { link.href = `/auth/sign-in?returnUrl=${encodeURIComponent('/' + location.hash)}`; });
+    slot.replaceChildren(link);
   }
 }
 
 window.addEventListener('hashchange', route);
 // The skip link must not go through the hash router (#main is not a route): focus the content directly.
 document.getElementById('skip-link')?.addEventListener('click', e => { e.preventDefault(); main.focus(); });
-api.index().then(async index => {
+// The session first (writes need its token), then the server's date; the page works with the browser's date too.
+signInState().finally(() => api.index().then(index => {
   setServerToday(index?.today ?? null);
   const v = document.getElementById('engine-version');
   if (v && index?.engine) v.textContent = `MsRelapse engine ${index.engine.version}, knowledge base ${index.engine.knowledgeBase}`;
-  await signInState(index);
-}).catch(() => { /* the page still works with the browser's date */ }).finally(route);
+}).catch(() => { /* signed out, or the service is down: the view says so */ }).finally(route));

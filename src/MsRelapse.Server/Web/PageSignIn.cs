@@ -1,0 +1,269 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using MsRelapse.Server.Infrastructure;
+
+namespace MsRelapse.Server.Web;
+
+/// <summary>
+/// Sign-in for the clinician page when authentication is on: the backend-for-frontend pattern. The server runs the
+/// OpenID Connect authorization code flow with PKCE (S256) against the configured issuer (<c>Auth:Authority</c>) as
+/// client <c>Auth:ClientId</c> (secret <c>Auth:ClientSecret</c> when the client is confidential); the handler checks
+/// <c>state</c> and <c>nonce</c>. Tokens stay on the server side: the browser holds only an HttpOnly, Secure,
+/// SameSite=Lax session cookie, and every write made with that cookie must carry the session's anti-forgery token in
+/// <c>X-CSRF-Token</c>. Bearer tokens (other programs) keep working unchanged. Roles come from <c>roles</c>/<c>role</c>
+/// and from Keycloak's <c>realm_access.roles</c>. Without authentication (the local demo mode) nothing changes.
+/// </summary>
+public static class PageSignIn
+{
+    /// <summary>The session cookie's scheme.</summary>
+    public const string CookieScheme = "page";
+
+    /// <summary>The OpenID Connect scheme.</summary>
+    public const string OidcScheme = "oidc";
+
+    /// <summary>Chooses bearer or the session cookie per request.</summary>
+    public const string SelectorScheme = "bearer-or-page";
+
+    /// <summary>The claim holding the session's anti-forgery token.</summary>
+    public const string CsrfClaim = "msrelapse:csrf";
+
+    /// <summary>The header a cookie-authenticated write must carry.</summary>
+    public const string CsrfHeader = "X-CSRF-Token";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Registers the page's sign-in when authentication is on and <c>Auth:ClientId</c> is configured; always registers
+    /// the Keycloak role mapping when authentication is on. Returns true when the page's sign-in is on.
+    /// </summary>
+    public static bool AddPageSignIn(this WebApplicationBuilder builder, ServerOptions options, bool authEnabled)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var services = builder.Services;
+        var clientId = builder.Configuration["Auth:ClientId"];
+        var on = authEnabled && !string.IsNullOrWhiteSpace(clientId) && !string.IsNullOrWhiteSpace(options.AuthAuthority);
+        services.AddSingleton(new PageSignInState(on));
+        if (!authEnabled)
+        {
+            return false;
+        }
+
+        services.AddTransient<IClaimsTransformation, KeycloakRoles>();
+        if (!on)
+        {
+            return false;
+        }
+
+        // Loopback-only (a developer's machine, the tests) may run over plain HTTP; anything else gets Secure cookies.
+        var secure = Security.IsLoopbackOnly(options.Urls) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        var loopbackIssuer = Uri.TryCreate(options.AuthAuthority, UriKind.Absolute, out var issuer) && issuer.IsLoopback;
+        services.AddAuthentication()
+            .AddPolicyScheme(SelectorScheme, "Bearer token or the page's session", p => p.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : CookieScheme)
+            .AddCookie(CookieScheme, c =>
+            {
+                c.Cookie.Name = "__msrelapse_session";
+                c.Cookie.HttpOnly = true;
+                c.Cookie.SecurePolicy = secure;
+                c.Cookie.SameSite = SameSiteMode.Lax;
+                c.ExpireTimeSpan = TimeSpan.FromHours(8);
+                c.SlidingExpiration = true;
+                // The API answers 401/403 as problems; only /auth/sign-in redirects to the issuer.
+                c.Events.OnRedirectToLogin = x => { x.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                c.Events.OnRedirectToAccessDenied = x => { x.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            })
+            .AddOpenIdConnect(OidcScheme, o =>
+            {
+                o.SignInScheme = CookieScheme;
+                o.Authority = options.AuthAuthority;
+                o.ClientId = clientId;
+                o.ClientSecret = builder.Configuration["Auth:ClientSecret"];
+                o.ResponseType = OpenIdConnectResponseType.Code;
+                o.UsePkce = true; // S256
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
+                o.CallbackPath = "/auth/callback";
+                o.SignedOutCallbackPath = "/auth/signed-out";
+                o.SaveTokens = false; // nothing but the session leaves the server's memory of this sign-in
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.TokenValidationParameters.RoleClaimType = "roles";
+                o.RequireHttpsMetadata = !loopbackIssuer;
+                o.Scope.Clear();
+                o.Scope.Add("openid");
+                o.Scope.Add("profile");
+                o.CorrelationCookie.SecurePolicy = secure;
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SecurePolicy = secure;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.Events.OnTokenValidated = x =>
+                {
+                    if (x.Principal?.Identity is ClaimsIdentity identity)
+                    {
+                        identity.AddClaim(new Claim(CsrfClaim, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+                    }
+
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRemoteFailure = x =>
+                {
+                    // Denied, a wrong state, an expired attempt: back to the page, told in words (never the issuer's text).
+                    x.HandleResponse();
+                    x.Response.Redirect("/?signin=failed#/patients");
+                    return Task.CompletedTask;
+                };
+            });
+        services.PostConfigure<AuthenticationOptions>(a =>
+        {
+            a.DefaultScheme = SelectorScheme;
+            a.DefaultAuthenticateScheme = SelectorScheme;
+            a.DefaultChallengeScheme = SelectorScheme;
+            a.DefaultForbidScheme = SelectorScheme;
+        });
+        return true;
+    }
+
+    /// <summary>The anti-forgery check for writes made with the session cookie (after authentication).</summary>
+    public static void UsePageSignIn(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Services.GetRequiredService<PageSignInState>().On)
+        {
+            return;
+        }
+
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var safe = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
+            var byCookie = context.User.Identity?.AuthenticationType is not null
+                && context.User.FindFirst(CsrfClaim) is not null
+                && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+            if (!safe && byCookie && !request.Path.StartsWithSegments("/auth/sign-out"))
+            {
+                var expected = context.User.FindFirst(CsrfClaim)!.Value;
+                var given = request.Headers[CsrfHeader].ToString();
+                if (!FixedTimeEquals(expected, given))
+                {
+                    await Problems.Create(StatusCodes.Status403Forbidden, "csrf-failed", "The request did not come from the MsRelapse page.",
+                        $"A write made with the page's session must carry the {CsrfHeader} header: reload the page and try again.").ExecuteAsync(context).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Maps <c>/auth/session</c> (always: the page asks it which mode it is in), and when on, sign-in and sign-out.</summary>
+    public static void MapPageSignIn(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var on = app.Services.GetRequiredService<PageSignInState>().On;
+        app.MapGet("/auth/session", async (HttpContext context) =>
+        {
+            if (!on)
+            {
+                return Results.Json(new { mode = "none" }, Json);
+            }
+
+            var result = await context.AuthenticateAsync(CookieScheme).ConfigureAwait(false);
+            var user = result.Succeeded ? result.Principal : null;
+            if (user is null)
+            {
+                return Results.Json(new { mode = "oidc", signedIn = false }, Json);
+            }
+
+            var roles = user.Claims.Where(c => c.Type is "roles" or "role" or ClaimTypes.Role).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new
+            {
+                mode = "oidc",
+                signedIn = true,
+                name = user.FindFirst("name")?.Value ?? user.FindFirst("preferred_username")?.Value,
+                roles,
+                csrfToken = user.FindFirst(CsrfClaim)?.Value,
+            }, Json);
+        }).ExcludeFromDescription();
+        if (!on)
+        {
+            return;
+        }
+
+        app.MapGet("/auth/sign-in", (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturn(returnUrl) }, [OidcScheme])).ExcludeFromDescription();
+        app.MapPost("/auth/sign-out", async (HttpContext context) =>
+        {
+            var result = await context.AuthenticateAsync(CookieScheme).ConfigureAwait(false);
+            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync().ConfigureAwait(false) : null;
+            var expected = result.Principal?.FindFirst(CsrfClaim)?.Value;
+            if (expected is not null && !FixedTimeEquals(expected, form?["csrf"].ToString() ?? context.Request.Headers[CsrfHeader].ToString()))
+            {
+                return Problems.Create(StatusCodes.Status403Forbidden, "csrf-failed", "The sign-out did not come from the MsRelapse page.");
+            }
+
+            await context.SignOutAsync(CookieScheme).ConfigureAwait(false);
+            return Results.Redirect("/");
+        }).ExcludeFromDescription();
+    }
+
+    /// <summary>Only a path on this site (an open redirect would hand the session to another site).</summary>
+    private static string LocalReturn(string? url) =>
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+
+    private static bool FixedTimeEquals(string expected, string given) =>
+        given.Length == expected.Length
+        && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(given));
+
+    /// <summary>Whether the page's sign-in is on.</summary>
+    private sealed record PageSignInState(bool On);
+
+    /// <summary>Keycloak puts realm roles in <c>realm_access.roles</c> (a JSON object): add each as a <c>roles</c> claim.</summary>
+    private sealed class KeycloakRoles : IClaimsTransformation
+    {
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+        {
+            if (principal.Identity is not ClaimsIdentity identity || identity.FindFirst("realm_access") is not { } claim)
+            {
+                return Task.FromResult(principal);
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(claim.Value);
+                if (doc.RootElement.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var role in roles.EnumerateArray().Select(r => r.GetString()).OfType<string>())
+                    {
+                        if (!identity.HasClaim("roles", role))
+                        {
+                            identity.AddClaim(new Claim("roles", role));
+                        }
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not the Keycloak shape: no roles from it.
+            }
+
+            return Task.FromResult(principal);
+        }
+    }
+}
