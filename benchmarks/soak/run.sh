@@ -212,7 +212,7 @@ kill_cycles() {
       ( j=0; while true; do
           j=$((j+1)); id="kill-$w-$((j % 7))"
           sed "s/SOAK_ID/$id/g" "$SOAK_BUNDLE" >"$work/k$w.json"
-          out=$(curl -s -X PUT -H 'Content-Type: application/fhir+json' --data-binary "@$work/k$w.json" --max-time 5 \
+          out=$(curl -s -X PUT -H 'Content-Type: application/fhir+json' --data-binary "@$work/k$w.json" --max-time 30 \
             -w "\n%{http_code}" "$url/api/patients/$id" 2>/dev/null) || exit 0
           code=${out##*$'\n'}
           if [ "$code" = 200 ] || [ "$code" = 201 ]; then
@@ -222,7 +222,10 @@ kill_cycles() {
         done ) &
       pids+=($!)
     done
-    sleep "$(python3 -c "import random; print(round(random.uniform(0.3, 1.5), 2))")"
+    # Kill once this cycle has had a couple of writes acknowledged (at most 30 s), plus a random moment.
+    local before; before=$(grep -c . "$acked" || true)
+    for _ in $(seq 1 300); do [ "$(grep -c . "$acked" || true)" -ge $((before + 2)) ] && break; sleep 0.1; done
+    sleep "$(python3 -c "import random; print(round(random.uniform(0.0, 0.8), 2))")"
     kill -9 "$service_pid"; wait "$service_pid" 2>/dev/null || true
     sleep 0.2
   done
