@@ -78,7 +78,10 @@ soak() {
   samples="$work/rss.txt"; : >"$samples"
   ( while kill -0 "$service_pid" 2>/dev/null; do echo "$(date +%s) $(rss_mb "$service_pid")" >>"$samples"; sleep 5; done ) &
   local sampler=$!; pids+=("$sampler")
-  line=$(SOAK_RATE=$target SOAK_CONNECTIONS=8 wrk -t8 -c8 -d"${seconds}s" --timeout 10s -s "$here/mixed.lua" "$url" | grep '^SOAK ')
+  SOAK_RATE=$target SOAK_CONNECTIONS=8 wrk -t8 -c8 -d"${seconds}s" --timeout 10s -s "$here/mixed.lua" "$url" >"$work/soak-wrk.txt"
+  line=$(grep '^SOAK ' "$work/soak-wrk.txt")
+  # status@step of the first failures (step: 0 PUT, 1 GET, 2 append, 3 evaluation, 4 list evaluations, 5 evaluate, 6 list)
+  local failures; failures=$(sed -nE 's/^SOAK-FAILURES (.*)/\1/p' "$work/soak-wrk.txt" | cut -c1-120)
   kill "$sampler" 2>/dev/null || true
   local peak; peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
   # Flat memory: the mean RSS of the last third of the run within 15 % of the mean of the middle third (the first
@@ -97,7 +100,7 @@ PY
   local non2xx errors ok=1
   non2xx=$(field "$line" non2xx); errors=$(field "$line" errors)
   [ "$non2xx" = 0 ] && [ "$errors" = 0 ] && [ "${flat%% *}" != no ] || ok=0
-  result "mode=soak ok=$ok seconds=$seconds capacity_rps=$capacity target_rps=$target achieved_rps=$(field "$line" rps) requests=$(field "$line" requests) non2xx=$non2xx errors=$errors p50_ms=$(field "$line" p50_ms) p99_ms=$(field "$line" p99_ms) rss_mid_mb=$(cut -d' ' -f2 <<<"$flat") rss_last_mb=$(cut -d' ' -f3 <<<"$flat") flat=${flat%% *} peak_rss_mb=$peak"
+  result "mode=soak ok=$ok seconds=$seconds capacity_rps=$capacity target_rps=$target achieved_rps=$(field "$line" rps) requests=$(field "$line" requests) non2xx=$non2xx errors=$errors p50_ms=$(field "$line" p50_ms) p99_ms=$(field "$line" p99_ms) rss_mid_mb=$(cut -d' ' -f2 <<<"$flat") rss_last_mb=$(cut -d' ' -f3 <<<"$flat") flat=${flat%% *} peak_rss_mb=$peak failures=[${failures:-}]"
 }
 
 # --- db-outage: PostgreSQL stopped for OUTAGE seconds under load; readiness false and fast 503 problems during it;
@@ -255,7 +258,7 @@ case "$mode" in
   db-outage) db_outage "${2:-15}" ;;
   full-disk) full_disk ;;
   kill) kill_cycles "${2:-50}" ;;
-  short) soak 30; db_outage 8; full_disk; kill_cycles 3 ;;
+  short) soak 20; db_outage 6; full_disk; kill_cycles 3 ;;
   full) soak 600; db_outage 20; full_disk; kill_cycles 50 ;;
   *) echo "usage: $0 soak [S]|db-outage [S]|full-disk|kill [N]|short|full" >&2; exit 2 ;;
 esac
