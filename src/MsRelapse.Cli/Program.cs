@@ -4,7 +4,7 @@ using MsRelapse.Cli.Commands;
 namespace MsRelapse.Cli;
 
 /// <summary>The <c>msrelapse</c> command line (contract: shared/contract/cli.md).</summary>
-public static class Program
+public static partial class Program
 {
     /// <summary>Exit code for success.</summary>
     public const int Ok = 0;
@@ -27,12 +27,20 @@ public static class Program
         root.Subcommands.Add(TpePlanCommand.Create(io));
         root.Subcommands.Add(EvaluateCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(SynthCommand.Create(io));
+        root.Subcommands.Add(ClusterSiloCommand.Create(io));
+        root.Subcommands.Add(GuidelineCommand.Create(io));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             // System.CommandLine would exit 1 with help text; the contract asks for exit 2 and one line.
-            stderr.WriteLine($"msrelapse: {parsed.Errors[0].Message} (see 'msrelapse {parsed.CommandResult.Command.Name} --help')");
+            // Every missing required option at once (not one per run); any other error: the first.
+            var missing = parsed.Errors.Select(e => MissingOption().Match(e.Message)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+            var message = missing.Count == parsed.Errors.Count
+                ? (missing.Count == 1 ? $"option {missing[0]} is required" : $"options {string.Join(", ", missing)} are required")
+                : parsed.Errors[0].Message;
+            stderr.WriteLine($"msrelapse: {message} (see 'msrelapse {parsed.CommandResult.Command.Name} --help')");
             return BadInput;
         }
 
@@ -53,6 +61,13 @@ public static class Program
             return InternalFailure;
         }
     }
+}
+
+/// <summary>System.CommandLine's "Option '--x' is required." message.</summary>
+public static partial class Program
+{
+    [System.Text.RegularExpressions.GeneratedRegex("^Option '([^']+)' is required\\.?$")]
+    private static partial System.Text.RegularExpressions.Regex MissingOption();
 }
 
 /// <summary>The streams a command writes to (injected so tests can run commands in-process).</summary>

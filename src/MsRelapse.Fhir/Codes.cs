@@ -198,6 +198,9 @@ internal static class Codes
         (FindingKind.Breastfeeding, [Loinc("63895-7"), Msr("breastfeeding")]), // LOINC (unverified)
     ];
 
+    /// <summary><c>MSR#breastfeeding</c>: an observation so coded states breastfeeding even without a value.</summary>
+    public static readonly CodeRule BreastfeedingStated = Msr("breastfeeding");
+
     /// <summary>SNOMED 10828004 "Positive".</summary>
     public static readonly CodeRule Positive = Sct("10828004");
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hl7.Fhir.Model;
 using MsRelapse.Core.Model;
 
 namespace MsRelapse.Fhir;
@@ -61,19 +60,20 @@ internal static partial class FhirDates
     private static int Int(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Reads a date-typed FHIR element (dateTime, date, instant, or the start of a Period). Null when the element
-    /// is absent or of another type; throws <see cref="UnreadableValueException"/> when it is present but not a
-    /// valid literal (the caller turns that into an error naming the resource and path).
+    /// Reads a date-typed FHIR element (dateTime, date, instant, or the start of a Period — its end first when
+    /// <paramref name="periodEnd"/>). Null when the element is absent or of another type; throws
+    /// <see cref="UnreadableValueException"/> when it is present but not a valid literal (the caller turns that into
+    /// an error naming the resource and path).
     /// </summary>
-    public static ClinicalTime? Read(DataType? element, string path, bool periodEnd = false) => element switch
+    public static ClinicalTime? Read(IChoiceView? element, string path, bool periodEnd = false) => element?.TypeName switch
     {
         null => null,
-        FhirDateTime dt => Parse(dt.Value, path + "DateTime"),
-        Date d => Parse(d.Value, path),
-        Instant i => i.Value is { } v ? new ClinicalTime(DateOnly.FromDateTime(v.DateTime), TimeOnly.FromDateTime(v.DateTime)) : null,
-        Period p => periodEnd
-            ? Parse(p.End, path + "Period.end") ?? Parse(p.Start, path + "Period.start")
-            : Parse(p.Start, path + "Period.start"),
+        "dateTime" => Parse(element.AsString(), path + "DateTime"),
+        "date" => Parse(element.AsString(), path),
+        "instant" => element.AsInstant(),
+        "Period" => periodEnd
+            ? Parse(element.PeriodEnd(), path + "Period.end") ?? Parse(element.PeriodStart(), path + "Period.start")
+            : Parse(element.PeriodStart(), path + "Period.start"),
         _ => null,
     };
 

@@ -82,7 +82,7 @@ public static class RecommendationFhirWriter
             {
                 Title = WireNames.Of(step),
                 Description = index == 0 ? $"Primary: {Describe(step)} ({WireNames.Of(r.Advice.Urgency)})." : $"Concurrent: {Describe(step)}.",
-                Code = [Concept(CodeSystems.Msr, WireNames.Of(step), Describe(step))],
+                Code = [ActionConcept(step)],
                 Priority = PriorityOf(r.Advice.Urgency),
             };
             if (stepResources.TryGetValue(step, out var target))
@@ -107,7 +107,7 @@ public static class RecommendationFhirWriter
                 {
                     Title = WireNames.Of(alt.Action),
                     Description = alt.Reason,
-                    Code = [Concept(CodeSystems.Msr, WireNames.Of(alt.Action), Describe(alt.Action))],
+                    Code = [ActionConcept(alt.Action)],
                     Documentation = alt.Evidence.Select(Evidence).ToList(),
                 });
             }
@@ -228,9 +228,7 @@ public static class RecommendationFhirWriter
 
     private static MedicationRequest SteroidRequest(SteroidPlan plan, ResourceReference subject, string asOf)
     {
-        var route = plan.Route == PlannedRoute.Intravenous
-            ? Concept(CodeSystems.Snomed, "47625008", "Intravenous route")
-            : Concept(CodeSystems.Snomed, "26643006", "Oral route");
+        var route = RouteConcept(plan.Route);
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Drug} ");
         text.Append(plan.DoseMgPerDay is { } mg ? $"{mg:0.##} mg" : plan.DoseMgPerKgPerDay is { } perKg ? $"{perKg:0.##} mg/kg" : "dose to be set (weight missing)");
         text.Append(CultureInfo.InvariantCulture, $" once daily {WireNames.Of(plan.Route)} for {plan.Days} days, {plan.StartDate:yyyy-MM-dd} to {plan.EndDate:yyyy-MM-dd}");
@@ -277,15 +275,7 @@ public static class RecommendationFhirWriter
         {
             Status = MedicationRequest.MedicationrequestStatus.Draft,
             Intent = MedicationRequest.MedicationRequestIntent.Proposal,
-            Medication = new CodeableConcept
-            {
-                Coding =
-                [
-                    new Coding(CodeSystems.RxNorm, "6902", "methylprednisolone"),
-                    new Coding(CodeSystems.Atc, "H02AB04", "methylprednisolone"),
-                ],
-                Text = plan.Drug,
-            },
+            Medication = MethylprednisoloneConcept(plan.Drug),
             Subject = subject,
             AuthoredOn = asOf,
             DosageInstruction = [dosage],
@@ -301,8 +291,7 @@ public static class RecommendationFhirWriter
     private static ServiceRequest TpeRequest(TpePlan plan, ResourceReference subject, string asOf)
     {
         var request = Apheresis(
-            [new Coding(CodeSystems.Cpt, "36514", "Therapeutic apheresis; for plasma pheresis"), new Coding(CodeSystems.Msr, "therapeutic-plasma-exchange", "Therapeutic plasma exchange")],
-            "Therapeutic plasma exchange", plan.Schedule, subject, asOf);
+            PlasmaExchangeCodes(), PlasmaExchangeText, plan.Schedule, subject, asOf);
         var detail = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Exchanges} exchanges every other day, {plan.PlasmaVolumesPerExchange:0.0#} plasma volume(s) each");
         if (plan.ExchangeVolumeMl is { } volume)
         {
@@ -328,8 +317,7 @@ public static class RecommendationFhirWriter
     private static ServiceRequest IaRequest(IaPlan plan, ResourceReference subject, string asOf)
     {
         var request = Apheresis(
-            [new Coding(CodeSystems.Cpt, "36516", "Therapeutic apheresis; with extracorporeal immunoadsorption"), new Coding(CodeSystems.Msr, "immunoadsorption", "Immunoadsorption")],
-            "Immunoadsorption", plan.Schedule, subject, asOf);
+            ImmunoadsorptionCodes(), ImmunoadsorptionText, plan.Schedule, subject, asOf);
         request.Note =
         [
             new Annotation { Text = $"{plan.Sessions} sessions; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
@@ -362,15 +350,51 @@ public static class RecommendationFhirWriter
         Detail = flag.Message + (flag.Evidence.Length > 0 ? $" ({string.Join(", ", flag.Evidence)})" : string.Empty),
     };
 
-    // ---- helpers ---------------------------------------------------------------------------------------------
+    // ---- codes (shared with the knowledge artifacts, MsRelapse.Knowledge) -----------------------------------------
 
-    private static RequestPriority PriorityOf(Urgency urgency) => urgency switch
+    /// <summary>Text of the plasma-exchange request's code.</summary>
+    public const string PlasmaExchangeText = "Therapeutic plasma exchange";
+
+    /// <summary>Text of the immunoadsorption request's code.</summary>
+    public const string ImmunoadsorptionText = "Immunoadsorption";
+
+    /// <summary>The codes of a plasma-exchange ServiceRequest (CPT 36514 and our own code).</summary>
+    public static List<Coding> PlasmaExchangeCodes() =>
+        [new Coding(CodeSystems.Cpt, "36514", "Therapeutic apheresis; for plasma pheresis"), new Coding(CodeSystems.Msr, "therapeutic-plasma-exchange", "Therapeutic plasma exchange")];
+
+    /// <summary>The codes of an immunoadsorption ServiceRequest (CPT 36516 and our own code).</summary>
+    public static List<Coding> ImmunoadsorptionCodes() =>
+        [new Coding(CodeSystems.Cpt, "36516", "Therapeutic apheresis; with extracorporeal immunoadsorption"), new Coding(CodeSystems.Msr, "immunoadsorption", "Immunoadsorption")];
+
+    /// <summary>The medication of a steroid MedicationRequest: methylprednisolone (RxNorm 6902, ATC H02AB04).</summary>
+    public static CodeableConcept MethylprednisoloneConcept(string text) => new()
+    {
+        Coding =
+        [
+            new Coding(CodeSystems.RxNorm, "6902", "methylprednisolone"),
+            new Coding(CodeSystems.Atc, "H02AB04", "methylprednisolone"),
+        ],
+        Text = text,
+    };
+
+    /// <summary>The route of a steroid dosage (SNOMED 47625008 IV, 26643006 oral).</summary>
+    public static CodeableConcept RouteConcept(PlannedRoute route) => route == PlannedRoute.Intravenous
+        ? Concept(CodeSystems.Snomed, "47625008", "Intravenous route")
+        : Concept(CodeSystems.Snomed, "26643006", "Oral route");
+
+    /// <summary>The code of a recommended step (a RequestGroup action): our own code system, the contract's action name.</summary>
+    public static CodeableConcept ActionConcept(ActionCode action) => Concept(CodeSystems.Msr, WireNames.Of(action), Describe(action));
+
+    /// <summary>The request priority of an urgency (emergency → stat, urgent → asap, soon → urgent, routine → routine).</summary>
+    public static RequestPriority PriorityOf(Urgency urgency) => urgency switch
     {
         Urgency.Emergency => RequestPriority.Stat,
         Urgency.Urgent => RequestPriority.Asap,
         Urgency.Soon => RequestPriority.Urgent,
         _ => RequestPriority.Routine,
     };
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
 
     private static string Describe(ActionCode action) => WireNames.Of(action).Replace('-', ' ');
 

@@ -52,6 +52,23 @@ internal static class Units
     /// <summary>The units accepted for a kind, for messages.</summary>
     public static IEnumerable<string> Accepted(MeasurementKind kind) => Table[kind].Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>The unit of a Quantity: <c>Quantity.code</c> when its system is UCUM, else <c>Quantity.unit</c> (clinical.md R0).</summary>
+    public static string? UnitOf(IQuantityView quantity) =>
+        quantity.System == CodeSystems.Ucum ? quantity.Code ?? quantity.Unit : quantity.Unit ?? quantity.Code;
+
+    /// <summary>
+    /// A steroid dose in mg: mg as it is, g × 1000; no unit is read as mg and said so (R0: the rationale names it);
+    /// any other unit gives no dose and the reason.
+    /// </summary>
+    public static (double? DoseMg, bool Assumed, string? Problem) DoseMg(double value, string? unit) =>
+        unit?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => (value, true, null),
+            "mg" or "milligram" or "milligrams" => (value, false, null),
+            "g" or "gram" or "grams" => (value * 1000, false, null),
+            _ => (null, false, $"dose unit '{unit}' is not mg or g"),
+        };
+
     /// <summary>
     /// Converts <paramref name="value"/> in <paramref name="unit"/> to the kind's canonical unit. An unknown or
     /// missing unit keeps the raw value and says why: the engine decides whether it matters (R0 judges only

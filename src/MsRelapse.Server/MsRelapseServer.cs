@@ -7,8 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Server.CdsHooks;
 using MsRelapse.Server.Endpoints;
 using MsRelapse.Server.Infrastructure;
+using MsRelapse.Server.Web;
 using MsRelapse.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -30,35 +32,45 @@ public static class MsRelapseServer
 
     /// <summary>
     /// Builds the application (not started). Configuration (<paramref name="args"/>, environment, appsettings.json)
-    /// may supply <c>Auth:Authority</c> and <c>Auth:Audience</c> where <paramref name="options"/> leaves them null.
+    /// may supply <c>Auth:Authority</c> and <c>Auth:Audience</c> where <paramref name="options"/> leaves them null; the
+    /// result is registered through the options pattern (<c>IOptions&lt;ServerOptions&gt;</c>), validated at start.
+    /// <paramref name="hooks"/> are for hosts embedding the service (tests): clock, token validation, builder.
+    /// Starting it throws <see cref="ServerConfigurationException"/> when the addresses actually bound are not loopback
+    /// while authentication is off.
     /// </summary>
     /// <exception cref="ServerConfigurationException">The configuration is unsafe or incomplete (e.g. a public address without authentication).</exception>
-    public static WebApplication Build(ServerOptions options, string[]? args = null)
+    public static WebApplication Build(ServerOptions options, string[]? args = null, ServerHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxBodyBytes < 1)
+        hooks ??= new ServerHooks();
+        if (options.Problems().FirstOrDefault() is { } problem)
         {
-            throw new ServerConfigurationException("the request body limit must be at least 1 byte (--max-body-mb)");
+            throw new ServerConfigurationException(problem);
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
-        options.AuthAuthority ??= builder.Configuration["Auth:Authority"];
-        options.AuthAudience ??= builder.Configuration["Auth:Audience"];
+        var resolved = options.Copy();
+        resolved.AuthAuthority ??= builder.Configuration["Auth:Authority"];
+        resolved.AuthAudience ??= builder.Configuration["Auth:Audience"];
 
-        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.UseUrls(resolved.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = resolved.MaxBodyBytes;
+            RequestLimits.ConfigureKestrel(k.Limits);
         });
 
         ConfigureLogging(builder.Logging);
         var services = builder.Services;
-        services.AddSingleton(options.TimeProvider);
-        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(hooks.TimeProvider);
+        services.AddOptions<ServerOptions>()
+            .Configure(resolved.CopyTo)
+            .Validate(o => !o.Problems().Any(), "invalid server options")
+            .ValidateOnStart();
         try
         {
-            services.AddMsRelapseStorage(options.Database ?? ServerOptions.DefaultDatabase);
+            services.AddMsRelapseStorage(resolved.Database ?? ServerOptions.DefaultDatabase);
         }
         catch (ArgumentException ex)
         {
@@ -69,30 +81,29 @@ public static class MsRelapseServer
         services.AddSingleton<Evaluator>();
         services.AddSingleton<ReadinessState>();
         services.AddHostedService<StartupTasks>();
-        services.AddProblemDetails(p => p.CustomizeProblemDetails = c =>
-        {
-            // Problems the framework writes itself (unknown route, 401/403, 405) get a stable code too.
-            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
-            if (!c.ProblemDetails.Extensions.ContainsKey("code"))
-            {
-                var code = ProblemCodes.ForStatus(status);
-                c.ProblemDetails.Extensions["code"] = code;
-                c.ProblemDetails.Type = Problems.TypeUri(code);
-                c.HttpContext.RequestServices.GetService<ServerMetrics>()?.CountError(code);
-            }
-
-            c.ProblemDetails.Extensions.Remove("requestId");
-        });
+        services.AddMsRelapseProblemDocuments();
+        // One JSON writer setting for every response and problem document: no HTML escaping ("–" stays "–").
+        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         services.AddExceptionHandler<SafeExceptionHandler>();
         services.AddOpenApi();
-        var authEnabled = Security.Configure(services, options);
-        ConfigureTelemetry(builder, options);
-        options.ConfigureBuilder?.Invoke(builder);
+        services.AddEvaluationLimiter(resolved);
+        var authEnabled = Security.Configure(services, resolved, hooks);
+        services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
+        services.AddCdsHooks(builder.Configuration, resolved);
+        ConfigureTelemetry(builder, resolved);
+        hooks.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RouteTemplateRequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimits>();
+        if (!authEnabled)
+        {
+            app.UseMiddleware<LoopbackGuard>();
+        }
+
+        app.UseMiddleware<SameOriginWrites>(authEnabled);
         app.UseWebPageAssets();
         if (authEnabled)
         {
@@ -100,7 +111,8 @@ public static class MsRelapseServer
             app.UseAuthorization();
         }
 
-        MapEndpoints(app, options, authEnabled);
+        app.UseRateLimiter();
+        MapEndpoints(app, resolved, authEnabled);
         return app;
     }
 
@@ -116,7 +128,7 @@ public static class MsRelapseServer
             engine = new { version = PathwayEngine.EngineVersion, knowledgeBase = PathwayEngine.KnowledgeBaseVersion },
             authentication = authEnabled ? "bearer" : "none (local demo mode)",
             // The server's date: the page's default evaluation date (asOf defaults to it too).
-            today = CalculatorEndpoints.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            today = QueryParameters.Today(clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             links = new
             {
                 page = "/",
@@ -153,7 +165,12 @@ public static class MsRelapseServer
         EvaluateEndpoints.Map(stateless);
         CalculatorEndpoints.Map(stateless);
         stateless.Require(authEnabled, Security.ReaderPolicy);
-        PatientEndpoints.Map(api, authEnabled);
+        var patients = api.MapGroup("/patients").WithTags("Patients");
+        PatientEndpoints.Map(patients, authEnabled);
+        EvaluationEndpoints.Map(patients, authEnabled);
+        app.MapCdsHooks(authEnabled);
+        app.MapWorklist(authEnabled);
+        app.MapFhirKnowledge(authEnabled);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Builder;
-
 namespace MsRelapse.Server;
 
 /// <summary>How to run the service: what <c>msrelapse serve</c> passes, and what tests set.</summary>
@@ -42,17 +39,43 @@ public sealed class ServerOptions
     /// <summary>Record traces even without an OTLP endpoint (tests listen to them).</summary>
     public bool Tracing { get; set; }
 
-    /// <summary>The clock for "today" (asOf default). Tests inject a fake one.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>Evaluations (stateless or stored) running at once; more wait in a short queue (default: the processor count, at least 2).</summary>
+    public int MaxConcurrentEvaluations { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>
-    /// Extra JwtBearer configuration (tests set the signing key directly here, with no network). Setting it turns
-    /// authentication on even without an authority.
-    /// </summary>
-    public Action<JwtBearerOptions>? ConfigureJwtBearer { get; set; }
+    /// <summary>Evaluations waiting for a slot; past this, 503 <c>too-busy</c> with Retry-After.</summary>
+    public int EvaluationQueueLength { get; set; } = 4 * Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Last word on the builder before it is built (tests: a test server, captured logs).</summary>
-    public Action<WebApplicationBuilder>? ConfigureBuilder { get; set; }
+    /// <summary>A copy, so that the caller's object is never changed by configuration fallbacks.</summary>
+    internal ServerOptions Copy() => (ServerOptions)MemberwiseClone();
+
+    /// <summary>Copies every setting onto <paramref name="target"/> (the options pattern's instance).</summary>
+    internal void CopyTo(ServerOptions target)
+    {
+        target.Urls = Urls;
+        target.Database = Database;
+        target.SeedDemoPatients = SeedDemoPatients;
+        target.MaxBodyBytes = MaxBodyBytes;
+        target.AuthAuthority = AuthAuthority;
+        target.AuthAudience = AuthAudience;
+        target.PrometheusEndpoint = PrometheusEndpoint;
+        target.Tracing = Tracing;
+        target.MaxConcurrentEvaluations = MaxConcurrentEvaluations;
+        target.EvaluationQueueLength = EvaluationQueueLength;
+    }
+
+    /// <summary>The settings that make no sense, in words; empty when none.</summary>
+    internal IEnumerable<string> Problems()
+    {
+        if (MaxBodyBytes < 1)
+        {
+            yield return "the request body limit must be at least 1 byte (--max-body-mb)";
+        }
+
+        if (MaxConcurrentEvaluations < 1 || EvaluationQueueLength < 0)
+        {
+            yield return "the evaluation limit must be at least 1 and its queue at least 0";
+        }
+    }
 }
 
 /// <summary>The service cannot start as configured (e.g. a public address without authentication).</summary>

@@ -37,7 +37,7 @@ public sealed partial class StartupTasks(
     {
         await services.MigrateMsRelapseStorageAsync(cancellationToken).ConfigureAwait(false);
         readiness.DatabaseMigrated = true;
-        var today = CalculatorEndpoints.Today(clock);
+        var today = Infrastructure.QueryParameters.Today(clock);
         var demo = DemoPatients.Load(today);
         if (options.Value.SeedDemoPatients && await store.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {

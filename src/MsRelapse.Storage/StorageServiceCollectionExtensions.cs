@@ -13,7 +13,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers <see cref="IPatientStore"/> (a singleton) on the database <paramref name="connection"/> names (see
     /// <see cref="StorageConnection.Parse"/>: a SQLite file path or <c>Data Source=…</c> by default, a PostgreSQL
     /// <c>Host=…</c> string otherwise). Uses the container's <see cref="TimeProvider"/> (the system clock if none) and
-    /// <see cref="ILoggerFactory"/> if any. Also registers the parsed <see cref="StorageConnection"/>.
+    /// <see cref="ILoggerFactory"/> if any. Also registers <see cref="ICdsHooksStore"/> (same database) and the parsed <see cref="StorageConnection"/>.
     /// </summary>
     public static IServiceCollection AddMsRelapseStorage(this IServiceCollection services, string connection)
     {
@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(parsed);
         services.AddSingleton(sp => new ContextFactory(parsed, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IPatientStore>(sp => new EfPatientStore(sp.GetRequiredService<ContextFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICdsHooksStore>(sp => new EfCdsHooksStore(sp.GetRequiredService<ContextFactory>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

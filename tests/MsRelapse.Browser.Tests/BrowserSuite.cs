@@ -63,10 +63,8 @@ public sealed class BrowserSuite : IAsyncLifetime
             Urls = "http://127.0.0.1:0",
             Database = $"Data Source={Path.Combine(directory, "browser.db")}",
             SeedDemoPatients = true,
-            TimeProvider = clock,
             PrometheusEndpoint = false,
-            ConfigureBuilder = b => b.Logging.ClearProviders(),
-        });
+        }, hooks: new ServerHooks { TimeProvider = clock, ConfigureBuilder = b => b.Logging.ClearProviders() });
         await app.StartAsync();
         BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         await WaitUntilReadyAsync();

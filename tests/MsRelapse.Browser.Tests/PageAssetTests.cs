@@ -26,8 +26,7 @@ public sealed partial class PageAssetTests
             Database = $"Data Source={Path.Combine(directory, "assets.db")}",
             SeedDemoPatients = false,
             PrometheusEndpoint = false,
-            ConfigureBuilder = b => b.Logging.ClearProviders(),
-        });
+        }, hooks: new ServerHooks { ConfigureBuilder = b => b.Logging.ClearProviders() });
         await app.StartAsync();
         try
         {

@@ -7,7 +7,7 @@ namespace MsRelapse.Browser.Tests;
 public sealed class PatientViewTests(BrowserSuite suite)
 {
     [BrowserFact]
-    public async Task Steroid_refractory_patient_shows_urgent_plasma_exchange_the_ACE_inhibitor_caution_and_the_volumes()
+    public async Task Steroid_refractory_patient_opens_on_urgent_plasma_exchange_with_the_timeline_and_the_exchange_calendar()
     {
         await using var session = await suite.OpenAsync();
         var page = session.Page;
@@ -15,29 +15,59 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(page).ToHaveURLAsync(suite.BaseUrl + "/#/patients/demo-steroid-refractory");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Moreau Luc");
 
-        // The date defaults to the server's today (2026-05-11, the demo patient's own date).
+        // The answer first: evaluated as of the server's today (2026-05-11) on opening, without a click.
         await Expect(page.GetByLabel("Evaluate as of")).ToHaveValueAsync("2026-05-11");
-        // In words too: the browser may show the input as 05/11/2026, which reads as November in Europe.
         await Expect(page.GetByTestId("as-of-words")).ToHaveTextAsync("Monday 11 May 2026");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
 
         // IV methylprednisolone 1 g x 5 ended 12 days ago, EDSS still 6.0 (baseline 2.5): steroid-refractory severe relapse
         // → plasma exchange, urgent (R6.4; examples/README.md).
         await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("Plasma exchange");
         await Expect(page.GetByTestId("urgency")).ToHaveTextAsync("URGENT");
-        await Expect(page.GetByTestId("do-now")).ToContainTextAsync("act within 24–48 hours");
-        await Expect(page.GetByTestId("do-now")).ToContainTextAsync("5 exchanges of 3,035 mL, every other day from 2026-05-13");
-        await Expect(page.GetByTestId("do-now")).ToContainTextAsync("Before acting: 1 warning flag below.");
+        var doNow = page.GetByTestId("do-now");
+        await Expect(doNow).ToContainTextAsync("act within 24–48 hours");
+        await Expect(doNow).ToContainTextAsync("5 exchanges of 3,035 mL, every other day from 2026-05-13");
+        // The warning is quoted in the card itself, with its word (not colour alone).
+        await Expect(page.GetByTestId("check-flags")).ToContainTextAsync("Before acting — 1 warning flag:");
+        var quoted = page.Locator("[data-quoted-flag=tpe-caution-ace-inhibitor]");
+        await Expect(quoted).ToContainTextAsync("WARNING");
+        await Expect(quoted).ToContainTextAsync("ACE inhibitor");
+        // ... and seen on a 1366×768 hospital laptop without scrolling.
+        await page.SetViewportSizeAsync(1366, 768);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await Expect(quoted).ToBeInViewportAsync();
+        Directory.CreateDirectory(BrowserSuite.ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "patient-view-1366x768.png") });
+        await page.SetViewportSizeAsync(1366, 900);
+
+        // The data used, each with date and source, beside the answer.
+        var used = page.GetByTestId("data-used");
+        await Expect(used.Locator("tr", new() { HasText = "Weight" })).ToContainTextAsync("82 kg");
+        await Expect(used.Locator("tr", new() { HasText = "Weight" })).ToContainTextAsync("10 May 2026");
+        await Expect(used.Locator("tr", new() { HasText = "Hematocrit" })).ToContainTextAsync("44 %");
+        await Expect(used).ToContainTextAsync("Observation/demo-steroid-refractory-observ2");
+        await Expect(used.Locator("tr", new() { HasText = "Steroids" })).ToContainTextAsync("methylprednisolone 1000 mg/day IV, 5 days");
+
         await Expect(page.GetByTestId("status")).ToHaveTextAsync("Relapse");
         await Expect(page.GetByTestId("edss-baseline")).ToHaveTextAsync("2.5");
         await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("6.0");
         await Expect(page.GetByTestId("edss-rise")).ToHaveTextAsync("+3.5");
 
-        // On ramipril: the ACE-inhibitor caution, a warning in words as well as colour.
-        var ace = page.Locator("[data-flag=tpe-caution-ace-inhibitor]");
-        await Expect(ace).ToHaveAttributeAsync("data-severity", "warning");
-        await Expect(ace).ToContainTextAsync("WARNING");
-        await Expect(ace).ToContainTextAsync("ACE inhibitor");
+        // The EDSS timeline: a chart named for EDSS, baseline/nadir/latest marked, the IV course and the planned sessions
+        // on the same axis, each reachable by keyboard with its value and date; a table of the same data beside it.
+        var chart = page.GetByRole(AriaRole.Group, new() { Name = "EDSS timeline chart" });
+        await Expect(chart).ToBeVisibleAsync();
+        await Expect(chart.Locator("[data-mark=edss]")).ToHaveCountAsync(3);
+        await Expect(chart.GetByRole(AriaRole.Img, new() { Name = "EDSS 2.5 on 3 September 2025 (baseline)" })).ToHaveCountAsync(1);
+        await Expect(chart.GetByRole(AriaRole.Img, new() { Name = "Relapse onset on 23 April 2026" })).ToHaveCountAsync(1);
+        await Expect(chart.GetByRole(AriaRole.Img, new() { Name = "Steroids: methylprednisolone 1000 mg/day IV, 5 days, 25 April 2026 to 29 April 2026" })).ToHaveCountAsync(1);
+        await Expect(chart.Locator("[data-mark=planned]")).ToHaveCountAsync(5);
+        var first = chart.Locator("[data-mark=edss]").First;
+        await first.FocusAsync();
+        await Expect(first).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByTestId("timeline-readout")).ToContainTextAsync("on ");
+        await Expect(page.GetByTestId("timeline-table")).ToContainTextAsync("EDSS 2.5 (baseline)");
+        await Expect(page.GetByTestId("timeline-table")).ToContainTextAsync("Relapse onset");
 
         // Nadler (man, 181 cm, 82 kg): TBV = 0.3669 × 1.81³ + 0.03219 × 82 + 0.6041 = 2.1756 + 2.6396 + 0.6041 = 5.419 L;
         // plasma volume = 5,419 × (1 − 0.44) = 3,034.6 → 3,035 mL; one plasma volume per exchange, 5 exchanges.
@@ -47,9 +77,17 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(pe.GetByTestId("exchange-volume")).ToHaveTextAsync("3,035 mL per exchange");
         // 5 % albumin for 3,035 mL = 151.7 g per exchange.
         await Expect(pe).ToContainTextAsync("151.7 g");
-        await Expect(pe.Locator("table.schedule tbody tr")).ToHaveCountAsync(5);
-        // The first exchange waits a day for ramipril to be held ≥ 24 h: asOf + 2 = 2026-05-13.
-        await Expect(pe.Locator("table.schedule tbody tr").First).ToContainTextAsync("2026-05-13");
+        // The exchange calendar: five sessions every other day from Wed 13 May (ramipril held ≥ 24 h), with the volume,
+        // albumin and the checks before each session; and the predicted IgG as a chart.
+        var calendar = pe.GetByTestId("session-calendar");
+        await Expect(calendar.Locator("td[data-session]")).ToHaveCountAsync(5);
+        await Expect(calendar.Locator("td[data-session='1']")).ToContainTextAsync("13 May");
+        await Expect(calendar.Locator("td[data-session='1']")).ToContainTextAsync("3,035 mL");
+        await Expect(calendar.Locator("td[data-session='5']")).ToContainTextAsync("21 May");
+        await Expect(calendar.Locator(".session-list li").First).ToContainTextAsync("Session 1 — Wed 13 May 2026");
+        await Expect(calendar.Locator(".session-list li").First).ToContainTextAsync("Before it:");
+        await Expect(pe.GetByRole(AriaRole.Group, new() { Name = "Predicted IgG over the plasma-exchange course" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("reassessment")).ToContainTextAsync("Thu 21 May 2026 — Reassess the patient");
 
         // Alternatives with reasons and evidence; the rationale and the cited evidence.
         await Expect(page.Locator(".alternatives")).ToContainTextAsync("Immunoadsorption");
@@ -58,18 +96,49 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(page.Locator(".rationale")).ToContainTextAsync("R6.4");
         await Expect(page.Locator(".evidence")).ToContainTextAsync("E-ASFA-2023");
 
-        // The evaluation is stored and listed with its versions.
-        var history = page.GetByTestId("history-table").Locator("tbody tr");
-        await Expect(history.First).ToContainTextAsync("Plasma exchange");
-        await Expect(history.First).ToContainTextAsync("2026-05-11");
-        await Expect(history.First).ToContainTextAsync("2026.1");
-        // A stored evaluation opens again from the list, with its provenance.
-        await history.First.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await Expect(page.Locator(".provenance")).ToContainTextAsync("evaluation #");
-        await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("Plasma exchange");
-
         Directory.CreateDirectory(BrowserSuite.ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "patient-view.png"), FullPage = true });
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task Opening_a_patient_stores_nothing_until_the_evaluation_is_saved()
+    {
+        await using var session = await suite.OpenAsync("/#/patients/demo-mild-relapse");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator(".provenance")).ToContainTextAsync("not saved");
+        var before = await page.GetByTestId("history-table").Locator("tbody tr").CountAsync();
+
+        // Evaluating again (another date) is a view: nothing is stored.
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-05-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recommendation as of 2026-05-12" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByTestId("history-table").Locator("tbody tr")).ToHaveCountAsync(before);
+
+        // Saving stores one, listed with its versions, and it opens again from the list.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save this evaluation" }).ClickAsync();
+        var history = page.GetByTestId("history-table").Locator("tbody tr");
+        await Expect(history).ToHaveCountAsync(before + 1);
+        await Expect(history.First).ToContainTextAsync("2026-05-11");
+        await Expect(history.First).ToContainTextAsync("2026.");
+        await history.First.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator(".provenance")).ToContainTextAsync("evaluation #");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task An_as_of_date_after_today_is_announced()
+    {
+        await using var session = await suite.OpenAsync("/#/patients/demo-mild-relapse");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByTestId("future-notice")).ToHaveCountAsync(0);
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("The as-of date is after today.");
         session.AssertClean();
     }
 
@@ -79,7 +148,6 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await using var session = await suite.OpenAsync("/#/patients/demo-aqp4-positive");
         var page = session.Page;
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Novak Eva");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
 
         // AQP4-IgG positive: treat as NMOSD (R3.1) — critical flag, early apheresis with IV steroids, same day.
         var nmosd = page.Locator("[data-flag=possible-nmosd]");
@@ -91,7 +159,8 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(page.GetByTestId("do-now")).ToContainTextAsync("act the same day");
         await Expect(page.GetByTestId("do-now")).ToContainTextAsync("IV methylprednisolone — methylprednisolone 1,000 mg/day IV for 5 days");
         await Expect(page.GetByTestId("do-now")).ToContainTextAsync("Specialist review");
-        await Expect(page.GetByTestId("do-now")).ToContainTextAsync("Before acting: 1 critical flag below.");
+        await Expect(page.GetByTestId("check-flags")).ToContainTextAsync("Before acting — 1 critical flag:");
+        await Expect(page.Locator("[data-quoted-flag=possible-nmosd]")).ToContainTextAsync("CRITICAL");
         // The steroid plan of the concurrent IV pulse: 1,000 mg/day × 5 = 5,000 mg, with the slow taper of NMOSD.
         var steroids = page.Locator(".plan-steroids");
         await Expect(steroids).ToContainTextAsync("1,000 mg/day");

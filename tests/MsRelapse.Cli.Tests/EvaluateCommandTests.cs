@@ -93,6 +93,8 @@ public sealed class EvaluateCommandTests
     [InlineData("{ \"resourceType\": \"Bundle\", ", "fhir-parse-error")]
     [InlineData("""{"resourceType":"Patient","id":"p1"}""", "not-a-bundle")]
     [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"a"}},{"resource":{"resourceType":"Patient","id":"b"}}]}""", "multiple-patients")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Condition","id":"c","subject":{"reference":"Patient/a"}}}]}""", "no-patient")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[]}""", "no-patient")]
     public void Bad_bundles_exit_2_with_one_line_on_stderr_and_nothing_on_stdout(string stdin, string code)
     {
         var run = RunWithStdin(stdin, "evaluate", "-", "--as-of", "2026-05-11", "--json");

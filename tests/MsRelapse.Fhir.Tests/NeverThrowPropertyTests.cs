@@ -65,8 +65,10 @@ public sealed class NeverThrowPropertyTests
     [Fact]
     public void A_null_entry_list_or_a_null_entry_reads_as_no_entry()
     {
+        // No entry at all: no Patient, refused (not "observe").
         var outcome = FhirEvaluation.Evaluate("""{"resourceType":"Bundle","entry":null}""", SharedExamples.AsOf);
-        Assert.Equal(ActionCode.Observe, outcome.Recommendation?.Advice.Primary);
+        Assert.Null(outcome.Recommendation);
+        Assert.Equal("no-patient", Assert.Single(outcome.Errors).Code);
         Assert.True(FhirRecordReader.Read("""{"resourceType":"Bundle","entry":[null,{"resource":{"resourceType":"Patient","id":"p1"}}]}""").IsValid);
     }
 

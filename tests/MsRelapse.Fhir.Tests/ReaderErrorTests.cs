@@ -72,11 +72,18 @@ public sealed class ReaderErrorTests
     }
 
     [Fact]
-    public void Without_a_Patient_resource_the_one_referenced_patient_is_the_record()
+    public void A_bundle_without_a_Patient_is_refused_with_no_patient_even_when_its_resources_name_one()
     {
-        var record = ReadValid(BundleWithoutPatient(Condition("c1", "http://snomed.info/sct", "192929006", "2026-05-01")));
-        Assert.Equal("p1", record.PatientId);
-        Assert.Null(record.BirthDate);
+        // fhir-profile.md: a Bundle with no Patient is an error (no one to evaluate); it used to read as "observe".
+        var result = FhirRecordReader.Read(BundleWithoutPatient(Condition("c1", "http://snomed.info/sct", "192929006", "2026-05-01")));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("no-patient", error.Code);
+        Assert.Equal("p1", result.Record?.PatientId);
+        Assert.False(result.IsValid);
+
+        var empty = FhirEvaluation.Evaluate("""{"resourceType":"Bundle","type":"collection","entry":[]}""", new DateOnly(2026, 5, 11));
+        Assert.Null(empty.Recommendation);
+        Assert.Equal("no-patient", Assert.Single(empty.Errors).Code);
     }
 
     [Fact]

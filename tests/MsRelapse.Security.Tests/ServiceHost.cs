@@ -58,24 +58,29 @@ public sealed class ServiceHost : IAsyncDisposable
             SeedDemoPatients = false,
             PrometheusEndpoint = true,
             Tracing = true,
-            ConfigureBuilder = b => b.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace),
         };
+        TimeProvider clock = TimeProvider.System;
         if (fakeClock)
         {
-            var clock = new FakeTimeProvider(Today);
-            clock.SetLocalTimeZone(TimeZoneInfo.Utc);
-            options.TimeProvider = clock;
+            var fake = new FakeTimeProvider(Today);
+            fake.SetLocalTimeZone(TimeZoneInfo.Utc);
+            clock = fake;
         }
 
         if (issuer is not null)
         {
             options.AuthAuthority = issuer.Issuer;
             options.AuthAudience = MockIssuer.Audience;
-            options.ConfigureJwtBearer = jwt => jwt.BackchannelHttpHandler = issuer.TrustingHandler();
         }
 
+        var hooks = new ServerHooks
+        {
+            TimeProvider = clock,
+            ConfigureBuilder = b => b.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace),
+            ConfigureJwtBearer = issuer is null ? null : jwt => jwt.BackchannelHttpHandler = issuer.TrustingHandler(),
+        };
         configure?.Invoke(options);
-        var app = MsRelapseServer.Build(options);
+        var app = MsRelapseServer.Build(options, hooks: hooks);
         await app.StartAsync();
         return new ServiceHost(app, directory, logs);
     }

@@ -41,7 +41,7 @@ public sealed class DemoPatientTests
     public async Task Each_demo_patient_shows_its_pathway_whatever_the_date_of_the_demo(string id, string primary, string? flag)
     {
         // Started 200 days after the date the bundles were written for: the dates move with it.
-        await using var host = await TestHost.StartAsync(o => o.TimeProvider = Shifted(200), seedDemo: true);
+        await using var host = await TestHost.StartAsync(seedDemo: true, clockOverride: Shifted(200));
         using var response = await host.Client.PostAsync($"/api/patients/{id}/evaluations", null);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var evaluation = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

@@ -117,6 +117,18 @@ public sealed class EvaluateApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bundle_without_a_Patient_is_422_with_the_no_patient_error()
+    {
+        // fhir-profile.md: no Patient, no one to evaluate (it used to be evaluated as "observe").
+        var bundle = JsonNode.Parse(SharedExamples.Load("severe-relapse-untreated"))!.AsObject();
+        var entries = bundle["entry"]!.AsArray();
+        entries.Remove(entries.First(e => (string?)e!["resource"]!["resourceType"] == "Patient"));
+        using var response = await host.Client.PostAsync("/api/evaluate?asOf=2026-05-11", TestHost.Fhir(bundle.ToJsonString()));
+        var problem = await Problem.Assert(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Equal("no-patient", (string?)Assert.Single(problem["errors"]!.AsArray())!["code"]);
+    }
+
+    [Fact]
     public async Task An_out_of_range_EDSS_is_422_validation_failed_with_the_resource_and_path()
     {
         // R0: a recorded EDSS of 11 is outside 0–10, so no recommendation can be made from it.

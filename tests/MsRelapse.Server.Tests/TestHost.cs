@@ -41,7 +41,8 @@ internal sealed class TestHost : IAsyncDisposable
 
     public IPatientStore Store => App.Services.GetRequiredService<IPatientStore>();
 
-    public static async Task<TestHost> StartAsync(Action<ServerOptions>? configure = null, bool seedDemo = false)
+    public static async Task<TestHost> StartAsync(Action<ServerOptions>? configure = null, bool seedDemo = false,
+        TimeProvider? clockOverride = null, Action<JwtBearerOptions>? jwt = null, Action<WebApplicationBuilder>? builder = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "msrelapse-server-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -52,32 +53,34 @@ internal sealed class TestHost : IAsyncDisposable
         {
             Database = $"Data Source={Path.Combine(directory, "test.db")}",
             SeedDemoPatients = seedDemo,
-            TimeProvider = clock,
             PrometheusEndpoint = true,
             Tracing = true,
         };
         configure?.Invoke(options);
-        var outer = options.ConfigureBuilder;
-        options.ConfigureBuilder = b =>
+        var hooks = new ServerHooks
         {
-            b.WebHost.UseTestServer();
-            b.Logging.AddProvider(logs);
-            b.Logging.SetMinimumLevel(LogLevel.Trace);
-            outer?.Invoke(b);
+            TimeProvider = clockOverride ?? clock,
+            ConfigureJwtBearer = jwt,
+            ConfigureBuilder = b =>
+            {
+                b.WebHost.UseTestServer();
+                b.Logging.AddProvider(logs);
+                b.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder?.Invoke(b);
+            },
         };
-        var app = MsRelapseServer.Build(options);
+        var app = MsRelapseServer.Build(options, hooks: hooks);
         await app.StartAsync();
         return new TestHost(app, directory, logs, clock);
     }
 
     /// <summary>A server that requires bearer tokens signed by <see cref="TestTokens"/>.</summary>
-    public static Task<TestHost> StartWithAuthAsync(Action<ServerOptions>? configure = null) =>
+    public static Task<TestHost> StartWithAuthAsync(Action<ServerOptions>? configure = null, Action<WebApplicationBuilder>? builder = null) =>
         StartAsync(o =>
         {
             o.Urls = "http://0.0.0.0:5080";
-            o.ConfigureJwtBearer = TestTokens.Configure;
             configure?.Invoke(o);
-        });
+        }, jwt: TestTokens.Configure, builder: builder);
 
     public static StringContent Fhir(string json, string mediaType = "application/fhir+json") =>
         new(json, Encoding.UTF8, mediaType);

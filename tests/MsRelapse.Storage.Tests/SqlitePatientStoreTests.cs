@@ -57,6 +57,7 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
         Assert.Equal("2", await Scalar(connection, "PRAGMA synchronous")); // 2 = FULL
         Assert.Equal("1", await Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal("30000", await Scalar(connection, "PRAGMA busy_timeout"));
+        Assert.Equal("1", await Scalar(connection, "PRAGMA secure_delete"));
 
         static async Task<string?> Scalar(System.Data.Common.DbConnection connection, string sql)
         {
@@ -91,6 +92,51 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
         await using (services)
         {
             Assert.False(await services.GetRequiredService<IPatientStore>().CanConnectAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task A_deleted_patients_bundle_cannot_be_read_back_from_the_database_file()
+    {
+        // A marker in the family name and the bundle, large enough to fill pages of its own.
+        const string marker = "Zyxwvutsrqponm";
+        var bundle = Bundle(marker, string.Concat(Enumerable.Repeat(marker, 400)), 3.5m);
+        await Store.UpsertAsync("secret-1", bundle, marker, null, "dr-a", Ct);
+        await Store.AddEvaluationAsync(Evaluation("secret-1", "observe", new DateOnly(2026, 11, 25), bundle), "dr-a", Ct);
+        await Checkpoint();
+        Assert.True(FileHolds(marker), "the test cannot see the record in the file at all");
+
+        Assert.True(await Store.DeleteAsync("secret-1", null, "dr-a", Ct));
+        await Checkpoint();
+        SqliteConnection.ClearAllPools();
+
+        Assert.False(FileHolds(marker), "the deleted bundle is still in the database file's free pages");
+
+        async Task Checkpoint()
+        {
+            await using var db = RawContext();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        bool FileHolds(string text)
+        {
+            var path = new SqliteConnectionStringBuilder(ConnectionString.Contains('=', StringComparison.Ordinal) ? ConnectionString : $"Data Source={ConnectionString}").DataSource;
+            var needle = System.Text.Encoding.UTF8.GetBytes(text);
+            foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var memory = new MemoryStream();
+                stream.CopyTo(memory);
+                if (memory.ToArray().AsSpan().IndexOf(needle) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MsRelapse.Testing;
@@ -11,13 +10,12 @@ namespace MsRelapse.Vignettes.Tests;
 /// <summary>
 /// Checks across the whole suite: every vignette output validates against the contract schema, and together the
 /// outputs cite every top-level rule R0–R9 and every evidence id of clinical.md, and use every flag, action,
-/// status and urgency of the schema. The outputs are collected by running every vignette (each [Fact] and each
-/// [InlineData] row of the classes in the Vignettes namespace) with <see cref="Evaluate.Recorder"/> set; a
-/// vignette's own assertion failures are ignored here (they are reported by the vignette itself).
+/// status and urgency of the schema. The outputs are those of <see cref="VignetteRuns"/> (every vignette, run once).
 /// </summary>
 public sealed partial class ContractTests
 {
-    private static readonly Lazy<IReadOnlyList<(string Vignette, JsonObject Output)>> Outputs = new(CollectAll);
+    private static readonly Lazy<IReadOnlyList<(string Vignette, JsonObject Output)>> Outputs =
+        new(() => [.. VignetteRuns.All.Select(v => (v.Vignette, v.Run.Output))]);
 
     [Fact]
     public void The_suite_has_at_least_sixty_vignettes_with_outputs()
@@ -97,63 +95,4 @@ public sealed partial class ContractTests
 
     [GeneratedRegex(@"^\|\s*(E-[A-Z0-9-]+)\s*\|", RegexOptions.Multiline)]
     private static partial Regex EvidenceRow();
-
-    private static IReadOnlyList<(string, JsonObject)> CollectAll()
-    {
-        var results = new List<(string, JsonObject)>();
-        var classes = typeof(ContractTests).Assembly.GetTypes()
-            .Where(t => t.IsPublic && !t.IsAbstract && t.Namespace == typeof(Vignettes.R0ValidationVignettes).Namespace)
-            .OrderBy(t => t.FullName, StringComparer.Ordinal);
-        foreach (var type in classes)
-        {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance).OrderBy(m => m.Name, StringComparer.Ordinal))
-            {
-                var fact = method.GetCustomAttribute<FactAttribute>();
-                if (fact is null || fact.Skip is not null)
-                {
-                    continue;
-                }
-
-                var rows = fact is TheoryAttribute
-                    ? method.GetCustomAttributes<InlineDataAttribute>().SelectMany(a => a.GetData(method)).ToList()
-                    : [Array.Empty<object?>()];
-                foreach (var row in rows)
-                {
-                    var recorded = new List<JsonObject>();
-                    Evaluate.Recorder.Value = recorded;
-                    try
-                    {
-                        method.Invoke(Activator.CreateInstance(type), Convert(method, row));
-                    }
-                    catch (TargetInvocationException)
-                    {
-                        // The vignette's own failure is reported by the vignette; its outputs still count here.
-                    }
-                    finally
-                    {
-                        Evaluate.Recorder.Value = null;
-                    }
-
-                    results.AddRange(recorded.Select(o => ($"{type.Name}.{method.Name}", o)));
-                }
-            }
-        }
-
-        return results;
-    }
-
-    /// <summary>xUnit converts InlineData values to the parameter types (an int literal for a double); reflection does not.</summary>
-    private static object?[] Convert(MethodInfo method, object?[]? row)
-    {
-        // [InlineData(null)] hands over a null row: one null argument.
-        row ??= [null];
-        return method.GetParameters().Select((p, i) =>
-        {
-            var value = row[i];
-            var target = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
-            return value is null || target.IsInstanceOfType(value) || target.IsEnum
-                ? value
-                : System.Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-        }).ToArray();
-    }
 }

@@ -40,6 +40,18 @@ internal static class EvaluateCommand
 
             var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
             var input = ReadInput(parsed.GetValue(file)!, io);
+            // The service's guard, so that the CLI and the API read the same body the same way (no duplicate keys).
+            if (Server.Infrastructure.JsonGuard.Check(System.Text.Encoding.UTF8.GetBytes(input)) is { } finding)
+            {
+                throw new CliInputException($"{finding.Path}: {finding.Message} [{finding.Code}]");
+            }
+
+            if (asOf > DateOnly.FromDateTime(clock.GetLocalNow().DateTime))
+            {
+                // Allowed (planning, replay), never silent; stderr keeps stdout one document.
+                io.Error.WriteLine($"msrelapse: warning: --as-of {asOf:yyyy-MM-dd} is after today's date; the recommendation is for that future date");
+            }
+
             var outcome = FhirEvaluation.Evaluate(input, asOf);
             if (!outcome.IsValid)
             {
@@ -72,9 +84,14 @@ internal static class EvaluateCommand
             return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         }
 
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
+        }
+
+        return date >= Server.Infrastructure.QueryParameters.MinDate && date <= Server.Infrastructure.QueryParameters.MaxDate
             ? date
-            : throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
+            : throw new CliInputException($"--as-of {text} is outside {Server.Infrastructure.QueryParameters.DateRangeText}");
     }
 
     private static string ReadInput(string path, CliIo io)

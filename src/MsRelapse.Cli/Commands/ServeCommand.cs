@@ -1,5 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using MsRelapse.Server;
 
 namespace MsRelapse.Cli.Commands;
@@ -66,11 +72,41 @@ internal static class ServeCommand
                 throw new CliInputException(ex.Message);
             }
 
-            io.Out.WriteLine($"msrelapse serve: listening on {options.Urls} ({(options.AuthAuthority is null ? "local demo mode, no authentication" : "bearer authentication")}); API reference at /scalar; Ctrl+C stops");
+            try
+            {
+                app.StartAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is IOException or ServerConfigurationException or OptionsValidationException)
+            {
+                // A port in use (Kestrel's IOException "address already in use"), or addresses the configuration bound
+                // that demo mode may not serve: one line, exit 2, no stack trace.
+                StopQuietly(app);
+                var why = ex is IOException io2 ? $"cannot listen: {FirstLine(io2.Message)} (is another server on that port? choose one with --urls)" : ex.Message;
+                throw new CliInputException(why);
+            }
+
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            io.Out.WriteLine($"msrelapse serve: listening on {string.Join(", ", bound)} ({(options.AuthAuthority is null ? "local demo mode, no authentication" : "bearer authentication")}); API reference at /scalar; Ctrl+C stops");
             io.Out.Flush();
-            app.Run();
+            app.WaitForShutdown();
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return Program.Ok;
         });
         return command;
     }
+
+    private static void StopQuietly(Microsoft.AspNetCore.Builder.WebApplication app)
+    {
+        try
+        {
+            app.StopAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+        {
+        }
+
+        app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -117,9 +117,15 @@ internal static class TpePlanCommand
             return DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         }
 
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw new CliInputException($"--start '{text}' is not a date (expected yyyy-MM-dd, e.g. 2026-05-13)");
+        }
+
+        // The schedule runs two weeks past the start: it must stay inside the calendar.
+        return date >= Server.Infrastructure.QueryParameters.MinDate && date <= Server.Infrastructure.QueryParameters.MaxDate
             ? date
-            : throw new CliInputException($"--start '{text}' is not a date (expected yyyy-MM-dd, e.g. 2026-05-13)");
+            : throw new CliInputException($"--start {text} is outside {Server.Infrastructure.QueryParameters.DateRangeText}");
     }
 
     private static void Render(IAnsiConsole console, TextWriter plain, PlasmaExchangePlan plan)

@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway;
 using System.Collections.Immutable;
 
 namespace MsRelapse.Core.Apheresis;
@@ -37,7 +38,7 @@ public sealed record ImmunoadsorptionPlan
 public static class ImmunoadsorptionPlanner
 {
     /// <summary>Sessions in a course.</summary>
-    public const int Sessions = 5;
+    public const int Sessions = Thresholds.ApheresisCourseSessions;
 
     /// <summary>Processed plasma volume per session (the Ulm trial; set by the apheresis unit).</summary>
     public const string ProcessedPlasmaVolumes = "2.0–2.5 plasma volumes (set by the apheresis unit)";

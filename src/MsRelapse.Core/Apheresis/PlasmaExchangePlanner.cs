@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
 
 namespace MsRelapse.Core.Apheresis;
 
@@ -8,25 +9,25 @@ namespace MsRelapse.Core.Apheresis;
 public static class PlasmaExchangePlanner
 {
     /// <summary>Default plasma volumes per exchange (E-ASFA-2023: 1–1.5).</summary>
-    public const double DefaultPlasmaVolumesPerExchange = 1.0;
+    public const double DefaultPlasmaVolumesPerExchange = Thresholds.PlasmaVolumesPerExchange;
 
     /// <summary>Fewest plasma volumes per exchange.</summary>
-    public const double MinimumPlasmaVolumesPerExchange = 1.0;
+    public const double MinimumPlasmaVolumesPerExchange = Thresholds.PlasmaVolumesPerExchange;
 
     /// <summary>Most plasma volumes per exchange.</summary>
-    public const double MaximumPlasmaVolumesPerExchange = 1.5;
+    public const double MaximumPlasmaVolumesPerExchange = Thresholds.MaxPlasmaVolumesPerExchange;
 
     /// <summary>Default number of exchanges (E-ASFA-2023).</summary>
-    public const int DefaultExchanges = 5;
+    public const int DefaultExchanges = Thresholds.ApheresisCourseSessions;
 
     /// <summary>Fewest exchanges in a course.</summary>
-    public const int MinimumExchanges = 5;
+    public const int MinimumExchanges = Thresholds.ApheresisCourseSessions;
 
     /// <summary>Most exchanges in a course (E-WEINSHENKER-1999 used 7).</summary>
-    public const int MaximumExchanges = 7;
+    public const int MaximumExchanges = Thresholds.MaxExchanges;
 
     /// <summary>Days between exchanges: every other day (E-ASFA-2023, E-WEINSHENKER-1999).</summary>
-    public const int IntervalDays = 2;
+    public const int IntervalDays = Thresholds.ApheresisIntervalDays;
 
     /// <summary>Below this weight the blood volume is 70 mL/kg (Nadler was derived in adults).</summary>
     public const double WeightBasedBelowKg = 25;

@@ -35,7 +35,7 @@ public static class RecommendationJson
         return bytes;
     }
 
-    // One buffer and one writer per thread and layout, reused (reset) by each call: a document is ≈ 10 kB, and a
+    // One buffer and one writer per thread and layout, reused (reset) by each call: a document is some kilobytes, and a
     // fresh buffer per call was most of what serialising allocated. The span returned is valid until the next call
     // on the same thread; callers copy it out at once (a string or the response array).
     [ThreadStatic]
@@ -52,7 +52,7 @@ public static class RecommendationJson
 
     /// <summary>
     /// Writes the contract document straight to a <see cref="Utf8JsonWriter"/>, without building the ≈ 300 nodes of a
-    /// JSON tree (a tree cost ≈ 23 µs and 80 kB per typical document on the service's hot path).
+    /// JSON tree on the service's hot path (figures: benchmarks/README.md).
     /// </summary>
     private static ReadOnlySpan<byte> Write(Recommendation r, bool indented)
     {
@@ -513,7 +513,7 @@ internal static class DirectWriter
 
     private static void Date(Utf8JsonWriter w, string name, DateOnly date)
     {
-        // "yyyy-MM-dd" as Decision.D writes it, without the intermediate string.
+        // "yyyy-MM-dd" as Text.Date writes it, without the intermediate string.
         Span<byte> text = stackalloc byte[10];
         Digits(text[..4], date.Year);
         text[4] = (byte)'-';

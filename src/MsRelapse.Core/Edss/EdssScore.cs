@@ -65,11 +65,15 @@ public readonly record struct EdssScore : IComparable<EdssScore>
     /// <summary>Invariant form with one decimal, e.g. "4.5", "10.0".</summary>
     public override string ToString() => Value.ToString("0.0", CultureInfo.InvariantCulture);
 
+    /// <summary>True when <paramref name="left"/> sorts before <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator <(EdssScore left, EdssScore right) => left.CompareTo(right) < 0;
 
+    /// <summary>True when <paramref name="left"/> sorts after <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator >(EdssScore left, EdssScore right) => left.CompareTo(right) > 0;
 
+    /// <summary>True when <paramref name="left"/> does not sort after <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator <=(EdssScore left, EdssScore right) => left.CompareTo(right) <= 0;
 
+    /// <summary>True when <paramref name="left"/> does not sort before <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator >=(EdssScore left, EdssScore right) => left.CompareTo(right) >= 0;
 }

@@ -61,11 +61,15 @@ public readonly record struct ClinicalTime(DateOnly Date, TimeOnly? TimeOfDay = 
     public override string ToString() =>
         HasTime ? $"{Date:yyyy-MM-dd}T{TimeOfDay:HH\\:mm\\:ss}" : Date.ToString("yyyy-MM-dd");
 
+    /// <summary>True when <paramref name="left"/> sorts before <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator <(ClinicalTime left, ClinicalTime right) => left.CompareTo(right) < 0;
 
+    /// <summary>True when <paramref name="left"/> sorts after <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator >(ClinicalTime left, ClinicalTime right) => left.CompareTo(right) > 0;
 
+    /// <summary>True when <paramref name="left"/> does not sort after <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator <=(ClinicalTime left, ClinicalTime right) => left.CompareTo(right) <= 0;
 
+    /// <summary>True when <paramref name="left"/> does not sort before <paramref name="right"/> (<see cref="CompareTo"/>).</summary>
     public static bool operator >=(ClinicalTime left, ClinicalTime right) => left.CompareTo(right) >= 0;
 }

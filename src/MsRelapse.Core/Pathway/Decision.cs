@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using MsRelapse.Core.Model;
 
@@ -122,42 +121,6 @@ internal sealed class Decision
         a is ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone or ActionCode.EscalatedIvMethylprednisolone;
 
     public static bool IsApheresis(ActionCode a) => a is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption;
-
-    /// <summary>A number as the rationale writes it ("0.0##", invariant).</summary>
-    public static string F(double value)
-    {
-        // Most numbers are EDSS steps and rises (halves from −10 to 10): their text is made once, by the same format.
-        var twice = value * 2;
-        if (twice >= -2 * HalvesLimit && twice <= 2 * HalvesLimit && twice == Math.Floor(twice) && !(value == 0 && double.IsNegative(value)))
-        {
-            return Halves[(int)twice + (2 * HalvesLimit)];
-        }
-
-        return value.ToString("0.0##", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A date as "yyyy-MM-dd" (the same text as the invariant format, without parsing the pattern each time).</summary>
-    public static string D(DateOnly date) => string.Create(10, date, static (span, d) =>
-    {
-        Digits(span[..4], d.Year);
-        span[4] = '-';
-        Digits(span.Slice(5, 2), d.Month);
-        span[7] = '-';
-        Digits(span.Slice(8, 2), d.Day);
-    });
-
-    private static void Digits(Span<char> span, int value)
-    {
-        for (var i = span.Length - 1; i >= 0; i--)
-        {
-            span[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
-    }
-
-    private const int HalvesLimit = 10;
-
-    private static readonly string[] Halves = [.. Enumerable.Range(0, (4 * HalvesLimit) + 1).Select(i => ((i - (2 * HalvesLimit)) / 2.0).ToString("0.0##", CultureInfo.InvariantCulture))];
 
     /// <summary>The rule that first placed <paramref name="a"/> in the recommendation, if it was placed.</summary>
     public string? PlacedBy(ActionCode a) => placedBy[(int)a];
@@ -364,7 +327,7 @@ internal sealed class Decision
     }
 
     public void Used(string item, double value, DateOnly? date, SourceRef source, string rule) =>
-        Used(item, F(value), date, source, rule);
+        Used(item, Text.Number(value), date, source, rule);
 
     public void Used(string item, string value, DateOnly? date, SourceRef source, string rule)
     {
@@ -376,8 +339,7 @@ internal sealed class Decision
     }
 
     // Most citations are one evidence id: its one-element array is made once per id and shared (immutable), and
-    // the ids come as a params span, so a call site allocates no string[] either (they were ≈ 10 % of the bytes
-    // an evaluation allocated).
+    // the ids come as a params span, so a call site allocates no string[] either (figures: benchmarks/README.md).
     private static readonly ConcurrentDictionary<string, ImmutableArray<string>> SingleCitations = new(StringComparer.Ordinal);
 
     private static ImmutableArray<string> Cited(ReadOnlySpan<string> evidence) => evidence.Length switch

@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 using System.Collections.Immutable;
 using MsRelapse.Core.Evidence;
 using MsRelapse.Core.Model;
@@ -24,7 +25,7 @@ internal static class Orchestrator
         {
             if (dose.UnitAssumedMg)
             {
-                d.Explain("R0", $"A steroid dose on {Decision.D(dose.Day)} carried no unit and was read as mg.");
+                d.Explain("R0", $"A steroid dose on {Text.Date(dose.Day)} carried no unit and was read as mg.");
             }
         }
 
@@ -113,7 +114,7 @@ internal static class Orchestrator
             }
 
             previous = dose;
-            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Decision.D(dose.Day)} was not counted as relapse treatment; check what was given.");
+            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Text.Date(dose.Day)} was not counted as relapse treatment; check what was given.");
         }
     }
 

@@ -75,9 +75,9 @@ internal static class PlanBuilder
             notes.Add("No taper after an MS pulse, and no lower doses (E-NICE-2022).");
         }
 
-        if (route == PlannedRoute.Intravenous && R5FirstLineIvReason(ctx) is { } why && !ctx.IsChild)
+        if (route == PlannedRoute.Intravenous && !ctx.IsChild && Rules.R5FirstLine.IvReason(ctx) is { } why)
         {
-            notes.Add($"IV in hospital because of {why} (E-NICE-2022).");
+            notes.Add($"IV because of {why} (E-NICE-2022).");
         }
 
         var afterMri = ctx.Natalizumab is not null;
@@ -100,7 +100,7 @@ internal static class PlanBuilder
         {
             if (dose.UnitAssumedMg)
             {
-                notes.Add($"A recorded dose on {Decision.D(dose.Day)} had no unit and was read as mg.");
+                notes.Add($"A recorded dose on {Text.Date(dose.Day)} had no unit and was read as mg.");
             }
         }
 
@@ -116,14 +116,14 @@ internal static class PlanBuilder
         {
             d.Explain("R9", regimen is null
                 ? $"Steroid plan for a child: {what} 30 mg/kg/day for {days} days; no weight in the last 30 days, so no mg dose until the child is weighed."
-                : $"Steroid plan for a child: {what} 30 mg/kg/day × {Decision.F(ctx.Weight!.Value)} kg ({Decision.D(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Mg(regimen.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)}.",
+                : $"Steroid plan for a child: {what} 30 mg/kg/day × {Text.Number(ctx.Weight!.Value)} kg ({Text.Date(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Mg(regimen.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
                 evidence);
         }
         else
         {
             d.Explain(d.PlacedBy(a) ?? d.PrimaryRule, a == ActionCode.OralMethylprednisolone
-                ? $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)} (equivalent: 1,000 mg/day for 3 days)."
-                : $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Decision.D(start)}.",
+                ? $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)} (equivalent: 1,000 mg/day for 3 days)."
+                : $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
                 evidence);
         }
 
@@ -132,7 +132,7 @@ internal static class PlanBuilder
             "Blood pressure and potassium",
             "Sleep and mood",
             "Symptoms of infection",
-            $"Reassess the relapse on {Decision.D(reassess)} (course end + 10 days, E-STOPPE-2017)");
+            $"Reassess the relapse on {Text.Date(reassess)} (course end + 10 days, E-STOPPE-2017)");
 
         return new SteroidPlan
         {
@@ -170,9 +170,6 @@ internal static class PlanBuilder
 
         return null;
     }
-
-    private static string? R5FirstLineIvReason(EvaluationContext ctx) =>
-        ctx.Diabetes is not null ? "diabetes (glucose monitoring)" : ctx.Psychiatric is not null ? "psychiatric history (monitoring)" : null;
 
     /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>

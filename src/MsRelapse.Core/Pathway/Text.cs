@@ -4,7 +4,9 @@ namespace MsRelapse.Core.Pathway;
 
 /// <summary>
 /// Rationale wording: counts with the right plural ("1 day", "5 days") and the right indefinite article ("an IV
-/// course", "a steroid course"), so no text reads "day(s)" or "A IV". Invariant culture; no tables, no state.
+/// course", "a steroid course"), so no text reads "day(s)" or "A IV"; numbers and dates as the rationale writes them.
+/// Invariant culture. An infrastructure file: <see cref="Number"/> and <see cref="Date"/> run on every rationale line,
+/// so they avoid format parsing (docs/pathway.md, Performance rules).
 /// </summary>
 internal static class Text
 {
@@ -20,4 +22,40 @@ internal static class Text
 
     /// <summary>The text with its first letter in upper case.</summary>
     public static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>A number as the rationale writes it ("0.0##", invariant).</summary>
+    public static string Number(double value)
+    {
+        // Most numbers are EDSS steps and rises (halves from −10 to 10): their text is made once, by the same format.
+        var twice = value * 2;
+        if (twice >= -2 * HalvesLimit && twice <= 2 * HalvesLimit && twice == Math.Floor(twice) && !(value == 0 && double.IsNegative(value)))
+        {
+            return Halves[(int)twice + (2 * HalvesLimit)];
+        }
+
+        return value.ToString("0.0##", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A date as "yyyy-MM-dd" (the same text as the invariant format, without parsing the pattern each time).</summary>
+    public static string Date(DateOnly date) => string.Create(10, date, static (span, d) =>
+    {
+        Digits(span[..4], d.Year);
+        span[4] = '-';
+        Digits(span.Slice(5, 2), d.Month);
+        span[7] = '-';
+        Digits(span.Slice(8, 2), d.Day);
+    });
+
+    private static void Digits(Span<char> span, int value)
+    {
+        for (var i = span.Length - 1; i >= 0; i--)
+        {
+            span[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private const int HalvesLimit = 10;
+
+    private static readonly string[] Halves = [.. Enumerable.Range(0, (4 * HalvesLimit) + 1).Select(i => ((i - (2 * HalvesLimit)) / 2.0).ToString("0.0##", CultureInfo.InvariantCulture))];
 }

@@ -1,7 +1,8 @@
 namespace MsRelapse.Core.Pathway;
 
 /// <summary>
-/// Every number of the pathway (clinical.md, knowledge base 2026.1), in one place. Windows are calendar days and
+/// Every number of the pathway (clinical.md, knowledge base 2026.2), in one place: the calculators and regimens read
+/// theirs from here. Windows are calendar days and
 /// include both ends ("in the last N days" = dated ≥ asOf − N). Items marked (choice) are the knowledge base's
 /// decisions where the evidence gives no number.
 /// </summary>
@@ -11,20 +12,17 @@ public static class Thresholds
     /// <summary>EDSS range (E-KURTZKE-1983).</summary>
     public const double EdssMin = 0.0, EdssMax = 10.0;
 
-    /// <summary>Ambulation score range (Neurostatus 0–16).</summary>
-    public const int AmbulationMax = 16;
 
-    /// <summary>Weight, kg (the calculators' value type holds the range; named here so that every number of the pathway is listed).</summary>
-    public const double WeightMinKg = Apheresis.BodyWeightKg.Minimum, WeightMaxKg = Apheresis.BodyWeightKg.Maximum;
 
-    /// <summary>Height, cm.</summary>
-    public const double HeightMinCm = Apheresis.BodyHeightCm.Minimum, HeightMaxCm = Apheresis.BodyHeightCm.Maximum;
 
-    /// <summary>Hematocrit, %; a value ≤ <see cref="HematocritFractionCeiling"/> given in % is a fraction.</summary>
-    public const double HematocritMinPercent = Apheresis.HematocritPercent.Minimum, HematocritMaxPercent = Apheresis.HematocritPercent.Maximum, HematocritFractionCeiling = 1.0;
 
     /// <summary>Temperature, °C.</summary>
     public const double TemperatureMinC = 30, TemperatureMaxC = 45;
+
+    /// <summary>A hematocrit ≤ this value given in % is a fraction where percent is expected (R0). The other R0 ranges
+    /// of the calculators live in their value types (<see cref="Apheresis.BodyWeightKg"/>, <see cref="Apheresis.BodyHeightCm"/>,
+    /// <see cref="Apheresis.HematocritPercent"/>).</summary>
+    public const double HematocritFractionCeiling = 1.0;
 
     /// <summary>Systolic pressure, mmHg.</summary>
     public const double SystolicMinMmHg = 40, SystolicMaxMmHg = 300;
@@ -204,8 +202,17 @@ public static class Thresholds
     public const double PediatricMaxDoseMg = 1000;
 
     // ---- Plans ----------------------------------------------------------------------------------------------------
-    /// <summary>Standard oral dose, mg/day × days (E-NICE-2022).</summary>
+    /// <summary>Standard oral dose, mg/day × <see cref="CourseDays"/> (E-NICE-2022).</summary>
     public const double OralStandardMgPerDay = 500;
+
+    /// <summary>The equivalent oral high dose, mg/day × <see cref="OralHighDoseDays"/> (E-COPOUSEP-2015).</summary>
+    public const double OralHighDoseMgPerDay = 1000;
+
+    /// <summary>Days of the oral high-dose equivalent (E-COPOUSEP-2015).</summary>
+    public const int OralHighDoseDays = 3;
+
+    /// <summary>Fewest days of an IV course (E-NICE-2022: 3–5 days; the pathway plans <see cref="CourseDays"/>).</summary>
+    public const int IntravenousMinDays = 3;
 
     /// <summary>IV dose, mg/day (E-NICE-2022, E-MENACTRIMS-2023).</summary>
     public const double IntravenousMgPerDay = 1000;
@@ -222,11 +229,17 @@ public static class Thresholds
     /// <summary>…+ 2 days with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
     public const int ApheresisStartDaysWithAceInhibitor = 2;
 
-    /// <summary>Every other day.</summary>
+    /// <summary>Days between apheresis sessions: every other day (E-ASFA-2023, E-WEINSHENKER-1999).</summary>
     public const int ApheresisIntervalDays = 2;
 
-    /// <summary>Plasma volumes per exchange (default).</summary>
+    /// <summary>Plasma volumes per exchange: the default and fewest (E-ASFA-2023: 1–1.5).</summary>
     public const double PlasmaVolumesPerExchange = 1.0;
+
+    /// <summary>Most plasma volumes per exchange (E-ASFA-2023).</summary>
+    public const double MaxPlasmaVolumesPerExchange = 1.5;
+
+    /// <summary>Most exchanges in a course (E-WEINSHENKER-1999 used 7; the default and fewest is <see cref="ApheresisCourseSessions"/>).</summary>
+    public const int MaxExchanges = 7;
 
     /// <summary>R2.3 / R2.4: reassess a treated trigger in 3 days; a severe pseudo-relapse or an unconfirmed attack in 1 day.</summary>
     public const int TreatTriggerReassessDays = 3, SevereTriggerReassessDays = 1, UnconfirmedReassessDays = 1;

@@ -1,5 +1,6 @@
 using MsRelapse.Core.Apheresis;
 using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
 
 namespace MsRelapse.Core.Steroids;
 
@@ -7,31 +8,31 @@ namespace MsRelapse.Core.Steroids;
 public static class SteroidRegimens
 {
     /// <summary>Children's dose basis, mg/kg/day (E-PEDS-2021: 20–30; the knowledge base takes 30).</summary>
-    public const double PediatricMgPerKgPerDay = 30;
+    public const double PediatricMgPerKgPerDay = Thresholds.PediatricDoseMgPerKg;
 
     /// <summary>Children's daily maximum, mg (the adult pulse).</summary>
-    public const double PediatricMaximumMgPerDay = 1000;
+    public const double PediatricMaximumMgPerDay = Thresholds.PediatricMaxDoseMg;
 
     /// <summary>Children's doses are rounded down to a multiple of this, mg (never above the weight-based dose).</summary>
-    public const double PediatricRoundingMg = 10;
+    public const double PediatricRoundingMg = Thresholds.PediatricDoseRoundingMg;
 
     /// <summary>Oral methylprednisolone 500 mg/day × 5 days (E-NICE-2022).</summary>
-    public static SteroidRegimen OralStandard { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Oral, 500, null, 5);
+    public static SteroidRegimen OralStandard { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Oral, Thresholds.OralStandardMgPerDay, null, Thresholds.CourseDays);
 
     /// <summary>Oral methylprednisolone 1,000 mg/day × 3 days, non-inferior to IV (E-COPOUSEP-2015).</summary>
-    public static SteroidRegimen OralHighDose { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Oral, 1000, null, 3);
+    public static SteroidRegimen OralHighDose { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Oral, Thresholds.OralHighDoseMgPerDay, null, Thresholds.OralHighDoseDays);
 
     /// <summary>
     /// Escalated IV methylprednisolone 2,000 mg/day × 5 days after a failed course (E-PFEUFFER-2020; inferior to
     /// plasma exchange). Adults only: the caller must not offer it under 18 (R9).
     /// </summary>
-    public static SteroidRegimen EscalatedIntravenous { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, 2000, null, 5);
+    public static SteroidRegimen EscalatedIntravenous { get; } = new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, Thresholds.EscalatedMgPerDay, null, Thresholds.CourseDays);
 
     /// <summary>IV methylprednisolone 1,000 mg/day × 3–5 days (E-NICE-2022; the pathway uses 5).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> outside 3–5.</exception>
-    public static SteroidRegimen Intravenous(int days = 5) =>
-        days is >= 3 and <= 5
-            ? new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, 1000, null, days)
+    public static SteroidRegimen Intravenous(int days = Thresholds.CourseDays) =>
+        days is >= Thresholds.IntravenousMinDays and <= Thresholds.CourseDays
+            ? new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, Thresholds.IntravenousMgPerDay, null, days)
             : throw new ArgumentOutOfRangeException(nameof(days), days, "IV methylprednisolone is given for 3–5 days");
 
     /// <summary>
@@ -45,7 +46,7 @@ public static class SteroidRegimens
         var weight = new BodyWeightKg(weightKg);
         // Round(…, 9) before flooring so that floating-point noise (699.99999… for an exact 700) never costs a 10 mg step.
         var byWeight = Math.Floor(Math.Round(PediatricMgPerKgPerDay * weight.Value / PediatricRoundingMg, 9)) * PediatricRoundingMg;
-        return new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, Math.Min(byWeight, PediatricMaximumMgPerDay), PediatricMgPerKgPerDay, 5);
+        return new(SteroidDrug.Methylprednisolone, DoseRoute.Intravenous, Math.Min(byWeight, PediatricMaximumMgPerDay), PediatricMgPerKgPerDay, Thresholds.CourseDays);
     }
 
     /// <summary>The prednisone-equivalent dose: methylprednisolone 4 mg = prednisone 5 mg; prednisolone = prednisone mg for mg.</summary>
@@ -59,7 +60,7 @@ public static class SteroidRegimens
 
         return drug switch
         {
-            SteroidDrug.Methylprednisolone => mg * 5 / 4,
+            SteroidDrug.Methylprednisolone => mg * Thresholds.PrednisonePerMethylprednisolone,
             SteroidDrug.Prednisone or SteroidDrug.Prednisolone => mg,
             _ => throw new ArgumentOutOfRangeException(nameof(drug), drug, "unknown steroid"),
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using MsRelapse.Core.Apheresis;
 using MsRelapse.Core.Contract;
@@ -34,17 +35,15 @@ public static class CalculatorEndpoints
         api.MapGet("/edss", Edss)
             .WithName("CalculateEdss")
             .WithSummary("EDSS from raw functional-system scores (visual and bowel-bladder unconverted) and the Neurostatus ambulation score.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/tpe-plan", TpePlan)
             .WithName("PlanPlasmaExchange")
             .WithSummary("Plasma exchange prescription (Nadler blood volume, exchange volume, schedule, albumin, IgG removal).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     /// <summary>GET /api/edss?visual=&amp;brainstem=&amp;pyramidal=&amp;cerebellar=&amp;sensory=&amp;bowelBladder=&amp;cerebral=&amp;ambulation=</summary>
-    public static IResult Edss(HttpRequest request)
+    public static Results<ContractJsonResult<EdssDocument>, ProblemHttpResult> Edss(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<ProblemError>();
@@ -56,9 +55,9 @@ public static class CalculatorEndpoints
             double? value = null;
             if (text is not null)
             {
-                if (!TryParseNumber(text, out var parsed))
+                if (!QueryParameters.TryParseNumber(text, out var parsed))
                 {
-                    errors.Add(new(ProblemCodes.InvalidParameter, $"{parameter} '{Shorten(text)}' is not a number (expected an integer {system.RangeText()})", null, parameter));
+                    errors.Add(new(ProblemCodes.InvalidParameter, $"{parameter} '{QueryParameters.Shorten(text)}' is not a number (expected an integer {system.RangeText()})", null, parameter));
                     continue;
                 }
 
@@ -85,11 +84,11 @@ public static class CalculatorEndpoints
             return InvalidParameters(messages.Select(m => new ProblemError(ProblemCodes.InvalidParameter, m, null, null)));
         }
 
-        return Json(CalculatorJson.Serialize(EdssCalculator.Calculate(scores!)));
+        return new ContractJsonResult<EdssDocument>(CalculatorJson.Serialize(EdssCalculator.Calculate(scores!)));
     }
 
     /// <summary>GET /api/tpe-plan?sex=&amp;heightCm=&amp;weightKg=&amp;hematocrit=&amp;plasmaVolumes=&amp;exchanges=&amp;start=</summary>
-    public static IResult TpePlan(HttpRequest request, TimeProvider clock)
+    public static Results<ContractJsonResult<TpePlanDocument>, ProblemHttpResult> TpePlan(HttpRequest request, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(clock);
@@ -112,7 +111,7 @@ public static class CalculatorEndpoints
         }
         else
         {
-            Fail("sex", $"sex '{Shorten(sexText)}' is not male or female");
+            Fail("sex", $"sex '{QueryParameters.Shorten(sexText)}' is not male or female");
         }
 
         var height = RequiredNumber(request, "heightCm", "height in cm, 40–250", Fail);
@@ -136,11 +135,11 @@ public static class CalculatorEndpoints
         var plasmaVolumes = PlasmaExchangePlanner.DefaultPlasmaVolumesPerExchange;
         if (request.Query["plasmaVolumes"].ToString() is { Length: > 0 } pvText)
         {
-            if (!TryParseNumber(pvText, out plasmaVolumes)
+            if (!QueryParameters.TryParseNumber(pvText, out plasmaVolumes)
                 || plasmaVolumes < PlasmaExchangePlanner.MinimumPlasmaVolumesPerExchange
                 || plasmaVolumes > PlasmaExchangePlanner.MaximumPlasmaVolumesPerExchange)
             {
-                Fail("plasmaVolumes", $"plasmaVolumes '{Shorten(pvText)}' is outside 1.0–1.5 (plasma volumes per exchange)");
+                Fail("plasmaVolumes", $"plasmaVolumes '{QueryParameters.Shorten(pvText)}' is outside 1.0–1.5 (plasma volumes per exchange)");
             }
         }
 
@@ -150,14 +149,13 @@ public static class CalculatorEndpoints
             if (!int.TryParse(exText, NumberStyles.Integer, CultureInfo.InvariantCulture, out exchanges)
                 || exchanges < PlasmaExchangePlanner.MinimumExchanges || exchanges > PlasmaExchangePlanner.MaximumExchanges)
             {
-                Fail("exchanges", $"exchanges '{Shorten(exText)}' is outside 5–7 (an integer)");
+                Fail("exchanges", $"exchanges '{QueryParameters.Shorten(exText)}' is outside 5–7 (an integer)");
             }
         }
 
-        var start = Today(clock);
-        if (request.Query["start"].ToString() is { Length: > 0 } startText && !TryParseDate(startText, out start))
+        if (QueryParameters.TryDate("start", request.Query["start"], QueryParameters.Today(clock), out var start) is { } startProblem)
         {
-            Fail("start", $"start '{Shorten(startText)}' is not a date (expected YYYY-MM-DD)");
+            Fail("start", startProblem);
         }
 
         if (errors.Count > 0)
@@ -175,37 +173,10 @@ public static class CalculatorEndpoints
             Exchanges = exchanges,
             StartDate = start,
         });
-        return Json(CalculatorJson.Serialize(plan));
+        return new ContractJsonResult<TpePlanDocument>(CalculatorJson.Serialize(plan));
     }
 
-    /// <summary>Today in the server's clock and time zone (as the CLI): the default for dates the caller leaves out.</summary>
-    public static DateOnly Today(TimeProvider clock)
-    {
-        ArgumentNullException.ThrowIfNull(clock);
-        return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-    }
-
-    /// <summary>Strict ISO date (YYYY-MM-DD).</summary>
-    public static bool TryParseDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-
-    /// <summary>A finite number in invariant culture.</summary>
-    public static bool TryParseNumber(string text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
-
-    /// <summary>Echo at most 40 characters of a bad value (messages stay short; garbage stays out of them).</summary>
-    public static string Shorten(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
-    }
-
-    /// <summary>
-    /// A contract document as UTF-8 JSON, followed by a newline: byte for byte what the CLI prints with --json.
-    /// </summary>
-    public static IResult Json(string json) => Results.Text(json + "\n", "application/json; charset=utf-8");
-
-    private static IResult InvalidParameters(IEnumerable<ProblemError> errors)
+    private static ProblemHttpResult InvalidParameters(IEnumerable<ProblemError> errors)
     {
         var list = errors.ToList();
         return Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidParameter, "Invalid parameters.",
@@ -221,9 +192,9 @@ public static class CalculatorEndpoints
             return null;
         }
 
-        if (!TryParseNumber(text, out var value))
+        if (!QueryParameters.TryParseNumber(text, out var value))
         {
-            fail(parameter, $"{parameter} '{Shorten(text)}' is not a number (expected {expected})");
+            fail(parameter, $"{parameter} '{QueryParameters.Shorten(text)}' is not a number (expected {expected})");
             return null;
         }
 

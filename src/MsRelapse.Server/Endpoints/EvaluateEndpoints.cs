@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using MsRelapse.Server.Infrastructure;
@@ -15,85 +16,50 @@ public static class EvaluateEndpoints
         api.MapPost("/evaluate", EvaluateAsync)
             .WithName("Evaluate")
             .WithSummary("Evaluates one patient's FHIR R4 Bundle (application/fhir+json or application/json) as of a date (default today).")
-            .Accepts<object>(FhirBody.FhirJson, "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Accepts<FhirBundle>(FhirBody.FhirJson, "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .LimitEvaluations();
     }
 
-    public static async Task<IResult> EvaluateAsync(HttpRequest request, Evaluator evaluator, TimeProvider clock, IOptions<ServerOptions> options, CancellationToken ct)
+    public static async Task<Results<ContractJsonResult<RecommendationDocument>, ProblemHttpResult>> EvaluateAsync(
+        HttpContext context, Evaluator evaluator, TimeProvider clock, IOptions<ServerOptions> options, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(options);
-        if (!TryAsOf(request, clock, out var asOf, out var problem))
+        if (!QueryParameters.AsOf(context.Request, clock).TryGet(out var asOf, out var problem))
         {
-            return problem!;
+            return problem;
         }
 
         // The body stays UTF-8 all the way into the FHIR reader, and the document comes back as UTF-8 bytes written
         // as they are: no decode/encode of 10 kB each way per request.
-        var body = await FhirBody.ReadUtf8Async(request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
-        if (body.Problem is not null)
+        if (!(await FhirBody.ReadUtf8Async(context.Request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false)).TryGet(out var body, out problem))
         {
-            return body.Problem;
+            return problem;
         }
 
-        var outcome = evaluator.EvaluateUtf8(body.Utf8!, asOf);
-        return outcome.RecommendationUtf8 is { } utf8 ? new Utf8JsonResult(utf8) : EvaluationProblem(outcome);
-    }
-
-    /// <summary>The recommendation document (already newline-terminated UTF-8), 200 application/json.</summary>
-    private sealed class Utf8JsonResult(byte[] utf8) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
-    {
-        public int? StatusCode => StatusCodes.Status200OK;
-
-        public string ContentType => "application/json; charset=utf-8";
-
-        public Task ExecuteAsync(HttpContext httpContext)
+        var outcome = evaluator.EvaluateUtf8(body, asOf);
+        if (outcome.RecommendationUtf8 is not { } utf8)
         {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = ContentType;
-            response.ContentLength = utf8.Length;
-            return response.Body.WriteAsync(utf8, httpContext.RequestAborted).AsTask();
+            return EvaluationProblem(outcome);
         }
-    }
 
-    /// <summary>The recommendation document as the library serialises it, newline-terminated like the CLI's --json output.</summary>
-    public static IResult Recommendation(string json) => CalculatorEndpoints.Json(json);
+        FutureDates.Mark(context.Response, asOf, clock);
+        return new ContractJsonResult<RecommendationDocument>(utf8);
+    }
 
     /// <summary>Unreadable input → 400 <c>fhir-parse-error</c>; readable but invalid (R0, reader) → 422 <c>validation-failed</c>.</summary>
-    public static IResult EvaluationProblem(EvaluationOutcome outcome)
+    public static ProblemHttpResult EvaluationProblem(EvaluationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return outcome.Unreadable
             ? FhirBody.ParseError(string.Join(" ", outcome.Errors.Select(e => e.Message)), outcome.Errors)
             : Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ValidationFailed,
                 "The record cannot be evaluated: fix the errors listed.", $"{outcome.Errors.Count} error(s) in the input", outcome.Errors);
-    }
-
-    /// <summary>?asOf=YYYY-MM-DD, default today from the injected clock.</summary>
-    public static bool TryAsOf(HttpRequest request, TimeProvider clock, out DateOnly asOf, out IResult? problem)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        problem = null;
-        string? text = request.Query["asOf"];
-        if (string.IsNullOrEmpty(text))
-        {
-            asOf = CalculatorEndpoints.Today(clock);
-            return true;
-        }
-
-        if (CalculatorEndpoints.TryParseDate(text, out asOf))
-        {
-            return true;
-        }
-
-        problem = Problems.InvalidParameter("asOf", $"asOf '{CalculatorEndpoints.Shorten(text)}' is not a date (expected YYYY-MM-DD)");
-        return false;
     }
 }

@@ -18,35 +18,34 @@ public static partial class BundleEditing
     /// <summary>FHIR logical id: 1–64 of letters, digits, '-' and '.' (R4 "id" datatype).</summary>
     public static bool IsValidId(string? id) => id is not null && FhirId().IsMatch(id);
 
-    /// <summary>Outcome of preparing a PUT body.</summary>
+    /// <summary>A PUT body ready to store.</summary>
     /// <param name="BundleJson">The JSON to store (the body unchanged unless the Patient's id was assigned).</param>
     /// <param name="SearchText">Family and given names, for the patient search.</param>
-    /// <param name="Problem">Why it cannot be stored, when it cannot.</param>
-    public readonly record struct Prepared(string? BundleJson, string SearchText, Microsoft.AspNetCore.Http.IResult? Problem);
+    public sealed record PreparedBundle(string BundleJson, string SearchText);
 
     /// <summary>
     /// PUT rule: the Bundle must hold exactly one Patient; if that Patient has an id, it must equal the URL id
     /// (422 <c>patient-id-mismatch</c> otherwise); if it has none, it is assigned the URL id. A body that is not a
     /// JSON object with resourceType Bundle is 400 <c>fhir-parse-error</c>.
     /// </summary>
-    public static Prepared PrepareForPut(string body, string patientId)
+    public static Outcome<PreparedBundle> PrepareForPut(string body, string patientId)
     {
         if (ParseObject(body) is not { } root)
         {
-            return new(null, "", FhirBody.ParseError("The body is not a JSON object; expected a FHIR R4 Bundle."));
+            return FhirBody.ParseError("The body is not a JSON object; expected a FHIR R4 Bundle.");
         }
 
         if (ResourceType(root) != "Bundle")
         {
-            return new(null, "", FhirBody.ParseError("Expected a FHIR R4 Bundle (resourceType \"Bundle\") holding the patient's record."));
+            return FhirBody.ParseError("Expected a FHIR R4 Bundle (resourceType \"Bundle\") holding the patient's record.");
         }
 
         var patients = Resources(root).Where(r => ResourceType(r) == "Patient").ToList();
         if (patients.Count != 1)
         {
-            return new(null, "", Problems.Create(422, ProblemCodes.ValidationFailed, "The Bundle must hold exactly one Patient.",
+            return Problems.Create(422, ProblemCodes.ValidationFailed, "The Bundle must hold exactly one Patient.",
                 $"found {patients.Count} Patient resources",
-                [new ProblemError("patient-count", "A patient record is a Bundle with exactly one Patient resource.", "Bundle", "Bundle.entry")]));
+                [new ProblemError("patient-count", "A patient record is a Bundle with exactly one Patient resource.", "Bundle", "Bundle.entry")]);
         }
 
         var patient = patients[0];
@@ -60,44 +59,46 @@ public static partial class BundleEditing
         }
         else if (!string.Equals(bodyId, patientId, StringComparison.Ordinal))
         {
-            return new(null, "", Problems.Create(422, ProblemCodes.PatientIdMismatch, "The Patient in the body has another id.",
+            return Problems.Create(422, ProblemCodes.PatientIdMismatch, "The Patient in the body has another id.",
                 "The Bundle's Patient.id must equal the id in the URL (or be absent, and then it is assigned).",
-                [new ProblemError(ProblemCodes.PatientIdMismatch, "Patient.id differs from the URL id.", "Patient", "Patient.id")]));
+                [new ProblemError(ProblemCodes.PatientIdMismatch, "Patient.id differs from the URL id.", "Patient", "Patient.id")]);
         }
 
-        return new(json, SearchText(patient), null);
+        return Outcome<PreparedBundle>.Ok(new(json, SearchText(patient)));
     }
 
     /// <summary>The names (family, given, text) of the bundle's Patient, for search; empty when none.</summary>
     public static string SearchTextOf(string bundleJson) =>
         ParseObject(bundleJson) is { } root && Resources(root).FirstOrDefault(r => ResourceType(r) == "Patient") is { } p ? SearchText(p) : "";
 
-    /// <summary>Outcome of appending resources.</summary>
-    public readonly record struct Appended(string? BundleJson, int Count, Microsoft.AspNetCore.Http.IResult? Problem);
+    /// <summary>The stored bundle with the resources appended.</summary>
+    /// <param name="BundleJson">The merged bundle.</param>
+    /// <param name="Count">How many resources the body added (or replaced).</param>
+    public sealed record AppendedBundle(string BundleJson, int Count);
 
     /// <summary>
     /// Appends one resource, or every entry of a Bundle, to the stored bundle. A resource without an id gets a new
     /// one; a resource with the type and id of one already stored replaces it (a corrected assessment). A Patient
     /// cannot be added this way (PUT replaces the record).
     /// </summary>
-    public static Appended Append(string storedBundleJson, string body, Func<string> newId)
+    public static Outcome<AppendedBundle> Append(string storedBundleJson, string body, Func<string> newId)
     {
         ArgumentNullException.ThrowIfNull(newId);
         if (ParseObject(body) is not { } incoming)
         {
-            return new(null, 0, FhirBody.ParseError("The body is not a JSON object; expected a FHIR resource or a Bundle of resources."));
+            return FhirBody.ParseError("The body is not a JSON object; expected a FHIR resource or a Bundle of resources.");
         }
 
         if (ResourceType(incoming) is not { } incomingType)
         {
-            return new(null, 0, FhirBody.ParseError("The body has no resourceType; expected a FHIR resource or a Bundle of resources."));
+            return FhirBody.ParseError("The body has no resourceType; expected a FHIR resource or a Bundle of resources.");
         }
 
         var added = incomingType == "Bundle" ? Resources(incoming).ToList() : [incoming];
         if (added.Count == 0)
         {
-            return new(null, 0, Problems.Create(422, ProblemCodes.ValidationFailed, "Nothing to add.", "The Bundle holds no resources.",
-                [new ProblemError("no-resources", "The Bundle holds no resources.", "Bundle", "Bundle.entry")]));
+            return Problems.Create(422, ProblemCodes.ValidationFailed, "Nothing to add.", "The Bundle holds no resources.",
+                [new ProblemError("no-resources", "The Bundle holds no resources.", "Bundle", "Bundle.entry")]);
         }
 
         var errors = new List<ProblemError>();
@@ -120,7 +121,7 @@ public static partial class BundleEditing
 
         if (errors.Count > 0)
         {
-            return new(null, 0, Problems.Create(422, ProblemCodes.ValidationFailed, "Some resources cannot be added.", null, errors));
+            return Problems.Create(422, ProblemCodes.ValidationFailed, "Some resources cannot be added.", null, errors);
         }
 
         if (ParseObject(storedBundleJson) is not { } stored)
@@ -157,7 +158,7 @@ public static partial class BundleEditing
             }
         }
 
-        return new(stored.ToJsonString(Compact), added.Count, null);
+        return Outcome<AppendedBundle>.Ok(new(stored.ToJsonString(Compact), added.Count));
     }
 
     private static JsonObject? ParseObject(string json)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace MsRelapse.Server.Infrastructure;
@@ -13,36 +14,30 @@ public static class FhirBody
     /// <summary>Media type of FHIR JSON.</summary>
     public const string FhirJson = "application/fhir+json";
 
-    /// <summary>The body as text, or the problem that stops it.</summary>
-    public readonly record struct Result(string? Text, IResult? Problem);
-
-    /// <summary>The body as UTF-8 bytes (checked valid, byte-order mark removed), or the problem that stops it.</summary>
-#pragma warning disable CA1819 // The request body, handed on to the FHIR reader as it is.
-    public readonly record struct Utf8Result(byte[]? Utf8, IResult? Problem);
-#pragma warning restore CA1819
-
-    public static async Task<Result> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body as text (see <see cref="ReadUtf8Async"/>), or the problem that stops it.</summary>
+    public static async Task<Outcome<string>> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         var read = await ReadUtf8Async(request, maxBytes, cancellationToken).ConfigureAwait(false);
-        return read.Utf8 is { } utf8 ? new(Encoding.UTF8.GetString(utf8), null) : new(null, read.Problem);
+        return read.TryGet(out var utf8, out var problem) ? Outcome<string>.Ok(Encoding.UTF8.GetString(utf8)) : problem;
     }
 
     /// <summary>
-    /// As <see cref="ReadAsync"/> (same checks, same problems), but the body stays UTF-8: for the FHIR reader's byte
-    /// entry point, which would otherwise encode the decoded text back to UTF-8.
+    /// The body as UTF-8 bytes (byte-order mark removed), or the problem that stops it: media type, size limit, strict
+    /// UTF-8, and the <see cref="JsonGuard"/> (no duplicate keys, no lone surrogates). The body stays UTF-8 for the FHIR
+    /// reader's byte entry point, which would otherwise encode decoded text back to UTF-8.
     /// </summary>
-    public static async Task<Utf8Result> ReadUtf8Async(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<Outcome<byte[]>> ReadUtf8Async(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!IsFhirJson(request.ContentType))
         {
-            return new(null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
-                "Send FHIR JSON.", "Content-Type must be application/fhir+json or application/json."));
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
+                "Send FHIR JSON.", "Content-Type must be application/fhir+json or application/json.");
         }
 
         if (request.ContentLength > maxBytes)
         {
-            return new(null, TooLarge(maxBytes));
+            return TooLarge(maxBytes);
         }
 
         byte[] bytes;
@@ -52,37 +47,46 @@ public static class FhirBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new(null, TooLarge(maxBytes));
+            return TooLarge(maxBytes);
         }
         catch (BadHttpRequestException)
         {
-            return new(null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "The request body could not be read."));
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "The request body could not be read.");
         }
 
         if (bytes.LongLength > maxBytes)
         {
-            return new(null, TooLarge(maxBytes));
+            return TooLarge(maxBytes);
         }
 
         if (bytes.Length == 0)
         {
-            return new(null, ParseError("The request body is empty; send a FHIR resource as JSON."));
+            return ParseError("The request body is empty; send a FHIR resource as JSON.");
         }
 
         // Strict UTF-8: invalid bytes are refused, never replaced (checked without decoding).
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            return new(null, ParseError("The request body is not valid UTF-8."));
+            return ParseError("The request body is not valid UTF-8.");
         }
 
-        return new(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[3..] : bytes, null);
+        var json = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[3..] : bytes;
+        if (JsonGuard.Check(json) is { } finding)
+        {
+            var error = new ProblemError(finding.Code, finding.Message, null, finding.Path);
+            return finding.Code == ProblemCodes.DuplicateKey
+                ? Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.DuplicateKey, "The body repeats a JSON key.", finding.Message, [error])
+                : ParseError(finding.Message, [error]);
+        }
+
+        return Outcome<byte[]>.Ok(json);
     }
 
     /// <summary>A 400 <c>fhir-parse-error</c> problem.</summary>
-    public static IResult ParseError(string detail, IEnumerable<ProblemError>? errors = null) =>
+    public static ProblemHttpResult ParseError(string detail, IEnumerable<ProblemError>? errors = null) =>
         Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.FhirParseError, "The body is not a readable FHIR resource.", detail, errors);
 
-    private static IResult TooLarge(long maxBytes) =>
+    private static ProblemHttpResult TooLarge(long maxBytes) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "The request body is too large.",
             $"The limit is {maxBytes} bytes (serve --max-body-mb).");
 

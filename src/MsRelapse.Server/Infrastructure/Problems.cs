@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using MsRelapse.Core.Model;
@@ -26,6 +27,13 @@ public static class ProblemCodes
     public const string Conflict = "conflict";
     public const string InternalError = "internal-error";
     public const string Unavailable = "service-unavailable";
+    public const string DuplicateKey = "duplicate-key";
+    public const string HostNotAllowed = "host-not-allowed";
+    public const string CrossOriginWrite = "cross-origin-write";
+    public const string Busy = "too-busy";
+    public const string UriTooLong = "uri-too-long";
+    public const string HeadersTooLarge = "headers-too-large";
+    public const string RequestTimeout = "request-timeout";
 
     /// <summary>The code for a status the framework produced on its own (unknown route, 401/403 from auth…).</summary>
     public static string ForStatus(int status) => status switch
@@ -40,6 +48,9 @@ public static class ProblemCodes
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status428PreconditionRequired => PreconditionRequired,
+        StatusCodes.Status408RequestTimeout => RequestTimeout,
+        StatusCodes.Status414UriTooLong => UriTooLong,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => HeadersTooLarge,
         StatusCodes.Status503ServiceUnavailable => Unavailable,
         _ => status >= 500 ? InternalError : BadRequest,
     };
@@ -60,14 +71,17 @@ public sealed record ProblemError(string Code, string Message, string? Resource,
     }
 }
 
-/// <summary>Builds problem responses; every one carries a stable <c>code</c> and is counted by code.</summary>
+/// <summary>
+/// Builds problem responses; every one carries a stable <c>code</c>. They are written by the problem-details service
+/// (<see cref="ProblemDocuments"/>), which also counts them by code and stamps the trace id.
+/// </summary>
 public static class Problems
 {
     /// <summary>The URI that names a problem type.</summary>
     public static string TypeUri(string code) => $"https://msrelapse.org/problems/{code}";
 
     /// <summary>A problem response with status, code, title and detail (and FHIR input errors, when any).</summary>
-    public static IResult Create(int status, string code, string title, string? detail = null, IEnumerable<ProblemError>? errors = null)
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null, IEnumerable<ProblemError>? errors = null)
     {
         var problem = new ProblemDetails
         {
@@ -82,31 +96,47 @@ public static class Problems
             problem.Extensions["errors"] = errors.ToArray();
         }
 
-        return new CountedProblem(problem, code);
+        return TypedResults.Problem(problem);
     }
 
-    public static IResult InvalidParameter(string parameter, string message) =>
+    public static ProblemHttpResult InvalidParameter(string parameter, string message) =>
         Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidParameter, "A parameter is invalid.", $"{parameter}: {message}",
             [new ProblemError(ProblemCodes.InvalidParameter, message, null, parameter)]);
 
-    public static IResult PatientNotFound() =>
+    public static ProblemHttpResult PatientNotFound() =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.PatientNotFound, "No patient with this id.");
 
-    public static IResult PreconditionFailed(string detail) =>
+    public static ProblemHttpResult PreconditionFailed(string detail) =>
         Create(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, "The record changed since you read it.", detail);
+}
 
-    /// <summary>Writes the problem and counts it (metric <c>msrelapse.errors</c> by code).</summary>
-    private sealed class CountedProblem(ProblemDetails problem, string code) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+/// <summary>
+/// Every problem document the service writes (ours and the framework's) passes here: one without a code gets the
+/// code of its status; each is counted by code (metric <c>msrelapse.errors</c>) and carries the trace id.
+/// </summary>
+public static class ProblemDocuments
+{
+    /// <summary>Registers the problem-details service with the customisation above.</summary>
+    public static IServiceCollection AddMsRelapseProblemDocuments(this IServiceCollection services) =>
+        services.AddProblemDetails(p => p.CustomizeProblemDetails = Customize);
+
+    private static void Customize(ProblemDetailsContext c)
     {
-        public int? StatusCode => problem.Status;
-
-        public string ContentType => "application/problem+json";
-
-        public Task ExecuteAsync(HttpContext httpContext)
+        var problem = c.ProblemDetails;
+        var status = problem.Status ?? c.HttpContext.Response.StatusCode;
+        if (problem.Extensions.TryGetValue("code", out var existing) && existing is string code)
         {
-            httpContext.RequestServices.GetService<ServerMetrics>()?.CountError(code);
-            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
-            return TypedResults.Problem(problem).ExecuteAsync(httpContext);
+            problem.Type ??= Problems.TypeUri(code);
         }
+        else
+        {
+            code = ProblemCodes.ForStatus(status);
+            problem.Extensions["code"] = code;
+            problem.Type = Problems.TypeUri(code);
+        }
+
+        c.HttpContext.RequestServices.GetService<ServerMetrics>()?.CountError(code);
+        problem.Extensions.Remove("requestId");
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier;
     }
 }

@@ -35,8 +35,16 @@ public sealed partial class RouteTemplateRequestLogging(RequestDelegate next, IL
     }
 
     /// <summary>The matched route template, or a fixed word: never the path the client sent.</summary>
-    public static string RouteTemplate(HttpContext context) =>
-        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.TrimStart('/') : "(unmatched)";
+    /// <remarks>
+    /// The exception handler clears the endpoint before it re-executes; the one that threw is kept in its feature, so
+    /// a 500 is logged with the route that failed, not "(unmatched)".
+    /// </remarks>
+    public static string RouteTemplate(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        return (endpoint as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.TrimStart('/') : "(unmatched)";
+    }
 
     [LoggerMessage(EventId = 1, Message = "HTTP {Method} {Route} responded {StatusCode} in {ElapsedMs:0.0} ms")]
     private static partial void LogRequest(ILogger logger, LogLevel level, string method, string route, int statusCode, double elapsedMs);

@@ -49,13 +49,14 @@ public static class Security
 
     /// <summary>Decides the mode and registers authentication and authorization; throws when it may not start.</summary>
     /// <returns>True when authentication is on.</returns>
-    public static bool Configure(IServiceCollection services, ServerOptions options)
+    public static bool Configure(IServiceCollection services, ServerOptions options, ServerHooks hooks)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hooks);
         var hasAuthority = !string.IsNullOrWhiteSpace(options.AuthAuthority);
         var hasAudience = !string.IsNullOrWhiteSpace(options.AuthAudience);
-        var enabled = hasAuthority || hasAudience || options.ConfigureJwtBearer is not null;
+        var enabled = hasAuthority || hasAudience || hooks.ConfigureJwtBearer is not null;
         if (!enabled && !IsLoopbackOnly(options.Urls))
         {
             throw new ServerConfigurationException(
@@ -63,10 +64,12 @@ public static class Security
                 "(or configuration Auth:Authority and Auth:Audience, e.g. env Auth__Authority), or bind to 127.0.0.1 for the local demo mode");
         }
 
-        if (options.ConfigureJwtBearer is null && (hasAuthority != hasAudience))
+        if (hooks.ConfigureJwtBearer is null && (hasAuthority != hasAudience))
         {
             throw new ServerConfigurationException("authentication needs both --authority (Auth:Authority) and --audience (Auth:Audience)");
         }
+
+        var httpLoopbackIssuer = hasAuthority && CheckAuthority(options.AuthAuthority!);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser())
@@ -86,12 +89,70 @@ public static class Security
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.NameClaimType = "name";
                 jwt.TokenValidationParameters.RoleClaimType = "roles";
+                // An issuer on this machine (a test or development identity provider) may speak plain HTTP.
+                jwt.RequireHttpsMetadata = !httpLoopbackIssuer;
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnusableSubject };
                 // A refused token gets a bare "WWW-Authenticate: Bearer": no error_description saying which check
                 // failed (expired, wrong key, wrong audience) to whoever is probing.
                 jwt.IncludeErrorDetails = false;
-                options.ConfigureJwtBearer?.Invoke(jwt);
+                hooks.ConfigureJwtBearer?.Invoke(jwt);
             });
         return true;
+    }
+
+    /// <summary>Longest <c>sub</c> the audit log keeps (the column's length); a longer one is refused, not cut.</summary>
+    public const int MaxSubjectLength = 256;
+
+    /// <summary>
+    /// The issuer must be an https URL (the signing keys come from it), or http on a loopback address (an identity
+    /// provider on this machine). Anything else is refused at start rather than failing every request later.
+    /// </summary>
+    /// <returns>True when it is a plain-http loopback issuer.</returns>
+    private static bool CheckAuthority(string authority)
+    {
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            throw new ServerConfigurationException($"--authority must be an https URL of the OpenID Connect issuer (got '{authority}')");
+        }
+
+        if (uri.Scheme == "http" && !(uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var a) && IPAddress.IsLoopback(a))))
+        {
+            throw new ServerConfigurationException("--authority must use https (the token signing keys are fetched from it); plain http is allowed only on a loopback address");
+        }
+
+        return uri.Scheme == "http";
+    }
+
+    /// <summary>
+    /// A valid token whose <c>sub</c> cannot be written to the audit log as it is (missing while the token has no
+    /// other name, longer than <see cref="MaxSubjectLength"/>, or holding control characters) is refused: 401.
+    /// </summary>
+    private static Task RefuseUnusableSubject(TokenValidatedContext context)
+    {
+        var sub = context.Principal?.FindFirst("sub")?.Value ?? context.Principal?.FindFirst("name")?.Value;
+        if (sub is not null && (sub.Length == 0 || sub.Length > MaxSubjectLength || sub.Any(char.IsControl) || HasLoneSurrogate(sub)))
+        {
+            context.Fail("the token's subject cannot be recorded");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

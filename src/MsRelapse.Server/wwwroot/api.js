@@ -9,9 +9,24 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, url, { body, contentType } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json, application/fhir+json' };
+// With sign-in on, writes carry the session's anti-forgery token (the cookie alone does not authorise a write).
+let csrfToken = null;
+
+/** Sets the anti-forgery token the sign-in session gave (GET /auth/session). */
+export function setCsrfToken(token) {
+  csrfToken = token ?? null;
+}
+
+async function request(method, url, options = {}) {
+  const { json } = await exchange(method, url, options);
+  return json;
+}
+
+/** The full answer: { json, headers } (for the ETag and the service's notices). */
+async function exchange(method, url, { body, contentType, headers: extra } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json, application/fhir+json', ...(extra ?? {}) };
   if (contentType) headers['Content-Type'] = contentType;
+  if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   let response;
   try {
     response = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
@@ -34,7 +49,7 @@ async function request(method, url, { body, contentType } = {}) {
     throw new ApiError(response.status, problem);
   }
 
-  return json;
+  return { json, headers: response.headers };
 }
 
 const id = value => encodeURIComponent(value);
@@ -47,12 +62,37 @@ export const api = {
     return request('GET', `/api/patients?${params}`);
   },
   patient: patientId => request('GET', `/api/patients/${id(patientId)}`),
+  /** The record and its ETag (the version a write must name in If-Match). */
+  patientRecord: async patientId => {
+    const { json, headers } = await exchange('GET', `/api/patients/${id(patientId)}`);
+    return { bundle: json, etag: headers.get('ETag') };
+  },
+  /** Appends resources (one, or a Bundle) to the record, conditional on etag; returns the new ETag. */
+  addResources: async (patientId, resourceOrBundle, etag) => {
+    const { json, headers } = await exchange('POST', `/api/patients/${id(patientId)}/resources`, {
+      body: JSON.stringify(resourceOrBundle), contentType: 'application/fhir+json', headers: etag ? { 'If-Match': etag } : {},
+    });
+    return { result: json, etag: headers.get('ETag') };
+  },
+  putPatient: (patientId, bundle) => request('PUT', `/api/patients/${id(patientId)}`, {
+    body: JSON.stringify(bundle), contentType: 'application/fhir+json', headers: { 'If-None-Match': '*' } }),
+  worklist: (q, asOf) => {
+    const params = new URLSearchParams();
+    if (q) params.set('q', q);
+    if (asOf) params.set('asOf', asOf);
+    return request('GET', `/api/worklist?${params}`);
+  },
   evaluatePatient: (patientId, asOf) =>
     request('POST', `/api/patients/${id(patientId)}/evaluations?${new URLSearchParams({ asOf })}`),
   evaluations: patientId => request('GET', `/api/patients/${id(patientId)}/evaluations`),
   evaluation: (patientId, evaluationId) => request('GET', `/api/patients/${id(patientId)}/evaluations/${id(String(evaluationId))}`),
   evaluateBundle: (bundleText, asOf) =>
     request('POST', `/api/evaluate?${new URLSearchParams({ asOf })}`, { body: bundleText, contentType: 'application/fhir+json' }),
+  /** Like evaluateBundle, with the response headers (a notice about a future asOf, when the service sends one). */
+  evaluateBundleFull: (bundleText, asOf) =>
+    exchange('POST', `/api/evaluate?${new URLSearchParams({ asOf })}`, { body: bundleText, contentType: 'application/fhir+json' }),
+  session: () => request('GET', '/auth/session'),
+  smartRecord: key => request('GET', `/launch/record/${id(key)}`),
   edss: params => request('GET', `/api/edss?${new URLSearchParams(params)}`),
   tpePlan: params => request('GET', `/api/tpe-plan?${new URLSearchParams(params)}`),
 };

@@ -73,3 +73,21 @@ export const FLAG_SEVERITY = {
 export const SEX = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Unknown' };
 
 export const label = (table, code) => (code === null || code === undefined ? '—' : table[code] ?? code);
+
+/** 2026.2 apheresis response factors (clinical.md, "Apheresis response factors"). */
+export const FACTORS = {
+  'time-to-apheresis': 'Time from onset to apheresis',
+  'age': 'Age',
+  'disease-course': 'Disease course',
+  'mri-activity': 'Gadolinium-enhancing lesions on MRI',
+  'reflexes': 'Deep tendon reflexes',
+  'disease-duration': 'Disease duration',
+  'disability-at-attack': 'Disability at the attack (EDSS)',
+};
+
+export const FAVOURS = {
+  'response': 'response',
+  'less-response': 'less response',
+  'continuous': 'per unit (no cut-off; see effect)',
+  'unknown': 'unknown (not recorded)',
+};

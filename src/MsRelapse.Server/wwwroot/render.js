@@ -1,6 +1,7 @@
 // Renders a recommendation (recommendation.schema.json), a plasma-exchange plan and problem documents.
 import { h, dl, table, num, pct, edss } from './dom.js';
-import { ACTIONS, URGENCY, STATUS, SEVERITY, STAGE, RESPONSE, RECOVERY, MISSING, FLAG_SEVERITY, SEX, label } from './labels.js';
+import { iggChart } from './chart.js';
+import { ACTIONS, URGENCY, STATUS, SEVERITY, STAGE, RESPONSE, RECOVERY, MISSING, FLAG_SEVERITY, SEX, FACTORS, FAVOURS, label } from './labels.js';
 
 const action = code => label(ACTIONS, code);
 
@@ -37,9 +38,11 @@ function planLine(code, plan) {
 function doNow(r, rec) {
   const u = URGENCY[r.urgency] ?? { label: r.urgency, meaning: '' };
   const flags = rec.flags ?? [];
-  const critical = flags.filter(f => f.severity === 'critical').length;
-  const warning = flags.filter(f => f.severity === 'warning').length;
-  const check = [critical ? `${critical} critical` : null, warning ? `${warning} warning${warning === 1 ? '' : 's'}` : null].filter(Boolean);
+  const serious = [...flags.filter(f => f.severity === 'critical'), ...flags.filter(f => f.severity === 'warning')];
+  const critical = serious.filter(f => f.severity === 'critical').length;
+  const warning = serious.length - critical;
+  // "1 critical and 2 warning flags": the noun takes the plural of the total, the adjectives stay as they are.
+  const check = [critical ? `${critical} critical` : null, warning ? `${warning} warning` : null].filter(Boolean);
   const primaryPlan = planLine(r.primary, rec.plan);
   return h('section', { class: `do-now urgency-${r.urgency}`, 'aria-labelledby': 'do-now-title', 'data-testid': 'do-now' },
     h('h3', { id: 'do-now-title', class: 'eyebrow' }, 'What to do now'),
@@ -53,8 +56,12 @@ function doNow(r, rec) {
           h('ul', null, r.concurrent.map(c => h('li', null, action(c), planLine(c, rec.plan) ? ` — ${planLine(c, rec.plan)}` : null))))
       : null,
     r.reassessOn ? h('p', { class: 'reassess' }, h('strong', null, 'Reassess on: '), r.reassessOn) : null,
-    check.length ? h('p', { class: `check-flags ${critical ? 'check-critical' : 'check-warning'}` },
-      h('strong', null, 'Before acting: '), `${check.join(' and ')} flag${critical + warning === 1 ? '' : 's'} below.`) : null);
+    serious.length ? h('div', { class: `check-flags ${critical ? 'check-critical' : 'check-warning'}`, 'data-testid': 'check-flags' },
+      h('p', { class: 'check-title' }, h('strong', null, `Before acting — ${check.join(' and ')} flag${serious.length === 1 ? '' : 's'}:`)),
+      h('ul', { class: 'check-list' }, serious.map(f => h('li', { 'data-quoted-flag': f.code },
+        h('span', { class: `badge flag-badge flag-badge-${f.severity}` },
+          h('span', { 'aria-hidden': 'true', class: 'flag-marker' }, FLAG_SEVERITY[f.severity].marker), ' ', FLAG_SEVERITY[f.severity].label.toUpperCase()),
+        ' ', f.message)))) : null);
 }
 
 function flagsSection(flags, evidence) {
@@ -113,8 +120,35 @@ function listOf(title, items) {
   return items?.length ? h('div', { class: 'sublist' }, h('h4', null, title), h('ul', null, items.map(x => h('li', null, x)))) : null;
 }
 
-function steroidPlan(s, r, evidence) {
+/** YYYY-MM-DD plus n days. */
+function plusDays(value, n) {
+  const d = new Date(`${value}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "Wed 13 May 2026". */
+export function dayText(value) {
+  const d = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return value ?? '';
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS_SHORT[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/**
+ * The steroid course's first and last day. The plan gives days, not dates: when it names no start, the course is
+ * read as starting on the evaluation date (the page says so), since the recommendation is for now.
+ */
+export function steroidDates(st, asOf) {
+  const first = st.startDate ?? asOf ?? null;
+  if (!first) return null;
+  return { first, last: st.endDate ?? plusDays(first, Math.max(1, st.days ?? 1) - 1), assumed: !st.startDate };
+}
+
+function steroidPlan(s, r, evidence, asOf) {
   const r0 = role(s.action, r);
+  const dates = steroidDates(s, asOf);
   const dose = s.doseMgPerDay !== null && s.doseMgPerDay !== undefined
     ? `${num(s.doseMgPerDay)} mg/day`
     : s.doseMgPerKgPerDay !== null && s.doseMgPerKgPerDay !== undefined ? `${num(s.doseMgPerKgPerDay, 0)} mg/kg/day` : null;
@@ -123,7 +157,8 @@ function steroidPlan(s, r, evidence) {
       ['Drug', `${s.drug}, ${s.route}`],
       ['Dose', dose],
       ['Days', String(s.days)],
-      ['Dates', s.startDate ? `${s.startDate} → ${s.endDate ?? ''}` : null],
+      ['First day', dates ? h('span', { 'data-testid': 'steroid-first' }, `${dayText(dates.first)}${dates.assumed ? ' (from the evaluation date)' : ''}`) : null],
+      ['Last day', dates ? h('span', { 'data-testid': 'steroid-last' }, dayText(dates.last)) : null],
       ['Total dose', s.totalDoseMg !== undefined ? `${num(s.totalDoseMg)} mg` : null],
       ['Prednisone equivalent', s.prednisoneEquivalentMg !== undefined ? `${num(s.prednisoneEquivalentMg)} mg` : null],
       ['Infusion', s.infusion ?? null],
@@ -154,6 +189,47 @@ function iggTable(igg) {
     { class: 'igg' });
 }
 
+/**
+ * The sessions as a calendar: one row per week (Monday first), each session's day with its number, volume, albumin
+ * and vials; then the sessions as a list with the checks before each one.
+ */
+export function sessionCalendar(pe, kindWord = 'Plasma exchange', { checksEach = true } = {}) {
+  const sessions = (pe.schedule ?? []).filter(x => x.date);
+  if (!sessions.length) return null;
+  const byDate = new Map(sessions.map(x => [x.date, x]));
+  const first = sessions[0].date;
+  const last = sessions[sessions.length - 1].date;
+  const weekday = d => (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+  const weeks = [];
+  for (let d = plusDays(first, -weekday(first)); d <= last; d = plusDays(d, 7)) weeks.push(d);
+  const volume = pe.exchangeVolumeMl != null ? `${num(pe.exchangeVolumeMl)} mL` : null;
+  const albumin = pe.albuminGramsPerExchange != null
+    ? `albumin ${num(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null;
+  const cell = d => {
+    const x = byDate.get(d);
+    const day = new Date(`${d}T00:00:00Z`);
+    const head = h('span', { class: 'cal-day' }, `${day.getUTCDate()} ${MONTHS_SHORT[day.getUTCMonth()]}`);
+    if (!x) return h('td', { class: 'cal-empty' }, head);
+    return h('td', { class: `cal-session ${x.done ? 'cal-done' : 'cal-planned'}`, 'data-session': String(x.session) }, head,
+      h('strong', { class: 'cal-title' }, `Session ${x.session}`),
+      h('span', { class: 'cal-state' }, x.done ? `given${x.kind ? ` (${x.kind === 'immunoadsorption' ? 'immunoadsorption' : 'plasma exchange'})` : ''}` : 'planned'),
+      volume && !x.done ? h('span', null, volume) : null,
+      albumin && !x.done ? h('span', null, albumin) : null);
+  };
+  const monitoring = pe.monitoring ?? [];
+  return h('div', { class: 'calendar', 'data-testid': 'session-calendar' },
+    h('table', { class: 'cal-table' },
+      h('caption', null, `${kindWord} calendar: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, ${dayText(first)} to ${dayText(last)}`),
+      h('thead', null, h('tr', null, ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+        .map(x => h('th', { scope: 'col' }, h('abbr', { title: x }, x.slice(0, 3)))))),
+      h('tbody', null, weeks.map(w => h('tr', null, [0, 1, 2, 3, 4, 5, 6].map(i => cell(plusDays(w, i))))))),
+    h('ol', { class: 'session-list' }, sessions.map(x => h('li', { 'data-session': String(x.session) },
+      h('strong', null, `Session ${x.session} — ${dayText(x.date)}`), x.done ? ' (given)' : '',
+      !x.done && (volume || albumin) ? `: ${[volume ? `exchange ${volume}` : null, albumin].filter(Boolean).join(', ')}` : '',
+      !x.done && monitoring.length ? h('span', { class: 'before' }, h('br'), 'Before it: ', checksEach ? monitoring.join('; ') : 'the checks below') : null))),
+    !checksEach && monitoring.length ? h('div', { class: 'before-each' }, h('h3', null, 'Checks for each session'), h('ul', null, monitoring.map(m => h('li', null, m)))) : null);
+}
+
 /** A plasma-exchange plan: from a recommendation (plan.plasmaExchange) or the tpe-plan calculator (same members). */
 export function plasmaExchangePlan(pe, title, evidence = new Map()) {
   const igg = pe.predictedIgG ?? [];
@@ -173,8 +249,13 @@ export function plasmaExchangePlan(pe, title, evidence = new Map()) {
       ['Albumin per exchange', pe.albuminGramsPerExchange != null
         ? `${num(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null],
       ['Start', pe.startDate ?? null],
+      ['Course', pe.summary ?? null],
+      ['Last session', pe.courseEndsOn ? dayText(pe.courseEndsOn) : null],
+      ['Late reassessment', pe.lateReassessOn ? `${dayText(pe.lateReassessOn)} (late responders)` : null],
     ]),
+    sessionCalendar(pe),
     schedule(pe.schedule),
+    igg.length ? iggChart(igg) : null,
     igg.length ? iggTable(igg) : null,
     listOf('Monitoring', pe.monitoring), listOf('Notes', pe.notes),
     pe.missing?.length ? listOf('Missing', pe.missing.map(m => typeof m === 'string' ? m : JSON.stringify(m))) : null,
@@ -189,7 +270,11 @@ function immunoadsorptionPlan(ia, r, evidence) {
       ['Processed plasma per session', ia.processedPlasmaVolumesPerSession ?? null],
       ['Replacement fluid', ia.replacementFluid ?? null],
       ['Start', ia.startDate ?? null],
+      ['Course', ia.summary ?? null],
+      ['Last session', ia.courseEndsOn ? dayText(ia.courseEndsOn) : null],
+      ['Late reassessment', ia.lateReassessOn ? `${dayText(ia.lateReassessOn)} (late responders)` : null],
     ]),
+    sessionCalendar(ia, 'Immunoadsorption'),
     schedule(ia.schedule), listOf('Monitoring', ia.monitoring), evidenceChips(ia.evidence, evidence));
 }
 
@@ -200,7 +285,7 @@ function planSection(rec, evidence) {
   const pe = plan.plasmaExchange ? plasmaExchangePlan(plan.plasmaExchange,
     `Plasma exchange${role('plasma-exchange', r) ? ` (${role('plasma-exchange', r)})` : ''}`, evidence) : null;
   const ia = plan.immunoadsorption ? immunoadsorptionPlan(plan.immunoadsorption, r, evidence) : null;
-  const st = plan.steroids ? steroidPlan(plan.steroids, r, evidence) : null;
+  const st = plan.steroids ? steroidPlan(plan.steroids, r, evidence, rec.asOf) : null;
   // The primary action's plan first, then the concurrent ones, then the alternatives.
   const rank = { primary: 0, concurrent: 1, alternative: 2 };
   const steroidCode = plan.steroids?.action ?? (plan.steroids?.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone');
@@ -209,6 +294,43 @@ function planSection(rec, evidence) {
   return h('section', { class: 'plans', 'aria-labelledby': 'plan-title' },
     h('h3', { id: 'plan-title', class: 'section-title' }, 'Plan'),
     shown.length ? h('div', { class: 'plan-grid' }, shown) : h('p', { class: 'muted' }, 'No treatment plan for this recommendation.'));
+}
+
+/** 2026.2: the published predictors of response to apheresis as found in the record; informational, never a score. */
+function responseFactorsSection(factors, evidence) {
+  if (!factors?.length) return null;
+  const value = f => f.value === null || f.value === undefined ? 'not recorded'
+    : typeof f.value === 'boolean' ? (f.value ? 'yes' : 'no') : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
+  return h('section', { class: 'card response-factors', 'data-testid': 'response-factors' },
+    h('h3', null, 'Apheresis response factors'),
+    h('p', { class: 'hint' }, 'Published predictors of response, as found in this record. For information: not a score, not a decision.'),
+    table(null, ['Factor', 'This patient', 'Points to', 'Published effect', 'Evidence'],
+      factors.map(f => [label(FACTORS, f.factor), value(f),
+        h('span', null, label(FAVOURS, f.favours), f.contested ? h('span', { class: 'contested' }, ' (contested)') : null),
+        h('span', null, f.effect, f.missing ? h('span', { class: 'missing-hint' }, ` To know it: ${f.missing}`) : null),
+        evidenceChips(f.evidence, evidence) ?? '—'])));
+}
+
+/** Every date the plan asks someone to look again, in date order. */
+export function reassessmentDates(rec) {
+  const r = rec.recommendation ?? {};
+  const plan = rec.plan ?? {};
+  const list = [
+    r.reassessOn ? [r.reassessOn, 'Reassess the patient (EDSS, response)'] : null,
+    plan.steroids?.reassessOn && plan.steroids.reassessOn !== r.reassessOn ? [plan.steroids.reassessOn, 'Reassess after the steroid course'] : null,
+    plan.plasmaExchange?.courseEndsOn ? [plan.plasmaExchange.courseEndsOn, 'Last plasma-exchange session'] : null,
+    plan.plasmaExchange?.lateReassessOn ? [plan.plasmaExchange.lateReassessOn, 'Late reassessment after plasma exchange (late responders)'] : null,
+    plan.immunoadsorption?.courseEndsOn ? [plan.immunoadsorption.courseEndsOn, 'Last immunoadsorption session'] : null,
+    plan.immunoadsorption?.lateReassessOn ? [plan.immunoadsorption.lateReassessOn, 'Late reassessment after immunoadsorption (late responders)'] : null,
+  ].filter(Boolean);
+  return list.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+function reassessmentSection(rec) {
+  const list = reassessmentDates(rec);
+  if (!list.length) return null;
+  return h('section', { class: 'card reassessment', 'data-testid': 'reassessment' }, h('h3', null, 'Reassessment dates'),
+    h('ul', null, list.map(([d, what]) => h('li', null, h('strong', null, dayText(d)), ` — ${what}`))));
 }
 
 function optionsSection(title, items, evidence, className) {
@@ -240,17 +362,22 @@ function evidenceSection(list) {
 }
 
 /**
- * The whole recommendation. meta: optional { title, provenance: [[term, value]...] }.
+ * The whole recommendation. meta: optional { title, provenance: [text…], aside: node beside the answer (else the
+ * episode), afterTop: node after the answer (the timeline) }.
  */
 export function renderRecommendation(rec, meta = {}) {
   const evidence = new Map((rec.evidence ?? []).map(x => [x.id, x]));
   const r = rec.recommendation;
   return h('section', { class: 'result', 'aria-labelledby': 'result-title', 'data-testid': 'recommendation' },
     h('h2', { id: 'result-title', tabindex: '-1' }, meta.title ?? `Recommendation as of ${rec.asOf}`),
-    h('div', { class: 'top-grid' }, doNow(r, rec), episodeSection(rec)),
+    h('div', { class: 'top-grid' }, doNow(r, rec), meta.aside ?? episodeSection(rec)),
+    meta.aside ? episodeSection(rec) : null,
+    meta.afterTop ?? null,
     missingSection(rec.missingData),
     flagsSection(rec.flags, evidence),
     planSection(rec, evidence),
+    reassessmentSection(rec),
+    responseFactorsSection(rec.apheresisResponseFactors, evidence),
     optionsSection('Alternatives', r.alternatives, evidence, 'alternatives'),
     optionsSection('Not recommended', r.notRecommended, evidence, 'not-recommended'),
     rationaleSection(rec.rationale, evidence),

@@ -27,6 +27,12 @@ internal abstract class MsRelapseDbContext : DbContext
 
     public DbSet<AuditRow> Audit => Set<AuditRow>();
 
+    public DbSet<CdsFeedbackRow> CdsFeedback => Set<CdsFeedbackRow>();
+
+    public DbSet<CdsCardRow> CdsCards => Set<CdsCardRow>();
+
+    public DbSet<CdsTokenIdRow> CdsTokenIds => Set<CdsTokenIdRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PatientRow>(e =>
@@ -79,6 +85,8 @@ internal abstract class MsRelapseDbContext : DbContext
             e.HasIndex(a => a.PatientId);
             e.HasIndex(a => a.At);
         });
+
+        CdsHooksModel.Configure(modelBuilder);
     }
 }
 
@@ -101,6 +109,7 @@ internal sealed class PostgresMsRelapseDbContext(DbContextOptions<PostgresMsRela
         modelBuilder.Entity<PatientRow>().Property(p => p.PatientId).UseCollation("C");
         modelBuilder.Entity<EvaluationRow>().Property(p => p.PatientId).UseCollation("C");
         modelBuilder.Entity<AuditRow>().Property(p => p.PatientId).UseCollation("C");
+        modelBuilder.Entity<CdsCardRow>().Property(p => p.PatientId).UseCollation("C");
     }
 }
 

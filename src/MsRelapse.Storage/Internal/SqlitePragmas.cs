@@ -11,7 +11,9 @@ namespace MsRelapse.Storage.Internal;
 /// <item><c>synchronous=FULL</c>: each commit fsyncs the WAL before it returns, so nothing acknowledged is lost if the
 /// process is killed or the machine loses power (NORMAL would only survive a process kill);</item>
 /// <item><c>busy_timeout</c>: a second process waits for the write lock instead of failing with SQLITE_BUSY;</item>
-/// <item><c>foreign_keys=ON</c>: evaluations cascade with their patient (EF sets it too; stated for raw connections).</item>
+/// <item><c>foreign_keys=ON</c>: evaluations cascade with their patient (EF sets it too; stated for raw connections);</item>
+/// <item><c>secure_delete=ON</c>: a deleted record's pages are overwritten with zeros, so a deleted patient's bundle
+/// cannot be read back from the file's free pages (per connection; costs a little write I/O on deletes).</item>
 /// </list>
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
@@ -21,7 +23,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     public static readonly SqlitePragmas Instance = new();
 
     // busy_timeout first, so that the switch to WAL waits for another connection's lock instead of failing.
-    private const string Sql = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    private const string Sql = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
 
     // Two processes opening a brand-new file at once can see SQLITE_READONLY (8) or SQLITE_BUSY (5) while the other
     // one initialises the WAL index; both are transient, so the pragmas are retried for up to about two seconds.

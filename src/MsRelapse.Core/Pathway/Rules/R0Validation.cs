@@ -13,10 +13,33 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R0Validation
 {
-    /// <summary>Stable error codes.</summary>
-    public const string OutOfRange = "value-out-of-range", NotAKurtzkeStep = "not-a-kurtzke-step", NotAnInteger = "not-an-integer",
-        UnknownUnit = "unknown-unit", FractionNotPercent = "fraction-not-percent", DateOrder = "date-order",
-        BirthDateAfterAsOf = "birth-date-after-as-of", MultiplePatients = "multiple-patients";
+    /// <summary>What R0 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R0",
+        Title = "Validation",
+        Description = "Before any rule, impossible values are rejected with a clear error and no recommendation is made.",
+        Criteria =
+        [
+            new("R0-edss", $"An EDSS outside {Thresholds.EdssMin:0}–{Thresholds.EdssMax:0}, not a multiple of 0.5, or 0.5 (not a Kurtzke step); a functional-system score that is not an integer in its range; an ambulation score outside 0–{Thresholds.AmbulationMax}."),
+            new("R0-body", $"Weight outside {Thresholds.WeightMinKg:0}–{Thresholds.WeightMaxKg:0} kg; height outside {Thresholds.HeightMinCm:0}–{Thresholds.HeightMaxCm:0} cm; hematocrit outside {Thresholds.HematocritMinPercent:0}–{Thresholds.HematocritMaxPercent:0} % (a value ≤ {Thresholds.HematocritFractionCeiling:0} given in % is a fraction)."),
+            new("R0-vitals", $"Temperature outside {Thresholds.TemperatureMinC:0}–{Thresholds.TemperatureMaxC:0} °C; systolic pressure outside {Thresholds.SystolicMinMmHg:0}–{Thresholds.SystolicMaxMmHg:0} mmHg."),
+            new("R0-dates", "Abatement before onset; a birth date after the evaluation date."),
+            new("R0-units", "An unknown or missing unit on a value the engine uses; resources of more than one patient. Values dated within their recency window (and every EDSS assessment) are judged, whether or not this evaluation uses them."),
+        ],
+        Thresholds =
+        [
+            nameof(Thresholds.EdssMin), nameof(Thresholds.EdssMax), nameof(Thresholds.AmbulationMax), nameof(Thresholds.WeightMinKg), nameof(Thresholds.WeightMaxKg),
+            nameof(Thresholds.HeightMinCm), nameof(Thresholds.HeightMaxCm), nameof(Thresholds.HematocritMinPercent), nameof(Thresholds.HematocritMaxPercent),
+            nameof(Thresholds.HematocritFractionCeiling), nameof(Thresholds.TemperatureMinC), nameof(Thresholds.TemperatureMaxC), nameof(Thresholds.SystolicMinMmHg), nameof(Thresholds.SystolicMaxMmHg),
+        ],
+        Evidence = ["E-KURTZKE-1983"],
+    };
+
+    /// <summary>Stable error codes (the catalogue is <see cref="InputErrorCodes"/>).</summary>
+    public const string OutOfRange = InputErrorCodes.OutOfRange, NotAKurtzkeStep = InputErrorCodes.NotAKurtzkeStep, NotAnInteger = InputErrorCodes.NotAnInteger,
+        UnknownUnit = InputErrorCodes.UnknownUnit, FractionNotPercent = InputErrorCodes.FractionNotPercent, DateOrder = InputErrorCodes.DateOrder,
+        BirthDateAfterAsOf = InputErrorCodes.BirthDateAfterAsOf, MultiplePatients = InputErrorCodes.MultiplePatients;
 
     public static ImmutableArray<InputError> Validate(EvaluationContext ctx)
     {
@@ -31,7 +54,7 @@ internal static class R0Validation
 
         if (record.BirthDate is { } birth && birth > asOf)
         {
-            errors.Add(new InputError(BirthDateAfterAsOf, $"Birth date {Decision.D(birth)} is after the evaluation date {Decision.D(asOf)}.", new SourceRef("Patient", "Patient.birthDate")));
+            errors.Add(new InputError(BirthDateAfterAsOf, $"Birth date {Text.Date(birth)} is after the evaluation date {Text.Date(asOf)}.", new SourceRef("Patient", "Patient.birthDate")));
         }
 
         // Loops with the test inside (no iterator and closure per evaluation for what is nearly always nothing).
@@ -56,7 +79,7 @@ internal static class R0Validation
             if (a.RecordedTotal is { } total && EdssScore.Problem(total) is { } problem)
             {
                 var code = !double.IsFinite(total) || total < Thresholds.EdssMin || total > Thresholds.EdssMax ? OutOfRange : NotAKurtzkeStep;
-                errors.Add(new InputError(code, $"{problem} (assessment of {Decision.D(a.When.Date)}).", a.Source.Path is null ? a.Source.At("Observation.valueQuantity") : a.Source));
+                errors.Add(new InputError(code, $"{problem} (assessment of {Text.Date(a.When.Date)}).", a.Source.Path is null ? a.Source.At("Observation.valueQuantity") : a.Source));
             }
 
             var fs = a.FunctionalSystems;
@@ -77,7 +100,7 @@ internal static class R0Validation
                 if (FunctionalSystemScores.Problem(system, v) is { } fsProblem)
                 {
                     var code = double.IsFinite(v) && v == Math.Floor(v) ? OutOfRange : NotAnInteger;
-                    errors.Add(new InputError(code, $"{fsProblem} (assessment of {Decision.D(a.When.Date)}).", a.Source.At($"Observation.component[{system.KebabName()}]")));
+                    errors.Add(new InputError(code, $"{fsProblem} (assessment of {Text.Date(a.When.Date)}).", a.Source.At($"Observation.component[{system.KebabName()}]")));
                 }
             }
         }
@@ -88,7 +111,7 @@ internal static class R0Validation
             SourceRef Source() => m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
             if (m.UnitProblem is { } unit)
             {
-                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {Decision.D(m.When.Date)}: {unit} (expected {ExpectedUnit(m.Kind)}).", Source().At("Observation.valueQuantity.code")));
+                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {Text.Date(m.When.Date)}: {unit} (expected {ExpectedUnit(m.Kind)}).", Source().At("Observation.valueQuantity.code")));
                 continue;
             }
 
@@ -106,7 +129,7 @@ internal static class R0Validation
                 var code = m.Kind == MeasurementKind.HematocritPercent && double.IsFinite(m.Value) && m.Value > 0 && m.Value <= Thresholds.HematocritFractionCeiling
                     ? FractionNotPercent
                     : OutOfRange;
-                errors.Add(new InputError(code, $"{Capitalise(problem)} (measured {Decision.D(m.When.Date)}).", Source()));
+                errors.Add(new InputError(code, $"{Capitalise(problem)} (measured {Text.Date(m.When.Date)}).", Source()));
             }
         }
 
@@ -119,7 +142,7 @@ internal static class R0Validation
         {
             if (dose.UnitProblem is { } doseUnit && dose.Day >= doseWindowStart && (reported ??= new(StringComparer.Ordinal)).Add(dose.Source.Resource))
             {
-                errors.Add(new InputError(UnknownUnit, $"Steroid dose of {Decision.D(dose.Day)}: {doseUnit} (expected mg or g).", DoseSource(dose.Source)));
+                errors.Add(new InputError(UnknownUnit, $"Steroid dose of {Text.Date(dose.Day)}: {doseUnit} (expected mg or g).", DoseSource(dose.Source)));
             }
         }
 

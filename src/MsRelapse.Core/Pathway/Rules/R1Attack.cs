@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
@@ -7,6 +8,24 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R1Attack
 {
+    /// <summary>What R1 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R1",
+        Title = "The attack",
+        Description = "Finds the current attack: relapse records close together are one attack, an episode shorter than 24 hours does not count, and without a relapse record (or for a deceased patient) there is no episode.",
+        Criteria =
+        [
+            new("R1-chain", $"A relapse record whose onset is less than {Thresholds.SameAttackDays} days after the preceding record's onset belongs to the same attack (flag within-30-days-of-previous-attack); the attack's onset is the earliest chained onset."),
+            new("R1-transient", "A record resolved less than 24 hours after its own onset neither starts nor extends an attack."),
+            new("R1-none", "No relapse record, or a deceased patient: status no-episode, observe, routine."),
+        ],
+        Actions = [ActionCode.Observe],
+        Urgency = "routine when there is no episode",
+        Thresholds = [nameof(Thresholds.SameAttackDays)],
+        Evidence = ["E-MENACTRIMS-2023"],
+    };
+
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         d.Fire("R1");
@@ -34,8 +53,8 @@ internal static class R1Attack
             return;
         }
 
-        d.Used("relapse-onset", Decision.D(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
-        d.Explain("R1", $"Current attack: onset {Decision.D(attack.Onset.Date)}, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} before the evaluation date, from {Text.Count(attack.Records.Length, "relapse record")}; treatment since that onset counts.");
+        d.Used("relapse-onset", Text.Date(attack.Onset.Date), attack.Onset.Date, attack.Records[0].Source, "R1");
+        d.Explain("R1", $"Current attack: onset {Text.Date(attack.Onset.Date)}, {Text.Count(ctx.DaysSinceOnset ?? 0, "day")} before the evaluation date, from {Text.Count(attack.Records.Length, "relapse record")}; treatment since that onset counts.");
         if (attack.Chained)
         {
             d.AddFlag(FlagCode.WithinThirtyDaysOfPreviousAttack, FlagSeverity.Info,

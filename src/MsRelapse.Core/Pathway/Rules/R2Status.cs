@@ -1,3 +1,4 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
@@ -6,6 +7,95 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R2Status
 {
+    /// <summary>What R2 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R2",
+        Title = "Is it a relapse?",
+        Description = "Decides the episode's status; the first matching sub-rule wins. A progressive MS course adds an information flag whatever the status.",
+        Criteria =
+        [
+            new("R2-progressive-course", "An MS diagnosis coded as secondary or primary progressive: flag progressive-course (lower apheresis response).", RuleCatalog.Decided(c => c.ProgressiveCourse is not null)),
+        ],
+        Evidence = ["E-MAGANA-2011"],
+        SubRules =
+        [
+            new()
+            {
+                Id = "R2.1",
+                Title = "Transient episode only",
+                Description = "Only episodes shorter than 24 hours are recorded: not a relapse; observe.",
+                Criteria = [new("R2.1-transient", $"Only transient records, the latest within {Thresholds.TransientRecentDays} days (older: no episode).")],
+                Actions = [ActionCode.Observe],
+                Urgency = "routine",
+                Thresholds = [nameof(Thresholds.TransientRecentDays)],
+                Evidence = ["E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R2.2",
+                Title = "Attack resolved",
+                Description = "The attack has resolved: rehabilitation if disability is still above baseline, else observe; no steroid or apheresis.",
+                Criteria = [new("R2.2-resolved", $"Every record of the attack abated at least 24 hours after onset; resolved more than {Thresholds.ResolvedEpisodeDays} days ago: no episode.")],
+                Actions = [ActionCode.Rehabilitation, ActionCode.Observe],
+                Urgency = "routine",
+                Thresholds = [nameof(Thresholds.ResolvedEpisodeDays)],
+            },
+            new()
+            {
+                Id = "R2.3",
+                Title = "Pseudo-relapse",
+                Description = "A fever or infection around the onset that is still current explains the symptoms: treat the trigger and reassess; no steroids.",
+                Criteria =
+                [
+                    new("R2.3-window", $"Fever ≥ {Thresholds.FeverCelsius:0.0} °C measured, an infection with onset, or a positive urine nitrite, from {Thresholds.TriggerWindowBeforeOnsetDays} days before the onset to {Thresholds.TriggerWindowAfterOnsetDays} days after it."),
+                    new("R2.3-current", $"The trigger is still current: fever in the last {Thresholds.FeverCurrentDays} days, the infection not abated with onset in the last {Thresholds.InfectionCurrentDays} days, or the nitrite in the last {Thresholds.NitriteCurrentDays} days."),
+                    new("R2.3-severe", "A severe deficit adds specialist review, at least urgent, reassessment the next day."),
+                ],
+                Actions = [ActionCode.TreatTrigger, ActionCode.SpecialistReview],
+                NotRecommended = [ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone],
+                Urgency = "soon (emergency with sepsis; at least urgent when severe)",
+                Thresholds =
+                [
+                    nameof(Thresholds.FeverCelsius), nameof(Thresholds.TriggerWindowBeforeOnsetDays), nameof(Thresholds.TriggerWindowAfterOnsetDays), nameof(Thresholds.FeverCurrentDays),
+                    nameof(Thresholds.InfectionCurrentDays), nameof(Thresholds.NitriteCurrentDays), nameof(Thresholds.TreatTriggerReassessDays), nameof(Thresholds.SevereTriggerReassessDays),
+                ],
+                Evidence = ["E-NICE-2022", "E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R2.4",
+                Title = "Onset today: unconfirmed",
+                Description = "Symptoms that began today do not yet meet the 24-hour definition: observe and reassess tomorrow; a severe deficit needs same-day specialist review to exclude stroke.",
+                Criteria = [new("R2.4-today", "The attack is ongoing and its onset date is the evaluation date.")],
+                Actions = [ActionCode.Observe, ActionCode.SpecialistReview],
+                Urgency = "routine (emergency when severe)",
+                Thresholds = [nameof(Thresholds.UnconfirmedReassessDays)],
+                Evidence = ["E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R2.5",
+                Title = "Possible progression",
+                Description = "Symptoms ongoing for more than three months and never treated are more likely progression than a relapse: specialist review; plasma exchange is ineffective in progressive MS.",
+                Criteria = [new("R2.5-late", $"Onset more than {Thresholds.ProgressionDays} days ago, attack ongoing, no relapse treatment since onset, and not possible NMOSD.")],
+                Actions = [ActionCode.SpecialistReview],
+                NotRecommended = [ActionCode.PlasmaExchange, ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone],
+                Urgency = "soon",
+                Thresholds = [nameof(Thresholds.ProgressionDays)],
+                Evidence = ["E-NICE-2022", "E-AAN-2011"],
+            },
+            new()
+            {
+                Id = "R2.6",
+                Title = "Relapse",
+                Description = "Otherwise the episode is a relapse, and the treatment rules decide.",
+                Criteria = [new("R2.6-otherwise", "None of R2.1–R2.5 applies.")],
+                Evidence = ["E-MENACTRIMS-2023"],
+            },
+        ],
+    };
+
     private static readonly string[] Trigger = ["E-NICE-2022", "E-MENACTRIMS-2023"];
 
     /// <summary>Sets the status (and, for every status but an ongoing relapse, the action). Returns true for an ongoing relapse.</summary>
@@ -28,7 +118,7 @@ internal static class R2Status
                     "The episode resolved within 24 hours: it does not meet the relapse definition (symptoms lasting at least 24 hours).",
                     "E-MENACTRIMS-2023");
                 d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.1");
-                d.Explain("R2.1", $"Only an episode shorter than 24 hours (onset {Decision.D(t.Date)}) is recorded: not a relapse; observe.", "E-MENACTRIMS-2023");
+                d.Explain("R2.1", $"Only an episode shorter than 24 hours (onset {Text.Date(t.Date)}) is recorded: not a relapse; observe.", "E-MENACTRIMS-2023");
                 return false;
             }
 
@@ -49,7 +139,7 @@ internal static class R2Status
             {
                 d.Status = EpisodeStatus.NoEpisode;
                 d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.2");
-                d.Explain("R2.2", $"The last attack resolved more than {Thresholds.ResolvedEpisodeDays} days ago (by {Decision.D(resolvedOn)}): no current episode.");
+                d.Explain("R2.2", $"The last attack resolved more than {Thresholds.ResolvedEpisodeDays} days ago (by {Text.Date(resolvedOn)}): no current episode.");
                 return false;
             }
 
@@ -57,8 +147,8 @@ internal static class R2Status
             var aboveBaseline = ctx.Latest is not null && ctx.Baseline is not null && ctx.Latest.Value > ctx.Baseline.Value;
             d.SetPrimary(aboveBaseline ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R2.2");
             d.Explain("R2.2", aboveBaseline
-                ? $"The attack has resolved (by {Decision.D(resolvedOn)}) with EDSS still above baseline: rehabilitation; no steroid or apheresis for a resolved attack."
-                : $"The attack has resolved (by {Decision.D(resolvedOn)}): observe; no steroid or apheresis for a resolved attack.");
+                ? $"The attack has resolved (by {Text.Date(resolvedOn)}) with EDSS still above baseline: rehabilitation; no steroid or apheresis for a resolved attack."
+                : $"The attack has resolved (by {Text.Date(resolvedOn)}): observe; no steroid or apheresis for a resolved attack.");
             return false;
         }
 
@@ -180,12 +270,12 @@ internal static class R2Status
         var sepsis = currentInfections.Any(c => c.IsSepsis);
         foreach (var f in fever)
         {
-            d.Used("fever", Decision.D(f.Date), f.Date, f.Source, "R2.3");
+            d.Used("fever", Text.Date(f.Date), f.Date, f.Source, "R2.3");
         }
 
         foreach (var c in infections)
         {
-            d.Used(c.IsSepsis ? "sepsis" : "infection", Decision.D(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, "R2.3");
+            d.Used(c.IsSepsis ? "sepsis" : "infection", Text.Date(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, "R2.3");
         }
 
         foreach (var n in nitrites)

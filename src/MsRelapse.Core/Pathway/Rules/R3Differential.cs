@@ -6,6 +6,56 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R3Differential
 {
+    /// <summary>What R3 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R3",
+        Title = "Differential diagnosis",
+        Description = "Always evaluated: antibodies or a diagnosis that point to NMOSD or MOGAD, and natalizumab (PML risk), change the treatment and bring in a specialist.",
+        SubRules =
+        [
+            new()
+            {
+                Id = "R3.1",
+                Title = "Possible NMOSD",
+                Description = "AQP4-IgG positive or an NMOSD diagnosis: an untreated attack gets plasma exchange now, with IV methylprednisolone and specialist review; MS therapies may harm.",
+                Criteria =
+                [
+                    new("R3.1-nmosd", "AQP4-IgG positive (ever) or an active NMOSD diagnosis.", RuleCatalog.Decided(c => c.HasNmosd)),
+                    new("R3.1-untreated", "Untreated attack of any severity: plasma exchange with IV methylprednisolone and specialist review, the same day; after first-line treatment R6/R7 decide with specialist review, at least urgent."),
+                    new("R3.1-dmt", "Interferon-beta or natalizumab active: flag dmt-harmful-in-nmosd."),
+                ],
+                Actions = [ActionCode.PlasmaExchange, ActionCode.IvMethylprednisolone, ActionCode.SpecialistReview],
+                Urgency = "emergency (untreated attack); at least urgent after treatment",
+                Evidence = ["E-IPND-2015", "E-NEMOS-2016", "E-ASFA-2023"],
+            },
+            new()
+            {
+                Id = "R3.2",
+                Title = "Possible MOGAD",
+                Description = "MOG-IgG positive: an untreated attack gets IV methylprednisolone followed by a slow oral taper, with specialist review.",
+                Criteria =
+                [
+                    new("R3.2-mogad", "MOG-IgG positive (ever).", RuleCatalog.Decided(c => c.HasMogad)),
+                    new("R3.2-untreated", "Untreated attack of any severity: IV methylprednisolone 1,000 mg/day for 5 days, then a slow oral taper, with specialist review."),
+                ],
+                Actions = [ActionCode.IvMethylprednisolone, ActionCode.SpecialistReview],
+                Urgency = "urgent if severe, else soon",
+                Thresholds = [nameof(Thresholds.IntravenousMgPerDay), nameof(Thresholds.CourseDays)],
+                Evidence = ["E-MOGAD-2023"],
+            },
+            new()
+            {
+                Id = "R3.3",
+                Title = "Natalizumab: PML risk",
+                Description = "On natalizumab, new symptoms may be PML: MRI (and JCV status) with specialist review before any steroid.",
+                Criteria = [new("R3.3-natalizumab", "Natalizumab active.", RuleCatalog.Decided(c => c.Natalizumab is not null))],
+                Actions = [ActionCode.SpecialistReview],
+                Urgency = "at least urgent",
+            },
+        ],
+    };
+
     /// <summary>The flags, whatever the status.</summary>
     public static void Flags(EvaluationContext ctx, Decision d)
     {

@@ -1,11 +1,65 @@
+using MsRelapse.Core.Pathway.Facts;
+
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
-/// R4 — severity from the EDSS rise (E-SEVERITY-2019), plus "newly ≥ 6.0 / ≥ 7.0" (choice). The numbers are
-/// computed once in <see cref="EvaluationContext"/>; this rule explains them and names what is missing.
+/// R4 — severity from the EDSS rise (E-SEVERITY-2019), plus "newly ≥ 6.0 / ≥ 7.0" (choice). <see cref="Grade"/>
+/// grades the attack once, when the context is assembled (R2 and R6 read the grade); <see cref="Apply"/> explains
+/// it and names what is missing.
 /// </summary>
 internal static class R4Severity
 {
+    /// <summary>What R4 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R4",
+        Title = "Severity",
+        Description = "Grades the attack by how much the EDSS rose from the baseline to the worst point since onset.",
+        Criteria =
+        [
+            new("R4-baseline", $"Baseline = the latest EDSS before onset, within {Thresholds.BaselineLookbackDays} days and not within {Thresholds.BaselineAfterPreviousAttackDays} days after a previous attack's onset; nadir = the highest EDSS from onset to the evaluation date."),
+            new("R4-grade", $"Mild: rise ≤ {Thresholds.MildMaxRise:0.0}; moderate: 1.0–1.5; severe: rise ≥ {Thresholds.SevereMinRise:0.0}, or newly ≥ {Thresholds.NewlyUnableToWalkEdss:0.0} (cannot walk 100 m), or newly ≥ {Thresholds.NewlyWheelchairEdss:0.0} (wheelchair)."),
+            new("R4-unknown", "No baseline or no assessment since onset: unknown, treated as moderate (but not severe), missing data named."),
+        ],
+        Thresholds =
+        [
+            nameof(Thresholds.BaselineLookbackDays), nameof(Thresholds.BaselineAfterPreviousAttackDays), nameof(Thresholds.MildMaxRise), nameof(Thresholds.SevereMinRise),
+            nameof(Thresholds.NewlyUnableToWalkEdss), nameof(Thresholds.NewlyWheelchairEdss), nameof(Thresholds.SmallestRiseFromZero), nameof(Thresholds.HighBaselineEdss),
+        ],
+        Evidence = ["E-SEVERITY-2019", "E-KURTZKE-1983"],
+    };
+
+    /// <summary>The attack's severity from its baseline and nadir (<see cref="EdssTimeline"/>).</summary>
+    public static AttackSeverity Grade(Attack? attack, DailyEdss? baselineEdss, DailyEdss? nadirEdss)
+    {
+        if (attack is null)
+        {
+            return AttackSeverity.NotApplicable;
+        }
+
+        if (baselineEdss is null || nadirEdss is null)
+        {
+            return AttackSeverity.Unknown;
+        }
+
+        var baseline = baselineEdss.Value;
+        var nadir = nadirEdss.Value;
+
+        // Newly unable to walk 100 m, or newly wheelchair-bound: severe whatever the rise (choice).
+        if ((nadir >= Thresholds.NewlyUnableToWalkEdss && baseline < Thresholds.NewlyUnableToWalkEdss) ||
+            (nadir >= Thresholds.NewlyWheelchairEdss && baseline < Thresholds.NewlyWheelchairEdss))
+        {
+            return AttackSeverity.Severe;
+        }
+
+        // E-SEVERITY-2019: mild +0.5, moderate +1.0–1.5, severe ≥ +2.0 (EDSS steps are halves, so there is no gap).
+        var rise = nadir - baseline;
+        return rise >= Thresholds.SevereMinRise ? AttackSeverity.Severe
+            : rise <= Thresholds.MildMaxRise ? AttackSeverity.Mild
+            : AttackSeverity.Moderate;
+    }
+
+    /// <summary>Explains the grade in the rationale, flags inconsistent EDSS and names missing EDSS.</summary>
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         // Step 6: severity is not-applicable for no-episode and not-a-relapse, so R4 does not grade the attack there
@@ -21,12 +75,12 @@ internal static class R4Severity
             d.AddFlag(FlagCode.EdssInconsistent, FlagSeverity.Warning,
                 "A recorded EDSS total differs from the EDSS computed from its functional systems; the computed value is used. Check the assessment.",
                 "E-KURTZKE-1983");
-            d.Explain("R4", $"EDSS of {Decision.D(a.When.Date)}: recorded {Decision.F(recorded)}, computed from the functional systems {Decision.F(computed)}; the computed value is used.", "E-KURTZKE-1983");
+            d.Explain("R4", $"EDSS of {Text.Date(a.When.Date)}: recorded {Text.Number(recorded)}, computed from the functional systems {Text.Number(computed)}; the computed value is used.", "E-KURTZKE-1983");
         }
 
         foreach (var a in ctx.UnusableEdss.Where(x => x.When.Date >= ctx.Attack.Onset.Date.AddDays(-Thresholds.BaselineLookbackDays)))
         {
-            d.Explain("R4", $"The EDSS assessment of {Decision.D(a.When.Date)} has an incomplete functional-system set and no total: it cannot be used.");
+            d.Explain("R4", $"The EDSS assessment of {Text.Date(a.When.Date)} has an incomplete functional-system set and no total: it cannot be used.");
         }
 
         // Baseline, nadir and latest, each once (value equality, first kept: as Distinct did, without its set).
@@ -60,7 +114,7 @@ internal static class R4Severity
 
         var baseline = ctx.Baseline!.Value;
         var nadir = ctx.Nadir!.Value;
-        var text = $"Baseline EDSS {Decision.F(baseline)} ({Decision.D(ctx.Baseline.Date)}), highest since onset {Decision.F(nadir)}: rise {Decision.F(nadir - baseline)}, {WireNames.Of(ctx.Severity)}.";
+        var text = $"Baseline EDSS {Text.Number(baseline)} ({Text.Date(ctx.Baseline.Date)}), highest since onset {Text.Number(nadir)}: rise {Text.Number(nadir - baseline)}, {WireNames.Of(ctx.Severity)}.";
         if (ctx.Severity == AttackSeverity.Severe && nadir - baseline < Thresholds.SevereMinRise)
         {
             text += nadir >= Thresholds.NewlyWheelchairEdss && baseline < Thresholds.NewlyWheelchairEdss
@@ -91,7 +145,7 @@ internal static class R4Severity
         d.Used("edss", e.Value, e.Date, e.Assessment.Source, "R4");
         if (e.HighestOfSeveral)
         {
-            d.Explain("R4", $"Several EDSS assessments on {Decision.D(e.Date)} without times: the highest ({Decision.F(e.Value)}) is used.");
+            d.Explain("R4", $"Several EDSS assessments on {Text.Date(e.Date)} without times: the highest ({Text.Number(e.Value)}) is used.");
         }
     }
 }

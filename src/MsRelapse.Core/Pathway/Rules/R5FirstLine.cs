@@ -3,6 +3,30 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// <summary>R5 — first line for an untreated relapse (not NMOSD or MOGAD), by severity (E-NICE-2022).</summary>
 internal static class R5FirstLine
 {
+    /// <summary>What R5 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R5",
+        Title = "First-line treatment",
+        Description = "An untreated relapse (not NMOSD or MOGAD) is treated by its severity: observe a mild one, oral steroids for a moderate one, IV steroids for a severe one; IV instead of oral for diabetes, psychiatric history or children; after six weeks a specialist decides.",
+        Criteria =
+        [
+            new("R5-severity", $"Mild: observe (oral methylprednisolone if it impairs daily activities); moderate or unknown: oral methylprednisolone {Thresholds.OralStandardMgPerDay:0} mg/day × {Thresholds.CourseDays} days; severe: IV methylprednisolone {Thresholds.IntravenousMgPerDay:0,0} mg/day × {Thresholds.CourseDays} days."),
+            new("R5-iv-diabetes", "Diabetes (active): IV instead of oral, glucose monitoring in hospital.", RuleCatalog.Decided(c => c.Diabetes is not null)),
+            new("R5-iv-psychiatric", "Psychiatric history (any status): IV instead of oral, monitoring in hospital.", RuleCatalog.Decided(c => c.Psychiatric is not null)),
+            new("R5-iv-child", $"Age under {Thresholds.AdultAgeYears}: IV, dosed per kg (R9).", RuleCatalog.Decided(c => c.IsChild)),
+            new("R5-late", $"{Thresholds.LateForSteroidsDays}–{Thresholds.SteroidsTooLateDays} days since onset: flag late-for-steroids; more than {Thresholds.SteroidsTooLateDays} days: specialist review with the steroid as an alternative."),
+        ],
+        Actions = [ActionCode.Observe, ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.SpecialistReview],
+        Urgency = "routine (mild), soon (moderate), urgent (severe)",
+        Thresholds =
+        [
+            nameof(Thresholds.OralStandardMgPerDay), nameof(Thresholds.IntravenousMgPerDay), nameof(Thresholds.CourseDays), nameof(Thresholds.AdultAgeYears),
+            nameof(Thresholds.LateForSteroidsDays), nameof(Thresholds.SteroidsTooLateDays),
+        ],
+        Evidence = ["E-NICE-2022", "E-COPOUSEP-2015", "E-MENACTRIMS-2023", "E-PEDS-2021"],
+    };
+
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         var days = ctx.DaysSinceOnset!.Value;

@@ -1,8 +1,80 @@
+using MsRelapse.Core.Pathway.Facts;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
 internal static class R6SteroidResponse
 {
+    /// <summary>What R6 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R6",
+        Title = "Response to steroids",
+        Description = "After a steroid course for the attack, judges whether it worked and escalates when it did not.",
+        SubRules =
+        [
+            new()
+            {
+                Id = "R6.1",
+                Title = "Too early to judge",
+                Description = "Less than a week after the course: wait, unless the EDSS has risen since the course ended.",
+                Criteria = [new("R6.1-early", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days after the course end; escalate early only when the EDSS rose ≥ {Thresholds.EarlyWorseningEdss:0.0} above its value at course end.")],
+                Actions = [ActionCode.AwaitResponse, ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "routine (soon or urgent when worsening)",
+                Thresholds = [nameof(Thresholds.SteroidResponseEarliestDays), nameof(Thresholds.SteroidReassessDays), nameof(Thresholds.EarlyWorseningEdss)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.2",
+                Title = "No assessment to judge",
+                Description = "No EDSS after the course: the response is unknown; assess now.",
+                Criteria = [new("R6.2-none", $"No assessment dated ≥ course end + {Thresholds.SteroidResponseEarliestDays} days.")],
+                Actions = [ActionCode.AwaitResponse],
+                Urgency = "soon",
+                Thresholds = [nameof(Thresholds.SteroidResponseEarliestDays)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.3",
+                Title = "Responded",
+                Description = "The EDSS is back near baseline or has clearly improved: rehabilitation or observe.",
+                Criteria = [new("R6.3-responded", $"Latest ≤ baseline + {Thresholds.RespondedWithinBaseline:0.0}, or improved from nadir by ≥ {Thresholds.RespondedMinImprovement:0.0} and ≥ half the rise; without a baseline, improved ≥ {Thresholds.RespondedMinImprovement:0.0} (else specialist review).")],
+                Actions = [ActionCode.Rehabilitation, ActionCode.Observe, ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "routine",
+                Thresholds = [nameof(Thresholds.RespondedWithinBaseline), nameof(Thresholds.RespondedMinImprovement)],
+                Evidence = ["E-STOPPE-2017"],
+            },
+            new()
+            {
+                Id = "R6.4",
+                Title = "Inadequate response: escalate",
+                Description = "The course did not work: IV steroids after an oral course in an attack that is not severe; otherwise plasma exchange, with immunoadsorption, escalated IV steroids (adults) and IVIG as alternatives.",
+                Criteria =
+                [
+                    new("R6.4-after-oral", $"After an oral course, attack not severe: IV methylprednisolone {Thresholds.IntravenousMgPerDay:0,0} mg/day × {Thresholds.CourseDays} days; alternatives plasma exchange, immunoadsorption."),
+                    new("R6.4-after-iv", $"After an IV course, or a severe attack: plasma exchange; alternatives immunoadsorption, escalated IV methylprednisolone {Thresholds.EscalatedMgPerDay:0,0} mg/day × {Thresholds.CourseDays} days (adults only), IVIG."),
+                ],
+                Actions = [ActionCode.IvMethylprednisolone, ActionCode.PlasmaExchange, ActionCode.Immunoadsorption, ActionCode.EscalatedIvMethylprednisolone, ActionCode.Ivig],
+                NotRecommended = [ActionCode.OralMethylprednisolone, ActionCode.SymptomaticTherapy],
+                Urgency = "urgent if severe, else soon",
+                Thresholds = [nameof(Thresholds.IntravenousMgPerDay), nameof(Thresholds.EscalatedMgPerDay), nameof(Thresholds.CourseDays)],
+                Evidence = ["E-NICE-2022", "E-AAN-2011", "E-ASFA-2023", "E-WEINSHENKER-1999", "E-IA-DORST-2019", "E-PFEUFFER-2020", "E-IVIG-2004", "E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R6.5",
+                Title = "Apheresis delayed",
+                Description = "Apheresis helps less the later it starts: flag after six weeks, a specialist decision after three months.",
+                Criteria = [new("R6.5-delay", $"Apheresis chosen more than {Thresholds.SteroidsTooLateDays} days after onset: flag apheresis-delayed; more than {Thresholds.ApheresisTooLateDays} days: specialist review, apheresis as an alternative.")],
+                Actions = [ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
+                Urgency = "soon (urgent for a severe attack)",
+                Thresholds = [nameof(Thresholds.SteroidsTooLateDays), nameof(Thresholds.ApheresisTooLateDays)],
+                Evidence = ["E-BLECHINGER-2021"],
+            },
+        ],
+    };
+
     /// <summary>The number of different days with a dose (a course's doses are in date order: count the changes, no set).</summary>
     private static int DistinctDays(SteroidCourse course)
     {
@@ -26,14 +98,14 @@ internal static class R6SteroidResponse
         var end = course.End;
         var sinceEnd = EvaluationContext.Days(end, ctx.AsOf);
         var route = course.IsIntravenous ? "IV" : "oral";
-        d.Used("steroid-course-end", Decision.D(end), end, course.Doses[^1].Source, "R6");
+        d.Used("steroid-course-end", Text.Date(end), end, course.Doses[^1].Source, "R6");
         var courseDays = Text.Count(DistinctDays(course), "day");
         // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
         // steroids with apheresis listed; the clinician must see that this was assumed.
         var unknownRoute = course.Route == Model.DoseRoute.Unknown
             ? "; route not recorded: read as oral (check it: after a failed IV course the next step is apheresis)"
             : string.Empty;
-        d.Explain("R6", $"{Text.Capital(Text.Article(route))} {route} course of {courseDays} ended {Decision.D(end)}, {Text.Count(sinceEnd, "day")} ago{unknownRoute}.", "E-STOPPE-2017");
+        d.Explain("R6", $"{Text.Capital(Text.Article(route))} {route} course of {courseDays} ended {Text.Date(end)}, {Text.Count(sinceEnd, "day")} ago{unknownRoute}.", "E-STOPPE-2017");
 
         if (sinceEnd < Thresholds.SteroidResponseEarliestDays)
         {
@@ -45,13 +117,13 @@ internal static class R6SteroidResponse
                 d.Used("edss", after.Value, after.Date, after.Assessment.Source, "R6.1");
                 if (ctx.IsSevere)
                 {
-                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended, in a severe attack: escalate now.", "E-STOPPE-2017");
+                    d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended, in a severe attack: escalate now.", "E-STOPPE-2017");
                     Escalate(ctx, d, "R6.1", forceApheresis: true);
                 }
                 else
                 {
                     d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.1");
-                    d.Explain("R6.1", $"EDSS has risen from {Decision.F(atEnd.Value)} to {Decision.F(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
+                    d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
                 }
 
                 return;
@@ -60,7 +132,7 @@ internal static class R6SteroidResponse
             d.SteroidResponse = ResponseStatus.TooEarly;
             d.SetPrimary(ActionCode.AwaitResponse, Urgency.Routine, "R6.1");
             d.ReassessOn = end.AddDays(Thresholds.SteroidReassessDays);
-            d.Explain("R6.1", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days since the course ended: too early to judge; reassess on {Decision.D(end.AddDays(Thresholds.SteroidReassessDays))}.", "E-STOPPE-2017");
+            d.Explain("R6.1", $"Fewer than {Thresholds.SteroidResponseEarliestDays} days since the course ended: too early to judge; reassess on {Text.Date(end.AddDays(Thresholds.SteroidReassessDays))}.", "E-STOPPE-2017");
             return;
         }
 
@@ -82,18 +154,18 @@ internal static class R6SteroidResponse
                 d.SteroidResponse = ResponseStatus.Responded;
                 var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
                 d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R6.3");
-                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
+                d.Explain("R6.3", $"EDSS {Text.Number(judge.Value)} on {Text.Date(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
                 return;
             case Response.Outcome.UnknownWithoutBaseline:
                 d.SteroidResponse = ResponseStatus.Unknown;
                 d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.3");
                 d.AddAlternative(ActionCode.PlasmaExchange, "If the specialist judges the response inadequate (second line, ASFA category II).", "E-ASFA-2023", "E-AAN-2011");
                 d.Missing(MissingItem.EdssBaseline, "judging the response to steroids", blocking: true);
-                d.Explain("R6.3", $"EDSS {Decision.F(judge.Value)} improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged; specialist review.", "E-STOPPE-2017");
+                d.Explain("R6.3", $"EDSS {Text.Number(judge.Value)} improved less than 1.0 from the highest, and there is no baseline: the response cannot be judged; specialist review.", "E-STOPPE-2017");
                 return;
             default:
                 d.SteroidResponse = ResponseStatus.Inadequate;
-                d.Explain("R6.4", $"EDSS {Decision.F(judge.Value)} on {Decision.D(judge.Date)}: inadequate response to steroids.", "E-STOPPE-2017");
+                d.Explain("R6.4", $"EDSS {Text.Number(judge.Value)} on {Text.Date(judge.Date)}: inadequate response to steroids.", "E-STOPPE-2017");
                 Escalate(ctx, d, "R6.4", forceApheresis: false);
                 return;
         }

@@ -5,6 +5,70 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// <summary>R8 — safety modifiers, in order: 8.1 steroid allergy, 8.2 infection and steroids, 8.3 apheresis safety, 8.4 steroid cautions.</summary>
 internal static class R8Safety
 {
+    /// <summary>What R8 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R8",
+        Title = "Safety modifiers",
+        Description = "Allergies, infection, blood pressure and laboratory values can replace or caution the treatment chosen so far.",
+        SubRules =
+        [
+            new()
+            {
+                Id = "R8.1",
+                Title = "Steroid allergy",
+                Description = "A documented steroid allergy moves every steroid to not recommended; a severe attack gets plasma exchange, otherwise a specialist decides.",
+                Criteria = [new("R8.1-allergy", "An active allergy to methylprednisolone, prednisone or prednisolone.", RuleCatalog.Decided(c => c.SteroidAllergy is not null))],
+                Actions = [ActionCode.PlasmaExchange, ActionCode.SpecialistReview, ActionCode.Immunoadsorption],
+                NotRecommended = [ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone],
+                Urgency = "urgent (severe), else soon",
+                Evidence = ["E-ASFA-2023"],
+            },
+            new()
+            {
+                Id = "R8.2",
+                Title = "Infection and steroids",
+                Description = "A current fever or infection comes first: treat it, and give the steroid once it is treated (never with sepsis).",
+                Criteria = [new("R8.2-current", $"Fever in the last {Thresholds.FeverCurrentDays} days, or an infection with onset in the last {Thresholds.InfectionCurrentDays} days and not abated, while a steroid is listed.")],
+                Actions = [ActionCode.TreatTrigger, ActionCode.SpecialistReview],
+                Urgency = "soon (emergency with sepsis; at least urgent when severe)",
+                Thresholds = [nameof(Thresholds.FeverCurrentDays), nameof(Thresholds.InfectionCurrentDays), nameof(Thresholds.FeverCelsius)],
+                Evidence = ["E-NICE-2022", "E-MENACTRIMS-2023"],
+            },
+            new()
+            {
+                Id = "R8.3",
+                Title = "Apheresis safety",
+                Description = "Low blood pressure or a current infection contraindicate apheresis; an albumin allergy turns plasma exchange into immunoadsorption; ACE inhibitors, low calcium, low fibrinogen and anticoagulants are cautions.",
+                Criteria =
+                [
+                    new("R8.3-hypotension", $"Systolic pressure below {Thresholds.HypotensionSystolicMmHg:0} mmHg in the last {Thresholds.BloodPressureRecentDays} days: contraindication, specialist review, emergency.", RuleCatalog.Decided(c => c.LowSystolic is not null)),
+                    new("R8.3-infection", "A current infection or fever: contraindication, treat the trigger first."),
+                    new("R8.3-albumin", "Albumin allergy: immunoadsorption instead (no replacement fluid).", RuleCatalog.Decided(c => c.AlbuminAllergy is not null)),
+                    new("R8.3-cautions", $"Active ACE inhibitor (hold ≥ 24 h); calcium below {Thresholds.LowCalciumMgPerDl:0.0} mg/dL; fibrinogen below {Thresholds.LowFibrinogenMgPerDl:0} mg/dL (labs from the last {Thresholds.LabRecentDays} days); an active anticoagulant."),
+                ],
+                Actions = [ActionCode.SpecialistReview, ActionCode.TreatTrigger, ActionCode.Immunoadsorption],
+                Urgency = "emergency (hypotension), soon (infection; emergency with sepsis)",
+                Thresholds = [nameof(Thresholds.HypotensionSystolicMmHg), nameof(Thresholds.BloodPressureRecentDays), nameof(Thresholds.LowCalciumMgPerDl), nameof(Thresholds.LowFibrinogenMgPerDl), nameof(Thresholds.LabRecentDays)],
+                Evidence = ["E-OWEN-1994", "E-WODAJO-2024", "E-ASFA-2023"],
+            },
+            new()
+            {
+                Id = "R8.4",
+                Title = "Steroid cautions",
+                Description = "Diabetes, psychiatric history, stomach risks and frequent courses are cautions when a steroid is planned.",
+                Criteria =
+                [
+                    new("R8.4-diabetes", "Diabetes: glucose before and 6–9 hours after each dose.", RuleCatalog.Decided(c => c.Diabetes is not null)),
+                    new("R8.4-gi", "Peptic ulcer, active NSAID or anticoagulant: consider a proton-pump inhibitor."),
+                    new("R8.4-frequent", $"≥ {Thresholds.FrequentCoursesCount} courses ended in the {Thresholds.FrequentCoursesLookbackDays} days before onset: frequent-steroid-courses."),
+                ],
+                Thresholds = [nameof(Thresholds.FrequentCoursesCount), nameof(Thresholds.FrequentCoursesLookbackDays)],
+                Evidence = ["E-NICE-2022"],
+            },
+        ],
+    };
+
     private static readonly ActionCode[] Steroids = [ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone];
     private static readonly ActionCode[] Apheresis = [ActionCode.PlasmaExchange, ActionCode.Immunoadsorption];
 
@@ -159,14 +223,14 @@ internal static class R8Safety
         if (ctx.Calcium is { } ca && ca.Value < Thresholds.LowCalciumMgPerDl)
         {
             d.AddFlag(FlagCode.TpeCautionHypocalcemia, FlagSeverity.Warning,
-                string.Create(CultureInfo.InvariantCulture, $"Calcium {Decision.F(ca.Value)} mg/dL (below 8.0): correct it before apheresis; citrate lowers calcium further."));
+                string.Create(CultureInfo.InvariantCulture, $"Calcium {Text.Number(ca.Value)} mg/dL (below 8.0): correct it before apheresis; citrate lowers calcium further."));
             d.Used("calcium-mg-per-dl", ca.Value, ca.When.Date, ca.Source, "R8.3");
         }
 
         if (ctx.Fibrinogen is { } fib && fib.Value < Thresholds.LowFibrinogenMgPerDl)
         {
             d.AddFlag(FlagCode.TpeCautionLowFibrinogen, FlagSeverity.Warning,
-                string.Create(CultureInfo.InvariantCulture, $"Fibrinogen {Decision.F(fib.Value)} mg/dL (below 100): consider plasma replacement or a delay, and recheck before each exchange."),
+                string.Create(CultureInfo.InvariantCulture, $"Fibrinogen {Text.Number(fib.Value)} mg/dL (below 100): consider plasma replacement or a delay, and recheck before each exchange."),
                 "E-WODAJO-2024");
             d.Used("fibrinogen-mg-per-dl", fib.Value, fib.When.Date, fib.Source, "R8.3");
         }
@@ -228,7 +292,7 @@ internal static class R8Safety
         {
             d.AddFlag(FlagCode.Fever, severity, "Fever in the last 3 days: find and treat the cause before steroids or apheresis.", "E-NICE-2022");
             var f = ctx.FeverEvents.Last(x => ctx.Within(x.Date, Thresholds.FeverCurrentDays));
-            d.Used("fever", Decision.D(f.Date), f.Date, f.Source, rule);
+            d.Used("fever", Text.Date(f.Date), f.Date, f.Source, rule);
         }
 
         if (!ctx.CurrentInfections.IsEmpty)
@@ -238,7 +302,7 @@ internal static class R8Safety
                 : "Current infection (onset in the last 14 days, not resolved): treat it before steroids or apheresis.", "E-NICE-2022");
             foreach (var c in ctx.CurrentInfections)
             {
-                d.Used(c.IsSepsis ? "sepsis" : "infection", Decision.D(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, rule);
+                d.Used(c.IsSepsis ? "sepsis" : "infection", Text.Date(c.Onset!.Value.Date), c.Onset!.Value.Date, c.Source, rule);
             }
         }
     }

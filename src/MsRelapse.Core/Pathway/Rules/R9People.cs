@@ -6,6 +6,29 @@ namespace MsRelapse.Core.Pathway.Rules;
 /// </summary>
 internal static class R9People
 {
+    /// <summary>What R9 is, for the knowledge artifacts and the pathway book (<see cref="RuleCatalog"/>).</summary>
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "R9",
+        Title = "People",
+        Description = "Adjusts for children, pregnancy, breastfeeding and older age, asks for a review of disease-modifying therapy after a relapse, and names missing data.",
+        Criteria =
+        [
+            new("R9-child", $"Age under {Thresholds.AdultAgeYears}: methylprednisolone {Thresholds.PediatricDoseMgPerKg:0} mg/kg/day rounded down to {Thresholds.PediatricDoseRoundingMg:0} mg, at most {Thresholds.PediatricMaxDoseMg:0,0} mg, IV, × {Thresholds.CourseDays} days; no escalated dose.", RuleCatalog.Decided(c => c.IsChild)),
+            new("R9-older", $"Age {Thresholds.OlderAgeYears} or over: flag older-age.", RuleCatalog.Decided(c => c.AgeYears is >= Thresholds.OlderAgeYears)),
+            new("R9-pregnancy", $"Pregnancy observed or with onset in the last {Thresholds.PregnancyRecentDays} days and not abated: methylprednisolone or prednisolone, never dexamethasone."),
+            new("R9-breastfeeding", $"Breastfeeding observed in the last {Thresholds.BreastfeedingRecentDays} days: nurse 2–4 hours after an infusion."),
+            new("R9-dmt-review", "A relapse: review disease-modifying therapy."),
+        ],
+        NotRecommended = [ActionCode.EscalatedIvMethylprednisolone],
+        Thresholds =
+        [
+            nameof(Thresholds.AdultAgeYears), nameof(Thresholds.OlderAgeYears), nameof(Thresholds.PediatricDoseMgPerKg), nameof(Thresholds.PediatricDoseRoundingMg),
+            nameof(Thresholds.PediatricMaxDoseMg), nameof(Thresholds.PregnancyRecentDays), nameof(Thresholds.BreastfeedingRecentDays),
+        ],
+        Evidence = ["E-PEDS-2021", "E-BOZ-2018", "E-BLECHINGER-2021", "E-GALEA-2015"],
+    };
+
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         d.Fire("R9");

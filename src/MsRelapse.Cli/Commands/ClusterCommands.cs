@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MsRelapse.Cluster;
+using MsRelapse.Screening;
+
+namespace MsRelapse.Cli.Commands;
+
+/// <summary>
+/// <c>msrelapse cluster-silo --cluster CONNECTION [--cluster-id ID] [--advertise IP] [--silo-port N] [--gateway-port N]</c>:
+/// joins the screening cluster (Orleans, membership in PostgreSQL) as a worker silo until stopped (Ctrl+C / SIGTERM).
+/// </summary>
+internal static class ClusterSiloCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var cluster = new ClusterOptions();
+        var command = new Command("cluster-silo", "Join the screening cluster as a worker (Orleans silo; membership in PostgreSQL) until stopped.");
+        cluster.AddTo(command, required: true);
+        command.SetAction(parsed =>
+        {
+            var config = cluster.Config(parsed)!;
+            using var host = ClusterOptions.StartSilo(config);
+            io.Out.WriteLine($"cluster-silo: joined cluster '{config.ClusterId}' as {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress}");
+            io.Out.Flush();
+            host.WaitForShutdown();
+            return Program.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>
+/// The cluster options shared by <c>cluster-silo</c> and <c>screen --cluster</c>. The screen command adds them with
+/// <c>var cluster = ClusterOptions.ForScreen(command);</c> and, when <see cref="TryScreen"/> returns a summary, the
+/// screen ran on the cluster.
+/// </summary>
+internal sealed class ClusterOptions
+{
+    private readonly Option<string?> _connection = new("--cluster") { Description = "Run on the Orleans screening cluster whose membership is in this PostgreSQL database (connection string)" };
+    private readonly Option<string?> _clusterId = new("--cluster-id") { Description = "Cluster id (default msrelapse-screen): silos with the same id work together" };
+    private readonly Option<string?> _advertise = new("--advertise") { Description = "IP address other silos reach this one at (default 127.0.0.1: one machine)" };
+    private readonly Option<int> _siloPort = new("--silo-port") { Description = "Silo-to-silo port (default: a free one)" };
+    private readonly Option<int> _gatewayPort = new("--gateway-port") { Description = "Gateway port (default: a free one)" };
+
+    /// <summary>Adds the options to the screen command.</summary>
+    public static ClusterOptions ForScreen(Command command)
+    {
+        var options = new ClusterOptions();
+        options.AddTo(command, required: false);
+        return options;
+    }
+
+    public void AddTo(Command command, bool required)
+    {
+        _connection.Required = required;
+        foreach (var option in new Option[] { _connection, _clusterId, _advertise, _siloPort, _gatewayPort })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The configuration, or null when <c>--cluster</c> is absent.</summary>
+    public ClusterConfig? Config(ParseResult parsed)
+    {
+        if (parsed.GetValue(_connection) is not { } connection)
+        {
+            return null;
+        }
+
+        if (!connection.Contains('=', StringComparison.Ordinal))
+        {
+            throw new CliInputException("--cluster expects a PostgreSQL connection string, e.g. 'Host=db;Database=msrelapse;Username=…;Password=…'");
+        }
+
+        var address = IPAddress.Loopback;
+        if (parsed.GetValue(_advertise) is { } text && !IPAddress.TryParse(text, out address!))
+        {
+            throw new CliInputException($"--advertise '{text}' is not an IP address");
+        }
+
+        foreach (var (name, port) in new[] { ("--silo-port", parsed.GetValue(_siloPort)), ("--gateway-port", parsed.GetValue(_gatewayPort)) })
+        {
+            if (port is < 0 or > 65535)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"{name} {port} is outside 0–65535"));
+            }
+        }
+
+        return new ClusterConfig(connection)
+        {
+            ClusterId = parsed.GetValue(_clusterId) ?? "msrelapse-screen",
+            AdvertisedAddress = address,
+            SiloPort = parsed.GetValue(_siloPort),
+            GatewayPort = parsed.GetValue(_gatewayPort),
+        };
+    }
+
+    /// <summary>Starts a silo (this process joins the cluster), or a clear input error when PostgreSQL cannot be used.</summary>
+    public static IHost StartSilo(ClusterConfig config)
+    {
+        IHost host;
+        try
+        {
+            host = ClusterHost.CreateSiloAsync(config).GetAwaiter().GetResult();
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            throw new CliInputException($"--cluster: PostgreSQL refused the connection or the schema ({ex.Message.ReplaceLineEndings(" ")})");
+        }
+
+        host.Start();
+        return host;
+    }
+
+    /// <summary>
+    /// With <c>--cluster</c>: this process joins the cluster as a silo too, coordinates the screen over every silo
+    /// and returns its summary; without it, null (screen locally).
+    /// </summary>
+    public ScreenSummary? TryScreen(ParseResult parsed, ScreenOptions options, CliIo io)
+    {
+        if (Config(parsed) is not { } config)
+        {
+            return null;
+        }
+
+        using var host = StartSilo(config);
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var last = -1;
+            var result = ClusterScreenRun.RunAsync(grains, options, progress: p =>
+            {
+                var tenth = p.PartitionsDone * 10 / p.Partitions;
+                if (tenth != last)
+                {
+                    last = tenth;
+                    lock (io.Out)
+                    {
+                        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: {p.PartitionsDone}/{p.Partitions} partitions, {p.Patients:N0} patients, {p.Reruns} re-run"));
+                    }
+                }
+            }).GetAwaiter().GetResult();
+            foreach (var (silo, count) in result.PartitionsBySilo.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: silo {silo} screened {count} partitions"));
+            }
+
+            return result.Summary;
+        }
+        finally
+        {
+            host.StopAsync().GetAwaiter().GetResult();
+        }
+    }
+}

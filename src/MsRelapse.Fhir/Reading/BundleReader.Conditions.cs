@@ -1,0 +1,73 @@
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>Conditions: MS diagnoses, relapses, infections and the other conditions the pathway reads (tests: ReaderConditionTests).</summary>
+internal sealed partial class BundleReader
+{
+    private void ReadCondition(IConditionView condition, SourceRef source)
+    {
+        // Condition: verificationStatus entered-in-error or refuted → ignored (fhir-profile.md).
+        if (condition.VerificationStatus.HasStatusCode("entered-in-error", "refuted"))
+        {
+            return;
+        }
+
+        var code = condition.Code;
+        var hasCourse = code.Codings().Select(c => Codes.MsCourseOf(c.System, c.Code)).FirstOrDefault(c => c is not null);
+        var isRelapse = code.Has(Codes.Relapse);
+        var kinds = new List<(ConditionKind Kind, bool Sepsis, bool ByName)>();
+        if (code.Has(Codes.Infection.Codes) || code.HasRange(Codes.Infection.Ranges))
+        {
+            var sepsis = code.Has(Codes.Sepsis.Codes) || code.HasRange(Codes.Sepsis.Ranges) || code.Texts().Any(t => Codes.SepsisWord.IsMatch(t));
+            kinds.Add((ConditionKind.Infection, sepsis, false));
+        }
+
+        foreach (var rule in Codes.OtherConditions)
+        {
+            if (code.Has(rule.Codes) || code.HasRange(rule.Ranges))
+            {
+                kinds.Add((rule.Kind, false, false));
+            }
+        }
+
+        // Infections by word only where no code of ours matched (fhir-profile.md).
+        if (kinds.Count == 0 && hasCourse is null && !isRelapse && code.Texts().Any(t => Codes.InfectionWords.IsMatch(t)))
+        {
+            kinds.Add((ConditionKind.Infection, code.Texts().Any(t => Codes.SepsisWord.IsMatch(t)), true));
+            _notes.Add($"{source.Resource}: recognised as an infection by a word in its text, not by a code.");
+        }
+
+        if (hasCourse is null && !isRelapse && kinds.Count == 0)
+        {
+            return;
+        }
+
+        var onsetElement = condition.Onset;
+        var abatementElement = condition.Abatement;
+        var onset = FhirDates.Read(onsetElement, "Condition.onset");
+        var abatement = FhirDates.Read(abatementElement, "Condition.abatement", periodEnd: true);
+        var clinical = condition.ClinicalStatus;
+        var active = clinical is null || !clinical.Codings().Any()
+            ? abatement is null && abatementElement is null
+            : clinical.HasStatusCode("active", "recurrence", "relapse");
+
+        if (hasCourse is { } course)
+        {
+            var recorded = onset ?? FhirDates.Parse(condition.RecordedDate, "Condition.recordedDate");
+            _ms.Add(new MsDiagnosis(course, recorded, active, source.At("Condition.code")));
+        }
+
+        if (isRelapse)
+        {
+            // R1: a record without onset is kept (the engine names it in missing data as relapse-onset).
+            var resolvedWithoutDate = abatement is null && clinical.HasStatusCode("resolved", "inactive", "remission");
+            _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : onsetElement?.TypeName == "Period" ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime")));
+        }
+
+        foreach (var (kind, sepsis, byName) in kinds)
+        {
+            _conditions.Add(new ConditionFact(kind, onset, abatement, active, sepsis, byName, source.At("Condition.code")));
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>Observations: EDSS, measurements with their units, qualitative findings (tests: ReaderObservationTests).</summary>
+internal sealed partial class BundleReader
+{
+    private void ReadObservation(IObservationView observation, SourceRef source)
+    {
+        if (observation.Status == "entered-in-error")
+        {
+            return;
+        }
+
+        var code = observation.Code;
+        if (code.Has(Codes.Edss))
+        {
+            ReadEdss(observation, source);
+            return;
+        }
+
+        if (code.Has(Codes.BloodPressurePanel))
+        {
+            var components = observation.Components;
+            var systolic = components.FirstOrDefault(c => c!.Code.Has(Codes.Systolic));
+            if (systolic is not null)
+            {
+                var index = IndexOf(components, systolic);
+                ReadMeasurement(MeasurementKind.SystolicMmHg, observation, systolic.Value, source, $"Observation.component[{index}].valueQuantity");
+            }
+
+            return;
+        }
+
+        foreach (var coding in code.Codings())
+        {
+            if (coding.System == CodeSystems.Loinc && coding.Code is { } loinc && Codes.Measurements.TryGetValue(loinc, out var kind))
+            {
+                ReadMeasurement(kind, observation, observation.Value, source, "Observation.valueQuantity");
+                return;
+            }
+        }
+
+        foreach (var (kind, rules) in Codes.Findings)
+        {
+            if (code.Has(rules))
+            {
+                ReadFinding(kind, observation, source);
+                return;
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<IComponentView?> components, IComponentView component)
+    {
+        for (var i = 0; i < components.Count; i++)
+        {
+            if (ReferenceEquals(components[i], component))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private ClinicalTime? EffectiveOf(IObservationView observation, SourceRef source)
+    {
+        var when = FhirDates.Read(observation.Effective, "Observation.effective");
+        if (when is null)
+        {
+            _notes.Add($"{source.Resource}: no effective date; not used.");
+        }
+
+        return when;
+    }
+
+    private void ReadEdss(IObservationView observation, SourceRef source)
+    {
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        // EDSS is unitless: the total is read as recorded (R0 judges its range and steps).
+        var value = observation.Value;
+        CheckUnitless(value, "Observation.valueQuantity.code", "EDSS");
+        var total = Number(value, "Observation.value");
+        var fs = RawFunctionalSystems.Empty;
+        var components = observation.Components;
+        for (var i = 0; i < components.Count; i++)
+        {
+            var component = components[i]!;
+            var name = component.Code.Codings().FirstOrDefault(c => c.System == CodeSystems.Msr && c.Code is not null && Codes.EdssComponents.Contains(c.Code))?.Code;
+            if (name is null)
+            {
+                continue;
+            }
+
+            var componentValue = component.Value;
+            CheckUnitless(componentValue, $"Observation.component[{i}].valueQuantity.code", name == "ambulation" ? "The ambulation score" : $"The {name} functional system score");
+            var score = Number(componentValue, $"Observation.component[{i}].value");
+            fs = name switch
+            {
+                "visual" => fs with { Visual = score },
+                "brainstem" => fs with { Brainstem = score },
+                "pyramidal" => fs with { Pyramidal = score },
+                "cerebellar" => fs with { Cerebellar = score },
+                "sensory" => fs with { Sensory = score },
+                "bowel-bladder" => fs with { BowelBladder = score },
+                "cerebral" => fs with { Cerebral = score },
+                "ambulation" => fs with { Ambulation = score },
+                _ => fs,
+            };
+        }
+
+        if (total is null && fs.IsEmpty)
+        {
+            _notes.Add($"{source.Resource}: EDSS assessment without a total or any functional system; not used.");
+            return;
+        }
+
+        _edss.Add(new EdssAssessment(when.Value, total, fs, source.At(total is null ? "Observation.component" : "Observation.valueQuantity")));
+    }
+
+    /// <summary>
+    /// EDSS, FS and ambulation scores are unitless (clinical.md R0): a Quantity may carry no unit, UCUM <c>1</c>,
+    /// the annotation <c>{score}</c> (or <c>{points}</c>), or the unit text "score"/"points"; any other unit (kg,
+    /// mm[Hg], …) means the value is not a score, an R0 rejection (<c>unknown-unit</c>). R0 judges every EDSS
+    /// assessment whatever its date, so the reader can refuse it here.
+    /// </summary>
+    private static void CheckUnitless(IChoiceView? value, string path, string what)
+    {
+        if (value is not { IsQuantity: true })
+        {
+            return;
+        }
+
+        var unit = Units.UnitOf(value.AsQuantity());
+        if (Units.IsScoreUnit(unit))
+        {
+            return;
+        }
+
+        throw new UnreadableValueException(path, $"'{unit}' is not a unit of a score: {what} is unitless (expected no unit, UCUM 1 or {{score}})", FhirErrorCodes.UnknownUnit);
+    }
+
+    /// <summary>A unitless number from valueQuantity, valueInteger or valueDecimal-like values.</summary>
+    private static double? Number(IChoiceView? value, string path)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.IsQuantity)
+        {
+            return value.AsQuantity().Value is { } v ? (double)v : null;
+        }
+
+        switch (value.TypeName)
+        {
+            case "integer":
+                return value.AsInteger();
+            case "decimal":
+                return value.AsDecimal() is { } d ? (double)d : null;
+            case "string" when double.TryParse(value.AsString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            default:
+                throw new UnreadableValueException(path + value.TypeName, "is not a number");
+        }
+    }
+
+    private void ReadMeasurement(MeasurementKind kind, IObservationView observation, IChoiceView? value, SourceRef source, string path)
+    {
+        var quantity = value is { IsQuantity: true } ? value.AsQuantity() : null;
+        if (quantity?.Value is not { } raw)
+        {
+            _notes.Add($"{source.Resource}: no numeric value; not used.");
+            return;
+        }
+
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        var unit = Units.UnitOf(quantity);
+        var (converted, problem) = Units.ToCanonical(kind, (double)raw, unit);
+        _measurements.Add(new Measurement(kind, when.Value, converted, unit, source.At(path), problem));
+    }
+
+    private void ReadFinding(FindingKind kind, IObservationView observation, SourceRef source)
+    {
+        var positive = Positivity(kind, observation);
+        if (positive is null)
+        {
+            _notes.Add($"{source.Resource}: no readable result; not used.");
+            return;
+        }
+
+        var when = EffectiveOf(observation, source);
+        if (when is null)
+        {
+            return;
+        }
+
+        _findingsOut.Add(new Finding(kind, when.Value, positive.Value, source.At("Observation.value")));
+    }
+
+    /// <summary>
+    /// Positive: valueCodeableConcept SNOMED 10828004 (pregnancy: 77386006), interpretation POS, valueBoolean
+    /// true, or the string "positive". Null when there is no result at all. An observation coded
+    /// <c>MSR#breastfeeding</c> with no value states breastfeeding.
+    /// </summary>
+    private static bool? Positivity(FindingKind kind, IObservationView observation)
+    {
+        var interpretation = observation.Interpretation;
+        if (interpretation.Any(i => i.Has(Codes.InterpretationPositive)))
+        {
+            return true;
+        }
+
+        var positiveCode = kind == FindingKind.Pregnancy ? Codes.Pregnant : Codes.Positive;
+        var value = observation.Value;
+        return value?.TypeName switch
+        {
+            "CodeableConcept" => value.AsConcept() is var cc && (cc.Has(positiveCode) || (kind == FindingKind.Breastfeeding && cc.Has(Codes.Positive))),
+            "boolean" => value.AsBoolean(),
+            "string" => string.Equals(value.AsString()?.Trim(), "positive", StringComparison.OrdinalIgnoreCase),
+            null when kind == FindingKind.Breastfeeding && observation.Code.Has(Codes.BreastfeedingStated) => true,
+            null when interpretation.Count > 0 => false,
+            _ => null,
+        };
+    }
+}

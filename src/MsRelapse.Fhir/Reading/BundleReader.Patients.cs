@@ -1,0 +1,119 @@
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>Patients: the one-patient check and the Patient resource (tests: ReaderRoutingTests, ReaderErrorTests).</summary>
+internal sealed partial class BundleReader
+{
+    /// <summary>
+    /// One patient only (fhir-profile.md): at most one Patient resource (by id), and every subject/patient
+    /// reference naming it. Returns the patient keys seen.
+    /// </summary>
+    private HashSet<string> CheckPatients(IReadOnlyList<Entry> entries, List<Entry> patients)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var patient in patients)
+        {
+            var key = patient.Id ?? PatientReferences.KeyOf(patient.FullUrl) ?? $"(entry {patient.Index})";
+            keys.Add(key);
+            aliases.TryAdd(key, key);
+            if (PatientReferences.KeyOf(patient.FullUrl) is { } urlKey)
+            {
+                aliases.TryAdd(urlKey, key);
+            }
+        }
+
+        List<(string Key, string Resource)>? named = null;
+        foreach (var entry in entries)
+        {
+            if (entry.View is IPatientView || entry.PatientReferences.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var reference in NamedPatients(entry))
+            {
+                var key = PatientReferences.KeyOf(reference);
+                if (key is null)
+                {
+                    continue;
+                }
+
+                var patientKey = aliases.GetValueOrDefault(key, key);
+                keys.Add(patientKey);
+                (named ??= []).Add((patientKey, Label(entry)));
+            }
+        }
+
+        if (keys.Count > 1)
+        {
+            named ??= [];
+            var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource)
+                .Concat(patients.Select(Label))
+                .Distinct(StringComparer.Ordinal).Take(4);
+            _errors.Add(new InputError(
+                FhirErrorCodes.MultiplePatients,
+                $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
+                new SourceRef(named.Count > 0 ? named[^1].Resource : Label(patients[^1]), "subject")));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Subject/patient references that point at a Patient (not a Group, Location, …).</summary>
+    private IEnumerable<string> NamedPatients(Entry entry)
+    {
+        foreach (var reference in entry.PatientReferences)
+        {
+            if (reference.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (_byReference.TryGetValue(reference, out var target))
+            {
+                if (target.TypeName == "Patient")
+                {
+                    yield return $"Patient/{target.Id ?? reference}";
+                }
+
+                continue;
+            }
+
+            if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ||
+                reference.Contains("Patient/", StringComparison.Ordinal))
+            {
+                yield return reference;
+            }
+        }
+    }
+
+    private PatientRecord ReadPatient(Entry entry, PatientRecord record)
+    {
+        var patient = (IPatientView)entry.View!;
+        var source = new SourceRef(Label(entry.TypeName, entry.Id, 0));
+        return Guard(source, entry, record, () =>
+        {
+            var sex = patient.Gender switch
+            {
+                "male" => Sex.Male,
+                "female" => Sex.Female,
+                "other" => Sex.Other,
+                _ => Sex.Unknown,
+            };
+            var birth = FhirDates.Parse(patient.BirthDate, "Patient.birthDate");
+            var deceased = patient.Deceased;
+            var deceasedFlag = deceased?.TypeName == "boolean" && deceased.AsBoolean() == true;
+            var deceasedOn = deceased?.TypeName == "dateTime" ? FhirDates.Parse(deceased.AsString(), "Patient.deceasedDateTime")?.Date : null;
+            return record with
+            {
+                PatientId = entry.Id,
+                BirthDate = birth?.Date,
+                Sex = sex,
+                DeceasedFlag = deceasedFlag,
+                DeceasedOn = deceasedOn,
+            };
+        }, withFinding: false);
+    }
+}

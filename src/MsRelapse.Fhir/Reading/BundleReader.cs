@@ -1,0 +1,179 @@
+using MsRelapse.Core.Model;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>
+/// The work of reading one patient's resources into a <see cref="PatientRecord"/> (state for one call): the one
+/// mapping of fhir-profile.md "Read", over the reader's views (<see cref="IResourceView"/>), so that the Firely
+/// reader and the UTF-8 reader share every decision. One partial file per resource family, beside its tests:
+/// patients (<c>BundleReader.Patients.cs</c>), conditions, observations, medications, allergies and procedures.
+/// </summary>
+internal sealed partial class BundleReader
+{
+    private readonly IReadOnlyList<Entry> _entries;
+    private readonly List<InputError> _errors = [];
+    private readonly List<string> _notes = [];
+
+    private readonly List<MsDiagnosis> _ms = [];
+    private readonly List<RelapseRecord> _relapses = [];
+    private readonly List<EdssAssessment> _edss = [];
+    private readonly List<Measurement> _measurements = [];
+    private readonly List<Finding> _findingsOut = [];
+    private readonly List<ConditionFact> _conditions = [];
+    private readonly List<AllergyFact> _allergies = [];
+    private readonly List<SteroidDose> _steroids = [];
+    private readonly List<MedicationFact> _medications = [];
+    private readonly List<ApheresisSession> _apheresis = [];
+
+    /// <summary>One entry that holds a resource of a FHIR R4 type.</summary>
+    /// <param name="Index">0-based position in <c>Bundle.entry</c> (or in the list of resources).</param>
+    /// <param name="FullUrl"><c>entry.fullUrl</c>, if a string.</param>
+    /// <param name="TypeName">The resource type.</param>
+    /// <param name="Id">The resource id, if a string.</param>
+    /// <param name="View">The resource as the mapping reads it; null for the types the reader does not map.</param>
+    /// <param name="PatientReferences"><c>subject.reference</c> then <c>patient.reference</c>.</param>
+    /// <param name="Diagnose">
+    /// When the mapping of this resource fails: the path and message of the first problem a validator finds in it, for
+    /// a better error message (null: the error names the resource and the exception type).
+    /// </param>
+    internal sealed record Entry(int Index, string? FullUrl, string TypeName, string? Id, IResourceView? View, IReadOnlyList<string> PatientReferences, Func<(string Path, string Message)?>? Diagnose = null);
+
+    /// <summary>Entries of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
+    private readonly Dictionary<string, Entry> _byReference = new(StringComparer.Ordinal);
+
+    public BundleReader(IReadOnlyList<Entry> entries)
+    {
+        _entries = entries;
+    }
+
+    public FhirReadResult Read()
+    {
+        var entries = _entries;
+        foreach (var entry in entries)
+        {
+            if (entry.Id is { } id)
+            {
+                _byReference.TryAdd($"{entry.TypeName}/{id}", entry);
+            }
+
+            if (!string.IsNullOrEmpty(entry.FullUrl))
+            {
+                _byReference.TryAdd(entry.FullUrl, entry);
+            }
+        }
+
+        var patients = new List<Entry>();
+        foreach (var entry in entries)
+        {
+            if (entry.View is IPatientView)
+            {
+                patients.Add(entry);
+            }
+        }
+
+        var patientKeys = CheckPatients(entries, patients);
+        if (_errors.Count > 0)
+        {
+            return new FhirReadResult(null, _errors);
+        }
+
+        if (patients.Count == 0)
+        {
+            // No Patient (fhir-profile.md): no one to evaluate. Without a birth date and sex the age- and
+            // pregnancy-dependent rules cannot be judged, and an empty Bundle would get "observe" it did not earn.
+            // The input was read (it is not unreadable): the record names the one patient the resources name, if any.
+            return new FhirReadResult(
+                new PatientRecord { PatientId = patientKeys.Count == 1 ? patientKeys.First() : null },
+                [new InputError(FhirErrorCodes.NoPatient, "The Bundle holds no Patient resource: there is no one to evaluate (expected one patient's record, with its Patient).", new SourceRef("Bundle", "Bundle.entry"))]);
+        }
+
+        var record = ReadPatient(patients[0], new PatientRecord());
+
+        foreach (var entry in entries)
+        {
+            if (entry.View is { } view && view is not IPatientView)
+            {
+                ReadResource(entry, view);
+            }
+        }
+
+        record = record with
+        {
+            MsDiagnoses = [.. _ms],
+            Relapses = [.. _relapses],
+            EdssAssessments = [.. _edss],
+            Measurements = [.. _measurements],
+            Findings = [.. _findingsOut],
+            Conditions = [.. _conditions],
+            Allergies = [.. _allergies],
+            SteroidDoses = [.. _steroids],
+            Medications = [.. _medications],
+            ApheresisSessions = [.. _apheresis],
+            ReadingNotes = [.. _notes],
+        };
+        return new FhirReadResult(_errors.Count == 0 ? record : null, _errors);
+    }
+
+    // ---- dispatch ----------------------------------------------------------------------------------------------
+
+    private void ReadResource(Entry entry, IResourceView view)
+    {
+        var source = new SourceRef(Label(entry));
+        Guard<object?>(source, entry, null, () =>
+        {
+            switch (view)
+            {
+                case IConditionView c:
+                    ReadCondition(c, source);
+                    break;
+                case IObservationView o:
+                    ReadObservation(o, source);
+                    break;
+                case IMedicationAdministrationView ma:
+                    ReadMedicationAdministration(ma, source);
+                    break;
+                case IMedicationRequestView mr:
+                    ReadMedicationRequest(mr, source);
+                    break;
+                case IMedicationStatementView ms:
+                    ReadMedicationStatement(ms, source);
+                    break;
+                case IAllergyView ai:
+                    ReadAllergy(ai, source);
+                    break;
+                case IProcedureView p:
+                    ReadProcedure(p, source);
+                    break;
+                default:
+                    break; // Unknown resources (and Medication, read through references) are not mapped on their own.
+            }
+
+            return null;
+        });
+    }
+
+    /// <summary>
+    /// Runs one resource's mapping. A value the mapping needs that is unreadable becomes an error naming the
+    /// resource and the path (the validator's finding when it has one); the rest of the bundle is still read.
+    /// </summary>
+    private T Guard<T>(SourceRef source, Entry entry, T fallback, Func<T> map, bool withFinding = true) =>
+        NeverThrow.Run(map, ex =>
+        {
+            if (ex is UnreadableValueException unreadable)
+            {
+                _errors.Add(new InputError(unreadable.Code, $"{unreadable.Path} {unreadable.Problem}.", source.At(unreadable.Path)));
+                return fallback;
+            }
+
+            var finding = withFinding ? entry.Diagnose?.Invoke() : null;
+            var path = finding?.Path ?? entry.TypeName;
+            var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
+            _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
+            return fallback;
+        });
+
+    private static string Label(Entry entry) => Label(entry.TypeName, entry.Id, entry.Index);
+
+    private static string Label(string typeName, string? id, int index) =>
+        id is { Length: > 0 } ? $"{typeName}/{id}" : $"{typeName}/(entry {index + 1})";
+}

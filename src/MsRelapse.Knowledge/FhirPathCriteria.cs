@@ -1,0 +1,91 @@
+using MsRelapse.Core.Model;
+using MsRelapse.Fhir;
+
+namespace MsRelapse.Knowledge;
+
+/// <summary>
+/// The rule criteria that can be stated in FHIRPath over the input Bundle, keyed by criterion id
+/// (<see cref="Core.Pathway.RuleCriterion.Id"/>). Built from the FHIR reader's own code tables (<c>Codes</c>), so a
+/// code added to the reader is added here. Each expression reads two variables: <c>%asOf</c> (the evaluation
+/// date, a FHIR date) and the Bundle as the focus. A test evaluates every expression on every vignette and
+/// requires it to agree with the engine's own decision of the criterion.
+/// </summary>
+public static class FhirPathCriteria
+{
+    private const string Resources = "Bundle.entry.resource";
+
+    /// <summary>FHIRPath by criterion id.</summary>
+    public static IReadOnlyDictionary<string, string> ById { get; } = Build();
+
+    private static Dictionary<string, string> Build()
+    {
+        var child = $"{Resources}.ofType(Patient).birthDate.where($this <= %asOf and $this > %asOf - {Core.Pathway.Thresholds.AdultAgeYears} years).exists()";
+        var older = $"{Resources}.ofType(Patient).birthDate.where($this <= %asOf - {Core.Pathway.Thresholds.OlderAgeYears} years).exists()";
+        var steroidRules = Codes.Drugs.Where(d => d.Steroid is not null).ToList();
+        var diabetes = ActiveCondition(Codes.OtherConditions.Single(c => c.Kind == ConditionKind.Diabetes));
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["R3.1-nmosd"] = $"({PositiveFinding(FindingKind.Aqp4IgG)}) or ({ActiveCondition(Codes.OtherConditions.Single(c => c.Kind == ConditionKind.Nmosd))})",
+            ["R3.2-mogad"] = PositiveFinding(FindingKind.MogIgG),
+            ["R5-iv-child"] = child,
+            ["R9-child"] = child,
+            ["R9-older"] = older,
+            ["R5-iv-diabetes"] = diabetes,
+            ["R8.4-diabetes"] = diabetes,
+            ["R8.1-allergy"] = ActiveAllergy(steroidRules),
+            ["R8.3-albumin"] = $"{Resources}.ofType(AllergyIntolerance).where({NotRefuted} and {AllergyActive} and {Drug(steroidRules)}.not() and {Drug([Codes.Albumin])}).exists()",
+        };
+    }
+
+    /// <summary>verificationStatus neither entered-in-error nor refuted.</summary>
+    private const string NotRefuted = "verificationStatus.coding.where(code = 'entered-in-error' or code = 'refuted').empty()";
+
+    /// <summary>An allergy without a clinical status, or with status active.</summary>
+    private const string AllergyActive = "(clinicalStatus.coding.empty() or clinicalStatus.coding.where(code = 'active').exists())";
+
+    /// <summary>A date element as yyyy-MM-dd text (the date as written; no time-zone conversion).</summary>
+    private static string DateText(string element) => $"{element}.toString().substring(0, 10)";
+
+    private static string AsOfText => "%asOf.toString()";
+
+    private static string Coded(IEnumerable<CodeRule> rules, string element = "code") =>
+        "(" + string.Join(" or ", rules.Select(r => r.IsPrefix
+            ? $"{element}.coding.where(system = '{r.System}' and code.startsWith('{r.Code}')).exists()"
+            : $"{element}.coding.where(system = '{r.System}' and code = '{r.Code}').exists()")) + ")";
+
+    private static string PositiveFinding(FindingKind kind)
+    {
+        var codes = Codes.Findings.Single(f => f.Kind == kind).Codes;
+        var effective = "(effective.ofType(dateTime) | effective.ofType(Period).start).first()";
+        var positive =
+            $"(interpretation.coding.where(system = '{Codes.InterpretationPositive.System}' and code = '{Codes.InterpretationPositive.Code}').exists()" +
+            $" or value.ofType(CodeableConcept).coding.where(system = '{Codes.Positive.System}' and code = '{Codes.Positive.Code}').exists()" +
+            " or value.ofType(boolean) = true" +
+            " or value.ofType(string).trim().lower() = 'positive')";
+        return $"{Resources}.ofType(Observation).where(status != 'entered-in-error' and {Coded(codes)} and {effective}.exists() and {DateText(effective)} <= {AsOfText} and {positive}).exists()";
+    }
+
+    private static string ActiveCondition(ConditionRule rule)
+    {
+        var codes = Coded(rule.Codes);
+        var onset = "(onset.ofType(dateTime) | onset.ofType(Period).start).first()";
+        var abatement = "(abatement.ofType(dateTime) | abatement.ofType(Period).end).first()";
+        // NotAbated: an abatement date decides (later than asOf = still active); without one, the clinical status
+        // (absent: active unless an abatement of another kind is recorded).
+        var notAbated =
+            $"(iif({abatement}.exists(), {DateText(abatement)} > {AsOfText}," +
+            " iif(clinicalStatus.coding.empty(), abatement.empty(), clinicalStatus.coding.where(code = 'active' or code = 'recurrence' or code = 'relapse').exists())))";
+        return $"{Resources}.ofType(Condition).where({NotRefuted} and {codes} and ({onset}.empty() or {DateText(onset)} <= {AsOfText}) and {notAbated}).exists()";
+    }
+
+    private static string ActiveAllergy(IReadOnlyList<DrugRule> rules) =>
+        $"{Resources}.ofType(AllergyIntolerance).where({NotRefuted} and {AllergyActive} and {Drug(rules)}).exists()";
+
+    /// <summary>A drug recognised by a code or by a name as a whole word in code.coding.display or code.text (case-insensitive).</summary>
+    private static string Drug(IReadOnlyList<DrugRule> rules)
+    {
+        var codes = Coded(rules.SelectMany(r => r.Codes));
+        var names = string.Join('|', rules.SelectMany(r => r.Names));
+        return $"({codes} or (code.coding.display | code.text).where(lower().matches('\\\\b({names})\\\\b')).exists())";
+    }
+}

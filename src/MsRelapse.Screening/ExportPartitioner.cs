@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using MsRelapse.Fhir;
+
+namespace MsRelapse.Screening;
+
+/// <summary>An export split by patient: the input files, the partition files, and what the split found.</summary>
+/// <param name="InputFiles">The export's NDJSON files (names relative to the export folder), in the order read (ordinal by name).</param>
+/// <param name="PartitionCount">The number of partitions.</param>
+/// <param name="PartitionFiles">For each partition, the spill files that hold its lines (several writers may have written to it).</param>
+/// <param name="Malformed">Malformed lines found while splitting.</param>
+/// <param name="Bytes">Bytes read.</param>
+/// <param name="Lines">Non-blank lines read.</param>
+/// <param name="MalformedByFile">Malformed lines counted by file (all of them; <paramref name="Malformed"/> keeps the first <see cref="ExportPartitioner.MalformedKeptPerFile"/> of each file).</param>
+/// <param name="SkippedByType">Resources not needed for screening, by type: types the pathway does not read (only
+/// their patient reference matters, and it was read), and resources of no patient (Organization, Practitioner…).</param>
+public sealed record PartitionedExport(
+    ImmutableArray<string> InputFiles,
+    int PartitionCount,
+    ImmutableArray<ImmutableArray<string>> PartitionFiles,
+    ImmutableArray<MalformedLine> Malformed,
+    long Bytes,
+    long Lines,
+    ImmutableSortedDictionary<string, long> MalformedByFile,
+    ImmutableSortedDictionary<string, long> SkippedByType);
+
+/// <summary>
+/// The first pass of a screen: streams every NDJSON file of an export once and spills each line to the partition
+/// of its patient (<see cref="PatientPartition"/>), so that a patient's resources, spread over many files, meet
+/// in one partition without the export ever being loaded. Memory is one read buffer and one write buffer per
+/// partition per worker, whatever the export's size. Files are read in parallel (one worker per core).
+/// </summary>
+/// <remarks>
+/// A spilled record is binary: key length, key (UTF-8), file index, line number, line length, line. The line is
+/// kept byte for byte, so screening reads exactly what the export holds.
+/// </remarks>
+public static class ExportPartitioner
+{
+    /// <summary>Malformed lines kept per file for the report (all are counted).</summary>
+    public const int MalformedKeptPerFile = 100;
+
+    /// <summary>The NDJSON files of an export folder (<c>*.ndjson</c>, ordinal by name).</summary>
+    public static ImmutableArray<string> FilesOf(string exportDirectory) =>
+        [.. Directory.EnumerateFiles(exportDirectory, "*.ndjson", SearchOption.TopDirectoryOnly)
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+
+    /// <summary>Splits the export in <paramref name="exportDirectory"/> into <paramref name="partitionCount"/> partitions under <paramref name="workDirectory"/>.</summary>
+    /// <param name="exportDirectory">The folder of NDJSON files.</param>
+    /// <param name="workDirectory">Where the partition files go (created).</param>
+    /// <param name="partitionCount">Number of partitions (see <see cref="PatientPartition.CountFor"/>).</param>
+    /// <param name="onBytes">Called with the bytes read since the last call (progress), from any thread.</param>
+    /// <param name="maxWorkers">Files read at once (default: one per core).</param>
+    /// <param name="cancellationToken">Cancels the split.</param>
+    public static PartitionedExport Partition(string exportDirectory, string workDirectory, int partitionCount, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
+        var files = FilesOf(exportDirectory);
+        Directory.CreateDirectory(workDirectory);
+        var malformed = new ConcurrentBag<MalformedLine>();
+        var malformedCounts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var skipped = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var spills = new ConcurrentBag<(int Partition, string File)>();
+        long bytes = 0, lines = 0;
+        var workerIds = 0;
+
+        var order = Enumerable.Range(0, files.Length)
+            .OrderByDescending(i => new FileInfo(Path.Combine(exportDirectory, files[i])).Length).ToArray();
+        Parallel.ForEach(
+            order,
+            new ParallelOptions { MaxDegreeOfParallelism = maxWorkers > 0 ? maxWorkers : Environment.ProcessorCount, CancellationToken = cancellationToken },
+            () => new SpillWriters(workDirectory, Interlocked.Increment(ref workerIds), partitionCount),
+            (fileIndex, _, writers) =>
+            {
+                var (fileBytes, fileLines) = SplitFile(exportDirectory, files[fileIndex], fileIndex, partitionCount, writers, malformed, malformedCounts, skipped, onBytes, cancellationToken);
+                Interlocked.Add(ref bytes, fileBytes);
+                Interlocked.Add(ref lines, fileLines);
+                return writers;
+            },
+            writers =>
+            {
+                foreach (var spill in writers.Close())
+                {
+                    spills.Add(spill);
+                }
+            });
+
+        var byPartition = new List<string>[partitionCount];
+        for (var p = 0; p < partitionCount; p++)
+        {
+            byPartition[p] = [];
+        }
+
+        foreach (var (p, file) in spills)
+        {
+            byPartition[p].Add(file);
+        }
+
+        return new PartitionedExport(
+            files,
+            partitionCount,
+            [.. byPartition.Select(l => l.Order(StringComparer.Ordinal).ToImmutableArray())],
+            [.. malformed.OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Line)],
+            bytes,
+            lines,
+            malformedCounts.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            skipped.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    private static (long Bytes, long Lines) SplitFile(
+        string directory, string name, int fileIndex, int partitionCount, SpillWriters writers,
+        ConcurrentBag<MalformedLine> malformed, ConcurrentDictionary<string, long> malformedCounts, ConcurrentDictionary<string, long> skipped, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        long lines = 0;
+        long reported = 0;
+        var keptMalformed = 0;
+        using var reader = NdjsonLines.Open(Path.Combine(directory, name));
+        while (reader.TryRead(out var line))
+        {
+            if (IsBlank(line))
+            {
+                continue;
+            }
+
+            lines++;
+            var (type, key, problem) = Route(line);
+            if (problem is not null)
+            {
+                malformedCounts.AddOrUpdate(name, 1, (_, n) => n + 1);
+                if (keptMalformed++ < MalformedKeptPerFile)
+                {
+                    malformed.Add(new MalformedLine(name, reader.LineNumber, problem));
+                }
+
+                continue;
+            }
+
+            if (key is null)
+            {
+                skipped.AddOrUpdate(type!, 1, (_, n) => n + 1);
+                continue;
+            }
+
+            writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, line);
+            if ((lines & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                onBytes?.Invoke(reader.BytesRead - reported);
+                reported = reader.BytesRead;
+            }
+        }
+
+        onBytes?.Invoke(reader.BytesRead - reported);
+        return (reader.BytesRead, lines);
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The type and patient key of one line; key null for a line not needed (a type the pathway does not read, or a
+    /// resource of no patient); a problem code for a malformed line. Reads every token (a truncated line is
+    /// malformed, not half-read).
+    /// </summary>
+    internal static (string? Type, string? Key, string? Problem) Route(ReadOnlySpan<byte> line)
+    {
+        string? type = null, id = null, subject = null, patient = null;
+        var typeCount = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (null, null, MalformedReasons.NotJson);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("resourceType"u8))
+                {
+                    reader.Read();
+                    typeCount++;
+                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("subject"u8))
+                {
+                    subject = ReferenceOf(ref reader);
+                }
+                else if (reader.ValueTextEquals("patient"u8))
+                {
+                    patient = ReferenceOf(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.Read())
+            {
+                return (null, null, MalformedReasons.NotJson); // content after the object
+            }
+        }
+        catch (JsonException)
+        {
+            return (null, null, MalformedReasons.NotJson);
+        }
+
+        if (typeCount != 1 || string.IsNullOrEmpty(type))
+        {
+            return (null, null, MalformedReasons.NoResourceType);
+        }
+
+        if (type == "Patient")
+        {
+            return string.IsNullOrEmpty(id) ? (type, null, MalformedReasons.NoPatientReference) : (type, id, null);
+        }
+
+        var key = PatientReferences.KeyOf(subject) ?? PatientReferences.KeyOf(patient);
+        var read = FhirRecordReader.ReadResourceTypes.Contains(type) && type != "Medication";
+        if (key is null)
+        {
+            return read ? (type, null, MalformedReasons.NoPatientReference) : (type, null, null);
+        }
+
+        // A type the pathway does not read adds nothing to a patient's record but its reference, which named this
+        // patient: it is not spilled.
+        return read ? (type, key, null) : (type, null, null);
+    }
+
+    private static string? ReferenceOf(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? reference = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isReference = reader.ValueTextEquals("reference"u8);
+            reader.Read();
+            if (isReference && reader.TokenType == JsonTokenType.String)
+            {
+                reference = reader.GetString();
+            }
+
+            reader.Skip();
+        }
+
+        return reference;
+    }
+
+    /// <summary>One worker's spill files, one per partition, opened on first write.</summary>
+    private sealed class SpillWriters(string directory, int worker, int partitionCount)
+    {
+        private readonly BinaryWriter?[] _writers = new BinaryWriter?[partitionCount];
+        private readonly List<(int, string)> _files = [];
+
+        public void Write(int partition, string key, int fileIndex, long line, ReadOnlySpan<byte> json)
+        {
+            var writer = _writers[partition];
+            if (writer is null)
+            {
+                var path = Path.Combine(directory, $"part-{partition:D5}-w{worker:D3}.spill");
+                writer = new BinaryWriter(new BufferedStream(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1), 64 << 10), Encoding.UTF8);
+                _writers[partition] = writer;
+                _files.Add((partition, path));
+            }
+
+            SpillRecord.Write(writer, key, fileIndex, line, json);
+        }
+
+        public List<(int, string)> Close()
+        {
+            foreach (var w in _writers)
+            {
+                w?.Dispose();
+            }
+
+            return _files;
+        }
+    }
+}
+
+/// <summary>The binary record of a spill file: key, file index, line number, line bytes.</summary>
+public static class SpillRecord
+{
+    /// <summary>Writes one record.</summary>
+    public static void Write(BinaryWriter writer, string key, int fileIndex, long line, ReadOnlySpan<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(key);
+        writer.Write(fileIndex);
+        writer.Write(line);
+        writer.Write(json.Length);
+        writer.Write(json);
+    }
+
+    /// <summary>Reads every record of a spill file.</summary>
+    public static IEnumerable<(string Key, int FileIndex, long Line, byte[] Json)> ReadAll(string path)
+    {
+        using var reader = new BinaryReader(new BufferedStream(File.OpenRead(path), 64 << 10), Encoding.UTF8);
+        while (reader.BaseStream.Position < reader.BaseStream.Length)
+        {
+            var key = reader.ReadString();
+            var fileIndex = reader.ReadInt32();
+            var line = reader.ReadInt64();
+            var length = reader.ReadInt32();
+            yield return (key, fileIndex, line, reader.ReadBytes(length));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using System.Text;
+using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway;
+using MsRelapse.Fhir;
+
+namespace MsRelapse.Screening;
+
+/// <summary>
+/// The second pass of a screen, one partition at a time: groups the partition's lines by patient (in memory: a
+/// partition is small by construction), reads each patient's resources into a record, evaluates it at asOf and
+/// makes the patient's row. Independent of the host: a local run calls it on each core, a cluster on each silo.
+/// </summary>
+public static class PartitionScreener
+{
+    /// <summary>Screens partition <paramref name="partition"/> of <paramref name="export"/>.</summary>
+    public static PartitionResult Screen(PartitionedExport export, int partition, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        return Screen(partition, export.PartitionFiles[partition], export.InputFiles, asOf);
+    }
+
+    /// <summary>Screens one partition given by its spill files.</summary>
+    /// <param name="partition">The partition number (carried into the result).</param>
+    /// <param name="spillFiles">The spill files of this partition.</param>
+    /// <param name="inputFiles">The export's file names (spill records refer to them by index).</param>
+    /// <param name="asOf">Evaluation date.</param>
+    public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> inputFiles, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(spillFiles);
+        var patients = new Dictionary<string, List<(int File, long Line, byte[] Json)>>(StringComparer.Ordinal);
+        long resources = 0, bytes = 0;
+        foreach (var spill in spillFiles)
+        {
+            foreach (var (key, file, line, json) in SpillRecord.ReadAll(spill))
+            {
+                if (!patients.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    patients.Add(key, list);
+                }
+
+                list.Add((file, line, json));
+                resources++;
+                bytes += json.Length;
+            }
+        }
+
+        var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
+        foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            // The export's order: by file, then by line (workers spilled in parallel).
+            lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
+            rows.Add(ScreenPatient(key, [.. lines.Select(l => (ReadOnlyMemory<byte>)l.Json)], asOf));
+        }
+
+        return new PartitionResult(partition, rows.MoveToImmutable(), [], resources, bytes);
+    }
+
+    /// <summary>
+    /// One patient: the resources (one JSON object each, in export order) read as one Bundle of them would be by
+    /// <c>msrelapse evaluate</c>, evaluated at <paramref name="asOf"/>.
+    /// </summary>
+    public static PatientRow ScreenPatient(string patientKey, IReadOnlyList<ReadOnlyMemory<byte>> resources, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var outcome = FhirEvaluation.Evaluate(BundleOf(resources), asOf);
+        return RowOf(patientKey, outcome, asOf);
+    }
+
+    /// <summary>A collection Bundle of the resources, in order (UTF-8 JSON).</summary>
+    public static byte[] BundleOf(IReadOnlyList<ReadOnlyMemory<byte>> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        using var buffer = new MemoryStream();
+        buffer.Write("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["u8);
+        for (var i = 0; i < resources.Count; i++)
+        {
+            buffer.Write(i == 0 ? "{\"resource\":"u8 : ",{\"resource\":"u8);
+            buffer.Write(resources[i].Span);
+            buffer.Write("}"u8);
+        }
+
+        buffer.Write("]}"u8);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The row of one patient from an evaluation outcome.</summary>
+    public static PatientRow RowOf(string patientKey, FhirEvaluationOutcome outcome, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var id = outcome.Record?.PatientId ?? patientKey;
+        if (!outcome.IsValid)
+        {
+            var code = outcome.Errors.Count > 0 ? outcome.Errors[0].Code : "no-recommendation";
+            return new PatientRow(id, "", "", "", "", "", null, null, [], code);
+        }
+
+        var r = outcome.Recommendation!;
+        var e = r.Episode;
+        return new PatientRow(
+            id,
+            WireNames.Of(e.Status),
+            WireNames.Of(e.Severity),
+            WireNames.Of(r.Advice.Primary),
+            WireNames.Of(r.Advice.Urgency),
+            WireNames.Of(e.SteroidResponse),
+            e.Onset,
+            e.DaysSinceOnset,
+            [.. r.Flags.Select(f => WireNames.Of(f.Code))],
+            null,
+            e.SteroidResponse == ResponseStatus.Inadequate ? SteroidFailureToApheresis(outcome.Record!, e.Onset, asOf) : null);
+    }
+
+    /// <summary>
+    /// Days from the last steroid dose of the attack to the first apheresis session after it (both from onset to
+    /// asOf): how long escalation took once steroids had failed. Null without both.
+    /// </summary>
+    internal static int? SteroidFailureToApheresis(PatientRecord record, DateOnly? onset, DateOnly asOf)
+    {
+        if (onset is not { } from)
+        {
+            return null;
+        }
+
+        var sessions = record.ApheresisSessions.Where(s => s.When.Date >= from && s.When.Date <= asOf).Select(s => s.When.Date).Order().ToList();
+        foreach (var first in sessions)
+        {
+            var lastDose = record.SteroidDoses.Where(d => d.Day >= from && d.Day < first).Select(d => (DateOnly?)d.Day).Max();
+            if (lastDose is { } last)
+            {
+                return first.DayNumber - last.DayNumber;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Utf8(ReadOnlyMemory<byte> json) => Encoding.UTF8.GetString(json.Span);
+}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MsRelapse.Screening;
+
+/// <summary>
+/// Merges per-partition results into the outputs of a screen: <c>patients.csv</c> (rows sorted by patient id,
+/// whatever the order partitions finished in) and <c>summary.json</c>. Memory is bounded: each partition's rows are
+/// spilled to a sorted run file when added, and the runs are merged (k-way) when the screen completes. Adding a
+/// partition a second time (a re-run after a host died) replaces its first result: nothing is counted twice.
+/// </summary>
+public sealed class ScreenResultMerger
+{
+    private static readonly JsonSerializerOptions RunJson = new() { WriteIndented = false };
+
+    private readonly string _workDirectory;
+    private readonly SortedDictionary<int, (string RunFile, ScreenTally Tally)> _partitions = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Creates a merger spilling its runs under <paramref name="workDirectory"/>.</summary>
+    public ScreenResultMerger(string workDirectory)
+    {
+        _workDirectory = workDirectory;
+        Directory.CreateDirectory(workDirectory);
+    }
+
+    /// <summary>The column names of patients.csv, in order (issue 11).</summary>
+    public static readonly ImmutableArray<string> CsvColumns =
+        ["patient_id", "episode_status", "severity", "primary_action", "urgency", "steroid_response", "onset", "days_since_onset", "flags", "error"];
+
+    /// <summary>Partitions added so far.</summary>
+    public int PartitionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _partitions.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds (or replaces) one partition's result. Thread-safe.</summary>
+    public void Add(PartitionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var runFile = Path.Combine(_workDirectory, $"run-{result.Partition:D5}.jsonl");
+        var temp = runFile + ".tmp";
+        using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+        {
+            foreach (var row in result.Rows.OrderBy(r => r.PatientId, StringComparer.Ordinal))
+            {
+                writer.WriteLine(JsonSerializer.Serialize(row, RunJson));
+            }
+        }
+
+        File.Move(temp, runFile, overwrite: true);
+        var tally = ScreenTally.Of(result);
+        lock (_gate)
+        {
+            _partitions[result.Partition] = (runFile, tally);
+        }
+    }
+
+    /// <summary>The counts of every partition added so far.</summary>
+    public ScreenTally Tally()
+    {
+        lock (_gate)
+        {
+            var total = new ScreenTally();
+            foreach (var (_, (_, tally)) in _partitions)
+            {
+                total.Add(tally);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Every row, sorted by patient id (a k-way merge of the partitions' runs, streaming).</summary>
+    public IEnumerable<PatientRow> Rows()
+    {
+        List<string> runs;
+        lock (_gate)
+        {
+            runs = [.. _partitions.Values.Select(p => p.RunFile)];
+        }
+
+        var readers = runs.Select(r => new StreamReader(r, Encoding.UTF8)).ToList();
+        try
+        {
+            var queue = new PriorityQueue<(PatientRow Row, int Reader), string>(StringComparer.Ordinal);
+            for (var i = 0; i < readers.Count; i++)
+            {
+                Next(i);
+            }
+
+            while (queue.TryDequeue(out var item, out _))
+            {
+                yield return item.Row;
+                Next(item.Reader);
+            }
+
+            void Next(int i)
+            {
+                if (readers[i].ReadLine() is { } line)
+                {
+                    var row = JsonSerializer.Deserialize<PatientRow>(line, RunJson)!;
+                    queue.Enqueue((row, i), row.PatientId);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var r in readers)
+            {
+                r.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Writes patients.csv and summary.json into <paramref name="outDirectory"/>; returns the summary.</summary>
+    public ScreenSummary Complete(string outDirectory, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed = null)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        Directory.CreateDirectory(outDirectory);
+        using (var csv = new StreamWriter(Path.Combine(outDirectory, "patients.csv"), false, new UTF8Encoding(false)))
+        {
+            WriteCsv(Rows(), csv);
+        }
+
+        var summary = ScreenSummary.Of(Tally(), export, asOf, elapsed);
+        File.WriteAllText(Path.Combine(outDirectory, "summary.json"), summary.ToJson(), new UTF8Encoding(false));
+        return summary;
+    }
+
+    /// <summary>Writes rows as patients.csv (RFC 4180, LF line ends, header first).</summary>
+    public static void WriteCsv(IEnumerable<PatientRow> rows, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.NewLine = "\n";
+        writer.WriteLine(string.Join(',', CsvColumns));
+        foreach (var r in rows)
+        {
+            writer.WriteLine(string.Join(',', CsvCells(r).Select(Escape)));
+        }
+    }
+
+    /// <summary>The cells of one row in <see cref="CsvColumns"/> order.</summary>
+    public static IEnumerable<string> CsvCells(PatientRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        yield return row.PatientId;
+        yield return row.EpisodeStatus;
+        yield return row.Severity;
+        yield return row.PrimaryAction;
+        yield return row.Urgency;
+        yield return row.SteroidResponse;
+        yield return row.Onset?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        yield return row.DaysSinceOnset?.ToString(CultureInfo.InvariantCulture) ?? "";
+        yield return string.Join(';', row.Flags);
+        yield return row.Error ?? "";
+    }
+
+    private static string Escape(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+}

@@ -1,0 +1,195 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MsRelapse.Screening;
+
+/// <summary>The counts of a screen (or of part of one): they add up across partitions.</summary>
+public sealed class ScreenTally
+{
+    /// <summary>Patients screened (rows).</summary>
+    public long Patients { get; set; }
+
+    /// <summary>Resources read.</summary>
+    public long Resources { get; set; }
+
+    /// <summary>Bytes of the resources read.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Patients by episode status.</summary>
+    public SortedDictionary<string, long> ByStatus { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Patients by primary action.</summary>
+    public SortedDictionary<string, long> ByPrimaryAction { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Patients by urgency.</summary>
+    public SortedDictionary<string, long> ByUrgency { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Patients by flag (a patient counts once per flag).</summary>
+    public SortedDictionary<string, long> ByFlag { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Rejected records by error code.</summary>
+    public SortedDictionary<string, long> RejectedByReason { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Days from steroid failure to apheresis → patients (a histogram: bounded whatever the cohort).</summary>
+    public SortedDictionary<int, long> SteroidFailureToApheresisDays { get; init; } = [];
+
+    /// <summary>The counts of one partition's result.</summary>
+    public static ScreenTally Of(PartitionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var t = new ScreenTally { Resources = result.Resources, Bytes = result.Bytes };
+        foreach (var row in result.Rows)
+        {
+            t.Patients++;
+            if (row.Error is { } error)
+            {
+                Increment(t.RejectedByReason, error);
+                continue;
+            }
+
+            Increment(t.ByStatus, row.EpisodeStatus);
+            Increment(t.ByPrimaryAction, row.PrimaryAction);
+            Increment(t.ByUrgency, row.Urgency);
+            foreach (var flag in row.Flags.Distinct())
+            {
+                Increment(t.ByFlag, flag);
+            }
+
+            if (row.SteroidFailureToApheresisDays is { } days)
+            {
+                Increment(t.SteroidFailureToApheresisDays, days);
+            }
+        }
+
+        return t;
+    }
+
+    /// <summary>Adds another tally to this one.</summary>
+    public void Add(ScreenTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Patients += other.Patients;
+        Resources += other.Resources;
+        Bytes += other.Bytes;
+        Merge(ByStatus, other.ByStatus);
+        Merge(ByPrimaryAction, other.ByPrimaryAction);
+        Merge(ByUrgency, other.ByUrgency);
+        Merge(ByFlag, other.ByFlag);
+        Merge(RejectedByReason, other.RejectedByReason);
+        Merge(SteroidFailureToApheresisDays, other.SteroidFailureToApheresisDays);
+    }
+
+    private static void Increment<TKey>(SortedDictionary<TKey, long> counts, TKey key)
+        where TKey : notnull => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    private static void Merge<TKey>(SortedDictionary<TKey, long> into, SortedDictionary<TKey, long> from)
+        where TKey : notnull
+    {
+        foreach (var (k, v) in from)
+        {
+            into[k] = into.GetValueOrDefault(k) + v;
+        }
+    }
+}
+
+/// <summary>Median and quartiles of a distribution of days.</summary>
+/// <param name="Count">Patients.</param>
+/// <param name="Median">Median days (null when none).</param>
+/// <param name="Q1">First quartile.</param>
+/// <param name="Q3">Third quartile.</param>
+public sealed record DayDistribution(long Count, double? Median, double? Q1, double? Q3)
+{
+    /// <summary>Interquartile range.</summary>
+    public double? Iqr => Q3 - Q1;
+
+    /// <summary>From a histogram (days → patients); quantiles by linear interpolation between order statistics (type 7).</summary>
+    public static DayDistribution Of(SortedDictionary<int, long> histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var n = histogram.Values.Sum();
+        return n == 0 ? new DayDistribution(0, null, null, null) : new DayDistribution(n, Quantile(0.5), Quantile(0.25), Quantile(0.75));
+
+        double Quantile(double p)
+        {
+            var h = (n - 1) * p;
+            var lo = (long)Math.Floor(h);
+            return At(lo) + ((h - lo) * (At(Math.Min(lo + 1, n - 1)) - At(lo)));
+        }
+
+        double At(long index)
+        {
+            foreach (var (days, count) in histogram)
+            {
+                if (index < count)
+                {
+                    return days;
+                }
+
+                index -= count;
+            }
+
+            return histogram.Keys.Last();
+        }
+    }
+}
+
+/// <summary>What summary.json says.</summary>
+/// <param name="AsOf">Evaluation date.</param>
+/// <param name="Tally">The counts.</param>
+/// <param name="Export">The split (files, bytes, malformed lines).</param>
+/// <param name="Elapsed">Wall time of the screen, when known (not in summary.json: it would make the output vary).</param>
+public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, PartitionedExport Export, TimeSpan? Elapsed)
+{
+    /// <summary>The summary of a finished screen.</summary>
+    public static ScreenSummary Of(ScreenTally tally, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed) => new(asOf, tally, export, elapsed);
+
+    /// <summary>Time from steroid failure to apheresis.</summary>
+    public DayDistribution Escalation => DayDistribution.Of(Tally.SteroidFailureToApheresisDays);
+
+    /// <summary>summary.json (deterministic: sorted keys, no timings).</summary>
+    public string ToJson()
+    {
+        var e = Escalation;
+        var malformed = new JsonObject();
+        foreach (var (file, count) in Export.MalformedByFile)
+        {
+            malformed[file] = new JsonObject
+            {
+                ["count"] = count,
+                ["lines"] = new JsonArray([.. Export.Malformed.Where(m => m.File == file).Select(m => (JsonNode)new JsonObject { ["line"] = m.Line, ["reason"] = m.Reason })]),
+            };
+        }
+
+        var root = new JsonObject
+        {
+            ["asOf"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["files"] = Export.InputFiles.Length,
+            ["bytes"] = Export.Bytes,
+            ["lines"] = Export.Lines,
+            ["resourcesScreened"] = Tally.Resources,
+            ["patients"] = Tally.Patients,
+            ["byStatus"] = Counts(Tally.ByStatus),
+            ["byPrimaryAction"] = Counts(Tally.ByPrimaryAction),
+            ["byUrgency"] = Counts(Tally.ByUrgency),
+            ["byFlag"] = Counts(Tally.ByFlag),
+            ["steroidFailureToApheresisDays"] = new JsonObject
+            {
+                ["definition"] = "days from the last steroid dose of the attack to the first apheresis session after it, for patients whose steroid response is inadequate",
+                ["count"] = e.Count,
+                ["median"] = e.Median,
+                ["q1"] = e.Q1,
+                ["q3"] = e.Q3,
+                ["iqr"] = e.Iqr,
+            },
+            ["rejectedByReason"] = Counts(Tally.RejectedByReason),
+            ["malformedLines"] = new JsonObject { ["total"] = Export.MalformedByFile.Values.Sum(), ["byFile"] = malformed },
+            ["skippedResourcesByType"] = Counts(Export.SkippedByType),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject Counts(IEnumerable<KeyValuePair<string, long>> counts) =>
+        new(counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
+}

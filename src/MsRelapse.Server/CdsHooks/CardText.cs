@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using MsRelapse.Core.Pathway;
+
+namespace MsRelapse.Server.CdsHooks;
+
+/// <summary>The words of the cards: actions, urgency, episode, numbers, and GitHub-flavoured Markdown without HTML.</summary>
+internal static class CardText
+{
+    /// <summary>CDS Hooks: summary "&lt; 140 characters".</summary>
+    public const int MaxSummaryLength = 139;
+
+    public static string Number(double value) =>
+        value.ToString(Math.Abs(value - Math.Round(value)) < 1e-9 ? "#,0" : "#,0.#", CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string UrgencyWord(Urgency urgency) => urgency switch
+    {
+        Urgency.Emergency => "Emergency",
+        Urgency.Urgent => "Urgent",
+        Urgency.Soon => "Soon",
+        _ => "Routine",
+    };
+
+    public static string Episode(Recommendation r) => r.Episode.Status switch
+    {
+        EpisodeStatus.Relapse => r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe
+            ? $"{WireNames.Of(r.Episode.Severity)} MS relapse"
+            : "MS relapse",
+        EpisodeStatus.Unconfirmed => "possible MS relapse (unconfirmed)",
+        EpisodeStatus.PseudoRelapseSuspected => "suspected pseudo-relapse",
+        EpisodeStatus.NotARelapse => "not a relapse",
+        EpisodeStatus.PossibleProgression => "possible progression",
+        _ => "no episode",
+    };
+
+    /// <summary>What the step is, with the plan's numbers where the plan has them.</summary>
+    public static string Step(ActionCode action, Recommendation r)
+    {
+        var plan = r.Plan;
+        switch (action)
+        {
+            case ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone or ActionCode.EscalatedIvMethylprednisolone
+                when plan.Steroids is { } s && s.Action == action:
+                var route = s.Route == PlannedRoute.Intravenous ? "IV" : "oral";
+                var dose = s.DoseMgPerDay is { } mg ? $"{Number(mg)} mg/day" : s.DoseMgPerKgPerDay is { } perKg ? $"{Number(perKg)} mg/kg/day" : "dose by weight";
+                var what = action == ActionCode.EscalatedIvMethylprednisolone ? "escalated IV methylprednisolone" : $"{route} {s.Drug}";
+                return $"{what} {dose} × {s.Days} days";
+            case ActionCode.PlasmaExchange when plan.PlasmaExchange is { } tpe:
+                var left = tpe.Schedule.Where(x => !x.Done).ToList();
+                var volume = tpe.ExchangeVolumeMl is { } v ? $" of {Number(v)} mL" : "";
+                return left.Count == 0
+                    ? $"plasma exchange ({tpe.Exchanges} exchanges{volume})"
+                    : $"plasma exchange: {Count(left.Count, "exchange")}{volume} every other day from {Date(left[0].Date)}";
+            case ActionCode.Immunoadsorption when plan.Immunoadsorption is { } ia:
+                var next = ia.Schedule.Where(x => !x.Done).ToList();
+                return next.Count == 0 ? $"immunoadsorption ({ia.Sessions} sessions)" : $"immunoadsorption: {Count(next.Count, "session")} from {Date(next[0].Date)}";
+            default:
+                return Name(action);
+        }
+    }
+
+    public static string Name(ActionCode action) => action switch
+    {
+        ActionCode.Observe => "observe (no relapse treatment now)",
+        ActionCode.TreatTrigger => "treat the trigger (infection, fever) first",
+        ActionCode.OralMethylprednisolone => "oral methylprednisolone",
+        ActionCode.IvMethylprednisolone => "IV methylprednisolone",
+        ActionCode.AwaitResponse => "await the response to treatment",
+        ActionCode.PlasmaExchange => "plasma exchange",
+        ActionCode.Immunoadsorption => "immunoadsorption",
+        ActionCode.EscalatedIvMethylprednisolone => "escalated IV methylprednisolone",
+        ActionCode.Ivig => "IV immunoglobulin",
+        ActionCode.SpecialistReview => "specialist review",
+        ActionCode.Rehabilitation => "rehabilitation",
+        ActionCode.SymptomaticTherapy => "symptomatic therapy",
+        _ => WireNames.Of(action).Replace('-', ' '),
+    };
+
+    public static string Count(int n, string singular) => n == 1 ? $"1 {singular}" : $"{n} {singular}s";
+
+    /// <summary>"Urgent: IV methylprednisolone 1,000 mg/day × 5 days — severe MS relapse", cut to fit.</summary>
+    public static string Summary(Recommendation r)
+    {
+        var step = Step(r.Advice.Primary, r);
+        var verb = r.Advice.Primary is ActionCode.Observe or ActionCode.TreatTrigger or ActionCode.AwaitResponse ? "" : "start ";
+        var text = $"{UrgencyWord(r.Advice.Urgency)}: {verb}{step} — {Episode(r)}";
+        return Fit(text);
+    }
+
+    public static string Fit(string text) =>
+        text.Length <= MaxSummaryLength ? text : string.Concat(text.AsSpan(0, MaxSummaryLength - 1).TrimEnd(), "…");
+
+    /// <summary>Text from the engine made safe for GFM without HTML: no tag, entity, or stray Markdown syntax.</summary>
+    public static string Md(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '<' or '>' or '&' or '*' or '_' or '[' or ']' or '`' or '|' or '#' or '\\')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c is '\r' or '\n' ? ' ' : c);
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,509 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Hl7.Fhir.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MsRelapse.Core.Pathway;
+using MsRelapse.Fhir;
+using MsRelapse.Server.Infrastructure;
+using MsRelapse.Storage;
+
+namespace MsRelapse.Server.CdsHooks;
+
+/// <summary>
+/// HL7 CDS Hooks 2.0 on <c>msrelapse serve</c> (issue 9; the surface is shared/contract/cds-hooks.md): discovery,
+/// patient-view, order-select, order-sign and feedback, with the specification's client tokens.
+/// </summary>
+public static class CdsHooksEndpoints
+{
+    /// <summary>Registers the CDS Hooks services from configuration section <c>CdsHooks</c>.</summary>
+    /// <exception cref="ServerConfigurationException">A client is configured without an issuer or without keys.</exception>
+    public static IServiceCollection AddCdsHooks(this IServiceCollection services, IConfiguration configuration, ServerOptions server)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(server);
+        // One connection pool for the EHRs' FHIR servers and key URLs; redirects are not followed (a token must not travel).
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(2) };
+        // Bound when first resolved (MapCdsHooks, at start): configuration added after this call counts too.
+        services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>(), server));
+        services.AddSingleton(sp => new JwksStore(sp.GetRequiredService<CdsHooksOptions>(), handler, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CdsTokenValidator>();
+        services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), handler));
+        services.AddSingleton<CdsHooksMetrics>();
+        services.AddSingleton<CdsHookHandler>();
+        return services;
+    }
+
+    private static CdsHooksOptions ReadOptions(IConfiguration configuration, ServerOptions server)
+    {
+        var options = new CdsHooksOptions();
+        configuration.GetSection(CdsHooksOptions.Section).Bind(options);
+        options.RequireAuthentication ??= !Security.IsLoopbackOnly(server.Urls);
+        foreach (var (client, i) in options.Clients.Select((c, i) => (c, i)))
+        {
+            if (string.IsNullOrWhiteSpace(client.Issuer))
+            {
+                throw new ServerConfigurationException($"CdsHooks:Clients:{i}:Issuer is required (the client's iss)");
+            }
+
+            if (client.Jwks is null && client.JwksFile is null && client.JwksUrl is null)
+            {
+                throw new ServerConfigurationException($"CdsHooks:Clients:{i} needs its keys: Jwks (inline JWK Set), JwksFile or JwksUrl");
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>Maps <c>/cds-services</c> and the feedback list <c>/api/patients/{id}/cds-feedback</c>.</summary>
+    /// <param name="app">The application.</param>
+    /// <param name="restAuthEnabled">Whether the REST API requires its bearer tokens (the feedback list is a REST read).</param>
+    public static WebApplication MapCdsHooks(this WebApplication app, bool restAuthEnabled)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<CdsHooksOptions>();
+        app.Use((context, next) => Cors(context, next, options));
+
+        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks").ExcludeFromDescription();
+        group.MapGet("", (HttpContext context, CdsHookHandler handler) => handler.DiscoveryAsync(context));
+        group.MapPost("{id}", (string id, HttpContext context, CdsHookHandler handler) => handler.HookAsync(id, context));
+        group.MapPost("{id}/feedback", (string id, HttpContext context, CdsHookHandler handler) => handler.FeedbackAsync(id, context));
+
+        app.MapGet("/api/patients/{id}/cds-feedback", async (string id, ICdsHooksStore store, CancellationToken ct) =>
+        {
+            if (!CdsRequest.IsFhirId(id))
+            {
+                return Problems.InvalidParameter("id", "a FHIR id: 1 to 64 characters from A-Z, a-z, 0-9, '-' and '.'");
+            }
+
+            var feedback = await store.ListFeedbackAsync(id, ct).ConfigureAwait(false);
+            return Results.Json(new
+            {
+                items = feedback.Select(f => new
+                {
+                    service = f.ServiceId,
+                    card = f.CardUuid,
+                    outcome = f.Outcome,
+                    outcomeTimestamp = f.OutcomeTimestamp,
+                    acceptedSuggestions = f.AcceptedSuggestions,
+                    overrideReason = f.OverrideReasonCode is null ? null : new { system = f.OverrideReasonSystem, code = f.OverrideReasonCode },
+                    receivedAt = f.ReceivedAt,
+                }),
+            }, CdsJson.Options);
+        }).WithTags("Patients").WithSummary("Feedback clinicians gave in their EHR on MsRelapse CDS Hooks cards for this patient (oldest first).")
+          .Require(restAuthEnabled, Security.ReaderPolicy);
+        return app;
+    }
+
+    /// <summary>CORS for browser-based CDS clients: preflight answered only for the configured origins.</summary>
+    private static Task Cors(HttpContext context, RequestDelegate next, CdsHooksOptions options)
+    {
+        if (!context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal))
+        {
+            return next(context);
+        }
+
+        var origin = context.Request.Headers.Origin.ToString();
+        var allowed = origin.Length > 0 && options.AllowedOrigins.Contains(origin, StringComparer.Ordinal);
+        if (allowed)
+        {
+            context.Response.Headers.AccessControlAllowOrigin = origin;
+            context.Response.Headers.Vary = "Origin";
+        }
+
+        if (HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.AccessControlRequestMethod.Count > 0)
+        {
+            if (allowed)
+            {
+                context.Response.Headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+                context.Response.Headers.AccessControlAllowHeaders = "Authorization, Content-Type";
+                context.Response.Headers.AccessControlMaxAge = "600";
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            }
+
+            DisableStatusPages(context);
+            return Task.CompletedTask;
+        }
+
+        return next(context);
+    }
+
+    internal static void DisableStatusPages(HttpContext context)
+    {
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+    }
+}
+
+/// <summary>Runs one CDS Hooks call: token, request, record, evaluation, cards.</summary>
+internal sealed class CdsHookHandler(
+    CdsHooksOptions options,
+    CdsTokenValidator tokens,
+    PrefetchAssembler prefetch,
+    ICdsHooksStore store,
+    CdsHooksMetrics metrics,
+    ServerMetrics serverMetrics,
+    TimeProvider time)
+{
+    private const int MaxFeedbackItems = 100;
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = null });
+
+    // Cards already recorded for their patient by this instance (the database insert is idempotent; this only saves it).
+    private readonly ConcurrentDictionary<string, byte> _recorded = new(StringComparer.Ordinal);
+
+    public async Task<IResult> DiscoveryAsync(HttpContext context)
+    {
+        // Discovery carries no patient data: answered with a valid token, or without any token at all (the contract allows both).
+        if (options.RequireAuthentication == true && context.Request.Headers.Authorization.Count > 0
+            && !await tokens.ValidateAsync(context.Request, Audience(context), context.RequestAborted).ConfigureAwait(false))
+        {
+            return Unauthorized(context);
+        }
+
+        return Results.Json(CdsServices.Discovery, CdsJson.Options);
+    }
+
+    public async Task<IResult> HookAsync(string id, HttpContext context)
+    {
+        if (!CdsServices.HookOf.TryGetValue(id, out var hook))
+        {
+            metrics.Call("unknown", 404);
+            return Outcome(404, "unknown-service", "No CDS service with this id; GET /cds-services lists them.");
+        }
+
+        if (!await AuthorisedAsync(context).ConfigureAwait(false))
+        {
+            metrics.Call(id, 401);
+            return Unauthorized(context);
+        }
+
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var parsed = CdsRequest.Parse(body, out var error);
+        if (parsed is null)
+        {
+            metrics.Call(id, 400);
+            return Outcome(400, "invalid-request", error!);
+        }
+
+        using var document = parsed.Document;
+        if (!string.Equals(parsed.Hook, hook, StringComparison.Ordinal))
+        {
+            metrics.Call(id, 400);
+            return Outcome(400, "wrong-hook", $"This service answers the hook '{hook}'; the request is for '{parsed.Hook}'.");
+        }
+
+        IReadOnlyList<Resource> drafts = [];
+        if (hook != "patient-view")
+        {
+            if (ReadDrafts(parsed, hook, out drafts) is { } draftError)
+            {
+                metrics.Call(id, 400);
+                return Outcome(400, "invalid-draft-orders", draftError);
+            }
+        }
+
+        AssembledRecord record;
+        try
+        {
+            record = await prefetch.AssembleAsync(parsed, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PrefetchException ex)
+        {
+            metrics.Call(id, ex.Status);
+            return Outcome(ex.Status, ex.Code, ex.Message);
+        }
+
+        var asOf = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var draftsKey = hook == "patient-view" ? "" : parsed.Context.TryGetProperty("draftOrders", out var d) ? d.GetRawText() : "";
+        FhirEvaluationOutcome outcome;
+        try
+        {
+            outcome = FhirEvaluation.Evaluate(record.BundleUtf8, asOf);
+        }
+#pragma warning disable CA1031 // The adapter promises not to throw on input; if it does, the record is refused (400), never a 500.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            metrics.Call(id, 400);
+            return Outcome(400, FhirErrorCodes.ParseError, $"The prefetched record could not be read as FHIR R4 ({ex.GetType().Name}).");
+        }
+
+        // Card uuids come from what was evaluated: the recommendation (the same clinical content gives the same uuids
+        // whether the record was prefetched or fetched, in whatever order), else the record's bytes; and the drafts.
+        var evaluated = outcome.Recommendation is { } rec && outcome.Errors.Count == 0
+            ? CdsIds.Hash(Core.Contract.RecommendationJson.SerializeUtf8Line(rec))
+            : CdsIds.Hash(record.BundleUtf8);
+        var inputKey = evaluated + CdsIds.Of(asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), draftsKey);
+        var cardContext = new CardContext(id, parsed.PatientId, inputKey, PageUrl(context, parsed.PatientId), options.SmartLaunchUrl is null ? "absolute" : "smart");
+
+        var cards = new List<CdsCard>();
+        if (outcome.Recommendation is not { } recommendation || outcome.Errors.Count > 0)
+        {
+            var structural = outcome.Errors.FirstOrDefault(e => e.Code is FhirErrorCodes.ParseError or FhirErrorCodes.NotABundle or FhirErrorCodes.MultiplePatients);
+            if (structural is not null)
+            {
+                metrics.Call(id, 400);
+                return Outcome(400, structural.Code, structural.Message);
+            }
+
+            cards.Add(PatientViewCards.Rejection(outcome.Errors, cardContext));
+            recommendation = null;
+        }
+        else
+        {
+            serverMetrics.CountEvaluation(WireNames.Of(recommendation.Advice.Primary));
+            cards.AddRange(hook == "patient-view"
+                ? PatientViewCards.Build(recommendation, cardContext)
+                : OrderCards.Build(recommendation, drafts, cardContext));
+        }
+
+        if (record.Unavailable.Count > 0 && (cards.Count > 0 || hook == "patient-view"))
+        {
+            cards.Add(PatientViewCards.Degraded(record.Unavailable, cardContext, recommendation));
+        }
+
+        foreach (var card in cards)
+        {
+            metrics.Card(id, card.Indicator);
+            if (_recorded.TryAdd(card.Uuid, 0))
+            {
+                if (_recorded.Count > 100_000)
+                {
+                    _recorded.Clear();
+                }
+
+                await store.RecordCardAsync(card.Uuid, id, parsed.PatientId, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        metrics.Call(id, 200);
+        return Results.Json(new CdsResponse(cards), CdsJson.Options);
+    }
+
+    public async Task<IResult> FeedbackAsync(string id, HttpContext context)
+    {
+        if (!CdsServices.HookOf.ContainsKey(id))
+        {
+            return Outcome(404, "unknown-service", "No CDS service with this id.");
+        }
+
+        if (!await AuthorisedAsync(context).ConfigureAwait(false))
+        {
+            return Unauthorized(context);
+        }
+
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var items = new List<NewCdsFeedback>();
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("feedback", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxFeedbackItems)
+            {
+                return Outcome(400, "invalid-feedback", $"'feedback' must be an array of 1 to {MaxFeedbackItems} entries.");
+            }
+
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ReadFeedback(id, item, out var error) is { } feedback)
+                {
+                    items.Add(feedback);
+                }
+                else
+                {
+                    return Outcome(400, "invalid-feedback", error!);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return Outcome(400, "invalid-feedback", "The request body is not valid JSON.");
+        }
+        catch (InvalidOperationException)
+        {
+            return Outcome(400, "invalid-feedback", "A feedback entry has a member of the wrong JSON type.");
+        }
+
+        int stored = 0, repeated = 0;
+        foreach (var item in items)
+        {
+            try
+            {
+                var write = await store.AddFeedbackAsync(item, context.RequestAborted).ConfigureAwait(false);
+                if (write.Created)
+                {
+                    stored++;
+                    metrics.Feedback(id, item.Outcome, item.OverrideReasonCode);
+                }
+                else
+                {
+                    repeated++;
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                return Outcome(400, "invalid-feedback", ex.Message);
+            }
+        }
+
+        return Results.Json(new { stored, alreadyStored = repeated }, CdsJson.Options);
+    }
+
+    private static NewCdsFeedback? ReadFeedback(string service, JsonElement item, out string? error)
+    {
+        error = null;
+        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var card = Str(item, "card");
+        var outcome = Str(item, "outcome");
+        if (card is null || !Guid.TryParseExact(card, "D", out _))
+        {
+            error = "Each feedback entry needs 'card': the card's uuid.";
+            return null;
+        }
+
+        if (outcome is not ("accepted" or "overridden"))
+        {
+            error = "Each feedback entry needs 'outcome': 'accepted' or 'overridden'.";
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(Str(item, "outcomeTimestamp"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+        {
+            error = "Each feedback entry needs 'outcomeTimestamp' (ISO 8601).";
+            return null;
+        }
+
+        var accepted = new List<string>();
+        if (item.TryGetProperty("acceptedSuggestions", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var s in list.EnumerateArray())
+            {
+                if (Str(s, "id") is { } sid && Guid.TryParseExact(sid, "D", out _))
+                {
+                    accepted.Add(sid);
+                }
+                else
+                {
+                    error = "Each accepted suggestion needs 'id': the suggestion's uuid.";
+                    return null;
+                }
+            }
+        }
+
+        string? system = null, code = null;
+        if (item.TryGetProperty("overrideReason", out var reason) && reason.ValueKind == JsonValueKind.Object
+            && reason.TryGetProperty("reason", out var coding) && coding.ValueKind == JsonValueKind.Object)
+        {
+            system = Str(coding, "system");
+            code = Str(coding, "code");
+        }
+
+        // userComment is free text: never stored (it may name the patient).
+        return new NewCdsFeedback(service, card, outcome, at, accepted, system, code);
+    }
+
+    private static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<Resource> drafts)
+    {
+        drafts = [];
+        if (!request.Context.TryGetProperty("draftOrders", out var element) || element.ValueKind != JsonValueKind.Object)
+        {
+            return "'context.draftOrders' is required (a Bundle).";
+        }
+
+        Bundle bundle;
+        try
+        {
+            bundle = Deserializer.Deserialize<Bundle>(element.GetRawText());
+        }
+#pragma warning disable CA1031 // Whatever the FHIR parser throws on a bad draft, the answer is 400.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return $"'context.draftOrders' is not a FHIR R4 Bundle ({ex.GetType().Name}).";
+        }
+
+        var resources = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
+        if (hook == "order-select" && request.Context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
+        {
+            var selected = selections.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToHashSet(StringComparer.Ordinal);
+            resources = [.. resources.Where(r => selected.Contains($"{r.TypeName}/{r.Id}"))];
+        }
+
+        drafts = resources;
+        return null;
+    }
+
+    private async Task<bool> AuthorisedAsync(HttpContext context) =>
+        options.RequireAuthentication != true || await tokens.ValidateAsync(context.Request, Audience(context), context.RequestAborted).ConfigureAwait(false);
+
+    /// <summary>The URL the client called, which a token's <c>aud</c> must equal.</summary>
+    private string Audience(HttpContext context)
+    {
+        var request = context.Request;
+        var baseUrl = options.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return baseUrl + request.Path;
+    }
+
+    private string PageUrl(HttpContext context, string patientId)
+    {
+        if (options.SmartLaunchUrl is { } launch)
+        {
+            return launch;
+        }
+
+        var request = context.Request;
+        var baseUrl = options.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return $"{baseUrl}/#/patients/{Uri.EscapeDataString(patientId)}";
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream(context.Request.ContentLength is { } n and < 16 * 1024 * 1024 ? (int)n : 64 * 1024);
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>401 with no body and no detail; the token is never logged or echoed.</summary>
+    private static IResult Unauthorized(HttpContext context)
+    {
+        CdsHooksEndpoints.DisableStatusPages(context);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.StatusCode(StatusCodes.Status401Unauthorized);
+    }
+
+    /// <summary>An error as a FHIR OperationOutcome (the contract's 400 and 412), with our stable code.</summary>
+    private static IResult Outcome(int status, string code, string message)
+    {
+        var outcome = new OperationOutcome
+        {
+            Issue =
+            [
+                new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Error,
+                    Code = status switch
+                    {
+                        412 => OperationOutcome.IssueType.Incomplete,
+                        404 => OperationOutcome.IssueType.NotFound,
+                        _ => OperationOutcome.IssueType.Invalid,
+                    },
+                    Details = new CodeableConcept(CodeSystems.Msr, code, null, message),
+                    Diagnostics = message,
+                },
+            ],
+        };
+        return Results.Text(new FhirJsonSerializer().SerializeToString(outcome), "application/json", System.Text.Encoding.UTF8, status);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+using MsRelapse.Server.Infrastructure;
+
+namespace MsRelapse.Server.CdsHooks;
+
+/// <summary>
+/// CDS Hooks instruments on the MsRelapse meter: calls by service and status, cards by indicator, and feedback
+/// by outcome and override reason (what a CDS governance committee reviews). Tags are codes, never patient data.
+/// </summary>
+internal sealed class CdsHooksMetrics
+{
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _cards;
+    private readonly Counter<long> _feedback;
+
+    public CdsHooksMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(ServerMetrics.MeterName);
+        _calls = meter.CreateCounter<long>("msrelapse.cds.calls", "{call}", "CDS Hooks calls, by service and HTTP status.");
+        _cards = meter.CreateCounter<long>("msrelapse.cds.cards", "{card}", "CDS Hooks cards returned, by service and indicator.");
+        _feedback = meter.CreateCounter<long>("msrelapse.cds.feedback", "{feedback}", "CDS Hooks feedback stored, by outcome (accepted/overridden) and override reason.");
+    }
+
+    public void Call(string service, int status) =>
+        _calls.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status", status));
+
+    public void Card(string service, string indicator) =>
+        _cards.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("indicator", indicator));
+
+    public void Feedback(string service, string outcome, string? reason) =>
+        _feedback.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("outcome", outcome),
+            new KeyValuePair<string, object?>("override_reason", reason ?? "none"));
+}

@@ -1,0 +1,305 @@
+using System.Buffers;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Hl7.Fhir.Serialization;
+
+namespace MsRelapse.Server.CdsHooks;
+
+/// <summary>
+/// The prefetch templates (shared/contract/cds-hooks.md "Prefetch"): the Patient and one search per resource type
+/// the FHIR reader maps (shared/fhir-profile.md "Read").
+/// </summary>
+internal static class PrefetchTemplates
+{
+    public const string PatientKey = "patient";
+    public const string ConditionsKey = "conditions";
+
+    /// <summary>Key → (template, relative query with the patient id).</summary>
+    public static readonly (string Key, string ResourceType, bool Search)[] All =
+    [
+        (PatientKey, "Patient", false),
+        (ConditionsKey, "Condition", true),
+        ("observations", "Observation", true),
+        ("medicationAdministrations", "MedicationAdministration", true),
+        ("medicationRequests", "MedicationRequest", true),
+        ("medicationStatements", "MedicationStatement", true),
+        ("allergies", "AllergyIntolerance", true),
+        ("procedures", "Procedure", true),
+    ];
+
+    public static IReadOnlyDictionary<string, string> Templates { get; } = All.ToDictionary(
+        t => t.Key,
+        t => t.Search ? $"{t.ResourceType}?patient={{{{context.patientId}}}}" : $"Patient/{{{{context.patientId}}}}",
+        StringComparer.Ordinal);
+
+    public static string Query(string resourceType, bool search, string patientId) =>
+        search ? $"{resourceType}?patient={Uri.EscapeDataString(patientId)}" : $"Patient/{Uri.EscapeDataString(patientId)}";
+}
+
+/// <summary>How the record for one call was put together.</summary>
+/// <param name="BundleUtf8">A collection Bundle (UTF-8 JSON) holding every resource found.</param>
+/// <param name="Unavailable">Keys that could be had neither from prefetch nor from the FHIR server (the record may be incomplete).</param>
+internal sealed record AssembledRecord(byte[] BundleUtf8, IReadOnlyList<string> Unavailable);
+
+/// <summary>Why a record could not be assembled: 400 (another patient's data) or 412 (required data unavailable).</summary>
+internal sealed class PrefetchException(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// Uses what the client prefetched, treats <c>null</c> as "no such data", and fetches what is absent from the
+/// client's FHIR server with Firely's <see cref="FhirClient"/> (paging followed; one time budget for all).
+/// </summary>
+internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHandler fhirHandler)
+{
+    private const int MaxPages = 50;
+    private static readonly FhirJsonSerializer Serializer = new();
+
+    public async Task<AssembledRecord> AssembleAsync(CdsRequest request, CancellationToken ct)
+    {
+        var resources = new List<(JsonElement Resource, string? FullUrl)>();
+        var fetched = new List<string>();
+        var absent = new List<(string Key, string ResourceType, bool Search)>();
+        var unavailable = new List<string>();
+        var havePatient = false;
+        foreach (var template in PrefetchTemplates.All)
+        {
+            if (request.Prefetch is not { } prefetch || !prefetch.TryGetProperty(template.Key, out var value))
+            {
+                absent.Add(template);
+                continue;
+            }
+
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue; // "the client has no such data": not missing (CDS Hooks 2.0 §Prefetch)
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw new PrefetchException(400, "invalid-prefetch", $"prefetch.{template.Key} must be a FHIR resource or a search-set Bundle.");
+            }
+
+            havePatient |= Collect(value, template, request.PatientId, resources, $"prefetch.{template.Key}");
+        }
+
+        if (absent.Count > 0 && request.FhirServer is { } server)
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            budget.CancelAfter(options.FhirFetchBudget);
+            var tasks = absent.Select(t => FetchAsync(server, request.FhirAccessToken, t, request.PatientId, budget.Token)).ToArray();
+            var results = await System.Threading.Tasks.Task.WhenAll(tasks).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            foreach (var (template, json) in absent.Zip(results))
+            {
+                if (json is null)
+                {
+                    unavailable.Add(template.Key);
+                    continue;
+                }
+
+                using var doc = JsonDocument.Parse(json);
+                try
+                {
+                    havePatient |= Collect(doc.RootElement.Clone(), template, request.PatientId, resources, $"{template.ResourceType} from the FHIR server");
+                }
+                catch (PrefetchException)
+                {
+                    // The EHR's server answered with another patient's data: not used, and said so.
+                    unavailable.Add(template.Key);
+                }
+            }
+        }
+        else
+        {
+            unavailable.AddRange(absent.Select(a => a.Key));
+        }
+
+        var conditionsUnavailable = unavailable.Contains(PrefetchTemplates.ConditionsKey);
+        if (!havePatient || conditionsUnavailable)
+        {
+            var what = !havePatient && conditionsUnavailable ? "the Patient and the Conditions" : !havePatient ? "the Patient" : "the Conditions";
+            throw new PrefetchException(412, "prefetch-unavailable",
+                $"{what} could be had neither from the prefetch nor from the FHIR server; send them as prefetch, or give fhirServer and fhirAuthorization.");
+        }
+
+        return new AssembledRecord(Write(resources), unavailable);
+    }
+
+    /// <summary>Adds the resources of a prefetch value; returns true when it held the patient.</summary>
+    private static bool Collect(JsonElement value, (string Key, string ResourceType, bool Search) template, string patientId, List<(JsonElement, string?)> into, string where)
+    {
+        var type = value.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
+        var found = false;
+        if (type == "Bundle")
+        {
+            if (value.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var entry in entries.EnumerateArray())
+                {
+                    if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource) || resource.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+
+                    var fullUrl = entry.TryGetProperty("fullUrl", out var fu) && fu.ValueKind == JsonValueKind.String ? fu.GetString() : null;
+                    found |= Add(resource, patientId, into, fullUrl, where);
+                }
+            }
+
+            return found;
+        }
+
+        if (type is null)
+        {
+            throw new PrefetchException(400, "invalid-prefetch", $"{where} has no resourceType.");
+        }
+
+        return Add(value, patientId, into, null, where);
+    }
+
+    private static bool Add(JsonElement resource, string patientId, List<(JsonElement, string?)> into, string? fullUrl, string where)
+    {
+        var type = resource.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
+        if (type == "OperationOutcome")
+        {
+            return false; // search-set "outcome" entries carry no clinical data
+        }
+
+        if (type == "Patient")
+        {
+            var id = resource.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+            if (!string.Equals(id, patientId, StringComparison.Ordinal))
+            {
+                throw new PrefetchException(400, "other-patient", $"{where} holds a Patient other than context.patientId.");
+            }
+
+            // One Patient in the record, however many keys carried it.
+            if (into.Any(r => r.Item1.TryGetProperty("resourceType", out var t) && t.ValueEquals("Patient")))
+            {
+                return true;
+            }
+
+            into.Add((resource, fullUrl));
+            return true;
+        }
+
+        foreach (var member in (ReadOnlySpan<string>)["subject", "patient"])
+        {
+            if (resource.TryGetProperty(member, out var reference) && reference.ValueKind == JsonValueKind.Object
+                && reference.TryGetProperty("reference", out var r) && r.ValueKind == JsonValueKind.String
+                && ReferencedPatient(r.GetString()!) is { } other && !string.Equals(other, patientId, StringComparison.Ordinal))
+            {
+                throw new PrefetchException(400, "other-patient", $"{where} holds a {type} of a patient other than context.patientId.");
+            }
+        }
+
+        into.Add((resource, fullUrl));
+        return false;
+    }
+
+    /// <summary>The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>); null for other forms (<c>urn:uuid:</c>).</summary>
+    internal static string? ReferencedPatient(string reference)
+    {
+        var at = reference.StartsWith("Patient/", StringComparison.Ordinal) ? 0 : reference.IndexOf("/Patient/", StringComparison.Ordinal) + 1;
+        if (at < 0 || (at == 0 && !reference.StartsWith("Patient/", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var rest = reference.AsSpan(at + "Patient/".Length);
+        var slash = rest.IndexOf('/');
+        return (slash < 0 ? rest : rest[..slash]).ToString();
+    }
+
+    private static byte[] Write(List<(JsonElement Resource, string? FullUrl)> resources)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("resourceType", "Bundle");
+            writer.WriteString("type", "collection");
+            writer.WriteStartArray("entry");
+            foreach (var (resource, fullUrl) in resources)
+            {
+                writer.WriteStartObject();
+                if (fullUrl is not null)
+                {
+                    writer.WriteString("fullUrl", fullUrl);
+                }
+
+                writer.WritePropertyName("resource");
+                resource.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The resource or search set as JSON (all pages), or null when the server failed, refused or was too slow.</summary>
+    private async Task<string?> FetchAsync(Uri server, string? accessToken, (string Key, string ResourceType, bool Search) template, string patientId, CancellationToken ct)
+    {
+        var settings = new FhirClientSettings
+        {
+            PreferredFormat = ResourceFormat.Json,
+            VerifyFhirVersion = false,
+            Timeout = (int)options.FhirFetchBudget.TotalMilliseconds,
+        };
+        var baseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        using var client = new FhirClient(baseUri, settings, new NonDisposingHandler(fhirHandler));
+        if (accessToken is not null)
+        {
+            client.RequestHeaders!.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        try
+        {
+            var first = await client.GetAsync(PrefetchTemplates.Query(template.ResourceType, template.Search, patientId), ct).ConfigureAwait(false);
+            if (first is not Bundle firstPage)
+            {
+                return first is null ? null : Serializer.SerializeToString(first);
+            }
+
+            Bundle? page = firstPage;
+            var all = new Bundle { Type = Bundle.BundleType.Searchset };
+            for (var n = 0; page is not null && n < MaxPages; n++)
+            {
+                all.Entry.AddRange(page.Entry);
+                page = page.NextLink is null ? null : await client.ContinueAsync(page, PageDirection.Next, ct).ConfigureAwait(false);
+            }
+
+            return Serializer.SerializeToString(all);
+        }
+#pragma warning disable CA1031 // Any failure of the EHR's server (timeout, 4xx, 5xx, bad body, refused connection) makes this key unavailable: a 412 or a degraded card, never a 500.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lets each FhirClient dispose its wrapper without disposing the shared connection pool.</summary>
+    private sealed class NonDisposingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            // The inner handler is shared by every request: never disposed here.
+        }
+    }
+}
+
+/// <summary>For tests: how a reference names its patient.</summary>
+public static class PrefetchAssemblerAccess
+{
+    /// <summary>The id in <c>Patient/{id}</c> forms; null otherwise.</summary>
+    public static string? ReferencedPatient(string reference) => PrefetchAssembler.ReferencedPatient(reference);
+}

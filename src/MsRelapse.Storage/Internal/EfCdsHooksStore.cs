@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace MsRelapse.Storage.Internal;
+
+/// <summary>
+/// <see cref="ICdsHooksStore"/> on EF Core. The token-id and card writes are single <c>INSERT … ON CONFLICT</c>
+/// statements (the same SQL on SQLite and PostgreSQL), so two instances sharing a database cannot both accept the
+/// same <c>jti</c>: the database's unique key decides.
+/// </summary>
+internal sealed class EfCdsHooksStore(ContextFactory contexts, TimeProvider time) : ICdsHooksStore
+{
+    private static readonly string[] Outcomes = ["accepted", "overridden"];
+    private long _insertsSincePurge;
+
+    public async Task<CdsFeedbackWrite> AddFeedbackAsync(NewCdsFeedback feedback, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        Uuid(feedback.CardUuid, "cardUuid");
+        Code(feedback.ServiceId, "serviceId", CdsHooksModel.ServiceIdMaxLength);
+        if (!Outcomes.Contains(feedback.Outcome, StringComparer.Ordinal))
+        {
+            throw new ArgumentException("outcome must be 'accepted' or 'overridden'.", nameof(feedback));
+        }
+
+        if (feedback.AcceptedSuggestions.Count > CdsHooksModel.MaxAcceptedSuggestions)
+        {
+            throw new ArgumentException($"at most {CdsHooksModel.MaxAcceptedSuggestions} accepted suggestions.", nameof(feedback));
+        }
+
+        foreach (var s in feedback.AcceptedSuggestions)
+        {
+            Uuid(s, "acceptedSuggestions");
+        }
+
+        if (feedback.OverrideReasonSystem is { Length: > CdsHooksModel.SystemMaxLength })
+        {
+            throw new ArgumentException($"overrideReason.system must be at most {CdsHooksModel.SystemMaxLength} characters.", nameof(feedback));
+        }
+
+        if (feedback.OverrideReasonCode is { } code)
+        {
+            Code(code, "overrideReason.code", MsRelapseDbContext.CodeMaxLength);
+        }
+
+        var existing = await FindAsync(feedback.CardUuid, feedback.Outcome, ct);
+        if (existing is not null)
+        {
+            return new CdsFeedbackWrite(existing, false);
+        }
+
+        var row = new CdsFeedbackRow
+        {
+            ServiceId = feedback.ServiceId,
+            CardUuid = feedback.CardUuid,
+            Outcome = feedback.Outcome,
+            OutcomeAt = Truncate(feedback.OutcomeTimestamp),
+            AcceptedSuggestions = string.Join(',', feedback.AcceptedSuggestions),
+            OverrideReasonSystem = feedback.OverrideReasonSystem,
+            OverrideReasonCode = feedback.OverrideReasonCode,
+            ReceivedAt = Truncate(time.GetUtcNow()),
+        };
+        try
+        {
+            await using var db = contexts.Create();
+            db.CdsFeedback.Add(row);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request (or instance) stored the same card + outcome first: that one stands.
+            var winner = await FindAsync(feedback.CardUuid, feedback.Outcome, ct);
+            if (winner is not null)
+            {
+                return new CdsFeedbackWrite(winner, false);
+            }
+
+            throw;
+        }
+
+        return new CdsFeedbackWrite((await FindAsync(feedback.CardUuid, feedback.Outcome, ct))!, true);
+    }
+
+    public async Task<IReadOnlyList<CdsFeedback>> ListFeedbackAsync(string patientId, CancellationToken ct)
+    {
+        Checks.PatientId(patientId);
+        await using var db = contexts.Create();
+        var rows = await (from f in db.CdsFeedback.AsNoTracking()
+                          join c in db.CdsCards.AsNoTracking() on f.CardUuid equals c.CardUuid
+                          where c.PatientId == patientId
+                          orderby f.Id
+                          select new { f, c.PatientId }).ToListAsync(ct);
+        return [.. rows.Select(r => ToFeedback(r.f, r.PatientId))];
+    }
+
+    public async Task RecordCardAsync(string cardUuid, string serviceId, string patientId, CancellationToken ct)
+    {
+        Uuid(cardUuid, nameof(cardUuid));
+        Code(serviceId, nameof(serviceId), CdsHooksModel.ServiceIdMaxLength);
+        Checks.PatientId(patientId);
+        await using var db = contexts.Create();
+        var now = Timestamp(Truncate(time.GetUtcNow()));
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO cds_cards (card_uuid, service_id, patient_id, issued_at) VALUES ({cardUuid}, {serviceId}, {patientId}, {now}) ON CONFLICT (card_uuid) DO NOTHING",
+            ct);
+    }
+
+    public async Task<bool> TryRecordTokenIdAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        if (string.IsNullOrEmpty(jti))
+        {
+            throw new ArgumentException("jti must not be empty.", nameof(jti));
+        }
+
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + jti)));
+        var nowInstant = Truncate(time.GetUtcNow());
+        var now = Timestamp(nowInstant);
+        var expires = Timestamp(Truncate(expiresAt));
+        await using var db = contexts.Create();
+        // Inserted, or an expired entry of the same key renewed: 1 row. A live entry (a replay): 0 rows.
+        var changed = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO cds_token_ids (token_key, expires_at) VALUES ({key}, {expires}) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < {now}",
+            ct);
+        if (Interlocked.Increment(ref _insertsSincePurge) % 1000 == 0)
+        {
+            await db.Database.ExecuteSqlAsync($"DELETE FROM cds_token_ids WHERE expires_at < {now}", ct);
+        }
+
+        return changed == 1;
+    }
+
+    private async Task<CdsFeedback?> FindAsync(string cardUuid, string outcome, CancellationToken ct)
+    {
+        await using var db = contexts.Create();
+        var row = await db.CdsFeedback.AsNoTracking().FirstOrDefaultAsync(f => f.CardUuid == cardUuid && f.Outcome == outcome, ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var patient = await db.CdsCards.AsNoTracking().Where(c => c.CardUuid == cardUuid).Select(c => c.PatientId).FirstOrDefaultAsync(ct);
+        return ToFeedback(row, patient);
+    }
+
+    private static CdsFeedback ToFeedback(CdsFeedbackRow row, string? patientId) => new(
+        row.Id, row.ServiceId, row.CardUuid, patientId, row.Outcome, row.OutcomeAt,
+        row.AcceptedSuggestions.Length == 0 ? [] : row.AcceptedSuggestions.Split(','),
+        row.OverrideReasonSystem, row.OverrideReasonCode, row.ReceivedAt);
+
+    /// <summary>Raw SQL bypasses the SQLite value converter: give it the same fixed-width text the converter writes.</summary>
+    private object Timestamp(DateTimeOffset value) => contexts.Connection.Provider == StorageProvider.Sqlite
+        ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+        : value.ToUniversalTime();
+
+    private static DateTimeOffset Truncate(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % 10), TimeSpan.Zero);
+    }
+
+    private static void Uuid(string? value, string parameter)
+    {
+        if (value is null || value.Length > CdsHooksModel.UuidMaxLength || !Guid.TryParseExact(value, "D", out _))
+        {
+            throw new ArgumentException($"{parameter} must be a uuid (8-4-4-4-12 hex digits).", parameter);
+        }
+    }
+
+    private static void Code(string? value, string parameter, int maxLength)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > maxLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+        {
+            throw new ArgumentException($"{parameter} must be a code: 1 to {maxLength} characters from A-Z, a-z, 0-9, '-', '.', '_'.", parameter);
+        }
+    }
+}

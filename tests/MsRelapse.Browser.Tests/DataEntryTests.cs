@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text;
+using Microsoft.Playwright;
+using MsRelapse.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace MsRelapse.Browser.Tests;
+
+/// <summary>The patient page's own forms write FHIR resources through the REST API and the recommendation follows.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DataEntryTests(BrowserSuite suite)
+{
+    /// <summary>A copy of a demo patient under a new id, so that a test's writes touch no other test's patient.</summary>
+    private async Task<string> CopyOfDemoPatientAsync(string demo, string id)
+    {
+        var json = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients", $"{demo}.json")))
+            .Replace(demo, id, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        using var content = new StringContent(json, Encoding.UTF8, "application/fhir+json");
+        using var response = await http.PutAsync(new Uri($"/api/patients/{id}", UriKind.Relative), content);
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return id;
+    }
+
+    private static async Task FillEdssAsync(ILocator form, int pyramidal)
+    {
+        await form.GetByLabel("Visual", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Brainstem", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Pyramidal", new() { Exact = true }).FillAsync(pyramidal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await form.GetByLabel("Cerebellar", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Sensory", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Bowel and bladder", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Cerebral", new() { Exact = true }).FillAsync("0");
+        await form.GetByLabel("Ambulation", new() { Exact = true }).FillAsync("0");
+    }
+
+    [BrowserFact]
+    public async Task An_EDSS_assessment_entered_on_the_page_is_computed_live_stored_and_changes_the_recommendation()
+    {
+        var id = await CopyOfDemoPatientAsync("demo-steroid-refractory", "entry-edss");
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("Plasma exchange");
+        await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("6.0");
+
+        var form = page.Locator("#entry-edss-form");
+        // A score out of range is said beside its field, in words, as it is typed.
+        await form.GetByLabel("Visual", new() { Exact = true }).FillAsync("9");
+        await Expect(form.Locator("#entry-visual-error")).ToHaveTextAsync("Visual must be from 0 to 6.");
+        await Expect(form.GetByLabel("Visual", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+
+        // One system at grade 3, fully ambulatory: EDSS 3.0 — computed by the service's calculator as the fields change.
+        await FillEdssAsync(form, pyramidal: 3);
+        await Expect(form.Locator("#entry-visual-error")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("entry-edss-value")).ToHaveTextAsync("3.0");
+        await Expect(form.GetByLabel("Date", new() { Exact = true })).ToHaveValueAsync("2026-05-11");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSuite.ScreenshotDirectory, "edss-entry.png") });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save EDSS assessment" }).ClickAsync();
+
+        // Stored in the record, re-evaluated: EDSS 6.0 → 3.0 after the IV course is a response; no plasma exchange now.
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "EDSS assessment saved" }).First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("3.0");
+        await Expect(page.GetByTestId("primary-action")).Not.ToHaveTextAsync("Plasma exchange");
+        await Expect(page.GetByTestId("timeline-table")).ToContainTextAsync("11 May 2026");
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "EDSS timeline chart" }).Locator("[data-mark=edss]")).ToHaveCountAsync(4);
+
+        // The record holds the FHIR Observation with the codes of fhir-profile.md.
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        var record = await http.GetStringAsync(new Uri($"/api/patients/{id}", UriKind.Relative));
+        Assert.Contains("\"code\":\"273554001\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"bowel-bladder\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"effectiveDateTime\":\"2026-05-11\"", record, StringComparison.Ordinal);
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task A_record_changed_elsewhere_says_so_keeps_what_was_typed_and_saves_after_a_reload()
+    {
+        var id = await CopyOfDemoPatientAsync("demo-mild-relapse", "entry-conflict");
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+
+        // Someone else adds a hematocrit to the record after the page read it.
+        using (var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) })
+        {
+            const string other = """{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"4544-3"}]},"subject":{"reference":"Patient/entry-conflict"},"effectiveDateTime":"2026-05-10","valueQuantity":{"value":41,"unit":"%","system":"http://unitsofmeasure.org","code":"%"}}""";
+            using var content = new StringContent(other, Encoding.UTF8, "application/fhir+json");
+            using var response = await http.PostAsync(new Uri($"/api/patients/{id}/resources", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await page.GetByTestId("data-entry").GetByText("Vital signs", new() { Exact = true }).ClickAsync();
+        var form = page.Locator("#entry-vitals-form");
+        await form.GetByLabel("Weight (kg)").FillAsync("71.5");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save vital signs" }).ClickAsync();
+        var conflict = form.GetByTestId("conflict");
+        await Expect(conflict).ToContainTextAsync("The record changed since you opened it.");
+        await Expect(form.GetByLabel("Weight (kg)")).ToHaveValueAsync("71.5");
+
+        await conflict.GetByRole(AriaRole.Button, new() { Name = "Reload the record" }).ClickAsync();
+        await Expect(form.GetByLabel("Weight (kg)")).ToHaveValueAsync("71.5");
+        await Expect(page.GetByTestId("data-used")).ToContainTextAsync("41 %");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save vital signs" }).ClickAsync();
+        await Expect(page.GetByTestId("data-used").Locator("tr", new() { HasText = "Weight" })).ToContainTextAsync("71.5 kg");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task Relapse_steroid_apheresis_and_lab_forms_write_their_FHIR_resources()
+    {
+        var id = await CopyOfDemoPatientAsync("demo-mild-relapse", "entry-forms");
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        var used = page.GetByTestId("data-used");
+
+        await page.GetByTestId("data-entry").GetByText("Lab value", new() { Exact = true }).ClickAsync();
+        var lab = page.Locator("#entry-lab-form");
+        await lab.GetByLabel("Test").SelectOptionAsync("calcium");
+        await lab.GetByLabel("Unit").SelectOptionAsync("mg/dL");
+        await lab.GetByLabel("Value").FillAsync("45");
+        await lab.GetByRole(AriaRole.Button, new() { Name = "Save lab value" }).ClickAsync();
+        // A calcium of 45 mg/dL is a typo or the wrong unit: said beside the field, nothing sent.
+        await Expect(lab.Locator("#lab-value-error")).ToContainTextAsync("check the value and its unit");
+        await lab.GetByLabel("Value").FillAsync("8.1");
+        await lab.GetByRole(AriaRole.Button, new() { Name = "Save lab value" }).ClickAsync();
+        await Expect(used.Locator("tr", new() { HasText = "Calcium" })).ToContainTextAsync("8.1 mg/dL");
+
+        await page.GetByTestId("data-entry").GetByText("Steroid dose", new() { Exact = true }).ClickAsync();
+        var steroid = page.Locator("#entry-steroid-form");
+        await steroid.GetByLabel("Dose (mg)").FillAsync("1000");
+        await steroid.GetByLabel("Route").SelectOptionAsync("intravenous");
+        await steroid.GetByLabel("First day given").FillAsync("2026-05-09");
+        await steroid.GetByLabel("Days given").FillAsync("3");
+        await steroid.GetByRole(AriaRole.Button, new() { Name = "Save steroid dose" }).ClickAsync();
+        await Expect(used.Locator("tr", new() { HasText = "Steroids" })).ToContainTextAsync("methylprednisolone 1000 mg/day IV, 3 days");
+
+        await page.GetByTestId("data-entry").GetByText("Apheresis session", new() { Exact = true }).ClickAsync();
+        var apheresis = page.Locator("#entry-apheresis-form");
+        await apheresis.GetByLabel("Date of the session").FillAsync("2026-05-10");
+        await apheresis.GetByRole(AriaRole.Button, new() { Name = "Save apheresis session" }).ClickAsync();
+        await Expect(used.Locator("tr", new() { HasText = "Apheresis" })).ToContainTextAsync("10 May 2026");
+
+        await page.GetByTestId("data-entry").GetByText("Relapse onset", new() { Exact = true }).ClickAsync();
+        var relapse = page.Locator("#entry-relapse-form");
+        await relapse.GetByLabel("Onset date").FillAsync("2026-05-12");
+        await relapse.GetByRole(AriaRole.Button, new() { Name = "Save relapse onset" }).ClickAsync();
+        await Expect(relapse.Locator("#relapse-onset-error")).ToContainTextAsync("after today");
+
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        var record = await http.GetStringAsync(new Uri($"/api/patients/{id}", UriKind.Relative));
+        Assert.Contains("\"code\":\"17861-6\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"47625008\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"36514\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"effectiveDateTime\":\"2026-05-11\"", record, StringComparison.Ordinal); // third steroid day
+        session.AssertClean();
+    }
+}

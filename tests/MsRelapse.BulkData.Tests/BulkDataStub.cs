@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MsRelapse.BulkData.Tests;
+
+/// <summary>
+/// An in-process FHIR Bulk Data server on loopback (Kestrel, 127.0.0.1, a free port) that misbehaves on demand:
+/// 429 bursts, Retry-After, slow jobs, redirects to another host name, expired file URLs, SMART Backend Services.
+/// </summary>
+internal sealed class BulkDataStub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _jobs;
+    private int _kickOff429s;
+    private readonly ConcurrentDictionary<int, int> _polls = new();
+    private readonly ConcurrentDictionary<string, int> _fileHits = new();
+
+    private BulkDataStub(WebApplication app) => _app = app;
+
+    public string ClientId { get; init; } = "msrelapse-screen";
+
+    /// <summary>The files the export returns, in manifest order.</summary>
+    public List<(string Type, string Content)> Files { get; } = [];
+
+    public int KickOff429s { get; set; }
+
+    public int PollsBeforeReady { get; set; }
+
+    public int RetryAfterSeconds { get; set; }
+
+    /// <summary>429s each file gets before it is served.</summary>
+    public int File429s { get; set; }
+
+    /// <summary>File URLs redirect to /blob on this host name (e.g. "localhost" vs "127.0.0.1"); null: no redirect.</summary>
+    public string? RedirectHost { get; set; }
+
+    /// <summary>Jobs whose files answer 410 Gone (expired) — e.g. job 1 only, or every job.</summary>
+    public Func<int, bool> Expired { get; set; } = _ => false;
+
+    /// <summary>The client's public key: when set, every request but the token endpoint and /blob needs a token.</summary>
+    public SecurityKey? ClientPublicKey { get; set; }
+
+    public string? KickOffOutcome { get; set; }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public Uri FhirBase => new(BaseUrl, "fhir");
+
+    public Uri TokenUrl => new(BaseUrl, "auth/token");
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    /// <summary>Blob requests: (host, had an Authorization header).</summary>
+    public ConcurrentQueue<(string Host, bool Authorized)> BlobRequests { get; } = new();
+
+    public ConcurrentQueue<string> Algorithms { get; } = new();
+
+    public static async Task<BulkDataStub> StartAsync(Action<BulkDataStub>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var stub = new BulkDataStub(app);
+        configure?.Invoke(stub);
+        stub._kickOff429s = stub.KickOff429s;
+        stub.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        stub.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return stub;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            Log.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            var open = context.Request.Path.StartsWithSegments("/auth") || context.Request.Path.StartsWithSegments("/blob");
+            if (ClientPublicKey is not null && !open &&
+                !(context.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer tok-", StringComparison.Ordinal)))
+            {
+                context.Response.StatusCode = 401;
+                return;
+            }
+
+            await next(context);
+        });
+
+        app.MapPost("/auth/token", async context =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var handler = new JsonWebTokenHandler();
+            var result = await handler.ValidateTokenAsync(form["client_assertion"].ToString(), new TokenValidationParameters
+            {
+                ValidIssuer = ClientId,
+                ValidAudience = TokenUrl.AbsoluteUri,
+                IssuerSigningKey = ClientPublicKey,
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha384, SecurityAlgorithms.EcdsaSha384],
+            });
+            if (!result.IsValid || form["grant_type"] != "client_credentials" ||
+                form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" ||
+                ((JsonWebToken)result.SecurityToken).Subject != ClientId)
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsJsonAsync(new { error = "invalid_client" });
+                return;
+            }
+
+            Algorithms.Enqueue(((JsonWebToken)result.SecurityToken).Alg);
+            await context.Response.WriteAsJsonAsync(new { access_token = "tok-" + Guid.NewGuid().ToString("N"), token_type = "bearer", expires_in = 300, scope = "system/*.read" });
+        });
+
+        app.MapGet("/fhir/Patient/$export", KickOff);
+        app.MapGet("/fhir/Group/{id}/$export", KickOff);
+
+        app.MapGet("/status/{job:int}", async (HttpContext context, int job) =>
+        {
+            var polls = _polls.AddOrUpdate(job, 1, (_, n) => n + 1);
+            if (polls <= PollsBeforeReady)
+            {
+                context.Response.StatusCode = 202;
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers["X-Progress"] = $"{polls * 100 / (PollsBeforeReady + 1)}% done";
+                return;
+            }
+
+            var output = Files.Select((f, i) => new { type = f.Type, url = new Uri(BaseUrl, $"files/{job}/{i}").AbsoluteUri }).ToArray();
+            await context.Response.WriteAsJsonAsync(new
+            {
+                transactionTime = "2026-05-11T00:00:00Z",
+                request = new Uri(FhirBase, "fhir/Patient/$export").AbsoluteUri,
+                requiresAccessToken = ClientPublicKey is not null,
+                output,
+                error = Array.Empty<object>(),
+            });
+        });
+        app.MapDelete("/status/{job:int}", (HttpContext context) => context.Response.StatusCode = 202);
+
+        app.MapGet("/files/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>
+        {
+            if (Expired(job))
+            {
+                context.Response.StatusCode = 410;
+                return;
+            }
+
+            var hits = _fileHits.AddOrUpdate($"{job}/{index}", 1, (_, n) => n + 1);
+            if (hits <= File429s)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "0";
+                return;
+            }
+
+            if (RedirectHost is { } host)
+            {
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = $"http://{host}:{BaseUrl.Port}/blob/{job}/{index}?sig=signed";
+                return;
+            }
+
+            await Serve(context, index);
+        });
+
+        app.MapGet("/blob/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>
+        {
+            BlobRequests.Enqueue((context.Request.Host.Host, context.Request.Headers.Authorization.Count > 0));
+            await Serve(context, index);
+        });
+    }
+
+    private async Task KickOff(HttpContext context)
+    {
+        if (context.Request.Headers["Prefer"] != "respond-async")
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        if (KickOffOutcome is { } outcome)
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsJsonAsync(new { resourceType = "OperationOutcome", issue = new[] { new { severity = "error", code = "not-found", diagnostics = outcome } } });
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _kickOff429s) >= 0)
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "0";
+            return;
+        }
+
+        var job = Interlocked.Increment(ref _jobs);
+        Log.Enqueue("_type=" + context.Request.Query["_type"]);
+        context.Response.StatusCode = 202;
+        context.Response.Headers.ContentLocation = new Uri(BaseUrl, $"status/{job}").AbsoluteUri;
+    }
+
+    private async Task Serve(HttpContext context, int index)
+    {
+        context.Response.ContentType = "application/fhir+ndjson";
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(Files[index].Content));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Serves a generated export's files, as they lie in <paramref name="folder"/>.</summary>
+    public void ServeFolder(string folder)
+    {
+        foreach (var file in Directory.GetFiles(folder, "*.ndjson").Order(StringComparer.Ordinal))
+        {
+            Files.Add((Path.GetFileName(file).Split('.')[0], File.ReadAllText(file)));
+        }
+    }
+
+    public static string Lines(string type, int count, int start = 0) =>
+        string.Concat(Enumerable.Range(start, count).Select(i => JsonSerializer.Serialize(new { resourceType = type, id = $"{type}-{i}" }) + "\n"));
+}

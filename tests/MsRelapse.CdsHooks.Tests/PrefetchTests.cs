@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using MsRelapse.Testing;
+
+namespace MsRelapse.CdsHooks.Tests;
+
+public sealed class PrefetchTests
+{
+    private const string Service = "msrelapse-patient-view";
+
+    [Fact]
+    public async Task Absent_prefetch_is_fetched_from_the_FHIR_server_with_paging_and_the_access_token()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        await using var host = await CdsHost.StartAsync();
+        var expected = await host.CardsAsync(Service, Requests.ForBundle(bundle));
+        var fetched = await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "ehr-access-token"));
+        Assert.Equal((string?)expected[0]!["summary"], (string?)fetched[0]!["summary"]);
+        Assert.Equal((string?)expected[0]!["uuid"], (string?)fetched[0]!["uuid"]);
+        Assert.Contains(stub.Requests, r => r.Contains("Observation?patient=p1&_offset=2", StringComparison.Ordinal)); // a second page was read
+        Assert.All(stub.Authorizations, a => Assert.Equal("Bearer ehr-access-token", a));
+    }
+
+    [Fact]
+    public async Task Partial_prefetch_is_completed_from_the_server_and_null_keys_are_not_fetched()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        await using var host = await CdsHost.StartAsync();
+        var full = Requests.Prefetch(bundle);
+        var partial = new JsonObject { ["patient"] = full["patient"]!.DeepClone(), ["conditions"] = full["conditions"]!.DeepClone(), ["allergies"] = null, ["procedures"] = null };
+        var cards = await host.CardsAsync(Service, Requests.PatientView("p1", partial, stub.BaseUrl));
+        Assert.StartsWith("Urgent: start plasma exchange", (string)cards[0]!["summary"]!);
+        Assert.DoesNotContain(stub.Requests, r => r.StartsWith("/fhir/Condition", StringComparison.Ordinal) || r.StartsWith("/fhir/Patient", StringComparison.Ordinal));
+        Assert.DoesNotContain(stub.Requests, r => r.StartsWith("/fhir/AllergyIntolerance", StringComparison.Ordinal) || r.StartsWith("/fhir/Procedure", StringComparison.Ordinal));
+        Assert.Contains(stub.Requests, r => r.StartsWith("/fhir/MedicationAdministration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Null_means_no_data_the_record_is_evaluated_without_it_and_no_degraded_card()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        var prefetch = Requests.Prefetch(bundle);
+        prefetch["medicationAdministrations"] = null;
+        await using var host = await CdsHost.StartAsync();
+        var cards = await host.CardsAsync(Service, Requests.PatientView("p1", prefetch));
+        // Without the steroid course given, the untreated severe relapse gets steroids first.
+        Assert.StartsWith("Urgent: start IV methylprednisolone", (string)cards[0]!["summary"]!);
+        Assert.DoesNotContain(cards, c => ((string)c!["summary"]!).StartsWith("Incomplete record", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("patient")]
+    [InlineData("conditions")]
+    public async Task Required_data_that_can_be_had_neither_way_is_412_with_an_OperationOutcome(string key)
+    {
+        var prefetch = Requests.Prefetch(SharedExamples.Load("severe-relapse-untreated"));
+        prefetch.Remove(key);
+        await using var host = await CdsHost.StartAsync();
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", prefetch));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        var outcome = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("OperationOutcome", (string?)outcome["resourceType"]);
+        Assert.Equal("prefetch-unavailable", (string?)outcome["issue"]![0]!["details"]!["coding"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task A_401_from_the_FHIR_server_for_required_data_is_412_never_500()
+    {
+        await using var stub = await FhirStub.StartAsync(SharedExamples.Load("severe-relapse-untreated"));
+        stub.Failures["Condition"] = 401;
+        await using var host = await CdsHost.StartAsync();
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "expired-token"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failing_or_slow_FHIR_server_for_other_data_gives_a_degraded_card_within_the_2_s_budget()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        stub.Failures["MedicationStatement"] = 500;
+        stub.Delays["Observation"] = TimeSpan.FromSeconds(10);
+        await using var host = await CdsHost.StartAsync();
+        var started = Stopwatch.GetTimestamp();
+        var cards = await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl));
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(5), "the fetch budget is 2 s");
+        var degraded = Assert.Single(cards, c => ((string)c!["summary"]!).StartsWith("Incomplete record", StringComparison.Ordinal))!;
+        Assert.Equal("warning", (string?)degraded["indicator"]);
+        Assert.Contains("observations", (string)degraded["summary"]!);
+        Assert.Contains("medicationStatements", (string)degraded["summary"]!);
+    }
+
+    [Fact]
+    public async Task A_prefetch_holding_another_patients_resources_is_400()
+    {
+        var prefetch = Requests.Prefetch(SharedExamples.Load("severe-relapse-untreated"));
+        var condition = prefetch["conditions"]!["entry"]![0]!["resource"]!;
+        condition["subject"]!["reference"] = "Patient/someone-else";
+        await using var host = await CdsHost.StartAsync();
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", prefetch));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("OperationOutcome", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["resourceType"]);
+
+        var otherPatient = Requests.Prefetch(SharedExamples.Load("severe-relapse-untreated"));
+        otherPatient["patient"]!["id"] = "p2";
+        using var second = await host.CallAsync(Service, Requests.PatientView("p1", otherPatient));
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Patient/p1", "p1")]
+    [InlineData("https://ehr.example.org/fhir/Patient/p1", "p1")]
+    [InlineData("Patient/p1/_history/3", "p1")]
+    [InlineData("urn:uuid:0b2f0d0e-3c0f-4a4e-9d8e-1e1e1e1e1e1e", null)]
+    [InlineData("Group/p1", null)]
+    public void Patient_references_are_read_in_every_form(string reference, string? id) =>
+        Assert.Equal(id, Server.CdsHooks.PrefetchAssemblerAccess.ReferencedPatient(reference));
+}

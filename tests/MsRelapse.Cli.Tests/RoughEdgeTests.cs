@@ -1,0 +1,59 @@
+namespace MsRelapse.Cli.Tests;
+
+/// <summary>Rough edges a newcomer hit (issue 12 items 0 and 6), one test each.</summary>
+public sealed class RoughEdgeTests
+{
+    [Fact]
+    public void Tpe_plan_reports_every_missing_option_in_one_line()
+    {
+        var run = CliRunner.Run("tpe-plan");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Out);
+        var line = Assert.Single(run.ErrorLines);
+        foreach (var option in new[] { "--sex", "--height-cm", "--weight-kg", "--hematocrit" })
+        {
+            Assert.Contains(option, line, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("9999-12-30")]
+    [InlineData("0001-01-01")]
+    public void Tpe_plan_starting_outside_the_calendar_is_exit_2_not_a_crash(string start)
+    {
+        var run = CliRunner.Run("tpe-plan", "--sex", "female", "--height-cm", "165", "--weight-kg", "60", "--hematocrit", "40", "--start", start, "--json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Contains("--start", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_refuses_a_duplicate_key_like_the_service()
+    {
+        var bundle = File.ReadAllText(MsRelapse.Testing.RepoPaths.SharedFile("examples", "severe-relapse-untreated.json"));
+        var index = bundle.IndexOf("\"value\":", StringComparison.Ordinal);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = Program.Run(["evaluate", "-", "--as-of", "2026-05-11", "--json"], stdout, stderr, new StringReader(bundle.Insert(index, "\"value\":8,")));
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout.ToString());
+        Assert.Contains("duplicate-key", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_with_an_asOf_after_today_warns_on_stderr_and_keeps_stdout_one_document()
+    {
+        var run = CliRunner.Run("evaluate", MsRelapse.Testing.RepoPaths.SharedFile("examples", "severe-relapse-untreated.json"), "--as-of", "9999-01-01", "--json");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("9999-01-01", (string?)run.Json["asOf"]);
+        Assert.Contains("after today", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_with_an_asOf_outside_the_calendar_is_exit_2()
+    {
+        var run = CliRunner.Run("evaluate", MsRelapse.Testing.RepoPaths.SharedFile("examples", "severe-relapse-untreated.json"), "--as-of", "9999-12-31", "--json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--as-of", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using MsRelapse.Core.Evidence;
+using MsRelapse.Core.Pathway;
+using MsRelapse.Knowledge.Book;
+
+namespace MsRelapse.Knowledge.Tests;
+
+/// <summary>The pathway book: every rule in evaluation order with its vignettes, built from the code.</summary>
+public sealed partial class PathwayBookTests
+{
+    private static readonly Lazy<IReadOnlyList<EvaluatedVignette>> Evaluated = new(PathwayBook.EvaluateVignettes);
+
+    private static readonly Lazy<string> Html = new(PathwayBook.Render);
+
+    public static TheoryData<string> LeafRules() => [.. RuleCatalog.Leaves.Select(r => r.Id)];
+
+    // A rule no vignette exercises is a rule whose behaviour no one has checked: the book would show it bare.
+    [Theory]
+    [MemberData(nameof(LeafRules))]
+    public void Every_rule_is_exercised_by_at_least_one_vignette(string ruleId)
+    {
+        var rule = RuleCatalog.Find(ruleId)!;
+        Assert.True(PathwayBook.Exercising(rule, Evaluated.Value).Count > 0, $"no vignette exercises {ruleId}: add one to tests/MsRelapse.Vignettes.Tests and regenerate the catalogue");
+    }
+
+    [Fact]
+    public void The_coverage_check_fails_for_a_rule_no_vignette_fires()
+    {
+        var invented = new RuleDescriptor { Id = "R99", Title = "Invented", Description = "A rule the engine does not have." };
+        Assert.Empty(PathwayBook.Exercising(invented, Evaluated.Value));
+    }
+
+    [Fact]
+    public void Book_lists_every_rule_in_evaluation_order_with_its_vignettes()
+    {
+        var html = Html.Value;
+        var positions = RuleCatalog.All.Select(r => html.IndexOf($"<section class=\"rule\" id=\"{r.Id}\">", StringComparison.Ordinal)).ToList();
+        Assert.All(positions, p => Assert.True(p > 0));
+        Assert.Equal(positions.Order(), positions);
+        Assert.DoesNotContain("No vignette exercises this rule", html, StringComparison.Ordinal);
+        foreach (var leaf in RuleCatalog.Leaves)
+        {
+            Assert.Contains($"Vignettes that exercise {leaf.Id} (", html, StringComparison.Ordinal);
+        }
+
+        // Every vignette evaluation has its entry, and the engine's answer in it.
+        Assert.Equal(VignetteCatalogue.All.Count, VignetteEntry().Matches(html).Count);
+        Assert.True(VignetteCatalogue.All.Count > 200);
+    }
+
+    [Fact]
+    public void Book_shows_thresholds_with_their_values_and_choice_marks_and_evidence_with_grades()
+    {
+        var html = Html.Value;
+        Assert.Contains($"<td><code>SteroidsTooLateDays</code></td><td class=\"num\">{Thresholds.SteroidsTooLateDays}</td>", html, StringComparison.Ordinal);
+        var choices = ThresholdCatalog.All.Where(t => t.IsChoice).ToList();
+        Assert.NotEmpty(choices);
+        Assert.Contains("<span class=\"choice\">choice</span>", html, StringComparison.Ordinal);
+        foreach (var e in KnowledgeBase.Current.Entries.Values)
+        {
+            Assert.Contains($"<tr id=\"{e.Id}\"><td><b>{e.Id}</b></td><td>{System.Net.WebUtility.HtmlEncode(e.Grade)}</td>", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("id=\"changes\"", html, StringComparison.Ordinal);
+    }
+
+    // The outputs are the engine's now: a vignette's line shows what FhirEvaluation answers for its input.
+    [Fact]
+    public void Vignette_outputs_are_the_engines_answers()
+    {
+        var v = Evaluated.Value.First(x => x.Outcome.Recommendation is not null && x.Case.Vignette.StartsWith("R5FirstLineVignettes.", StringComparison.Ordinal));
+        var r = v.Outcome.Recommendation!;
+        Assert.Contains($"<li>primary <b>{WireNames.Of(r.Advice.Primary)}</b>, urgency <b>{WireNames.Of(r.Advice.Urgency)}</b>", Html.Value, StringComparison.Ordinal);
+        Assert.Contains("R5", v.Rules);
+    }
+
+    [GeneratedRegex("<article class=\"v\" id=\"v[0-9]+\">")]
+    private static partial Regex VignetteEntry();
+}
