@@ -226,30 +226,52 @@ public static class RecommendationFhirWriter
 
     // ---- resources -------------------------------------------------------------------------------------------
 
-    private static MedicationRequest SteroidRequest(SteroidPlan plan, ResourceReference subject, string asOf)
+    /// <summary>
+    /// The dosage as sentences a clinician reads aloud: drug, dose, route and days with the dates; then the conditions
+    /// (PML excluded), the infusion rate and the taper, each its own sentence ending in one full stop.
+    /// </summary>
+    internal static string DosageText(SteroidPlan plan)
     {
-        var route = RouteConcept(plan.Route);
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Drug} ");
-        text.Append(plan.DoseMgPerDay is { } mg ? $"{mg:0.##} mg" : plan.DoseMgPerKgPerDay is { } perKg ? $"{perKg:0.##} mg/kg" : "dose to be set (weight missing)");
-        text.Append(CultureInfo.InvariantCulture, $" once daily {WireNames.Of(plan.Route)} for {plan.Days} days, {plan.StartDate:yyyy-MM-dd} to {plan.EndDate:yyyy-MM-dd}");
-        if (plan.Infusion is { } infusion)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"; infusion {infusion}");
-        }
-
+        var inv = CultureInfo.InvariantCulture;
+        var dose = plan.DoseMgPerDay is { } mg ? string.Create(inv, $"{mg:#,0.##} mg")
+            : plan.DoseMgPerKgPerDay is { } perKg ? string.Create(inv, $"{perKg:0.##} mg/kg")
+            : "a dose to be set from the weight (missing)";
+        var route = plan.Route == PlannedRoute.Intravenous ? "intravenously" : "by mouth";
+        var text = new StringBuilder();
+        text.Append(inv, $"{UpperFirst(plan.Drug)} {dose} {route} once daily for {plan.Days} days, {plan.StartDate:yyyy-MM-dd} to {plan.EndDate:yyyy-MM-dd}.");
         if (plan.AfterMriExcludesPml)
         {
-            text.Append("; only after MRI has excluded PML");
+            text.Append(" Start only after MRI has excluded PML.");
+        }
+
+        if (plan.Infusion is { } infusion)
+        {
+            text.Append(' ').Append(Sentence(infusion));
         }
 
         if (plan.Taper is { } taper)
         {
-            text.Append(CultureInfo.InvariantCulture, $"; then {taper}");
+            text.Append(" Then ").Append(LowerFirst(Trimmed(taper))).Append('.');
         }
 
+        return text.ToString();
+
+        static string Trimmed(string s) => s.Trim().TrimEnd('.', ';', ' ');
+
+        static string Sentence(string s) => UpperFirst(Trimmed(s)) + ".";
+
+        static string UpperFirst(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+        static string LowerFirst(string s) => s.Length > 1 && char.IsUpper(s[0]) && !char.IsUpper(s[1]) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
+    }
+
+    private static MedicationRequest SteroidRequest(SteroidPlan plan, ResourceReference subject, string asOf)
+    {
+        var route = RouteConcept(plan.Route);
+        var text = DosageText(plan);
         var dosage = new Dosage
         {
-            Text = text.ToString(),
+            Text = text,
             Route = route,
             Timing = new Timing
             {

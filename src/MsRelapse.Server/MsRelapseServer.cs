@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Scalar.AspNetCore;
 
 namespace MsRelapse.Server;
 
@@ -83,9 +83,15 @@ public static class MsRelapseServer
         services.AddHostedService<StartupTasks>();
         services.AddMsRelapseProblemDocuments();
         // One JSON writer setting for every response and problem document: no HTML escaping ("–" stays "–").
-        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // Numbers are numbers (the Web default also reads them from strings, which the OpenAPI document then has to
+        // describe as "integer or string" and generated clients turn into odd types).
+        services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         services.AddExceptionHandler<SafeExceptionHandler>();
-        services.AddOpenApi();
+        services.AddMsRelapseOpenApi();
         services.AddEvaluationLimiter(resolved);
         var authEnabled = Security.Configure(services, resolved, hooks);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
@@ -141,19 +147,19 @@ public static class MsRelapseServer
             },
         })).ExcludeFromDescription();
 
-        app.MapGet("/health/live", () => Results.Json(new { status = "live" })).WithTags("Health");
-        app.MapGet("/health/ready", async (IPatientStore store, ReadinessState readiness, CancellationToken ct) =>
+        app.MapGet("/health/live", () => TypedResults.Ok(new Liveness("live"))).WithTags("Health");
+        app.MapGet("/health/ready", async Task<Results<Ok<Readiness>, ProblemHttpResult>> (IPatientStore store, ReadinessState readiness, CancellationToken ct) =>
         {
             var database = readiness.DatabaseMigrated && await store.CanConnectAsync(ct).ConfigureAwait(false);
             var engine = readiness.EngineWarmed;
             if (database && engine)
             {
-                return Results.Json(new { status = "ready", database = "ok", engine = "ok" });
+                return TypedResults.Ok(new Readiness("ready", "ok", "ok"));
             }
 
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Not ready.",
                 $"database: {(database ? "ok" : "unreachable")}; engine: {(engine ? "ok" : "not warmed")}");
-        }).WithTags("Health");
+        }).WithTags("Health").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         if (options.PrometheusEndpoint)
         {
@@ -240,3 +246,13 @@ public static class MsRelapseServer
         activity.DisplayName = $"{context.Request.Method} {route}";
     }
 }
+
+/// <summary>GET /health/live: the process answers.</summary>
+/// <param name="Status">Always <c>live</c>.</param>
+public sealed record Liveness(string Status);
+
+/// <summary>GET /health/ready: the database is migrated and reachable, and the engine has answered once.</summary>
+/// <param name="Status"><c>ready</c>.</param>
+/// <param name="Database"><c>ok</c>.</param>
+/// <param name="Engine"><c>ok</c>.</param>
+public sealed record Readiness(string Status, string Database, string Engine);

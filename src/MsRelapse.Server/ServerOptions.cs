@@ -42,8 +42,12 @@ public sealed class ServerOptions
     /// <summary>Evaluations (stateless or stored) running at once; more wait in a short queue (default: the processor count, at least 2).</summary>
     public int MaxConcurrentEvaluations { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Evaluations waiting for a slot; past this, 503 <c>too-busy</c> with Retry-After.</summary>
-    public int EvaluationQueueLength { get; set; } = 4 * Math.Max(2, Environment.ProcessorCount);
+    /// <summary>
+    /// Evaluations waiting for a slot; past this, 503 <c>too-busy</c> with Retry-After. A waiting request has not had
+    /// its body read (Kestrel holds at most its 1 MB request buffer per connection), so the queue can be long: it bounds
+    /// the memory of work in flight, not the number of connections a normal load keeps open.
+    /// </summary>
+    public int EvaluationQueueLength { get; set; } = 256;
 
     /// <summary>A copy, so that the caller's object is never changed by configuration fallbacks.</summary>
     internal ServerOptions Copy() => (ServerOptions)MemberwiseClone();

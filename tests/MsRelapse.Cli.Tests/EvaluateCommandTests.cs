@@ -70,10 +70,15 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Empty(run.Error);
         Assert.DoesNotContain("\u001b[", run.Out, StringComparison.Ordinal);
-        Assert.Contains("DO NOW: plasma-exchange", run.Out, StringComparison.Ordinal);
+        Assert.Contains("DO NOW: Plasma exchange", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Treatment: Steroids given; steroid response Inadequate", run.Out, StringComparison.Ordinal);
         Assert.Contains("baseline 2.5 · nadir 6.0", run.Out, StringComparison.Ordinal);
         Assert.Contains("2026-05-13", run.Out, StringComparison.Ordinal); // first exchange, ramipril held ≥ 24 h
-        Assert.Contains("tpe-caution-ace-inhibitor", run.Out, StringComparison.Ordinal);
+        // Clinician words, not machine codes: the codes stay in --json.
+        foreach (var code in new[] { "plasma-exchange", "steroids-given", "tpe-caution-ace-inhibitor", "iv-methylprednisolone" })
+        {
+            Assert.DoesNotContain(code, run.Out, StringComparison.Ordinal);
+        }
         Assert.Contains("R6.4", run.Out, StringComparison.Ordinal);
     }
 

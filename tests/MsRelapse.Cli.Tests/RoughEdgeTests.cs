@@ -57,3 +57,19 @@ public sealed class RoughEdgeTests
         Assert.Contains("--as-of", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The README's <c>dotnet run</c> alias builds first: a restore warning would land on stdout before the JSON.</summary>
+public sealed class QuietRestoreTests
+{
+    [Fact]
+    public void Restoring_the_CLI_gives_no_NU1603_warning_that_dotnet_run_would_print_on_stdout()
+    {
+        // artifacts/bin/<test project>/<configuration>/ → artifacts/obj/MsRelapse.Cli/project.assets.json
+        var artifacts = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
+        var assets = Path.Combine(artifacts, "obj", "MsRelapse.Cli", "project.assets.json");
+        Assert.True(File.Exists(assets), $"no restore output at {assets}");
+        var logs = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(assets))!["logs"]?.AsArray() ?? [];
+        var warnings = logs.Select(l => (string?)l!["code"] + " " + (string?)l["message"]).ToList();
+        Assert.True(warnings.Count == 0, string.Join("\n", warnings));
+    }
+}

@@ -180,9 +180,25 @@ public sealed class SecurityProbeTests : IAsyncLifetime
         using var slow = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task));
         slow.Headers.ContentType = new("application/fhir+json");
         var first = limited.Client.PostAsync("/api/evaluate", slow);
-        await Task.Delay(300);
 
-        using var second = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+        // Once the first holds the only slot (on a loaded machine it may take a moment to get there), the next is refused.
+        HttpResponseMessage? refused = null;
+        for (var attempt = 0; attempt < 150 && refused is null; attempt++)
+        {
+            var next = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+            if (next.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                refused = next;
+            }
+            else
+            {
+                next.Dispose();
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(refused);
+        using var second = refused;
         await Problem.Assert(second, HttpStatusCode.ServiceUnavailable, "too-busy");
         Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
 

@@ -157,25 +157,25 @@ internal static class EvaluateCommand
             console.Write(new Rule("[bold]MsRelapse[/] — MS relapse decision support").LeftJustified());
             o.WriteLine($"As of {D(r.AsOf)} · engine {r.Engine.Version} · knowledge base {r.Engine.KnowledgeBase}. It recommends; the clinician decides.");
             var age = r.Patient.AgeYears is { } a ? $"{a} y" : "age unknown";
-            o.WriteLine($"Patient: {age}, {WireNames.Of(r.Patient.Sex)}");
+            o.WriteLine($"Patient: {age}, {ClinicianWords.Of(WireNames.Of(r.Patient.Sex))}");
             o.WriteLine();
 
             var e = r.Episode;
             o.WriteLine("EPISODE");
-            o.WriteLine($"  Status:    {WireNames.Of(e.Status)}");
+            o.WriteLine($"  Status:    {ClinicianWords.Of(WireNames.Of(e.Status))}");
             o.WriteLine($"  Onset:     {D(e.Onset)}{(e.DaysSinceOnset is { } days ? $" ({days} days ago)" : string.Empty)}");
-            o.WriteLine($"  Severity:  {WireNames.Of(e.Severity)}");
+            o.WriteLine($"  Severity:  {ClinicianWords.Of(WireNames.Of(e.Severity))}");
             var rise = e.Edss.Rise is { } rv ? $" (rise {(rv >= 0 ? "+" : string.Empty)}{Edss(rv)})" : string.Empty;
             o.WriteLine($"  EDSS:      baseline {Edss(e.Edss.Baseline)} · nadir {Edss(e.Edss.Nadir)} · latest {Edss(e.Edss.Latest)}{rise}");
-            o.WriteLine($"  Treatment: {WireNames.Of(e.TreatmentStage)}; steroid response {WireNames.Of(e.SteroidResponse)}; apheresis response {WireNames.Of(e.ApheresisResponse)}");
+            o.WriteLine($"  Treatment: {ClinicianWords.Of(WireNames.Of(e.TreatmentStage))}; steroid response {ClinicianWords.Of(WireNames.Of(e.SteroidResponse))}; apheresis response {ClinicianWords.Of(WireNames.Of(e.ApheresisResponse))}");
             o.WriteLine();
 
             var advice = r.Advice;
-            console.Write(new Markup($"[bold]DO NOW: {Markup.Escape(WireNames.Of(advice.Primary))} — {Markup.Escape(UrgencyText(advice.Urgency))}[/]"));
+            console.Write(new Markup($"[bold]DO NOW: {Markup.Escape(ClinicianWords.Of(WireNames.Of(advice.Primary)))} — {Markup.Escape(UrgencyText(advice.Urgency))}[/]"));
             o.WriteLine();
             if (advice.Concurrent.Length > 0)
             {
-                o.WriteLine($"  Together with: {string.Join(", ", advice.Concurrent.Select(WireNames.Of))}");
+                o.WriteLine($"  Together with: {string.Join(", ", advice.Concurrent.Select(c => ClinicianWords.Of(WireNames.Of(c))))}");
             }
 
             if (advice.ReassessOn is { } reassess)
@@ -183,12 +183,12 @@ internal static class EvaluateCommand
                 o.WriteLine($"  Reassess on:   {D(reassess)}");
             }
 
-            List("ALTERNATIVES", advice.Alternatives.Select(x => $"{WireNames.Of(x.Action)} — {x.Reason}{Evidence(x.Evidence)}"), o);
-            List("NOT RECOMMENDED", advice.NotRecommended.Select(x => $"{WireNames.Of(x.Action)} — {x.Reason}{Evidence(x.Evidence)}"), o);
+            List("ALTERNATIVES", advice.Alternatives.Select(x => $"{ClinicianWords.Of(WireNames.Of(x.Action))} — {x.Reason}{Evidence(x.Evidence)}"), o);
+            List("NOT RECOMMENDED", advice.NotRecommended.Select(x => $"{ClinicianWords.Of(WireNames.Of(x.Action))} — {x.Reason}{Evidence(x.Evidence)}"), o);
             Plan(r.Plan, o);
-            List("WARNINGS", r.Flags.Where(f => f.Severity != FlagSeverity.Info).Select(f => $"[{WireNames.Of(f.Severity)}] {WireNames.Of(f.Code)}: {f.Message}{Evidence(f.Evidence)}"), o);
-            List("NOTES", r.Flags.Where(f => f.Severity == FlagSeverity.Info).Select(f => $"{WireNames.Of(f.Code)}: {f.Message}"), o);
-            List("MISSING DATA", r.MissingData.Select(m => $"{WireNames.Of(m.Item)} — needed for {m.NeededFor}{(m.Blocking ? " (blocking)" : string.Empty)}"), o);
+            List("WARNINGS", r.Flags.Where(f => f.Severity != FlagSeverity.Info).Select(f => $"{ClinicianWords.Of(WireNames.Of(f.Severity))}: {f.Message}{Evidence(f.Evidence)}"), o);
+            List("NOTES", r.Flags.Where(f => f.Severity == FlagSeverity.Info).Select(f => f.Message), o);
+            List("MISSING DATA", r.MissingData.Select(m => $"{ClinicianWords.Of(WireNames.Of(m.Item))} — needed for {m.NeededFor}{(m.Blocking ? " (blocking)" : string.Empty)}"), o);
             List("WHY", r.Rationale.Select(x => $"{x.Rule}: {x.Text}{Evidence(x.Evidence)}"), o);
             o.WriteLine($"Rules fired: {string.Join(", ", r.FiredRules)}");
         }
@@ -221,10 +221,10 @@ internal static class EvaluateCommand
             if (plan.Steroids is { } s)
             {
                 var dose = s.DoseMgPerDay is { } mg ? $"{N(mg, 0)} mg/day" : s.DoseMgPerKgPerDay is { } kg ? $"{N(kg, 0)} mg/kg/day (dose needs a weight)" : "dose needs a weight";
-                o.WriteLine($"  Steroids: {s.Drug} {WireNames.Of(s.Route)} {dose} × {s.Days} days, {D(s.StartDate)} to {D(s.EndDate)}; reassess {D(s.ReassessOn)}");
+                o.WriteLine($"  Steroids: {s.Drug} {ClinicianWords.Of(WireNames.Of(s.Route))} {dose} × {s.Days} days, {D(s.StartDate)} to {D(s.EndDate)}; reassess {D(s.ReassessOn)}");
                 if (s.TotalDoseMg is { } total)
                 {
-                    o.WriteLine($"    total {N(total, 0)} mg (prednisone equivalent {N(s.PrednisoneEquivalentMg, 0)} mg){(s.Infusion is { } inf ? $"; infusion {inf}" : string.Empty)}");
+                    o.WriteLine($"    total {N(total, 0)} mg (prednisone equivalent {N(s.PrednisoneEquivalentMg, 0)} mg){(s.Infusion is { } inf ? $"; {inf}" : string.Empty)}");
                 }
 
                 if (s.AfterMriExcludesPml)

@@ -12,9 +12,18 @@ public static class Thresholds
     /// <summary>EDSS range (E-KURTZKE-1983).</summary>
     public const double EdssMin = 0.0, EdssMax = 10.0;
 
+    /// <summary>Ambulation score range (Neurostatus 0–16).</summary>
+    public const int AmbulationMax = 16;
 
+    /// <summary>Weight, kg (the calculators' value type holds the range; named here so that every number of the
+    /// pathway is listed for the knowledge artifacts).</summary>
+    public const double WeightMinKg = Apheresis.BodyWeightKg.Minimum, WeightMaxKg = Apheresis.BodyWeightKg.Maximum;
 
+    /// <summary>Height, cm (range held by <see cref="Apheresis.BodyHeightCm"/>).</summary>
+    public const double HeightMinCm = Apheresis.BodyHeightCm.Minimum, HeightMaxCm = Apheresis.BodyHeightCm.Maximum;
 
+    /// <summary>Hematocrit, % (range held by <see cref="Apheresis.HematocritPercent"/>).</summary>
+    public const double HematocritMinPercent = Apheresis.HematocritPercent.Minimum, HematocritMaxPercent = Apheresis.HematocritPercent.Maximum;
 
     /// <summary>Temperature, °C.</summary>
     public const double TemperatureMinC = 30, TemperatureMaxC = 45;

@@ -42,7 +42,7 @@ public static class CalculatorEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>GET /api/edss?visual=&amp;brainstem=&amp;pyramidal=&amp;cerebellar=&amp;sensory=&amp;bowelBladder=&amp;cerebral=&amp;ambulation=</summary>
+    /// <summary>GET /api/edss with the raw scores as query parameters: visual, brainstem, pyramidal, cerebellar, sensory, bowelBladder, cerebral, ambulation.</summary>
     public static Results<ContractJsonResult<EdssDocument>, ProblemHttpResult> Edss(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -87,7 +87,7 @@ public static class CalculatorEndpoints
         return new ContractJsonResult<EdssDocument>(CalculatorJson.Serialize(EdssCalculator.Calculate(scores!)));
     }
 
-    /// <summary>GET /api/tpe-plan?sex=&amp;heightCm=&amp;weightKg=&amp;hematocrit=&amp;plasmaVolumes=&amp;exchanges=&amp;start=</summary>
+    /// <summary>GET /api/tpe-plan with sex, heightCm, weightKg, hematocrit, and optionally plasmaVolumes, exchanges and start, as query parameters.</summary>
     public static Results<ContractJsonResult<TpePlanDocument>, ProblemHttpResult> TpePlan(HttpRequest request, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -71,7 +71,7 @@ public static class FhirKnowledgeEndpoints
             ],
         };
         // CapabilityStatement.date (required): today, from the injected clock.
-        statement.Date = CalculatorEndpoints.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        statement.Date = QueryParameters.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return Fhir(statement, StatusCodes.Status200OK);
     }
 
@@ -91,7 +91,7 @@ public static class FhirKnowledgeEndpoints
         }
 
         var request = context.Request;
-        if (!EvaluateEndpoints.TryAsOf(request, clock, out var asOf, out _))
+        if (!QueryParameters.AsOf(request, clock).TryGet(out var asOf, out _))
         {
             return Outcome(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "asOf is not a date (expected YYYY-MM-DD).");
         }
@@ -101,7 +101,7 @@ public static class FhirKnowledgeEndpoints
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var body = await FhirBody.ReadAsync(request, options.Value.MaxBodyBytes, ct).ConfigureAwait(false);
-            if (body.Text is null)
+            if (!body.TryGet(out var bodyText, out _))
             {
                 return Outcome(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "The body must be a FHIR Parameters resource (application/fhir+json) within the size limit.");
             }
@@ -109,7 +109,7 @@ public static class FhirKnowledgeEndpoints
             Parameters parameters;
             try
             {
-                parameters = Parser.Deserialize<Parameters>(body.Text);
+                parameters = Parser.Deserialize<Parameters>(bodyText);
             }
             catch (DeserializationFailedException)
             {
