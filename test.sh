@@ -38,6 +38,14 @@ status=0
 dotnet test MsRelapse.slnx -c "$configuration" --no-build -nologo \
   --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.txt" || status=$?
 
+# The short soak and fault runs (benchmarks/soak/run.sh short: mixed load at 80 % of capacity, a PostgreSQL outage,
+# SQLite on a full disk, kill -9 cycles), about two minutes; each RESULT line counts as one test.
+soak_passed=0; soak_failed=0
+echo "== soak and fault (short)"
+SOAK_NO_BUILD=1 bash benchmarks/soak/run.sh short 2>&1 | tee "$results/soak.txt" || status=1
+soak_passed=$(grep -c '^RESULT .* ok=1 ' "$results/soak.txt" || true)
+soak_failed=$(grep -c '^RESULT .* ok=0 ' "$results/soak.txt" || true)
+
 # Remove the throw-away cluster now, so that the summary below is the last line of the output.
 if [ "$started_postgres" -eq 1 ]; then
   bash scripts/postgres-test-cluster.sh stop 2>&1 || true
@@ -52,6 +60,7 @@ while read -r line; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
 done < <(grep -E '^(Passed|Failed|Skipped)! +- Failed:' "$results/console.txt" || true)
 
+passed=$((passed + ${soak_passed:-0})); failed=$((failed + ${soak_failed:-0}))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -69,9 +69,46 @@ public sealed partial class SafeExceptionHandler(ILogger<SafeExceptionHandler> l
         }
 
         LogUnhandled(logger, exception.GetType().FullName ?? exception.GetType().Name, RouteTemplateRequestLogging.RouteTemplate(httpContext));
+        if (StorageFault(exception) is { } fault)
+        {
+            // The database is unreachable or its disk is full: not our bug and not the client's; say so, fast.
+            if (fault.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                httpContext.Response.Headers.RetryAfter = "5";
+            }
+
+            await Problems.Create(fault.Status, fault.Code, fault.Title, fault.Detail).ExecuteAsync(httpContext).ConfigureAwait(false);
+            return true;
+        }
+
         await Problems.Create(StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "Internal error.",
             "The service failed to handle this request; the error is logged with its trace id.").ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// A storage fault somewhere in the exception chain: the database unreachable (a transient database error, a
+    /// socket error, a timeout; benchmarks/soak/run.sh db-outage) → 503 <c>unavailable</c>; SQLite's disk full
+    /// (SQLITE_FULL) → 507 <c>insufficient-storage</c> (run.sh full-disk). Null for anything else.
+    /// </summary>
+    internal static (int Status, string Code, string Title, string Detail)? StorageFault(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 })
+            {
+                return (StatusCodes.Status507InsufficientStorage, "insufficient-storage", "The database's disk is full.",
+                    "Nothing was written. Free disk space for the database, then retry.");
+            }
+
+            if (e is System.Net.Sockets.SocketException or TimeoutException or System.Data.Common.DbException { IsTransient: true })
+            {
+                return (StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "The database is unavailable.",
+                    "Nothing was written. Retry later; /health/ready says when the database is back.");
+            }
+        }
+
+        return null;
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Route}")]
