@@ -18,7 +18,11 @@ internal static class ScreenCommand
     public static Command Create(CliIo io, TimeProvider clock)
     {
         var command = new Command("screen", "Evaluate every patient of a FHIR Bulk Data export (NDJSON files) and write patients.csv, summary.json and report.html.");
-        var dir = new Argument<string>("DIR") { Description = "The export folder (*.ndjson files, any number and size)." };
+        var dir = new Argument<string?>("DIR")
+        {
+            Description = "The export folder (*.ndjson files, any number and size); omitted with --fhir-server.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var asOfOption = new Option<string>("--as-of") { Description = "Evaluation date, YYYY-MM-DD (default: today)." };
         var outOption = new Option<string>("--out") { Description = "Output folder (created).", Required = true };
         var workersOption = new Option<int>("--workers") { Description = "Cores to use (default: all)." };
@@ -28,12 +32,16 @@ internal static class ScreenCommand
         command.Options.Add(outOption);
         command.Options.Add(workersOption);
         command.Options.Add(partitionsOption);
+        var bulk = BulkDataScreenOptions.AddTo(command);
+        var cluster = ClusterOptions.ForScreen(command);
 
         command.SetAction(parsed =>
         {
             var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
-            var input = parsed.GetValue(dir)!;
             var output = parsed.GetValue(outOption)!;
+            // --fhir-server: the Bulk Data export is downloaded first (into --download-to, default OUT/export).
+            var input = bulk.DownloadIfRequested(parsed, output, io) ?? parsed.GetValue(dir)
+                ?? throw new CliInputException("screen needs an export folder DIR, or --fhir-server URL to download one");
             if (!Directory.Exists(input))
             {
                 throw new CliInputException($"'{input}' is not a folder (expected a FHIR Bulk Data export: a folder of .ndjson files)");
@@ -52,9 +60,11 @@ internal static class ScreenCommand
             }
 
             var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
-            var summary = ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
-                ? WithProgressBar(options)
-                : WithPlainLines(options, io.Out);
+            // --cluster: the partitions are screened by the silos of an Orleans cluster; the merged output is the same.
+            var summary = cluster.TryScreen(parsed, options, io)
+                ?? (ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
+                    ? WithProgressBar(options)
+                    : WithPlainLines(options, io.Out));
             var seconds = Math.Max(summary.Elapsed?.TotalSeconds ?? 0, 1e-3);
             var mb = summary.Export.Bytes / 1e6;
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
