@@ -37,6 +37,35 @@ public static class StorageServiceCollectionExtensions
         var contexts = services.GetRequiredService<ContextFactory>();
         contexts.EnsureSqliteFolder();
         await using var db = contexts.Create();
-        await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+        if (!db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        // Npgsql's migration lock lasts one migration's transaction: with more than one migration pending, a second
+        // process starting at the same moment can apply the next one too ("relation already exists"). A session-level
+        // advisory lock on the same connection makes the whole MigrateAsync one critical section across processes.
+        await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + MigrationLockKey + ")", ct).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + MigrationLockKey + ")", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <summary>The advisory-lock key of MsRelapse's schema migrations on PostgreSQL (any fixed 64-bit number, as SQL text).</summary>
+    private const string MigrationLockKey = "5580894958805676147"; // 0x4D7352656C617073, "MsRelaps" in ASCII
+
 }

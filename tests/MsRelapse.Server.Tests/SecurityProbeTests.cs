@@ -168,46 +168,6 @@ public sealed class SecurityProbeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Evaluations_past_the_concurrency_limit_get_503_with_Retry_After()
-    {
-        await using var limited = await TestHost.StartAsync(o =>
-        {
-            o.MaxConcurrentEvaluations = 1;
-            o.EvaluationQueueLength = 0;
-        });
-        // The first evaluation holds its slot while its body trickles in.
-        var gate = new TaskCompletionSource();
-        using var slow = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task));
-        slow.Headers.ContentType = new("application/fhir+json");
-        var first = limited.Client.PostAsync("/api/evaluate", slow);
-
-        // Once the first holds the only slot (on a loaded machine it may take a moment to get there), the next is refused.
-        HttpResponseMessage? refused = null;
-        for (var attempt = 0; attempt < 150 && refused is null; attempt++)
-        {
-            var next = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
-            if (next.StatusCode == HttpStatusCode.ServiceUnavailable)
-            {
-                refused = next;
-            }
-            else
-            {
-                next.Dispose();
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.NotNull(refused);
-        using var second = refused;
-        await Problem.Assert(second, HttpStatusCode.ServiceUnavailable, "too-busy");
-        Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
-
-        gate.SetResult();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
-    }
-
-    [Fact]
     public async Task A_500_is_logged_with_the_route_template_not_unmatched()
     {
         await using var broken = await TestHost.StartAsync(builder: b => b.Services.AddSingleton(ThrowingStore.Create()));
@@ -271,6 +231,64 @@ public sealed class SecurityProbeTests : IAsyncLifetime
     }
 
     /// <summary>A read stream that gives its bytes only once <paramref name="gate"/> completes.</summary>
+    /// <summary>A store whose every call fails: a stand-in for a bug behind an endpoint.</summary>
+    public class ThrowingStore : DispatchProxy
+    {
+        public static IPatientStore Create() => Create<IPatientStore, ThrowingStore>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException("broken store (test)");
+    }
+}
+
+/// <summary>
+/// The evaluation limiter, alone: its test holds the only slot with a request whose body trickles in, which other tests
+/// running beside it (thread-pool pressure on 2 cores) could starve; so this collection runs on its own.
+/// </summary>
+[Collection(nameof(EvaluationLimiterTests))]
+[CollectionDefinition(nameof(EvaluationLimiterTests), DisableParallelization = true)]
+public sealed class EvaluationLimiterTests
+{
+    [Fact]
+    public async Task Evaluations_past_the_concurrency_limit_get_503_with_Retry_After()
+    {
+        await using var limited = await TestHost.StartAsync(o =>
+        {
+            o.MaxConcurrentEvaluations = 1;
+            o.EvaluationQueueLength = 0;
+        });
+        // The first evaluation holds its slot while its body trickles in.
+        var gate = new TaskCompletionSource();
+        using var slow = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task));
+        slow.Headers.ContentType = new("application/fhir+json");
+        var first = limited.Client.PostAsync("/api/evaluate", slow);
+
+        // Once the first holds the only slot (on a loaded machine it may take a moment to get there), the next is refused.
+        HttpResponseMessage? refused = null;
+        for (var attempt = 0; attempt < 150 && refused is null; attempt++)
+        {
+            var next = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+            if (next.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                refused = next;
+            }
+            else
+            {
+                next.Dispose();
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(refused);
+        using var second = refused;
+        await Problem.Assert(second, HttpStatusCode.ServiceUnavailable, "too-busy");
+        Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
+
+        gate.SetResult();
+        using var firstResponse = await first;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+    }
+
     private sealed class GatedStream(byte[] bytes, Task gate) : MemoryStream(bytes)
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -284,14 +302,5 @@ public sealed class SecurityProbeTests : IAsyncLifetime
             await gate.WaitAsync(cancellationToken);
             return await base.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
         }
-    }
-
-    /// <summary>A store whose every call fails: a stand-in for a bug behind an endpoint.</summary>
-    public class ThrowingStore : DispatchProxy
-    {
-        public static IPatientStore Create() => Create<IPatientStore, ThrowingStore>();
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            throw new InvalidOperationException("broken store (test)");
     }
 }

@@ -85,20 +85,13 @@ public static class CdsHooksEndpoints
             }
 
             var feedback = await store.ListFeedbackAsync(id, ct).ConfigureAwait(false);
-            return Results.Json(new
-            {
-                items = feedback.Select(f => new
-                {
-                    service = f.ServiceId,
-                    card = f.CardUuid,
-                    outcome = f.Outcome,
-                    outcomeTimestamp = f.OutcomeTimestamp,
-                    acceptedSuggestions = f.AcceptedSuggestions,
-                    overrideReason = f.OverrideReasonCode is null ? null : new { system = f.OverrideReasonSystem, code = f.OverrideReasonCode },
-                    receivedAt = f.ReceivedAt,
-                }),
-            }, CdsJson.Options);
+            return Results.Json(new CdsFeedbackList([.. feedback.Select(f => new CdsFeedbackItem(
+                f.ServiceId, f.CardUuid, f.Outcome, f.OutcomeTimestamp, f.AcceptedSuggestions,
+                f.OverrideReasonCode is null ? null : new CdsOverrideReason(f.OverrideReasonSystem, f.OverrideReasonCode),
+                f.ReceivedAt))]), CdsJson.Options);
         }).WithTags("Patients").WithSummary("Feedback clinicians gave in their EHR on MsRelapse CDS Hooks cards for this patient (oldest first).")
+          .Produces<CdsFeedbackList>(StatusCodes.Status200OK)
+          .ProducesProblem(StatusCodes.Status400BadRequest)
           .Require(restAuthEnabled, Security.ReaderPolicy);
         return app;
     }
@@ -518,3 +511,14 @@ internal sealed class CdsHookHandler(
         return Results.Text(new FhirJsonSerializer().SerializeToString(outcome), "application/json", System.Text.Encoding.UTF8, status);
     }
 }
+
+/// <summary>The feedback stored for one patient's CDS Hooks cards (<c>GET /api/patients/{id}/cds-feedback</c>).</summary>
+/// <param name="Items">Oldest first.</param>
+public sealed record CdsFeedbackList(IReadOnlyList<CdsFeedbackItem> Items);
+
+/// <summary>One feedback entry: the card, its outcome and, when overridden, the coded reason (free text is never kept).</summary>
+public sealed record CdsFeedbackItem(string Service, string Card, string Outcome, DateTimeOffset OutcomeTimestamp,
+    IReadOnlyList<string> AcceptedSuggestions, CdsOverrideReason? OverrideReason, DateTimeOffset ReceivedAt);
+
+/// <summary>A coded override reason.</summary>
+public sealed record CdsOverrideReason(string? System, string Code);

@@ -34,7 +34,9 @@ public static class FhirKnowledgeEndpoints
     public static void MapFhirKnowledge(this WebApplication app, bool authEnabled)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var fhir = app.MapGroup("/fhir").WithTags("FHIR knowledge artifacts");
+        // A FHIR API (OperationOutcome errors, application/fhir+json): described the FHIR way by /fhir/metadata, not in
+        // the REST API's OpenAPI document, whose errors are all problem documents.
+        var fhir = app.MapGroup("/fhir").WithTags("FHIR knowledge artifacts").ExcludeFromDescription();
         fhir.MapGet("/metadata", Metadata).WithName("FhirMetadata").WithSummary("CapabilityStatement of the /fhir endpoints.");
         fhir.MapGet("/{type}/{id}", Read).WithName("FhirReadArtifact")
             .WithSummary("A knowledge artifact: PlanDefinition, ActivityDefinition, Library, Evidence or EvidenceVariable.");
