@@ -21,20 +21,15 @@ internal static class Orchestrator
         }
 
         var d = new Decision(ctx);
-        foreach (var dose in ctx.Doses)
-        {
-            if (dose.UnitAssumedMg)
-            {
-                d.Explain("R0", $"A steroid dose on {Text.Date(dose.Day)} carried no unit and was read as mg.");
-            }
-        }
+        R0Validation.ReportAssumedUnits(ctx, d);
 
         R1Attack.Apply(ctx, d);
         var ongoingRelapse = R2Status.Apply(ctx, d);
         R2Status.ProgressiveCourseFlag(ctx, d);
         R4Severity.Apply(ctx, d);
         R3Differential.Flags(ctx, d);
-        ReportTreatmentGiven(ctx, d);
+        R1Attack.ReportDosesBelowTreatment(ctx, d);
+        R6SteroidResponse.ReportDosesWithoutAmount(ctx, d);
 
         if (ongoingRelapse)
         {
@@ -93,41 +88,6 @@ internal static class Orchestrator
         !ctx.SessionsSinceOnset.IsEmpty
             ? ctx.SessionsSinceOnset.Length >= Thresholds.ApheresisCourseSessions ? TreatmentStage.ApheresisCompleted : TreatmentStage.ApheresisInProgress
             : !ctx.CoursesForAttack.IsEmpty ? TreatmentStage.SteroidsGiven : TreatmentStage.Untreated;
-
-    private static void ReportTreatmentGiven(EvaluationContext ctx, Decision d)
-    {
-        if (ctx.Onset is not { } onset)
-        {
-            return;
-        }
-
-        var low = ctx.SubThresholdDoses.Where(x => x.Day >= onset).ToList();
-        if (low.Count > 0)
-        {
-            d.Explain("R1", $"{Text.Count(low.Count, "steroid dose")} since onset {(low.Count == 1 ? "was" : "were")} below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
-        }
-
-        // Choice (docs/pathway.md #5): a course is defined by its dose, so a dose without an amount is not counted;
-        // R6 says so for each one (drug and date) so that a clinician checks what was given.
-        SteroidDose? previous = null;
-        foreach (var dose in ctx.DosesWithoutAmount)
-        {
-            if (dose.Day < onset || (previous is not null && previous.Day == dose.Day && previous.Drug == dose.Drug))
-            {
-                continue;
-            }
-
-            previous = dose;
-            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Text.Date(dose.Day)} was not counted as relapse treatment; check what was given.");
-        }
-    }
-
-    private static string DrugName(SteroidDrug drug) => drug switch
-    {
-        SteroidDrug.Prednisone => "prednisone",
-        SteroidDrug.Prednisolone => "prednisolone",
-        _ => "methylprednisolone",
-    };
 
     /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
     private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)

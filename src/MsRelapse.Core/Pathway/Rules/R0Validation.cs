@@ -41,6 +41,21 @@ internal static class R0Validation
         UnknownUnit = InputErrorCodes.UnknownUnit, FractionNotPercent = InputErrorCodes.FractionNotPercent, DateOrder = InputErrorCodes.DateOrder,
         BirthDateAfterAsOf = InputErrorCodes.BirthDateAfterAsOf, MultiplePatients = InputErrorCodes.MultiplePatients;
 
+    /// <summary>
+    /// A steroid dose that carried no unit was read as mg (the FHIR reader's reading): not an error, but the rationale
+    /// says so for each one, under R0, so the reading can be checked.
+    /// </summary>
+    public static void ReportAssumedUnits(EvaluationContext ctx, Decision d)
+    {
+        foreach (var dose in ctx.Doses)
+        {
+            if (dose.UnitAssumedMg)
+            {
+                d.Explain("R0", $"A steroid dose on {Text.Date(dose.Day)} carried no unit and was read as mg.");
+            }
+        }
+    }
+
     public static ImmutableArray<InputError> Validate(EvaluationContext ctx)
     {
         var errors = ImmutableArray.CreateBuilder<InputError>();

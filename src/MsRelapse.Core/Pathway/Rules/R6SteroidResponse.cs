@@ -1,4 +1,5 @@
 using MsRelapse.Core.Pathway.Facts;
+using MsRelapse.Core.Model;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
@@ -170,6 +171,37 @@ internal static class R6SteroidResponse
                 return;
         }
     }
+
+    /// <summary>
+    /// A5: a course is defined by its dose, so a dose without an amount is not counted; R6 names each one since onset
+    /// (drug and date, once per drug and day) so that a clinician checks what was given, whichever rule then decides.
+    /// </summary>
+    public static void ReportDosesWithoutAmount(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Onset is not { } onset)
+        {
+            return;
+        }
+
+        SteroidDose? previous = null;
+        foreach (var dose in ctx.DosesWithoutAmount)
+        {
+            if (dose.Day < onset || (previous is not null && previous.Day == dose.Day && previous.Drug == dose.Drug))
+            {
+                continue;
+            }
+
+            previous = dose;
+            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Text.Date(dose.Day)} was not counted as relapse treatment; check what was given.");
+        }
+    }
+
+    private static string DrugName(SteroidDrug drug) => drug switch
+    {
+        SteroidDrug.Prednisone => "prednisone",
+        SteroidDrug.Prednisolone => "prednisolone",
+        _ => "methylprednisolone",
+    };
 
     /// <summary>R6.4: escalation after an inadequate response.</summary>
     public static void Escalate(EvaluationContext ctx, Decision d, string rule, bool forceApheresis)
