@@ -36,6 +36,9 @@ internal static class Text
         return value.ToString("0.0##", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A dose in mg as the rationale writes it ("1,000", "412.5"; "#,0.##", invariant).</summary>
+    public static string Milligrams(double mg) => mg.ToString("#,0.##", CultureInfo.InvariantCulture);
+
     /// <summary>A date as "yyyy-MM-dd" (the same text as the invariant format, without parsing the pattern each time).</summary>
     public static string Date(DateOnly date) => string.Create(10, date, static (span, d) =>
     {
