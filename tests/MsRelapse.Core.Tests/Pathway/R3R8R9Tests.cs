@@ -256,4 +256,55 @@ public sealed class R3R8R9Tests
         Assert.Contains(MissingItem.Hematocrit, r.MissingItems());
         Assert.DoesNotContain(MissingItem.Height, r.MissingItems()); // adult height counts any time
     }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Audit ruling A20 (docs/pathway.md): R8.3 item 2.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Infection_before_plasma_exchange_in_a_severe_attack_is_urgent_without_a_concurrent_review()
+    {
+        // Severe (2.0 → 4.5), IV course failed, infection 3 days ago: R8.3 item 2 → treat-trigger, soon raised to the
+        // step 5 floor (urgent, severe); no concurrent action; plasma exchange once infection is controlled.
+        var r = RecordBuilder.Adult().Body().Attack(-18, 2.0, 4.5).Steroids(-16).Edss(-2, 4.5).Infection(-3).Recommend();
+        Assert.Equal(ActionCode.TreatTrigger, r.Advice.Primary);
+        Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
+        Assert.Empty(r.Advice.Concurrent);
+        Assert.Equal(ActionCode.PlasmaExchange, r.AlternativeActions().First());
+    }
+
+    // Audit ruling A20 (docs/pathway.md): R8.3 item 2.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Infection_before_plasma_exchange_in_a_moderate_attack_is_soon()
+    {
+        var r = RecordBuilder.Adult().Body().Attack(-18, 2.0, 3.5).Steroids(-16).Edss(-2, 3.5).Infection(-3).Recommend();
+        Assert.Equal(ActionCode.TreatTrigger, r.Advice.Primary);
+        Assert.Equal(Urgency.Soon, r.Advice.Urgency);
+        Assert.Empty(r.Advice.Concurrent);
+    }
+
+    // Audit ruling A15 (docs/pathway.md): missing birth date.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Missing_birth_date_blocks_the_dose_choice_and_makes_the_missing_data_flag_a_warning()
+    {
+        var r = RecordBuilder.Adult().BornOn(null).Attack(-3, 2.0, 3.5).Recommend();
+        var missing = Assert.Single(r.MissingData);
+        Assert.Equal(MissingItem.BirthDate, missing.Item);
+        Assert.True(missing.Blocking);
+        Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.MissingData).Severity);
+        Assert.Contains(r.Rationale, x => x.Rule == "R9" && x.Text.Contains("per-kg child dose", StringComparison.Ordinal));
+    }
+
+    // Audit ruling A15 (docs/pathway.md): missing birth date.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Missing_birth_date_without_any_treatment_listed_is_not_named()
+    {
+        // A resolved attack (R2.2) lists no steroid or apheresis, so no dose depends on the age.
+        var r = RecordBuilder.Adult().BornOn(null).Relapse(-30, -10).Edss(-100, 2).Edss(-29, 3).Recommend();
+        Assert.DoesNotContain(MissingItem.BirthDate, r.MissingItems());
+    }
 }
