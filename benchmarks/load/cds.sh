@@ -97,7 +97,8 @@ status=$(curl -s -o "$work/response.json" -w '%{http_code}' -X POST -H 'Content-
 tail -n +2 "$work/tokens.txt" >"$work/tokens-rest.txt"
 grep -q '"cards"' "$work/response.json" || { echo "cds load: no cards in the answer" >&2; exit 1; }
 
-# Every run takes the tokens after the ones used so far (a token is refused if replayed).
+# Every run takes the tokens after the ones used so far (a token is refused if replayed). `run` is called in this
+# shell, never in $(…): a subshell would lose the count and the next run would replay the last run's tokens.
 used=0
 run() { # name url connections threads seconds → LOAD line
   local tokens_file="$work/tokens-$1.txt"
@@ -111,8 +112,8 @@ run() { # name url connections threads seconds → LOAD line
 }
 echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each)" >&2
 run warm "$audience" 8 2 tokens "$warmup" >/dev/null
-s1=$(run s1 "$audience" 1 1 tokens "$duration")
-s8=$(run s8 "$audience" 8 2 tokens "$duration")
+run s1 "$audience" 1 1 tokens "$duration" >"$work/s1.line"; s1=$(cat "$work/s1.line")
+run s8 "$audience" 8 2 tokens "$duration" >"$work/s8.line"; s8=$(cat "$work/s8.line")
 service_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
@@ -123,8 +124,8 @@ dotnet exec "$floor" "$floor_url" "$work/response.json" >"$work/floor.log" 2>&1 
 floor_pid=$!; pids+=("$floor_pid")
 wait_ready "$floor_url"
 run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" >/dev/null
-f1=$(run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration")
-f8=$(run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration")
+run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" >"$work/f1.line"; f1=$(cat "$work/f1.line")
+run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" >"$work/f8.line"; f8=$(cat "$work/f8.line")
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
