@@ -62,7 +62,7 @@ internal static class Orchestrator
                 R3Differential.NonRelapseReview(ctx, d);
             }
 
-            // Treatment given but not judged under this status.
+            // A29: treatment given but not judged under this status is unknown, not not-applicable.
             d.SteroidResponse = ctx.CoursesForAttack.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
             d.ApheresisResponse = ctx.SessionsSinceOnset.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
         }
@@ -89,7 +89,7 @@ internal static class Orchestrator
             ? ctx.SessionsSinceOnset.Length >= Thresholds.ApheresisCourseSessions ? TreatmentStage.ApheresisCompleted : TreatmentStage.ApheresisInProgress
             : !ctx.CoursesForAttack.IsEmpty ? TreatmentStage.SteroidsGiven : TreatmentStage.Untreated;
 
-    /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
+    /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both (A18); treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
     private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)
     {
         // The earliest of the planned candidates (a running minimum: no list per evaluation).
@@ -124,7 +124,7 @@ internal static class Orchestrator
     }
 
     /// <summary>
-    /// Section "Recovery": the EDSS milestones of the current attack. Month k is the latest assessment in its own
+    /// Section "Recovery" (A40): the EDSS milestones of the current attack. Month k is the latest assessment in its own
     /// window (after the previous month's window, up to onset + 30 / 91 / 182 days), reported once that day has
     /// come; the end of steroids and of apheresis are as <see cref="EdssCourse"/> (choice, docs/pathway.md).
     /// </summary>
@@ -222,7 +222,8 @@ internal static class Orchestrator
         var recovery = RecoveryClass.NotApplicable;
         if (!notApplicable && hasAttack && ctx.Baseline is { } b && ctx.Latest is { } l && ctx.Nadir is { } n)
         {
-            // Section "Recovery": complete ≤ baseline; partial = improved ≥ 0.5 from nadir; else none.
+            // Section "Recovery": complete ≤ baseline; partial = improved ≥ 0.5 from nadir; else none — judged at the latest
+            // assessment since onset, not the latest month milestone (A41).
             recovery = l.Value <= b.Value ? RecoveryClass.Complete : n.Value - l.Value >= Thresholds.RecoveryPartialImprovement ? RecoveryClass.Partial : RecoveryClass.None;
         }
 

@@ -19,7 +19,7 @@ internal static class PlanBuilder
         return new TreatmentPlan(steroids, tpe, ia);
     }
 
-    /// <summary>The steroid course planned now: the primary steroid, else a concurrent one.</summary>
+    /// <summary>The steroid course planned now: the primary steroid, else a concurrent one (A24: an alternative only carries its regimen in its reason).</summary>
     private static SteroidPlan? SteroidPlanFor(EvaluationContext ctx, Decision d)
     {
         ActionCode? action = Decision.IsSteroid(d.Primary) ? d.Primary : FirstConcurrent(d, Decision.IsSteroid);
@@ -106,6 +106,7 @@ internal static class PlanBuilder
         }
         else
         {
+            // A39: the plan's rationale entry cites the rule that first placed the action (a child's plan cites R9).
             d.Explain(d.PlacedBy(a) ?? d.PrimaryRule, a == ActionCode.OralMethylprednisolone
                 ? $"Steroid plan: {what} {Text.Milligrams(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)} (equivalent: 1,000 mg/day for 3 days)."
                 : $"Steroid plan: {what} {Text.Milligrams(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
@@ -156,7 +157,7 @@ internal static class PlanBuilder
         return null;
     }
 
-    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
+    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994), immunoadsorption too (A23).</summary>
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>
         ctx.AsOf.AddDays(ctx.AceInhibitor is not null ? Thresholds.ApheresisStartDaysWithAceInhibitor : Thresholds.ApheresisStartDays);
 
@@ -164,7 +165,7 @@ internal static class PlanBuilder
     /// The sessions already given in a course that R7.1 continues, of both kinds, else none. R7: "Sessions of plasma
     /// exchange and immunoadsorption count together"; R7.1: "the plan lists the remaining sessions" — so the plan of
     /// whichever kind is planned now (also immunoadsorption after an albumin allergy displaced plasma exchange, R8.3
-    /// item 3, or apheresis moved to the alternatives by R8.3) holds 5 − (all sessions since onset) new sessions.
+    /// item 3, or apheresis moved to the alternatives by R8.3) holds 5 − (all sessions since onset) new sessions (A17).
     /// </summary>
     private static ImmutableArray<ApheresisSession> Given(EvaluationContext ctx, Decision d) =>
         d.Stage == TreatmentStage.ApheresisInProgress

@@ -4,7 +4,7 @@ namespace MsRelapse.Core.Pathway;
 
 /// <summary>
 /// Rationale wording: counts with the right plural ("1 day", "5 days") and the right indefinite article ("an IV
-/// course", "a steroid course"), so no text reads "day(s)" or "A IV"; numbers and dates as the rationale writes them.
+/// course", "a steroid course"), so no text reads "day(s)" or "A IV" (A44); numbers and dates as the rationale writes them.
 /// Invariant culture. An infrastructure file: <see cref="Number"/> and <see cref="Date"/> run on every rationale line,
 /// so they avoid format parsing (docs/pathway.md, Performance rules).
 /// </summary>

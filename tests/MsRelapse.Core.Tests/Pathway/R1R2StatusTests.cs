@@ -157,6 +157,7 @@ public sealed class R1R2StatusTests
     // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
 
     // Audit ruling A8 (docs/pathway.md): R2.5.
+    [Trait("Ruling", "A8")]
     [Trait("Source", "audit")]
     [Fact]
     public void Possible_progression_lists_plasma_exchange_and_the_steroids_as_not_recommended_and_nothing_else()

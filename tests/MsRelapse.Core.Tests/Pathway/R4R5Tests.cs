@@ -48,6 +48,7 @@ public sealed class R4R5Tests
         Assert.Equal(expected, r.Episode.Edss.Baseline);
     }
 
+    [Trait("Ruling", "A1")]
     [Fact]
     public void Several_assessments_on_one_date_without_times_use_the_highest_and_say_so()
     {
@@ -151,6 +152,7 @@ public sealed class R4R5Tests
     // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
 
     // Audit ruling A43 (docs/pathway.md): no-episode has no severity data.
+    [Trait("Ruling", "A43")]
     [Trait("Source", "audit")]
     [Fact]
     public void A_deceased_patient_with_an_attack_and_no_baseline_names_no_missing_edss()
@@ -186,6 +188,7 @@ public sealed class R4R5Tests
     }
 
     // Audit ruling A12 (docs/pathway.md): R5 after 42 days, every severity.
+    [Trait("Ruling", "A12")]
     [Trait("Source", "audit")]
     [Fact]
     public void Mild_attack_43_days_after_onset_goes_to_specialist_review_soon_with_the_oral_steroid()

@@ -43,6 +43,7 @@ public sealed class R6SteroidResponseTests
         Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
     }
 
+    [Trait("Ruling", "A14")]
     [Fact]
     public void Worsening_soon_after_the_course_in_an_attack_that_is_not_severe_gets_specialist_review()
     {
@@ -166,6 +167,7 @@ public sealed class R6SteroidResponseTests
     // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
 
     // Audit ruling A34 (docs/pathway.md): R6.5 and NMOSD.
+    [Trait("Ruling", "A34")]
     [Trait("Source", "audit")]
     [Fact]
     public void Nmosd_apheresis_chosen_by_r6_4_more_than_90_days_after_onset_is_demoted_to_urgent_review()
@@ -210,6 +212,7 @@ public sealed class R6SteroidResponseTests
     }
 
     // Audit ruling A4, A5 (docs/pathway.md): the assumptions are said.
+    [Trait("Ruling", "A4")]
     [Trait("Source", "audit")]
     [Fact]
     public void A_course_without_a_route_is_read_as_oral_and_the_rationale_says_so()
@@ -220,6 +223,7 @@ public sealed class R6SteroidResponseTests
     }
 
     // Audit ruling A4, A5 (docs/pathway.md): the assumptions are said.
+    [Trait("Ruling", "A5")]
     [Trait("Source", "audit")]
     [Fact]
     public void A_dose_without_an_amount_is_not_counted_and_the_rationale_names_its_date()
@@ -233,6 +237,7 @@ public sealed class R6SteroidResponseTests
     }
 
     // Audit ruling A44 (docs/pathway.md): articles and plurals.
+    [Trait("Ruling", "A44")]
     [Trait("Source", "audit")]
     [Fact]
     public void An_iv_course_is_written_with_an_and_days_in_the_plural()
@@ -248,5 +253,17 @@ public sealed class R6SteroidResponseTests
     {
         var r = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-5, mg: 500, route: DoseRoute.Oral).Recommend();
         Assert.Contains(r.Rationale, x => x.Rule == "R6" && x.Text.StartsWith($"An oral course of 5 days ended {RecordBuilder.Day(-1):yyyy-MM-dd}, 1 day ago.", StringComparison.Ordinal));
+    }
+
+    // A6: a day qualifies when one dose reaches the threshold; doses of one day are not summed (an order and an
+    // administration of the same dose would double count): two 300 mg doses a day are no course, one 500 mg dose is.
+    [Trait("Ruling", "A6")]
+    [Fact]
+    public void Two_doses_of_300_mg_on_one_day_are_not_summed_into_a_course()
+    {
+        var split = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-6, mg: 300).Steroids(-6, mg: 300).Recommend();
+        Assert.Equal(TreatmentStage.Untreated, split.Episode.TreatmentStage);
+        var whole = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-6, mg: 500).Recommend();
+        Assert.Equal(TreatmentStage.SteroidsGiven, whole.Episode.TreatmentStage);
     }
 }

@@ -83,6 +83,7 @@ public sealed class R7ApheresisTests
     // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
 
     // Audit ruling A17 (docs/pathway.md): R7 sessions count together.
+    [Trait("Ruling", "A17")]
     [Trait("Source", "audit")]
     [Fact]
     public void Immunoadsorption_then_plasma_exchange_plans_only_the_two_sessions_left_of_five()
@@ -140,6 +141,7 @@ public sealed class R7ApheresisTests
     }
 
     // Audit ruling A16 (docs/pathway.md): R7.3 as R6.3 without a baseline.
+    [Trait("Ruling", "A16")]
     [Trait("Source", "audit")]
     [Fact]
     public void Completed_apheresis_without_baseline_and_half_a_point_better_is_unknown_and_reviewed()

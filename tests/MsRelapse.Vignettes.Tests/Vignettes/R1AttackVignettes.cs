@@ -127,6 +127,7 @@ public sealed class R1AttackVignettes
 
     // R1: "a transient record more recent than [the current attack] adds the info flag transient-under-24h and the
     // attack is evaluated"; a transient record neither starts nor extends an attack.
+    [Trait("Ruling", "A36")]
     [Fact]
     public void Transient_episode_after_an_ongoing_attack_is_flagged_and_the_attack_is_evaluated()
     {

@@ -28,6 +28,7 @@ public sealed class R2StatusVignettes
 
     // R2.2: resolved attack with the latest EDSS (3.0) above baseline (2.0) → relapse, rehabilitation, routine, no
     // steroid or apheresis, dmt-review; severity still computed (nadir 4.0: rise 2.0 → severe).
+    [Trait("Ruling", "A30")]
     [Fact]
     public void Resolved_attack_with_residual_disability_gets_rehabilitation_not_steroids()
     {
@@ -260,6 +261,7 @@ public sealed class R2StatusVignettes
         Expect.Evidence(r, "E-MAGANA-2011");
     }
 
+    [Trait("Ruling", "A37")]
     [Fact]
     public void Primary_progressive_ms_without_an_attack_still_carries_the_progressive_course_flag()
     {
@@ -294,6 +296,7 @@ public sealed class R2StatusVignettes
 
     // 2026.2 R2.2a, treated: "more than 180 days after its last activity … Last activity = … the last dose of each
     // course that counts for it"; treatmentStage as given, steroidResponse unknown for a treatment given.
+    [Trait("Ruling", "A29")]
     [Fact]
     public void Treated_relapse_record_left_open_for_seven_months_is_no_longer_a_current_attack()
     {
@@ -452,6 +455,7 @@ public sealed class R2StatusVignettes
     // R1/R2.2: a relapse record "resolved" without an abatement date is "resolved at an unknown date (≥ 24 h)".
     // AMBIGUOUS for "more than 180 days ago": the engine dates the resolution at the onset (docs #3): onset 200
     // days ago → no-episode. (Reading it as "unknown, maybe recent" would give a resolved relapse with dmt-review.)
+    [Trait("Ruling", "A3")]
     [Trait("Source", "audit")]
     [Fact]
     public void Relapse_resolved_without_a_date_two_hundred_days_after_onset_is_no_episode_engine_reading()

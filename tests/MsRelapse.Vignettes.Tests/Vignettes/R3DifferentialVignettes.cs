@@ -241,6 +241,7 @@ public sealed class R3DifferentialVignettes
     // Step 2 for statuses other than relapse: "R2's action stands (R3 and R9 flags still apply)". AMBIGUOUS: the
     // engine also adds R3's concurrent specialist-review and "at least urgent" (docs/pathway.md #10). A literal
     // reading gives treat-trigger, soon, no concurrent action. Accepting the engine's documented reading.
+    [Trait("Ruling", "A10")]
     [Trait("Source", "audit")]
     [Fact]
     public void Pseudo_relapse_in_an_aqp4_positive_patient_adds_urgent_specialist_review_engine_reading()

@@ -109,6 +109,7 @@ public sealed class R4SeverityVignettes
 
     // EDSS section: "Cerebral 1 is not counted as a grade 1": baseline FS all 0 but cerebral 1 → EDSS 0 (not 1.0);
     // a total of 1.0 after onset is a rise of 1.0 ("From baseline 0 the smallest possible rise is 1.0") → moderate.
+    [Trait("Ruling", "A2")]
     [Fact]
     public void Cerebral_grade_one_does_not_count_so_a_rise_to_one_is_moderate()
     {
@@ -154,6 +155,7 @@ public sealed class R4SeverityVignettes
     // R4: baseline "not within 30 days after a previous attack's onset" (windows include both ends). Previous attack
     // onset day −100 (abated day −80); an EDSS 3.0 exactly 30 days after it (day −70) is skipped → baseline 2.0
     // (2025-11-02) → rise 2.0 → severe → IV MP urgent. At 31 days (day −69) it is the baseline → rise 1.0 → moderate.
+    [Trait("Ruling", "A35")]
     [Trait("Source", "audit")]
     [Theory]
     [InlineData(-70, 2.0, "severe", "iv-methylprednisolone", "urgent")]

@@ -74,6 +74,7 @@ public sealed class R8SafetyVignettes
     }
 
     // R8.2: "a severe attack adds concurrent specialist-review and urgency at least urgent".
+    [Trait("Ruling", "A19")]
     [Fact]
     public void Infection_during_a_severe_relapse_adds_urgent_specialist_review()
     {
@@ -244,6 +245,7 @@ public sealed class R8SafetyVignettes
 
     // R8.3.4: "calcium < 8.0 mg/dL → tpe-caution-hypocalcemia"; Conventions: mmol/L × 4.008
     // (1.99 → 7.98 flagged; 2.00 → 8.02 not).
+    [Trait("Ruling", "A31")]
     [Theory]
     [InlineData(7.9, "mg/dL", true)]
     [InlineData(8.0, "mg/dL", false)]
@@ -593,6 +595,7 @@ public sealed class R8SafetyVignettes
 
     // R6.4 IV branch, severe + hypotension + fever: item 1 (hemodynamic) is the first matching contraindication and
     // decides the primary (specialist-review, emergency); item 2's flags still accumulate ("cautions accumulate").
+    [Trait("Ruling", "A22")]
     [Trait("Source", "audit")]
     [Fact]
     public void Hypotension_and_fever_in_a_patient_due_for_plasma_exchange_puts_hypotension_first()
@@ -627,6 +630,7 @@ public sealed class R8SafetyVignettes
     // R6.4 severe + albumin allergy + ACE inhibitor: immunoadsorption primary, same urgency (urgent); the ACE hold
     // applies to IA too (docs/pathway.md #23, "TPE and IA alike"): 5 sessions every other day from asOf + 2, so
     // reassessOn = last planned session = asOf + 10.
+    [Trait("Ruling", "A23")]
     [Trait("Source", "audit")]
     [Fact]
     public void Albumin_allergy_with_an_ace_inhibitor_plans_immunoadsorption_from_the_second_day()

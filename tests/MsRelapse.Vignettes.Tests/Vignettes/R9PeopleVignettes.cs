@@ -72,6 +72,7 @@ public sealed class R9PeopleVignettes
     // 500 mg) → steroids given; no improvement after IV in a severe attack → plasma exchange (R6.4) without the
     // adult-only escalated IV alternative. Plan: "70 mL/kg under 25 kg": TBV 1,400 mL; PV = 1,400 × (1 − 0.36) =
     // 896 mL; albumin 896 × 0.05 = 44.8 g → 4 vials of 12.5 g.
+    [Trait("Ruling", "A7")]
     [Fact]
     public void Child_not_improving_after_weight_based_iv_steroids_gets_weight_based_plasma_exchange()
     {
@@ -221,6 +222,7 @@ public sealed class R9PeopleVignettes
 
     // R9: children get IV "in every branch" — the mild attack's steroid alternative is IV methylprednisolone, not
     // oral; flag pediatric (info).
+    [Trait("Ruling", "A13")]
     [Trait("Source", "audit")]
     [Fact]
     public void Mild_relapse_in_a_child_offers_iv_not_oral_steroids()

@@ -101,7 +101,7 @@ internal static class R6SteroidResponse
         var route = course.IsIntravenous ? "IV" : "oral";
         d.Used("steroid-course-end", Text.Date(end), end, course.Doses[^1].Source, "R6");
         var courseDays = Text.Count(DistinctDays(course), "day");
-        // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
+        // Choice (A4): a last dose without a route is read as oral, so R6.4's next step is IV
         // steroids with apheresis listed; the clinician must see that this was assumed.
         var unknownRoute = course.Route == Model.DoseRoute.Unknown
             ? "; route not recorded: read as oral (check it: after a failed IV course the next step is apheresis)"
@@ -123,6 +123,7 @@ internal static class R6SteroidResponse
                 }
                 else
                 {
+                    // A14: not severe → specialist review, soon, with no alternatives listed (the text names none).
                     d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.1");
                     d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
                 }
@@ -258,7 +259,7 @@ internal static class R6SteroidResponse
 
         // R6.5: "(NMOSD apheresis under R3.1 gets the flag only, never the demotion.)" Only R3.1's first line for an
         // untreated NMOSD attack is exempt; apheresis that R6.1, R6.4 or R8.1 chose for NMOSD after treatment is
-        // demoted like any other (lead's ruling on the audit). R3.1's floor ("after first-line treatment … urgency at
+        // demoted like any other (A34, lead's ruling on the audit). R3.1's floor ("after first-line treatment … urgency at
         // least urgent", applied in R3Differential.Concurrent) keeps that review urgent.
         if (days > Thresholds.ApheresisTooLateDays && d.PrimaryRule != "R3.1")
         {

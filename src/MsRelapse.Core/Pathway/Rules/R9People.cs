@@ -41,7 +41,7 @@ internal static class R9People
         {
             // Without age the adult regimen is shown, but whether the per-kg child dose (R9, E-PEDS-2021) applies
             // cannot be decided: the missing birth date blocks a dose, so the missing-data flag is a warning (lead's
-            // ruling on the audit).
+            // ruling on the audit, A15).
             d.Missing(MissingItem.BirthDate, "deciding between the adult dose and the per-kg child dose (under 18)", blocking: true);
             d.Explain("R9", "No birth date: the adult regimen is shown, but without an age it cannot be decided whether the per-kg child dose (30 mg/kg/day IV under 18) applies instead; confirm the age before dosing.", "E-PEDS-2021");
         }
