@@ -76,22 +76,8 @@ internal static class R6SteroidResponse
         ],
     };
 
-    /// <summary>The number of different days with a dose (a course's doses are in date order: count the changes, no set).</summary>
-    private static int DistinctDays(SteroidCourse course)
-    {
-        var count = 0;
-        DateOnly? previous = null;
-        foreach (var dose in course.Doses)
-        {
-            if (dose.Day != previous)
-            {
-                count++;
-                previous = dose.Day;
-            }
-        }
-
-        return count;
-    }
+    /// <summary>The number of different days with a dose (several doses on one day are one course day).</summary>
+    private static int DistinctDays(SteroidCourse course) => course.Doses.Select(x => x.Day).Distinct().Count();
 
     public static void Apply(EvaluationContext ctx, Decision d)
     {
