@@ -340,7 +340,10 @@ public static class RecommendationFhirWriter
     {
         var request = Apheresis(
             PlasmaExchangeCodes(), PlasmaExchangeText, plan.Schedule, subject, asOf);
+        // 2026.2: a course in progress is requested as the rest of that course ("session K of N on DATE, then …"); the
+        // occurrence timing holds the remaining sessions only.
         var detail = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Exchanges} exchanges every other day, {plan.PlasmaVolumesPerExchange:0.0#} plasma volume(s) each");
+
         if (plan.ExchangeVolumeMl is { } volume)
         {
             detail.Append(CultureInfo.InvariantCulture, $", exchange volume {volume:0} mL");
@@ -350,6 +353,11 @@ public static class RecommendationFhirWriter
         if (plan.AlbuminGramsPerExchange is { } grams)
         {
             detail.Append(CultureInfo.InvariantCulture, $", {grams:0} g albumin ({plan.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+        }
+
+        if (plan.Summary is { } summary)
+        {
+            detail.Append(CultureInfo.InvariantCulture, $"; {summary}");
         }
 
         request.PatientInstruction = null;
@@ -368,7 +376,7 @@ public static class RecommendationFhirWriter
             ImmunoadsorptionCodes(), ImmunoadsorptionText, plan.Schedule, subject, asOf);
         request.Note =
         [
-            new Annotation { Text = $"{plan.Sessions} sessions; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
+            new Annotation { Text = $"{plan.Sessions} sessions{(plan.Summary is { } summary ? $" ({summary})" : string.Empty)}; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
             .. plan.Monitoring.Select(m => new Annotation { Text = "Monitoring: " + m }),
         ];
         return request;

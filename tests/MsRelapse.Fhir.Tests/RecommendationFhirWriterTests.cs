@@ -73,6 +73,28 @@ public sealed class RecommendationFhirWriterTests
             f => Assert.Contains(f + ":", factors.Text, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// 2026.2 "a course in progress is planned as the rest of that course": with 4 of 5 exchanges given, the plasma
+    /// exchange request's occurrenceTiming holds the remaining session only, and its note says "session 5 of 5".
+    /// </summary>
+    [Fact]
+    public void Course_in_progress_is_requested_as_its_remaining_session_only()
+    {
+        var asOf = AsOf;
+        var bundle = new MsRelapse.Testing.PatientBundle(asOf).Female(40).Ms()
+            .Edss(asOf.AddDays(-200), 2.0).Weight(asOf.AddDays(-3), 70).Height(asOf.AddDays(-3), 168).Hematocrit(asOf.AddDays(-3), 40)
+            .Relapse(asOf.AddDays(-30)).Edss(asOf.AddDays(-29), 4.5).IvMethylprednisolone(asOf.AddDays(-28)).Edss(asOf.AddDays(-15), 4.5)
+            .PlasmaExchangeSessions(asOf.AddDays(-7), asOf.AddDays(-5), asOf.AddDays(-3), asOf.AddDays(-1));
+        var r = FhirEvaluation.Evaluate(bundle.ToJson(), asOf).Recommendation!;
+        Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
+        var written = RoundTrip(r);
+        var exchange = Assert.Single(written.Entry.Select(e => e.Resource).OfType<ServiceRequest>(), s => s.Code.Text == "Therapeutic plasma exchange");
+        var timing = Assert.IsType<Timing>(exchange.Occurrence);
+        Assert.Equal(["2026-05-12"], timing.Event);
+        Assert.Contains(exchange.Note, n => n.Text.Contains("session 5 of 5 on 2026-05-12", StringComparison.Ordinal));
+        Assert.Contains(exchange.Note, n => n.Text.Contains("end of the course (2026-05-12)", StringComparison.Ordinal) && n.Text.Contains("(2026-06-09;", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Severe_untreated_relapse_becomes_a_MedicationRequest_for_IV_methylprednisolone_1000_mg_for_5_days()
     {

@@ -26,7 +26,13 @@ public sealed class AuditRulingTests
         Assert.Equal(5, plan.Exchanges);
         Assert.Equal(3, plan.Schedule.Count(s => s.Done));
         Assert.Equal([Day(1), Day(3)], plan.Schedule.Where(s => !s.Done).Select(s => s.Date));
-        Assert.Equal(Day(1), plan.StartDate);
+        // 2026.2 "a course in progress": startDate stays the course's first session (given); each given session is
+        // marked with its kind; the course ends on the last remaining session.
+        Assert.Equal(Day(-5), plan.StartDate);
+        Assert.Equal([ActionCode.Immunoadsorption, ActionCode.Immunoadsorption, ActionCode.PlasmaExchange], plan.Schedule.Where(s => s.Done).Select(s => s.Kind!.Value));
+        Assert.Equal(Day(3), plan.CourseEndsOn);
+        Assert.Equal(Day(31), plan.LateReassessOn);
+        Assert.Equal($"session 4 of 5 on {Day(1):yyyy-MM-dd}, then every other day to {Day(3):yyyy-MM-dd} (2 sessions remaining)", plan.Summary);
         Assert.Equal(Day(3), r.Advice.ReassessOn);
         Assert.Contains(r.Rationale, x => x.Text.Contains("count together: 3 given, 2 remaining (5 in all).", StringComparison.Ordinal));
     }

@@ -319,15 +319,18 @@ public sealed class AuditModifierVignettes
         Expect.Flag(r, "apheresis-contraindication-hemodynamic", "critical");
     }
 
-    // R7.1 + ACE inhibitor: remaining sessions start at max(last + 2, asOf + 2) (docs/pathway.md #17): sessions on
-    // days −5, −3, −1 → remaining Day 2 and Day 4; reassessOn = last planned session = Day 4.
+    // R7.1 + ACE inhibitor. 2026.1 (docs/pathway.md A17) started the remaining sessions at max(last + 2, asOf + 2);
+    // 2026.2 "Plasma exchange plan": "The ACE-inhibitor day of delay applies only to the first session of a new
+    // course" — sessions on days −5, −3, −1 → remaining Day 1 and Day 3 (the drug is still held ≥ 24 h before each
+    // exchange, and the caution stays); reassessOn = last planned session = Day 3.
     [Fact]
-    public void Remaining_exchanges_of_a_course_in_progress_wait_for_the_ace_inhibitor_hold()
+    public void Remaining_exchanges_of_a_course_in_progress_are_not_delayed_by_the_ace_inhibitor()
     {
         var r = Evaluate.Run(Woman().WithBody().Ramipril().Attack(10, 3.5).PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
         Expect.Decision(r, "plasma-exchange", "soon");
-        Assert.Equal([Out.Iso(Day(2)), Out.Iso(Day(4))], PlannedDates(r.PlasmaExchangePlan()));
-        Expect.ReassessOn(r, Day(4));
+        Expect.Flag(r, "tpe-caution-ace-inhibitor", "warning");
+        Assert.Equal([Out.Iso(Day(1)), Out.Iso(Day(3))], PlannedDates(r.PlasmaExchangePlan()));
+        Expect.ReassessOn(r, Day(3));
     }
 
     // R7: "Sessions of plasma exchange and immunoadsorption count together"; R7.1 "the plan lists the remaining

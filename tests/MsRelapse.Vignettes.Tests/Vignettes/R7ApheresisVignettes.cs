@@ -136,4 +136,61 @@ public sealed class R7ApheresisVignettes
         Expect.True(r, r.Primary() == without.Primary() && r.Urgency() == without.Urgency()
             && r.Flags().SequenceEqual(without.Flags()) && r.Alternatives().SequenceEqual(without.Alternatives()), "recommendation unchanged from 2026.1's");
     }
+    // 2026.2 "Plasma exchange plan", a course in progress (R7.1): with 4 of 5 exchanges given the plan is the rest of
+    // that course — the schedule lists the 4 sessions given (done, kind plasma-exchange) and then the 5th, every other
+    // day from the later of the last session + 2 days and asOf + 1; `exchanges` is the course total (5); the summary
+    // says "session 5 of 5"; courseEndsOn is the last remaining session and lateReassessOn 28 days after it;
+    // startDate stays the course's first session; the predicted IgG covers the whole course; the monitoring's
+    // reassessment dates are the course's (not those of a new course of 5 from tomorrow).
+    [Fact]
+    public void Plasma_exchange_with_four_of_five_given_is_planned_as_the_last_session_of_that_course()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-7), Day(-5), Day(-3), Day(-1)));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var plan = r.PlasmaExchangePlan()!;
+        var schedule = (plan["schedule"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        Expect.True(r, Out.Num(plan["exchanges"]) == 5 && schedule.Count == 5, "the course total is 5 (4 given + 1 remaining)");
+        Expect.True(r, schedule.Take(4).All(s => s["done"]!.GetValue<bool>() && Out.Str(s["kind"]) == "plasma-exchange"), "the 4 sessions given are done and marked plasma-exchange");
+        Expect.True(r, schedule.Take(4).Select(s => Out.Str(s["date"])).SequenceEqual([Out.Iso(Day(-7)), Out.Iso(Day(-5)), Out.Iso(Day(-3)), Out.Iso(Day(-1))]), "given sessions on their dates");
+        Expect.True(r, !schedule[4]["done"]!.GetValue<bool>() && schedule[4]["kind"] is null && Out.Str(schedule[4]["date"]) == Out.Iso(Day(1)), "the 5th planned for asOf + 1 (= last + 2)");
+        Expect.True(r, Out.Str(plan["summary"]) == $"session 5 of 5 on {Out.Iso(Day(1))}", $"summary 'session 5 of 5 on …' (found {Out.Str(plan["summary"])})");
+        Expect.True(r, Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(1)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(29)), "course ends on the remaining session; late reassessment 28 days later");
+        Expect.True(r, Out.Str(plan["startDate"]) == Out.Iso(Day(-7)), "startDate is the course's first session");
+        Expect.True(r, (plan["predictedIgG"] as System.Text.Json.Nodes.JsonArray)?.Count == 5, "IgG predicted over the whole course");
+        var monitoring = string.Join(" | ", (plan["monitoring"] as System.Text.Json.Nodes.JsonArray ?? []).Select(m => Out.Str(m)));
+        Expect.True(r, monitoring.Contains($"end of the course ({Out.Iso(Day(1))})", StringComparison.Ordinal) && monitoring.Contains($"({Out.Iso(Day(29))};", StringComparison.Ordinal),
+            $"monitoring reassesses at the course's end and 28 days after it (found {monitoring})");
+        Expect.ReassessOn(r, Day(1));
+    }
+
+    // 2026.2: "sessions of both kinds count together (R7), each marked with its kind"; immunoadsorption follows the
+    // same rule: 2 plasma exchanges then 1 immunoadsorption → the immunoadsorption plan continues as sessions 4 and 5,
+    // the given ones marked with their kinds; "session 4 of 5".
+    [Fact]
+    public void Immunoadsorption_after_mixed_sessions_marks_each_given_session_with_its_kind()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-5), Day(-3)).ImmunoadsorptionSessions(Day(-1)));
+        Expect.Decision(r, "immunoadsorption", "urgent");
+        var plan = r.ImmunoadsorptionPlan()!;
+        var schedule = (plan["schedule"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        Expect.True(r, Out.Num(plan["sessions"]) == 5 && schedule.Count == 5, "5 sessions in all");
+        Expect.True(r, schedule.Select(s => Out.Str(s["kind"])).SequenceEqual(["plasma-exchange", "plasma-exchange", "immunoadsorption", null, null]), "kinds of the given sessions; none on the planned ones");
+        Expect.True(r, schedule.Skip(3).Select(s => Out.Str(s["date"])).SequenceEqual([Out.Iso(Day(1)), Out.Iso(Day(3))]), "remaining sessions every other day from asOf + 1");
+        Expect.True(r, Out.Str(plan["summary"])?.StartsWith($"session 4 of 5 on {Out.Iso(Day(1))}", StringComparison.Ordinal) == true, $"summary 'session 4 of 5 …' (found {Out.Str(plan["summary"])})");
+        Expect.True(r, Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(3)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(31)), "course end and late reassessment of the course in progress");
+        Expect.ReassessOn(r, Day(3));
+    }
+
+    // 2026.2: a new course fills the same two members: 5 exchanges from asOf + 1 → courseEndsOn asOf + 9,
+    // lateReassessOn asOf + 37, "session 1 of 5", startDate the first planned session.
+    [Fact]
+    public void New_plasma_exchange_course_states_its_end_and_late_reassessment()
+    {
+        var r = Evaluate.Run(SevereAfterIv());
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var plan = r.PlasmaExchangePlan()!;
+        Expect.True(r, Out.Str(plan["startDate"]) == Out.Iso(Day(1)) && Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(9)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(37)), "start, end and late reassessment of a new course");
+        Expect.True(r, Out.Str(plan["summary"]) == $"session 1 of 5 on {Out.Iso(Day(1))}, then every other day to {Out.Iso(Day(9))} (5 sessions remaining)", $"summary (found {Out.Str(plan["summary"])})");
+        Expect.True(r, r.PlasmaExchangePlan().Schedule().All(s => !s.Done), "nothing given");
+    }
 }
