@@ -221,10 +221,11 @@ public sealed class AuditRulingTests
     // ---------------------------------------------------------------- Ruling 7: R7.3 as R6.3 without a baseline
 
     [Fact]
-    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_unknown_and_reviewed()
+    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_unknown_and_reviewed_from_day_28()
     {
-        // No baseline; nadir 4.5 (day −29); 5 exchanges −20..−12; EDSS 4.0 on −1 → improvement 0.5 < 1.0 → unknown.
-        var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 4.0).Recommend();
+        // No baseline; nadir 4.5 (day −59); 5 exchanges −36..−28; EDSS 4.0 on −1 → improvement 0.5 < 1.0, and the last
+        // session 28 days ago → unknown (2026.2: "otherwise R7.3's timing holds").
+        var r = RecordBuilder.Adult().Body().Relapse(-60).Edss(-59, 4.5).Sessions(-36, 5).Edss(-1, 4.0).Recommend();
         Assert.Equal(TreatmentStage.ApheresisCompleted, r.Episode.TreatmentStage);
         Assert.Equal(ResponseStatus.Unknown, r.Episode.ApheresisResponse);
         Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
@@ -237,12 +238,25 @@ public sealed class AuditRulingTests
     }
 
     [Fact]
+    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_too_early_before_day_28()
+    {
+        // 2026.2 (R7 clarification, changes A16): the last session 12 days ago → too-early, await-response, routine,
+        // reassess on the last session + 28 days.
+        var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 4.0).Recommend();
+        Assert.Equal(ResponseStatus.TooEarly, r.Episode.ApheresisResponse);
+        Assert.Equal(ActionCode.AwaitResponse, r.Advice.Primary);
+        Assert.Equal(Urgency.Routine, r.Advice.Urgency);
+        Assert.Equal(Day(16), r.Advice.ReassessOn);
+    }
+
+    [Fact]
     public void Completed_apheresis_without_baseline_and_a_full_point_better_responded()
     {
-        // 4.5 → 3.5: improvement 1.0 ≥ 1.0 → responded; no baseline to be above → observe.
+        // 4.5 → 3.5: improvement 1.0 ≥ 1.0 → responded; 2026.2 (R6.3 clarification, R7.3 "as R6.3"): latest above 0 →
+        // rehabilitation.
         var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 3.5).Recommend();
         Assert.Equal(ResponseStatus.Responded, r.Episode.ApheresisResponse);
-        Assert.Equal(ActionCode.Observe, r.Advice.Primary);
+        Assert.Equal(ActionCode.Rehabilitation, r.Advice.Primary);
     }
 
     // ---------------------------------------------------------------- Ruling 8: missing birth date
@@ -259,11 +273,14 @@ public sealed class AuditRulingTests
     }
 
     [Fact]
-    public void Missing_birth_date_without_any_treatment_listed_is_not_named()
+    public void Missing_birth_date_without_any_treatment_listed_is_named_as_info()
     {
-        // A resolved attack (R2.2) lists no steroid or apheresis, so no dose depends on the age.
+        // A resolved attack (R2.2) lists no steroid or apheresis: 2026.2 (R9 clarification) "birth-date is always
+        // named when missing, … else info" (2026.1: not named).
         var r = RecordBuilder.Adult().BornOn(null).Relapse(-30, -10).Edss(-100, 2).Edss(-29, 3).Recommend();
-        Assert.DoesNotContain(MissingItem.BirthDate, r.MissingItems());
+        var missing = Assert.Single(r.MissingData, m => m.Item == MissingItem.BirthDate);
+        Assert.False(missing.Blocking);
+        Assert.Equal(FlagSeverity.Info, r.Flag(FlagCode.MissingData).Severity);
     }
 
     // ---------------------------------------------------------------- Ruling 9: the assumptions are said

@@ -424,30 +424,32 @@ public sealed class AuditPathwayVignettes
         Expect.Decision(r, "specialist-review", "soon");
     }
 
-    // R7.3 "judge … as R6.3" without a baseline (lead's ruling; docs/pathway.md #16): nadir 4.5, EDSS 4.0 the day
-    // before asOf → improvement 0.5 < 1.0, no baseline → apheresisResponse unknown, specialist-review, soon,
-    // edss-baseline missing (blocks the judgement → warning); no plasma-exchange alternative (the course was just
-    // given), so no apheresis is offered and no reassessOn is set by a plan.
+    // R7.3 "judge … as R6.3" without a baseline. 2026.1 (docs/pathway.md A16): improvement < 1.0 → unknown,
+    // specialist review at once. 2026.2 (R7 clarification) changes the answer: "otherwise R7.3's timing holds" — nadir
+    // 4.5, EDSS 4.0 the day before asOf (improvement 0.5), last session 12 days ago (< 28) → too-early,
+    // await-response, routine, reassess on the last session + 28 days; no plasma-exchange alternative. (At ≥ 28 days:
+    // unknown, specialist review, edss-baseline — Clarifications2026Vignettes.)
     [Fact]
-    public void Completed_exchanges_without_baseline_and_little_improvement_go_to_specialist_review_as_r6_3()
+    public void Completed_exchanges_without_baseline_and_little_improvement_are_awaited_until_day_twenty_eight()
     {
         var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 4.0));
         Expect.Stage(r, "apheresis-completed");
-        Expect.ApheresisResponse(r, "unknown");
-        Expect.Decision(r, "specialist-review", "soon");
+        Expect.ApheresisResponse(r, "too-early");
+        Expect.Decision(r, "await-response", "routine");
+        Expect.ReassessOn(r, Day(16));
         Expect.NoAlternative(r, "plasma-exchange");
         Expect.NoApheresisOffered(r);
-        Expect.Missing(r, "edss-baseline");
-        Expect.Flag(r, "missing-data", "warning");
     }
 
     // R7.3 as R6.3 without a baseline: an improvement of at least 1.0 from the nadir is a response (4.5 → 3.5 = 1.0).
+    // 2026.2 (R6.3 clarification, which R7.3 follows): "rehabilitation when the latest EDSS is above 0, else observe"
+    // — 3.5 is above 0, so rehabilitation (2026.1 said observe).
     [Fact]
-    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded()
+    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded_with_a_deficit_left()
     {
         var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 3.5));
         Expect.ApheresisResponse(r, "responded");
-        Expect.Decision(r, "observe", "routine");
+        Expect.Decision(r, "rehabilitation", "routine");
     }
 
     // ------------------------------------------------------------------ R8.3 item 2, literal concurrent list
