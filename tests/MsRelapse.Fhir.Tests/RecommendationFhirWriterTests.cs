@@ -74,6 +74,26 @@ public sealed class RecommendationFhirWriterTests
     }
 
     /// <summary>
+    /// FHIR R4 invariant rqg-1 ("must have resource or action but not both") on every action of every example's
+    /// RequestGroup: a step without a plan and each alternative refer to a draft Task in the Bundle
+    /// (never a Medication/ServiceRequest: those are the orders CDS Hooks proposes).
+    /// </summary>
+    [Theory]
+    [InlineData("steroid-refractory-relapse.json")]
+    [InlineData("severe-relapse-untreated.json")]
+    public void Every_request_group_action_has_a_resource_or_sub_actions_but_not_both(string example)
+    {
+        var bundle = RoundTrip(Recommend(example));
+        var group = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>());
+        static IEnumerable<RequestGroup.ActionComponent> All(IEnumerable<RequestGroup.ActionComponent> actions) =>
+            actions.SelectMany(a => All(a.Action).Prepend(a));
+        Assert.All(All(group.Action), a => Assert.True((a.Resource is not null) != (a.Action.Count > 0), $"rqg-1: action {a.Title}"));
+        Assert.All(All(group.Action).Where(a => a.Resource is not null), a => Assert.Contains(bundle.Entry, e => e.FullUrl == a.Resource.Reference));
+        var options = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Task>().Where(c => c.Intent == Hl7.Fhir.Model.Task.TaskIntent.Option).ToList();
+        Assert.Equal(group.Action.Where(a => a.Title == "alternatives").SelectMany(a => a.Action).Count(), options.Count);
+    }
+
+    /// <summary>
     /// 2026.2 "a course in progress is planned as the rest of that course": with 4 of 5 exchanges given, the plasma
     /// exchange request's occurrenceTiming holds the remaining session only, and its note says "session 5 of 5".
     /// </summary>
