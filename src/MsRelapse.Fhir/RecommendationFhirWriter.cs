@@ -89,6 +89,16 @@ public static class RecommendationFhirWriter
             {
                 action.Resource = Ref(target);
             }
+            else
+            {
+                // rqg-1: an action holds a resource or sub-actions. A step without a plan (specialist review, observe,
+                // await response, treat the trigger …) is a recommendation to act on, not an order: a draft Task
+                // (intent proposal) carrying the step — never a Medication/ServiceRequest, so the CDS Hooks proposals
+                // (orders) and the CarePlan's activities stay exactly the planned treatments.
+                var communication = Identify(Communicate(step, action.Description, Hl7.Fhir.Model.Task.TaskIntent.Proposal, PriorityOf(r.Advice.Urgency), subject, asOf));
+                resources.Add(communication);
+                action.Resource = Ref(communication);
+            }
 
             requestGroup.Action.Add(action);
         }
@@ -103,12 +113,16 @@ public static class RecommendationFhirWriter
             };
             foreach (var alt in r.Advice.Alternatives)
             {
+                // rqg-1: each alternative refers to a draft Task with intent "option" (one of the choices).
+                var option = Identify(Communicate(alt.Action, $"Alternative: {Describe(alt.Action)} — {alt.Reason}", Hl7.Fhir.Model.Task.TaskIntent.Option, null, subject, asOf));
+                resources.Add(option);
                 alternatives.Action.Add(new RequestGroup.ActionComponent
                 {
                     Title = WireNames.Of(alt.Action),
                     Description = alt.Reason,
                     Code = [ActionConcept(alt.Action)],
                     Documentation = alt.Evidence.Select(Evidence).ToList(),
+                    Resource = Ref(option),
                 });
             }
 
@@ -340,7 +354,10 @@ public static class RecommendationFhirWriter
     {
         var request = Apheresis(
             PlasmaExchangeCodes(), PlasmaExchangeText, plan.Schedule, subject, asOf);
+        // 2026.2: a course in progress is requested as the rest of that course ("session K of N on DATE, then …"); the
+        // occurrence timing holds the remaining sessions only.
         var detail = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{plan.Exchanges} exchanges every other day, {plan.PlasmaVolumesPerExchange:0.0#} plasma volume(s) each");
+
         if (plan.ExchangeVolumeMl is { } volume)
         {
             detail.Append(CultureInfo.InvariantCulture, $", exchange volume {volume:0} mL");
@@ -350,6 +367,11 @@ public static class RecommendationFhirWriter
         if (plan.AlbuminGramsPerExchange is { } grams)
         {
             detail.Append(CultureInfo.InvariantCulture, $", {grams:0} g albumin ({plan.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+        }
+
+        if (plan.Summary is { } summary)
+        {
+            detail.Append(CultureInfo.InvariantCulture, $"; {summary}");
         }
 
         request.PatientInstruction = null;
@@ -368,7 +390,7 @@ public static class RecommendationFhirWriter
             ImmunoadsorptionCodes(), ImmunoadsorptionText, plan.Schedule, subject, asOf);
         request.Note =
         [
-            new Annotation { Text = $"{plan.Sessions} sessions; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
+            new Annotation { Text = $"{plan.Sessions} sessions{(plan.Summary is { } summary ? $" ({summary})" : string.Empty)}; processed plasma volume per session: {plan.ProcessedPlasmaVolumesPerSession}. No replacement fluid." },
             .. plan.Monitoring.Select(m => new Annotation { Text = "Monitoring: " + m }),
         ];
         return request;
@@ -386,6 +408,18 @@ public static class RecommendationFhirWriter
         {
             EventElement = schedule.Where(s => !s.Done).Select(s => new FhirDateTime(s.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
         },
+    };
+
+    /// <summary>A recommended step that is not an order, as a draft Task (code = the step's code, description = the text).</summary>
+    private static Hl7.Fhir.Model.Task Communicate(ActionCode step, string? text, Hl7.Fhir.Model.Task.TaskIntent intent, RequestPriority? priority, ResourceReference subject, string asOf) => new()
+    {
+        Status = Hl7.Fhir.Model.Task.TaskStatus.Draft,
+        Intent = intent,
+        Priority = priority,
+        Code = ActionConcept(step),
+        Description = text ?? Describe(step),
+        For = subject,
+        AuthoredOn = asOf,
     };
 
     private static DetectedIssue Issue(Flag flag, ResourceReference subject, string asOf) => new()

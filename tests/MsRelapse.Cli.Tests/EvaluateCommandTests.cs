@@ -51,6 +51,34 @@ public sealed class EvaluateCommandTests
         }
     }
 
+    /// <summary>
+    /// 2026.2 "a course in progress is planned as the rest of that course": with 4 of 5 exchanges given the summary
+    /// shows "session 5 of 5" and the course's own end and 28-day reassessment (not those of a new course), the
+    /// schedule marks the sessions given with their kind, and the JSON (summary, courseEndsOn, lateReassessOn, kind)
+    /// matches the contract.
+    /// </summary>
+    [Fact]
+    public async Task Course_in_progress_is_summarised_as_the_rest_of_that_course()
+    {
+        var asOf = new DateOnly(2026, 5, 11);
+        var bundle = new PatientBundle(asOf).Female(40).Ms()
+            .Edss(asOf.AddDays(-200), 2.0).Weight(asOf.AddDays(-3), 70).Height(asOf.AddDays(-3), 168).Hematocrit(asOf.AddDays(-3), 40)
+            .Relapse(asOf.AddDays(-30)).Edss(asOf.AddDays(-29), 4.5).IvMethylprednisolone(asOf.AddDays(-28)).Edss(asOf.AddDays(-15), 4.5)
+            .PlasmaExchangeSessions(asOf.AddDays(-7), asOf.AddDays(-5), asOf.AddDays(-3), asOf.AddDays(-1)).ToJson();
+        var text = RunWithStdin(bundle, "evaluate", "-", "--as-of", "2026-05-11");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("every other day: session 5 of 5 on 2026-05-12", text.Out, StringComparison.Ordinal);
+        Assert.Contains("course ends 2026-05-12; reassess EDSS then and on 2026-06-09 (late responders)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("1: 2026-05-04 (given, plasma exchange)", text.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("from 2026-05-04", text.Out, StringComparison.Ordinal);
+
+        var json = RunWithStdin(bundle, "evaluate", "-", "--as-of", "2026-05-11", "--json");
+        Assert.Empty(await SchemaErrors(json.Out));
+        var plan = json.Json["plan"]!["plasmaExchange"]!;
+        Assert.Equal("2026-05-12", (string?)plan["courseEndsOn"]);
+        Assert.Equal("plasma-exchange", (string?)plan["schedule"]![0]!["kind"]);
+    }
+
     [Fact]
     public void Dash_reads_the_bundle_from_standard_input()
     {

@@ -73,6 +73,48 @@ public sealed class RecommendationFhirWriterTests
             f => Assert.Contains(f + ":", factors.Text, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// FHIR R4 invariant rqg-1 ("must have resource or action but not both") on every action of every example's
+    /// RequestGroup: a step without a plan and each alternative refer to a draft Task in the Bundle
+    /// (never a Medication/ServiceRequest: those are the orders CDS Hooks proposes).
+    /// </summary>
+    [Theory]
+    [InlineData("steroid-refractory-relapse.json")]
+    [InlineData("severe-relapse-untreated.json")]
+    public void Every_request_group_action_has_a_resource_or_sub_actions_but_not_both(string example)
+    {
+        var bundle = RoundTrip(Recommend(example));
+        var group = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>());
+        static IEnumerable<RequestGroup.ActionComponent> All(IEnumerable<RequestGroup.ActionComponent> actions) =>
+            actions.SelectMany(a => All(a.Action).Prepend(a));
+        Assert.All(All(group.Action), a => Assert.True((a.Resource is not null) != (a.Action.Count > 0), $"rqg-1: action {a.Title}"));
+        Assert.All(All(group.Action).Where(a => a.Resource is not null), a => Assert.Contains(bundle.Entry, e => e.FullUrl == a.Resource.Reference));
+        var options = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Task>().Where(c => c.Intent == Hl7.Fhir.Model.Task.TaskIntent.Option).ToList();
+        Assert.Equal(group.Action.Where(a => a.Title == "alternatives").SelectMany(a => a.Action).Count(), options.Count);
+    }
+
+    /// <summary>
+    /// 2026.2 "a course in progress is planned as the rest of that course": with 4 of 5 exchanges given, the plasma
+    /// exchange request's occurrenceTiming holds the remaining session only, and its note says "session 5 of 5".
+    /// </summary>
+    [Fact]
+    public void Course_in_progress_is_requested_as_its_remaining_session_only()
+    {
+        var asOf = AsOf;
+        var bundle = new MsRelapse.Testing.PatientBundle(asOf).Female(40).Ms()
+            .Edss(asOf.AddDays(-200), 2.0).Weight(asOf.AddDays(-3), 70).Height(asOf.AddDays(-3), 168).Hematocrit(asOf.AddDays(-3), 40)
+            .Relapse(asOf.AddDays(-30)).Edss(asOf.AddDays(-29), 4.5).IvMethylprednisolone(asOf.AddDays(-28)).Edss(asOf.AddDays(-15), 4.5)
+            .PlasmaExchangeSessions(asOf.AddDays(-7), asOf.AddDays(-5), asOf.AddDays(-3), asOf.AddDays(-1));
+        var r = FhirEvaluation.Evaluate(bundle.ToJson(), asOf).Recommendation!;
+        Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
+        var written = RoundTrip(r);
+        var exchange = Assert.Single(written.Entry.Select(e => e.Resource).OfType<ServiceRequest>(), s => s.Code.Text == "Therapeutic plasma exchange");
+        var timing = Assert.IsType<Timing>(exchange.Occurrence);
+        Assert.Equal(["2026-05-12"], timing.Event);
+        Assert.Contains(exchange.Note, n => n.Text.Contains("session 5 of 5 on 2026-05-12", StringComparison.Ordinal));
+        Assert.Contains(exchange.Note, n => n.Text.Contains("end of the course (2026-05-12)", StringComparison.Ordinal) && n.Text.Contains("(2026-06-09;", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Severe_untreated_relapse_becomes_a_MedicationRequest_for_IV_methylprednisolone_1000_mg_for_5_days()
     {

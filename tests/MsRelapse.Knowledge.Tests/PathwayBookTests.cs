@@ -23,6 +23,35 @@ public sealed partial class PathwayBookTests
         Assert.True(PathwayBook.Exercising(rule, Evaluated.Value).Count > 0, $"no vignette exercises {ruleId}: add one to tests/MsRelapse.Vignettes.Tests and regenerate the catalogue");
     }
 
+    // Issue 8: "a change log between knowledge-base versions (what changed in 2026.2)", built from the code
+    // (KnowledgeBaseChanges): one row per change with its rule, what changed and its clause; each names a rule of the
+    // catalogue or a section of clinical.md, and each vignette it cites is one the book runs.
+    [Fact]
+    public void Change_log_lists_every_2026_2_change_with_its_rule_clause_and_vignettes()
+    {
+        var html = Html.Value;
+        var log = html[html.IndexOf("<section id=\"changes\">", StringComparison.Ordinal)..];
+        log = log[..log.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.Contains("<h3>Knowledge base 2026.2</h3>", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("No rule records a change", log, StringComparison.Ordinal);
+        var changes = KnowledgeBaseChanges.All.Where(c => c.Version == "2026.2").ToList();
+        Assert.True(changes.Count >= 20, $"2026.2 lists the new rules, the plan changes and the clarifications ({changes.Count})");
+        Assert.Equal(changes.Count, Regex.Count(log, "class=\"change-entry\""));
+        var vignettes = VignetteCatalogue.All.Select(v => v.Vignette[(v.Vignette.IndexOf('.', StringComparison.Ordinal) + 1)..]).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in changes)
+        {
+            Assert.True(RuleCatalog.Find(c.Rule) is not null || KnowledgeBaseChanges.Sections.Contains(c.Rule), $"{c.Rule} is neither a rule nor a section");
+            Assert.False(string.IsNullOrWhiteSpace(c.Text) || string.IsNullOrWhiteSpace(c.Clause), $"{c.Rule}: text and clause");
+            Assert.NotEmpty(c.Vignettes);
+            Assert.All(c.Vignettes, v => Assert.True(vignettes.Contains(v), $"{c.Rule}: vignette {v} is not in the catalogue"));
+            Assert.Contains($"data-rule=\"{c.Rule}\"", log, StringComparison.Ordinal);
+        }
+
+        // The rule sections carry their own changes too (RuleDescriptor.Changes reads the same list).
+        Assert.Contains(RuleCatalog.Find("R7.1")!.Changes, c => c.Version == "2026.2" && c.Clause.Contains("course in progress", StringComparison.Ordinal));
+        Assert.Contains("Changed in 2026.2", html[html.IndexOf("<section class=\"rule\" id=\"R8.1\">", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_coverage_check_fails_for_a_rule_no_vignette_fires()
     {

@@ -95,6 +95,14 @@ public sealed class PatientBundle
     public PatientBundle MsCoded(string system, string code) =>
         AddCondition("ms", system, code, "Multiple sclerosis", new DateOnly(2018, 2, 22), null, "active");
 
+    /// <summary>An RRMS diagnosis with no onset, only a <c>recordedDate</c> (the date it was entered).</summary>
+    public PatientBundle MsRecordedWithoutOnset(DateOnly recorded)
+    {
+        AddCondition("ms", Snomed, Rrms, "Multiple sclerosis", null, null, "active");
+        ((Condition)Last).RecordedDate = recorded.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return this;
+    }
+
     /// <summary>A relapse record (SNOMED 192929006) with <c>onsetDateTime</c> and optional <c>abatementDateTime</c>.</summary>
     public PatientBundle Relapse(When onset, When? abatement = null, string? clinicalStatus = "active") =>
         AddCondition("relapse", Snomed, FhirCodes.Relapse, "Exacerbation of multiple sclerosis", onset, abatement,

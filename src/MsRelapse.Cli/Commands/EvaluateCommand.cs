@@ -250,7 +250,12 @@ internal static class EvaluateCommand
 
             if (plan.PlasmaExchange is { } t)
             {
-                o.WriteLine($"  Plasma exchange: {t.Exchanges} exchanges of {N(t.PlasmaVolumesPerExchange, 2)} plasma volume, every other day{(t.StartDate is { } start ? $" from {D(start)}" : string.Empty)}");
+                o.WriteLine($"  Plasma exchange: {t.Exchanges} exchanges of {N(t.PlasmaVolumesPerExchange, 2)} plasma volume, every other day: {t.Summary}");
+                if (t.CourseEndsOn is { } end)
+                {
+                    o.WriteLine($"    course ends {D(end)}; reassess EDSS then and on {D(t.LateReassessOn)} (late responders)");
+                }
+
                 if (t.ExchangeVolumeMl is { } volume)
                 {
                     o.WriteLine($"    blood volume {N(t.TotalBloodVolumeMl, 0)} mL ({t.Method}), plasma volume {N(t.PlasmaVolumeMl, 0)} mL (Kaplan cross-check {N(t.KaplanPlasmaVolumeMl, 0)} mL), exchange volume {N(volume, 0)} mL");
@@ -261,7 +266,7 @@ internal static class EvaluateCommand
                     o.WriteLine("    volumes not computed (see missing data)");
                 }
 
-                o.WriteLine($"    schedule: {string.Join(", ", t.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? " (done)" : string.Empty)}"))}");
+                o.WriteLine($"    schedule: {string.Join(", ", t.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? $" (given{(x.Kind is { } k ? ", " + WireNames.Of(k).Replace('-', ' ') : string.Empty)})" : string.Empty)}"))}");
                 foreach (var line in t.Monitoring.Concat(t.Notes))
                 {
                     o.WriteLine($"    · {line}");
@@ -270,8 +275,13 @@ internal static class EvaluateCommand
 
             if (plan.Immunoadsorption is { } ia)
             {
-                o.WriteLine($"  Immunoadsorption: {ia.Sessions} sessions{(ia.StartDate is { } start ? $" from {D(start)}" : string.Empty)}; processed plasma volume {ia.ProcessedPlasmaVolumesPerSession}");
-                o.WriteLine($"    schedule: {string.Join(", ", ia.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? " (done)" : string.Empty)}"))}");
+                o.WriteLine($"  Immunoadsorption: {ia.Sessions} sessions: {ia.Summary}; processed plasma volume {ia.ProcessedPlasmaVolumesPerSession}");
+                if (ia.CourseEndsOn is { } end)
+                {
+                    o.WriteLine($"    course ends {D(end)}; reassess EDSS then and on {D(ia.LateReassessOn)} (late responders)");
+                }
+
+                o.WriteLine($"    schedule: {string.Join(", ", ia.Schedule.Select(x => $"{x.Session}: {D(x.Date)}{(x.Done ? $" (given{(x.Kind is { } k ? ", " + WireNames.Of(k).Replace('-', ' ') : string.Empty)})" : string.Empty)}"))}");
             }
         }
     }

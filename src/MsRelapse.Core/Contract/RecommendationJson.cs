@@ -463,6 +463,7 @@ internal static class DirectWriter
             Date(w, "startDate", start);
         }
 
+        Course(w, t.Summary, t.CourseEndsOn, t.LateReassessOn);
         Strings(w, "notes", t.Notes);
         Strings(w, "evidence", t.Evidence);
         w.WriteEndObject();
@@ -481,8 +482,28 @@ internal static class DirectWriter
             Date(w, "startDate", start);
         }
 
+        Course(w, i.Summary, i.CourseEndsOn, i.LateReassessOn);
         Strings(w, "evidence", i.Evidence);
         w.WriteEndObject();
+    }
+
+    /// <summary>2026.2 members of an apheresis plan: <c>summary</c>, <c>courseEndsOn</c>, <c>lateReassessOn</c> (each left out when null).</summary>
+    private static void Course(Utf8JsonWriter w, string? summary, DateOnly? courseEndsOn, DateOnly? lateReassessOn)
+    {
+        if (summary is not null)
+        {
+            w.WriteString("summary", summary);
+        }
+
+        if (courseEndsOn is { } end)
+        {
+            Date(w, "courseEndsOn", end);
+        }
+
+        if (lateReassessOn is { } late)
+        {
+            Date(w, "lateReassessOn", late);
+        }
     }
 
     private static void Schedule(Utf8JsonWriter w, ImmutableArray<PlannedSession> schedule)
@@ -494,6 +515,11 @@ internal static class DirectWriter
             w.WriteNumber("session", s.Session);
             Date(w, "date", s.Date);
             w.WriteBoolean("done", s.Done);
+            if (s.Kind is { } kind)
+            {
+                w.WriteString("kind", WireNames.Of(kind));
+            }
+
             w.WriteEndObject();
         }
 

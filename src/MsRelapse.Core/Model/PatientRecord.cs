@@ -105,7 +105,14 @@ public enum MsCourse
 /// <param name="Recorded">Onset or recorded date, when given.</param>
 /// <param name="Active">Whether the condition is active (clinicalStatus active/recurrence/relapse, or absent without abatement).</param>
 /// <param name="Source">Where it came from.</param>
-public sealed record MsDiagnosis(MsCourse Course, ClinicalTime? Recorded, bool Active, SourceRef Source);
+public sealed record MsDiagnosis(MsCourse Course, ClinicalTime? Recorded, bool Active, SourceRef Source)
+{
+    /// <summary>
+    /// The condition's onset only (never its recorded date), or null: the apheresis response factor
+    /// <c>disease-duration</c> counts from the onset, and "no onset → unknown" (clinical.md 2026.2).
+    /// </summary>
+    public ClinicalTime? Onset { get; init; }
+}
 
 /// <summary>A relapse (exacerbation of MS) record.</summary>
 /// <param name="Onset">Onset (<c>onsetDateTime</c>, else <c>onsetPeriod.start</c>); null when the record has none (R1: ignored, missing data <c>relapse-onset</c>).</param>

@@ -286,6 +286,12 @@ internal sealed class Decision
 
     public void AddFlag(FlagCode code, FlagSeverity severity, string message, params ReadOnlySpan<string> evidence)
     {
+        // 2026.2 (R1 clarification): a deceased patient gets no flags and no missing data, whichever rule asks.
+        if (Context.IsDeceased)
+        {
+            return;
+        }
+
         if (flags[(int)code] is { } existing)
         {
             var merged = existing.Evidence.Union(evidence.ToArray(), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
@@ -313,6 +319,11 @@ internal sealed class Decision
 
     public void Missing(MissingItem item, string neededFor, bool blocking)
     {
+        if (Context.IsDeceased)
+        {
+            return;
+        }
+
         if (missing[(int)item] is { } existing)
         {
             if (blocking && !existing.Blocking)

@@ -35,8 +35,10 @@ internal sealed class EvaluationContext
             ? measurements.LastOrDefault(m => m.Kind == MeasurementKind.HeightCm)
             : LatestWithin(MeasurementKind.HeightCm, Thresholds.HeightRecentDaysChild);
         Hematocrit = LatestWithin(MeasurementKind.HematocritPercent, Thresholds.LabRecentDays);
-        Calcium = LatestWithin(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays); // A31: the latest of the last 30 days
-        Fibrinogen = LatestWithin(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays);
+        // A31, changed by 2026.2 (R8.3 clarification): the latest date decides, and any value on that date below the threshold raises
+        // the caution — so the lowest value of the latest date (a later normal value the same day does not hide it).
+        Calcium = LowestOnLatestDate(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays);
+        Fibrinogen = LowestOnLatestDate(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays);
         LowSystolic = measurements.LastOrDefault(m => m.Kind == MeasurementKind.SystolicMmHg && Within(m.When.Date, Thresholds.BloodPressureRecentDays) && m.Value < Thresholds.HypotensionSystolicMmHg);
 
         Findings = Lists.Sorted(record.Findings, f => f.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
@@ -253,6 +255,27 @@ internal sealed class EvaluationContext
 
     /// <summary>The latest measurement of <paramref name="kind"/> within the last <paramref name="days"/> days.</summary>
     private Measurement? LatestWithin(MeasurementKind kind, int days) => Measurements.LastOrDefault(m => m.Kind == kind && Within(m.When.Date, days));
+
+    /// <summary>The lowest value of <paramref name="kind"/> dated on the latest date that has one in the last <paramref name="days"/> days (ties: the later in order).</summary>
+    private Measurement? LowestOnLatestDate(MeasurementKind kind, int days)
+    {
+        var latest = LatestWithin(kind, days);
+        if (latest is null)
+        {
+            return null;
+        }
+
+        var lowest = latest;
+        foreach (var m in Measurements)
+        {
+            if (m.Kind == kind && m.When.Date == latest.When.Date && m.Value < lowest.Value)
+            {
+                lowest = m;
+            }
+        }
+
+        return lowest;
+    }
 
     /// <summary>The first active allergy of <paramref name="kind"/> in source order (ties: record order).</summary>
     private static AllergyFact? FirstBySource(ImmutableArray<AllergyFact> allergies, AllergyKind kind) =>

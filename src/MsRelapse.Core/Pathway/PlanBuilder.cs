@@ -157,7 +157,7 @@ internal static class PlanBuilder
         return null;
     }
 
-    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994), immunoadsorption too (A23).</summary>
+    /// <summary>First session of a new course: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994), immunoadsorption too (A23).</summary>
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>
         ctx.AsOf.AddDays(ctx.AceInhibitor is not null ? Thresholds.ApheresisStartDaysWithAceInhibitor : Thresholds.ApheresisStartDays);
 
@@ -179,20 +179,30 @@ internal static class PlanBuilder
             ? string.Empty
             : $" Sessions of plasma exchange and immunoadsorption count together: {given.Length} given, {total - given.Length} remaining ({total} in all).";
 
+    /// <summary>
+    /// The course's schedule (clinical.md "Plasma exchange plan", 2026.2 "a course in progress"): the sessions given,
+    /// done and marked with their kind, then the remaining ones every other day from the later of the last session
+    /// + 2 days and asOf + 1 day. The ACE-inhibitor day of delay applies only to the first session of a new course.
+    /// </summary>
     private static ImmutableArray<PlannedSession> Schedule(EvaluationContext ctx, ImmutableArray<ApheresisSession> given, int total)
     {
         var builder = ImmutableArray.CreateBuilder<PlannedSession>(total);
         var n = 0;
         foreach (var s in given)
         {
-            builder.Add(new PlannedSession(++n, s.When.Date, true));
+            builder.Add(new PlannedSession(++n, s.When.Date, true, s.Kind == ApheresisKind.Immunoadsorption ? ActionCode.Immunoadsorption : ActionCode.PlasmaExchange));
         }
 
-        var next = FirstNewSession(ctx);
-        if (!given.IsEmpty)
+        DateOnly next;
+        if (given.IsEmpty)
+        {
+            next = FirstNewSession(ctx);
+        }
+        else
         {
             var afterLast = given[^1].When.Date.AddDays(Thresholds.ApheresisIntervalDays);
-            next = afterLast > next ? afterLast : next;
+            var tomorrow = ctx.AsOf.AddDays(Thresholds.ApheresisStartDays);
+            next = afterLast > tomorrow ? afterLast : tomorrow;
         }
 
         while (n < total)
@@ -204,12 +214,27 @@ internal static class PlanBuilder
         return builder.MoveToImmutable();
     }
 
+    /// <summary>
+    /// 2026.2: the plan's one-line summary, "session K of N on DATE" with K the next session (a new course: 1), then
+    /// "then every other day to END" when more than one session remains.
+    /// </summary>
+    private static string SummaryOf(ImmutableArray<PlannedSession> schedule)
+    {
+        var next = schedule.First(s => !s.Done);
+        var end = schedule[^1];
+        var remaining = schedule.Length - next.Session + 1;
+        return remaining == 1
+            ? $"session {next.Session} of {schedule.Length} on {Text.Date(next.Date)}"
+            : $"session {next.Session} of {schedule.Length} on {Text.Date(next.Date)}, then every other day to {Text.Date(end.Date)} ({Text.Count(remaining, "session")} remaining)";
+    }
+
     private static TpePlan TpePlanFor(EvaluationContext ctx, Decision d)
     {
         var given = Given(ctx, d);
         var total = Math.Max(PlasmaExchangePlanner.DefaultExchanges, given.Length);
         var schedule = Schedule(ctx, given, total);
-        var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
+        var start = schedule[0].Date;
+        var courseEnd = schedule[^1].Date;
         var plan = PlasmaExchangePlanner.Plan(new PlasmaExchangeRequest
         {
             Sex = ctx.Record.Sex,
@@ -218,7 +243,7 @@ internal static class PlanBuilder
             HematocritPercent = ctx.Hematocrit?.Value,
             PlasmaVolumesPerExchange = Thresholds.PlasmaVolumesPerExchange,
             Exchanges = total,
-            StartDate = start ?? FirstNewSession(ctx),
+            StartDate = start,
         });
 
         var notes = ImmutableArray.CreateBuilder<string>();
@@ -254,7 +279,10 @@ internal static class PlanBuilder
 
         if (ctx.AceInhibitor is not null)
         {
-            notes.Add("Active ACE inhibitor: hold it at least 24 hours before each exchange; the first exchange is a day later (E-OWEN-1994).");
+            // 2026.2: the day of delay applies only to the first session of a new course.
+            notes.Add(given.IsEmpty
+                ? "Active ACE inhibitor: hold it at least 24 hours before each exchange; the first exchange is a day later (E-OWEN-1994)."
+                : "Active ACE inhibitor: hold it at least 24 hours before each remaining exchange (E-OWEN-1994).");
         }
 
         if (!Decision.IsApheresis(d.Primary) && FirstConcurrent(d, Decision.IsApheresis) is null)
@@ -271,7 +299,9 @@ internal static class PlanBuilder
             + $"; {Text.Count(total, "exchange")} of 1.0 plasma volume every other day with 5 % albumin; IgG predicted by a two-compartment model (45 % intravascular).{GivenText(given, total)}",
             TpeEvidence);
 
-        var monitoring = plan.Monitoring;
+        // The planner lays out a fresh course from the start date; a course in progress ends on its last remaining
+        // session, so the monitoring (end-of-course and 28-day reassessment) is dated from the schedule here.
+        var monitoring = PlasmaExchangePlanner.Monitoring(courseEnd, albumin: true);
         return new TpePlan
         {
             Method = plan.Method,
@@ -284,6 +314,9 @@ internal static class PlanBuilder
             Exchanges = total,
             Schedule = schedule,
             StartDate = start,
+            Summary = SummaryOf(schedule),
+            CourseEndsOn = courseEnd,
+            LateReassessOn = courseEnd.AddDays(Thresholds.ApheresisResponseDays),
             ReplacementFluid = "5 % human albumin",
             AlbuminGramsPerExchange = Round(plan.AlbuminGramsPerExchange, PlanRounding.Grams),
             AlbuminVialsPerExchange = plan.AlbuminVialsPerExchange,
@@ -299,8 +332,9 @@ internal static class PlanBuilder
         var given = Given(ctx, d);
         var total = Math.Max(ImmunoadsorptionPlanner.Sessions, given.Length);
         var schedule = Schedule(ctx, given, total);
-        var start = schedule.FirstOrDefault(s => !s.Done)?.Date;
-        var plan = ImmunoadsorptionPlanner.Plan(start ?? FirstNewSession(ctx));
+        var start = schedule[0].Date;
+        var courseEnd = schedule[^1].Date;
+        var plan = ImmunoadsorptionPlanner.Plan(start);
         d.Explain(d.PlacedBy(ActionCode.Immunoadsorption) ?? d.PrimaryRule,
             $"Immunoadsorption plan: {Text.Count(total, "session")} every other day, no replacement fluid; the processed plasma volume is set by the apheresis unit.{GivenText(given, total)}",
             IaEvidence);
@@ -310,8 +344,11 @@ internal static class PlanBuilder
             Sessions = total,
             Schedule = schedule,
             StartDate = start,
+            Summary = SummaryOf(schedule),
+            CourseEndsOn = courseEnd,
+            LateReassessOn = courseEnd.AddDays(Thresholds.ApheresisResponseDays),
             ProcessedPlasmaVolumesPerSession = plan.ProcessedPlasmaVolumesPerSession,
-            Monitoring = plan.Monitoring,
+            Monitoring = PlasmaExchangePlanner.Monitoring(courseEnd, albumin: false),
         };
     }
 

@@ -295,7 +295,9 @@ public sealed record SteroidPlan
 /// <param name="Session">1-based number.</param>
 /// <param name="Date">Date.</param>
 /// <param name="Done">Already given.</param>
-public sealed record PlannedSession(int Session, DateOnly Date, bool Done);
+/// <param name="Kind">2026.2: for a session given, which apheresis it was (<see cref="ActionCode.PlasmaExchange"/> or
+/// <see cref="ActionCode.Immunoadsorption"/>: sessions of both kinds count together, R7); null for a planned session.</param>
+public sealed record PlannedSession(int Session, DateOnly Date, bool Done, ActionCode? Kind = null);
 
 /// <summary>Predicted IgG after a session (two-compartment model, E-REVERBERI-2007).</summary>
 /// <param name="Session">Session number.</param>
@@ -333,8 +335,17 @@ public sealed record TpePlan
     /// <summary>Schedule; sessions already given are marked done.</summary>
     public required ImmutableArray<PlannedSession> Schedule { get; init; }
 
-    /// <summary>First planned (not yet given) exchange.</summary>
+    /// <summary>The course's first session: the first given one for a course in progress (2026.2), else the first planned.</summary>
     public DateOnly? StartDate { get; init; }
+
+    /// <summary>2026.2: one line, "session K of N on DATE" (K the next session), then the remaining ones.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>2026.2: the course's last session (the last remaining one of a course in progress).</summary>
+    public DateOnly? CourseEndsOn { get; init; }
+
+    /// <summary>2026.2: <see cref="CourseEndsOn"/> + 28 days (late responders, E-LLUFRIU-2009).</summary>
+    public DateOnly? LateReassessOn { get; init; }
 
     /// <summary>"5% human albumin".</summary>
     public required string ReplacementFluid { get; init; }
@@ -367,8 +378,17 @@ public sealed record IaPlan
     /// <summary>Schedule; sessions already given are marked done.</summary>
     public required ImmutableArray<PlannedSession> Schedule { get; init; }
 
-    /// <summary>First planned (not yet given) session.</summary>
+    /// <summary>The course's first session: the first given one for a course in progress (2026.2), else the first planned.</summary>
     public DateOnly? StartDate { get; init; }
+
+    /// <summary>2026.2: one line, "session K of N on DATE" (K the next session), then the remaining ones.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>2026.2: the course's last session (the last remaining one of a course in progress).</summary>
+    public DateOnly? CourseEndsOn { get; init; }
+
+    /// <summary>2026.2: <see cref="CourseEndsOn"/> + 28 days (late responders, E-LLUFRIU-2009).</summary>
+    public DateOnly? LateReassessOn { get; init; }
 
     /// <summary>Processed plasma volume per session (set by the apheresis unit).</summary>
     public required string ProcessedPlasmaVolumesPerSession { get; init; }

@@ -18,7 +18,8 @@ public sealed record RuleCriterion(string Id, string Text, Func<PatientRecord, D
 /// <summary>A change to a rule in a knowledge-base version (the book's change log).</summary>
 /// <param name="Version">Knowledge-base version that made the change, e.g. <c>2026.2</c>.</param>
 /// <param name="Text">What changed, in words.</param>
-public sealed record RuleChange(string Version, string Text);
+/// <param name="Clause">Where clinical.md states it.</param>
+public sealed record RuleChange(string Version, string Text, string Clause = "");
 
 /// <summary>
 /// What a rule is, for people and for knowledge artifacts: id, title, plain-language description, criteria, the
@@ -58,8 +59,8 @@ public sealed record RuleDescriptor
     /// <summary>Sub-rules in evaluation order (e.g. R2.1 … R2.6).</summary>
     public ImmutableArray<RuleDescriptor> SubRules { get; init; } = [];
 
-    /// <summary>Changes to this rule by knowledge-base version.</summary>
-    public ImmutableArray<RuleChange> Changes { get; init; } = [];
+    /// <summary>Changes to this rule by knowledge-base version (from <see cref="KnowledgeBaseChanges"/>).</summary>
+    public ImmutableArray<RuleChange> Changes => [.. KnowledgeBaseChanges.For(Id).Select(c => new RuleChange(c.Version, c.Text, c.Clause))];
 
     /// <summary>This rule and its sub-rules, depth first.</summary>
     public IEnumerable<RuleDescriptor> SelfAndSubRules()

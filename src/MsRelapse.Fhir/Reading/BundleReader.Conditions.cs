@@ -55,7 +55,7 @@ internal sealed partial class BundleReader
         if (hasCourse is { } course)
         {
             var recorded = onset ?? FhirDates.Parse(condition.RecordedDate, "Condition.recordedDate");
-            _ms.Add(new MsDiagnosis(course, recorded, active, source.At("Condition.code")));
+            _ms.Add(new MsDiagnosis(course, recorded, active, source.At("Condition.code")) { Onset = onset });
         }
 
         if (isRelapse)

@@ -159,7 +159,7 @@ public static class PathwayBook
 
         foreach (var change in rule.Changes)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"change\">Changed in {E(change.Version)}: {E(change.Text)}</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"change\">Changed in {E(change.Version)}: {E(change.Text)} <small>(clinical.md: {E(change.Clause)})</small></p>");
         }
 
         if (rule.SubRules.IsEmpty)
@@ -192,9 +192,9 @@ public static class PathwayBook
 
     private static void Changes(StringBuilder html, KnowledgeBase kb)
     {
+        // Built from KnowledgeBaseChanges (MsRelapse.Core), the same list that fills each rule's "Changed in" notes.
         html.Append("<section id=\"changes\"><h2>Change log</h2>");
-        var changes = RuleCatalog.All.SelectMany(r => r.Changes.Select(c => (Rule: r, Change: c)))
-            .GroupBy(x => x.Change.Version).OrderByDescending(g => g.Key, StringComparer.Ordinal).ToList();
+        var changes = KnowledgeBaseChanges.All.GroupBy(c => c.Version).OrderByDescending(g => g.Key, StringComparer.Ordinal).ToList();
         if (changes.Count == 0)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p>No rule records a change up to knowledge base {E(kb.Version)}.</p>");
@@ -202,13 +202,15 @@ public static class PathwayBook
 
         foreach (var version in changes)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<h3>Knowledge base {E(version.Key)}</h3><ul>");
-            foreach (var (rule, change) in version)
+            html.Append(CultureInfo.InvariantCulture, $"<h3>Knowledge base {E(version.Key)}</h3><table class=\"changes\"><tr><th>rule</th><th>what changed</th><th>clause</th><th>vignettes</th></tr>");
+            foreach (var change in version)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#{rule.Id}\">{E(rule.Id)}</a> {E(rule.Title)}: {E(change.Text)}</li>");
+                var rule = RuleCatalog.Find(change.Rule);
+                var where = rule is null ? E(change.Rule) : $"<a href=\"#{rule.Id}\">{E(rule.Id)}</a> {E(rule.Title)}";
+                html.Append(CultureInfo.InvariantCulture, $"<tr class=\"change-entry\" data-rule=\"{E(change.Rule)}\"><td>{where}</td><td>{E(change.Text)}</td><td>{E(change.Clause)}</td><td>{string.Join(", ", change.Vignettes.Select(v => E(Humane(v))))}</td></tr>");
             }
 
-            html.Append("</ul>");
+            html.Append("</table>");
         }
 
         html.Append("</section>");

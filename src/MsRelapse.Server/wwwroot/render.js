@@ -22,10 +22,10 @@ function planLine(code, plan) {
   const ia = plan?.immunoadsorption;
   const st = plan?.steroids;
   if (code === 'plasma-exchange' && pe) {
-    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${num(pe.exchangeVolumeMl)} mL` : ''}, every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`;
+    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${num(pe.exchangeVolumeMl)} mL` : ''}, ${pe.schedule?.some(x => x.done) && pe.summary ? pe.summary : `every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`}`;
   }
   if (code === 'immunoadsorption' && ia) {
-    return `${ia.sessions} sessions, every other day from ${ia.startDate ?? ia.schedule?.[0]?.date ?? '—'}`;
+    return `${ia.sessions} sessions, ${ia.schedule?.some(x => x.done) && ia.summary ? ia.summary : `every other day from ${ia.startDate ?? ia.schedule?.[0]?.date ?? '—'}`}`;
   }
   if (st && (code === st.action || (!st.action && /methylprednisolone/.test(code)))) {
     const dose = st.doseMgPerDay != null ? `${num(st.doseMgPerDay)} mg/day` : st.doseMgPerKgPerDay != null ? `${num(st.doseMgPerKgPerDay)} mg/kg/day` : '';

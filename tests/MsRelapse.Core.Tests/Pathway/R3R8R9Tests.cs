@@ -304,11 +304,14 @@ public sealed class R3R8R9Tests
     // Audit ruling A15 (docs/pathway.md): missing birth date.
     [Trait("Source", "audit")]
     [Fact]
-    public void Missing_birth_date_without_any_treatment_listed_is_not_named()
+    public void Missing_birth_date_without_any_treatment_listed_is_named_as_info()
     {
-        // A resolved attack (R2.2) lists no steroid or apheresis, so no dose depends on the age.
+        // A resolved attack (R2.2) lists no steroid or apheresis: 2026.2 (R9 clarification) "birth-date is always
+        // named when missing, … else info" (2026.1: not named).
         var r = RecordBuilder.Adult().BornOn(null).Relapse(-30, -10).Edss(-100, 2).Edss(-29, 3).Recommend();
-        Assert.DoesNotContain(MissingItem.BirthDate, r.MissingItems());
+        var missing = Assert.Single(r.MissingData, m => m.Item == MissingItem.BirthDate);
+        Assert.False(missing.Blocking);
+        Assert.Equal(FlagSeverity.Info, r.Flag(FlagCode.MissingData).Severity);
     }
 
     // A11: AQP4-IgG and MOG-IgG both positive → NMOSD governs (R3.1: plasma exchange first line); both flags shown.

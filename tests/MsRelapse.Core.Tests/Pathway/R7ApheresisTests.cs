@@ -97,7 +97,13 @@ public sealed class R7ApheresisTests
         Assert.Equal(5, plan.Exchanges);
         Assert.Equal(3, plan.Schedule.Count(s => s.Done));
         Assert.Equal([RecordBuilder.Day(1), RecordBuilder.Day(3)], plan.Schedule.Where(s => !s.Done).Select(s => s.Date));
-        Assert.Equal(RecordBuilder.Day(1), plan.StartDate);
+        // 2026.2 "a course in progress": startDate stays the course's first session (given); each given session is
+        // marked with its kind; the course ends on the last remaining session.
+        Assert.Equal(RecordBuilder.Day(-5), plan.StartDate);
+        Assert.Equal([ActionCode.Immunoadsorption, ActionCode.Immunoadsorption, ActionCode.PlasmaExchange], plan.Schedule.Where(s => s.Done).Select(s => s.Kind!.Value));
+        Assert.Equal(RecordBuilder.Day(3), plan.CourseEndsOn);
+        Assert.Equal(RecordBuilder.Day(31), plan.LateReassessOn);
+        Assert.Equal($"session 4 of 5 on {RecordBuilder.Day(1):yyyy-MM-dd}, then every other day to {RecordBuilder.Day(3):yyyy-MM-dd} (2 sessions remaining)", plan.Summary);
         Assert.Equal(RecordBuilder.Day(3), r.Advice.ReassessOn);
         Assert.Contains(r.Rationale, x => x.Text.Contains("count together: 3 given, 2 remaining (5 in all).", StringComparison.Ordinal));
     }
@@ -144,10 +150,11 @@ public sealed class R7ApheresisTests
     [Trait("Ruling", "A16")]
     [Trait("Source", "audit")]
     [Fact]
-    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_unknown_and_reviewed()
+    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_unknown_and_reviewed_from_day_28()
     {
-        // No baseline; nadir 4.5 (day −29); 5 exchanges −20..−12; EDSS 4.0 on −1 → improvement 0.5 < 1.0 → unknown.
-        var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 4.0).Recommend();
+        // No baseline; nadir 4.5 (day −59); 5 exchanges −36..−28; EDSS 4.0 on −1 → improvement 0.5 < 1.0, and the last
+        // session 28 days ago → unknown (2026.2: "otherwise R7.3's timing holds").
+        var r = RecordBuilder.Adult().Body().Relapse(-60).Edss(-59, 4.5).Sessions(-36, 5).Edss(-1, 4.0).Recommend();
         Assert.Equal(TreatmentStage.ApheresisCompleted, r.Episode.TreatmentStage);
         Assert.Equal(ResponseStatus.Unknown, r.Episode.ApheresisResponse);
         Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
@@ -159,14 +166,29 @@ public sealed class R7ApheresisTests
         Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.MissingData).Severity);
     }
 
+    // Audit ruling A16 (docs/pathway.md), changed by 2026.2 (R7 clarification).
+    [Trait("Ruling", "A16")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Completed_apheresis_without_baseline_and_half_a_point_better_is_too_early_before_day_28()
+    {
+        // The last session 12 days ago → too-early, await-response, routine, reassess on the last session + 28 days.
+        var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 4.0).Recommend();
+        Assert.Equal(ResponseStatus.TooEarly, r.Episode.ApheresisResponse);
+        Assert.Equal(ActionCode.AwaitResponse, r.Advice.Primary);
+        Assert.Equal(Urgency.Routine, r.Advice.Urgency);
+        Assert.Equal(RecordBuilder.Day(16), r.Advice.ReassessOn);
+    }
+
     // Audit ruling A16 (docs/pathway.md): R7.3 as R6.3 without a baseline.
     [Trait("Source", "audit")]
     [Fact]
     public void Completed_apheresis_without_baseline_and_a_full_point_better_responded()
     {
-        // 4.5 → 3.5: improvement 1.0 ≥ 1.0 → responded; no baseline to be above → observe.
+        // 4.5 → 3.5: improvement 1.0 ≥ 1.0 → responded; 2026.2 (R6.3 clarification, R7.3 "as R6.3"): latest above 0 →
+        // rehabilitation.
         var r = RecordBuilder.Adult().Body().Relapse(-30).Edss(-29, 4.5).Sessions(-20, 5).Edss(-1, 3.5).Recommend();
         Assert.Equal(ResponseStatus.Responded, r.Episode.ApheresisResponse);
-        Assert.Equal(ActionCode.Observe, r.Advice.Primary);
+        Assert.Equal(ActionCode.Rehabilitation, r.Advice.Primary);
     }
 }

@@ -46,7 +46,7 @@ internal sealed class RecordBuilder
 
     public RecordBuilder Deceased() => With(r => r with { DeceasedFlag = true });
 
-    public RecordBuilder Ms(MsCourse course) => With(r => r with { MsDiagnoses = r.MsDiagnoses.Add(new MsDiagnosis(course, ClinicalTime.On(Day(-2000)), true, Src("Condition"))) });
+    public RecordBuilder Ms(MsCourse course) => With(r => r with { MsDiagnoses = r.MsDiagnoses.Add(new MsDiagnosis(course, ClinicalTime.On(Day(-2000)), true, Src("Condition")) { Onset = ClinicalTime.On(Day(-2000)) }) });
 
     public RecordBuilder Relapse(int onset, int? abatement = null, bool resolvedWithoutDate = false) =>
         RelapseAt(ClinicalTime.On(Day(onset)), abatement is { } a ? ClinicalTime.On(Day(a)) : null, resolvedWithoutDate);

@@ -153,16 +153,19 @@ public sealed class R7ApheresisVignettes
         Expect.ReassessOn(r, Day(3));
     }
 
-    // R7.1 + ACE inhibitor: remaining sessions start at max(last + 2, asOf + 2) (docs/pathway.md #17): sessions on
-    // days −5, −3, −1 → remaining Day 2 and Day 4; reassessOn = last planned session = Day 4.
+    // R7.1 + ACE inhibitor. 2026.1 (docs/pathway.md A17) started the remaining sessions at max(last + 2, asOf + 2);
+    // 2026.2 "Plasma exchange plan": "The ACE-inhibitor day of delay applies only to the first session of a new
+    // course" — sessions on days −5, −3, −1 → remaining Day 1 and Day 3 (the drug is still held ≥ 24 h before each
+    // exchange, and the caution stays); reassessOn = last planned session = Day 3.
     [Trait("Source", "audit")]
     [Fact]
-    public void Remaining_exchanges_of_a_course_in_progress_wait_for_the_ace_inhibitor_hold()
+    public void Remaining_exchanges_of_a_course_in_progress_are_not_delayed_by_the_ace_inhibitor()
     {
         var r = Evaluate.Run(Woman().WithBody().Ramipril().Attack(10, 3.5).PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
         Expect.Decision(r, "plasma-exchange", "soon");
-        Assert.Equal([Out.Iso(Day(2)), Out.Iso(Day(4))], Out.PlannedDates(r.PlasmaExchangePlan()));
-        Expect.ReassessOn(r, Day(4));
+        Expect.Flag(r, "tpe-caution-ace-inhibitor", "warning");
+        Assert.Equal([Out.Iso(Day(1)), Out.Iso(Day(3))], Out.PlannedDates(r.PlasmaExchangePlan()));
+        Expect.ReassessOn(r, Day(3));
     }
 
     // R7: "Sessions of plasma exchange and immunoadsorption count together"; R7.1 "the plan lists the remaining
@@ -227,31 +230,91 @@ public sealed class R7ApheresisVignettes
         Expect.Decision(r, "specialist-review", "soon");
     }
 
-    // R7.3 "judge … as R6.3" without a baseline (lead's ruling; docs/pathway.md #16): nadir 4.5, EDSS 4.0 the day
-    // before asOf → improvement 0.5 < 1.0, no baseline → apheresisResponse unknown, specialist-review, soon,
-    // edss-baseline missing (blocks the judgement → warning); no plasma-exchange alternative (the course was just
-    // given), so no apheresis is offered and no reassessOn is set by a plan.
+    // R7.3 "judge … as R6.3" without a baseline. 2026.1 (docs/pathway.md A16): improvement < 1.0 → unknown,
+    // specialist review at once. 2026.2 (R7 clarification) changes the answer: "otherwise R7.3's timing holds" — nadir
+    // 4.5, EDSS 4.0 the day before asOf (improvement 0.5), last session 12 days ago (< 28) → too-early,
+    // await-response, routine, reassess on the last session + 28 days; no plasma-exchange alternative. (At ≥ 28 days:
+    // unknown, specialist review, edss-baseline — Clarifications2026Vignettes.)
     [Trait("Source", "audit")]
     [Fact]
-    public void Completed_exchanges_without_baseline_and_little_improvement_go_to_specialist_review_as_r6_3()
+    public void Completed_exchanges_without_baseline_and_little_improvement_are_awaited_until_day_twenty_eight()
     {
         var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 4.0));
         Expect.Stage(r, "apheresis-completed");
-        Expect.ApheresisResponse(r, "unknown");
-        Expect.Decision(r, "specialist-review", "soon");
+        Expect.ApheresisResponse(r, "too-early");
+        Expect.Decision(r, "await-response", "routine");
+        Expect.ReassessOn(r, Day(16));
         Expect.NoAlternative(r, "plasma-exchange");
         Expect.NoApheresisOffered(r);
-        Expect.Missing(r, "edss-baseline");
-        Expect.Flag(r, "missing-data", "warning");
     }
 
     // R7.3 as R6.3 without a baseline: an improvement of at least 1.0 from the nadir is a response (4.5 → 3.5 = 1.0).
+    // 2026.2 (R6.3 clarification, which R7.3 follows): "rehabilitation when the latest EDSS is above 0, else observe"
+    // — 3.5 is above 0, so rehabilitation (2026.1 said observe).
     [Trait("Source", "audit")]
     [Fact]
-    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded()
+    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded_with_a_deficit_left()
     {
         var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 3.5));
         Expect.ApheresisResponse(r, "responded");
-        Expect.Decision(r, "observe", "routine");
+        Expect.Decision(r, "rehabilitation", "routine");
+    }
+
+    // 2026.2 "Plasma exchange plan", a course in progress (R7.1): with 4 of 5 exchanges given the plan is the rest of
+    // that course — the schedule lists the 4 sessions given (done, kind plasma-exchange) and then the 5th, every other
+    // day from the later of the last session + 2 days and asOf + 1; `exchanges` is the course total (5); the summary
+    // says "session 5 of 5"; courseEndsOn is the last remaining session and lateReassessOn 28 days after it;
+    // startDate stays the course's first session; the predicted IgG covers the whole course; the monitoring's
+    // reassessment dates are the course's (not those of a new course of 5 from tomorrow).
+    [Fact]
+    public void Plasma_exchange_with_four_of_five_given_is_planned_as_the_last_session_of_that_course()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-7), Day(-5), Day(-3), Day(-1)));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var plan = r.PlasmaExchangePlan()!;
+        var schedule = (plan["schedule"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        Expect.True(r, Out.Num(plan["exchanges"]) == 5 && schedule.Count == 5, "the course total is 5 (4 given + 1 remaining)");
+        Expect.True(r, schedule.Take(4).All(s => s["done"]!.GetValue<bool>() && Out.Str(s["kind"]) == "plasma-exchange"), "the 4 sessions given are done and marked plasma-exchange");
+        Expect.True(r, schedule.Take(4).Select(s => Out.Str(s["date"])).SequenceEqual([Out.Iso(Day(-7)), Out.Iso(Day(-5)), Out.Iso(Day(-3)), Out.Iso(Day(-1))]), "given sessions on their dates");
+        Expect.True(r, !schedule[4]["done"]!.GetValue<bool>() && schedule[4]["kind"] is null && Out.Str(schedule[4]["date"]) == Out.Iso(Day(1)), "the 5th planned for asOf + 1 (= last + 2)");
+        Expect.True(r, Out.Str(plan["summary"]) == $"session 5 of 5 on {Out.Iso(Day(1))}", $"summary 'session 5 of 5 on …' (found {Out.Str(plan["summary"])})");
+        Expect.True(r, Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(1)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(29)), "course ends on the remaining session; late reassessment 28 days later");
+        Expect.True(r, Out.Str(plan["startDate"]) == Out.Iso(Day(-7)), "startDate is the course's first session");
+        Expect.True(r, (plan["predictedIgG"] as System.Text.Json.Nodes.JsonArray)?.Count == 5, "IgG predicted over the whole course");
+        var monitoring = string.Join(" | ", (plan["monitoring"] as System.Text.Json.Nodes.JsonArray ?? []).Select(m => Out.Str(m)));
+        Expect.True(r, monitoring.Contains($"end of the course ({Out.Iso(Day(1))})", StringComparison.Ordinal) && monitoring.Contains($"({Out.Iso(Day(29))};", StringComparison.Ordinal),
+            $"monitoring reassesses at the course's end and 28 days after it (found {monitoring})");
+        Expect.ReassessOn(r, Day(1));
+    }
+
+    // 2026.2: "sessions of both kinds count together (R7), each marked with its kind"; immunoadsorption follows the
+    // same rule: 2 plasma exchanges then 1 immunoadsorption → the immunoadsorption plan continues as sessions 4 and 5,
+    // the given ones marked with their kinds; "session 4 of 5".
+    [Fact]
+    public void Immunoadsorption_after_mixed_sessions_marks_each_given_session_with_its_kind()
+    {
+        var r = Evaluate.Run(SevereAfterIv().PlasmaExchangeSessions(Day(-5), Day(-3)).ImmunoadsorptionSessions(Day(-1)));
+        Expect.Decision(r, "immunoadsorption", "urgent");
+        var plan = r.ImmunoadsorptionPlan()!;
+        var schedule = (plan["schedule"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        Expect.True(r, Out.Num(plan["sessions"]) == 5 && schedule.Count == 5, "5 sessions in all");
+        Expect.True(r, schedule.Select(s => Out.Str(s["kind"])).SequenceEqual(["plasma-exchange", "plasma-exchange", "immunoadsorption", null, null]), "kinds of the given sessions; none on the planned ones");
+        Expect.True(r, schedule.Skip(3).Select(s => Out.Str(s["date"])).SequenceEqual([Out.Iso(Day(1)), Out.Iso(Day(3))]), "remaining sessions every other day from asOf + 1");
+        Expect.True(r, Out.Str(plan["summary"])?.StartsWith($"session 4 of 5 on {Out.Iso(Day(1))}", StringComparison.Ordinal) == true, $"summary 'session 4 of 5 …' (found {Out.Str(plan["summary"])})");
+        Expect.True(r, Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(3)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(31)), "course end and late reassessment of the course in progress");
+        Expect.ReassessOn(r, Day(3));
+    }
+
+    // 2026.2: a new course fills the same two members: 5 exchanges from asOf + 1 → courseEndsOn asOf + 9,
+    // lateReassessOn asOf + 37, "session 1 of 5", startDate the first planned session.
+    [Fact]
+    public void New_plasma_exchange_course_states_its_end_and_late_reassessment()
+    {
+        var r = Evaluate.Run(SevereAfterIv());
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var plan = r.PlasmaExchangePlan()!;
+        Expect.True(r, Out.Str(plan["startDate"]) == Out.Iso(Day(1)) && Out.Str(plan["courseEndsOn"]) == Out.Iso(Day(9)) && Out.Str(plan["lateReassessOn"]) == Out.Iso(Day(37)), "start, end and late reassessment of a new course");
+        Expect.True(r, Out.Str(plan["summary"]) == $"session 1 of 5 on {Out.Iso(Day(1))}, then every other day to {Out.Iso(Day(9))} (5 sessions remaining)", $"summary (found {Out.Str(plan["summary"])})");
+        Expect.True(r, r.PlasmaExchangePlan().Schedule().All(s => !s.Done), "nothing given");
     }
 }

@@ -122,13 +122,16 @@ internal static class ApheresisResponseFactors
     private static ApheresisResponseFactor DiseaseDuration(EvaluationContext ctx)
     {
         const string effect = "shorter disease duration predicted response";
-        var earliest = ctx.Record.MsDiagnoses.Where(m => m.Recorded is { } r && r.Date <= ctx.AsOf).MinBy(m => m.Recorded!.Value);
+        // clinical.md 2026.2: "from the earliest MS diagnosis condition's onset to asOf (no onset → unknown)". The
+        // recorded date is when the diagnosis was entered, not when the disease began: it is not used (it would
+        // shorten the duration and tilt the factor towards "response").
+        var earliest = ctx.Record.MsDiagnoses.Where(m => m.Onset is { } o && o.Date <= ctx.AsOf).MinBy(m => m.Onset!.Value);
         if (earliest is null)
         {
             return Unknown(ResponseFactor.DiseaseDuration, effect, false, "the onset date of the MS diagnosis", "E-MAGANA-2011");
         }
 
-        var years = Math.Round(EvaluationContext.Days(earliest.Recorded!.Value.Date, ctx.AsOf) / Thresholds.DaysPerYear, 1, MidpointRounding.AwayFromZero);
+        var years = Math.Round(EvaluationContext.Days(earliest.Onset!.Value.Date, ctx.AsOf) / Thresholds.DaysPerYear, 1, MidpointRounding.AwayFromZero);
         return Known(ResponseFactor.DiseaseDuration, years, null, "years", Favours.Continuous, effect, false, earliest.Source, "E-MAGANA-2011");
     }
 

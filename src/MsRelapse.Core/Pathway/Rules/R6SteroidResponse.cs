@@ -140,7 +140,7 @@ internal static class R6SteroidResponse
         {
             case Response.Outcome.Responded:
                 d.SteroidResponse = ResponseStatus.Responded;
-                var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
+                var above = Response.AboveBaseline(ctx, judge.Value);
                 d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R6.3");
                 d.Explain("R6.3", $"EDSS {Text.Number(judge.Value)} on {Text.Date(judge.Date)}: responded to steroids{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-STOPPE-2017");
                 return;
@@ -285,4 +285,11 @@ internal static class Response
 
         return improvement >= Thresholds.RespondedMinImprovement ? Outcome.Responded : Outcome.UnknownWithoutBaseline;
     }
+
+    /// <summary>
+    /// Responded: is a deficit left (rehabilitation) or not (observe)? Latest above the baseline; 2026.2 (R6.3
+    /// clarification) without a baseline: latest above 0. R7.3 judges "as R6.3" and uses the same test.
+    /// </summary>
+    public static bool AboveBaseline(EvaluationContext ctx, double latest) =>
+        latest > (ctx.Baseline?.Value ?? 0);
 }

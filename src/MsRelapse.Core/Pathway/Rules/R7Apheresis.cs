@@ -57,9 +57,13 @@ internal static class R7Apheresis
         var count = sessions.Length;
         d.Used("apheresis-sessions", count.ToString(System.Globalization.CultureInfo.InvariantCulture), lastDate, last.Source, "R7");
 
-        // Apheresis that followed a steroid course means the steroid response was inadequate.
+        // 2026.2 (R7 clarification): inadequate when a steroid course ended before the first session's date; unknown
+        // when a course ran into the first session (started on or before its date and ended on or after it: the
+        // steroid response was never judged); else not-applicable.
         var firstSession = sessions[0].When.Date;
-        d.SteroidResponse = ctx.CoursesForAttack.Any(c => c.End <= firstSession) ? ResponseStatus.Inadequate : ResponseStatus.NotApplicable;
+        d.SteroidResponse = ctx.CoursesForAttack.Any(c => c.End < firstSession) ? ResponseStatus.Inadequate
+            : ctx.CoursesForAttack.Any(c => c.Start <= firstSession && c.End >= firstSession) ? ResponseStatus.Unknown
+            : ResponseStatus.NotApplicable;
 
         if (count < Thresholds.ApheresisCourseSessions)
         {
@@ -99,17 +103,18 @@ internal static class R7Apheresis
         if (outcome == Response.Outcome.Responded)
         {
             d.ApheresisResponse = ResponseStatus.Responded;
-            var above = ctx.Baseline is not null && judge.Value > ctx.Baseline.Value;
+            var above = Response.AboveBaseline(ctx, judge.Value);
             d.SetPrimary(above ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R7.3");
             d.Explain("R7.3", $"EDSS {Text.Number(judge.Value)} after apheresis: responded{(above ? "; rehabilitation for the remaining deficit" : string.Empty)}.", "E-ASFA-2023");
             return;
         }
 
-        if (outcome == Response.Outcome.UnknownWithoutBaseline)
+        if (outcome == Response.Outcome.UnknownWithoutBaseline && sinceLast >= Thresholds.ApheresisResponseDays)
         {
-            // R7.3 judges "as R6.3": without a baseline and with an improvement from the nadir under 1.0 the response
-            // cannot be judged → unknown, specialist review, soon, edss-baseline missing (A16, lead's ruling on the audit).
-            // Unlike R6.3, plasma exchange is not offered as an alternative: the apheresis course was just given.
+            // 2026.2 (R7 clarification, settles A16): without a baseline and an improvement from the nadir under 1.0,
+            // R7.3's timing holds — under 28 days after the last session it is too early (below); from 28 days the
+            // response cannot be judged → unknown, specialist review, soon, edss-baseline missing. Unlike R6.3, plasma
+            // exchange is not offered as an alternative: the apheresis course was just given.
             d.ApheresisResponse = ResponseStatus.Unknown;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.3");
             d.Missing(MissingItem.EdssBaseline, "judging the response to apheresis", blocking: true);

@@ -75,7 +75,9 @@ internal static class R8Safety
     /// <summary>R8.1: every steroid action to not-recommended; a steroid primary is replaced.</summary>
     public static void SteroidAllergy(EvaluationContext ctx, Decision d)
     {
-        if (ctx.SteroidAllergy is not { } allergy)
+        // 2026.2 (R8.1 clarification): raised whenever an attack is evaluated — every status except no-episode (which
+        // also covers a deceased patient, R1).
+        if (ctx.SteroidAllergy is not { } allergy || d.Status == EpisodeStatus.NoEpisode)
         {
             return;
         }

@@ -41,9 +41,22 @@ internal static class R9People
         {
             // Without age the adult regimen is shown, but whether the per-kg child dose (R9, E-PEDS-2021) applies
             // cannot be decided: the missing birth date blocks a dose, so the missing-data flag is a warning (lead's
-            // ruling on the audit, A15).
+            // ruling on the audit, A15; 2026.2 R9 clarification).
             d.Missing(MissingItem.BirthDate, "deciding between the adult dose and the per-kg child dose (under 18)", blocking: true);
             d.Explain("R9", "No birth date: the adult regimen is shown, but without an age it cannot be decided whether the per-kg child dose (30 mg/kg/day IV under 18) applies instead; confirm the age before dosing.", "E-PEDS-2021");
+        }
+        else if (ctx.AgeYears is null)
+        {
+            // 2026.2 (R9 clarification): `birth-date` is always named when missing; info when no steroid or apheresis is listed.
+            d.Missing(MissingItem.BirthDate, "the age (R9: children, older age)", blocking: false);
+        }
+
+        // 2026.2 (R9 clarification): a child's steroid that is listed (primary, concurrent or alternative) without a
+        // weight names `weight`, blocking (the per-kg dose). The plan does so for a steroid planned now; this covers a
+        // steroid that is only an alternative.
+        if (ctx.IsChild && ctx.Weight is null && HasListedSteroid(d))
+        {
+            d.Missing(MissingItem.Weight, "the paediatric steroid dose (mg/kg; weight in the last 30 days)", blocking: true);
         }
 
         if (ctx.IsChild)
@@ -127,6 +140,10 @@ internal static class R9People
             : $"Steroid plan for a child: {what} 30 mg/kg/day × {Text.Number(ctx.Weight!.Value)} kg ({Text.Date(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Text.Milligrams(regimen.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
             evidence);
     }
+
+    /// <summary>A steroid is the primary, concurrent or an alternative (<see cref="Decision.Has"/> excludes notRecommended).</summary>
+    private static bool HasListedSteroid(Decision d) =>
+        d.HasAny([ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone]);
 
     /// <summary>The missing-data flag, once everything else has named what it missed.</summary>
     public static void MissingDataFlag(Decision d)
