@@ -11,21 +11,7 @@ internal static class ConceptExtensions
     public static IReadOnlyList<ICodingView> Codings(this IConceptView? concept) => concept?.Codings ?? [];
 
     /// <summary>True when a coding matches any of <paramref name="rules"/>.</summary>
-    public static bool Has(this IConceptView? concept, CodeRule[] rules)
-    {
-        foreach (var c in concept.Codings())
-        {
-            foreach (var rule in rules)
-            {
-                if (rule.Matches(c.System, c.Code))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    public static bool Has(this IConceptView? concept, CodeRule[] rules) => AnyMatch(concept, rules, static (r, system, code) => r.Matches(system, code));
 
     /// <summary>True when a coding matches <paramref name="rule"/>.</summary>
     public static bool Has(this IConceptView? concept, CodeRule rule)
@@ -42,13 +28,16 @@ internal static class ConceptExtensions
     }
 
     /// <summary>True when a coding lies in one of the ICD-10 <paramref name="ranges"/>.</summary>
-    public static bool HasRange(this IConceptView? concept, IcdRange[] ranges)
+    public static bool HasRange(this IConceptView? concept, IcdRange[] ranges) => AnyMatch(concept, ranges, static (r, system, code) => r.Matches(system, code));
+
+    /// <summary>True when a coding (in order) matches one of <paramref name="rules"/> (in order).</summary>
+    private static bool AnyMatch<TRule>(IConceptView? concept, TRule[] rules, Func<TRule, string?, string?, bool> matches)
     {
         foreach (var c in concept.Codings())
         {
-            foreach (var range in ranges)
+            foreach (var rule in rules)
             {
-                if (range.Matches(c.System, c.Code))
+                if (matches(rule, c.System, c.Code))
                 {
                     return true;
                 }
