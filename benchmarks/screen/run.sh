@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # Screening throughput against its floor and the Firely path, same run, same files, this machine (issue 11 item 6).
-#   benchmarks/screen/run.sh [COPIES]     (default 10 copies of 17 patients, about 61 MB; the 10× export is COPIES×10)
-# Prints one line per mode (floor, firely, screen) for the export, then screen on the 10× export, and the goals.
+#   benchmarks/screen/run.sh [PATIENTS]    (default 10000; the 10x export has PATIENTS*10)
+# Generates both exports with `msrelapse synth` (seed 1, as of 2026-05-11, files split at 16 MB), runs on the smaller
+# one: floor (a bare JsonDocument.Parse of every line, both cores), firely (the split, then each patient's resources
+# as a Bundle through the Firely reader and the engine), screen (ScreenRun: split, UTF-8 reader, engine, outputs);
+# then screen on the 10x export (peak memory: the process's peak working set). Writes the table into the
+# "Screening" section of benchmarks/README.md (node edits it) and prints it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-COPIES=${1:-10}
+PATIENTS=${1:-10000}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+OUT=$( [ -n "${MSR_SLOT:-}" ] && echo ".slots/$MSR_SLOT" || echo artifacts )/bin
 dotnet build benchmarks/MsRelapse.ScreenBench -c Release -nologo -v quiet >/dev/null
-BIN=$( [ -n "${MSR_SLOT:-}" ] && echo ".slots/$MSR_SLOT" || echo artifacts )/bin/MsRelapse.ScreenBench/release/MsRelapse.ScreenBench.dll
-python3 benchmarks/screen/generate.py "$COPIES" "$WORK/small"
-python3 benchmarks/screen/generate.py "$((COPIES * 10))" "$WORK/large"
-for mode in floor firely screen; do dotnet "$BIN" "$mode" "$WORK/small" "$WORK/w-$mode"; done
-dotnet "$BIN" screen "$WORK/large" "$WORK/w-large"
+dotnet build src/MsRelapse.Cli -c Release -nologo -v quiet >/dev/null
+BENCH="$OUT/MsRelapse.ScreenBench/release/MsRelapse.ScreenBench.dll"
+CLI="$OUT/MsRelapse.Cli/release/msrelapse"
+
+"$CLI" synth --patients "$PATIENTS" --seed 1 --as-of 2026-05-11 --file-size-mb 16 --out "$WORK/small" >/dev/null
+"$CLI" synth --patients "$((PATIENTS * 10))" --seed 1 --as-of 2026-05-11 --file-size-mb 16 --out "$WORK/large" >/dev/null
+
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
+for mode in floor firely screen; do
+  echo "small $(cut -d' ' -f1 /proc/loadavg) $(dotnet "$BENCH" "$mode" "$WORK/small" "$WORK/w-$mode")" | tee -a "$RESULTS"
+done
+echo "large $(cut -d' ' -f1 /proc/loadavg) $(dotnet "$BENCH" screen "$WORK/large" "$WORK/w-large")" | tee -a "$RESULTS"
+
+node benchmarks/screen/table.mjs "$RESULTS" "$PATIENTS" benchmarks/README.md

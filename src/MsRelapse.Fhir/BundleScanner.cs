@@ -49,7 +49,29 @@ internal static class BundleScanner
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Which JSON member carries each patient reference of a resource type.</summary>
-    private sealed record ReferenceMembers(string? Subject, string? Patient);
+    internal sealed record ReferenceMembers(string? Subject, string? Patient);
+
+    /// <summary>
+    /// <see cref="FirelyModel.ResourceTypes"/> for the types the reader maps, written out so that reading them (a screen reads
+    /// nothing else) does not pay for inspecting Firely's whole model at start; a test holds it equal to the table
+    /// built from the model.
+    /// </summary>
+    internal static readonly FrozenDictionary<string, ReferenceMembers> MappedReferenceMembers = new Dictionary<string, ReferenceMembers>
+    {
+        ["Patient"] = new(null, null),
+        ["Condition"] = new("subject", null),
+        ["Observation"] = new("subject", null),
+        ["MedicationAdministration"] = new("subject", null),
+        ["MedicationRequest"] = new("subject", null),
+        ["MedicationStatement"] = new("subject", null),
+        ["AllergyIntolerance"] = new(null, "patient"),
+        ["Procedure"] = new("subject", null),
+        ["Medication"] = new(null, null),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The reference members of a FHIR R4 resource type; false when it is not one.</summary>
+    internal static bool TryMembersOf(string typeName, out ReferenceMembers members) =>
+        MappedReferenceMembers.TryGetValue(typeName, out members!) || FirelyModel.ResourceTypes.TryGetValue(typeName, out members!);
 
     /// <summary>
     /// For every FHIR R4 resource type, the JSON member of its <c>subject</c> and <c>patient</c> element when that
@@ -58,7 +80,11 @@ internal static class BundleScanner
     /// Reference[]). Built once from Firely's model, so it matches what <c>Resource.TryGetValue</c> would give.
     /// An unknown resourceType is absent from the table: such a resource is ignored, as Firely drops it.
     /// </summary>
-    private static readonly FrozenDictionary<string, ReferenceMembers> ResourceTypes = BuildResourceTypes();
+    internal static class FirelyModel
+    {
+        /// <summary>Every FHIR R4 resource type and its reference members.</summary>
+        public static readonly FrozenDictionary<string, ReferenceMembers> ResourceTypes = BuildResourceTypes();
+    }
 
     private static FrozenDictionary<string, ReferenceMembers> BuildResourceTypes()
     {
@@ -93,7 +119,7 @@ internal static class BundleScanner
     }
 
     /// <summary>True when <paramref name="typeName"/> is a FHIR R4 resource type.</summary>
-    public static bool IsResourceType(string typeName) => ResourceTypes.ContainsKey(typeName);
+    public static bool IsResourceType(string typeName) => TryMembersOf(typeName, out _);
 
     /// <summary>
     /// Scans <paramref name="utf8"/>. Throws <see cref="JsonException"/> when the input is not well-formed JSON
@@ -227,50 +253,21 @@ internal static class BundleScanner
     private static ScannedEntry? ScanResource(ref Utf8JsonReader reader, int index)
     {
         var start = checked((int)reader.TokenStartIndex);
-        string? type = null;
-        string? id = null;
-        string? subject = null, subjectReference = null, patient = null, patientReference = null;
-        var typeCount = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("resourceType"u8))
-            {
-                reader.Read();
-                typeCount++;
-                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("id"u8))
-            {
-                reader.Read();
-                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("subject"u8))
-            {
-                subject = ReferenceOf(ref reader);
-            }
-            else if (reader.ValueTextEquals("subjectReference"u8))
-            {
-                subjectReference = ReferenceOf(ref reader);
-            }
-            else if (reader.ValueTextEquals("patient"u8))
-            {
-                patient = ReferenceOf(ref reader);
-            }
-            else if (reader.ValueTextEquals("patientReference"u8))
-            {
-                patientReference = ReferenceOf(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
+        var header = ResourceHeader.Read(ref reader);
+        return Entry(index, header, start, checked((int)reader.TokenStartIndex + 1 - start));
+    }
 
-        var length = checked((int)reader.TokenStartIndex + 1 - start);
-        if (typeCount != 1 || type is null || !ResourceTypes.TryGetValue(type, out var members))
+    /// <summary>
+    /// Scans one resource already parsed (an NDJSON line read once with <see cref="JsonDocument"/>): what
+    /// <see cref="ScanResource(ReadOnlySpan{byte}, int)"/> gives for its text (no byte offsets).
+    /// </summary>
+    public static ScannedEntry? ScanResource(JsonElement resource, int index) =>
+        ResourceHeader.Of(resource) is { } header ? Entry(index, header, 0, 0) : null;
+
+    private static ScannedEntry? Entry(int index, ResourceHeader header, int start, int length)
+    {
+        var (typeCount, type, id, subject, subjectReference, patient, patientReference) = header;
+        if (typeCount != 1 || type is null || !TryMembersOf(type, out var members))
         {
             return null; // no type, several, or not a FHIR R4 resource type: ignored (fhir-profile.md, unknown resources)
         }
@@ -289,31 +286,5 @@ internal static class BundleScanner
         }
 
         return new ScannedEntry(index, null, type, id, references, start, length);
-    }
-
-    /// <summary><c>reference</c> of the Reference object after the current property name; null when it is not one.</summary>
-    private static string? ReferenceOf(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        string? reference = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isReference = reader.ValueTextEquals("reference"u8);
-            reader.Read();
-            if (isReference)
-            {
-                reference = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-
-            reader.Skip();
-        }
-
-        return reference;
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Text;
 using System.Text.RegularExpressions;
 using MsRelapse.Core.Model;
 
@@ -48,8 +50,9 @@ internal sealed record IcdRange(string From, string To)
             return false;
         }
 
-        var category = code[..3].ToUpperInvariant();
-        return string.CompareOrdinal(category, From) >= 0 && string.CompareOrdinal(category, To) <= 0;
+        Span<char> category = stackalloc char[3];
+        code.AsSpan(0, 3).ToUpperInvariant(category);
+        return category.SequenceCompareTo(From) >= 0 && category.SequenceCompareTo(To) <= 0;
     }
 }
 
@@ -68,7 +71,7 @@ internal sealed record DrugRule(string Ingredient, MedicationClass? Class, Stero
 /// Every code table of fhir-profile.md "Read", in one place. Codes marked (unverified) in the profile are read
 /// as given; where our own MSR code exists it is read beside them.
 /// </summary>
-internal static class Codes
+internal static partial class Codes
 {
     private static CodeRule Sct(string code) => new(CodeSystems.Snomed, code);
 
@@ -145,10 +148,19 @@ internal static class Codes
     public static readonly ConditionRule Sepsis = new(ConditionKind.Infection, [Sct("91302008")], [new("A40", "A41")]);
 
     /// <summary>Words that make a condition an infection when no code matched (fhir-profile.md).</summary>
-    public static readonly Regex InfectionWords = new(@"\b(infection|sepsis|pneumonia)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    public static Regex InfectionWords => InfectionWordsPattern();
 
     /// <summary>The word "sepsis".</summary>
-    public static readonly Regex SepsisWord = new(@"\bsepsis\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    public static Regex SepsisWord => SepsisWordPattern();
+
+    // No match timeout on these patterns (nor on the drug names below): a timeout makes every match read the clock,
+    // which cost more than the rest of the mapping, and literal alternatives between word boundaries cannot
+    // backtrack catastrophically whatever the input.
+    [GeneratedRegex(@"\b(infection|sepsis|pneumonia)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InfectionWordsPattern();
+
+    [GeneratedRegex(@"\bsepsis\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SepsisWordPattern();
 
     /// <summary>The other conditions the pathway reads, in the order they are tried.</summary>
     public static readonly ConditionRule[] OtherConditions =
@@ -273,9 +285,39 @@ internal static class Codes
             ["ibuprofen", "naproxen", "diclofenac", "ketorolac", "celecoxib", "indometacin", "indomethacin", "meloxicam"]),
     ];
 
+    /// <summary>The relapse steroids (what administrations and allergies are asked against), in <see cref="Drugs"/> order.</summary>
+    public static readonly DrugRule[] SteroidDrugs = [.. Drugs.Where(d => d.Steroid is not null)];
+
+    /// <summary>The drugs with a class (what statements are asked against: a statement of prednisone is maintenance), in order.</summary>
+    public static readonly DrugRule[] ClassDrugs = [.. Drugs.Where(d => d.Class is not null)];
+
+    /// <summary>What an allergy is asked against: the relapse steroids, then albumin.</summary>
+    public static readonly DrugRule[] AllergyDrugs = [.. SteroidDrugs, Albumin];
+
+    /// <summary>
+    /// The first whole-word, case-insensitive match of one of <paramref name="rule"/>'s names in <paramref name="text"/>;
+    /// null when none. ASCII text without any of the names as a substring (case ignored) cannot match, and is
+    /// answered without running the pattern (the common case: the mapping asks every rule of every medication).
+    /// </summary>
+    public static Match? MatchName(DrugRule rule, string text)
+    {
+        if (Ascii.IsValid(text) && text.AsSpan().IndexOfAny(DrugNameSubstrings[rule]) < 0)
+        {
+            return null;
+        }
+
+        var match = DrugNamePatterns[rule].Match(text);
+        return match.Success ? match : null;
+    }
+
+    /// <summary>Each rule's names as substrings, case ignored (the cheap test before the pattern).</summary>
+    private static readonly FrozenDictionary<DrugRule, SearchValues<string>> DrugNameSubstrings =
+        Drugs.Append(Albumin).ToFrozenDictionary(d => d, d => SearchValues.Create(d.Names, StringComparison.OrdinalIgnoreCase), (IEqualityComparer<DrugRule>)ReferenceEqualityComparer.Instance);
+
     /// <summary>Whole-word, case-insensitive name matchers, compiled once per rule.</summary>
     public static readonly FrozenDictionary<DrugRule, Regex> DrugNamePatterns =
         Drugs.Append(Albumin).ToFrozenDictionary(
             d => d,
-            d => new Regex(@"\b(" + string.Join('|', d.Names.Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            d => new Regex(@"\b(" + string.Join('|', d.Names.Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout),
+            (IEqualityComparer<DrugRule>)ReferenceEqualityComparer.Instance);
 }

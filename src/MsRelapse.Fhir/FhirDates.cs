@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using MsRelapse.Core.Model;
 
 namespace MsRelapse.Fhir;
@@ -10,44 +8,103 @@ namespace MsRelapse.Fhir;
 /// conversion"). Partial dates are read as their first day ("2020-05" → 2020-05-01, "2020" → 2020-01-01): the
 /// earliest day the literal allows, so a partial onset never makes an attack look more recent than it can be.
 /// </summary>
-internal static partial class FhirDates
+internal static class FhirDates
 {
-    [GeneratedRegex(@"^(?<y>\d{4})(-(?<m>\d{2})(-(?<d>\d{2})(T(?<h>\d{2}):(?<min>\d{2})(:(?<s>\d{2})(?<f>\.\d+)?)?(?<z>Z|[+-]\d{2}:\d{2})?)?)?)?$", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex Literal();
-
-    /// <summary>Parses a FHIR date/dateTime literal; false when it is not one.</summary>
+    /// <summary>
+    /// Parses a FHIR date/dateTime literal (surrounding blanks ignored); false when it is not one. The grammar is
+    /// <c>YYYY(-MM(-DD(Thh:mm(:ss(.f+)?)?(Z|(+|-)hh:mm)?)?)?)?</c>, digits ASCII, read by hand: this runs for every
+    /// dated resource of a screen, and a regular expression (with the timeout untrusted input needs) cost more
+    /// than the rest of the mapping together.
+    /// </summary>
     public static bool TryParse(string? literal, out ClinicalTime value)
     {
         value = default;
-        if (string.IsNullOrWhiteSpace(literal))
+        if (literal is null)
         {
             return false;
         }
 
-        var m = Literal().Match(literal.Trim());
-        if (!m.Success)
+        var s = literal.AsSpan().Trim();
+        if (s.Length < 4 || !Digits(s, 0, 4, out var year))
         {
             return false;
         }
 
-        var year = Int(m.Groups["y"].Value);
-        var month = m.Groups["m"].Success ? Int(m.Groups["m"].Value) : 1;
-        var day = m.Groups["d"].Success ? Int(m.Groups["d"].Value) : 1;
+        var month = 1;
+        var day = 1;
+        var at = 4;
+        if (s.Length > at)
+        {
+            if (s[at] != '-' || !Digits(s, at + 1, 2, out month))
+            {
+                return false;
+            }
+
+            at += 3;
+            if (s.Length > at && (s[at] != '-' || !Digits(s, at + 1, 2, out day)))
+            {
+                return false;
+            }
+
+            at = s.Length > at ? at + 3 : at;
+        }
+
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {
             return false;
         }
 
         var date = new DateOnly(year, month, day);
-        if (!m.Groups["h"].Success)
+        if (s.Length == at)
         {
             value = ClinicalTime.On(date);
             return true;
         }
 
-        var hour = Int(m.Groups["h"].Value);
-        var minute = Int(m.Groups["min"].Value);
-        var second = m.Groups["s"].Success ? Int(m.Groups["s"].Value) : 0;
+        // A time needs a full date: "Thh:mm", then optional ":ss" and ".f+", then an optional zone.
+        if (at != 10 || s[at] != 'T' || !Digits(s, at + 1, 2, out var hour) || s.Length <= at + 3 || s[at + 3] != ':' || !Digits(s, at + 4, 2, out var minute))
+        {
+            return false;
+        }
+
+        at += 6;
+        var second = 0;
+        if (s.Length > at && s[at] == ':')
+        {
+            if (!Digits(s, at + 1, 2, out second))
+            {
+                return false;
+            }
+
+            at += 3;
+            if (s.Length > at && s[at] == '.')
+            {
+                var fraction = at + 1;
+                while (s.Length > fraction && char.IsAsciiDigit(s[fraction]))
+                {
+                    fraction++;
+                }
+
+                if (fraction == at + 1)
+                {
+                    return false;
+                }
+
+                at = fraction;
+            }
+        }
+
+        if (s.Length > at)
+        {
+            var zone = s[at..];
+            var isZone = zone is "Z" ||
+                (zone.Length == 6 && zone[0] is '+' or '-' && zone[3] == ':' && Digits(zone, 1, 2, out _) && Digits(zone, 4, 2, out _));
+            if (!isZone)
+            {
+                return false;
+            }
+        }
+
         if (hour > 23 || minute > 59 || second > 59)
         {
             return false;
@@ -57,7 +114,27 @@ internal static partial class FhirDates
         return true;
     }
 
-    private static int Int(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+    /// <summary>Exactly <paramref name="count"/> ASCII digits at <paramref name="start"/>, as a number.</summary>
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int number)
+    {
+        number = 0;
+        if (start + count > s.Length)
+        {
+            return false;
+        }
+
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (s[i] - '0');
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Reads a date-typed FHIR element (dateTime, date, instant, or the start of a Period — its end first when

@@ -14,6 +14,9 @@ namespace MsRelapse.Fhir;
 /// </summary>
 public static class Utf8RecordReader
 {
+    /// <summary>The resource types the reader maps (as <see cref="FhirRecordReader.ReadResourceTypes"/>, without starting Firely).</summary>
+    public static IReadOnlySet<string> ReadResourceTypes => BundleScanner.MappedTypes;
+
     /// <summary>
     /// Reads a Bundle given as UTF-8 JSON. Inputs that are not plainly a Bundle (not JSON, not a Bundle, a repeated
     /// <c>entry</c>…) are handed to <see cref="FhirRecordReader.Read(byte[])"/>, which says what they are.
@@ -28,7 +31,7 @@ public static class Utf8RecordReader
             return FhirRecordReader.Read(utf8Bundle);
         }
 
-        return ReadScanned(scanned, e => utf8Bundle.AsMemory(e.Start, e.Length));
+        return ReadScanned(scanned, utf8Bundle);
     }
 
     /// <summary>
@@ -39,29 +42,46 @@ public static class Utf8RecordReader
     public static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        var scanned = new List<ScannedEntry>(resources.Count);
-        var slices = new Dictionary<ScannedEntry, ReadOnlyMemory<byte>>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < resources.Count; i++)
+
+        // Each resource is parsed once: its type, id and patient references are read from the document the mapping
+        // then reads (a Bundle is scanned first instead, to parse only the resources the reader maps).
+        var documents = new List<JsonDocument>(resources.Count);
+        try
         {
-            ScannedEntry? entry;
-            try
+            var entries = new List<BundleReader.Entry>(resources.Count);
+            for (var i = 0; i < resources.Count; i++)
             {
-                entry = BundleScanner.ScanResource(resources[i].Span, i);
-            }
-            catch (JsonException)
-            {
-                return FhirReadResult.Fail(FhirErrorCodes.ParseError, $"Resource {i + 1} is not well-formed JSON; expected one FHIR resource per line.");
+                JsonDocument document;
+                try
+                {
+                    document = JsonDocument.Parse(resources[i], DocumentOptions);
+                }
+                catch (JsonException)
+                {
+                    return FhirReadResult.Fail(FhirErrorCodes.ParseError, $"Resource {i + 1} is not well-formed JSON; expected one FHIR resource per line.");
+                }
+
+                documents.Add(document);
+                if (BundleScanner.ScanResource(document.RootElement, i) is { } e)
+                {
+                    var view = BundleScanner.MappedTypes.Contains(e.TypeName) ? JsonViews.Of(e.TypeName, document.RootElement) : null;
+                    entries.Add(new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, view, e.PatientReferences));
+                }
             }
 
-            if (entry is not null)
+            return Map(entries);
+        }
+        finally
+        {
+            foreach (var d in documents)
             {
-                scanned.Add(entry);
-                slices[entry] = resources[i];
+                d.Dispose();
             }
         }
-
-        return ReadScanned(scanned, e => slices[e]);
     }
+
+    /// <summary>What the scanner accepts: comments are not JSON.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
     /// The Firely reader decodes inputs that start (after ASCII blanks) with a non-ASCII byte before reading them;
@@ -82,7 +102,12 @@ public static class Utf8RecordReader
         return true;
     }
 
-    private static FhirReadResult ReadScanned(List<ScannedEntry> scanned, Func<ScannedEntry, ReadOnlyMemory<byte>> sliceOf)
+    private static FhirReadResult Map(List<BundleReader.Entry> entries) =>
+        NeverThrow.Run(
+            () => new BundleReader(entries).Read(),
+            ex => FhirReadResult.Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle."));
+
+    private static FhirReadResult ReadScanned(List<ScannedEntry> scanned, byte[] utf8Bundle)
     {
         var documents = new List<JsonDocument>();
         try
@@ -93,7 +118,7 @@ public static class Utf8RecordReader
                 IResourceView? view = null;
                 if (BundleScanner.MappedTypes.Contains(e.TypeName))
                 {
-                    var document = JsonDocument.Parse(sliceOf(e));
+                    var document = JsonDocument.Parse(utf8Bundle.AsMemory(e.Start, e.Length));
                     documents.Add(document);
                     view = JsonViews.Of(e.TypeName, document.RootElement);
                 }
@@ -101,9 +126,7 @@ public static class Utf8RecordReader
                 entries.Add(new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, view, e.PatientReferences));
             }
 
-            return NeverThrow.Run(
-                () => new BundleReader(entries).Read(),
-                ex => FhirReadResult.Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle."));
+            return Map(entries);
         }
         finally
         {

@@ -38,6 +38,16 @@ public sealed record PartitionedExport(
 /// </remarks>
 public static class ExportPartitioner
 {
+    /// <summary>The key of a Medication resource in a medication spill file: its reference, <c>Medication/id</c>.</summary>
+    public const string MedicationKeyPrefix = "Medication/";
+
+    /// <summary>
+    /// The spill files of the export's own Medication resources, in the folder of the partition spill files (one per
+    /// worker that met any): what <see cref="PartitionScreener"/> attaches to a patient whose medications point at them.
+    /// </summary>
+    public static IReadOnlyList<string> MedicationSpillFiles(string spillDirectory) =>
+        Directory.Exists(spillDirectory) ? [.. Directory.EnumerateFiles(spillDirectory, "medications-w*.spill").Order(StringComparer.Ordinal)] : [];
+
     /// <summary>Malformed lines kept per file for the report (all are counted).</summary>
     public const int MalformedKeptPerFile = 100;
 
@@ -142,7 +152,15 @@ public static class ExportPartitioner
                 continue;
             }
 
-            writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, line);
+            if (type == "Medication")
+            {
+                writers.WriteMedication(key, fileIndex, reader.LineNumber, line);
+            }
+            else
+            {
+                writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, line);
+            }
+
             if ((lines & 1023) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -175,68 +193,41 @@ public static class ExportPartitioner
     /// </summary>
     internal static (string? Type, string? Key, string? Problem) Route(ReadOnlySpan<byte> line)
     {
-        string? type = null, id = null, subject = null, patient = null;
-        var typeCount = 0;
+        ResourceHeader header;
         try
         {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (ResourceHeader.OfLine(line) is not { } parsed)
             {
                 return (null, null, MalformedReasons.NotJson);
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("resourceType"u8))
-                {
-                    reader.Read();
-                    typeCount++;
-                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    reader.Read();
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("subject"u8))
-                {
-                    subject = ReferenceOf(ref reader);
-                }
-                else if (reader.ValueTextEquals("patient"u8))
-                {
-                    patient = ReferenceOf(ref reader);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (reader.Read())
-            {
-                return (null, null, MalformedReasons.NotJson); // content after the object
-            }
+            header = parsed;
         }
         catch (JsonException)
         {
             return (null, null, MalformedReasons.NotJson);
         }
 
-        if (typeCount != 1 || string.IsNullOrEmpty(type))
+        var type = header.Type;
+        if (header.TypeCount != 1 || string.IsNullOrEmpty(type))
         {
             return (null, null, MalformedReasons.NoResourceType);
         }
 
         if (type == "Patient")
         {
-            return string.IsNullOrEmpty(id) ? (type, null, MalformedReasons.NoPatientReference) : (type, id, null);
+            return string.IsNullOrEmpty(header.Id) ? (type, null, MalformedReasons.NoPatientReference) : (type, header.Id, null);
         }
 
-        var key = PatientReferences.KeyOf(subject) ?? PatientReferences.KeyOf(patient);
-        var read = FhirRecordReader.ReadResourceTypes.Contains(type) && type != "Medication";
+        if (type == "Medication" && !string.IsNullOrEmpty(header.Id))
+        {
+            // A Medication of its own (a Bulk export puts them in Medication.ndjson): the medication resources of
+            // any patient may point at it (medicationReference), so it goes beside every partition.
+            return (type, MedicationKeyPrefix + header.Id, null);
+        }
+
+        var key = PatientReferences.KeyOf(header.Subject) ?? PatientReferences.KeyOf(header.Patient);
+        var read = Utf8RecordReader.ReadResourceTypes.Contains(type) && type != "Medication";
         if (key is null)
         {
             return read ? (type, null, MalformedReasons.NoPatientReference) : (type, null, null);
@@ -247,34 +238,15 @@ public static class ExportPartitioner
         return read ? (type, key, null) : (type, null, null);
     }
 
-    private static string? ReferenceOf(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        string? reference = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isReference = reader.ValueTextEquals("reference"u8);
-            reader.Read();
-            if (isReference && reader.TokenType == JsonTokenType.String)
-            {
-                reference = reader.GetString();
-            }
-
-            reader.Skip();
-        }
-
-        return reference;
-    }
-
     /// <summary>One worker's spill files, one per partition, opened on first write.</summary>
     private sealed class SpillWriters(string directory, int worker, int partitionCount)
     {
+        /// <summary>
+        /// Write buffers of one worker take about 1 MB together (64 kB each at most, 4 kB at least): with thousands
+        /// of partitions (a large export) the buffers must not grow with the export.
+        /// </summary>
+        private readonly int _bufferBytes = (int)Math.Clamp((1L << 20) / partitionCount, 4L << 10, 64L << 10);
+
         private readonly BinaryWriter?[] _writers = new BinaryWriter?[partitionCount];
         private readonly List<(int, string)> _files = [];
 
@@ -284,12 +256,20 @@ public static class ExportPartitioner
             if (writer is null)
             {
                 var path = Path.Combine(directory, $"part-{partition:D5}-w{worker:D3}.spill");
-                writer = new BinaryWriter(new BufferedStream(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1), 64 << 10), Encoding.UTF8);
+                writer = new BinaryWriter(new BufferedStream(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1), _bufferBytes), Encoding.UTF8);
                 _writers[partition] = writer;
                 _files.Add((partition, path));
             }
 
             SpillRecord.Write(writer, key, fileIndex, line, json);
+        }
+
+        private BinaryWriter? _medications;
+
+        public void WriteMedication(string key, int fileIndex, long line, ReadOnlySpan<byte> json)
+        {
+            _medications ??= new BinaryWriter(new BufferedStream(new FileStream(Path.Combine(directory, $"medications-w{worker:D3}.spill"), FileMode.Create, FileAccess.Write, FileShare.None, 1), 64 << 10), Encoding.UTF8);
+            SpillRecord.Write(_medications, key, fileIndex, line, json);
         }
 
         public List<(int, string)> Close()
@@ -298,6 +278,8 @@ public static class ExportPartitioner
             {
                 w?.Dispose();
             }
+
+            _medications?.Dispose();
 
             return _files;
         }

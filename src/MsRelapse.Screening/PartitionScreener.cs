@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
@@ -45,15 +46,83 @@ public static class PartitionScreener
             }
         }
 
+        var medications = spillFiles.Count > 0 ? LoadMedications(Path.GetDirectoryName(spillFiles[0])!) : [];
         var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
         foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             // The export's order: by file, then by line (workers spilled in parallel).
             lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
-            rows.Add(ScreenPatient(key, [.. lines.Select(l => (ReadOnlyMemory<byte>)l.Json)], asOf));
+            var patientResources = lines.Select(l => (ReadOnlyMemory<byte>)l.Json).ToList();
+            AttachMedications(patientResources, medications);
+            rows.Add(ScreenPatient(key, patientResources, asOf));
         }
 
         return new PartitionResult(partition, rows.MoveToImmutable(), [], resources, bytes);
+    }
+
+    /// <summary>The export's own Medication resources by reference (<c>Medication/id</c>; the first of a repeated id wins).</summary>
+    private static Dictionary<string, byte[]> LoadMedications(string spillDirectory)
+    {
+        var medications = new Dictionary<string, (int File, long Line, byte[] Json)>(StringComparer.Ordinal);
+        foreach (var file in ExportPartitioner.MedicationSpillFiles(spillDirectory))
+        {
+            foreach (var (key, fileIndex, line, json) in SpillRecord.ReadAll(file))
+            {
+                if (!medications.TryGetValue(key, out var seen) || (fileIndex, line).CompareTo((seen.File, seen.Line)) < 0)
+                {
+                    medications[key] = (fileIndex, line, json);
+                }
+            }
+        }
+
+        return medications.ToDictionary(m => m.Key, m => m.Value.Json, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Adds to a patient's resources the Medication resources their <c>medicationReference</c> names that the export
+    /// holds on their own (after the patient's resources, each once): the record a Bundle of the patient's resources
+    /// and those Medications gives, where the reader resolves the reference as it does inside a Bundle.
+    /// </summary>
+    internal static void AttachMedications(List<ReadOnlyMemory<byte>> resources, IReadOnlyDictionary<string, byte[]> medications)
+    {
+        if (medications.Count == 0)
+        {
+            return;
+        }
+
+        HashSet<string>? attached = null;
+        var count = resources.Count;
+        for (var i = 0; i < count; i++)
+        {
+            if (resources[i].Span.IndexOf("\"medicationReference\""u8) < 0 || MedicationReferenceOf(resources[i]) is not { } reference)
+            {
+                continue;
+            }
+
+            if (medications.TryGetValue(reference, out var medication) && (attached ??= new(StringComparer.Ordinal)).Add(reference))
+            {
+                resources.Add(medication);
+            }
+        }
+    }
+
+    private static string? MedicationReferenceOf(ReadOnlyMemory<byte> resource)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(resource);
+            return document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("medicationReference", out var medication) &&
+                medication.ValueKind == JsonValueKind.Object &&
+                medication.TryGetProperty("reference", out var reference) && reference.ValueKind == JsonValueKind.String &&
+                reference.GetString() is { } text && text.StartsWith(ExportPartitioner.MedicationKeyPrefix, StringComparison.Ordinal)
+                ? text
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // a malformed resource: the reader reports it
+        }
     }
 
     /// <summary>

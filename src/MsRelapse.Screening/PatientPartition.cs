@@ -30,11 +30,14 @@ public static class PatientPartition
         return (int)(hash % (ulong)partitionCount);
     }
 
+    /// <summary>The export bytes a partition holds by default: what one worker keeps in memory while it screens it.</summary>
+    public const long DefaultPartitionBytes = 16L << 20;
+
     /// <summary>
     /// The number of partitions for an export of <paramref name="totalBytes"/>: about
-    /// <paramref name="targetPartitionBytes"/> each (so a partition's working set stays bounded whatever the export's
-    /// size), at least <paramref name="minimum"/>.
+    /// <paramref name="targetPartitionBytes"/> each, so the count grows with the export and a partition's working
+    /// set (what a worker holds) stays the same whatever the export's size; at least <paramref name="minimum"/>.
     /// </summary>
-    public static int CountFor(long totalBytes, long targetPartitionBytes = 48L << 20, int minimum = 8) =>
+    public static int CountFor(long totalBytes, long targetPartitionBytes = DefaultPartitionBytes, int minimum = 8) =>
         (int)Math.Clamp((totalBytes + targetPartitionBytes - 1) / Math.Max(1, targetPartitionBytes), minimum, 65_536);
 }

@@ -13,7 +13,7 @@ internal sealed partial class BundleReader
         }
 
         var code = allergy.Code;
-        var match = Recognise(code is null ? [] : [code], Codes.Drugs.Where(d => d.Steroid is not null).Append(Codes.Albumin));
+        var match = Recognise(code is null ? [] : [code], Codes.AllergyDrugs);
         if (match is null)
         {
             return;

@@ -14,7 +14,16 @@ internal sealed partial class BundleReader
         }
 
         var code = condition.Code;
-        var hasCourse = code.Codings().Select(c => Codes.MsCourseOf(c.System, c.Code)).FirstOrDefault(c => c is not null);
+        MsCourse? hasCourse = null;
+        foreach (var c in code.Codings())
+        {
+            if (Codes.MsCourseOf(c.System, c.Code) is { } course)
+            {
+                hasCourse = course;
+                break;
+            }
+        }
+
         var isRelapse = code.Has(Codes.Relapse);
         var kinds = new List<(ConditionKind Kind, bool Sepsis, bool ByName)>();
         if (code.Has(Codes.Infection.Codes) || code.HasRange(Codes.Infection.Ranges))
@@ -52,10 +61,10 @@ internal sealed partial class BundleReader
             ? abatement is null && abatementElement is null
             : clinical.HasStatusCode("active", "recurrence", "relapse");
 
-        if (hasCourse is { } course)
+        if (hasCourse is { } msCourse)
         {
             var recorded = onset ?? FhirDates.Parse(condition.RecordedDate, "Condition.recordedDate");
-            _ms.Add(new MsDiagnosis(course, recorded, active, source.At("Condition.code")) { Onset = onset });
+            _ms.Add(new MsDiagnosis(msCourse, recorded, active, source.At("Condition.code")) { Onset = onset });
         }
 
         if (isRelapse)

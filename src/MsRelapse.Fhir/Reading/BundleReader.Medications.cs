@@ -52,30 +52,36 @@ internal sealed partial class BundleReader
     /// Recognises a medication by an ingredient code or ATC code, else by an ingredient's name as a whole word in
     /// coding.display or text (fhir-profile.md).
     /// </summary>
-    private static DrugMatch? Recognise(List<IConceptView> concepts, IEnumerable<DrugRule> rules)
+    private static DrugMatch? Recognise(List<IConceptView> concepts, DrugRule[] rules)
     {
-        var ruleList = rules.ToList();
-        foreach (var rule in ruleList)
+        foreach (var rule in rules)
         {
-            foreach (var coding in concepts.SelectMany(c => c.Codings()))
+            foreach (var concept in concepts)
             {
-                if (rule.Codes.FirstOrDefault(r => r.Matches(coding.System, coding.Code)) is { } hit)
+                foreach (var coding in concept.Codings())
                 {
-                    var name = hit.IsPrefix ? $"{rule.Ingredient} (ATC {coding.Code})" : rule.Ingredient;
-                    return new DrugMatch(rule, name, false);
+                    foreach (var codeRule in rule.Codes)
+                    {
+                        if (codeRule.Matches(coding.System, coding.Code))
+                        {
+                            var name = codeRule.IsPrefix ? $"{rule.Ingredient} (ATC {coding.Code})" : rule.Ingredient;
+                            return new DrugMatch(rule, name, false);
+                        }
+                    }
                 }
             }
         }
 
-        foreach (var rule in ruleList)
+        foreach (var rule in rules)
         {
-            var pattern = Codes.DrugNamePatterns[rule];
-            foreach (var text in concepts.SelectMany(c => c.Texts()))
+            foreach (var concept in concepts)
             {
-                var m = pattern.Match(text);
-                if (m.Success)
+                foreach (var text in concept.Texts())
                 {
-                    return new DrugMatch(rule, m.Value.ToLowerInvariant(), true);
+                    if (Codes.MatchName(rule, text) is { } m)
+                    {
+                        return new DrugMatch(rule, m.Value.ToLowerInvariant(), true);
+                    }
                 }
             }
         }
@@ -153,7 +159,7 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var match = Recognise(ConceptsOf(administration.Medication, administration), Codes.Drugs.Where(d => d.Steroid is not null));
+        var match = Recognise(ConceptsOf(administration.Medication, administration), Codes.SteroidDrugs);
         if (match is null)
         {
             return;
@@ -252,7 +258,7 @@ internal sealed partial class BundleReader
         }
 
         // Relapse steroids count from administrations and orders only; a statement of prednisone is maintenance.
-        var match = Recognise(ConceptsOf(statement.Medication, statement), Codes.Drugs.Where(d => d.Class is not null));
+        var match = Recognise(ConceptsOf(statement.Medication, statement), Codes.ClassDrugs);
         if (match is null)
         {
             return;

@@ -1,25 +1,65 @@
 namespace MsRelapse.Fhir;
 
-/// <summary>How the mapping asks a CodeableConcept questions: by code rule, by ICD-10 range, by status code, by text.</summary>
+/// <summary>
+/// How the mapping asks a CodeableConcept questions: by code rule, by ICD-10 range, by status code, by text. Plain
+/// loops over the concept's codings (no closures): the mapping asks each concept against dozens of rules, for every
+/// resource of a screen.
+/// </summary>
 internal static class ConceptExtensions
 {
     /// <summary>The codings (none for an absent concept).</summary>
-    public static IEnumerable<ICodingView> Codings(this IConceptView? concept) => concept?.Codings ?? [];
+    public static IReadOnlyList<ICodingView> Codings(this IConceptView? concept) => concept?.Codings ?? [];
 
     /// <summary>True when a coding matches any of <paramref name="rules"/>.</summary>
-    public static bool Has(this IConceptView? concept, IEnumerable<CodeRule> rules) =>
-        concept.Codings().Any(c => rules.Any(r => r.Matches(c.System, c.Code)));
+    public static bool Has(this IConceptView? concept, CodeRule[] rules) => AnyMatch(concept, rules, static (r, system, code) => r.Matches(system, code));
 
     /// <summary>True when a coding matches <paramref name="rule"/>.</summary>
-    public static bool Has(this IConceptView? concept, CodeRule rule) => concept.Codings().Any(c => rule.Matches(c.System, c.Code));
+    public static bool Has(this IConceptView? concept, CodeRule rule)
+    {
+        foreach (var c in concept.Codings())
+        {
+            if (rule.Matches(c.System, c.Code))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when a coding lies in one of the ICD-10 <paramref name="ranges"/>.</summary>
-    public static bool HasRange(this IConceptView? concept, IEnumerable<IcdRange> ranges) =>
-        concept.Codings().Any(c => ranges.Any(r => r.Matches(c.System, c.Code)));
+    public static bool HasRange(this IConceptView? concept, IcdRange[] ranges) => AnyMatch(concept, ranges, static (r, system, code) => r.Matches(system, code));
+
+    /// <summary>True when a coding (in order) matches one of <paramref name="rules"/> (in order).</summary>
+    private static bool AnyMatch<TRule>(IConceptView? concept, TRule[] rules, Func<TRule, string?, string?, bool> matches)
+    {
+        foreach (var c in concept.Codings())
+        {
+            foreach (var rule in rules)
+            {
+                if (matches(rule, c.System, c.Code))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when a coding's code (any system) is one of <paramref name="codes"/>: status concepts.</summary>
-    public static bool HasStatusCode(this IConceptView? concept, params string[] codes) =>
-        concept.Codings().Any(c => c.Code is not null && codes.Contains(c.Code, StringComparer.Ordinal));
+    public static bool HasStatusCode(this IConceptView? concept, params ReadOnlySpan<string> codes)
+    {
+        foreach (var c in concept.Codings())
+        {
+            if (c.Code is { } code && codes.Contains(code))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The concept's text, then each coding's display (blank ones left out).</summary>
     public static IEnumerable<string> Texts(this IConceptView? concept)

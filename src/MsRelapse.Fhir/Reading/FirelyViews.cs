@@ -44,7 +44,7 @@ internal static class FirelyViews
     {
         public string? Text => concept.Text;
 
-        public IEnumerable<ICodingView> Codings => concept.Coding.Where(c => c is not null).Select(c => (ICodingView)new CodingView(c));
+        public IReadOnlyList<ICodingView> Codings => [.. concept.Coding.Where(c => c is not null).Select(c => (ICodingView)new CodingView(c))];
     }
 
     private sealed class QuantityView(Quantity quantity) : IQuantityView

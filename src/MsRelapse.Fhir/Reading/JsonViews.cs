@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using MsRelapse.Core.Model;
 
@@ -31,6 +32,22 @@ internal static class JsonViews
         ["HumanName"] = "HumanName", ["Address"] = "Address", ["ContactPoint"] = "ContactPoint", ["Signature"] = "Signature",
         ["Expression"] = "Expression", ["Meta"] = "Meta", ["Dosage"] = "Dosage", ["ContactDetail"] = "ContactDetail",
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ChoiceTypeLookup = ChoiceTypes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>True when the UTF-8 <paramref name="utf8"/> starts with the ASCII <paramref name="prefix"/>.</summary>
+    private static bool StartsWithAscii(ReadOnlySpan<byte> utf8, string prefix)
+    {
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (utf8[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static readonly FrozenSet<string> QuantityTypes = new[] { "Quantity", "Age", "Duration", "Count", "Distance" }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -185,9 +202,16 @@ internal static class JsonViews
 
         foreach (var member in owner.EnumerateObject())
         {
+            // Only a member whose raw name starts with the element name (or is escaped) is decoded: most are not.
+            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+            if (raw.IndexOf((byte)'\\') < 0 && (raw.Length <= name.Length || !StartsWithAscii(raw, name)))
+            {
+                continue;
+            }
+
             var key = member.Name;
             if (key.Length > name.Length && key.StartsWith(name, StringComparison.Ordinal) &&
-                ChoiceTypes.TryGetValue(key[name.Length..], out var type))
+                ChoiceTypeLookup.TryGetValue(key.AsSpan(name.Length), out var type))
             {
                 var value = member.Value;
                 if (value.ValueKind == JsonValueKind.Null)
@@ -223,20 +247,56 @@ internal static class JsonViews
         _ => throw Broken(name, value),
     };
 
+    /// <summary>
+    /// A Coding. The mapping asks each coding of a concept against many code rules, so each string is read from the
+    /// JSON once, on first use (a value that throws is not kept, and throws again when asked again, as Firely does).
+    /// </summary>
     private sealed class CodingView(JsonElement coding) : ICodingView
     {
-        public string? System => Text(coding, "system");
+        private string? _system, _code, _display;
+        private int _read;
 
-        public string? Code => Text(coding, "code");
+        public string? System => Once(ref _system, 1, "system");
 
-        public string? Display => Text(coding, "display");
+        public string? Code => Once(ref _code, 2, "code");
+
+        public string? Display => Once(ref _display, 4, "display");
+
+        private string? Once(ref string? value, int bit, string name)
+        {
+            if ((_read & bit) == 0)
+            {
+                value = Text(coding, name);
+                _read |= bit;
+            }
+
+            return value;
+        }
     }
 
+    /// <summary>A CodeableConcept; its codings are read once, on first use (see <see cref="CodingView"/>).</summary>
     private sealed class ConceptView(JsonElement concept) : IConceptView
     {
+        private List<ICodingView>? _codings;
+
         public string? Text => JsonViews.Text(concept, "text");
 
-        public IEnumerable<ICodingView> Codings => List(concept, "coding").Where(c => c is not null).Select(c => (ICodingView)new CodingView(c!.Value));
+        public IReadOnlyList<ICodingView> Codings => _codings ??= ReadCodings();
+
+        private List<ICodingView> ReadCodings()
+        {
+            var items = List(concept, "coding");
+            var codings = new List<ICodingView>(items.Count);
+            foreach (var item in items)
+            {
+                if (item is { } coding)
+                {
+                    codings.Add(new CodingView(coding));
+                }
+            }
+
+            return codings;
+        }
     }
 
     private sealed class QuantityView(JsonElement quantity) : IQuantityView

@@ -27,7 +27,7 @@ internal interface IConceptView
     string? Text { get; }
 
     /// <summary>The codings, nulls left out.</summary>
-    IEnumerable<ICodingView> Codings { get; }
+    IReadOnlyList<ICodingView> Codings { get; }
 }
 
 /// <summary>A Quantity (or Duration, Age, …).</summary>
