@@ -3,6 +3,9 @@
 // measure (fuzz/run.sh, benchmarks/soak/run.sh, benchmarks/load/*.sh) write their figures with it, so no figure in
 // those sections is typed by hand.
 //   node scripts/md-section.mjs FILE NAME < content
+//   node scripts/md-section.mjs FILE --heading "## Title" < content   (content starts with that heading): replaces
+//     the section from that heading to the next "## " heading (appends it the first time) — for files where
+//     several scripts each own one "##" section (benchmarks/README.md).
 import fs from 'node:fs';
 
 export function replaceSection(file, name, content) {
@@ -18,11 +21,29 @@ export function replaceSection(file, name, content) {
   fs.writeFileSync(file, next);
 }
 
+export function replaceHeadingSection(file, heading, content) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const body = `${content.replace(/\s+$/, '')}\n`;
+  const lines = text.split('\n');
+  const from = lines.indexOf(heading);
+  if (from < 0) {
+    fs.writeFileSync(file, `${text.replace(/\s*$/, '')}\n\n${body}`);
+    return;
+  }
+  let to = lines.findIndex((l, i) => i > from && l.startsWith('## '));
+  if (to < 0) to = lines.length;
+  const after = lines.slice(to).join('\n');
+  fs.writeFileSync(file, `${lines.slice(0, from).join('\n')}${from > 0 ? '\n' : ''}${body}${after ? `\n${after}` : ''}`.replace(/\s*$/, '\n'));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [file, name] = process.argv.slice(2);
-  if (!file || !name) {
-    process.stderr.write('usage: node scripts/md-section.mjs FILE NAME < content\n');
+  const args = process.argv.slice(2);
+  if (args.length === 3 && args[1] === '--heading') {
+    replaceHeadingSection(args[0], args[2], fs.readFileSync(0, 'utf8'));
+  } else if (args.length === 2) {
+    replaceSection(args[0], args[1], fs.readFileSync(0, 'utf8'));
+  } else {
+    process.stderr.write('usage: node scripts/md-section.mjs FILE NAME < content | FILE --heading "## Title" < content\n');
     process.exit(2);
   }
-  replaceSection(file, name, fs.readFileSync(0, 'utf8'));
 }

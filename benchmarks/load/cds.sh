@@ -16,63 +16,12 @@ issuer=https://ehr.load.test
 example=${MSRELAPSE_SHARED:-$repo/../shared}/examples/steroid-refractory-relapse.json
 [ -f "$example" ] || { echo "cds load: missing $example" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "cds load: installing wrk (Debian package)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
-fi
-
-echo "cds load: building Release" >&2
-dotnet build src/MsRelapse.Cli -c Release -nologo -v q >&2
-dotnet build benchmarks/load/Floor -c Release -nologo -v q >&2
-dotnet build benchmarks/load/CdsTokens -c Release -nologo -v q >&2
-bin=${MSR_SLOT:+$repo/.slots/$MSR_SLOT/bin}
-bin=${bin:-$repo/artifacts/bin}
-cli="$bin/MsRelapse.Cli/release/msrelapse.dll"
-floor="$bin/Floor/release/msrelapse-load-floor.dll"
+name="cds-load" builds="src/MsRelapse.Cli benchmarks/load/Floor benchmarks/load/CdsTokens"
+source "$repo/benchmarks/load/common.sh"
 signer="$bin/CdsTokens/release/msrelapse-load-cds-tokens.dll"
 
-work=$(mktemp -d /tmp/msrelapse-cds-load.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() {
-  for _ in $(seq 1 150); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "cds load: $1 did not become ready" >&2; return 1
-}
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-
 # The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch).
-python3 - "$example" "$work/request.json" <<'PY'
-import json, sys, datetime
-bundle = json.load(open(sys.argv[1]))
-resources = [e["resource"] for e in bundle["entry"]]
-day = datetime.date(2019, 1, 15)
-for i in range(150):
-    kind = i % 3
-    when = (day + datetime.timedelta(days=14 * i)).isoformat() + "T09:00:00Z"
-    if when >= "2026-04-01":
-        break
-    code, value, unit = [("29463-7", 82 + (i % 5) * 0.5, "kg"), ("4544-3", 43 + (i % 4) * 0.5, "%"), ("17861-6", 9.4, "mg/dL")][kind]
-    resources.append({"resourceType": "Observation", "id": f"hist-{i}", "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs" if kind == 0 else "laboratory"}]}],
-        "code": {"coding": [{"system": "http://loinc.org", "code": code}]}, "subject": {"reference": "Patient/p1"},
-        "effectiveDateTime": when, "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}})
-types = {"conditions": "Condition", "observations": "Observation", "medicationAdministrations": "MedicationAdministration",
-    "medicationRequests": "MedicationRequest", "medicationStatements": "MedicationStatement", "allergies": "AllergyIntolerance", "procedures": "Procedure"}
-prefetch = {"patient": next(r for r in resources if r["resourceType"] == "Patient")}
-for key, t in types.items():
-    found = [r for r in resources if r["resourceType"] == t]
-    prefetch[key] = {"resourceType": "Bundle", "type": "searchset", "total": len(found), "entry": [{"resource": r, "search": {"mode": "match"}} for r in found]}
-request = {"hookInstance": "7f1c1e0e-4b8e-4f5e-9f55-0b9e1c0d2a11", "hook": "patient-view",
-    "context": {"userId": "Practitioner/load", "patientId": "p1"}, "prefetch": prefetch}
-json.dump(request, open(sys.argv[2], "w"), separators=(",", ":"))
-PY
+node benchmarks/load/cds-request.mjs "$example" "$work/request.json"
 request_bytes=$(wc -c <"$work/request.json")
 
 # 1. The service: loopback, authentication required, one trusted client whose keys are in a file.
@@ -103,8 +52,8 @@ run() { # name url connections threads seconds → LOAD line
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used + 1)) "$work/tokens-rest.txt" >"$tokens_file"; else : >"$tokens_file"; fi
   local line
-  line=$(LOAD_CDS_REQUEST="$work/request.json" LOAD_CDS_TOKENS="$tokens_file" LOAD_THREADS="$4" \
-    wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/patient-view.lua "$2" | grep '^LOAD ')
+  line=$(LOAD_BODIES="$work/request.json" LOAD_CONTENT_TYPE=application/json LOAD_TOKENS="$tokens_file" LOAD_THREADS="$4" \
+    wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/post.lua "$2" | grep '^LOAD ')
   local n; n=$(sed -nE 's/.* requests=([0-9]+).*/\1/p' <<<"$line")
   if [ "$5" != "-" ]; then used=$((used + n + 64)); fi
   echo "$line"
@@ -113,21 +62,16 @@ echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each)" >&2
 run warm "$audience" 8 2 tokens "$warmup" >/dev/null
 s1=$(run s1 "$audience" 1 1 tokens "$duration")
 s8=$(run s8 "$audience" 8 2 tokens "$duration")
-service_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
-kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+service_rss=$(peak_rss_mb "$service_pid")
+stop "$service_pid"
 
 # 2. The floor: the same route, the same request body, the service's own answer.
-fport=$(free_port)
-floor_url="http://127.0.0.1:$fport"
-dotnet exec "$floor" "$floor_url" "$work/response.json" >"$work/floor.log" 2>&1 &
-floor_pid=$!; pids+=("$floor_pid")
-wait_ready "$floor_url"
+start_floor "$work/response.json"
 run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" >/dev/null
 f1=$(run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration")
 f8=$(run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration")
-kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+stop "$floor_pid"
 
-field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 for line in "$s1" "$s8" "$f1" "$f8"; do
   if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
     echo "cds load: errors during a run: $line (tokens: $token_count; raise TOKENS for a longer run)" >&2; exit 1
@@ -136,8 +80,8 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "service c=1: $s1"; echo "service c=8: $s8"; echo "floor c=1: $f1"; echo "floor c=8: $f8"
 p99_8=$(field "$s8" p99_ms); rps_8=$(field "$s8" rps)
-met_p99=$(python3 -c "print('met' if $p99_8 < 20 else 'NOT met')")
-met_rps=$(python3 -c "print('met' if $rps_8 >= 1000 else 'NOT met')")
+met_p99=$(awk -v p="$p99_8" 'BEGIN { print (p < 20 ? "met" : "NOT met") }')
+met_rps=$(awk -v r="$rps_8" 'BEGIN { print (r >= 1000 ? "met" : "NOT met") }')
 machine="$(nproc) cores ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)), $(uname -sr), .NET SDK $(dotnet --version)"
 
 section=$(cat <<MD
@@ -161,13 +105,5 @@ Goals at concurrency 8: p99 < 20 ms — **$met_p99** ($p99_8 ms); ≥ 1,000 call
 service: $service_rss MB. Load average at the start: $load_before; at the end: $load_after.
 MD
 )
-SECTION="$section" python3 - "$repo/benchmarks/README.md" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-section = os.environ["SECTION"].rstrip() + "\n"
-text = open(path, encoding="utf-8").read()
-pattern = re.compile(r"^## CDS Hooks load\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n" if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w", encoding="utf-8").write(text)
-PY
+record_section "## CDS Hooks load" <<<"$section"
 echo "cds load: recorded in benchmarks/README.md" >&2

@@ -4,18 +4,14 @@
 -- no two requests race on one record (concurrent writes on one record are the API's If-Match business, not the soak's). A connection's patients are re-PUT every cycle of SOAK_PATIENTS, so records stay
 -- bounded in size. With SOAK_RATE (requests/s over all connections) each connection waits between requests so the
 -- whole run holds that rate (open-loop enough for a soak); without it, as fast as possible (capacity).
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../load/?.lua;" .. package.path
+local common = require("wrk-common")
+
 local bundle_template = nil
 local evaluate_body = nil
 local rate = tonumber(os.getenv("SOAK_RATE") or "0")
 local patients = tonumber(os.getenv("SOAK_PATIENTS") or "20")
 local connections = tonumber(os.getenv("SOAK_CONNECTIONS") or "16")
-
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
 
 local counter = 0
 local thread_id = 0
@@ -27,7 +23,7 @@ function setup(thread)
 end
 
 function init(args)
-  bundle_template = read(os.getenv("SOAK_BUNDLE"))
+  bundle_template = common.read(os.getenv("SOAK_BUNDLE"))
   evaluate_body = bundle_template
   math.randomseed(os.time() + (tid or 0))
 end
@@ -83,12 +79,5 @@ done = function(summary, latency, requests)
   local seen = ""
   for _, t in ipairs(threads) do seen = seen .. (t:get("codes") or "") end
   if #seen > 0 then io.write("SOAK-FAILURES " .. seen .. "\n") end
-  io.write(string.format("SOAK requests=%d non2xx=%d errors=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-    summary.requests,
-    summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000,
-    latency.max / 1000))
+  io.write(common.summary("SOAK", summary, latency))
 end
