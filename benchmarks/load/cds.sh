@@ -16,11 +16,38 @@ issuer=https://ehr.load.test
 example=${MSRELAPSE_SHARED:-$repo/../shared}/examples/steroid-refractory-relapse.json
 [ -f "$example" ] || { echo "cds load: missing $example" >&2; exit 1; }
 
-name="cds-load" builds="src/MsRelapse.Cli benchmarks/load/Floor benchmarks/load/CdsTokens"
-source "$repo/benchmarks/load/common.sh"
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "cds load: installing wrk (Debian package)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
+fi
+
+echo "cds load: building Release" >&2
+dotnet build src/MsRelapse.Cli -c Release -nologo -v q >&2
+dotnet build benchmarks/load/Floor -c Release -nologo -v q >&2
+dotnet build benchmarks/load/CdsTokens -c Release -nologo -v q >&2
+bin=${MSR_SLOT:+$repo/.slots/$MSR_SLOT/bin}
+bin=${bin:-$repo/artifacts/bin}
+cli="$bin/MsRelapse.Cli/release/msrelapse.dll"
+floor="$bin/Floor/release/msrelapse-load-floor.dll"
 signer="$bin/CdsTokens/release/msrelapse-load-cds-tokens.dll"
 
-# The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch).
+work=$(mktemp -d /tmp/msrelapse-cds-load.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { node benchmarks/tools/free-port.mjs; }
+wait_ready() {
+  for _ in $(seq 1 150); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "cds load: $1 did not become ready" >&2; return 1
+}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch), its dates moved to today.
 node benchmarks/load/cds-request.mjs "$example" "$work/request.json"
 request_bytes=$(wc -c <"$work/request.json")
 
@@ -44,9 +71,10 @@ status=$(curl -s -o "$work/response.json" -w '%{http_code}' -X POST -H 'Content-
   -H "Authorization: Bearer $(head -1 "$work/tokens.txt")" --data-binary "@$work/request.json" "$audience")
 [ "$status" = 200 ] || { echo "cds load: the first call answered $status: $(head -c 300 "$work/response.json")" >&2; exit 1; }
 tail -n +2 "$work/tokens.txt" >"$work/tokens-rest.txt"
-grep -q '"cards"' "$work/response.json" || { echo "cds load: no cards in the answer" >&2; exit 1; }
+grep -q '"summary"' "$work/response.json" || { echo "cds load: the answer has no card: $(head -c 300 "$work/response.json")" >&2; exit 1; }
 
-# Every run takes the tokens after the ones used so far (a token is refused if replayed).
+# Every run takes the tokens after the ones used so far (a token is refused if replayed). `run` is called in this
+# shell, never in $(…): a subshell would lose the count and the next run would replay the last run's tokens.
 used=0
 run() { # name url connections threads seconds → LOAD line
   local tokens_file="$work/tokens-$1.txt"
@@ -60,18 +88,23 @@ run() { # name url connections threads seconds → LOAD line
 }
 echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each)" >&2
 run warm "$audience" 8 2 tokens "$warmup" >/dev/null
-s1=$(run s1 "$audience" 1 1 tokens "$duration")
-s8=$(run s8 "$audience" 8 2 tokens "$duration")
-service_rss=$(peak_rss_mb "$service_pid")
-stop "$service_pid"
+run s1 "$audience" 1 1 tokens "$duration" >"$work/s1.line"; s1=$(cat "$work/s1.line")
+run s8 "$audience" 8 2 tokens "$duration" >"$work/s8.line"; s8=$(cat "$work/s8.line")
+service_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
 # 2. The floor: the same route, the same request body, the service's own answer.
-start_floor "$work/response.json"
+fport=$(free_port)
+floor_url="http://127.0.0.1:$fport"
+dotnet exec "$floor" "$floor_url" "$work/response.json" >"$work/floor.log" 2>&1 &
+floor_pid=$!; pids+=("$floor_pid")
+wait_ready "$floor_url"
 run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" >/dev/null
-f1=$(run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration")
-f8=$(run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration")
-stop "$floor_pid"
+run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" >"$work/f1.line"; f1=$(cat "$work/f1.line")
+run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" >"$work/f8.line"; f8=$(cat "$work/f8.line")
+kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
+field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 for line in "$s1" "$s8" "$f1" "$f8"; do
   if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
     echo "cds load: errors during a run: $line (tokens: $token_count; raise TOKENS for a longer run)" >&2; exit 1
@@ -80,8 +113,8 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "service c=1: $s1"; echo "service c=8: $s8"; echo "floor c=1: $f1"; echo "floor c=8: $f8"
 p99_8=$(field "$s8" p99_ms); rps_8=$(field "$s8" rps)
-met_p99=$(awk -v p="$p99_8" 'BEGIN { print (p < 20 ? "met" : "NOT met") }')
-met_rps=$(awk -v r="$rps_8" 'BEGIN { print (r >= 1000 ? "met" : "NOT met") }')
+met_p99=$(awk -v v="$p99_8" 'BEGIN { print (v < 20 ? "met" : "NOT met") }')
+met_rps=$(awk -v v="$rps_8" 'BEGIN { print (v >= 1000 ? "met" : "NOT met") }')
 machine="$(nproc) cores ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)), $(uname -sr), .NET SDK $(dotnet --version)"
 
 section=$(cat <<MD
@@ -105,5 +138,5 @@ Goals at concurrency 8: p99 < 20 ms — **$met_p99** ($p99_8 ms); ≥ 1,000 call
 service: $service_rss MB. Load average at the start: $load_before; at the end: $load_after.
 MD
 )
-record_section "## CDS Hooks load" <<<"$section"
+node benchmarks/tools/replace-section.mjs "$repo/benchmarks/README.md" "## CDS Hooks load" <<<"$section"
 echo "cds load: recorded in benchmarks/README.md" >&2
