@@ -16,36 +16,9 @@ issuer=https://ehr.load.test
 example=${MSRELAPSE_SHARED:-$repo/../shared}/examples/steroid-refractory-relapse.json
 [ -f "$example" ] || { echo "cds load: missing $example" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "cds load: installing wrk (Debian package)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
-fi
-
-echo "cds load: building Release" >&2
-dotnet build src/MsRelapse.Cli -c Release -nologo -v q >&2
-dotnet build benchmarks/load/Floor -c Release -nologo -v q >&2
-dotnet build benchmarks/load/CdsTokens -c Release -nologo -v q >&2
-bin=${MSR_SLOT:+$repo/.slots/$MSR_SLOT/bin}
-bin=${bin:-$repo/artifacts/bin}
-cli="$bin/MsRelapse.Cli/release/msrelapse.dll"
-floor="$bin/Floor/release/msrelapse-load-floor.dll"
+name="cds-load" builds="src/MsRelapse.Cli benchmarks/load/Floor benchmarks/load/CdsTokens"
+source "$repo/benchmarks/load/common.sh"
 signer="$bin/CdsTokens/release/msrelapse-load-cds-tokens.dll"
-
-work=$(mktemp -d /tmp/msrelapse-cds-load.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { node benchmarks/tools/free-port.mjs; }
-wait_ready() {
-  for _ in $(seq 1 150); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "cds load: $1 did not become ready" >&2; return 1
-}
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch), its dates moved to today.
 node benchmarks/load/cds-request.mjs "$example" "$work/request.json"
@@ -80,8 +53,8 @@ run() { # name url connections threads seconds → LOAD line
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used + 1)) "$work/tokens-rest.txt" >"$tokens_file"; else : >"$tokens_file"; fi
   local line
-  line=$(LOAD_CDS_REQUEST="$work/request.json" LOAD_CDS_TOKENS="$tokens_file" LOAD_THREADS="$4" \
-    wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/patient-view.lua "$2" | grep '^LOAD ')
+  line=$(LOAD_BODIES="$work/request.json" LOAD_CONTENT_TYPE=application/json LOAD_TOKENS="$tokens_file" LOAD_THREADS="$4" \
+    wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/post.lua "$2" | grep '^LOAD ')
   local n; n=$(sed -nE 's/.* requests=([0-9]+).*/\1/p' <<<"$line")
   if [ "$5" != "-" ]; then used=$((used + n + 64)); fi
   echo "$line"
@@ -90,7 +63,7 @@ echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each)" >&2
 run warm "$audience" 8 2 tokens "$warmup" >/dev/null
 run s1 "$audience" 1 1 tokens "$duration" >"$work/s1.line"; s1=$(cat "$work/s1.line")
 run s8 "$audience" 8 2 tokens "$duration" >"$work/s8.line"; s8=$(cat "$work/s8.line")
-service_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
+service_rss=$(peak_rss_mb "$service_pid")
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
 # 2. The floor: the same route, the same request body, the service's own answer.
@@ -104,7 +77,6 @@ run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" >"$wor
 run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" >"$work/f8.line"; f8=$(cat "$work/f8.line")
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
-field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 for line in "$s1" "$s8" "$f1" "$f8"; do
   if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
     echo "cds load: errors during a run: $line (tokens: $token_count; raise TOKENS for a longer run)" >&2; exit 1

@@ -19,46 +19,16 @@ examples_dir=${MSRELAPSE_SHARED:-$repo/../shared}/examples
 bundles="$examples_dir/severe-relapse-untreated.json $examples_dir/steroid-refractory-relapse.json $examples_dir/pseudo-relapse-with-fever.json $examples_dir/aqp4-positive-myelitis.json"
 for b in $bundles; do [ -f "$b" ] || { echo "load: missing $b" >&2; exit 1; }; done
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "load: installing wrk (Debian package)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
-fi
+name="load" builds="src/MsRelapse.Cli benchmarks/load/Floor"
+source "$repo/benchmarks/load/common.sh"
 
-echo "load: building Release" >&2
-dotnet build src/MsRelapse.Cli -c Release -nologo -v q >&2
-dotnet build benchmarks/load/Floor -c Release -nologo -v q >&2
-bin=${MSR_SLOT:+$repo/.slots/$MSR_SLOT/bin}
-bin=${bin:-$repo/artifacts/bin}
-cli="$bin/MsRelapse.Cli/release/msrelapse.dll"
-floor="$bin/Floor/release/msrelapse-load-floor.dll"
-
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-work=$(mktemp -d /tmp/msrelapse-load.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() {
-  for _ in $(seq 1 150); do
-    curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "load: $1 did not become ready" >&2; return 1
-}
-peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # CPU time (user + system) a process has used so far, in clock ticks: CPU per request = its growth over the run ÷ requests.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 clk_tck=$(getconf CLK_TCK)
 
 run_wrk() { # url → the LOAD line
-  LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s \
-    -s benchmarks/load/evaluate.lua "$1/api/evaluate?asOf=$as_of" | tee -a "$work/wrk.txt" | grep '^LOAD '
+  LOAD_BODIES="$bundles" wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s \
+    -s benchmarks/load/post.lua "$1/api/evaluate?asOf=$as_of" | tee -a "$work/wrk.txt" | grep '^LOAD '
 }
 
 # 1. The service, on loopback, no demo patients, a fresh SQLite file.
@@ -76,31 +46,26 @@ for b in $bundles; do
 done
 
 echo "load: warming up ($warmup s) and measuring the service ($duration s)" >&2
-LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$service/api/evaluate?asOf=$as_of" >/dev/null
+LOAD_BODIES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/post.lua "$service/api/evaluate?asOf=$as_of" >/dev/null
 service_cpu0=$(cpu_ticks "$service_pid")
 service_line=$(run_wrk "$service")
 service_cpu1=$(cpu_ticks "$service_pid")
 service_rss=$(peak_rss_mb "$service_pid")
-kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+stop "$service_pid"
 
 # 2. The floor.
-floor_port=$(free_port)
-floor_url="http://127.0.0.1:$floor_port"
-dotnet exec "$floor" "$floor_url" "${responses[@]}" >"$work/floor.log" 2>&1 &
-floor_pid=$!; pids+=("$floor_pid")
-wait_ready "$floor_url"
+start_floor "${responses[@]}"
 echo "load: warming up ($warmup s) and measuring the floor ($duration s)" >&2
-LOAD_BUNDLES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/evaluate.lua "$floor_url/api/evaluate?asOf=$as_of" >/dev/null
+LOAD_BODIES="$bundles" wrk -t"$threads" -c"$connections" -d"${warmup}s" -s benchmarks/load/post.lua "$floor_url/api/evaluate?asOf=$as_of" >/dev/null
 floor_cpu0=$(cpu_ticks "$floor_pid")
 floor_line=$(run_wrk "$floor_url")
 floor_cpu1=$(cpu_ticks "$floor_pid")
 floor_rss=$(peak_rss_mb "$floor_pid")
-kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+stop "$floor_pid"
 
-field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 s_rps=$(field "$service_line" rps); f_rps=$(field "$floor_line" rps)
-ratio=$(python3 -c "print(f'{100 * $s_rps / $f_rps:.1f}')")
-cpu_per_request() { python3 -c "print(f'{1000 * ($2 - $1) / $clk_tck / max($3, 1):.3f}')"; } # ticks before, after, requests → ms
+ratio=$(awk -v s="$s_rps" -v f="$f_rps" 'BEGIN { printf "%.1f", 100 * s / f }')
+cpu_per_request() { awk -v a="$1" -v b="$2" -v n="$3" -v t="$clk_tck" 'BEGIN { printf "%.3f", 1000 * (b - a) / t / (n > 1 ? n : 1) }'; } # ticks before, after, requests → ms
 s_cpu=$(cpu_per_request "$service_cpu0" "$service_cpu1" "$(field "$service_line" requests)")
 f_cpu=$(cpu_per_request "$floor_cpu0" "$floor_cpu1" "$(field "$floor_line" requests)")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -141,17 +106,6 @@ state shown here (\`DOTNET_TieredPGO=0\` or \`DOTNET_TC_CallCountingDelayMs=0\` 
 MD
 )
 
-# Others write other sections of this file: replace only ours (or append it), re-reading the file just before.
-SECTION="$section" python3 - "$repo/benchmarks/README.md" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-section = os.environ["SECTION"].rstrip() + "\n"
-text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
-pattern = re.compile(r"^## Service load\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
-else:
-    text = text.rstrip() + "\n\n" + section
-open(path, "w", encoding="utf-8").write(text)
-PY
+# Others write other sections of this file: replace only ours (or append it).
+record_section "## Service load" <<<"$section"
 echo "load: recorded in benchmarks/README.md" >&2

@@ -203,8 +203,10 @@ public static class ExportPartitioner
 
             header = parsed;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not text (invalid UTF-8, an escaped lone surrogate), found by
+            // fuzzing (fuzz/regressions/ndjson): it stopped the whole screen.
             return (null, null, MalformedReasons.NotJson);
         }
 

@@ -37,6 +37,8 @@ public sealed class FuzzReplayTests
     [Theory]
     [InlineData("fhir-bundle", 1500)]
     [InlineData("cli-args", 6000)]
+    [InlineData("ndjson", 1500)]
+    [InlineData("cds-request", 3000)]
     public void A_bounded_blind_mutation_run_finds_nothing(string target, int executions)
     {
         var corpus = Inputs(target, "corpus").Select(File.ReadAllBytes).ToList();

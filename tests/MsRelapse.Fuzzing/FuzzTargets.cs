@@ -1,5 +1,7 @@
 using System.Text;
 using MsRelapse.Fhir;
+using MsRelapse.Screening;
+using MsRelapse.Server.CdsHooks;
 
 namespace MsRelapse.Fuzzing;
 
@@ -18,7 +20,10 @@ public static class FuzzTargets
     {
         ["fhir-bundle"] = FhirBundle,
         ["cli-args"] = CliArgs,
+        ["ndjson"] = Ndjson,
+        ["cds-request"] = CdsRequest,
     };
+
 
     /// <summary>
     /// The FHIR Bundle reader and the engine behind it (what <c>POST /api/evaluate</c> and <c>msrelapse evaluate</c>
@@ -93,6 +98,112 @@ public static class FuzzTargets
             }
         }
     }
+    /// <summary>
+    /// The screening line path (<c>msrelapse screen</c>) in memory: the input is one NDJSON file of a Bulk Data export
+    /// (one line or a few), read line by line (<see cref="NdjsonLines"/>), each line routed to its patient or counted
+    /// malformed or skipped (<c>ExportPartitioner.Route</c>, what the split does before spilling), and each patient's
+    /// resources, in file order, read and evaluated into the patient's row (<see cref="PartitionScreener.ScreenPatient"/>).
+    /// The spill files between the two are left out (they keep the line's bytes as they are; a file per execution would
+    /// cost more than the code under test). Never throws; every non-blank line is a patient's, skipped or malformed with
+    /// a reason; every patient's row has a recommendation or an error code.
+    /// </summary>
+    public static void Ndjson(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var patients = new Dictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        long lines = 0, routed = 0, skipped = 0, malformed = 0;
+        using (var reader = new NdjsonLines(new MemoryStream(input, writable: false)))
+        {
+            while (reader.TryRead(out var line))
+            {
+                if (line.TrimStart(" \t\r"u8).IsEmpty)
+                {
+                    continue;
+                }
+
+                lines++;
+                var (type, key, problem) = ExportPartitioner.Route(line);
+                if (problem is not null)
+                {
+                    malformed += problem.Length > 0 ? 1 : throw new FuzzFinding("a malformed line without a reason");
+                }
+                else if (key is null)
+                {
+                    skipped += !string.IsNullOrEmpty(type) ? 1 : throw new FuzzFinding("a skipped line without a type");
+                }
+                else
+                {
+                    routed++;
+                    if (!patients.TryGetValue(key, out var resources))
+                    {
+                        patients[key] = resources = [];
+                    }
+
+                    resources.Add(line.ToArray());
+                }
+            }
+        }
+
+        if (routed + skipped + malformed != lines)
+        {
+            throw new FuzzFinding($"lines unaccounted for: {lines} read, {routed} routed, {malformed} malformed, {skipped} skipped");
+        }
+
+        foreach (var (key, resources) in patients)
+        {
+            var row = PartitionScreener.ScreenPatient(key, resources, AsOf);
+            if (row.Error is null ? string.IsNullOrEmpty(row.PrimaryAction) : row.Error.Length == 0)
+            {
+                throw new FuzzFinding("a patient row with neither a recommendation nor an error code");
+            }
+        }
+    }
+
+    /// <summary>The CDS Hooks services a <see cref="CdsRequest"/> input may address (its first line), and one that is not.</summary>
+    private static readonly string[] CdsServiceIds = ["msrelapse-patient-view", "msrelapse-order-select", "msrelapse-order-sign", "no-such-service"];
+
+    /// <summary>
+    /// The CDS Hooks request parsing (<c>POST /cds-services/{id}</c>): the input's first line is the service id, the
+    /// rest the request body; <see cref="CdsRequestParsing.Parse"/> runs the endpoint's checks (body, hook, draft
+    /// orders, prefetch → the assembled record; no network). Never throws; the answer is a parsed request with a
+    /// well-formed record Bundle of the context's patient, or a 400/404/412 with a code.
+    /// </summary>
+    public static void CdsRequest(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var newline = Array.IndexOf(input, (byte)'\n');
+        var service = newline < 0 ? CdsServiceIds[0] : Encoding.UTF8.GetString(input, 0, newline);
+        var body = newline < 0 ? input : input[(newline + 1)..];
+        var result = CdsRequestParsing.Parse(service, body);
+        switch (result.Status)
+        {
+            case 200:
+                if (result.BundleUtf8 is null || string.IsNullOrEmpty(result.PatientId) || result.Code is not null)
+                {
+                    throw new FuzzFinding("a 200 without a record or a patient");
+                }
+
+                using (var bundle = System.Text.Json.JsonDocument.Parse(result.BundleUtf8))
+                {
+                    if (!bundle.RootElement.TryGetProperty("resourceType", out var type) || !type.ValueEquals("Bundle"))
+                    {
+                        throw new FuzzFinding("the assembled record is not a Bundle");
+                    }
+                }
+
+                break;
+            case 400 or 404 or 412:
+                if (string.IsNullOrEmpty(result.Code))
+                {
+                    throw new FuzzFinding($"a {result.Status} without a code");
+                }
+
+                break;
+            default:
+                throw new FuzzFinding($"unexpected status {result.Status}");
+        }
+    }
+
 }
 
 /// <summary>A broken promise found by a fuzz target (distinct from the exceptions the code under test throws).</summary>

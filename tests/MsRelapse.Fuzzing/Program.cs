@@ -5,7 +5,8 @@ namespace MsRelapse.Fuzzing;
 
 /// <summary>
 /// <code>
-/// msrelapse-fuzz TARGET                      AFL++ mode (stdin/shared memory, run under afl-fuzz by fuzz/run.sh)
+/// msrelapse-fuzz TARGET [--warm-up DIR]       AFL++ persistent mode (run under afl-fuzz by fuzz/run.sh)
+/// msrelapse-fuzz --list                       the target names, one a line
 /// msrelapse-fuzz TARGET --replay PATH...      runs each file (or every file of each folder) once; exit 1 on a finding
 /// msrelapse-fuzz TARGET --mutate SECONDS DIR  blind mutation of the corpus in DIR, no coverage feedback; counts executions
 /// </code>
@@ -14,17 +15,33 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        GiveTheTraceABuffer();
+        if (args is ["--list"])
+        {
+            Console.WriteLine(string.Join('\n', FuzzTargets.All.Keys));
+            return 0;
+        }
+
         if (args.Length == 0 || !FuzzTargets.All.TryGetValue(args[0], out var target))
         {
             Console.Error.WriteLine($"usage: msrelapse-fuzz {string.Join('|', FuzzTargets.All.Keys)} [--replay PATH... | --mutate SECONDS DIR]");
             return 2;
         }
 
-        if (args.Length == 1)
+        if (args.Length == 1 || (args.Length == 3 && args[1] == "--warm-up"))
         {
-            Fuzzer.OutOfProcess.Run(stream =>
+            if (args.Length == 3)
             {
-                using var memory = new MemoryStream();
+                WarmUp(target, args[2]);
+            }
+
+            // Persistent mode: this one process runs every input afl-fuzz sends (SharpFuzz's fork-server loop). The
+            // first harness ran each input in a child process (Fuzzer.OutOfProcess), paying an inter-process round trip
+            // per input and a .NET start (seconds, with every method compiled again) after each timeout.
+            var memory = new MemoryStream();
+            Fuzzer.Run(stream =>
+            {
+                memory.SetLength(0);
                 stream.CopyTo(memory);
                 target(memory.ToArray());
             });
@@ -37,6 +54,37 @@ public static class Program
             "--mutate" when args.Length == 4 => Mutate(target, TimeSpan.FromSeconds(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)), args[3]),
             _ => 2,
         };
+    }
+
+    /// <summary>
+    /// Instrumented code writes its coverage to SharpFuzz's trace pointer, which only <see cref="Fuzzer.Run(Action{Stream})"/>
+    /// points at afl-fuzz's shared memory: until then (the warm-up, a replay of an instrumented copy) it points here.
+    /// </summary>
+    private static unsafe void GiveTheTraceABuffer()
+    {
+        if (SharpFuzz.Common.Trace.SharedMem == null)
+        {
+            SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 17);
+        }
+    }
+
+    /// <summary>
+    /// Runs every seed once before the fork-server loop starts: the JIT compiles the code under test (Firely's
+    /// model, the engine) here rather than inside afl-fuzz's first timed executions, where it looked like a hang.
+    /// </summary>
+    private static void WarmUp(Action<byte[]> target, string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                target(File.ReadAllBytes(file));
+            }
+            catch (Exception)
+            {
+                // A finding here is afl-fuzz's to report, on its own execution of the seed.
+            }
+        }
     }
 
     private static int Replay(Action<byte[]> target, string[] paths)

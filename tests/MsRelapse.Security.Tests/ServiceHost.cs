@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MsRelapse.Server;
 using MsRelapse.Storage;
+using MsRelapse.Testing;
 
 namespace MsRelapse.Security.Tests;
 
@@ -18,38 +19,26 @@ namespace MsRelapse.Security.Tests;
 /// With an issuer, authentication is on: authority = the mock issuer, audience = <see cref="MockIssuer.Audience"/>,
 /// metadata and keys fetched over HTTPS from it like from any OpenID Connect provider.
 /// </summary>
-public sealed class ServiceHost : IAsyncDisposable
+public sealed class ServiceHost : HostedService
 {
     /// <summary>The shared examples' evaluation date; the service's clock stands there.</summary>
     public static readonly DateTimeOffset Today = new(2026, 5, 11, 9, 30, 0, TimeSpan.Zero);
 
-    private readonly string directory;
-
     private ServiceHost(WebApplication app, string directory, CapturedLogs logs)
+        : base(app, new HttpClient { BaseAddress = AddressOf(app), Timeout = TimeSpan.FromSeconds(60) }, directory, logs, Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools)
     {
-        App = app;
-        this.directory = directory;
-        Logs = logs;
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        BaseAddress = AddressOf(app);
     }
-
-    public WebApplication App { get; }
 
     public Uri BaseAddress { get; }
 
-    public HttpClient Client { get; }
-
-    public CapturedLogs Logs { get; }
-
-    public string DatabaseFile => Path.Combine(directory, "service.db");
+    public string DatabaseFile => PathOf("service.db");
 
     public IPatientStore Store => App.Services.GetRequiredService<IPatientStore>();
 
     public static async Task<ServiceHost> StartAsync(MockIssuer? issuer = null, Action<ServerOptions>? configure = null, bool fakeClock = false)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "msrelapse-security-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = NewDirectory("msrelapse-security-tests");
         var logs = new CapturedLogs();
         var options = new ServerOptions
         {
@@ -85,52 +74,8 @@ public sealed class ServiceHost : IAsyncDisposable
         return new ServiceHost(app, directory, logs);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-/// <summary>Every log line any logger wrote: category, level, message, the structured values, the scope and the exception.</summary>
-public sealed class CapturedLogs : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> lines = new();
-
-    public string All => string.Join('\n', lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            lines.Enqueue($"{category} scope {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} [{values}] {exception}");
-        }
-    }
+    private static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 }
 
 /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MsRelapse.Storage;
+using MsRelapse.Testing;
 
 namespace MsRelapse.Server.Tests;
 
@@ -16,26 +17,15 @@ namespace MsRelapse.Server.Tests;
 /// One MsRelapse server on an in-memory test server, with its own SQLite file, a fake clock at 2026-05-11 (the
 /// shared examples' date), and every log line captured.
 /// </summary>
-internal sealed class TestHost : IAsyncDisposable
+internal sealed class TestHost : HostedService
 {
     public static readonly DateTimeOffset Today = new(2026, 5, 11, 9, 30, 0, TimeSpan.Zero);
 
-    private readonly string directory;
-
     private TestHost(WebApplication app, string directory, CapturedLogs logs, FakeTimeProvider clock)
+        : base(app, app.GetTestClient(), directory, logs, Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools)
     {
-        App = app;
-        this.directory = directory;
-        Logs = logs;
         Clock = clock;
-        Client = app.GetTestClient();
     }
-
-    public WebApplication App { get; }
-
-    public HttpClient Client { get; }
-
-    public CapturedLogs Logs { get; }
 
     public FakeTimeProvider Clock { get; }
 
@@ -44,8 +34,7 @@ internal sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(Action<ServerOptions>? configure = null, bool seedDemo = false,
         TimeProvider? clockOverride = null, Action<JwtBearerOptions>? jwt = null, Action<WebApplicationBuilder>? builder = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "msrelapse-server-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = NewDirectory("msrelapse-server-tests");
         var logs = new CapturedLogs();
         var clock = new FakeTimeProvider(Today) { };
         clock.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -85,54 +74,6 @@ internal sealed class TestHost : IAsyncDisposable
     public static StringContent Fhir(string json, string mediaType = "application/fhir+json") =>
         new(json, Encoding.UTF8, mediaType);
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-/// <summary>Every log line any logger wrote: category, level, message and the structured values.</summary>
-internal sealed class CapturedLogs : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> lines = new();
-
-    public IReadOnlyList<string> Lines => [.. lines];
-
-    public string All => string.Join('\n', lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            lines.Enqueue($"{category} scope {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} [{values}] {exception}");
-        }
-    }
 }
 
 /// <summary>Bearer tokens signed with a key made here: no issuer, no network.</summary>

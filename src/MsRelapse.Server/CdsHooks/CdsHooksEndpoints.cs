@@ -418,7 +418,7 @@ internal sealed class CdsHookHandler(
         return new NewCdsFeedback(service, card, outcome, at, accepted, system, code);
     }
 
-    private static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<Resource> drafts)
+    internal static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<Resource> drafts)
     {
         drafts = [];
         if (!request.Context.TryGetProperty("draftOrders", out var element) || element.ValueKind != JsonValueKind.Object)

@@ -29,6 +29,20 @@ internal sealed class CdsRequest
     /// <summary>Reads and checks the request; on failure returns null and the reason (for a 400).</summary>
     public static CdsRequest? Parse(byte[] body, out string? error)
     {
+        // The REST API's guard (found by fuzzing, fuzz/regressions/cds-request): a string that is not text (invalid
+        // UTF-8, an escaped lone surrogate) threw from GetString (a 500), and a repeated key was read as its first value.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            error = "The request body is not valid UTF-8.";
+            return null;
+        }
+
+        if (Infrastructure.JsonGuard.Check(body) is { } finding)
+        {
+            error = $"{finding.Message} ({finding.Path})";
+            return null;
+        }
+
         JsonDocument document;
         try
         {
