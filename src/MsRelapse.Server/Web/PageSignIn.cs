@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -69,6 +71,8 @@ public static class PageSignIn
         // Loopback-only (a developer's machine, the tests) may run over plain HTTP; anything else gets Secure cookies.
         var secure = Security.IsLoopbackOnly(options.Urls) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         var loopbackIssuer = Uri.TryCreate(options.AuthAuthority, UriKind.Absolute, out var issuer) && issuer.IsLoopback;
+        var sessions = new PageSessions(TimeSpan.FromHours(8));
+        services.AddSingleton(sessions);
         services.AddAuthentication()
             .AddPolicyScheme(SelectorScheme, "Bearer token or the page's session", p => p.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -82,6 +86,9 @@ public static class PageSignIn
                 c.Cookie.SameSite = SameSiteMode.Lax;
                 c.ExpireTimeSpan = TimeSpan.FromHours(8);
                 c.SlidingExpiration = true;
+                // The session lives on the server; the cookie holds only its key. Signing out removes it, so a copy of
+                // the cookie taken before sign-out is worth nothing after it.
+                c.SessionStore = sessions;
                 // The API answers 401/403 as problems; only /auth/sign-in redirects to the issuer.
                 c.Events.OnRedirectToLogin = x => { x.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 c.Events.OnRedirectToAccessDenied = x => { x.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
@@ -89,6 +96,7 @@ public static class PageSignIn
             .AddOpenIdConnect(OidcScheme, o =>
             {
                 o.SignInScheme = CookieScheme;
+                o.SignOutScheme = CookieScheme;
                 o.Authority = options.AuthAuthority;
                 o.ClientId = clientId;
                 o.ClientSecret = builder.Configuration["Auth:ClientSecret"];
@@ -97,6 +105,7 @@ public static class PageSignIn
                 o.ResponseMode = OpenIdConnectResponseMode.Query;
                 o.CallbackPath = "/auth/callback";
                 o.SignedOutCallbackPath = "/auth/signed-out";
+                o.SignedOutRedirectUri = SignedOutPage;
                 o.SaveTokens = false; // nothing but the session leaves the server's memory of this sign-in
                 o.GetClaimsFromUserInfoEndpoint = false;
                 o.MapInboundClaims = false;
@@ -115,6 +124,13 @@ public static class PageSignIn
                     if (x.Principal?.Identity is ClaimsIdentity identity)
                     {
                         identity.AddClaim(new Claim(CsrfClaim, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+                    }
+
+                    // Only the ID token is kept (in the server-side session): the issuer's end-session endpoint wants
+                    // it as id_token_hint. Access and refresh tokens are not kept at all.
+                    if ((x.TokenEndpointResponse?.IdToken ?? x.ProtocolMessage?.IdToken) is { Length: > 0 } idToken && x.Properties is { } properties)
+                    {
+                        properties.StoreTokens([new AuthenticationToken { Name = "id_token", Value = idToken }]);
                     }
 
                     return Task.CompletedTask;
@@ -206,19 +222,63 @@ public static class PageSignIn
 
         app.MapGet("/auth/sign-in", (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturn(returnUrl) }, [OidcScheme])).ExcludeFromDescription();
-        app.MapPost("/auth/sign-out", async (HttpContext context) =>
+        app.MapPost("/auth/sign-out", SignOutAsync).ExcludeFromDescription();
+    }
+
+    /// <summary>Where the browser lands once signed out (the page then says so).</summary>
+    public const string SignedOutPage = "/?signedout=1#/patients";
+
+    /// <summary>
+    /// Ends the page's session: the server-side session is removed and its cookie cleared; then, when the issuer
+    /// advertises an <c>end_session_endpoint</c>, the browser is sent there (RP-initiated logout with
+    /// <c>id_token_hint</c>, back to <c>/auth/signed-out</c>) so that the issuer's own session ends too. The page calls
+    /// it with fetch (its CSP's <c>form-action 'self'</c> would stop a form's redirect to the issuer) and gets
+    /// <c>{"next": url}</c>; a plain form POST gets a redirect.
+    /// </summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, IOptionsMonitor<OpenIdConnectOptions> oidcOptions)
+    {
+        var result = await context.AuthenticateAsync(CookieScheme).ConfigureAwait(false);
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync().ConfigureAwait(false) : null;
+        var expected = result.Principal?.FindFirst(CsrfClaim)?.Value;
+        if (expected is not null && !FixedTimeEquals(expected, form?["csrf"].ToString() is { Length: > 0 } f ? f : context.Request.Headers[CsrfHeader].ToString()))
         {
-            var result = await context.AuthenticateAsync(CookieScheme).ConfigureAwait(false);
-            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync().ConfigureAwait(false) : null;
-            var expected = result.Principal?.FindFirst(CsrfClaim)?.Value;
-            if (expected is not null && !FixedTimeEquals(expected, form?["csrf"].ToString() ?? context.Request.Headers[CsrfHeader].ToString()))
+            return Problems.Create(StatusCodes.Status403Forbidden, "csrf-failed", "The sign-out did not come from the MsRelapse page.");
+        }
+
+        var next = SignedOutPage;
+        var oidc = oidcOptions.Get(OidcScheme);
+        OpenIdConnectConfiguration? configuration = null;
+        try
+        {
+            configuration = result.Succeeded && oidc.ConfigurationManager is { } manager
+                ? await manager.GetConfigurationAsync(context.RequestAborted).ConfigureAwait(false)
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // The issuer cannot be reached: the local session ends all the same.
+        }
+        catch (IOException)
+        {
+        }
+
+        if (configuration?.EndSessionEndpoint is { Length: > 0 })
+        {
+            // Before the session goes: the handler reads the ID token from it (id_token_hint) and writes a redirect
+            // to the end-session endpoint (state, post_logout_redirect_uri); that address is handed to the page.
+            await context.SignOutAsync(OidcScheme, new AuthenticationProperties { RedirectUri = SignedOutPage }).ConfigureAwait(false);
+            if (context.Response.Headers.Location.ToString() is { Length: > 0 } location)
             {
-                return Problems.Create(StatusCodes.Status403Forbidden, "csrf-failed", "The sign-out did not come from the MsRelapse page.");
+                next = location;
             }
 
-            await context.SignOutAsync(CookieScheme).ConfigureAwait(false);
-            return Results.Redirect("/");
-        }).ExcludeFromDescription();
+            context.Response.Headers.Location = default;
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+
+        await context.SignOutAsync(CookieScheme).ConfigureAwait(false);
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Request.HasFormContentType ? Results.Redirect(next) : Results.Json(new { next }, Json);
     }
 
     /// <summary>Only a path on this site (an open redirect would hand the session to another site).</summary>
@@ -233,6 +293,56 @@ public static class PageSignIn
 
     /// <summary>Whether the page's sign-in is on.</summary>
     private sealed record PageSignInState(bool On);
+
+    /// <summary>
+    /// The page's sessions, in this process's memory (the cookie carries a random key): removed at sign-out and at
+    /// expiry. Several instances behind a balancer need sticky sessions or a shared store (docs/clinician-page.md).
+    /// </summary>
+    internal sealed class PageSessions(TimeSpan lifetime) : ITicketStore
+    {
+        private readonly ConcurrentDictionary<string, (AuthenticationTicket Ticket, DateTimeOffset Expires)> tickets = new(StringComparer.Ordinal);
+
+        public Task<string> StoreAsync(AuthenticationTicket ticket)
+        {
+            Sweep();
+            var key = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+            tickets[key] = (ticket, Expiry(ticket));
+            return Task.FromResult(key);
+        }
+
+        public Task RenewAsync(string key, AuthenticationTicket ticket)
+        {
+            if (tickets.ContainsKey(key))
+            {
+                tickets[key] = (ticket, Expiry(ticket));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<AuthenticationTicket?> RetrieveAsync(string key) =>
+            Task.FromResult(tickets.TryGetValue(key, out var entry) && entry.Expires > DateTimeOffset.UtcNow ? entry.Ticket : null);
+
+        public Task RemoveAsync(string key)
+        {
+            tickets.TryRemove(key, out _);
+            return Task.CompletedTask;
+        }
+
+        private DateTimeOffset Expiry(AuthenticationTicket ticket) => ticket.Properties.ExpiresUtc ?? DateTimeOffset.UtcNow + lifetime;
+
+        private void Sweep()
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (key, entry) in tickets)
+            {
+                if (entry.Expires <= now)
+                {
+                    tickets.TryRemove(key, out _);
+                }
+            }
+        }
+    }
 
     /// <summary>Keycloak puts realm roles in <c>realm_access.roles</c> (a JSON object): add each as a <c>roles</c> claim.</summary>
     private sealed class KeycloakRoles : IClaimsTransformation

@@ -92,6 +92,7 @@ export const api = {
   evaluateBundleFull: (bundleText, asOf) =>
     exchange('POST', `/api/evaluate?${new URLSearchParams({ asOf })}`, { body: bundleText, contentType: 'application/fhir+json' }),
   session: () => request('GET', '/auth/session'),
+  signOut: () => request('POST', '/auth/sign-out'),
   smartRecord: key => request('GET', `/launch/record/${id(key)}`),
   edss: params => request('GET', `/api/edss?${new URLSearchParams(params)}`),
   tpePlan: params => request('GET', `/api/tpe-plan?${new URLSearchParams(params)}`),
