@@ -30,6 +30,9 @@ public enum MockBehaviour
 
     /// <summary>Grants, but the FHIR server rejects the token (it has expired).</summary>
     ExpiredToken,
+
+    /// <summary>Grants, but shows the callback address instead of redirecting to it (<see cref="MockAuthorizationServer.HeldCallback"/>).</summary>
+    Hold,
 }
 
 /// <summary>
@@ -59,6 +62,9 @@ public sealed class MockAuthorizationServer : IAsyncDisposable
 
     /// <summary>The query of the last authorization request (to check PKCE, aud, launch).</summary>
     public IReadOnlyDictionary<string, string> LastAuthorization { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The callback address of the last held authorization (<see cref="MockBehaviour.Hold"/>).</summary>
+    public string HeldCallback { get; private set; } = "";
 
     /// <summary>The queries of the calls to the end-session endpoint (RP-initiated logout).</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> EndSessions { get; } = new();
@@ -138,11 +144,18 @@ public sealed class MockAuthorizationServer : IAsyncDisposable
 
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             codes[code] = new Grant(q["code_challenge"], q.GetValueOrDefault("nonce"), q.GetValueOrDefault("client_id") ?? "", redirect, q.ContainsKey("launch"));
-            return Results.Redirect(QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?>
+            var callback = QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?>
             {
                 ["code"] = code,
                 ["state"] = Behaviour == MockBehaviour.WrongState ? "tampered-state" : state,
-            }));
+            });
+            if (Behaviour == MockBehaviour.Hold)
+            {
+                HeldCallback = callback;
+                return Results.Text("The authorization is held.");
+            }
+
+            return Results.Redirect(callback);
         });
         web.MapPost("/token", async (HttpContext context) =>
         {

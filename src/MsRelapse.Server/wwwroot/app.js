@@ -55,7 +55,7 @@ async function signInState() {
   const slot = document.getElementById('session');
   let session = null;
   try { session = await api.session(); } catch { return; }
-  if (!slot || session?.mode !== 'oidc') return;
+  if (!slot || !session?.mode || session.mode === 'none') return;
   if (new URLSearchParams(location.search).get('signin') === 'failed') {
     document.getElementById('decision-support-banner')?.after(h('p', { class: 'notice future', role: 'alert', 'data-testid': 'signin-failed' },
       'Sign-in did not complete (it was denied, or took too long). Nothing was changed; sign in again.'));
@@ -78,7 +78,7 @@ async function signInState() {
     });
     const out = h('div', { class: 'sign-out' }, button);
     slot.replaceChildren(h('span', { class: 'who', 'data-testid': 'who' }, `Signed in: ${session.name ?? 'user'}${session.roles?.length ? ` (${session.roles.join(', ')})` : ''}`), out);
-  } else {
+  } else if (session.mode === 'oidc') {
     if (new URLSearchParams(location.search).get('signedout') === '1') {
       document.getElementById('decision-support-banner')?.after(h('p', { class: 'notice', role: 'status', 'data-testid': 'signed-out' },
         'You are signed out. Sign in again to see patients.'));
