@@ -130,15 +130,54 @@ public sealed class PatientViewTests(BrowserSuite suite)
     }
 
     [BrowserFact]
-    public async Task An_as_of_date_after_today_is_announced()
+    public async Task An_as_of_date_after_the_service_s_date_is_announced_from_the_header_the_service_sends()
     {
         await using var session = await suite.OpenAsync("/#/patients/demo-mild-relapse");
         var page = session.Page;
         await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
         await Expect(page.GetByTestId("future-notice")).ToHaveCountAsync(0);
+
+        // The service's own answer for a date after its today (2026-05-11) carries MsRelapse-AsOf-Future: true ...
+        string? header = null;
+        page.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/api/evaluate", StringComparison.Ordinal) && r.Url.Contains("2026-06-30", StringComparison.Ordinal))
+            {
+                header = r.Headers.GetValueOrDefault("msrelapse-asof-future");
+            }
+        };
         await page.GetByLabel("Evaluate as of").FillAsync("2026-06-30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("The as-of date is after today.");
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("The as-of date is after today’s date at the service.");
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("30 June 2026");
+        Assert.Equal("true", header);
+
+        // ... and the banner follows that header, not the browser's clock: the same answer without the header shows no
+        // banner; a past date's answer that carries it shows one.
+        await page.RouteAsync("**/api/evaluate?*", async route =>
+        {
+            var response = await route.FetchAsync();
+            var headers = response.Headers.Where(h => !h.Key.Equals("msrelapse-asof-future", StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value);
+            if (route.Request.Url.Contains("2026-05-01", StringComparison.Ordinal))
+            {
+                headers["MsRelapse-AsOf-Future"] = "true";
+            }
+
+            await route.FulfillAsync(new() { Response = response, Headers = headers });
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToHaveCountAsync(0);
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-05-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 May 2026");
+        await page.UnrouteAllAsync();
+
+        // A saved evaluation says it too (asOfInFuture on the stored evaluation).
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-07-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 July 2026");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save this evaluation" }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 July 2026");
         session.AssertClean();
     }
 

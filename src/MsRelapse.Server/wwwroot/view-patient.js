@@ -31,6 +31,9 @@ export function dataUsed(record, asOf) {
     rows.length ? table(null, ['What', 'Value', 'Date', 'Source'], rows, { class: 'compact' }) : h('p', { class: 'muted' }, 'Nothing recorded yet.'));
 }
 
+/** The response header the service sets when asOf is after its own date (src/MsRelapse.Server/Infrastructure/FutureDates.cs). */
+export const FUTURE_HEADER = 'MsRelapse-AsOf-Future';
+
 export function patientView(id) {
   const heading = h('h1', { tabindex: '-1' }, `Patient ${id}`);
   const facts = h('div', { class: 'patient-facts' });
@@ -63,13 +66,15 @@ export function patientView(id) {
     ], { class: 'facts inline' }));
   }
 
-  function futureNotice(headers) {
-    const header = headers?.get?.('MsRelapse-AsOf-Notice') ?? headers?.get?.('Warning') ?? null;
-    if (asOf.value > today() || header) {
+  /**
+   * The banner for an as-of date after the service's own date. The service decides (its clock, not the browser's):
+   * it sends "MsRelapse-AsOf-Future: true" on such an evaluation, and stored evaluations carry asOfInFuture.
+   */
+  function futureNotice(inFuture, asOfDate) {
+    if (inFuture) {
       notice.replaceChildren(h('p', { class: 'notice future', role: 'status', 'data-testid': 'future-notice' },
-        h('strong', null, 'The as-of date is after today. '),
-        header && !/^\d{3} /.test(header) ? `${header} ` : '',
-        `This shows what the record would mean on ${shortDate(asOf.value)} if nothing were added before then; it is not today’s answer.`));
+        h('strong', null, 'The as-of date is after today\u2019s date at the service. '),
+        `This shows what the record would mean on ${shortDate(asOfDate)} if nothing were added before then; it is not today\u2019s answer.`));
     } else {
       notice.replaceChildren();
     }
@@ -92,7 +97,7 @@ export function patientView(id) {
     live.textContent = 'Evaluating…';
     try {
       const { json: rec, headers } = await api.evaluateBundleFull(JSON.stringify(state.bundle), asOf.value);
-      futureNotice(headers);
+      futureNotice(headers?.get?.(FUTURE_HEADER) === 'true', rec.asOf);
       show(rec, { title: `Recommendation as of ${rec.asOf}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
       saveButton.disabled = false;
       live.textContent = `Evaluated as of ${rec.asOf}: ${label(ACTIONS, rec.recommendation.primary)}, ${URGENCY[rec.recommendation.urgency]?.label ?? rec.recommendation.urgency}. Not saved.`;
@@ -141,6 +146,7 @@ export function patientView(id) {
     busy(saveButton, true, 'Saving…');
     try {
       const stored = await api.evaluatePatient(id, asOf.value);
+      futureNotice(stored.asOfInFuture === true, stored.asOf);
       live.textContent = `Evaluation saved (#${stored.id}, as of ${stored.asOf}).`;
       show(stored.recommendation, {
         title: `Recommendation as of ${stored.asOf}`,
