@@ -87,7 +87,8 @@ public static class CdsHooksEndpoints
             var feedback = await store.ListFeedbackAsync(id, ct).ConfigureAwait(false);
             return Results.Json(new CdsFeedbackList([.. feedback.Select(f => new CdsFeedbackItem(
                 f.ServiceId, f.CardUuid, f.Outcome, f.OutcomeTimestamp, f.AcceptedSuggestions,
-                f.OverrideReasonCode is null ? null : new CdsOverrideReason(f.OverrideReasonSystem, f.OverrideReasonCode),
+                f.OverrideReasonCode is null ? null : new CdsOverrideReason(f.OverrideReasonSystem, f.OverrideReasonCode,
+                    PatientViewCards.OverrideReasons.FirstOrDefault(r => r.Code == f.OverrideReasonCode && r.System == f.OverrideReasonSystem)?.Display),
                 f.ReceivedAt))]), CdsJson.Options);
         }).WithTags("Patients").WithSummary("Feedback clinicians gave in their EHR on MsRelapse CDS Hooks cards for this patient (oldest first).")
           .Produces<CdsFeedbackList>(StatusCodes.Status200OK)
@@ -520,5 +521,6 @@ public sealed record CdsFeedbackList(IReadOnlyList<CdsFeedbackItem> Items);
 public sealed record CdsFeedbackItem(string Service, string Card, string Outcome, DateTimeOffset OutcomeTimestamp,
     IReadOnlyList<string> AcceptedSuggestions, CdsOverrideReason? OverrideReason, DateTimeOffset ReceivedAt);
 
-/// <summary>A coded override reason.</summary>
-public sealed record CdsOverrideReason(string? System, string Code);
+/// <summary>A coded override reason; <paramref name="Display"/> the words of MsRelapse's own codes (null for others).</summary>
+public sealed record CdsOverrideReason(string? System, string Code,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Display = null);

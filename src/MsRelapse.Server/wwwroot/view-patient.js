@@ -32,6 +32,13 @@ export function dataUsed(record, asOf) {
 }
 
 /** The response header the service sets when asOf is after its own date (src/MsRelapse.Server/Infrastructure/FutureDates.cs). */
+/** The CDS Hooks services, in words. */
+const CDS_SERVICES = {
+  'msrelapse-patient-view': 'Patient view',
+  'msrelapse-order-select': 'Order select',
+  'msrelapse-order-sign': 'Order sign',
+};
+
 export const FUTURE_HEADER = 'MsRelapse-AsOf-Future';
 
 export function patientView(id) {
@@ -47,6 +54,8 @@ export function patientView(id) {
   const entry = h('div', { id: 'entry' });
   const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'Saved evaluations'), h('div', { id: 'history-body' }, h('p', { class: 'muted' }, 'Loading…')));
+  const feedback = h('section', { class: 'history', 'aria-labelledby': 'feedback-title', 'data-testid': 'cds-feedback' },
+    h('h2', { id: 'feedback-title' }, 'Feedback from the EHR on MsRelapse cards'), h('div', { id: 'feedback-body' }, h('p', { class: 'muted' }, 'Loading…')));
   const form = h('form', { class: 'evaluate-form no-print' }, asOfField, evaluateButton, saveButton, carePlan);
 
   const state = { bundle: null, etag: null, record: null, shown: null };
@@ -141,6 +150,27 @@ export function patientView(id) {
     }
   }
 
+  /** The CDS Hooks feedback on this patient's cards: what the clinician did in the EHR, newest first. */
+  async function loadFeedback() {
+    const body = feedback.querySelector('#feedback-body');
+    try {
+      const data = await api.cdsFeedback(id);
+      const items = [...(data.items ?? [])].reverse();
+      if (!items.length) { body.replaceChildren(h('p', { class: 'muted' }, 'No feedback on MsRelapse cards in the EHR yet.')); return; }
+      body.replaceChildren(table(null, ['Date', 'Outcome', 'Card', 'Override reason'],
+        items.map(f => [
+          dateTime(f.outcomeTimestamp),
+          f.outcome === 'accepted'
+            ? `Accepted${f.acceptedSuggestions?.length ? ` (${f.acceptedSuggestions.length} suggestion${f.acceptedSuggestions.length === 1 ? '' : 's'})` : ''}`
+            : f.outcome === 'overridden' ? 'Overridden' : f.outcome,
+          h('span', null, `${CDS_SERVICES[f.service] ?? f.service} card `, h('code', { title: f.card }, String(f.card).slice(0, 8))),
+          f.overrideReason ? (f.overrideReason.display ?? f.overrideReason.code) : '—',
+        ]), { class: 'history-table', 'data-testid': 'cds-feedback-table' }));
+    } catch (error) {
+      body.replaceChildren(renderProblem(problemOf(error), 'The feedback from the EHR could not be loaded.'));
+    }
+  }
+
   form.addEventListener('submit', e => { e.preventDefault(); evaluate(true); });
   saveButton.addEventListener('click', async () => {
     busy(saveButton, true, 'Saving…');
@@ -186,7 +216,8 @@ export function patientView(id) {
     await evaluate(false);
   })();
   loadHistory();
+  loadFeedback();
   return h('div', { class: 'view view-patient' },
     h('p', { class: 'back no-print' }, h('a', { href: '#/patients' }, '← All patients')),
-    heading, facts, form, live, notice, result, entry, history);
+    heading, facts, form, live, notice, result, entry, history, feedback);
 }
