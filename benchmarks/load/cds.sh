@@ -40,39 +40,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() { node benchmarks/tools/free-port.mjs; }
 wait_ready() {
   for _ in $(seq 1 150); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "cds load: $1 did not become ready" >&2; return 1
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch).
-python3 - "$example" "$work/request.json" <<'PY'
-import json, sys, datetime
-bundle = json.load(open(sys.argv[1]))
-resources = [e["resource"] for e in bundle["entry"]]
-day = datetime.date(2019, 1, 15)
-for i in range(150):
-    kind = i % 3
-    when = (day + datetime.timedelta(days=14 * i)).isoformat() + "T09:00:00Z"
-    if when >= "2026-04-01":
-        break
-    code, value, unit = [("29463-7", 82 + (i % 5) * 0.5, "kg"), ("4544-3", 43 + (i % 4) * 0.5, "%"), ("17861-6", 9.4, "mg/dL")][kind]
-    resources.append({"resourceType": "Observation", "id": f"hist-{i}", "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs" if kind == 0 else "laboratory"}]}],
-        "code": {"coding": [{"system": "http://loinc.org", "code": code}]}, "subject": {"reference": "Patient/p1"},
-        "effectiveDateTime": when, "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}})
-types = {"conditions": "Condition", "observations": "Observation", "medicationAdministrations": "MedicationAdministration",
-    "medicationRequests": "MedicationRequest", "medicationStatements": "MedicationStatement", "allergies": "AllergyIntolerance", "procedures": "Procedure"}
-prefetch = {"patient": next(r for r in resources if r["resourceType"] == "Patient")}
-for key, t in types.items():
-    found = [r for r in resources if r["resourceType"] == t]
-    prefetch[key] = {"resourceType": "Bundle", "type": "searchset", "total": len(found), "entry": [{"resource": r, "search": {"mode": "match"}} for r in found]}
-request = {"hookInstance": "7f1c1e0e-4b8e-4f5e-9f55-0b9e1c0d2a11", "hook": "patient-view",
-    "context": {"userId": "Practitioner/load", "patientId": "p1"}, "prefetch": prefetch}
-json.dump(request, open(sys.argv[2], "w"), separators=(",", ":"))
-PY
+# The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch), its dates moved to today.
+node benchmarks/load/cds-request.mjs "$example" "$work/request.json"
 request_bytes=$(wc -c <"$work/request.json")
 
 # 1. The service: loopback, authentication required, one trusted client whose keys are in a file.
@@ -95,9 +71,10 @@ status=$(curl -s -o "$work/response.json" -w '%{http_code}' -X POST -H 'Content-
   -H "Authorization: Bearer $(head -1 "$work/tokens.txt")" --data-binary "@$work/request.json" "$audience")
 [ "$status" = 200 ] || { echo "cds load: the first call answered $status: $(head -c 300 "$work/response.json")" >&2; exit 1; }
 tail -n +2 "$work/tokens.txt" >"$work/tokens-rest.txt"
-grep -q '"cards"' "$work/response.json" || { echo "cds load: no cards in the answer" >&2; exit 1; }
+grep -q '"summary"' "$work/response.json" || { echo "cds load: the answer has no card: $(head -c 300 "$work/response.json")" >&2; exit 1; }
 
-# Every run takes the tokens after the ones used so far (a token is refused if replayed).
+# Every run takes the tokens after the ones used so far (a token is refused if replayed). `run` is called in this
+# shell, never in $(…): a subshell would lose the count and the next run would replay the last run's tokens.
 used=0
 run() { # name url connections threads seconds → LOAD line
   local tokens_file="$work/tokens-$1.txt"
@@ -111,8 +88,8 @@ run() { # name url connections threads seconds → LOAD line
 }
 echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each)" >&2
 run warm "$audience" 8 2 tokens "$warmup" >/dev/null
-s1=$(run s1 "$audience" 1 1 tokens "$duration")
-s8=$(run s8 "$audience" 8 2 tokens "$duration")
+run s1 "$audience" 1 1 tokens "$duration" >"$work/s1.line"; s1=$(cat "$work/s1.line")
+run s8 "$audience" 8 2 tokens "$duration" >"$work/s8.line"; s8=$(cat "$work/s8.line")
 service_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$service_pid/status")
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
@@ -123,8 +100,8 @@ dotnet exec "$floor" "$floor_url" "$work/response.json" >"$work/floor.log" 2>&1 
 floor_pid=$!; pids+=("$floor_pid")
 wait_ready "$floor_url"
 run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" >/dev/null
-f1=$(run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration")
-f8=$(run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration")
+run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" >"$work/f1.line"; f1=$(cat "$work/f1.line")
+run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" >"$work/f8.line"; f8=$(cat "$work/f8.line")
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
@@ -136,8 +113,8 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "service c=1: $s1"; echo "service c=8: $s8"; echo "floor c=1: $f1"; echo "floor c=8: $f8"
 p99_8=$(field "$s8" p99_ms); rps_8=$(field "$s8" rps)
-met_p99=$(python3 -c "print('met' if $p99_8 < 20 else 'NOT met')")
-met_rps=$(python3 -c "print('met' if $rps_8 >= 1000 else 'NOT met')")
+met_p99=$(awk -v v="$p99_8" 'BEGIN { print (v < 20 ? "met" : "NOT met") }')
+met_rps=$(awk -v v="$rps_8" 'BEGIN { print (v >= 1000 ? "met" : "NOT met") }')
 machine="$(nproc) cores ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)), $(uname -sr), .NET SDK $(dotnet --version)"
 
 section=$(cat <<MD
@@ -161,13 +138,5 @@ Goals at concurrency 8: p99 < 20 ms — **$met_p99** ($p99_8 ms); ≥ 1,000 call
 service: $service_rss MB. Load average at the start: $load_before; at the end: $load_after.
 MD
 )
-SECTION="$section" python3 - "$repo/benchmarks/README.md" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-section = os.environ["SECTION"].rstrip() + "\n"
-text = open(path, encoding="utf-8").read()
-pattern = re.compile(r"^## CDS Hooks load\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n" if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w", encoding="utf-8").write(text)
-PY
+node benchmarks/tools/replace-section.mjs "$repo/benchmarks/README.md" "## CDS Hooks load" <<<"$section"
 echo "cds load: recorded in benchmarks/README.md" >&2
