@@ -46,16 +46,18 @@ internal static class EvaluateCommand
                 throw new CliInputException($"{finding.Path}: {finding.Message} [{finding.Code}]");
             }
 
-            if (asOf > DateOnly.FromDateTime(clock.GetLocalNow().DateTime))
-            {
-                // Allowed (planning, replay), never silent; stderr keeps stdout one document.
-                io.Error.WriteLine($"msrelapse: warning: --as-of {asOf:yyyy-MM-dd} is after today's date; the recommendation is for that future date");
-            }
-
             var outcome = FhirEvaluation.Evaluate(input, asOf);
             if (!outcome.IsValid)
             {
+                // A failure prints its one error line only (cli.md): no warning before it.
                 throw new CliInputException(ErrorLine(outcome.Errors));
+            }
+
+            if (asOf > DateOnly.FromDateTime(clock.GetLocalNow().DateTime))
+            {
+                // Allowed (planning, replay), never silent; stderr keeps stdout one document. Said only once the
+                // evaluation has succeeded.
+                io.Error.WriteLine($"msrelapse: warning: --as-of {asOf:yyyy-MM-dd} is after today's date; the recommendation is for that future date");
             }
 
             var recommendation = outcome.Recommendation!;
