@@ -1,10 +1,10 @@
-using MsRelapse.Core.Text;
+using MsRelapse.Core.Contract;
 
 namespace MsRelapse.Cli.Tests;
 
 /// <summary>
 /// One formatting of plan numbers (issue 12): the CLI's human output writes the plan's numbers with
-/// Core.Text.PlanNumbers, the rules the API's card text and the page (Browser.Tests PlanNumberTests) use too.
+/// Core.Contract.PlanNumbers, the rules the API's card text and the page (Browser.Tests PlanNumberTests) use too.
 /// </summary>
 public sealed class PlanNumberTests
 {

@@ -1,4 +1,3 @@
-using MsRelapse.Core.Text;
 using System.CommandLine;
 using System.Globalization;
 using MsRelapse.Core.Contract;
@@ -140,7 +139,7 @@ internal static class EvaluateCommand
     {
         private static string D(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
-        /// <summary>A plan quantity in the shared words (Core.Text.PlanNumbers), or "—".</summary>
+        /// <summary>A plan quantity in the shared words (Core.Contract.PlanNumbers), or "—".</summary>
         private static string Ml2(double? value, Func<double, string> words) => value is { } v ? words(v) : "—";
 
         private static string N(double? value, int decimals = 1) => value is { } v ? CalculatorOptions.Show(v, decimals) : "—";

@@ -1,4 +1,4 @@
-using MsRelapse.Core.Text;
+using MsRelapse.Core.Contract;
 using System.Text;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;

@@ -61,7 +61,7 @@ export function num(value, digits = 0) {
 }
 
 /**
- * A plan number as words, by the rules of MsRelapse.Core.Text.PlanNumbers (the CLI and the API use those): ','
+ * A plan number as words, by the rules of MsRelapse.Core.Contract.PlanNumbers (the CLI and the API use those): ','
  * groups thousands, '.' for decimals, at most maxDecimals with trailing zeros dropped, midpoints away from zero.
  * Volumes planNum(v, 0) mL, albumin planNum(g, 1) g, doses planNum(mg, 2) mg.
  */

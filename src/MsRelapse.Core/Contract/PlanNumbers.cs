@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MsRelapse.Core.Text;
+namespace MsRelapse.Core.Contract;
 
 /// <summary>
 /// How the plan's numbers read, the same on every surface — the CLI's human output, the text the API writes (CDS
