@@ -181,7 +181,7 @@ internal sealed class Decision
         Fire(rule);
     }
 
-    /// <summary>Replaces the primary; the old one goes to the front of the alternatives with the modifier's condition.</summary>
+    /// <summary>Replaces the primary; the old one goes to the front of the alternatives with the modifier's condition (A22).</summary>
     public void DisplacePrimary(ActionCode action, string displacedReason, ImmutableArray<string> evidence, string rule)
     {
         var old = Primary;

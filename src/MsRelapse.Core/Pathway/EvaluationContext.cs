@@ -35,7 +35,7 @@ internal sealed class EvaluationContext
             ? measurements.LastOrDefault(m => m.Kind == MeasurementKind.HeightCm)
             : LatestWithin(MeasurementKind.HeightCm, Thresholds.HeightRecentDaysChild);
         Hematocrit = LatestWithin(MeasurementKind.HematocritPercent, Thresholds.LabRecentDays);
-        Calcium = LatestWithin(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays);
+        Calcium = LatestWithin(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays); // A31: the latest of the last 30 days
         Fibrinogen = LatestWithin(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays);
         LowSystolic = measurements.LastOrDefault(m => m.Kind == MeasurementKind.SystolicMmHg && Within(m.When.Date, Thresholds.BloodPressureRecentDays) && m.Value < Thresholds.HypotensionSystolicMmHg);
 
@@ -48,7 +48,7 @@ internal sealed class EvaluationContext
         CurrentFever = FeverEvents.Any(f => Within(f.Date, Thresholds.FeverCurrentDays));
         Infections = Lists.Where(Conditions, static c => c.Kind == ConditionKind.Infection && c.Onset is not null);
         CurrentInfections = Lists.Where(Infections, c => Within(c.Onset!.Value.Date, Thresholds.InfectionCurrentDays) && NotAbated(c));
-        UndatedInfections = Lists.Where(Conditions, c => c.Kind == ConditionKind.Infection && c.Onset is null && NotAbated(c));
+        UndatedInfections = Lists.Where(Conditions, c => c.Kind == ConditionKind.Infection && c.Onset is null && NotAbated(c)); // A26: only while not abated
         CurrentSepsis = CurrentInfections.Any(c => c.IsSepsis);
         PositiveNitrites = Lists.Where(Findings, static f => f.Kind == FindingKind.UrineNitrite && f.Positive);
 
@@ -71,7 +71,7 @@ internal sealed class EvaluationContext
         ProgressiveCourse = record.MsDiagnoses.FirstOrDefault(m => m.Active && (m.Recorded is null || m.Recorded.Value.Date <= asOf)
             && m.Course is MsCourse.SecondaryProgressive or MsCourse.PrimaryProgressive);
         Pregnancy = Findings.LastOrDefault(f => f.Kind == FindingKind.Pregnancy && f.Positive && Within(f.When.Date, Thresholds.PregnancyRecentDays))?.Source
-            ?? Conditions.LastOrDefault(c => c.Kind == ConditionKind.Pregnancy && c.Onset is { } o && Within(o.Date, Thresholds.PregnancyRecentDays) && NotAbated(c))?.Source;
+            ?? Conditions.LastOrDefault(c => c.Kind == ConditionKind.Pregnancy && c.Onset is { } o && Within(o.Date, Thresholds.PregnancyRecentDays) && NotAbated(c))?.Source; // A25: a condition needs an onset
         Breastfeeding = Findings.LastOrDefault(f => f.Kind == FindingKind.Breastfeeding && f.Positive && Within(f.When.Date, Thresholds.BreastfeedingRecentDays))?.Source;
 
         // Steroid courses (Conventions) and the apheresis sessions of the attack (R6, R7).

@@ -21,20 +21,15 @@ internal static class Orchestrator
         }
 
         var d = new Decision(ctx);
-        foreach (var dose in ctx.Doses)
-        {
-            if (dose.UnitAssumedMg)
-            {
-                d.Explain("R0", $"A steroid dose on {Text.Date(dose.Day)} carried no unit and was read as mg.");
-            }
-        }
+        R0Validation.ReportAssumedUnits(ctx, d);
 
         R1Attack.Apply(ctx, d);
         var ongoingRelapse = R2Status.Apply(ctx, d);
         R2Status.ProgressiveCourseFlag(ctx, d);
         R4Severity.Apply(ctx, d);
         R3Differential.Flags(ctx, d);
-        ReportTreatmentGiven(ctx, d);
+        R1Attack.ReportDosesBelowTreatment(ctx, d);
+        R6SteroidResponse.ReportDosesWithoutAmount(ctx, d);
 
         if (ongoingRelapse)
         {
@@ -67,7 +62,7 @@ internal static class Orchestrator
                 R3Differential.NonRelapseReview(ctx, d);
             }
 
-            // Treatment given but not judged under this status.
+            // A29: treatment given but not judged under this status is unknown, not not-applicable.
             d.SteroidResponse = ctx.CoursesForAttack.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
             d.ApheresisResponse = ctx.SessionsSinceOnset.IsEmpty ? ResponseStatus.NotApplicable : ResponseStatus.Unknown;
         }
@@ -94,42 +89,7 @@ internal static class Orchestrator
             ? ctx.SessionsSinceOnset.Length >= Thresholds.ApheresisCourseSessions ? TreatmentStage.ApheresisCompleted : TreatmentStage.ApheresisInProgress
             : !ctx.CoursesForAttack.IsEmpty ? TreatmentStage.SteroidsGiven : TreatmentStage.Untreated;
 
-    private static void ReportTreatmentGiven(EvaluationContext ctx, Decision d)
-    {
-        if (ctx.Onset is not { } onset)
-        {
-            return;
-        }
-
-        var low = ctx.SubThresholdDoses.Where(x => x.Day >= onset).ToList();
-        if (low.Count > 0)
-        {
-            d.Explain("R1", $"{Text.Count(low.Count, "steroid dose")} since onset {(low.Count == 1 ? "was" : "were")} below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
-        }
-
-        // Choice (docs/pathway.md #5): a course is defined by its dose, so a dose without an amount is not counted;
-        // R6 says so for each one (drug and date) so that a clinician checks what was given.
-        SteroidDose? previous = null;
-        foreach (var dose in ctx.DosesWithoutAmount)
-        {
-            if (dose.Day < onset || (previous is not null && previous.Day == dose.Day && previous.Drug == dose.Drug))
-            {
-                continue;
-            }
-
-            previous = dose;
-            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Text.Date(dose.Day)} was not counted as relapse treatment; check what was given.");
-        }
-    }
-
-    private static string DrugName(SteroidDrug drug) => drug switch
-    {
-        SteroidDrug.Prednisone => "prednisone",
-        SteroidDrug.Prednisolone => "prednisolone",
-        _ => "methylprednisolone",
-    };
-
-    /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both; treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
+    /// <summary>Step 5, reassessOn: a steroid course planned now → its end + 10 days; apheresis planned now → its last session; the earlier when both (A18); treat-trigger → as set (asOf + 3, or + 1 when severe under R2.3).</summary>
     private static DateOnly? ReassessOn(EvaluationContext ctx, Decision d, TreatmentPlan plan)
     {
         // The earliest of the planned candidates (a running minimum: no list per evaluation).
@@ -164,7 +124,7 @@ internal static class Orchestrator
     }
 
     /// <summary>
-    /// Section "Recovery": the EDSS milestones of the current attack. Month k is the latest assessment in its own
+    /// Section "Recovery" (A40): the EDSS milestones of the current attack. Month k is the latest assessment in its own
     /// window (after the previous month's window, up to onset + 30 / 91 / 182 days), reported once that day has
     /// come; the end of steroids and of apheresis are as <see cref="EdssCourse"/> (choice, docs/pathway.md).
     /// </summary>
@@ -262,7 +222,8 @@ internal static class Orchestrator
         var recovery = RecoveryClass.NotApplicable;
         if (!notApplicable && hasAttack && ctx.Baseline is { } b && ctx.Latest is { } l && ctx.Nadir is { } n)
         {
-            // Section "Recovery": complete ≤ baseline; partial = improved ≥ 0.5 from nadir; else none.
+            // Section "Recovery": complete ≤ baseline; partial = improved ≥ 0.5 from nadir; else none — judged at the latest
+            // assessment since onset, not the latest month milestone (A41).
             recovery = l.Value <= b.Value ? RecoveryClass.Complete : n.Value - l.Value >= Thresholds.RecoveryPartialImprovement ? RecoveryClass.Partial : RecoveryClass.None;
         }
 

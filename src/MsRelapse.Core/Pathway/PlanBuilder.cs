@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using MsRelapse.Core.Apheresis;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Steroids;
@@ -20,7 +19,7 @@ internal static class PlanBuilder
         return new TreatmentPlan(steroids, tpe, ia);
     }
 
-    /// <summary>The steroid course planned now: the primary steroid, else a concurrent one.</summary>
+    /// <summary>The steroid course planned now: the primary steroid, else a concurrent one (A24: an alternative only carries its regimen in its reason).</summary>
     private static SteroidPlan? SteroidPlanFor(EvaluationContext ctx, Decision d)
     {
         ActionCode? action = Decision.IsSteroid(d.Primary) ? d.Primary : FirstConcurrent(d, Decision.IsSteroid);
@@ -33,18 +32,7 @@ internal static class PlanBuilder
         SteroidRegimen? regimen;
         if (ctx.IsChild)
         {
-            // R9: children get the IV paediatric regimen in every branch (E-PEDS-2021).
-            regimen = ctx.Weight is { } w ? SteroidRegimens.Pediatric(w.Value) : null;
-            notes.Add("Paediatric regimen: 30 mg/kg/day rounded down to 10 mg, max 1,000 mg/day, IV for 5 days; involve paediatric neurology (E-PEDS-2021).");
-            if (regimen is null)
-            {
-                d.Missing(MissingItem.Weight, "the paediatric steroid dose (mg/kg; weight in the last 30 days)", blocking: true);
-                notes.Add("No weight in the last 30 days: weigh the child to set the mg dose.");
-            }
-            else
-            {
-                d.Used("weight-kg", ctx.Weight!.Value, ctx.Weight.When.Date, ctx.Weight.Source, "R9");
-            }
+            regimen = Rules.R9People.ChildSteroidRegimen(ctx, d, notes);
         }
         else
         {
@@ -114,16 +102,14 @@ internal static class PlanBuilder
         var what = route == PlannedRoute.Intravenous ? "IV methylprednisolone" : "oral methylprednisolone";
         if (ctx.IsChild)
         {
-            d.Explain("R9", regimen is null
-                ? $"Steroid plan for a child: {what} 30 mg/kg/day for {days} days; no weight in the last 30 days, so no mg dose until the child is weighed."
-                : $"Steroid plan for a child: {what} 30 mg/kg/day × {Text.Number(ctx.Weight!.Value)} kg ({Text.Date(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Mg(regimen.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
-                evidence);
+            Rules.R9People.ExplainChildSteroidPlan(ctx, d, what, regimen, days, start, evidence);
         }
         else
         {
+            // A39: the plan's rationale entry cites the rule that first placed the action (a child's plan cites R9).
             d.Explain(d.PlacedBy(a) ?? d.PrimaryRule, a == ActionCode.OralMethylprednisolone
-                ? $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)} (equivalent: 1,000 mg/day for 3 days)."
-                : $"Steroid plan: {what} {Mg(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
+                ? $"Steroid plan: {what} {Text.Milligrams(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)} (equivalent: 1,000 mg/day for 3 days)."
+                : $"Steroid plan: {what} {Text.Milligrams(regimen!.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
                 evidence);
         }
 
@@ -171,7 +157,7 @@ internal static class PlanBuilder
         return null;
     }
 
-    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994).</summary>
+    /// <summary>First new session: asOf + 1, or + 2 with an active ACE inhibitor (hold ≥ 24 h, E-OWEN-1994), immunoadsorption too (A23).</summary>
     private static DateOnly FirstNewSession(EvaluationContext ctx) =>
         ctx.AsOf.AddDays(ctx.AceInhibitor is not null ? Thresholds.ApheresisStartDaysWithAceInhibitor : Thresholds.ApheresisStartDays);
 
@@ -179,7 +165,7 @@ internal static class PlanBuilder
     /// The sessions already given in a course that R7.1 continues, of both kinds, else none. R7: "Sessions of plasma
     /// exchange and immunoadsorption count together"; R7.1: "the plan lists the remaining sessions" — so the plan of
     /// whichever kind is planned now (also immunoadsorption after an albumin allergy displaced plasma exchange, R8.3
-    /// item 3, or apheresis moved to the alternatives by R8.3) holds 5 − (all sessions since onset) new sessions.
+    /// item 3, or apheresis moved to the alternatives by R8.3) holds 5 − (all sessions since onset) new sessions (A17).
     /// </summary>
     private static ImmutableArray<ApheresisSession> Given(EvaluationContext ctx, Decision d) =>
         d.Stage == TreatmentStage.ApheresisInProgress
@@ -367,8 +353,6 @@ internal static class PlanBuilder
 
         return cached;
     }
-
-    private static string Mg(double mg) => mg.ToString("#,0.##", CultureInfo.InvariantCulture);
 
     private static double? Round(double? value, Func<double, double> round) => value is { } v ? round(v) : null;
 }

@@ -4,7 +4,7 @@ namespace MsRelapse.Core.Pathway;
 
 /// <summary>
 /// Rationale wording: counts with the right plural ("1 day", "5 days") and the right indefinite article ("an IV
-/// course", "a steroid course"), so no text reads "day(s)" or "A IV"; numbers and dates as the rationale writes them.
+/// course", "a steroid course"), so no text reads "day(s)" or "A IV" (A44); numbers and dates as the rationale writes them.
 /// Invariant culture. An infrastructure file: <see cref="Number"/> and <see cref="Date"/> run on every rationale line,
 /// so they avoid format parsing (docs/pathway.md, Performance rules).
 /// </summary>
@@ -35,6 +35,9 @@ internal static class Text
 
         return value.ToString("0.0##", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A dose in mg as the rationale writes it ("1,000", "412.5"; "#,0.##", invariant).</summary>
+    public static string Milligrams(double mg) => mg.ToString("#,0.##", CultureInfo.InvariantCulture);
 
     /// <summary>A date as "yyyy-MM-dd" (the same text as the invariant format, without parsing the pattern each time).</summary>
     public static string Date(DateOnly date) => string.Create(10, date, static (span, d) =>

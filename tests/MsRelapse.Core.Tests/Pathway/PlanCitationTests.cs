@@ -15,6 +15,7 @@ public sealed class PlanCitationTests
 
     private static IEnumerable<string> Cited(Recommendation r) => r.Evidence.Select(e => e.Id);
 
+    [Trait("Ruling", "A39")]
     [Fact]
     public void Plasma_exchange_plan_cites_nadler_kaplan_asfa_and_reverberi_under_the_rule_that_chose_it()
     {

@@ -129,6 +129,8 @@ public sealed class R0ValidationTests
         Assert.Equal("birth-date-after-as-of", error.Code);
     }
 
+    [Trait("Ruling", "A28")]
+    [Trait("Ruling", "A42")]
     [Fact]
     public void Resources_of_another_patient_are_rejected()
     {
@@ -172,6 +174,7 @@ public sealed class R0ValidationTests
     }
 
     // Onset day −10: the window opens 365 days earlier, on day −375 (judged); day −376 is outside (not judged).
+    [Trait("Ruling", "A38")]
     [Theory]
     [InlineData(-375, false)]
     [InlineData(-376, true)]
@@ -206,5 +209,15 @@ public sealed class R0ValidationTests
         Assert.Null(result.Recommendation);
         Assert.Equal(["Condition/a", "Observation/b"], result.Errors.Select(e => e.Source!.Resource));
         Assert.All(result.Errors, e => Assert.Equal("multiple-patients", e.Code));
+    }
+
+    // A27: temperatures are judged in the last 3 days and in R2.3's window around the attack's onset (onset − 14 to
+    // onset + 3): an impossible value 10 days ago (in the window) is rejected, one 40 days ago is not judged.
+    [Trait("Ruling", "A27")]
+    [Fact]
+    public void An_impossible_temperature_is_judged_only_where_a_rule_reads_temperatures()
+    {
+        Assert.False(RecordBuilder.Adult().Attack(-2, 2.0, 3.5).Temperature(-10, 55).Evaluate().IsValid);
+        Assert.True(RecordBuilder.Adult().Attack(-2, 2.0, 3.5).Temperature(-40, 55).Evaluate().IsValid);
     }
 }

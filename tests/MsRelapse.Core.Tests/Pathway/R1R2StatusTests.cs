@@ -152,4 +152,18 @@ public sealed class R1R2StatusTests
         Assert.Equal(EpisodeStatus.NoEpisode, r.Episode.Status);
         Assert.Equal(FlagSeverity.Info, r.Flag(FlagCode.ProgressiveCourse).Severity);
     }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Audit ruling A8 (docs/pathway.md): R2.5.
+    [Trait("Ruling", "A8")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Possible_progression_lists_plasma_exchange_and_the_steroids_as_not_recommended_and_nothing_else()
+    {
+        var r = RecordBuilder.Adult().Attack(-100, 2.0, 3.0).Recommend();
+        Assert.Equal(EpisodeStatus.PossibleProgression, r.Episode.Status);
+        Assert.Equal([ActionCode.PlasmaExchange, ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone], r.NotRecommendedActions());
+    }
 }

@@ -8,6 +8,7 @@ public sealed class R2PseudoRelapseTests
 {
     private static RecordBuilder Moderate(int onset = -5) => RecordBuilder.Adult().Relapse(onset).Edss(onset - 100, 2).Edss(onset + 1, 3);
 
+    [Trait("Ruling", "A9")]
     [Theory]
     [InlineData(-3, true)] // in the last 3 days
     [InlineData(-4, false)] // settled
@@ -60,6 +61,7 @@ public sealed class R2PseudoRelapseTests
         Assert.Equal(EpisodeStatus.Relapse, Moderate(-6).Finding(FindingKind.UrineNitrite, -8).Recommend().Episode.Status);
     }
 
+    [Trait("Ruling", "A33")]
     [Fact]
     public void Sepsis_is_an_emergency_with_critical_flags()
     {
@@ -80,6 +82,7 @@ public sealed class R2PseudoRelapseTests
         Assert.Equal(RecordBuilder.Day(1), r.Advice.ReassessOn);
     }
 
+    [Trait("Ruling", "A26")]
     [Fact]
     public void An_infection_without_a_date_raises_a_warning_and_missing_data_not_pseudo_relapse()
     {

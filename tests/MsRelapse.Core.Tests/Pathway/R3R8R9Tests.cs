@@ -166,6 +166,7 @@ public sealed class R3R8R9Tests
         Assert.Contains(FlagCode.Infection, r.FlagCodes());
     }
 
+    [Trait("Ruling", "A21")]
     [Fact]
     public void Albumin_allergy_switches_plasma_exchange_to_immunoadsorption()
     {
@@ -255,5 +256,105 @@ public sealed class R3R8R9Tests
         Assert.Contains(MissingItem.Weight, r.MissingItems());
         Assert.Contains(MissingItem.Hematocrit, r.MissingItems());
         Assert.DoesNotContain(MissingItem.Height, r.MissingItems()); // adult height counts any time
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Audit ruling A20 (docs/pathway.md): R8.3 item 2.
+    [Trait("Ruling", "A20")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Infection_before_plasma_exchange_in_a_severe_attack_is_urgent_without_a_concurrent_review()
+    {
+        // Severe (2.0 → 4.5), IV course failed, infection 3 days ago: R8.3 item 2 → treat-trigger, soon raised to the
+        // step 5 floor (urgent, severe); no concurrent action; plasma exchange once infection is controlled.
+        var r = RecordBuilder.Adult().Body().Attack(-18, 2.0, 4.5).Steroids(-16).Edss(-2, 4.5).Infection(-3).Recommend();
+        Assert.Equal(ActionCode.TreatTrigger, r.Advice.Primary);
+        Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
+        Assert.Empty(r.Advice.Concurrent);
+        Assert.Equal(ActionCode.PlasmaExchange, r.AlternativeActions().First());
+    }
+
+    // Audit ruling A20 (docs/pathway.md): R8.3 item 2.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Infection_before_plasma_exchange_in_a_moderate_attack_is_soon()
+    {
+        var r = RecordBuilder.Adult().Body().Attack(-18, 2.0, 3.5).Steroids(-16).Edss(-2, 3.5).Infection(-3).Recommend();
+        Assert.Equal(ActionCode.TreatTrigger, r.Advice.Primary);
+        Assert.Equal(Urgency.Soon, r.Advice.Urgency);
+        Assert.Empty(r.Advice.Concurrent);
+    }
+
+    // Audit ruling A15 (docs/pathway.md): missing birth date.
+    [Trait("Ruling", "A15")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Missing_birth_date_blocks_the_dose_choice_and_makes_the_missing_data_flag_a_warning()
+    {
+        var r = RecordBuilder.Adult().BornOn(null).Attack(-3, 2.0, 3.5).Recommend();
+        var missing = Assert.Single(r.MissingData);
+        Assert.Equal(MissingItem.BirthDate, missing.Item);
+        Assert.True(missing.Blocking);
+        Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.MissingData).Severity);
+        Assert.Contains(r.Rationale, x => x.Rule == "R9" && x.Text.Contains("per-kg child dose", StringComparison.Ordinal));
+    }
+
+    // Audit ruling A15 (docs/pathway.md): missing birth date.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Missing_birth_date_without_any_treatment_listed_is_not_named()
+    {
+        // A resolved attack (R2.2) lists no steroid or apheresis, so no dose depends on the age.
+        var r = RecordBuilder.Adult().BornOn(null).Relapse(-30, -10).Edss(-100, 2).Edss(-29, 3).Recommend();
+        Assert.DoesNotContain(MissingItem.BirthDate, r.MissingItems());
+    }
+
+    // A11: AQP4-IgG and MOG-IgG both positive → NMOSD governs (R3.1: plasma exchange first line); both flags shown.
+    [Trait("Ruling", "A11")]
+    [Fact]
+    public void Aqp4_and_mog_both_positive_follow_the_nmosd_pathway_with_both_flags()
+    {
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -40).Finding(FindingKind.MogIgG, -40).Attack(-3, 2.0, 3.5).Recommend();
+        Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
+        Assert.Contains(r.Flags, f => f.Code == FlagCode.PossibleNmosd);
+        Assert.Contains(r.Flags, f => f.Code == FlagCode.PossibleMogad);
+    }
+
+    // A18: a steroid course and apheresis both planned now (R3.1) → reassessOn is the earlier date, the last planned
+    // exchange, not the steroid course's end + 10 days.
+    [Trait("Ruling", "A18")]
+    [Fact]
+    public void Nmosd_attack_with_exchange_and_steroids_planned_is_reassessed_at_the_last_exchange()
+    {
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -40).Attack(-3, 2.0, 3.5).Recommend();
+        Assert.NotNull(r.Plan.Steroids);
+        Assert.Equal(r.Plan.PlasmaExchange!.Schedule[^1].Date, r.Advice.ReassessOn);
+        Assert.True(r.Advice.ReassessOn < r.Plan.Steroids!.ReassessOn);
+    }
+
+    // A24: the steroid plan is filled only for a steroid planned now (primary or concurrent): a mild attack's steroid
+    // alternative carries its regimen in its reason, and there is no steroid plan.
+    [Trait("Ruling", "A24")]
+    [Fact]
+    public void A_steroid_that_is_only_an_alternative_gets_no_steroid_plan()
+    {
+        var r = RecordBuilder.Adult().Attack(-6, 2.0, 2.5).Recommend();
+        Assert.Equal(ActionCode.Observe, r.Advice.Primary);
+        Assert.Contains(r.Advice.Alternatives, a => a.Action == ActionCode.OralMethylprednisolone);
+        Assert.Null(r.Plan.Steroids);
+    }
+
+    // A25: pregnancy recorded as a condition without an onset is not counted (the 300-day rule cannot be applied);
+    // with an onset in the last 300 days it is.
+    [Trait("Ruling", "A25")]
+    [Fact]
+    public void Pregnancy_condition_without_an_onset_is_not_counted()
+    {
+        var undated = RecordBuilder.Adult().Condition(ConditionKind.Pregnancy, null).Attack(-3, 2.0, 3.5).Recommend();
+        Assert.DoesNotContain(undated.Flags, f => f.Code == FlagCode.Pregnancy);
+        var dated = RecordBuilder.Adult().Condition(ConditionKind.Pregnancy, -30).Attack(-3, 2.0, 3.5).Recommend();
+        Assert.Contains(dated.Flags, f => f.Code == FlagCode.Pregnancy);
     }
 }

@@ -48,6 +48,7 @@ public sealed class R4R5Tests
         Assert.Equal(expected, r.Episode.Edss.Baseline);
     }
 
+    [Trait("Ruling", "A1")]
     [Fact]
     public void Several_assessments_on_one_date_without_times_use_the_highest_and_say_so()
     {
@@ -145,5 +146,96 @@ public sealed class R4R5Tests
         Assert.Equal(urgency, r.Advice.Urgency); // a severe attack keeps urgent
         Assert.Contains(r.AlternativeActions(), a => a is ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone);
         Assert.DoesNotContain(FlagCode.LateForSteroids, r.FlagCodes());
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Audit ruling A43 (docs/pathway.md): no-episode has no severity data.
+    [Trait("Ruling", "A43")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void A_deceased_patient_with_an_attack_and_no_baseline_names_no_missing_edss()
+    {
+        var r = RecordBuilder.Adult().Relapse(-3).Edss(-1, 5).Deceased().Recommend();
+        Assert.Equal(EpisodeStatus.NoEpisode, r.Episode.Status);
+        Assert.Equal(AttackSeverity.NotApplicable, r.Episode.Severity);
+        Assert.Empty(r.MissingData);
+        Assert.DoesNotContain(FlagCode.MissingData, r.FlagCodes());
+    }
+
+    // Audit ruling A43 (docs/pathway.md): no-episode has no severity data.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void An_attack_resolved_long_ago_without_any_edss_names_no_missing_edss()
+    {
+        var r = RecordBuilder.Adult().Relapse(-300, -280).Recommend();
+        Assert.Equal(EpisodeStatus.NoEpisode, r.Episode.Status);
+        Assert.DoesNotContain(MissingItem.EdssBaseline, r.MissingItems());
+        Assert.DoesNotContain(MissingItem.EdssSinceOnset, r.MissingItems());
+        Assert.DoesNotContain(FlagCode.MissingData, r.FlagCodes());
+    }
+
+    // Audit ruling A43 (docs/pathway.md): no-episode has no severity data.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void A_recently_resolved_attack_is_a_relapse_and_still_names_its_missing_baseline()
+    {
+        // R2.2 within 180 days: status relapse, severity computed (unknown without a baseline) → edss-baseline named.
+        var r = RecordBuilder.Adult().Relapse(-30, -10).Edss(-29, 3).Recommend();
+        Assert.Equal(EpisodeStatus.Relapse, r.Episode.Status);
+        Assert.Contains(MissingItem.EdssBaseline, r.MissingItems());
+    }
+
+    // Audit ruling A12 (docs/pathway.md): R5 after 42 days, every severity.
+    [Trait("Ruling", "A12")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mild_attack_43_days_after_onset_goes_to_specialist_review_soon_with_the_oral_steroid()
+    {
+        // 2.0 → 2.5 (rise 0.5): mild; 43 > 42 days.
+        var r = RecordBuilder.Adult().Attack(-43, 2.0, 2.5).Recommend();
+        Assert.Equal(AttackSeverity.Mild, r.Episode.Severity);
+        Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
+        Assert.Equal(Urgency.Soon, r.Advice.Urgency);
+        var alternative = Assert.Single(r.Advice.Alternatives);
+        Assert.Equal(ActionCode.OralMethylprednisolone, alternative.Action);
+        Assert.Contains("if the relapse impairs daily activities", alternative.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(ActionCode.Observe, r.AlternativeActions());
+        Assert.DoesNotContain(FlagCode.LateForSteroids, r.FlagCodes());
+        Assert.Null(r.Plan.Steroids);
+    }
+
+    // Audit ruling A12 (docs/pathway.md): R5 after 42 days, every severity.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mild_attack_42_days_after_onset_is_still_observed_and_late_for_steroids()
+    {
+        var r = RecordBuilder.Adult().Attack(-42, 2.0, 2.5).Recommend();
+        Assert.Equal(ActionCode.Observe, r.Advice.Primary);
+        Assert.Equal(Urgency.Routine, r.Advice.Urgency);
+        Assert.Equal(FlagSeverity.Info, r.Flag(FlagCode.LateForSteroids).Severity);
+    }
+
+    // Audit ruling A12 (docs/pathway.md): R5 after 42 days, every severity.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mild_attack_in_a_diabetic_after_42_days_keeps_the_iv_steroid_as_the_alternative()
+    {
+        var r = RecordBuilder.Adult().Condition(ConditionKind.Diabetes, -3000).Attack(-50, 2.0, 2.5).Recommend();
+        Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
+        Assert.Equal(Urgency.Soon, r.Advice.Urgency);
+        Assert.Equal([ActionCode.IvMethylprednisolone], r.AlternativeActions());
+    }
+
+    // Audit ruling A12 (docs/pathway.md): R5 after 42 days, every severity.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_attack_after_42_days_keeps_urgent_review()
+    {
+        var r = RecordBuilder.Adult().Attack(-50, 2.0, 4.5).Recommend();
+        Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
+        Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
+        Assert.Equal(ActionCode.IvMethylprednisolone, r.AlternativeActions().First());
     }
 }

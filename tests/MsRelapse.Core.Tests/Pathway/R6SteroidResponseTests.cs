@@ -43,6 +43,7 @@ public sealed class R6SteroidResponseTests
         Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
     }
 
+    [Trait("Ruling", "A14")]
     [Fact]
     public void Worsening_soon_after_the_course_in_an_attack_that_is_not_severe_gets_specialist_review()
     {
@@ -160,5 +161,109 @@ public sealed class R6SteroidResponseTests
     {
         var r = RecordBuilder.Adult().Relapse(-5).Edss(-100, 2).Edss(-4, 3).Steroids(-300).Steroids(-150).Recommend();
         Assert.Contains(FlagCode.FrequentSteroidCourses, r.FlagCodes());
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Audit ruling A34 (docs/pathway.md): R6.5 and NMOSD.
+    [Trait("Ruling", "A34")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Nmosd_apheresis_chosen_by_r6_4_more_than_90_days_after_onset_is_demoted_to_urgent_review()
+    {
+        // AQP4-positive, moderate (2.0 → 3.5), IV course −98..−94 failed (3.5 at −2): R6.4 plasma exchange; 100 days
+        // > 90 → R6.5: specialist review, plasma exchange an alternative; R3.1's floor after treatment keeps urgent.
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -500).Attack(-100, 2.0, 3.5).Steroids(-98).Edss(-2, 3.5).Recommend();
+        Assert.Equal(ResponseStatus.Inadequate, r.Episode.SteroidResponse);
+        Assert.Equal(ActionCode.SpecialistReview, r.Advice.Primary);
+        Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
+        Assert.Equal(ActionCode.PlasmaExchange, r.AlternativeActions().First());
+        Assert.Empty(r.Advice.Concurrent); // specialist review is the primary now, not concurrent as well
+        Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.ApheresisDelayed).Severity);
+        Assert.Contains("R6.5", r.FiredRules);
+    }
+
+    // Audit ruling A34 (docs/pathway.md): R6.5 and NMOSD.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Untreated_nmosd_attack_more_than_90_days_after_onset_is_a_specialist_decision()
+    {
+        // Was ruling A34 ("flag only, never the demotion"); 2026.2 R3.1 settles it: after 90 days primary
+        // specialist-review, urgent, plasma exchange and IV methylprednisolone as alternatives; after 42 days the flag.
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -500).Attack(-100, 2.0, 3.5).Recommend();
+        Assert.Equal((ActionCode.SpecialistReview, Urgency.Urgent), (r.Advice.Primary, r.Advice.Urgency));
+        Assert.Equal([ActionCode.PlasmaExchange, ActionCode.IvMethylprednisolone], r.Advice.Alternatives.Select(a => a.Action));
+        Assert.Equal(FlagSeverity.Warning, r.Flag(FlagCode.ApheresisDelayed).Severity);
+    }
+
+    // Audit ruling A34 (docs/pathway.md): R6.5 and NMOSD.
+    [Trait("Source", "audit")]
+    [Theory]
+    [InlineData(42, Urgency.Emergency, false)]
+    [InlineData(43, Urgency.Urgent, true)]
+    [InlineData(90, Urgency.Urgent, true)]
+    public void Untreated_nmosd_attack_is_urgent_after_42_days_with_the_delay_flag(int days, Urgency urgency, bool flagged)
+    {
+        // 2026.2 R3.1: "more than 42 days after onset the urgency is urgent and flag apheresis-delayed is raised".
+        var r = RecordBuilder.Adult().Body().Finding(FindingKind.Aqp4IgG, -500).Attack(-days, 2.0, 3.5).Recommend();
+        Assert.Equal((ActionCode.PlasmaExchange, urgency), (r.Advice.Primary, r.Advice.Urgency));
+        Assert.Equal(flagged, r.FlagCodes().Contains(FlagCode.ApheresisDelayed));
+    }
+
+    // Audit ruling A4, A5 (docs/pathway.md): the assumptions are said.
+    [Trait("Ruling", "A4")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void A_course_without_a_route_is_read_as_oral_and_the_rationale_says_so()
+    {
+        var r = RecordBuilder.Adult().Attack(-30, 2.0, 3.5).Steroids(-28, route: DoseRoute.Unknown).Edss(-2, 3.5).Recommend();
+        Assert.Equal(ActionCode.IvMethylprednisolone, r.Advice.Primary); // R6.4 oral branch, not severe
+        Assert.Contains(r.Rationale, x => x.Rule == "R6" && x.Text.Contains("route not recorded: read as oral", StringComparison.Ordinal));
+    }
+
+    // Audit ruling A4, A5 (docs/pathway.md): the assumptions are said.
+    [Trait("Ruling", "A5")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void A_dose_without_an_amount_is_not_counted_and_the_rationale_names_its_date()
+    {
+        // The only dose since onset has no amount: no course → R5 moderate → oral steroid; R6 says why.
+        var r = RecordBuilder.Adult().Attack(-6, 2.0, 3.5)
+            .With(x => x with { SteroidDoses = x.SteroidDoses.Add(new SteroidDose(SteroidDrug.Methylprednisolone, RecordBuilder.Day(-3), null, DoseRoute.Intravenous, false, new SourceRef("MedicationAdministration/m1"))) })
+            .Recommend();
+        Assert.Equal(TreatmentStage.Untreated, r.Episode.TreatmentStage);
+        Assert.Contains(r.Rationale, x => x.Rule == "R6" && x.Text.Contains($"methylprednisolone dose without an amount on {RecordBuilder.Day(-3):yyyy-MM-dd} was not counted as relapse treatment", StringComparison.Ordinal));
+    }
+
+    // Audit ruling A44 (docs/pathway.md): articles and plurals.
+    [Trait("Ruling", "A44")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void An_iv_course_is_written_with_an_and_days_in_the_plural()
+    {
+        var r = RecordBuilder.Adult().Attack(-30, 2.0, 4.5).Steroids(-28).Edss(-2, 4.5).Recommend();
+        Assert.Contains(r.Rationale, x => x.Rule == "R6" && x.Text.StartsWith($"An IV course of 5 days ended {RecordBuilder.Day(-24):yyyy-MM-dd}, 24 days ago", StringComparison.Ordinal));
+    }
+
+    // Audit ruling A44 (docs/pathway.md): articles and plurals.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void An_oral_course_ended_yesterday_reads_one_day_ago()
+    {
+        var r = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-5, mg: 500, route: DoseRoute.Oral).Recommend();
+        Assert.Contains(r.Rationale, x => x.Rule == "R6" && x.Text.StartsWith($"An oral course of 5 days ended {RecordBuilder.Day(-1):yyyy-MM-dd}, 1 day ago.", StringComparison.Ordinal));
+    }
+
+    // A6: a day qualifies when one dose reaches the threshold; doses of one day are not summed (an order and an
+    // administration of the same dose would double count): two 300 mg doses a day are no course, one 500 mg dose is.
+    [Trait("Ruling", "A6")]
+    [Fact]
+    public void Two_doses_of_300_mg_on_one_day_are_not_summed_into_a_course()
+    {
+        var split = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-6, mg: 300).Steroids(-6, mg: 300).Recommend();
+        Assert.Equal(TreatmentStage.Untreated, split.Episode.TreatmentStage);
+        var whole = RecordBuilder.Adult().Attack(-8, 2.0, 3.5).Steroids(-6, mg: 500).Recommend();
+        Assert.Equal(TreatmentStage.SteroidsGiven, whole.Episode.TreatmentStage);
     }
 }

@@ -17,6 +17,7 @@ public sealed class RecoveryTests
     private static RecordBuilder TreatedAttack(double nadir = 4.0) =>
         RecordBuilder.Adult().RecurrenceMarkedRelapse(-200).Edss(-260, 2.0).Edss(-199, nadir).Steroids(-198);
 
+    [Trait("Ruling", "A40")]
     [Fact]
     public void Each_milestone_takes_the_latest_assessment_of_its_own_window()
     {
@@ -82,6 +83,7 @@ public sealed class RecoveryTests
 
     // Baseline 2.0, nadir 4.5: latest 3.5 improved 1.0 (partial), 4.0 improved exactly 0.5 (partial), 4.5 none,
     // 2.0 complete, 1.5 (below baseline) complete.
+    [Trait("Ruling", "A41")]
     [Theory]
     [InlineData(3.5, RecoveryClass.Partial)]
     [InlineData(4.0, RecoveryClass.Partial)]

@@ -55,6 +55,7 @@ public sealed class WindowBoundaryTests
         Assert.Equal(flagged, RecordBuilder.Adult().Relapse(-3).Finding(FindingKind.Breastfeeding, day).Recommend().FlagCodes().Contains(FlagCode.Breastfeeding));
     }
 
+    [Trait("Ruling", "A32")]
     [Theory]
     [InlineData(-365, true)]
     [InlineData(-366, false)]

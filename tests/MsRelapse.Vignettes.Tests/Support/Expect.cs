@@ -50,6 +50,14 @@ public static class Expect
             $"alternatives in order [{string.Join(",", actions)}]");
     }
 
+    /// <summary>The alternatives are exactly these, in this order.</summary>
+    public static void AlternativesExactly(JsonObject r, params string[] exactly) =>
+        True(r, r.Alternatives().SequenceEqual(exactly), $"alternatives exactly [{string.Join(",", exactly)}]");
+
+    /// <summary>The concurrent actions are exactly these, in any order.</summary>
+    public static void ConcurrentExactly(JsonObject r, params string[] exactly) =>
+        True(r, r.Concurrent().OrderBy(x => x, StringComparer.Ordinal).SequenceEqual(exactly.OrderBy(x => x, StringComparer.Ordinal)), $"concurrent exactly [{string.Join(",", exactly)}]");
+
     /// <summary>No steroid is offered (primary, concurrent, alternatives).</summary>
     public static void NoSteroidOffered(JsonObject r) =>
         True(r, !r.Offered().Intersect(Out.SteroidActions).Any(), "no steroid among primary/concurrent/alternatives");

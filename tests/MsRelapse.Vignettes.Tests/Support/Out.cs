@@ -80,6 +80,12 @@ public static class Out
         (plan?["schedule"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(s => (Str(s["date"]) ?? "", s["done"] is JsonValue v && v.GetValueKind() == JsonValueKind.True)).ToList();
 
+    /// <summary>The dates of a plan's schedule, given and planned.</summary>
+    public static IReadOnlyList<string> ScheduleDates(JsonObject? plan) => plan.Schedule().Select(s => s.Date).ToList();
+
+    /// <summary>The dates of a plan's sessions still to come (not <c>done</c>).</summary>
+    public static IReadOnlyList<string> PlannedDates(JsonObject? plan) => plan.Schedule().Where(s => !s.Done).Select(s => s.Date).ToList();
+
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
@@ -87,6 +93,9 @@ public static class Out
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             ? double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
             : null;
+
+    /// <summary>A number member of an object (null when absent or not a number).</summary>
+    public static double? Num(JsonObject? o, string member) => Num(o?[member]);
 
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -35,4 +35,21 @@ public static class Patients
     /// </summary>
     public static PatientBundle RefractoryAfterIv(double edss = 4.5) =>
         Woman().WithBody().Attack(18, edss).IvMethylprednisolone(Day(-16)).Edss(Day(-2), edss);
+
+    /// <summary>Woman, 31, RRMS, with height, weight and hematocrit, and no EDSS before the attack (no R4 baseline).</summary>
+    public static PatientBundle NoBaselineWoman() => new PatientBundle(AsOf).Female(31).Ms().WithBody();
+
+    /// <summary>Boy of <paramref name="age"/>, RRMS, baseline EDSS <paramref name="baseline"/>, no weight on record.</summary>
+    public static PatientBundle Boy(int age, double baseline = 1.0) =>
+        new PatientBundle(AsOf).Male(age).Ms().Edss(BaselineDate, baseline);
+
+    /// <summary>An AQP4-positive woman (RRMS on record, baseline 2.0) with height, weight and hematocrit.</summary>
+    public static PatientBundle Aqp4Woman() => Woman().WithBody().Aqp4Positive(Day(-40));
+
+    /// <summary>A MOG-IgG positive woman with height, weight and hematocrit.</summary>
+    public static PatientBundle MogWoman() => Woman().WithBody().MogPositive(Day(-40));
+
+    /// <summary>Moderate attack 18 days ago (EDSS 3.5), oral MP 500 mg × 5 from day −16, EDSS still 3.5 on day −2: R6.4 oral branch.</summary>
+    public static PatientBundle ModerateAfterOral() =>
+        Woman().WithBody().Attack(18, 3.5).OralMethylprednisolone(Day(-16)).Edss(Day(-2), 3.5);
 }

@@ -94,4 +94,50 @@ public sealed class PlanVignettes
         var r = Evaluate.Run(SharedExamples.Load("steroid-refractory-relapse"), SharedExamples.AsOf);
         Expect.NoFlag(r, "tpe-volume-check");
     }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R5 moderate: oral MP 500 mg/day × 5 (total 2,500 mg; prednisone equivalent 2,500 × 5/4 = 3,125 mg), the
+    // 1,000 mg × 3 oral equivalent noted; planned from asOf to asOf + 4 → reassessOn = end + 10 = asOf + 14.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Moderate_relapse_plan_totals_and_reassessment_date()
+    {
+        var r = Evaluate.Run(Woman().Attack(2, 3.0));
+        var s = r.SteroidPlan();
+        Expect.True(r, Out.Str(s?["route"]) == "oral" && Out.Num(s, "doseMgPerDay") == 500 && Out.Num(s, "days") == 5, "oral 500 mg × 5");
+        Expect.True(r, Out.Num(s, "totalDoseMg") == 2500 && Out.Num(s, "prednisoneEquivalentMg") == 3125, "2,500 mg = 3,125 mg prednisone");
+        Expect.True(r, (s?["notes"] as System.Text.Json.Nodes.JsonArray ?? []).Any(n => Out.Str(n)?.Contains("1,000 mg/day for 3 days", StringComparison.Ordinal) == true), "1 g × 3 days noted");
+        Expect.ReassessOn(r, Day(14));
+        Expect.True(r, Out.Str(s?["taper"]) is null, "no taper for MS");
+    }
+
+    // R5 severe: IV MP 1,000 mg × 5 = 5,000 mg (6,250 mg prednisone), an infusion instruction, reassess asOf + 14.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_relapse_plan_totals_and_reassessment_date()
+    {
+        var r = Evaluate.Run(Woman().Attack(2, 4.5));
+        var s = r.SteroidPlan();
+        Expect.True(r, Out.Str(s?["route"]) == "intravenous" && Out.Num(s, "doseMgPerDay") == 1000, "IV 1,000 mg");
+        Expect.True(r, Out.Num(s, "totalDoseMg") == 5000 && Out.Num(s, "prednisoneEquivalentMg") == 6250, "5,000 mg = 6,250 mg prednisone");
+        Expect.True(r, Out.Str(s?["infusion"]) is not null, "infusion instruction");
+        Expect.ReassessOn(r, Day(14));
+    }
+
+    // Plasma exchange plan: "Missing … hematocrit → no volumes, missing data named; the schedule still stands" — a
+    // missing volume input blocks a volume → missing-data warning; the primary is unchanged.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Plasma_exchange_without_hematocrit_keeps_its_schedule_and_warns()
+    {
+        var r = Evaluate.Run(Woman().Weight(Day(-1), 64).Height(Day(-1), 168).Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var p = r.PlasmaExchangePlan();
+        Expect.True(r, Out.Num(p, "plasmaVolumeMl") is null && Out.Num(p, "exchangeVolumeMl") is null, "no volumes");
+        Expect.True(r, p.Schedule().Count == 5, "5 sessions scheduled");
+        Expect.Missing(r, "hematocrit");
+        Expect.Flag(r, "missing-data", "warning");
+    }
 }

@@ -127,6 +127,7 @@ public sealed class R1AttackVignettes
 
     // R1: "a transient record more recent than [the current attack] adds the info flag transient-under-24h and the
     // attack is evaluated"; a transient record neither starts nor extends an attack.
+    [Trait("Ruling", "A36")]
     [Fact]
     public void Transient_episode_after_an_ongoing_attack_is_flagged_and_the_attack_is_evaluated()
     {
@@ -199,5 +200,36 @@ public sealed class R1AttackVignettes
         Expect.Decision(r, "rehabilitation", "routine");
         Expect.NoSteroidOffered(r);
         Expect.Flag(r, "dmt-review", "info");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R1 + R2.2: a transient record 3 days ago after an old, resolved attack: "a transient record more recent than it
+    // adds the info flag transient-under-24h and the attack is evaluated" → the attack resolved > 180 days ago → no
+    // episode (R2.1 needs "only transient records").
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Transient_record_after_an_old_resolved_attack_is_no_episode_with_the_transient_flag()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-300), Day(-280)).Relapse(Day(-3), Day(-3)));
+        Expect.Status(r, "no-episode");
+        Expect.Decision(r, "observe", "routine");
+        Expect.Flag(r, "transient-under-24h", "info");
+    }
+
+    // R1: records < 30 days apart chain even when the first has abated (≥ 24 h): the attack dates from the earlier
+    // onset (50 days) → R5 "more than 42 days" → specialist review (moderate: soon) with the steroid as alternative;
+    // flag within-30-days-of-previous-attack (info).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Chained_attack_is_dated_from_its_first_record_for_the_42_day_rule()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-50), Day(-45)).Relapse(Day(-25)).Edss(Day(-24), 3.0));
+        Expect.Onset(r, Day(-50));
+        Expect.Flag(r, "within-30-days-of-previous-attack", "info");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.Alternative(r, "oral-methylprednisolone");
+        Expect.NoFlag(r, "late-for-steroids");
     }
 }

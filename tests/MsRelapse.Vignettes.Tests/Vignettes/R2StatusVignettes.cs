@@ -28,6 +28,7 @@ public sealed class R2StatusVignettes
 
     // R2.2: resolved attack with the latest EDSS (3.0) above baseline (2.0) → relapse, rehabilitation, routine, no
     // steroid or apheresis, dmt-review; severity still computed (nadir 4.0: rise 2.0 → severe).
+    [Trait("Ruling", "A30")]
     [Fact]
     public void Resolved_attack_with_residual_disability_gets_rehabilitation_not_steroids()
     {
@@ -260,6 +261,7 @@ public sealed class R2StatusVignettes
         Expect.Evidence(r, "E-MAGANA-2011");
     }
 
+    [Trait("Ruling", "A37")]
     [Fact]
     public void Primary_progressive_ms_without_an_attack_still_carries_the_progressive_course_flag()
     {
@@ -294,6 +296,7 @@ public sealed class R2StatusVignettes
 
     // 2026.2 R2.2a, treated: "more than 180 days after its last activity … Last activity = … the last dose of each
     // course that counts for it"; treatmentStage as given, steroidResponse unknown for a treatment given.
+    [Trait("Ruling", "A29")]
     [Fact]
     public void Treated_relapse_record_left_open_for_seven_months_is_no_longer_a_current_attack()
     {
@@ -313,5 +316,153 @@ public sealed class R2StatusVignettes
         var r = Evaluate.Run(Woman().Relapse(Day(-400), clinicalStatus: "recurrence").Edss(Day(-399), 3.5));
         Expect.Status(r, "possible-progression");
         Expect.NoFlag(r, "unclosed-relapse-record");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // Step 6: severity "not-applicable for no-episode" — so R4 does not run its missing-data clause: an attack that
+    // resolved 280 days ago (no EDSS before it) is no episode and names no missing EDSS (lead's ruling;
+    // docs/pathway.md #43).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Attack_resolved_long_ago_is_no_episode_without_missing_data()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-300), Day(-280)));
+        Expect.Status(r, "no-episode");
+        Expect.True(r, r.MissingItems().Count == 0, "no missing data");
+        Expect.NoFlag(r, "missing-data");
+    }
+
+    // Conventions: fever ≥ 38.0 °C; 100.4 °F is exactly 38.0 °C ((100.4 − 32) × 5/9) and must count, whatever the
+    // floating-point rounding: fever today, onset 2 days ago → pseudo-relapse.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Temperature_of_100_point_4_fahrenheit_is_a_fever()
+    {
+        var r = Evaluate.Run(Woman().Attack(2, 3.0).Temperature(Day(0), 100.4, "[degF]"));
+        Expect.Status(r, "pseudo-relapse-suspected");
+        Expect.Flag(r, "fever", "warning");
+    }
+
+    // R2.4: onset = asOf → unconfirmed, observe, routine, "reassess the next day"; Step 6: severity is computed
+    // (2.0 → 3.0 moderate); dmt-review only for status relapse.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Moderate_symptoms_that_began_today_are_unconfirmed_and_reassessed_tomorrow()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(0)).Edss(Day(0), 3.0));
+        Expect.Status(r, "unconfirmed");
+        Expect.Severity(r, "moderate");
+        Expect.Decision(r, "observe", "routine");
+        Expect.ReassessOn(r, Day(1));
+        Expect.NoFlag(r, "dmt-review");
+        Expect.Stage(r, "untreated");
+        Expect.SteroidResponse(r, "not-applicable");
+    }
+
+    // R2.3: a positive urine nitrite 7 days ago, in the window (onset − 14 … onset + 3) and still current ("the
+    // nitrite in the last 7 days") → pseudo-relapse, infection (warning), treat-trigger, soon, reassess asOf + 3.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Nitrite_seven_days_ago_is_still_a_current_trigger()
+    {
+        var r = Evaluate.Run(Woman().Attack(6, 3.0).UrineNitrite(Day(-7)));
+        Expect.Status(r, "pseudo-relapse-suspected");
+        Expect.Flag(r, "infection", "warning");
+        Expect.Decision(r, "treat-trigger", "soon");
+        Expect.ReassessOn(r, Day(3));
+        Expect.SteroidsNotRecommended(r);
+    }
+
+    // R2.3: a nitrite 8 days ago is in the window but no longer current → kept as an info flag and the attack is
+    // evaluated (moderate → oral MP). R8.2 reads fever and infection conditions only, so the flag stays info.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Nitrite_eight_days_ago_is_kept_as_info_and_the_relapse_is_treated()
+    {
+        var r = Evaluate.Run(Woman().Attack(6, 3.0).UrineNitrite(Day(-8)));
+        Expect.Status(r, "relapse");
+        Expect.Flag(r, "infection", "info");
+        Expect.Decision(r, "oral-methylprednisolone", "soon");
+    }
+
+    // R2.3: an infection with onset 15 days ago lies in the window of an attack that began 2 days ago (onset − 14 =
+    // day −16) but is not current (onset not in the last 14 days) → info flag; relapse; R8.2 does not fire either.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Infection_that_began_fifteen_days_ago_is_in_the_window_but_not_current()
+    {
+        var r = Evaluate.Run(Woman().Attack(2, 3.0).Pneumonia(Day(-15)));
+        Expect.Status(r, "relapse");
+        Expect.Flag(r, "infection", "info");
+        Expect.Decision(r, "oral-methylprednisolone", "soon");
+        Expect.NoFlag(r, "apheresis-contraindication-infection");
+    }
+
+    // R2.3 severe + sepsis: emergency (sepsis), concurrent specialist-review, reassess in 1 day, infection critical.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_pseudo_relapse_with_sepsis_is_an_emergency_reassessed_tomorrow()
+    {
+        var r = Evaluate.Run(Woman().Attack(2, 4.5).Sepsis(Day(-1)));
+        Expect.Status(r, "pseudo-relapse-suspected");
+        Expect.Decision(r, "treat-trigger", "emergency");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.ReassessOn(r, Day(1));
+        Expect.Flag(r, "infection", "critical");
+        Expect.SteroidsNotRecommended(r);
+    }
+
+    // R2.5: possible progression; severity still computed (Step 6); no dmt-review (not status relapse); plasma
+    // exchange and the steroids not recommended.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Untreated_symptoms_for_a_hundred_days_are_possible_progression_without_dmt_review()
+    {
+        var r = Evaluate.Run(Woman().Attack(100, 3.0));
+        Expect.Status(r, "possible-progression");
+        Expect.Severity(r, "moderate");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.NotRecommended(r, "plasma-exchange");
+        Expect.NotRecommended(r, "oral-methylprednisolone");
+        Expect.NotRecommended(r, "iv-methylprednisolone");
+        Expect.NoFlag(r, "dmt-review");
+    }
+
+    // R2.5 names plasma-exchange and the steroids as not recommended (E-AAN-2011 Level A; E-NICE-2022), not
+    // immunoadsorption (lead's ruling on the audit; docs/pathway.md #8).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Possible_progression_lists_only_plasma_exchange_and_steroids_as_not_recommended()
+    {
+        var r = Evaluate.Run(Woman().Attack(100, 3.0));
+        Expect.True(r, !r.NotRecommended().Contains("immunoadsorption"), "immunoadsorption not listed");
+    }
+
+    // R2.5 excludes only possible-nmosd: a MOG-IgG positive patient with 100 days of untreated symptoms is still
+    // possible progression (flag possible-mogad raised, R3.2's first line not applied).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mog_positive_patient_with_a_hundred_days_of_untreated_symptoms_is_possible_progression()
+    {
+        var r = Evaluate.Run(Woman().MogPositive(Day(-200)).Attack(100, 3.0));
+        Expect.Status(r, "possible-progression");
+        Expect.Flag(r, "possible-mogad", "warning");
+        Expect.Decision(r, "specialist-review", "soon");
+    }
+
+    // R1/R2.2: a relapse record "resolved" without an abatement date is "resolved at an unknown date (≥ 24 h)".
+    // AMBIGUOUS for "more than 180 days ago": the engine dates the resolution at the onset (docs #3): onset 200
+    // days ago → no-episode. (Reading it as "unknown, maybe recent" would give a resolved relapse with dmt-review.)
+    [Trait("Ruling", "A3")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Relapse_resolved_without_a_date_two_hundred_days_after_onset_is_no_episode_engine_reading()
+    {
+        var r = Evaluate.Run(Woman().RelapseResolvedWithoutDate(Day(-200)).Edss(Day(-199), 3.0));
+        Expect.Status(r, "no-episode");
+        Expect.Severity(r, "not-applicable");
+        Expect.Decision(r, "observe", "routine");
     }
 }

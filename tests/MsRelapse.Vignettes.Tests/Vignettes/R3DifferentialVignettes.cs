@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using MsRelapse.Testing;
 using MsRelapse.Vignettes.Tests.Support;
 using static MsRelapse.Vignettes.Tests.Support.Patients;
@@ -146,5 +147,125 @@ public sealed class R3DifferentialVignettes
         Expect.Concurrent(r, "specialist-review");
         Expect.Flag(r, "apheresis-delayed", "warning");
         Expect.Flag(r, "possible-nmosd", "critical");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R3.2 governs first line for MOGAD, and R5's time rules (late-for-steroids at 15–42 days, specialist review
+    // after 42) belong to R5 ("not NMOSD or MOGAD"): a severe MOG-positive attack 50 days old still gets IV MP,
+    // urgent, with concurrent specialist review and the slow taper.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_mog_positive_attack_after_six_weeks_still_gets_iv_steroids_with_taper()
+    {
+        var r = Evaluate.Run(Woman().MogPositive(Day(-200)).Attack(50, 4.5));
+        Expect.Decision(r, "iv-methylprednisolone", "urgent");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.NoFlag(r, "late-for-steroids");
+        Expect.True(r, Out.Str(r.SteroidPlan()?["taper"]) is not null, "taper");
+    }
+
+    // R2.5 does not apply to NMOSD. 2026.2 R3.1 (changed): an untreated NMOSD attack more than 90 days old is a
+    // specialist decision: specialist-review, urgent, plasma exchange and IV methylprednisolone as alternatives, and
+    // apheresis-delayed (ruling A34 is now settled by R3.1/R6.5 of 2026.2).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Untreated_nmosd_attack_after_a_hundred_days_is_a_specialist_decision_with_delay_flag()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-200)).Attack(100, 3.0));
+        Expect.Status(r, "relapse");
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+        Expect.Alternative(r, "plasma-exchange");
+        Expect.Alternative(r, "iv-methylprednisolone");
+    }
+
+    // fhir-profile.md: AQP4-IgG (LOINC 46718-3) positive by interpretation POS → possible-nmosd; R3.1 first line.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Aqp4_positive_by_interpretation_code_is_possible_nmosd()
+    {
+        var aqp4 = new Observation
+        {
+            Id = "aqp4-interp",
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept(FhirCodes.Loinc, "46718-3"),
+            Subject = RawFhir.Subject,
+            Effective = new FhirDateTime("2026-04-01"),
+            Interpretation = [new CodeableConcept(FhirCodes.Interpretation, "POS")],
+        };
+        var r = Evaluate.Run(RawFhir.With(Woman().WithBody().Attack(3, 3.0), aqp4), AsOf);
+        Expect.Flag(r, "possible-nmosd", "critical");
+        Expect.Decision(r, "plasma-exchange", "emergency");
+    }
+
+    // fhir-profile.md: medications are recognised "by the ingredient's name as a whole word in … text": natalizumab
+    // named only in MedicationStatement.medication.text → pml-risk; R3.3: specialist review, at least urgent.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Natalizumab_named_only_in_text_raises_pml_risk()
+    {
+        var statement = new MedicationStatement
+        {
+            Id = "tysabri",
+            Status = MedicationStatement.MedicationStatusCodes.Active,
+            Medication = new CodeableConcept { Text = "Tysabri (natalizumab) 300 mg IV every 4 weeks" },
+            Subject = RawFhir.Subject,
+        };
+        var r = Evaluate.Run(RawFhir.With(Woman().Attack(3, 3.0), statement), AsOf);
+        Expect.Flag(r, "pml-risk", "warning");
+        Expect.Decision(r, "oral-methylprednisolone", "urgent");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.True(r, r.SteroidPlan() is { } s && s["afterMriExcludesPml"]?.GetValue<bool>() == true, "steroid plan after MRI");
+    }
+
+    // Step 2: "an attack resolved under R2.2: R2's action stands (R3 and R9 flags still apply)": a resolved attack
+    // in an AQP4-positive patient → observe, flag possible-nmosd; no plasma exchange. 2026.2 (changed): R3's
+    // concurrent specialist review applies under every status in which an attack is evaluated, "an attack resolved
+    // under R2.2 included", at least urgent; and no dmt-review beside possible-nmosd (R9).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Resolved_attack_in_an_aqp4_positive_patient_is_observed_with_the_nmosd_flag()
+    {
+        var r = Evaluate.Run(Woman().Aqp4Positive(Day(-200)).Relapse(Day(-30), Day(-10)).Edss(Day(-29), 3.0).Edss(Day(-5), 2.0));
+        Expect.Status(r, "relapse");
+        Expect.Decision(r, "observe", "urgent");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.Flag(r, "possible-nmosd", "critical");
+        Expect.NoFlag(r, "dmt-review");
+        Expect.NoApheresisOffered(r);
+        Expect.NoSteroidOffered(r);
+    }
+
+    // Step 2 for statuses other than relapse: "R2's action stands (R3 and R9 flags still apply)". AMBIGUOUS: the
+    // engine also adds R3's concurrent specialist-review and "at least urgent" (docs/pathway.md #10). A literal
+    // reading gives treat-trigger, soon, no concurrent action. Accepting the engine's documented reading.
+    [Trait("Ruling", "A10")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Pseudo_relapse_in_an_aqp4_positive_patient_adds_urgent_specialist_review_engine_reading()
+    {
+        var r = Evaluate.Run(Woman().Aqp4Positive(Day(-40)).Attack(2, 3.0).Temperature(Day(0), 38.5));
+        Expect.Status(r, "pseudo-relapse-suspected");
+        Expect.Flag(r, "possible-nmosd", "critical");
+        Expect.Primary(r, "treat-trigger");
+        Expect.Urgency(r, "urgent");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.ReassessOn(r, Day(3));
+    }
+
+    // Same ambiguity (docs #10) for unconfirmed on natalizumab: observe stays primary, reassess tomorrow; the engine
+    // adds concurrent specialist-review and urgent (literal: observe, routine, flag pml-risk only).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Symptoms_today_on_natalizumab_are_unconfirmed_with_urgent_specialist_review_engine_reading()
+    {
+        var r = Evaluate.Run(Woman().Natalizumab().Relapse(Day(0)).Edss(Day(0), 3.0));
+        Expect.Status(r, "unconfirmed");
+        Expect.Primary(r, "observe");
+        Expect.Flag(r, "pml-risk", "warning");
+        Expect.Urgency(r, "urgent");
+        Expect.ReassessOn(r, Day(1));
     }
 }

@@ -109,6 +109,7 @@ public sealed class R4SeverityVignettes
 
     // EDSS section: "Cerebral 1 is not counted as a grade 1": baseline FS all 0 but cerebral 1 → EDSS 0 (not 1.0);
     // a total of 1.0 after onset is a rise of 1.0 ("From baseline 0 the smallest possible rise is 1.0") → moderate.
+    [Trait("Ruling", "A2")]
     [Fact]
     public void Cerebral_grade_one_does_not_count_so_a_rise_to_one_is_moderate()
     {
@@ -146,5 +147,35 @@ public sealed class R4SeverityVignettes
         var r = Evaluate.Run(Woman(6.5).Relapse(Day(-2)).EdssFs(Day(-1), new Fs(Pyramidal: 3, Ambulation: 10), msrCode: true));
         Expect.Near(r, 7.0, r.Nadir(), 0.001, "nadir");
         Expect.Severity(r, "severe");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R4: baseline "not within 30 days after a previous attack's onset" (windows include both ends). Previous attack
+    // onset day −100 (abated day −80); an EDSS 3.0 exactly 30 days after it (day −70) is skipped → baseline 2.0
+    // (2025-11-02) → rise 2.0 → severe → IV MP urgent. At 31 days (day −69) it is the baseline → rise 1.0 → moderate.
+    [Trait("Ruling", "A35")]
+    [Trait("Source", "audit")]
+    [Theory]
+    [InlineData(-70, 2.0, "severe", "iv-methylprednisolone", "urgent")]
+    [InlineData(-69, 3.0, "moderate", "oral-methylprednisolone", "soon")]
+    public void Baseline_skips_assessments_up_to_and_including_thirty_days_after_a_previous_onset(int edssDay, double baseline, string severity, string primary, string urgency)
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-100), Day(-80)).Edss(Day(edssDay), 3.0).Attack(5, 4.0));
+        Expect.True(r, r.Baseline() == baseline, $"baseline {baseline}");
+        Expect.Severity(r, severity);
+        Expect.Decision(r, primary, urgency);
+    }
+
+    // R4: nadir = the highest EDSS from onset to asOf, not the latest: 2.0 → 4.5 (day −4) → 3.0 today: severe.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severity_uses_the_highest_edss_since_onset_not_the_latest()
+    {
+        var r = Evaluate.Run(Woman().Attack(5, 4.5).Edss(Day(0), 3.0));
+        Expect.Severity(r, "severe");
+        Expect.True(r, r.Nadir() == 4.5, "nadir 4.5");
+        Expect.Decision(r, "iv-methylprednisolone", "urgent");
     }
 }

@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using MsRelapse.Testing;
 using MsRelapse.Vignettes.Tests.Support;
 using static MsRelapse.Vignettes.Tests.Support.Patients;
@@ -120,5 +121,87 @@ public sealed class R5FirstLineVignettes
         var r = Evaluate.Run(Woman().Attack(43, 4.5));
         Expect.Decision(r, "specialist-review", "urgent");
         Expect.Alternative(r, "iv-methylprednisolone");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // fhir-profile.md: a MedicationRequest counts as steroid given only with intent=order; intent=plan is not
+    // treatment given → the attack is untreated (severe → IV MP, urgent).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Steroid_request_with_intent_plan_is_not_treatment_given()
+    {
+        var request = new MedicationRequest
+        {
+            Id = "mp-plan",
+            Status = MedicationRequest.MedicationrequestStatus.Active,
+            Intent = MedicationRequest.MedicationRequestIntent.Plan,
+            Medication = new CodeableConcept(FhirCodes.RxNorm, FhirCodes.Methylprednisolone),
+            Subject = RawFhir.Subject,
+            AuthoredOn = "2026-05-10",
+            DosageInstruction = [new Dosage { Timing = new Timing { Repeat = new Timing.RepeatComponent { Count = 3 } }, DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = 1000, System = FhirCodes.Ucum, Code = "mg" } }] }],
+        };
+        var r = Evaluate.Run(RawFhir.With(Woman().Attack(3, 4.5), request), AsOf);
+        Expect.Stage(r, "untreated");
+        Expect.Decision(r, "iv-methylprednisolone", "urgent");
+    }
+
+    // R5: 42 days is still "15–42" → recommendation stands with late-for-steroids (info); psychiatric history → IV
+    // instead of oral, same urgency (soon), with steroid-caution-psychiatric (warning).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Moderate_relapse_on_day_42_with_psychiatric_history_gets_iv_steroids_flagged_late()
+    {
+        var r = Evaluate.Run(Woman().PsychiatricHistory(clinicalStatus: "inactive").Attack(42, 3.0));
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        Expect.Flag(r, "late-for-steroids", "info");
+        Expect.Flag(r, "steroid-caution-psychiatric", "warning");
+        Expect.ReassessOn(r, Day(14));
+    }
+
+    // R5 > 42 days, severe, diabetic: demoted to specialist-review, urgent (Step 5: severe keeps urgent), IV MP as the
+    // alternative; R8.4 cautions only when a steroid is primary or concurrent → no diabetes caution; no late flag.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_relapse_on_day_43_in_a_diabetic_is_urgent_specialist_review_without_steroid_cautions()
+    {
+        var r = Evaluate.Run(Woman().Diabetes().Attack(43, 4.5));
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.Alternative(r, "iv-methylprednisolone");
+        Expect.NoFlag(r, "steroid-caution-diabetes");
+        Expect.NoFlag(r, "late-for-steroids");
+        Expect.True(r, r.SteroidPlan() is null, "no steroid planned now");
+    }
+
+    // R5 "More than 42 days → primary specialist-review, soon, with the steroid as an alternative" applies to every
+    // severity (lead's ruling; docs/pathway.md #12): a mild attack 50 days after onset (rise 2.5 − 2.0 = 0.5) →
+    // specialist-review, soon; the oral steroid stays an alternative with its reason; observe is not listed.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mild_relapse_after_six_weeks_goes_to_specialist_review_with_the_oral_steroid_as_alternative()
+    {
+        var r = Evaluate.Run(Woman().Attack(50, 2.5));
+        Expect.Severity(r, "mild");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.Alternative(r, "oral-methylprednisolone");
+        Expect.NoAlternative(r, "observe");
+        Expect.True(r, (r["recommendation"]?["alternatives"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().Any(a => (string?)a["action"] == "oral-methylprednisolone" && ((string?)a["reason"] ?? string.Empty).Contains("impairs daily activities", StringComparison.Ordinal)),
+            "the steroid alternative keeps its reason");
+        Expect.NoFlag(r, "late-for-steroids");
+        Expect.Disjoint(r);
+    }
+
+    // R5 + R8.1 after 42 days: R5 demotes first (specialist-review, urgent for severe), so no steroid is primary when
+    // R8.1 runs and it does not substitute plasma exchange; the IV steroid becomes not recommended.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Steroid_allergic_severe_relapse_after_six_weeks_gets_urgent_specialist_review()
+    {
+        var r = Evaluate.Run(Woman().WithBody().SteroidAllergy().Attack(50, 4.5));
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.NotRecommended(r, "iv-methylprednisolone");
+        Expect.NoSteroidOffered(r);
+        Expect.Flag(r, "steroid-allergy", "warning");
     }
 }

@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using MsRelapse.Testing;
 using MsRelapse.Vignettes.Tests.Support;
 using static MsRelapse.Vignettes.Tests.Support.Patients;
@@ -302,5 +303,188 @@ public sealed class R6SteroidResponseVignettes
         Expect.Decision(r, "oral-methylprednisolone", "soon");
         Expect.True(r, r.RationaleText().Contains($"A methylprednisolone dose without an amount on {Out.Iso(Day(-3))} was not counted as relapse treatment", StringComparison.Ordinal),
             "rationale names the uncounted dose");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R6: "Course end = the end of the last course since the attack's onset": an oral course then an IV course, no
+    // improvement → the IV branch of R6.4 (plasma exchange; moderate → soon), not the oral branch.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Second_course_given_iv_decides_the_escalation_branch()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(32, 3.5).OralMethylprednisolone(Day(-30)).IvMethylprednisolone(Day(-20)).Edss(Day(-5), 3.5));
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "plasma-exchange", "soon");
+        Expect.AlternativesInOrder(r, "immunoadsorption", "escalated-iv-methylprednisolone", "ivig");
+    }
+
+    // Conventions: a course is methylprednisolone ≥ 500 mg/day; a dose written as 1 g (UCUM g) is 1,000 mg: IV 1 g
+    // yesterday → steroids-given, too early (reassess course end + 10 = Day 9).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Methylprednisolone_dose_written_in_grams_counts_as_a_course()
+    {
+        var dose = new MedicationAdministration
+        {
+            Id = "mp-grams",
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = new CodeableConcept(FhirCodes.RxNorm, FhirCodes.Methylprednisolone),
+            Subject = RawFhir.Subject,
+            Effective = new FhirDateTime("2026-05-10"),
+            Dosage = new MedicationAdministration.DosageComponent
+            {
+                Route = new CodeableConcept(FhirCodes.Snomed, FhirCodes.RouteIv),
+                Dose = new Quantity { Value = 1, System = FhirCodes.Ucum, Code = "g", Unit = "g" },
+            },
+        };
+        var r = Evaluate.Run(RawFhir.With(Woman().Attack(3, 4.5), dose), AsOf);
+        Expect.Stage(r, "steroids-given");
+        Expect.SteroidResponse(r, "too-early");
+        Expect.Decision(r, "await-response", "routine");
+        Expect.ReassessOn(r, Day(9));
+    }
+
+    // R6.5: "Apheresis chosen by R6.1, R6.4 or R8.1 … more than 90 days → primary specialist-review … apheresis as
+    // an alternative. (NMOSD apheresis under R3.1 gets the flag only, never the demotion.)" After a failed IV course
+    // it is R6.4, not R3.1, that chose plasma exchange in this AQP4-positive patient, 100 days after onset → demoted
+    // (lead's ruling; docs/pathway.md #34); urgent by R3.1's "after treatment … at least urgent".
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Nmosd_attack_escalated_after_steroids_more_than_ninety_days_after_onset_goes_to_specialist_review()
+    {
+        var r = Evaluate.Run(Aqp4Woman().Attack(100, 4.5).IvMethylprednisolone(Day(-98)).Edss(Day(-2), 4.5));
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.Alternative(r, "plasma-exchange");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+    }
+
+    // R6.5 > 90 days, severe: "Demotions to specialist-review … keep urgent for a severe attack"; the displaced
+    // plasma exchange is an alternative, the rest of R6.4's alternatives follow in their order.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_refractory_attack_after_ninety_days_keeps_urgent_specialist_review_with_all_alternatives()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(95, 4.5).IvMethylprednisolone(Day(-93)).Edss(Day(-2), 4.5));
+        Expect.Decision(r, "specialist-review", "urgent");
+        Expect.AlternativesInOrder(r, "immunoadsorption", "escalated-iv-methylprednisolone", "ivig");
+        Expect.Alternative(r, "plasma-exchange");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+        Expect.Disjoint(r);
+    }
+
+    // R6.5 > 42 days + R8.3.3: the delay flag is about apheresis chosen by R6.4; the albumin allergy then swaps
+    // plasma exchange for immunoadsorption — both flags present, urgency urgent (severe).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Delayed_apheresis_with_albumin_allergy_is_immunoadsorption_flagged_delayed()
+    {
+        var r = Evaluate.Run(Woman().WithBody().AlbuminAllergy().Attack(50, 4.5).IvMethylprednisolone(Day(-48)).Edss(Day(-2), 4.5));
+        Expect.Decision(r, "immunoadsorption", "urgent");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+        Expect.Flag(r, "tpe-caution-albumin-allergy", "warning");
+    }
+
+    // R6.1 early worsening in a severe attack "escalate now as R6.4" more than 42 days after onset → apheresis-delayed.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Early_escalation_more_than_six_weeks_after_onset_is_flagged_delayed()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Relapse(Day(-50)).Edss(Day(-49), 4.0)
+            .IvMethylprednisolone(Day(-7)).Edss(Day(-3), 4.0).Edss(Day(-1), 4.5));
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.Flag(r, "apheresis-delayed", "warning");
+    }
+
+    // R6.1: "(the latest assessment from onset to course end; none → no early escalation)": no EDSS between onset and
+    // course end (day −4), EDSS 5.0 after → too-early, await-response, routine, reassess course end + 10 = day 6.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void No_edss_before_the_course_ended_means_no_early_escalation()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Day(-10)).IvMethylprednisolone(Day(-8)).Edss(Day(-1), 5.0));
+        Expect.Severity(r, "severe");
+        Expect.SteroidResponse(r, "too-early");
+        Expect.Decision(r, "await-response", "routine");
+        Expect.ReassessOn(r, Day(6));
+    }
+
+    // R6.1 severe early worsening (4.0 at course end → 4.5): "escalate now as R6.4" → plasma exchange, urgent, with
+    // R6.4's alternatives in order and not-recommended list; reassessOn = last planned exchange = asOf + 9.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Severe_early_worsening_escalates_with_the_full_r64_lists()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Relapse(Day(-10)).Edss(Day(-9), 4.0)
+            .IvMethylprednisolone(Day(-8)).Edss(Day(-4), 4.0).Edss(Day(-1), 4.5));
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.True(r, r.Alternatives().SequenceEqual(["immunoadsorption", "escalated-iv-methylprednisolone", "ivig"]), "R6.4 alternatives in order");
+        Expect.NotRecommended(r, "oral-methylprednisolone");
+        Expect.NotRecommended(r, "symptomatic-therapy");
+        Expect.ReassessOn(r, Day(9));
+    }
+
+    // R6.2: the only post-course EDSS is 5 days after the course (course end day −9, EDSS day −4; asOf is 9 days
+    // after) → unknown, await-response, soon, reassess on asOf; edss-after-steroids blocks a response judgement →
+    // missing-data warning.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Edss_only_five_days_after_the_course_cannot_judge_the_response()
+    {
+        var r = Evaluate.Run(Woman().Attack(20, 3.5).IvMethylprednisolone(Day(-13)).Edss(Day(-4), 3.5));
+        Expect.SteroidResponse(r, "unknown");
+        Expect.Decision(r, "await-response", "soon");
+        Expect.ReassessOn(r, AsOf);
+        Expect.Missing(r, "edss-after-steroids");
+        Expect.Flag(r, "missing-data", "warning");
+    }
+
+    // R6.3 without a baseline, improvement 0.5 (< 1.0) → steroidResponse unknown, specialist-review, soon,
+    // plasma-exchange alternative (its plan filled), missing edss-baseline (blocks the judgement → warning). R8.3
+    // applies to the alternative: an ACE inhibitor raises its caution and starts the plan at asOf + 2.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Response_without_baseline_goes_to_specialist_review_with_plasma_exchange_alternative()
+    {
+        var r = Evaluate.Run(NoBaselineWoman().Ramipril().Attack(20, 4.0).IvMethylprednisolone(Day(-18)).Edss(Day(-2), 3.5));
+        Expect.Severity(r, "unknown");
+        Expect.SteroidResponse(r, "unknown");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.Alternative(r, "plasma-exchange");
+        Expect.Missing(r, "edss-baseline");
+        Expect.Flag(r, "missing-data", "warning");
+        Expect.Flag(r, "tpe-caution-ace-inhibitor", "warning");
+        Assert.Equal(Out.Iso(Day(2)), r.PlasmaExchangePlan().Schedule()[0].Date);
+    }
+
+    // R6.4 "after an oral course in an attack that is not severe → iv-methylprednisolone …, soon; alternatives
+    // plasma-exchange, immunoadsorption" (that order); reassessOn = planned IV end (asOf + 4) + 10.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Moderate_relapse_failing_oral_steroids_gets_iv_with_apheresis_alternatives_in_order()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(18, 3.5).OralMethylprednisolone(Day(-16)).Edss(Day(-2), 3.5));
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        Expect.True(r, r.Alternatives().SequenceEqual(["plasma-exchange", "immunoadsorption"]), "alternatives plasma-exchange, immunoadsorption");
+        Expect.NotRecommended(r, "oral-methylprednisolone");
+        Expect.ReassessOn(r, Day(14));
+    }
+
+    // R6.4 + R8.1: IV MP primary after a failed oral course, steroid allergy, not severe → specialist-review, soon,
+    // plasma-exchange and immunoadsorption alternatives; IV MP not recommended; no steroid plan.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Steroid_allergy_after_a_failed_oral_course_goes_to_specialist_review()
+    {
+        var r = Evaluate.Run(Woman().WithBody().SteroidAllergy().Attack(18, 3.5).OralMethylprednisolone(Day(-16)).Edss(Day(-2), 3.5));
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.True(r, r.Alternatives().SequenceEqual(["plasma-exchange", "immunoadsorption"]), "alternatives plasma-exchange, immunoadsorption");
+        Expect.NotRecommended(r, "iv-methylprednisolone");
+        Expect.True(r, r.SteroidPlan() is null, "no steroid plan");
+        Expect.Disjoint(r);
     }
 }

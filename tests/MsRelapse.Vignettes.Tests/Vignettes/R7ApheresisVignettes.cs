@@ -136,4 +136,122 @@ public sealed class R7ApheresisVignettes
         Expect.True(r, r.Primary() == without.Primary() && r.Urgency() == without.Urgency()
             && r.Flags().SequenceEqual(without.Flags()) && r.Alternatives().SequenceEqual(without.Alternatives()), "recommendation unchanged from 2026.1's");
     }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R7.1 + R8.3.3: three exchanges given (of 5), then an albumin allergy is recorded → immunoadsorption continues
+    // the course. Sessions "count together" and the plan lists "the remaining sessions": 2 (Day 1, Day 3), so
+    // reassessOn = Day 3 (lead's ruling; docs/pathway.md #17).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Albumin_allergy_mid_course_switches_the_remaining_sessions_to_immunoadsorption()
+    {
+        var r = Evaluate.Run(Woman().WithBody().AlbuminAllergy().Attack(10, 3.5).PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
+        Expect.Decision(r, "immunoadsorption", "soon");
+        Assert.Equal([Out.Iso(Day(1)), Out.Iso(Day(3))], r.ImmunoadsorptionPlan().Schedule().Where(s => !s.Done).Select(s => s.Date).ToList());
+        Expect.ReassessOn(r, Day(3));
+    }
+
+    // R7.1 + ACE inhibitor: remaining sessions start at max(last + 2, asOf + 2) (docs/pathway.md #17): sessions on
+    // days −5, −3, −1 → remaining Day 2 and Day 4; reassessOn = last planned session = Day 4.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Remaining_exchanges_of_a_course_in_progress_wait_for_the_ace_inhibitor_hold()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Ramipril().Attack(10, 3.5).PlasmaExchangeSessions(Day(-5), Day(-3), Day(-1)));
+        Expect.Decision(r, "plasma-exchange", "soon");
+        Assert.Equal([Out.Iso(Day(2)), Out.Iso(Day(4))], Out.PlannedDates(r.PlasmaExchangePlan()));
+        Expect.ReassessOn(r, Day(4));
+    }
+
+    // R7: "Sessions of plasma exchange and immunoadsorption count together"; R7.1 "the plan lists the remaining
+    // sessions". Two exchanges and one immunoadsorption given (3 of 5) → the IA course in progress has 2 sessions
+    // left (Day 1 and Day 3), reassessOn = the last planned session = Day 3.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mixed_apheresis_course_plans_only_the_sessions_that_remain_of_five()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(10, 3.5)
+            .PlasmaExchangeSessions(Day(-5), Day(-3)).ImmunoadsorptionSessions(Day(-1)));
+        Expect.Decision(r, "immunoadsorption", "soon");
+        Assert.Equal([Out.Iso(Day(1)), Out.Iso(Day(3))], Out.PlannedDates(r.ImmunoadsorptionPlan()));
+        Expect.ReassessOn(r, Day(3));
+    }
+
+    // R7.1 + R3.1: "urgent if possible-nmosd" even when not severe (moderate 3.5).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Apheresis_in_progress_for_a_moderate_nmosd_attack_is_urgent()
+    {
+        var r = Evaluate.Run(Aqp4Woman().Attack(10, 3.5).PlasmaExchangeSessions(Day(-4), Day(-2)));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.Concurrent(r, "specialist-review");
+        Expect.Flag(r, "possible-nmosd", "critical");
+    }
+
+    // R7.3 + R3.1: completed, not responded at ≥ 28 days → specialist-review "soon", but R3.1 "after first-line
+    // treatment … urgency at least urgent" → urgent.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Nmosd_attack_not_responding_to_plasma_exchange_is_reviewed_urgently()
+    {
+        var r = Evaluate.Run(Aqp4Woman().Attack(60, 4.5)
+            .PlasmaExchangeSessions(Day(-40), Day(-38), Day(-36), Day(-34), Day(-32)).Edss(Day(-1), 4.5));
+        Expect.ApheresisResponse(r, "inadequate");
+        Expect.Decision(r, "specialist-review", "urgent");
+    }
+
+    // R7.2 interrupted: specialist-review, "soon" — even in a severe attack (R7.2 sets soon; no "at least" applies).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Interrupted_apheresis_in_a_severe_attack_is_reviewed_soon()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(20, 4.5).PlasmaExchangeSessions(Day(-10), Day(-8)));
+        Expect.Stage(r, "apheresis-in-progress");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.ApheresisResponse(r, "not-applicable");
+    }
+
+    // R7.3 completed, 28 days after the last session, EDSS above baseline + 0.5 with improvement < 1.0 →
+    // inadequate, specialist-review soon; steroidResponse inadequate (apheresis followed an IV course).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Completed_exchanges_without_response_after_28_days_go_to_specialist_review()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Attack(70, 4.5).IvMethylprednisolone(Day(-68)).Edss(Day(-50), 4.5)
+            .PlasmaExchangeSessions(Day(-36), Day(-34), Day(-32), Day(-30), Day(-28)).Edss(Day(-1), 4.0));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.SteroidResponse(r, "inadequate");
+        Expect.ApheresisResponse(r, "inadequate");
+        Expect.Decision(r, "specialist-review", "soon");
+    }
+
+    // R7.3 "judge … as R6.3" without a baseline (lead's ruling; docs/pathway.md #16): nadir 4.5, EDSS 4.0 the day
+    // before asOf → improvement 0.5 < 1.0, no baseline → apheresisResponse unknown, specialist-review, soon,
+    // edss-baseline missing (blocks the judgement → warning); no plasma-exchange alternative (the course was just
+    // given), so no apheresis is offered and no reassessOn is set by a plan.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Completed_exchanges_without_baseline_and_little_improvement_go_to_specialist_review_as_r6_3()
+    {
+        var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 4.0));
+        Expect.Stage(r, "apheresis-completed");
+        Expect.ApheresisResponse(r, "unknown");
+        Expect.Decision(r, "specialist-review", "soon");
+        Expect.NoAlternative(r, "plasma-exchange");
+        Expect.NoApheresisOffered(r);
+        Expect.Missing(r, "edss-baseline");
+        Expect.Flag(r, "missing-data", "warning");
+    }
+
+    // R7.3 as R6.3 without a baseline: an improvement of at least 1.0 from the nadir is a response (4.5 → 3.5 = 1.0).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Completed_exchanges_without_baseline_and_an_improvement_of_one_point_responded()
+    {
+        var r = Evaluate.Run(NoBaselineWoman().Attack(30, 4.5).PlasmaExchangeSessions(Day(-20), Day(-18), Day(-16), Day(-14), Day(-12)).Edss(Day(-1), 3.5));
+        Expect.ApheresisResponse(r, "responded");
+        Expect.Decision(r, "observe", "routine");
+    }
 }

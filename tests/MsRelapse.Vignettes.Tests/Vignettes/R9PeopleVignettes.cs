@@ -72,6 +72,7 @@ public sealed class R9PeopleVignettes
     // 500 mg) → steroids given; no improvement after IV in a severe attack → plasma exchange (R6.4) without the
     // adult-only escalated IV alternative. Plan: "70 mL/kg under 25 kg": TBV 1,400 mL; PV = 1,400 × (1 − 0.36) =
     // 896 mL; albumin 896 × 0.05 = 44.8 g → 4 vials of 12.5 g.
+    [Trait("Ruling", "A7")]
     [Fact]
     public void Child_not_improving_after_weight_based_iv_steroids_gets_weight_based_plasma_exchange()
     {
@@ -200,5 +201,99 @@ public sealed class R9PeopleVignettes
         var message = (r["flags"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>()
             .Where(f => Out.Str(f["code"]) == "dmt-review").Select(f => Out.Str(f["message"])).Single() ?? "";
         Expect.True(r, message.Contains("MOGAD expertise", StringComparison.Ordinal), "dmt-review message points to MOGAD expertise");
+    }
+
+    // ------------------------------------------------------------------ the independent clinical audit (trait Source=audit)
+    // Written from clinical.md alone; where it disagreed, the lead ruled and docs/pathway.md names the ruling (A…).
+
+    // R9 + R3.1: a child without a weight: the concurrent IV steroid has no mg dose (30 mg/kg), and the exchange plan
+    // has no volumes → weight (and the other volume inputs) missing, missing-data warning.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Aqp4_positive_child_without_weight_has_per_kg_steroids_and_no_exchange_volumes()
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).Male(12).Ms().Edss(BaselineDate, 1.0).Aqp4Positive(Day(-200)).Attack(3, 2.5));
+        Expect.Decision(r, "plasma-exchange", "emergency");
+        Expect.True(r, Out.Num(r.SteroidPlan()?["doseMgPerDay"]) is null && Out.Num(r.SteroidPlan()?["doseMgPerKgPerDay"]) == 30, "30 mg/kg, no mg dose");
+        Expect.Missing(r, "weight");
+        Expect.Flag(r, "missing-data", "warning");
+        Expect.Flag(r, "pediatric", "info");
+    }
+
+    // R9: children get IV "in every branch" — the mild attack's steroid alternative is IV methylprednisolone, not
+    // oral; flag pediatric (info).
+    [Trait("Ruling", "A13")]
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Mild_relapse_in_a_child_offers_iv_not_oral_steroids()
+    {
+        var r = Evaluate.Run(Boy(12).Weight(Day(-2), 40).Attack(3, 1.5));
+        Expect.Decision(r, "observe", "routine");
+        Expect.Alternative(r, "iv-methylprednisolone");
+        Expect.NoAlternative(r, "oral-methylprednisolone");
+        Expect.Flag(r, "pediatric", "info");
+    }
+
+    // R9: child with a moderate attack and no weight: IV MP (soon), mg/kg 30 but no mg dose; missing weight blocks a
+    // dose → missing-data warning.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Child_without_weight_gets_a_per_kg_plan_without_mg_dose_and_a_warning()
+    {
+        var r = Evaluate.Run(Boy(12).Attack(3, 2.5));
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        var s = r.SteroidPlan();
+        Expect.True(r, Out.Num(s, "doseMgPerDay") is null && Out.Num(s, "doseMgPerKgPerDay") == 30, "no mg dose, 30 mg/kg");
+        Expect.Missing(r, "weight");
+        Expect.Flag(r, "missing-data", "warning");
+    }
+
+    // R9 + plan: a 7-year-old of 20 kg (< 25 kg → 70 mL/kg), hematocrit 36 %, severe attack failing IV steroids →
+    // plasma exchange, urgent; TBV 70 × 20 = 1,400 mL; PV 1,400 × 0.64 = 896 mL; Kaplan 0.065 × 20 × 0.64 = 0.832 L
+    // = 832 mL; exchange 896 mL (1.0 PV); albumin 896 × 0.05 = 44.8 g → 4 vials of 12.5 g; no escalated IV
+    // (adults only).
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Child_under_25_kg_gets_weight_based_plasma_exchange_volumes()
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).Female(7).Ms().Edss(BaselineDate, 1.0)
+            .Weight(Day(-1), 20).Height(Day(-1), 120).Hematocrit(Day(-1), 36)
+            .Attack(18, 4.0).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.0));
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        var p = r.PlasmaExchangePlan();
+        Expect.True(r, Out.Str(p?["method"]) == "weight-based", "weight-based method");
+        Expect.Near(r, 1400, Out.Num(p, "totalBloodVolumeMl"), 1, "TBV mL");
+        Expect.Near(r, 896, Out.Num(p, "plasmaVolumeMl"), 1, "PV mL");
+        Expect.Near(r, 832, Out.Num(p, "kaplanPlasmaVolumeMl"), 1, "Kaplan PV mL");
+        Expect.Near(r, 896, Out.Num(p, "exchangeVolumeMl"), 1, "exchange mL");
+        Expect.Near(r, 44.8, Out.Num(p, "albuminGramsPerExchange"), 0.1, "albumin g");
+        Expect.True(r, Out.Num(p, "albuminVialsPerExchange") == 4, "4 vials");
+        Expect.NoAlternative(r, "escalated-iv-methylprednisolone");
+        Expect.Flag(r, "pediatric", "info");
+    }
+
+    // R9: older-age (≥ 65, info) and breastfeeding (observed in the last 365 days, info) are flags only; the
+    // breastfeeding note goes with an IV plan.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Breastfeeding_mother_with_a_severe_relapse_gets_the_nursing_note_on_the_iv_plan()
+    {
+        var r = Evaluate.Run(Woman().Breastfeeding(Day(-30)).Attack(3, 4.5));
+        Expect.Decision(r, "iv-methylprednisolone", "urgent");
+        Expect.Flag(r, "breastfeeding", "info");
+        Expect.True(r, (r.SteroidPlan()?["notes"] as System.Text.Json.Nodes.JsonArray ?? []).Any(n => Out.Str(n)?.Contains("2–4 hours", StringComparison.Ordinal) == true), "nursing note");
+    }
+
+    // Missing baseline only (severity unknown, R5 first line, treated as moderate): nothing blocks a dose, volume or
+    // response judgement → missing-data info.
+    [Trait("Source", "audit")]
+    [Fact]
+    public void Missing_baseline_before_first_line_is_info_only()
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).Female(31).Ms().Attack(3, 3.5));
+        Expect.Severity(r, "unknown");
+        Expect.Decision(r, "oral-methylprednisolone", "soon");
+        Expect.Missing(r, "edss-baseline");
+        Expect.Flag(r, "missing-data", "info");
     }
 }

@@ -33,6 +33,7 @@ internal sealed record AttackHistory(
     public RelapseRecord? LatestTransient => Transients.IsEmpty ? null : Transients[^1];
 
     /// <summary>A transient record more recent than the current attack's latest record (R1: info flag, the attack is evaluated).</summary>
+    // A36: "more recent than it" = more recent than the attack's latest record onset.
     public bool TransientMoreRecentThanAttack => Attack is not null && LatestTransient?.Onset is { } t && t > Attack.LatestRecordOnset;
 
     /// <summary>Chains the relapse records of <paramref name="record"/> known at <paramref name="asOf"/> into attacks.</summary>
@@ -86,7 +87,7 @@ internal sealed record AttackHistory(
         DateOnly? resolvedOn = null;
         if (resolved)
         {
-            // Undated resolutions: the attack cannot have resolved before its latest onset (A-ruling, docs/pathway.md),
+            // Undated resolutions: the attack cannot have resolved before its latest onset (A3, docs/pathway.md),
             // so the date is the latest abatement known by asOf, never before that onset.
             var latest = records[^1].Onset!.Value.Date;
             foreach (var r in records)

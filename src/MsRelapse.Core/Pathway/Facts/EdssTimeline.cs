@@ -82,7 +82,8 @@ internal sealed record EdssTimeline(
         }
 
         var onset = attack.Onset.Date;
-        // Baseline: the latest assessment before onset within the lookback, not just after a previous attack.
+        // Baseline: the latest assessment before onset within the lookback, not just after a previous attack (A35: every
+        // record onset of every earlier attack counts, not only each attack's first onset).
         var baseline = timeline.LastOrDefault(e => e.Date < onset
             && EvaluationContext.Days(e.Date, onset) <= Thresholds.BaselineLookbackDays
             && !JustAfter(previousRecordOnsets, e.Date));
@@ -116,6 +117,7 @@ internal sealed record EdssTimeline(
             return new DailyEdss(date, list[0].V, list[0].A, list[0].Computed, false);
         }
 
+        // A1: only when every assessment of the date carries a time is the later one used; otherwise the highest.
         if (list.All(x => x.A.When.HasTime))
         {
             // Several on one date, all timed: the one with the later time (Conventions); same time → the higher.

@@ -10,7 +10,7 @@ namespace MsRelapse.Core.Pathway.Facts;
 /// <param name="Doses">The qualifying doses.</param>
 internal sealed record SteroidCourse(DateOnly Start, DateOnly End, DoseRoute Route, ImmutableArray<SteroidDose> Doses)
 {
-    /// <summary>Unknown route is read as oral (see docs/pathway.md, rulings).</summary>
+    /// <summary>Unknown route is read as oral (A4, docs/pathway.md).</summary>
     public bool IsIntravenous => Route == DoseRoute.Intravenous;
 }
 
@@ -53,6 +53,7 @@ internal sealed record SteroidCourses(
 
     private static bool QualifiesAsCourseDay(SteroidDose dose, bool isChild, Measurement? childWeight)
     {
+        // A5: a dose without an amount is not a course day (a course is defined by its dose); A6: each dose is judged on its own, doses of one day are never summed.
         if (dose.DoseMg is not { } mg)
         {
             return false;
@@ -66,7 +67,8 @@ internal sealed record SteroidCourses(
             return true;
         }
 
-        // Under 18: ≥ 20 mg/kg/day of methylprednisolone (prednisone/prednisolone by equivalence) also counts.
+        // A7: under 18, ≥ 20 mg/kg/day of methylprednisolone (prednisone/prednisolone by equivalence) also counts;
+        // without a weight in the last 30 days only the adult threshold applies.
         if (isChild && childWeight is { } w && w.Value > 0)
         {
             var mpEquivalent = dose.Drug == SteroidDrug.Methylprednisolone ? mg : mg / Thresholds.PrednisonePerMethylprednisolone;
@@ -102,7 +104,7 @@ internal sealed record SteroidCourses(
     private static SteroidCourse MakeCourse(List<SteroidDose> run)
     {
         var end = run[^1].Day;
-        // Route of the last dose; with several doses on the last day, IV wins over oral, oral over unknown.
+        // Route of the last dose; with several doses on the last day, IV wins over oral, oral over unknown (A4).
         var lastDay = run.Where(d => d.Day == end).ToList();
         var route = lastDay.Exists(d => d.Route == DoseRoute.Intravenous) ? DoseRoute.Intravenous
             : lastDay.Exists(d => d.Route == DoseRoute.Oral) ? DoseRoute.Oral

@@ -41,12 +41,28 @@ internal static class R0Validation
         UnknownUnit = InputErrorCodes.UnknownUnit, FractionNotPercent = InputErrorCodes.FractionNotPercent, DateOrder = InputErrorCodes.DateOrder,
         BirthDateAfterAsOf = InputErrorCodes.BirthDateAfterAsOf, MultiplePatients = InputErrorCodes.MultiplePatients;
 
+    /// <summary>
+    /// A steroid dose that carried no unit was read as mg (the FHIR reader's reading): not an error, but the rationale
+    /// says so for each one, under R0, so the reading can be checked.
+    /// </summary>
+    public static void ReportAssumedUnits(EvaluationContext ctx, Decision d)
+    {
+        foreach (var dose in ctx.Doses)
+        {
+            if (dose.UnitAssumedMg)
+            {
+                d.Explain("R0", $"A steroid dose on {Text.Date(dose.Day)} carried no unit and was read as mg.");
+            }
+        }
+    }
+
     public static ImmutableArray<InputError> Validate(EvaluationContext ctx)
     {
         var errors = ImmutableArray.CreateBuilder<InputError>();
         var record = ctx.Record;
         var asOf = ctx.AsOf;
 
+        // A28, A42: resources of another subject are rejected here too, so no adapter can bypass the FHIR reader's check.
         foreach (var other in Lists.Sorted(record.ForeignSubjects, null, SourceOrder.Instance.Compare))
         {
             errors.Add(new InputError(MultiplePatients, "The input holds resources of more than one patient; send one patient's record at a time.", other));
@@ -136,6 +152,7 @@ internal static class R0Validation
         // A steroid dose whose unit is neither mg nor g (the reader leaves DoseMg null and says why). Doses are read
         // for courses from 365 days before the current attack's onset (frequent courses, R8.4) to asOf; without an
         // attack, from asOf − 365 days. One error per resource (an order expands into one dose per day).
+        // A38: a dose in an unknown unit from onset − 365 days (else asOf − 365) to asOf is rejected, once per resource.
         var doseWindowStart = (ctx.Onset ?? asOf).AddDays(-Thresholds.FrequentCoursesLookbackDays);
         HashSet<string>? reported = null;
         foreach (var dose in ctx.Doses)
@@ -183,7 +200,7 @@ internal static class R0Validation
             MeasurementKind.HeightCm => ctx.IsAdultOrUnknownAge || ctx.Within(date, Thresholds.HeightRecentDaysChild),
             MeasurementKind.HematocritPercent or MeasurementKind.CalciumMgPerDl or MeasurementKind.FibrinogenMgPerDl => ctx.Within(date, Thresholds.LabRecentDays),
             MeasurementKind.SystolicMmHg => ctx.Within(date, Thresholds.BloodPressureRecentDays),
-            // Temperature is read for current fever (last 3 days) and for R2.3's window around the attack's onset.
+            // A27: temperature is read for current fever (last 3 days) and for R2.3's window around the attack's onset.
             MeasurementKind.TemperatureCelsius => ctx.Within(date, Thresholds.FeverCurrentDays) || InTriggerWindow(ctx, date),
             _ => false, // IgG and HbA1c: no rule reads them
         };

@@ -70,4 +70,22 @@ internal static class R1Attack
                 "E-MENACTRIMS-2023");
         }
     }
+
+    /// <summary>
+    /// Steroid doses since the attack's onset that are below relapse-treatment doses (Conventions, "course"): reported
+    /// so a clinician sees them, never counted as a course.
+    /// </summary>
+    public static void ReportDosesBelowTreatment(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Onset is not { } onset)
+        {
+            return;
+        }
+
+        var low = ctx.SubThresholdDoses.Where(x => x.Day >= onset).ToList();
+        if (low.Count > 0)
+        {
+            d.Explain("R1", $"{Text.Count(low.Count, "steroid dose")} since onset {(low.Count == 1 ? "was" : "were")} below relapse-treatment doses (methylprednisolone 500 mg, prednisone 625 mg): reported, not counted as relapse treatment.", "E-NICE-2022");
+        }
+    }
 }

@@ -144,6 +144,7 @@ internal static class R2Status
             }
 
             d.Status = EpisodeStatus.Relapse;
+            // A30: "no steroid or apheresis" is said in the rationale; no plan, and nothing listed as not recommended.
             var aboveBaseline = ctx.Latest is not null && ctx.Baseline is not null && ctx.Latest.Value > ctx.Baseline.Value;
             d.SetPrimary(aboveBaseline ? ActionCode.Rehabilitation : ActionCode.Observe, Urgency.Routine, "R2.2");
             d.Explain("R2.2", aboveBaseline
@@ -186,7 +187,7 @@ internal static class R2Status
         {
             d.Status = EpisodeStatus.PossibleProgression;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R2.5");
-            // R2.5 names plasma exchange and the steroids only (lead's ruling: immunoadsorption is not listed; the
+            // R2.5 names plasma exchange and the steroids only (A8, lead's ruling: immunoadsorption is not listed; the
             // specialist review decides about it).
             d.AddNotRecommended(ActionCode.PlasmaExchange, "Plasma exchange is established as ineffective in progressive MS (AAN Level A).", "E-AAN-2011");
             const string late = "Not recommended except after specialist review: symptoms present for more than 3 months are not diagnosed as a relapse.";
@@ -201,7 +202,7 @@ internal static class R2Status
         return true;
     }
 
-    /// <summary>R2.6: a progressive course adds an info flag whatever the status (E-MAGANA-2011).</summary>
+    /// <summary>R2.6: a progressive course adds an info flag whatever the status, no-episode included (A37; E-MAGANA-2011).</summary>
     public static void ProgressiveCourseFlag(EvaluationContext ctx, Decision d)
     {
         if (ctx.ProgressiveCourse is { } p)
@@ -303,6 +304,7 @@ internal static class R2Status
             return false;
         }
 
+        // A9: any fever in the last 3 days makes the trigger current, provided a fever lies in the window.
         var feverCurrent = fever.Count > 0 && ctx.CurrentFever;
         var currentInfections = infections.Where(ctx.CurrentInfections.Contains).ToList();
         var nitriteCurrent = nitrites.Any(n => ctx.Within(n.When.Date, Thresholds.NitriteCurrentDays));

@@ -124,6 +124,7 @@ internal static class R3Differential
             return true;
         }
 
+        // A11: with both AQP4-IgG and MOG-IgG positive, NMOSD (above) governs; both flags are shown.
         if (ctx.HasMogad)
         {
             d.SetPrimary(ActionCode.IvMethylprednisolone, ctx.IsSevere ? Urgency.Urgent : Urgency.Soon, "R3.2");
@@ -160,7 +161,7 @@ internal static class R3Differential
         if (ctx.Natalizumab is not null)
         {
             // R3 is "always evaluated" and R3.3's review is not a first-line action: it applies to any ongoing attack
-            // (choice kept by the lead, docs/pathway.md #10: PML must be excluded before steroids).
+            // (choice kept by the lead, A10: PML must be excluded before steroids).
             d.AddConcurrent(ActionCode.SpecialistReview);
             d.RaiseFloor(Urgency.Urgent);
             d.Explain("R3.3", "On natalizumab: specialist review (MRI, JCV) at least urgently; any steroid only after MRI has excluded PML.");
@@ -169,7 +170,7 @@ internal static class R3Differential
 
     /// <summary>
     /// For an ongoing attack whose status is not <c>relapse</c> (unconfirmed, pseudo-relapse, possible progression):
-    /// NMOSD and PML still need a specialist urgently (choice kept by the lead, docs/pathway.md #10: an NMOSD attack
+    /// NMOSD and PML still need a specialist urgently (choice kept by the lead, A10: an NMOSD attack
     /// is a neurological emergency, E-NEMOS-2016 — safer than observe/routine; PML must be excluded whatever the
     /// episode turns out to be).
     /// </summary>

@@ -63,7 +63,7 @@ internal static class R4Severity
     public static void Apply(EvaluationContext ctx, Decision d)
     {
         // Step 6: severity is not-applicable for no-episode and not-a-relapse, so R4 does not grade the attack there
-        // and names no severity data as missing (lead's ruling on the audit: no edss-baseline / edss-since-onset).
+        // and names no severity data as missing (A43, lead's ruling on the audit: no edss-baseline / edss-since-onset).
         if (ctx.Attack is null || d.Status is EpisodeStatus.NoEpisode or EpisodeStatus.NotARelapse)
         {
             return;
@@ -130,7 +130,7 @@ internal static class R4Severity
 
         if (baseline == 0 && nadir - baseline == Thresholds.SmallestRiseFromZero)
         {
-            // EDSS has no 0.5 step: from 0 the smallest rise is 1.0. It is graded moderate (the safer reading, docs/pathway.md).
+            // EDSS has no 0.5 step: from 0 the smallest rise is 1.0. It is graded moderate (the safer reading, A2).
             d.Explain("R4", "From baseline 0 the smallest possible EDSS rise is 1.0 (there is no step 0.5); it is graded moderate.", "E-KURTZKE-1983");
         }
     }

@@ -31,6 +31,7 @@ internal static class R5FirstLine
     {
         var days = ctx.DaysSinceOnset!.Value;
         var ivInstead = IvReason(ctx);
+        // A13: IV instead of oral also turns the mild attack's steroid alternative into IV methylprednisolone.
         var steroid = ivInstead is null ? ActionCode.OralMethylprednisolone : ActionCode.IvMethylprednisolone;
         var steroidText = ivInstead is null
             ? "oral methylprednisolone 500 mg/day for 5 days"
@@ -68,7 +69,7 @@ internal static class R5FirstLine
         }
 
         // R5: "More than 42 days → primary specialist-review, soon, with the steroid as an alternative" — for every
-        // severity (lead's ruling on the audit). A steroid primary is displaced to the front of the alternatives; a
+        // severity (A12, lead's ruling on the audit). A steroid primary is displaced to the front of the alternatives; a
         // mild attack's primary (observe) is not kept as an alternative, and its steroid alternative keeps its reason.
         // A severe attack keeps urgent (Evaluation order step 5: demotions keep urgent for a severe attack).
         if (days > Thresholds.SteroidsTooLateDays)

@@ -1,4 +1,5 @@
 using MsRelapse.Core.Pathway.Facts;
+using MsRelapse.Core.Model;
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>R6 — response to a steroid course given since the attack's onset (E-STOPPE-2017).</summary>
@@ -75,22 +76,8 @@ internal static class R6SteroidResponse
         ],
     };
 
-    /// <summary>The number of different days with a dose (a course's doses are in date order: count the changes, no set).</summary>
-    private static int DistinctDays(SteroidCourse course)
-    {
-        var count = 0;
-        DateOnly? previous = null;
-        foreach (var dose in course.Doses)
-        {
-            if (dose.Day != previous)
-            {
-                count++;
-                previous = dose.Day;
-            }
-        }
-
-        return count;
-    }
+    /// <summary>The number of different days with a dose (several doses on one day are one course day).</summary>
+    private static int DistinctDays(SteroidCourse course) => course.Doses.Select(x => x.Day).Distinct().Count();
 
     public static void Apply(EvaluationContext ctx, Decision d)
     {
@@ -100,7 +87,7 @@ internal static class R6SteroidResponse
         var route = course.IsIntravenous ? "IV" : "oral";
         d.Used("steroid-course-end", Text.Date(end), end, course.Doses[^1].Source, "R6");
         var courseDays = Text.Count(DistinctDays(course), "day");
-        // Choice (docs/pathway.md #4): a last dose without a route is read as oral, so R6.4's next step is IV
+        // Choice (A4): a last dose without a route is read as oral, so R6.4's next step is IV
         // steroids with apheresis listed; the clinician must see that this was assumed.
         var unknownRoute = course.Route == Model.DoseRoute.Unknown
             ? "; route not recorded: read as oral (check it: after a failed IV course the next step is apheresis)"
@@ -122,6 +109,7 @@ internal static class R6SteroidResponse
                 }
                 else
                 {
+                    // A14: not severe → specialist review, soon, with no alternatives listed (the text names none).
                     d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R6.1");
                     d.Explain("R6.1", $"EDSS has risen from {Text.Number(atEnd.Value)} to {Text.Number(after.Value)} since the course ended: specialist review.", "E-STOPPE-2017");
                 }
@@ -170,6 +158,37 @@ internal static class R6SteroidResponse
                 return;
         }
     }
+
+    /// <summary>
+    /// A5: a course is defined by its dose, so a dose without an amount is not counted; R6 names each one since onset
+    /// (drug and date, once per drug and day) so that a clinician checks what was given, whichever rule then decides.
+    /// </summary>
+    public static void ReportDosesWithoutAmount(EvaluationContext ctx, Decision d)
+    {
+        if (ctx.Onset is not { } onset)
+        {
+            return;
+        }
+
+        SteroidDose? previous = null;
+        foreach (var dose in ctx.DosesWithoutAmount)
+        {
+            if (dose.Day < onset || (previous is not null && previous.Day == dose.Day && previous.Drug == dose.Drug))
+            {
+                continue;
+            }
+
+            previous = dose;
+            d.Explain("R6", $"A {DrugName(dose.Drug)} dose without an amount on {Text.Date(dose.Day)} was not counted as relapse treatment; check what was given.");
+        }
+    }
+
+    private static string DrugName(SteroidDrug drug) => drug switch
+    {
+        SteroidDrug.Prednisone => "prednisone",
+        SteroidDrug.Prednisolone => "prednisolone",
+        _ => "methylprednisolone",
+    };
 
     /// <summary>R6.4: escalation after an inadequate response.</summary>
     public static void Escalate(EvaluationContext ctx, Decision d, string rule, bool forceApheresis)
@@ -226,7 +245,7 @@ internal static class R6SteroidResponse
 
         // R6.5: "(NMOSD apheresis under R3.1 gets the flag only, never the demotion.)" Only R3.1's first line for an
         // untreated NMOSD attack is exempt; apheresis that R6.1, R6.4 or R8.1 chose for NMOSD after treatment is
-        // demoted like any other (lead's ruling on the audit). R3.1's floor ("after first-line treatment … urgency at
+        // demoted like any other (A34, lead's ruling on the audit). R3.1's floor ("after first-line treatment … urgency at
         // least urgent", applied in R3Differential.Concurrent) keeps that review urgent.
         if (days > Thresholds.ApheresisTooLateDays && d.PrimaryRule != "R3.1")
         {

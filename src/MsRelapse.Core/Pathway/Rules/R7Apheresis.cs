@@ -108,7 +108,7 @@ internal static class R7Apheresis
         if (outcome == Response.Outcome.UnknownWithoutBaseline)
         {
             // R7.3 judges "as R6.3": without a baseline and with an improvement from the nadir under 1.0 the response
-            // cannot be judged → unknown, specialist review, soon, edss-baseline missing (lead's ruling on the audit).
+            // cannot be judged → unknown, specialist review, soon, edss-baseline missing (A16, lead's ruling on the audit).
             // Unlike R6.3, plasma exchange is not offered as an alternative: the apheresis course was just given.
             d.ApheresisResponse = ResponseStatus.Unknown;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Soon, "R7.3");

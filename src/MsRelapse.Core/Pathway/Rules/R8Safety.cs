@@ -123,6 +123,7 @@ internal static class R8Safety
         {
             d.DisplacePrimary(ActionCode.TreatTrigger, d.Primary is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption ? "Once the infection is controlled." : reason, ["E-NICE-2022"], "R8.2");
             d.Lower(sepsis ? Urgency.Emergency : Urgency.Soon, InfectionFloor(ctx, d));
+            // A19: reassess asOf + 3 days even when severe; the concurrent specialist review is the earlier look.
             d.ReassessOn = ctx.AsOf.AddDays(Thresholds.TreatTriggerReassessDays);
             d.Explain("R8.2", "Current fever or infection: treat it first; steroids can worsen an infection.", "E-NICE-2022", "E-MENACTRIMS-2023");
             if (ctx.IsSevere)
@@ -187,7 +188,7 @@ internal static class R8Safety
                 d.ReassessOn = ctx.AsOf.AddDays(Thresholds.TreatTriggerReassessDays);
                 // R8.3 item 2 names no concurrent action (only R8.2 and R2.3 add specialist review for a severe
                 // attack): for a severe attack its "floor of Evaluation order step 5" is the urgency floor — never
-                // below urgent (InfectionFloor) — and nothing more (lead's ruling on the audit).
+                // below urgent (InfectionFloor) — and nothing more (A20, lead's ruling on the audit).
                 d.Explain("R8.3", "Current infection or fever: treat it first; apheresis once infection is controlled.", "E-ASFA-2023");
                 decided = true;
             }
@@ -207,6 +208,7 @@ internal static class R8Safety
             d.Used("allergy", "albumin", null, albumin.Source, "R8.3");
             if (!decided && d.Primary == ActionCode.PlasmaExchange)
             {
+                // A21: plasma exchange goes to the alternatives (a caution: plasma replacement remains possible), not to not-recommended.
                 d.DisplacePrimary(ActionCode.Immunoadsorption, "Only with a replacement fluid other than albumin (albumin allergy).", ["E-IA-DORST-2019"], "R8.3");
                 d.Explain("R8.3", "Albumin allergy: immunoadsorption instead of plasma exchange (no replacement fluid), same urgency.", "E-IA-DORST-2019");
             }
@@ -220,6 +222,7 @@ internal static class R8Safety
             d.Used("medication", "ace-inhibitor", ace.EffectiveStart, ace.Source, "R8.3");
         }
 
+        // A31: the latest calcium and fibrinogen of the last 30 days decide; any systolic below 90 mmHg in the last 2 days.
         if (ctx.Calcium is { } ca && ca.Value < Thresholds.LowCalciumMgPerDl)
         {
             d.AddFlag(FlagCode.TpeCautionHypocalcemia, FlagSeverity.Warning,
@@ -272,6 +275,7 @@ internal static class R8Safety
 
         if (ctx.Onset is { } onset)
         {
+            // A32: frequent courses are those whose end lies 1–365 days before the attack's onset.
             var recent = ctx.Courses.Count(c => c.End < onset && EvaluationContext.Days(c.End, onset) <= Thresholds.FrequentCoursesLookbackDays);
             if (recent >= Thresholds.FrequentCoursesCount)
             {
@@ -287,6 +291,7 @@ internal static class R8Safety
 
     private static void RaiseInfectionFlags(EvaluationContext ctx, Decision d, string rule)
     {
+        // A33: with a current sepsis both fever and infection are critical.
         var severity = ctx.CurrentSepsis ? FlagSeverity.Critical : FlagSeverity.Warning;
         if (ctx.CurrentFever)
         {

@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using MsRelapse.Core.Steroids;
+
 namespace MsRelapse.Core.Pathway.Rules;
 
 /// <summary>
@@ -38,7 +41,7 @@ internal static class R9People
         {
             // Without age the adult regimen is shown, but whether the per-kg child dose (R9, E-PEDS-2021) applies
             // cannot be decided: the missing birth date blocks a dose, so the missing-data flag is a warning (lead's
-            // ruling on the audit).
+            // ruling on the audit, A15).
             d.Missing(MissingItem.BirthDate, "deciding between the adult dose and the per-kg child dose (under 18)", blocking: true);
             d.Explain("R9", "No birth date: the adult regimen is shown, but without an age it cannot be decided whether the per-kg child dose (30 mg/kg/day IV under 18) applies instead; confirm the age before dosing.", "E-PEDS-2021");
         }
@@ -90,6 +93,39 @@ internal static class R9People
                 d.Explain("R9", "A relapse: review the disease-modifying therapy.", "E-GALEA-2015");
             }
         }
+    }
+
+    /// <summary>
+    /// R9's steroid regimen for a child: the IV paediatric regimen in every branch (E-PEDS-2021), dosed by the weight of
+    /// the last 30 days; without one there is no mg dose, and the weight is named as blocking missing data.
+    /// </summary>
+    public static SteroidRegimen? ChildSteroidRegimen(EvaluationContext ctx, Decision d, ImmutableArray<string>.Builder notes)
+    {
+        var regimen = ctx.Weight is { } w ? SteroidRegimens.Pediatric(w.Value) : null;
+        notes.Add("Paediatric regimen: 30 mg/kg/day rounded down to 10 mg, max 1,000 mg/day, IV for 5 days; involve paediatric neurology (E-PEDS-2021).");
+        if (regimen is null)
+        {
+            d.Missing(MissingItem.Weight, "the paediatric steroid dose (mg/kg; weight in the last 30 days)", blocking: true);
+            notes.Add("No weight in the last 30 days: weigh the child to set the mg dose.");
+        }
+        else
+        {
+            d.Used("weight-kg", ctx.Weight!.Value, ctx.Weight.When.Date, ctx.Weight.Source, "R9");
+        }
+
+        return regimen;
+    }
+
+    /// <summary>
+    /// R9 explains a child's steroid plan: the per-kg arithmetic (weight × 30 mg/kg, rounded down to 10 mg, at most
+    /// 1,000 mg). A39: the plan's rationale entry cites R9, which sets the per-kg dose.
+    /// </summary>
+    public static void ExplainChildSteroidPlan(EvaluationContext ctx, Decision d, string what, SteroidRegimen? regimen, int days, DateOnly start, ImmutableArray<string> evidence)
+    {
+        d.Explain("R9", regimen is null
+            ? $"Steroid plan for a child: {what} 30 mg/kg/day for {days} days; no weight in the last 30 days, so no mg dose until the child is weighed."
+            : $"Steroid plan for a child: {what} 30 mg/kg/day × {Text.Number(ctx.Weight!.Value)} kg ({Text.Date(ctx.Weight.When.Date)}), rounded down to 10 mg and at most 1,000 mg: {Text.Milligrams(regimen.DoseMgPerDay)} mg/day for {days} days from {Text.Date(start)}.",
+            evidence);
     }
 
     /// <summary>The missing-data flag, once everything else has named what it missed.</summary>
