@@ -30,6 +30,9 @@ public enum MockBehaviour
 
     /// <summary>Grants, but the FHIR server rejects the token (it has expired).</summary>
     ExpiredToken,
+
+    /// <summary>Grants, but shows the callback address instead of redirecting to it (<see cref="MockAuthorizationServer.HeldCallback"/>).</summary>
+    Hold,
 }
 
 /// <summary>
@@ -59,6 +62,12 @@ public sealed class MockAuthorizationServer : IAsyncDisposable
 
     /// <summary>The query of the last authorization request (to check PKCE, aud, launch).</summary>
     public IReadOnlyDictionary<string, string> LastAuthorization { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The callback address of the last held authorization (<see cref="MockBehaviour.Hold"/>).</summary>
+    public string HeldCallback { get; private set; } = "";
+
+    /// <summary>The queries of the calls to the end-session endpoint (RP-initiated logout).</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> EndSessions { get; } = new();
 
     /// <summary>The patient's record the FHIR stub serves (a FHIR Bundle), and its id.</summary>
     public string PatientBundle { get; set; } = "";
@@ -90,7 +99,21 @@ public sealed class MockAuthorizationServer : IAsyncDisposable
             ["subject_types_supported"] = new[] { "public" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["end_session_endpoint"] = $"{Issuer}/logout",
         }));
+        web.MapGet("/logout", (HttpContext context) =>
+        {
+            // RP-initiated logout: the issuer ends its own session, then sends the browser back (with the state).
+            var q = context.Request.Query.ToDictionary(x => x.Key, x => x.Value.ToString(), StringComparer.Ordinal);
+            EndSessions.Enqueue(q);
+            var back = q.GetValueOrDefault("post_logout_redirect_uri");
+            if (string.IsNullOrEmpty(back))
+            {
+                return Results.Text("signed out at the issuer");
+            }
+
+            return Results.Redirect(q.TryGetValue("state", out var state) ? QueryHelpers.AddQueryString(back, "state", state) : back);
+        });
         web.MapGet("/fhir/.well-known/smart-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["authorization_endpoint"] = $"{Issuer}/authorize",
@@ -121,11 +144,18 @@ public sealed class MockAuthorizationServer : IAsyncDisposable
 
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             codes[code] = new Grant(q["code_challenge"], q.GetValueOrDefault("nonce"), q.GetValueOrDefault("client_id") ?? "", redirect, q.ContainsKey("launch"));
-            return Results.Redirect(QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?>
+            var callback = QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?>
             {
                 ["code"] = code,
                 ["state"] = Behaviour == MockBehaviour.WrongState ? "tampered-state" : state,
-            }));
+            });
+            if (Behaviour == MockBehaviour.Hold)
+            {
+                HeldCallback = callback;
+                return Results.Text("The authorization is held.");
+            }
+
+            return Results.Redirect(callback);
         });
         web.MapPost("/token", async (HttpContext context) =>
         {

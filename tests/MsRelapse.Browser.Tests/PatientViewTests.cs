@@ -130,15 +130,114 @@ public sealed class PatientViewTests(BrowserSuite suite)
     }
 
     [BrowserFact]
-    public async Task An_as_of_date_after_today_is_announced()
+    public async Task An_as_of_date_after_the_service_s_date_is_announced_from_the_header_the_service_sends()
     {
         await using var session = await suite.OpenAsync("/#/patients/demo-mild-relapse");
         var page = session.Page;
         await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
         await Expect(page.GetByTestId("future-notice")).ToHaveCountAsync(0);
+
+        // The service's own answer for a date after its today (2026-05-11) carries MsRelapse-AsOf-Future: true ...
+        string? header = null;
+        page.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/api/evaluate", StringComparison.Ordinal) && r.Url.Contains("2026-06-30", StringComparison.Ordinal))
+            {
+                header = r.Headers.GetValueOrDefault("msrelapse-asof-future");
+            }
+        };
         await page.GetByLabel("Evaluate as of").FillAsync("2026-06-30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("The as-of date is after today.");
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("The as-of date is after today’s date at the service.");
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("30 June 2026");
+        Assert.Equal("true", header);
+
+        // ... and the banner follows that header, not the browser's clock: the same answer without the header shows no
+        // banner; a past date's answer that carries it shows one.
+        await page.RouteAsync("**/api/evaluate?*", async route =>
+        {
+            var response = await route.FetchAsync();
+            var headers = response.Headers.Where(h => !h.Key.Equals("msrelapse-asof-future", StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value);
+            if (route.Request.Url.Contains("2026-05-01", StringComparison.Ordinal))
+            {
+                headers["MsRelapse-AsOf-Future"] = "true";
+            }
+
+            await route.FulfillAsync(new() { Response = response, Headers = headers });
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToHaveCountAsync(0);
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-05-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 May 2026");
+        await page.UnrouteAllAsync();
+
+        // A saved evaluation says it too (asOfInFuture on the stored evaluation).
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-07-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 July 2026");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save this evaluation" }).ClickAsync();
+        await Expect(page.GetByTestId("future-notice")).ToContainTextAsync("1 July 2026");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task The_patient_s_history_lists_the_feedback_given_in_the_EHR_on_MsRelapse_cards()
+    {
+        // An EHR calls patient-view for the record (its prefetch made from the stored bundle), then sends feedback.
+        const string patient = "demo-severe-untreated";
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri($"/api/patients/{patient}", UriKind.Relative)))!;
+        var resources = bundle["entry"]!.AsArray().Select(e => e!["resource"]!).ToList();
+        var others = new System.Text.Json.Nodes.JsonArray(resources.Where(r => (string?)r["resourceType"] != "Patient")
+            .Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["resource"] = r.DeepClone() }).ToArray());
+        var hook = new System.Text.Json.Nodes.JsonObject
+        {
+            ["hook"] = "patient-view",
+            ["hookInstance"] = "7d3f7a4e-2f0a-4d0e-9d5e-1d2b3c4d5e6f",
+            ["context"] = new System.Text.Json.Nodes.JsonObject { ["userId"] = "Practitioner/1", ["patientId"] = patient },
+            ["prefetch"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["patient"] = resources.Single(r => (string?)r["resourceType"] == "Patient").DeepClone(),
+                ["conditions"] = new System.Text.Json.Nodes.JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = others },
+                ["observations"] = null, ["medicationAdministrations"] = null, ["medicationRequests"] = null,
+                ["medicationStatements"] = null, ["allergies"] = null, ["procedures"] = null,
+            },
+        };
+        using var cardsResponse = await http.PostAsync(new Uri("/cds-services/msrelapse-patient-view", UriKind.Relative), new StringContent(hook.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(cardsResponse.IsSuccessStatusCode, await cardsResponse.Content.ReadAsStringAsync());
+        var card = System.Text.Json.Nodes.JsonNode.Parse(await cardsResponse.Content.ReadAsStringAsync())!["cards"]![0]!;
+        var cardUuid = (string)card["uuid"]!;
+        foreach (var (outcome, reason, at) in new[] { ("accepted", (string?)null, "2026-05-11T08:05:00Z"), ("overridden", "patient-declined", "2026-05-11T08:40:00Z") })
+        {
+            var feedback = new System.Text.Json.Nodes.JsonObject
+            {
+                ["feedback"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["card"] = cardUuid,
+                    ["outcome"] = outcome,
+                    ["outcomeTimestamp"] = at,
+                    ["acceptedSuggestions"] = outcome == "accepted" ? new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = (string)card["suggestions"]![0]!["uuid"]! }) : new System.Text.Json.Nodes.JsonArray(),
+                    ["overrideReason"] = reason is null ? null : new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["reason"] = new System.Text.Json.Nodes.JsonObject { ["code"] = reason, ["system"] = "http://msrelapse.org/fhir/CodeSystem/cds-override-reason" },
+                    },
+                }),
+            };
+            using var stored = await http.PostAsync(new Uri("/cds-services/msrelapse-patient-view/feedback", UriKind.Relative), new StringContent(feedback.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+        }
+
+        await using var session = await suite.OpenAsync($"/#/patients/{patient}");
+        var rows = session.Page.GetByTestId("cds-feedback-table").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        // Newest first: outcome, card, override reason in words, date.
+        await Expect(rows.Nth(0)).ToContainTextAsync("Overridden");
+        await Expect(rows.Nth(0)).ToContainTextAsync("Patient declined");
+        await Expect(rows.Nth(0)).ToContainTextAsync("2026-05-11 08:40");
+        await Expect(rows.Nth(0)).ToContainTextAsync("Patient view card " + cardUuid[..8]);
+        await Expect(rows.Nth(1)).ToContainTextAsync("Accepted (1 suggestion)");
+        await Expect(rows.Nth(1)).ToContainTextAsync("2026-05-11 08:05");
         session.AssertClean();
     }
 

@@ -8,14 +8,20 @@ namespace MsRelapse.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class SmartLaunchTests(BrowserSuite suite)
 {
-    private static async Task<(MockAuthorizationServer Ehr, TestService Service)> StartAsync()
+    private static async Task<(MockAuthorizationServer Ehr, TestService Service)> StartAsync(bool authentication = false)
     {
         var ehr = await MockAuthorizationServer.StartAsync();
         ehr.PatientId = "ehr-4711";
         ehr.PatientBundle = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients", "demo-steroid-refractory.json")))
             .Replace("demo-steroid-refractory", "ehr-4711", StringComparison.Ordinal);
-        var service = await TestService.StartAsync(_ => { }, null,
-            "--Smart:ClientId=msrelapse-smart", $"--Smart:Issuers={ehr.FhirBase}", "--Smart:FrameAncestors=http://127.0.0.1:*");
+        string[] smart = ["--Smart:ClientId=msrelapse-smart", $"--Smart:Issuers={ehr.FhirBase}", "--Smart:FrameAncestors=http://127.0.0.1:*"];
+        var service = authentication
+            ? await TestService.StartAsync(o =>
+            {
+                o.AuthAuthority = ehr.Issuer;
+                o.AuthAudience = "msrelapse";
+            }, j => j.RequireHttpsMetadata = false, smart)
+            : await TestService.StartAsync(_ => { }, null, smart);
         return (ehr, service);
     }
 
@@ -90,5 +96,62 @@ public sealed class SmartLaunchTests(BrowserSuite suite)
         // An issuer not in the allow-list never gets a request.
         await page.GotoAsync(service.BaseUrl + "/launch?iss=http%3A%2F%2F127.0.0.1%3A9%2Ffhir&launch=abc");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("This EHR is not allowed to launch MsRelapse.");
+    }
+
+    [BrowserFact]
+    public async Task With_authentication_on_the_launched_EHR_user_reads_as_a_reader_and_cannot_write()
+    {
+        var (ehr, service) = await StartAsync(authentication: true);
+        await using var _ = ehr;
+        await using var __ = service;
+        await using var session = await suite.OpenAsync(service.BaseUrl + $"/launch?iss={Uri.EscapeDataString(ehr.FhirBase)}&launch=auth1");
+        var page = session.Page;
+
+        // The EHR's grant made a page session: the record is read and evaluated through the API with it.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Moreau Luc");
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByTestId("who")).ToContainTextAsync("Signed in: Dr Test Neuro (reader)");
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "__msrelapse_smart");
+        Assert.True(cookie.HttpOnly);
+
+        // A reader only, whatever roles the EHR's ID token names (it says "clinician"): saving is refused, nothing stored.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save into the registry" }).ClickAsync();
+        await Expect(page.GetByTestId("problem")).ToContainTextAsync("Not saved.");
+        var stored = await page.APIRequest.GetAsync(service.BaseUrl + "/api/patients/ehr-4711");
+        Assert.Equal(404, stored.Status);
+
+        // Without the session (another client), neither the API nor the launched record answer.
+        using var http = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("/api/patients", UriKind.Relative))).StatusCode);
+        var key = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri($"/launch/record/{key}", UriKind.Relative))).StatusCode);
+        Assert.Equal(200, (await page.APIRequest.GetAsync(service.BaseUrl + $"/launch/record/{key}")).Status);
+    }
+
+    [BrowserFact]
+    public async Task A_callback_with_a_valid_state_from_another_browser_is_refused()
+    {
+        var (ehr, service) = await StartAsync();
+        await using var _ = ehr;
+        await using var __ = service;
+        ehr.Behaviour = MockBehaviour.Hold;
+        await using var starter = await suite.OpenAsync(service.BaseUrl + $"/launch?iss={Uri.EscapeDataString(ehr.FhirBase)}&launch=bound1");
+        await Expect(starter.Page.GetByText("The authorization is held.")).ToBeVisibleAsync();
+        var callback = ehr.HeldCallback;
+        Assert.Contains("state=", callback, StringComparison.Ordinal);
+        var launchCookie = (await starter.Page.Context.CookiesAsync()).Single(c => c.Name == "__msrelapse_launch");
+        Assert.True(launchCookie.HttpOnly);
+
+        // Another browser (no launch cookie) with the very same callback address: refused, and the launch stays the starter's.
+        await using var other = await suite.OpenAsync(service.BaseUrl + "/health/live");
+        await other.Page.GotoAsync(callback);
+        await Expect(other.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("This sign-in attempt is not recognised.");
+        // Nor with a launch cookie of its own (it started another launch).
+        await other.Page.GotoAsync(service.BaseUrl + $"/launch?iss={Uri.EscapeDataString(ehr.FhirBase)}&launch=other");
+        await other.Page.GotoAsync(callback);
+        await Expect(other.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("This sign-in attempt is not recognised.");
+
+        await starter.Page.GotoAsync(callback);
+        await Expect(starter.Page.GetByTestId("primary-action")).ToHaveTextAsync("Plasma exchange");
     }
 }

@@ -29,6 +29,13 @@ internal sealed class FhirStub : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>Host settings that allow this stub: on the FHIR server allow-list, loopback addresses allowed (tests only).</summary>
+    public Dictionary<string, string?> Allowed() => new()
+    {
+        ["CdsHooks:FhirServers:0"] = BaseUrl,
+        ["CdsHooks:AllowPrivateNetworkAddresses"] = "true",
+    };
+
     public int PageSize { get; set; } = 2;
 
     /// <summary>Resource type → status to answer instead (401, 500…).</summary>

@@ -14,7 +14,7 @@ public sealed class PrefetchTests
     {
         var bundle = SharedExamples.Load("steroid-refractory-relapse");
         await using var stub = await FhirStub.StartAsync(bundle);
-        await using var host = await CdsHost.StartAsync();
+        await using var host = await CdsHost.StartAsync(stub.Allowed());
         var expected = await host.CardsAsync(Service, Requests.ForBundle(bundle));
         var fetched = await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "ehr-access-token"));
         Assert.Equal((string?)expected[0]!["summary"], (string?)fetched[0]!["summary"]);
@@ -28,7 +28,7 @@ public sealed class PrefetchTests
     {
         var bundle = SharedExamples.Load("steroid-refractory-relapse");
         await using var stub = await FhirStub.StartAsync(bundle);
-        await using var host = await CdsHost.StartAsync();
+        await using var host = await CdsHost.StartAsync(stub.Allowed());
         var full = Requests.Prefetch(bundle);
         var partial = new JsonObject { ["patient"] = full["patient"]!.DeepClone(), ["conditions"] = full["conditions"]!.DeepClone(), ["allergies"] = null, ["procedures"] = null };
         var cards = await host.CardsAsync(Service, Requests.PatientView("p1", partial, stub.BaseUrl));
@@ -71,7 +71,7 @@ public sealed class PrefetchTests
     {
         await using var stub = await FhirStub.StartAsync(SharedExamples.Load("severe-relapse-untreated"));
         stub.Failures["Condition"] = 401;
-        await using var host = await CdsHost.StartAsync();
+        await using var host = await CdsHost.StartAsync(stub.Allowed());
         using var response = await host.CallAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "expired-token"));
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
     }
@@ -82,7 +82,7 @@ public sealed class PrefetchTests
         var bundle = SharedExamples.Load("steroid-refractory-relapse");
         await using var stub = await FhirStub.StartAsync(bundle);
         stub.Failures["MedicationStatement"] = 500;
-        await using var host = await CdsHost.StartAsync();
+        await using var host = await CdsHost.StartAsync(stub.Allowed());
         // Warm: the first call of a process also pays for JIT and Firely's model; the budget is about the FHIR server.
         stub.Delays["Observation"] = TimeSpan.Zero;
         await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl));
@@ -122,4 +122,57 @@ public sealed class PrefetchTests
     [InlineData("Group/p1", null)]
     public void Patient_references_are_read_in_every_form(string reference, string? id) =>
         Assert.Equal(id, Server.CdsHooks.PrefetchAssemblerAccess.ReferencedPatient(reference));
+
+    [Fact]
+    public async Task A_fhirServer_off_the_allow_list_is_never_called_nor_given_the_token()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        // Private addresses allowed, but the stub is on no allow-list: no request, the access token never sent: 412.
+        await using var host = await CdsHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["CdsHooks:AllowPrivateNetworkAddresses"] = "true",
+            ["CdsHooks:FhirServers:0"] = "https://ehr.example.org/fhir",
+        });
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "ehr-access-token"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Empty(stub.Requests);
+
+        // With the Patient and Conditions prefetched, the rest is unavailable: a degraded card, still no request.
+        var full = Requests.Prefetch(bundle);
+        var partial = new JsonObject { ["patient"] = full["patient"]!.DeepClone(), ["conditions"] = full["conditions"]!.DeepClone() };
+        var cards = await host.CardsAsync(Service, Requests.PatientView("p1", partial, stub.BaseUrl, "ehr-access-token"));
+        Assert.Contains(cards, c => ((string)c!["summary"]!).StartsWith("Incomplete record", StringComparison.Ordinal));
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    public async Task A_client_s_own_allow_list_lets_its_fhirServer_be_called()
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        using var tokens = new Tokens(() => CdsHost.Today);
+        var settings = tokens.Settings();
+        settings["CdsHooks:AllowPrivateNetworkAddresses"] = "true";
+        settings["CdsHooks:Clients:0:FhirServers:0"] = stub.BaseUrl + "/";
+        await using var host = await CdsHost.StartAsync(settings);
+        var cards = await host.CardsAsync(Service, Requests.PatientView("p1", null, stub.BaseUrl, "ehr-access-token"), tokens.Create(CdsHost.BaseUrl + "/cds-services/" + Service));
+        Assert.StartsWith("Urgent: start plasma exchange", (string)cards[0]!["summary"]!);
+        Assert.NotEmpty(stub.Requests);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_allow_listed_fhirServer_on_a_loopback_address_is_refused_unless_private_addresses_are_allowed(bool byName)
+    {
+        var bundle = SharedExamples.Load("steroid-refractory-relapse");
+        await using var stub = await FhirStub.StartAsync(bundle);
+        // "localhost" is refused after DNS, at connect time; 127.0.0.1 as it is.
+        var server = byName ? stub.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) : stub.BaseUrl;
+        await using var host = await CdsHost.StartAsync(new Dictionary<string, string?> { ["CdsHooks:FhirServers:0"] = server });
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", null, server, "ehr-access-token"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Empty(stub.Requests);
+    }
 }

@@ -135,12 +135,38 @@ public sealed class SecurityTests
                 ["CdsHooks:RequireAuthentication"] = "true",
                 ["CdsHooks:Clients:0:Issuer"] = Tokens.Issuer,
                 ["CdsHooks:Clients:0:JwksUrl"] = jwksUrl,
+                ["CdsHooks:AllowPrivateNetworkAddresses"] = "true", // the stub is on loopback
             },
             clock: clock);
         Assert.NotEmpty(await host.CardsAsync(Service, Request(), tokens.Create(Audience)));
         Assert.NotEmpty(await host.CardsAsync(Service, Request(), tokens.Create(Audience, jku: jwksUrl)));
         // Cached: two calls, one fetch.
         Assert.Single(stub.Requests, r => r.StartsWith("/jwks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_key_URL_or_jku_on_a_loopback_address_is_not_fetched_unless_private_addresses_are_allowed()
+    {
+        var clock = CdsHost.NewClock();
+        using var tokens = new Tokens(() => clock.GetUtcNow());
+        await using var stub = await FhirStub.StartAsync(SharedExamples.Load("severe-relapse-untreated"));
+        stub.Jwks = tokens.Jwks();
+        var jwksUrl = stub.BaseUrl.Replace("/fhir", "/jwks", StringComparison.Ordinal);
+        var jkuByName = jwksUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await using var host = await CdsHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["CdsHooks:RequireAuthentication"] = "true",
+                ["CdsHooks:Clients:0:Issuer"] = Tokens.Issuer,
+                ["CdsHooks:Clients:0:JwksUrl"] = jwksUrl,
+                ["CdsHooks:Clients:0:JkuAllowList:0"] = jkuByName,
+            },
+            clock: clock);
+        using var byUrl = await host.CallAsync(Service, Request(), tokens.Create(Audience));
+        Assert.Equal(HttpStatusCode.Unauthorized, byUrl.StatusCode);
+        using var byJku = await host.CallAsync(Service, Request(), tokens.Create(Audience, jku: jkuByName));
+        Assert.Equal(HttpStatusCode.Unauthorized, byJku.StatusCode);
+        Assert.Empty(stub.Requests);
     }
 
     [Fact]

@@ -49,6 +49,26 @@ public sealed class RoughEdgeTests
         Assert.Contains("after today", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "--json")]
+    [InlineData("", "--fhir")]
+    [InlineData("", null)]
+    [InlineData("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}", "--json")]
+    [InlineData("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"value\":1,\"value\":2}}]}", "--json")]
+    public void Evaluate_failing_with_a_future_asOf_prints_only_the_error_line(string stdin, string? format)
+    {
+        // Empty stdin (or a refused bundle) with an asOf after today: exit 2, nothing on stdout, one line on stderr —
+        // the error, not the future-date warning as well.
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string[] args = format is null ? ["evaluate", "-", "--as-of", "2226-05-11"] : ["evaluate", "-", "--as-of", "2226-05-11", format];
+        var exit = Program.Run(args, stdout, stderr, new StringReader(stdin));
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout.ToString());
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("warning", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_with_an_asOf_outside_the_calendar_is_exit_2()
     {

@@ -65,8 +65,8 @@ public sealed class TpePlanCommandTests
         var run = CliRunner.Run(SharedExample);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("5419 mL", run.Out, StringComparison.Ordinal);
-        Assert.Contains("3035 mL", run.Out, StringComparison.Ordinal);
+        Assert.Contains("5,419 mL", run.Out, StringComparison.Ordinal);
+        Assert.Contains("3,035 mL", run.Out, StringComparison.Ordinal);
         Assert.Contains("151.7 g = 13 vials of 12.5 g", run.Out, StringComparison.Ordinal);
         Assert.Contains("2026-05-21", run.Out, StringComparison.Ordinal);
         Assert.Contains("18.8 %", run.Out, StringComparison.Ordinal);

@@ -168,6 +168,23 @@ public sealed class SecurityProbeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_same_origin_form_POST_under_no_referrer_passes_although_its_Origin_is_null()
+    {
+        // The page is served with Referrer-Policy: no-referrer, so chromium sends "Origin: null" on its own form POSTs
+        // (the sign-out form); Sec-Fetch-Site, which no page can forge, says same-origin and decides.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/patients/probe-1/evaluations");
+        request.Headers.TryAddWithoutValidation("Origin", "null");
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        using var nullOnly = new HttpRequestMessage(HttpMethod.Post, "/api/patients/probe-1/evaluations");
+        nullOnly.Headers.TryAddWithoutValidation("Origin", "null");
+        using var refused = await host.Client.SendAsync(nullOnly);
+        await Problem.Assert(refused, HttpStatusCode.Forbidden, "cross-origin-write");
+    }
+
+    [Fact]
     public async Task A_500_is_logged_with_the_route_template_not_unmatched()
     {
         await using var broken = await TestHost.StartAsync(builder: b => b.Services.AddSingleton(ThrowingStore.Create()));

@@ -46,16 +46,18 @@ internal static class EvaluateCommand
                 throw new CliInputException($"{finding.Path}: {finding.Message} [{finding.Code}]");
             }
 
-            if (asOf > DateOnly.FromDateTime(clock.GetLocalNow().DateTime))
-            {
-                // Allowed (planning, replay), never silent; stderr keeps stdout one document.
-                io.Error.WriteLine($"msrelapse: warning: --as-of {asOf:yyyy-MM-dd} is after today's date; the recommendation is for that future date");
-            }
-
             var outcome = FhirEvaluation.Evaluate(input, asOf);
             if (!outcome.IsValid)
             {
+                // A failure prints its one error line only (cli.md): no warning before it.
                 throw new CliInputException(ErrorLine(outcome.Errors));
+            }
+
+            if (asOf > DateOnly.FromDateTime(clock.GetLocalNow().DateTime))
+            {
+                // Allowed (planning, replay), never silent; stderr keeps stdout one document. Said only once the
+                // evaluation has succeeded.
+                io.Error.WriteLine($"msrelapse: warning: --as-of {asOf:yyyy-MM-dd} is after today's date; the recommendation is for that future date");
             }
 
             var recommendation = outcome.Recommendation!;
@@ -136,6 +138,9 @@ internal static class EvaluateCommand
     private static class Summary
     {
         private static string D(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
+
+        /// <summary>A plan quantity in the shared words (Core.Contract.PlanNumbers), or "—".</summary>
+        private static string Ml2(double? value, Func<double, string> words) => value is { } v ? words(v) : "—";
 
         private static string N(double? value, int decimals = 1) => value is { } v ? CalculatorOptions.Show(v, decimals) : "—";
 
@@ -225,11 +230,11 @@ internal static class EvaluateCommand
             o.WriteLine("PLAN");
             if (plan.Steroids is { } s)
             {
-                var dose = s.DoseMgPerDay is { } mg ? $"{N(mg, 0)} mg/day" : s.DoseMgPerKgPerDay is { } kg ? $"{N(kg, 0)} mg/kg/day (dose needs a weight)" : "dose needs a weight";
+                var dose = s.DoseMgPerDay is { } mg ? $"{PlanNumbers.Milligrams(mg)}/day" : s.DoseMgPerKgPerDay is { } kg ? $"{PlanNumbers.MilligramsPerKilogram(kg)}/day (dose needs a weight)" : "dose needs a weight";
                 o.WriteLine($"  Steroids: {s.Drug} {ClinicianWords.Of(WireNames.Of(s.Route))} {dose} × {s.Days} days, {D(s.StartDate)} to {D(s.EndDate)}; reassess {D(s.ReassessOn)}");
                 if (s.TotalDoseMg is { } total)
                 {
-                    o.WriteLine($"    total {N(total, 0)} mg (prednisone equivalent {N(s.PrednisoneEquivalentMg, 0)} mg){(s.Infusion is { } inf ? $"; {inf}" : string.Empty)}");
+                    o.WriteLine($"    total {PlanNumbers.Milligrams(total)} (prednisone equivalent {Ml2(s.PrednisoneEquivalentMg, PlanNumbers.Milligrams)}){(s.Infusion is { } inf ? $"; {inf}" : string.Empty)}");
                 }
 
                 if (s.AfterMriExcludesPml)
@@ -258,8 +263,8 @@ internal static class EvaluateCommand
 
                 if (t.ExchangeVolumeMl is { } volume)
                 {
-                    o.WriteLine($"    blood volume {N(t.TotalBloodVolumeMl, 0)} mL ({t.Method}), plasma volume {N(t.PlasmaVolumeMl, 0)} mL (Kaplan cross-check {N(t.KaplanPlasmaVolumeMl, 0)} mL), exchange volume {N(volume, 0)} mL");
-                    o.WriteLine($"    replacement {t.ReplacementFluid}: {N(t.AlbuminGramsPerExchange, 0)} g albumin ({t.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+                    o.WriteLine($"    blood volume {Ml2(t.TotalBloodVolumeMl, PlanNumbers.Millilitres)} ({t.Method}), plasma volume {Ml2(t.PlasmaVolumeMl, PlanNumbers.Millilitres)} (Kaplan cross-check {Ml2(t.KaplanPlasmaVolumeMl, PlanNumbers.Millilitres)}), exchange volume {PlanNumbers.Millilitres(volume)}");
+                    o.WriteLine($"    replacement {t.ReplacementFluid}: {Ml2(t.AlbuminGramsPerExchange, PlanNumbers.Grams)} albumin ({t.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
                 }
                 else
                 {

@@ -130,7 +130,7 @@ internal static class TpePlanCommand
 
     private static void Render(IAnsiConsole console, TextWriter plain, PlasmaExchangePlan plan)
     {
-        static string Ml(double? ml) => ml is { } v ? CalculatorOptions.Show(PlanRounding.Millilitres(v), 0) + " mL" : "— (missing input)";
+        static string Ml(double? ml) => ml is { } v ? MsRelapse.Core.Contract.PlanNumbers.Millilitres(v) : "— (missing input)";
 
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Title("Plasma exchange plan").AddColumn("Item").AddColumn("Value");
@@ -143,7 +143,7 @@ internal static class TpePlanCommand
         table.AddRow("Removal per exchange", $"{PlanRounding.Percent(plan.SingleExchangeRemovalFraction)} (remaining {PlanRounding.Percent(plan.FractionRemainingPerExchange)})");
         table.AddRow("Replacement", plan.ReplacementFluid);
         table.AddRow("Albumin per exchange", plan.AlbuminGramsPerExchange is { } g
-            ? $"{CalculatorOptions.Show(PlanRounding.Grams(g), 1)} g = {plan.AlbuminVialsPerExchange} vials of 12.5 g"
+            ? $"{MsRelapse.Core.Contract.PlanNumbers.Grams(g)} = {plan.AlbuminVialsPerExchange} vials of 12.5 g"
             : "— (missing input)");
         table.AddRow("Exchanges", $"{plan.Exchanges.ToString(inv)}, every other day");
         table.AddRow("Total-body IgG left after the course", PlanRounding.Percent(plan.TotalBodyIgGRemainingFraction));

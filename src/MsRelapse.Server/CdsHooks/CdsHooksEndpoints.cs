@@ -29,13 +29,13 @@ public static class CdsHooksEndpoints
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(server);
-        // One connection pool for the EHRs' FHIR servers and key URLs; redirects are not followed (a token must not travel).
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(2) };
         // Bound when first resolved (MapCdsHooks, at start): configuration added after this call counts too.
         services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>(), server));
-        services.AddSingleton(sp => new JwksStore(sp.GetRequiredService<CdsHooksOptions>(), handler, sp.GetRequiredService<TimeProvider>()));
+        // One connection pool for the EHRs' FHIR servers and key URLs, with the address check (OutboundAddresses).
+        services.AddSingleton(sp => new OutboundHandler(OutboundAddresses.CreateHandler(sp.GetRequiredService<CdsHooksOptions>())));
+        services.AddSingleton(sp => new JwksStore(sp.GetRequiredService<CdsHooksOptions>(), sp.GetRequiredService<OutboundHandler>().Handler, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CdsTokenValidator>();
-        services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), handler));
+        services.AddSingleton(sp => new PrefetchAssembler(sp.GetRequiredService<CdsHooksOptions>(), sp.GetRequiredService<OutboundHandler>().Handler));
         services.AddSingleton<CdsHooksMetrics>();
         services.AddSingleton<CdsHookHandler>();
         services.AddHostedService<FhirClientWarmUp>();
@@ -87,7 +87,8 @@ public static class CdsHooksEndpoints
             var feedback = await store.ListFeedbackAsync(id, ct).ConfigureAwait(false);
             return Results.Json(new CdsFeedbackList([.. feedback.Select(f => new CdsFeedbackItem(
                 f.ServiceId, f.CardUuid, f.Outcome, f.OutcomeTimestamp, f.AcceptedSuggestions,
-                f.OverrideReasonCode is null ? null : new CdsOverrideReason(f.OverrideReasonSystem, f.OverrideReasonCode),
+                f.OverrideReasonCode is null ? null : new CdsOverrideReason(f.OverrideReasonSystem, f.OverrideReasonCode,
+                    PatientViewCards.OverrideReasons.FirstOrDefault(r => r.Code == f.OverrideReasonCode && r.System == f.OverrideReasonSystem)?.Display),
                 f.ReceivedAt))]), CdsJson.Options);
         }).WithTags("Patients").WithSummary("Feedback clinicians gave in their EHR on MsRelapse CDS Hooks cards for this patient (oldest first).")
           .Produces<CdsFeedbackList>(StatusCodes.Status200OK)
@@ -222,7 +223,10 @@ internal sealed class CdsHookHandler(
         AssembledRecord record;
         try
         {
-            record = await prefetch.AssembleAsync(parsed, context.RequestAborted).ConfigureAwait(false);
+            // A fhirServer off the allow-lists is never called (nor handed the access token): what it would have given is unavailable.
+            var fhirServerAllowed = parsed.FhirServer is { } fhirServer
+                && OutboundAddresses.FhirServerAllowed(fhirServer, options, context.Items[CdsTokenValidator.ClientItem] as CdsClientOptions);
+            record = await prefetch.AssembleAsync(parsed, fhirServerAllowed, context.RequestAborted).ConfigureAwait(false);
         }
         catch (PrefetchException ex)
         {
@@ -520,5 +524,14 @@ public sealed record CdsFeedbackList(IReadOnlyList<CdsFeedbackItem> Items);
 public sealed record CdsFeedbackItem(string Service, string Card, string Outcome, DateTimeOffset OutcomeTimestamp,
     IReadOnlyList<string> AcceptedSuggestions, CdsOverrideReason? OverrideReason, DateTimeOffset ReceivedAt);
 
-/// <summary>A coded override reason.</summary>
-public sealed record CdsOverrideReason(string? System, string Code);
+/// <summary>A coded override reason; <paramref name="Display"/> the words of MsRelapse's own codes (null for others).</summary>
+public sealed record CdsOverrideReason(string? System, string Code,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Display = null);
+
+/// <summary>The outbound connection pool of the CDS Hooks service (a singleton, so the handler is disposed with the host).</summary>
+internal sealed class OutboundHandler(SocketsHttpHandler handler) : IDisposable
+{
+    public SocketsHttpHandler Handler { get; } = handler;
+
+    public void Dispose() => Handler.Dispose();
+}

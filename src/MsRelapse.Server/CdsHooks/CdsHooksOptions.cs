@@ -33,6 +33,22 @@ public sealed class CdsHooksOptions
     /// <summary>Total time budget for fetching absent prefetch from the EHR's FHIR server (the contract: 2 s).</summary>
     public TimeSpan FhirFetchBudget { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// FHIR server base URLs (a request's <c>fhirServer</c>) that any client's absent prefetch may be fetched from
+    /// (<c>CdsHooks__FhirServers__N</c>). Each client may add its own (<see cref="CdsClientOptions.FhirServers"/>).
+    /// Any other <c>fhirServer</c> is never called (nor given the access token): its data count as unavailable (412
+    /// for the Patient or the Conditions, else a degraded card). Empty: nothing is fetched.
+    /// </summary>
+    public List<string> FhirServers { get; } = [];
+
+    /// <summary>
+    /// Allow key URLs (<c>JwksUrl</c>, <c>jku</c>) and FHIR servers that resolve to loopback, link-local, private,
+    /// unique-local or otherwise non-public addresses (<c>CdsHooks__AllowPrivateNetworkAddresses</c>). Off by default
+    /// (no server-side request forgery into the service's own network); on for a FHIR server inside the hospital's
+    /// network, and in the tests' loopback stubs.
+    /// </summary>
+    public bool AllowPrivateNetworkAddresses { get; set; }
+
     /// <summary>Longest accepted token, in characters (longer: refused before parsing).</summary>
     public int MaxTokenLength { get; set; } = 8192;
 
@@ -63,4 +79,7 @@ public sealed class CdsClientOptions
 
     /// <summary>Further URLs this client may name in a token's <c>jku</c> header.</summary>
     public List<string> JkuAllowList { get; } = [];
+
+    /// <summary>FHIR server base URLs this client's calls may name as <c>fhirServer</c> (<c>CdsHooks__Clients__N__FhirServers__M</c>).</summary>
+    public List<string> FhirServers { get; } = [];
 }

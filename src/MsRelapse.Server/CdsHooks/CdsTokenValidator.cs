@@ -14,6 +14,9 @@ namespace MsRelapse.Server.CdsHooks;
 /// </summary>
 internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys, ICdsHooksStore store, TimeProvider time)
 {
+    /// <summary>The key in <c>HttpContext.Items</c> of the validated call's <see cref="CdsClientOptions"/>.</summary>
+    public const string ClientItem = "msrelapse.cds-client";
+
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
     private static readonly HashSet<string> Algorithms = [SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSha384];
     private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = options.MaxTokenLength };
@@ -118,7 +121,14 @@ internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys,
         }
 
         // Kept until the token could no longer be accepted anyway.
-        return await store.TryRecordTokenIdAsync(client.Issuer, jti, exp + skew, ct).ConfigureAwait(false);
+        if (!await store.TryRecordTokenIdAsync(client.Issuer, jti, exp + skew, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // The call's client: its FhirServers allow-list governs where prefetch may be fetched from.
+        request.HttpContext.Items[ClientItem] = client;
+        return true;
     }
 
     private static bool TryTime(JsonWebToken jwt, string claim, out DateTimeOffset value)

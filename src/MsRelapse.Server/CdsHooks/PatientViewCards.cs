@@ -1,3 +1,4 @@
+using MsRelapse.Core.Contract;
 using System.Text;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;
@@ -223,11 +224,11 @@ internal static class PatientViewCards
         if (r.Plan.Steroids is { } s)
         {
             md.Append("**Steroids:** ").Append(CardText.Md(s.Drug)).Append(' ').Append(WireNames.Of(s.Route)).Append(", ");
-            md.Append(s.DoseMgPerDay is { } mg ? CardText.Number(mg) + " mg/day" : s.DoseMgPerKgPerDay is { } k ? CardText.Number(k) + " mg/kg/day" : "dose by weight");
+            md.Append(s.DoseMgPerDay is { } mg ? PlanNumbers.Milligrams(mg) + "/day" : s.DoseMgPerKgPerDay is { } k ? PlanNumbers.MilligramsPerKilogram(k) + "/day" : "dose by weight");
             md.Append(" × ").Append(s.Days).Append(" days, ").Append(CardText.Date(s.StartDate)).Append(" to ").Append(CardText.Date(s.EndDate));
             if (s.TotalDoseMg is { } total)
             {
-                md.Append(" (total ").Append(CardText.Number(total)).Append(" mg)");
+                md.Append(" (total ").Append(PlanNumbers.Milligrams(total)).Append(')');
             }
 
             md.Append(Evidence(s.Evidence)).Append("\n\n");
@@ -238,19 +239,19 @@ internal static class PatientViewCards
             md.Append("**Plasma exchange:** ").Append(t.Exchanges).Append(" exchanges of ").Append(CardText.Number(t.PlasmaVolumesPerExchange)).Append(" plasma volume");
             if (t.PlasmaVolumeMl is { } pv)
             {
-                md.Append(" (PV ").Append(CardText.Number(pv)).Append(" mL");
-                md.Append(t.TotalBloodVolumeMl is { } tbv ? $", TBV {CardText.Number(tbv)} mL" : "").Append(')');
+                md.Append(" (PV ").Append(PlanNumbers.Millilitres(pv));
+                md.Append(t.TotalBloodVolumeMl is { } tbv ? $", TBV {PlanNumbers.Millilitres(tbv)}" : "").Append(')');
             }
 
             if (t.ExchangeVolumeMl is { } ev)
             {
-                md.Append(", ").Append(CardText.Number(ev)).Append(" mL each");
+                md.Append(", ").Append(PlanNumbers.Millilitres(ev)).Append(" each");
             }
 
             md.Append("; replacement ").Append(CardText.Md(t.ReplacementFluid));
             if (t.AlbuminGramsPerExchange is { } g)
             {
-                md.Append(", albumin ").Append(CardText.Number(g)).Append(" g");
+                md.Append(", albumin ").Append(PlanNumbers.Grams(g));
                 md.Append(t.AlbuminVialsPerExchange is { } vials ? $" ({vials} vials)" : "").Append(" per exchange");
             }
 

@@ -60,7 +60,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     private const int MaxPages = 50;
     private static readonly FhirJsonSerializer Serializer = new();
 
-    public async Task<AssembledRecord> AssembleAsync(CdsRequest request, CancellationToken ct)
+    public async Task<AssembledRecord> AssembleAsync(CdsRequest request, bool fhirServerAllowed, CancellationToken ct)
     {
         var resources = new List<(JsonElement Resource, string? FullUrl)>();
         var fetched = new List<string>();
@@ -88,7 +88,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             havePatient |= Collect(value, template, request.PatientId, resources, $"prefetch.{template.Key}");
         }
 
-        if (absent.Count > 0 && request.FhirServer is { } server)
+        if (absent.Count > 0 && request.FhirServer is { } server && fhirServerAllowed)
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
             budget.CancelAfter(options.FhirFetchBudget);

@@ -24,13 +24,21 @@ public sealed class SameOriginWrites(RequestDelegate next, bool authEnabled)
             return next(context);
         }
 
+        // Sec-Fetch-Site is set by the browser itself (no page can forge it): when present it decides. A same-origin
+        // form POST under "Referrer-Policy: no-referrer" carries "Origin: null", so Origin is read only from browsers
+        // that send no Sec-Fetch-Site.
         string? site = request.Headers["Sec-Fetch-Site"];
-        var crossSite = site is not null && site is not ("same-origin" or "none");
-        string? origin = request.Headers.Origin;
-        if (!crossSite && origin is not null)
+        bool crossSite;
+        if (site is not null)
         {
-            crossSite = !Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-                || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+            crossSite = site is not ("same-origin" or "none");
+        }
+        else
+        {
+            string? origin = request.Headers.Origin;
+            crossSite = origin is not null
+                && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                    || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
         }
 
         return crossSite

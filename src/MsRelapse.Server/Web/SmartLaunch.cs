@@ -59,11 +59,15 @@ public static class SmartLaunch
 
         app.MapGet("/launch", LaunchAsync).ExcludeFromDescription();
         app.MapGet("/launch/callback", CallbackAsync).ExcludeFromDescription();
-        app.MapGet("/launch/record/{key}", Record).ExcludeFromDescription();
+        var record = app.MapGet("/launch/record/{key}", Record).ExcludeFromDescription();
+        if (app.Services.GetRequiredService<PageSignIn.PageSignInState>().Sessions)
+        {
+            record.RequireAuthorization(Security.ReaderPolicy);
+        }
         app.MapGet("/smart/", (HttpContext context) => ServePage(context, settings)).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> LaunchAsync(HttpContext context, SmartSettings settings, SmartStore store, IHttpClientFactory http)
+    private static async Task<IResult> LaunchAsync(HttpContext context, SmartSettings settings, SmartStore store, IHttpClientFactory http, PageSignIn.PageSignInState pageState)
     {
         string iss = context.Request.Query["iss"].ToString().TrimEnd('/');
         string launch = context.Request.Query["launch"].ToString();
@@ -100,7 +104,10 @@ public static class SmartLaunch
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var state = Base64Url(RandomNumberGenerator.GetBytes(24));
         var redirect = $"{context.Request.Scheme}://{context.Request.Host}/launch/callback";
-        store.Attempts[state] = new Attempt(iss, tokenUrl, verifier, redirect, DateTimeOffset.UtcNow + AttemptLifetime);
+        // The state (and the PKCE verifier kept with it) belongs to this browser: a random id in a short-lived
+        // HttpOnly cookie, which the callback must bring back. A callback URL carried to another browser is refused.
+        var browser = BrowserId(context, pageState);
+        store.Attempts[state] = new Attempt(iss, tokenUrl, verifier, redirect, DateTimeOffset.UtcNow + AttemptLifetime, Hash(browser));
         store.Sweep();
         var url = QueryHelpers.AddQueryString(authorizeUrl, new Dictionary<string, string?>
         {
@@ -117,12 +124,16 @@ public static class SmartLaunch
         return Results.Redirect(url);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext context, SmartSettings settings, SmartStore store, IHttpClientFactory http, Evaluator evaluator)
+    private static async Task<IResult> CallbackAsync(HttpContext context, SmartSettings settings, SmartStore store, IHttpClientFactory http, Evaluator evaluator, PageSignIn.PageSignInState pageState)
     {
         var query = context.Request.Query;
         string state = query["state"].ToString();
-        // The state is single-use: taken out whatever happens next.
-        if (state.Length == 0 || !store.Attempts.TryRemove(state, out var attempt) || attempt.Expires < DateTimeOffset.UtcNow)
+        // The state is single-use (taken out whatever happens next), and only in the browser that started the launch:
+        // a callback from another browser (no cookie, or another one) is refused and leaves the attempt to its owner.
+        var cookie = context.Request.Cookies[LaunchCookie];
+        if (state.Length == 0 || !store.Attempts.TryGetValue(state, out var attempt) || cookie is not { Length: > 0 }
+            || !CryptographicOperations.FixedTimeEquals(attempt.Browser, Hash(cookie))
+            || !store.Attempts.TryRemove(state, out _) || attempt.Expires < DateTimeOffset.UtcNow)
         {
             return Page(StatusCodes.Status400BadRequest, "This sign-in attempt is not recognised.",
                 "The answer from the EHR does not match a launch started here (wrong or expired state). Launch MsRelapse from the EHR again.");
@@ -143,6 +154,7 @@ public static class SmartLaunch
         using var client = http.CreateClient("smart");
         string accessToken;
         string patientId;
+        string? idToken;
         try
         {
             using var form = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -162,6 +174,7 @@ public static class SmartLaunch
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(context.RequestAborted).ConfigureAwait(false));
             accessToken = doc.RootElement.GetProperty("access_token").GetString() ?? "";
             patientId = doc.RootElement.TryGetProperty("patient", out var p) ? p.GetString() ?? "" : "";
+            idToken = doc.RootElement.TryGetProperty("id_token", out var it) && it.ValueKind == JsonValueKind.String ? it.GetString() : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException)
         {
@@ -203,13 +216,27 @@ public static class SmartLaunch
         }
 
         var key = Base64Url(RandomNumberGenerator.GetBytes(24));
-        store.Records[key] = new Launched(bundleJson, attempt.Issuer, DateTimeOffset.UtcNow + RecordLifetime);
+        string? owner = null;
+        if (pageState.Sessions)
+        {
+            // Authentication is on: the EHR's grant proves an EHR user, who gets a page session with reader rights only
+            // (writes still need the clinician role, which no SMART launch gives). The launched record is theirs alone.
+            // A user already signed in on the page (OpenID Connect) keeps that session and its rights.
+            var signedIn = pageState.On && context.Request.Cookies.ContainsKey(PageSignIn.CookieName)
+                ? await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, PageSignIn.CookieScheme).ConfigureAwait(false)
+                : null;
+            owner = signedIn?.Principal?.FindFirst(PageSignIn.CsrfClaim)?.Value
+                ?? await SignInLaunchedUserAsync(context, attempt.Issuer, idToken).ConfigureAwait(false);
+        }
+
+        store.Records[key] = new Launched(bundleJson, attempt.Issuer, DateTimeOffset.UtcNow + RecordLifetime, owner);
         return Results.Redirect($"/smart/#/launched/{key}");
     }
 
-    private static IResult Record(string key, SmartStore store)
+    private static IResult Record(string key, SmartStore store, HttpContext context)
     {
-        if (!store.Records.TryGetValue(key, out var launched) || launched.Expires < DateTimeOffset.UtcNow)
+        if (!store.Records.TryGetValue(key, out var launched) || launched.Expires < DateTimeOffset.UtcNow
+            || (launched.Owner is not null && !(context.User.FindFirst(PageSignIn.CsrfClaim)?.Value is { } session && session == launched.Owner)))
         {
             store.Records.TryRemove(key, out _);
             return Problems.Create(StatusCodes.Status404NotFound, "launch-expired", "This launch has expired.", "Launch MsRelapse from the EHR again.");
@@ -262,9 +289,83 @@ public static class SmartLaunch
     /// <summary>Configuration of the launch.</summary>
     private sealed record SmartSettings(string? ClientId, string[] Issuers, string Scope, string FrameAncestors);
 
-    private sealed record Attempt(string Issuer, string TokenEndpoint, string Verifier, string RedirectUri, DateTimeOffset Expires);
+    private sealed record Attempt(string Issuer, string TokenEndpoint, string Verifier, string RedirectUri, DateTimeOffset Expires, byte[] Browser);
 
-    private sealed record Launched(string BundleJson, string Issuer, DateTimeOffset Expires);
+    private sealed record Launched(string BundleJson, string Issuer, DateTimeOffset Expires, string? Owner);
+
+    /// <summary>The cookie that ties a launch's state to the browser that started it.</summary>
+    public const string LaunchCookie = "__msrelapse_launch";
+
+    /// <summary>This browser's launch id: the one in its cookie (kept for other tabs' launches), or a new one; the cookie is (re)set.</summary>
+    private static string BrowserId(HttpContext context, PageSignIn.PageSignInState pageState)
+    {
+        var id = context.Request.Cookies[LaunchCookie] is { Length: 43 } existing && existing.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? existing
+            : Base64Url(RandomNumberGenerator.GetBytes(32));
+        // Inside the EHR's iframe (another site) only a SameSite=None cookie comes back; that needs Secure (https),
+        // and Partitioned keeps it to the EHR's frame (CHIPS). On a loopback-only http binding (a developer's
+        // machine, the tests) Lax is what the browser keeps.
+        var options = new CookieOptions
+        {
+            HttpOnly = true,
+            Path = "/launch",
+            MaxAge = AttemptLifetime,
+            IsEssential = true,
+            Secure = !pageState.LoopbackOnly || context.Request.IsHttps,
+            SameSite = pageState.LoopbackOnly && !context.Request.IsHttps ? SameSiteMode.Lax : SameSiteMode.None,
+        };
+        if (options.SameSite == SameSiteMode.None)
+        {
+            options.Extensions.Add("Partitioned");
+        }
+
+        context.Response.Cookies.Append(LaunchCookie, id, options);
+        return id;
+    }
+
+    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
+
+    /// <summary>
+    /// Signs the launched EHR user in as a reader (cookie <see cref="PageSignIn.SmartCookieName"/>). Who they are comes
+    /// from the ID token that the token endpoint returned over the back channel (TLS to the EHR's token endpoint, the
+    /// code bound to our PKCE verifier: OpenID Connect Core §3.1.3.7 lets that stand for the signature check):
+    /// <c>fhirUser</c>, else <c>sub</c>, prefixed with the EHR's base URL's hash; <c>name</c> when given.
+    /// Returns the session's key for the launched record (its anti-forgery token).
+    /// </summary>
+    private static async Task<string> SignInLaunchedUserAsync(HttpContext context, string issuer, string? idToken)
+    {
+        string? user = null;
+        string? name = null;
+        if (idToken is not null)
+        {
+            try
+            {
+                var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken);
+                user = jwt.TryGetPayloadValue<string>("fhirUser", out var fhirUser) ? fhirUser : jwt.Subject;
+                name = jwt.TryGetPayloadValue<string>("name", out var n) ? n : null;
+            }
+            catch (ArgumentException)
+            {
+                // Not a JWT: the user stays unnamed.
+            }
+        }
+
+        static bool Usable(string? text) => text is { Length: > 0 and <= 200 } && !text.Any(char.IsControl) && !text.Any(char.IsSurrogate);
+        var site = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(issuer)))[..8].ToLowerInvariant();
+        var csrf = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            [
+                new("sub", $"smart:{site}:{(Usable(user) ? user : "ehr-user")}"),
+                new("name", Usable(name) ? name! : "EHR user"),
+                new("roles", "reader"),
+                new(PageSignIn.ViaClaim, "smart"),
+                new(PageSignIn.CsrfClaim, csrf),
+            ],
+            PageSignIn.SmartCookieScheme, "name", "roles");
+        await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignInAsync(
+            context, PageSignIn.SmartCookieScheme, new System.Security.Claims.ClaimsPrincipal(identity)).ConfigureAwait(false);
+        return csrf;
+    }
 
     /// <summary>Pending authorizations (by state) and launched records (by key), in memory, expiring.</summary>
     private sealed class SmartStore

@@ -85,6 +85,8 @@ export const api = {
   evaluatePatient: (patientId, asOf) =>
     request('POST', `/api/patients/${id(patientId)}/evaluations?${new URLSearchParams({ asOf })}`),
   evaluations: patientId => request('GET', `/api/patients/${id(patientId)}/evaluations`),
+  /** Feedback clinicians gave in their EHR on this patient's CDS Hooks cards (oldest first). */
+  cdsFeedback: patientId => request('GET', `/api/patients/${id(patientId)}/cds-feedback`),
   evaluation: (patientId, evaluationId) => request('GET', `/api/patients/${id(patientId)}/evaluations/${id(String(evaluationId))}`),
   evaluateBundle: (bundleText, asOf) =>
     request('POST', `/api/evaluate?${new URLSearchParams({ asOf })}`, { body: bundleText, contentType: 'application/fhir+json' }),
@@ -92,6 +94,7 @@ export const api = {
   evaluateBundleFull: (bundleText, asOf) =>
     exchange('POST', `/api/evaluate?${new URLSearchParams({ asOf })}`, { body: bundleText, contentType: 'application/fhir+json' }),
   session: () => request('GET', '/auth/session'),
+  signOut: () => request('POST', '/auth/sign-out'),
   smartRecord: key => request('GET', `/launch/record/${id(key)}`),
   edss: params => request('GET', `/api/edss?${new URLSearchParams(params)}`),
   tpePlan: params => request('GET', `/api/tpe-plan?${new URLSearchParams(params)}`),

@@ -55,18 +55,34 @@ async function signInState() {
   const slot = document.getElementById('session');
   let session = null;
   try { session = await api.session(); } catch { return; }
-  if (!slot || session?.mode !== 'oidc') return;
+  if (!slot || !session?.mode || session.mode === 'none') return;
   if (new URLSearchParams(location.search).get('signin') === 'failed') {
     document.getElementById('decision-support-banner')?.after(h('p', { class: 'notice future', role: 'alert', 'data-testid': 'signin-failed' },
       'Sign-in did not complete (it was denied, or took too long). Nothing was changed; sign in again.'));
   }
   if (session.signedIn) {
     setCsrfToken(session.csrfToken);
-    const out = h('form', { method: 'post', action: '/auth/sign-out', class: 'sign-out' },
-      h('input', { type: 'hidden', name: 'csrf', value: session.csrfToken }),
-      h('button', { type: 'submit', class: 'secondary small' }, 'Sign out'));
+    // Sign-out by fetch (with the anti-forgery token), then to where the server says: the issuer's end-session
+    // endpoint when it has one (a form's redirect there would be stopped by the CSP's form-action 'self').
+    const button = h('button', { type: 'button', class: 'secondary small' }, 'Sign out');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const answer = await api.signOut();
+        setCsrfToken(null);
+        location.assign(answer?.next ?? '/?signedout=1#/patients');
+      } catch {
+        button.disabled = false;
+        slot.append(h('span', { role: 'alert', class: 'notice' }, 'Sign-out did not complete: try again.'));
+      }
+    });
+    const out = h('div', { class: 'sign-out' }, button);
     slot.replaceChildren(h('span', { class: 'who', 'data-testid': 'who' }, `Signed in: ${session.name ?? 'user'}${session.roles?.length ? ` (${session.roles.join(', ')})` : ''}`), out);
-  } else {
+  } else if (session.mode === 'oidc') {
+    if (new URLSearchParams(location.search).get('signedout') === '1') {
+      document.getElementById('decision-support-banner')?.after(h('p', { class: 'notice', role: 'status', 'data-testid': 'signed-out' },
+        'You are signed out. Sign in again to see patients.'));
+    }
     const link = h('a', { href: '/auth/sign-in', class: 'button-link' }, 'Sign in');
     link.addEventListener('click', () => { link.href = `/auth/sign-in?returnUrl=${encodeURIComponent('/' + location.hash)}`; });
     slot.replaceChildren(link);

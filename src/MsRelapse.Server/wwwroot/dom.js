@@ -60,6 +60,18 @@ export function num(value, digits = 0) {
   return Number(value).toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/**
+ * A plan number as words, by the rules of MsRelapse.Core.Contract.PlanNumbers (the CLI and the API use those): ','
+ * groups thousands, '.' for decimals, at most maxDecimals with trailing zeros dropped, midpoints away from zero.
+ * Volumes planNum(v, 0) mL, albumin planNum(g, 1) g, doses planNum(mg, 2) mg.
+ */
+export function planNum(value, maxDecimals = 0) {
+  if (value === null || value === undefined) return null;
+  const factor = 10 ** maxDecimals;
+  const rounded = Math.sign(value) * Math.round(Math.abs(Number(value)) * factor) / factor;
+  return rounded.toLocaleString('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: maxDecimals });
+}
+
 /** A fraction 0–1 as a percentage with one decimal. */
 export function pct(fraction) {
   if (fraction === null || fraction === undefined) return null;

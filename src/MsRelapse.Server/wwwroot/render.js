@@ -1,5 +1,5 @@
 // Renders a recommendation (recommendation.schema.json), a plasma-exchange plan and problem documents.
-import { h, dl, table, num, pct, edss } from './dom.js';
+import { h, dl, table, num, planNum, pct, edss } from './dom.js';
 import { iggChart } from './chart.js';
 import { ACTIONS, URGENCY, STATUS, SEVERITY, STAGE, RESPONSE, RECOVERY, MISSING, FLAG_SEVERITY, SEX, FACTORS, FAVOURS, label } from './labels.js';
 
@@ -22,13 +22,13 @@ function planLine(code, plan) {
   const ia = plan?.immunoadsorption;
   const st = plan?.steroids;
   if (code === 'plasma-exchange' && pe) {
-    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${num(pe.exchangeVolumeMl)} mL` : ''}, ${pe.schedule?.some(x => x.done) && pe.summary ? pe.summary : `every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`}`;
+    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${planNum(pe.exchangeVolumeMl, 0)} mL` : ''}, ${pe.schedule?.some(x => x.done) && pe.summary ? pe.summary : `every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`}`;
   }
   if (code === 'immunoadsorption' && ia) {
     return `${ia.sessions} sessions, ${ia.schedule?.some(x => x.done) && ia.summary ? ia.summary : `every other day from ${ia.startDate ?? ia.schedule?.[0]?.date ?? '—'}`}`;
   }
   if (st && (code === st.action || (!st.action && /methylprednisolone/.test(code)))) {
-    const dose = st.doseMgPerDay != null ? `${num(st.doseMgPerDay)} mg/day` : st.doseMgPerKgPerDay != null ? `${num(st.doseMgPerKgPerDay)} mg/kg/day` : '';
+    const dose = st.doseMgPerDay != null ? `${planNum(st.doseMgPerDay, 2)} mg/day` : st.doseMgPerKgPerDay != null ? `${planNum(st.doseMgPerKgPerDay, 2)} mg/kg/day` : '';
     return `${st.drug} ${dose} ${st.route === 'oral' ? 'by mouth' : 'IV'} for ${st.days} days${st.startDate ? ` from ${st.startDate}` : ''}`;
   }
   return null;
@@ -150,8 +150,8 @@ function steroidPlan(s, r, evidence, asOf) {
   const r0 = role(s.action, r);
   const dates = steroidDates(s, asOf);
   const dose = s.doseMgPerDay !== null && s.doseMgPerDay !== undefined
-    ? `${num(s.doseMgPerDay)} mg/day`
-    : s.doseMgPerKgPerDay !== null && s.doseMgPerKgPerDay !== undefined ? `${num(s.doseMgPerKgPerDay, 0)} mg/kg/day` : null;
+    ? `${planNum(s.doseMgPerDay, 2)} mg/day`
+    : s.doseMgPerKgPerDay !== null && s.doseMgPerKgPerDay !== undefined ? `${planNum(s.doseMgPerKgPerDay, 2)} mg/kg/day` : null;
   return section(`Steroids${r0 ? ` (${r0})` : ''}: ${action(s.action ?? (s.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone'))}`, 'plan plan-steroids',
     dl([
       ['Drug', `${s.drug}, ${s.route}`],
@@ -159,8 +159,8 @@ function steroidPlan(s, r, evidence, asOf) {
       ['Days', String(s.days)],
       ['First day', dates ? h('span', { 'data-testid': 'steroid-first' }, `${dayText(dates.first)}${dates.assumed ? ' (from the evaluation date)' : ''}`) : null],
       ['Last day', dates ? h('span', { 'data-testid': 'steroid-last' }, dayText(dates.last)) : null],
-      ['Total dose', s.totalDoseMg !== undefined ? `${num(s.totalDoseMg)} mg` : null],
-      ['Prednisone equivalent', s.prednisoneEquivalentMg !== undefined ? `${num(s.prednisoneEquivalentMg)} mg` : null],
+      ['Total dose', s.totalDoseMg !== undefined ? `${planNum(s.totalDoseMg, 2)} mg` : null],
+      ['Prednisone equivalent', s.prednisoneEquivalentMg !== undefined ? `${planNum(s.prednisoneEquivalentMg, 2)} mg` : null],
       ['Infusion', s.infusion ?? null],
       ['Taper', s.taper ?? null],
       ['Reassess on', s.reassessOn ?? null],
@@ -202,9 +202,9 @@ export function sessionCalendar(pe, kindWord = 'Plasma exchange', { checksEach =
   const weekday = d => (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
   const weeks = [];
   for (let d = plusDays(first, -weekday(first)); d <= last; d = plusDays(d, 7)) weeks.push(d);
-  const volume = pe.exchangeVolumeMl != null ? `${num(pe.exchangeVolumeMl)} mL` : null;
+  const volume = pe.exchangeVolumeMl != null ? `${planNum(pe.exchangeVolumeMl, 0)} mL` : null;
   const albumin = pe.albuminGramsPerExchange != null
-    ? `albumin ${num(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null;
+    ? `albumin ${planNum(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null;
   const cell = d => {
     const x = byDate.get(d);
     const day = new Date(`${d}T00:00:00Z`);
@@ -236,18 +236,18 @@ export function plasmaExchangePlan(pe, title, evidence = new Map()) {
   return section(title, 'plan plan-pe',
     dl([
       ['Method', pe.method === 'nadler' ? "Nadler (sex, height, weight)" : pe.method === 'weight-based' ? 'Weight-based' : pe.method],
-      ['Total blood volume', pe.totalBloodVolumeMl != null ? `${num(pe.totalBloodVolumeMl)} mL` : null],
-      ['Plasma volume', pe.plasmaVolumeMl != null ? `${num(pe.plasmaVolumeMl)} mL` : null],
-      ['Plasma volume (Kaplan cross-check)', pe.kaplanPlasmaVolumeMl != null ? `${num(pe.kaplanPlasmaVolumeMl)} mL` : null],
+      ['Total blood volume', pe.totalBloodVolumeMl != null ? `${planNum(pe.totalBloodVolumeMl, 0)} mL` : null],
+      ['Plasma volume', pe.plasmaVolumeMl != null ? `${planNum(pe.plasmaVolumeMl, 0)} mL` : null],
+      ['Plasma volume (Kaplan cross-check)', pe.kaplanPlasmaVolumeMl != null ? `${planNum(pe.kaplanPlasmaVolumeMl, 0)} mL` : null],
       ['Plasma volumes per exchange', pe.plasmaVolumesPerExchange != null ? Number(pe.plasmaVolumesPerExchange).toFixed(1) : null],
-      ['Exchange volume', pe.exchangeVolumeMl != null ? h('strong', { 'data-testid': 'exchange-volume' }, `${num(pe.exchangeVolumeMl)} mL per exchange`) : null],
+      ['Exchange volume', pe.exchangeVolumeMl != null ? h('strong', { 'data-testid': 'exchange-volume' }, `${planNum(pe.exchangeVolumeMl, 0)} mL per exchange`) : null],
       ['Exchanges', pe.exchanges != null ? `${pe.exchanges}${pe.intervalDays ? `, every ${pe.intervalDays} days` : ', every other day'}` : null],
       ['Plasma IgG left after each exchange', pe.fractionRemainingPerExchange != null ? pct(pe.fractionRemainingPerExchange) : null],
       ['Total-body IgG left after the course', pe.totalBodyIgGRemainingFraction != null ? pct(pe.totalBodyIgGRemainingFraction)
         : igg.length ? pct(igg[igg.length - 1].totalBodyFractionAfter) : null],
       ['Replacement fluid', pe.replacementFluid ?? null],
       ['Albumin per exchange', pe.albuminGramsPerExchange != null
-        ? `${num(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null],
+        ? `${planNum(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null],
       ['Start', pe.startDate ?? null],
       ['Course', pe.summary ?? null],
       ['Last session', pe.courseEndsOn ? dayText(pe.courseEndsOn) : null],

@@ -1,7 +1,7 @@
 // The printable care plan, at a stable address per patient (#/patients/{id}/care-plan): the plan as a person reads
 // it — what to do, the steroid days, the session calendar, the reassessment dates, what to watch for, who to call —
 // with name, identifier, birth date, print date and page number on every printed page (app.css, @media print).
-import { h, dl, table, num, localToday } from './dom.js';
+import { h, dl, table, num, planNum, localToday } from './dom.js';
 import { api } from './api.js';
 import { renderProblem, sessionCalendar, steroidDates, reassessmentDates, dayText } from './render.js';
 import { readRecord } from './record.js';
@@ -10,7 +10,7 @@ import { dateField, status, problemOf, today, shortDate } from './fields.js';
 
 function steroidBlock(st, asOf) {
   const dates = steroidDates(st, asOf);
-  const dose = st.doseMgPerDay != null ? `${num(st.doseMgPerDay)} mg a day` : st.doseMgPerKgPerDay != null ? `${num(st.doseMgPerKgPerDay)} mg/kg a day` : '';
+  const dose = st.doseMgPerDay != null ? `${planNum(st.doseMgPerDay, 2)} mg a day` : st.doseMgPerKgPerDay != null ? `${planNum(st.doseMgPerKgPerDay, 2)} mg/kg a day` : '';
   return h('section', { class: 'cp-section', 'data-testid': 'cp-steroids' }, h('h2', null, 'Steroid course'),
     dl([
       ['Medicine', `${st.drug}, ${st.route === 'oral' ? 'by mouth' : 'intravenous (IV)'}`],
@@ -18,7 +18,7 @@ function steroidBlock(st, asOf) {
       ['Days', `${st.days}`],
       ['First day', dates ? `${dayText(dates.first)}${dates.assumed ? ' (from the date of this plan)' : ''}` : null],
       ['Last day', dates ? dayText(dates.last) : null],
-      ['Total dose', st.totalDoseMg != null ? `${num(st.totalDoseMg)} mg` : null],
+      ['Total dose', st.totalDoseMg != null ? `${planNum(st.totalDoseMg, 2)} mg` : null],
       ['Taper', st.taper ?? null],
     ]),
     st.monitoring?.length ? h('p', null, h('strong', null, 'Checks: '), st.monitoring.join('; ')) : null);
@@ -26,7 +26,7 @@ function steroidBlock(st, asOf) {
 
 function apheresisBlock(plan, word) {
   return h('section', { class: 'cp-section', 'data-testid': 'cp-sessions' }, h('h2', null, `${word} sessions`),
-    plan.exchangeVolumeMl != null ? h('p', null, `Each exchange ${num(plan.exchangeVolumeMl)} mL${plan.replacementFluid ? `, replaced with ${plan.replacementFluid}` : ''}${plan.albuminGramsPerExchange != null ? ` (albumin ${num(plan.albuminGramsPerExchange, 1)} g${plan.albuminVialsPerExchange != null ? `, ${plan.albuminVialsPerExchange} vials` : ''})` : ''}.`) : null,
+    plan.exchangeVolumeMl != null ? h('p', null, `Each exchange ${planNum(plan.exchangeVolumeMl, 0)} mL${plan.replacementFluid ? `, replaced with ${plan.replacementFluid}` : ''}${plan.albuminGramsPerExchange != null ? ` (albumin ${planNum(plan.albuminGramsPerExchange, 1)} g${plan.albuminVialsPerExchange != null ? `, ${plan.albuminVialsPerExchange} vials` : ''})` : ''}.`) : null,
     sessionCalendar(plan, word, { checksEach: false }));
 }
 

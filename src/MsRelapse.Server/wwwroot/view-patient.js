@@ -31,6 +31,16 @@ export function dataUsed(record, asOf) {
     rows.length ? table(null, ['What', 'Value', 'Date', 'Source'], rows, { class: 'compact' }) : h('p', { class: 'muted' }, 'Nothing recorded yet.'));
 }
 
+/** The response header the service sets when asOf is after its own date (src/MsRelapse.Server/Infrastructure/FutureDates.cs). */
+/** The CDS Hooks services, in words. */
+const CDS_SERVICES = {
+  'msrelapse-patient-view': 'Patient view',
+  'msrelapse-order-select': 'Order select',
+  'msrelapse-order-sign': 'Order sign',
+};
+
+export const FUTURE_HEADER = 'MsRelapse-AsOf-Future';
+
 export function patientView(id) {
   const heading = h('h1', { tabindex: '-1' }, `Patient ${id}`);
   const facts = h('div', { class: 'patient-facts' });
@@ -44,6 +54,8 @@ export function patientView(id) {
   const entry = h('div', { id: 'entry' });
   const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'Saved evaluations'), h('div', { id: 'history-body' }, h('p', { class: 'muted' }, 'Loading…')));
+  const feedback = h('section', { class: 'history', 'aria-labelledby': 'feedback-title', 'data-testid': 'cds-feedback' },
+    h('h2', { id: 'feedback-title' }, 'Feedback from the EHR on MsRelapse cards'), h('div', { id: 'feedback-body' }, h('p', { class: 'muted' }, 'Loading…')));
   const form = h('form', { class: 'evaluate-form no-print' }, asOfField, evaluateButton, saveButton, carePlan);
 
   const state = { bundle: null, etag: null, record: null, shown: null };
@@ -63,13 +75,15 @@ export function patientView(id) {
     ], { class: 'facts inline' }));
   }
 
-  function futureNotice(headers) {
-    const header = headers?.get?.('MsRelapse-AsOf-Notice') ?? headers?.get?.('Warning') ?? null;
-    if (asOf.value > today() || header) {
+  /**
+   * The banner for an as-of date after the service's own date. The service decides (its clock, not the browser's):
+   * it sends "MsRelapse-AsOf-Future: true" on such an evaluation, and stored evaluations carry asOfInFuture.
+   */
+  function futureNotice(inFuture, asOfDate) {
+    if (inFuture) {
       notice.replaceChildren(h('p', { class: 'notice future', role: 'status', 'data-testid': 'future-notice' },
-        h('strong', null, 'The as-of date is after today. '),
-        header && !/^\d{3} /.test(header) ? `${header} ` : '',
-        `This shows what the record would mean on ${shortDate(asOf.value)} if nothing were added before then; it is not today’s answer.`));
+        h('strong', null, 'The as-of date is after today\u2019s date at the service. '),
+        `This shows what the record would mean on ${shortDate(asOfDate)} if nothing were added before then; it is not today\u2019s answer.`));
     } else {
       notice.replaceChildren();
     }
@@ -92,7 +106,7 @@ export function patientView(id) {
     live.textContent = 'Evaluating…';
     try {
       const { json: rec, headers } = await api.evaluateBundleFull(JSON.stringify(state.bundle), asOf.value);
-      futureNotice(headers);
+      futureNotice(headers?.get?.(FUTURE_HEADER) === 'true', rec.asOf);
       show(rec, { title: `Recommendation as of ${rec.asOf}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
       saveButton.disabled = false;
       live.textContent = `Evaluated as of ${rec.asOf}: ${label(ACTIONS, rec.recommendation.primary)}, ${URGENCY[rec.recommendation.urgency]?.label ?? rec.recommendation.urgency}. Not saved.`;
@@ -136,11 +150,33 @@ export function patientView(id) {
     }
   }
 
+  /** The CDS Hooks feedback on this patient's cards: what the clinician did in the EHR, newest first. */
+  async function loadFeedback() {
+    const body = feedback.querySelector('#feedback-body');
+    try {
+      const data = await api.cdsFeedback(id);
+      const items = [...(data.items ?? [])].reverse();
+      if (!items.length) { body.replaceChildren(h('p', { class: 'muted' }, 'No feedback on MsRelapse cards in the EHR yet.')); return; }
+      body.replaceChildren(table(null, ['Date', 'Outcome', 'Card', 'Override reason'],
+        items.map(f => [
+          dateTime(f.outcomeTimestamp),
+          f.outcome === 'accepted'
+            ? `Accepted${f.acceptedSuggestions?.length ? ` (${f.acceptedSuggestions.length} suggestion${f.acceptedSuggestions.length === 1 ? '' : 's'})` : ''}`
+            : f.outcome === 'overridden' ? 'Overridden' : f.outcome,
+          h('span', null, `${CDS_SERVICES[f.service] ?? f.service} card `, h('code', { title: f.card }, String(f.card).slice(0, 8))),
+          f.overrideReason ? (f.overrideReason.display ?? f.overrideReason.code) : '—',
+        ]), { class: 'history-table', 'data-testid': 'cds-feedback-table' }));
+    } catch (error) {
+      body.replaceChildren(renderProblem(problemOf(error), 'The feedback from the EHR could not be loaded.'));
+    }
+  }
+
   form.addEventListener('submit', e => { e.preventDefault(); evaluate(true); });
   saveButton.addEventListener('click', async () => {
     busy(saveButton, true, 'Saving…');
     try {
       const stored = await api.evaluatePatient(id, asOf.value);
+      futureNotice(stored.asOfInFuture === true, stored.asOf);
       live.textContent = `Evaluation saved (#${stored.id}, as of ${stored.asOf}).`;
       show(stored.recommendation, {
         title: `Recommendation as of ${stored.asOf}`,
@@ -180,7 +216,8 @@ export function patientView(id) {
     await evaluate(false);
   })();
   loadHistory();
+  loadFeedback();
   return h('div', { class: 'view view-patient' },
     h('p', { class: 'back no-print' }, h('a', { href: '#/patients' }, '← All patients')),
-    heading, facts, form, live, notice, result, entry, history);
+    heading, facts, form, live, notice, result, entry, history, feedback);
 }
