@@ -110,5 +110,5 @@ Goals at concurrency 8: p99 < 20 ms — **$met_p99** ($p99_8 ms); ≥ 1,000 call
 service: $service_rss MB. Load average at the start: $load_before; at the end: $load_after.
 MD
 )
-node benchmarks/tools/replace-section.mjs "$repo/benchmarks/README.md" "## CDS Hooks load" <<<"$section"
+record_section "## CDS Hooks load" <<<"$section"
 echo "cds load: recorded in benchmarks/README.md" >&2
