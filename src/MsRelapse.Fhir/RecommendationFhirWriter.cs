@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using MsRelapse.Core.Contract;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;
 using Flag = MsRelapse.Core.Pathway.Flag;
@@ -247,8 +248,8 @@ public static class RecommendationFhirWriter
     internal static string DosageText(SteroidPlan plan)
     {
         var inv = CultureInfo.InvariantCulture;
-        var dose = plan.DoseMgPerDay is { } mg ? string.Create(inv, $"{mg:#,0.##} mg")
-            : plan.DoseMgPerKgPerDay is { } perKg ? string.Create(inv, $"{perKg:0.##} mg/kg")
+        var dose = plan.DoseMgPerDay is { } mg ? PlanNumbers.Milligrams(mg)
+            : plan.DoseMgPerKgPerDay is { } perKg ? PlanNumbers.MilligramsPerKilogram(perKg)
             : "a dose to be set from the weight (missing)";
         var route = plan.Route == PlannedRoute.Intravenous ? "intravenously" : "by mouth";
         var text = new StringBuilder();
@@ -360,13 +361,13 @@ public static class RecommendationFhirWriter
 
         if (plan.ExchangeVolumeMl is { } volume)
         {
-            detail.Append(CultureInfo.InvariantCulture, $", exchange volume {volume:0} mL");
+            detail.Append(CultureInfo.InvariantCulture, $", exchange volume {PlanNumbers.Millilitres(volume)}");
         }
 
         detail.Append(CultureInfo.InvariantCulture, $"; replacement {plan.ReplacementFluid}");
         if (plan.AlbuminGramsPerExchange is { } grams)
         {
-            detail.Append(CultureInfo.InvariantCulture, $", {grams:0} g albumin ({plan.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
+            detail.Append(CultureInfo.InvariantCulture, $", {PlanNumbers.Grams(grams)} albumin ({plan.AlbuminVialsPerExchange} vials of 12.5 g) per exchange");
         }
 
         if (plan.Summary is { } summary)

@@ -48,6 +48,9 @@ public sealed class RecommendationFhirWriterTests
         var timing = Assert.IsType<Timing>(tpe.Occurrence);
         // 5 exchanges every other day from asOf + 2 (ACE inhibitor held): 13, 15, 17, 19, 21 May.
         Assert.Equal(["2026-05-13", "2026-05-15", "2026-05-17", "2026-05-19", "2026-05-21"], timing.Event);
+        // The plan's numbers read as on every other surface (PlanNumbers): PV 3,035 mL, albumin 151.7 g (issue 12).
+        Assert.Contains(tpe.Note, n => n.Text.Contains("exchange volume 3,035 mL", StringComparison.Ordinal)
+            && n.Text.Contains("151.7 g albumin (13 vials of 12.5 g)", StringComparison.Ordinal));
 
         var alternatives = Assert.Single(group.Action, a => a.Title == "alternatives");
         Assert.Equal(["immunoadsorption", "escalated-iv-methylprednisolone", "ivig"], alternatives.Action.Select(a => a.Title));
