@@ -69,6 +69,8 @@ public sealed class PostgresTwoProcessTests
 
             cohort.AssertSameAsSingleMachine("two-process");
             Assert.True(killedAfter > 0, "the worker never screened a partition");
+            // Kill sends SIGKILL and returns: the process is reaped a moment later, so wait for it rather than sample HasExited.
+            await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.True(worker.HasExited);
             Assert.Equal(cohort.Partitions, result.PartitionsBySilo.Values.Sum());
             Console.WriteLine($"two-process cluster: worker killed after {killedAfter} partitions; {result.Reruns} re-run; by silo: {string.Join(", ", result.PartitionsBySilo)}");

@@ -26,20 +26,8 @@ internal sealed class EvaluationContext
         Severity = R4Severity.Grade(Attack, Baseline, Nadir);
 
         // Facts by recency (clinical.md, Recency).
-        var measurements = Lists.Sorted(record.Measurements, m => m.When.Date <= asOf && m.UnitProblem is null,
-            static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
-        Measurements = measurements;
-        var weightWindow = IsChild ? Thresholds.WeightRecentDaysChild : Thresholds.WeightRecentDaysAdult;
-        Weight = LatestWithin(MeasurementKind.WeightKg, weightWindow);
-        Height = IsAdultOrUnknownAge
-            ? measurements.LastOrDefault(m => m.Kind == MeasurementKind.HeightCm)
-            : LatestWithin(MeasurementKind.HeightCm, Thresholds.HeightRecentDaysChild);
-        Hematocrit = LatestWithin(MeasurementKind.HematocritPercent, Thresholds.LabRecentDays);
-        // A31, changed by 2026.2 (R8.3 clarification): the latest date decides, and any value on that date below the threshold raises
-        // the caution — so the lowest value of the latest date (a later normal value the same day does not hide it).
-        Calcium = LowestOnLatestDate(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays);
-        Fibrinogen = LowestOnLatestDate(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays);
-        LowSystolic = measurements.LastOrDefault(m => m.Kind == MeasurementKind.SystolicMmHg && Within(m.When.Date, Thresholds.BloodPressureRecentDays) && m.Value < Thresholds.HypotensionSystolicMmHg);
+        Recent = RecentMeasurements.Build(record, asOf, IsChild);
+        var measurements = Recent.All;
 
         Findings = Lists.Sorted(record.Findings, f => f.When.Date <= asOf, static (x, y) => Lists.ThenBySource(x.When.CompareTo(y.When), x.Source, y.Source));
         Conditions = Lists.Sorted(record.Conditions, c => c.Onset is null || c.Onset.Value.Date <= asOf,
@@ -135,19 +123,22 @@ internal sealed class EvaluationContext
 
     public bool IsSevere => Severity == AttackSeverity.Severe;
 
-    public ImmutableArray<Measurement> Measurements { get; }
+    /// <summary>The measurements and their recency facts.</summary>
+    public RecentMeasurements Recent { get; }
 
-    public Measurement? Weight { get; }
+    public ImmutableArray<Measurement> Measurements => Recent.All;
 
-    public Measurement? Height { get; }
+    public Measurement? Weight => Recent.Weight;
 
-    public Measurement? Hematocrit { get; }
+    public Measurement? Height => Recent.Height;
 
-    public Measurement? Calcium { get; }
+    public Measurement? Hematocrit => Recent.Hematocrit;
 
-    public Measurement? Fibrinogen { get; }
+    public Measurement? Calcium => Recent.Calcium;
 
-    public Measurement? LowSystolic { get; }
+    public Measurement? Fibrinogen => Recent.Fibrinogen;
+
+    public Measurement? LowSystolic => Recent.LowSystolic;
 
     public ImmutableArray<Finding> Findings { get; }
 
@@ -252,30 +243,6 @@ internal sealed class EvaluationContext
             .Concat(conditions.Where(c => c.Kind == ConditionKind.Fever && c.Onset is not null).Select(c => (c.Onset!.Value.Date, c.Source)))
             .OrderBy(e => e.Item1).ThenBy(e => e.Item2, SourceOrder.Instance),
     ];
-
-    /// <summary>The latest measurement of <paramref name="kind"/> within the last <paramref name="days"/> days.</summary>
-    private Measurement? LatestWithin(MeasurementKind kind, int days) => Measurements.LastOrDefault(m => m.Kind == kind && Within(m.When.Date, days));
-
-    /// <summary>The lowest value of <paramref name="kind"/> dated on the latest date that has one in the last <paramref name="days"/> days (ties: the later in order).</summary>
-    private Measurement? LowestOnLatestDate(MeasurementKind kind, int days)
-    {
-        var latest = LatestWithin(kind, days);
-        if (latest is null)
-        {
-            return null;
-        }
-
-        var lowest = latest;
-        foreach (var m in Measurements)
-        {
-            if (m.Kind == kind && m.When.Date == latest.When.Date && m.Value < lowest.Value)
-            {
-                lowest = m;
-            }
-        }
-
-        return lowest;
-    }
 
     /// <summary>The first active allergy of <paramref name="kind"/> in source order (ties: record order).</summary>
     private static AllergyFact? FirstBySource(ImmutableArray<AllergyFact> allergies, AllergyKind kind) =>
