@@ -80,6 +80,28 @@ public static class Utf8RecordReader
         }
     }
 
+    /// <summary>
+    /// Reads resources already parsed by the caller (the prefetch of a CDS Hooks call, parsed once with the request):
+    /// the record <see cref="Read(byte[])"/> gives for a collection Bundle of them, each with its <c>fullUrl</c>,
+    /// without writing that Bundle or parsing anything again. The elements must stay alive during the call.
+    /// </summary>
+    public static FhirReadResult ReadParsed(IReadOnlyList<ParsedResource> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var entries = new List<BundleReader.Entry>(resources.Count);
+        for (var i = 0; i < resources.Count; i++)
+        {
+            var (resource, fullUrl) = resources[i];
+            if (resource.ValueKind == JsonValueKind.Object && BundleScanner.ScanResource(resource, i) is { } e)
+            {
+                var view = BundleScanner.MappedTypes.Contains(e.TypeName) ? JsonViews.Of(e.TypeName, resource) : null;
+                entries.Add(new BundleReader.Entry(e.Index, fullUrl, e.TypeName, e.Id, view, e.PatientReferences));
+            }
+        }
+
+        return Map(entries);
+    }
+
     /// <summary>What the scanner accepts: comments are not JSON.</summary>
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Disallow };
 
@@ -137,3 +159,8 @@ public static class Utf8RecordReader
         }
     }
 }
+
+/// <summary>A resource the caller has parsed, with the <c>fullUrl</c> of the entry that carried it (if any).</summary>
+/// <param name="Resource">The resource, a JSON object.</param>
+/// <param name="FullUrl">The entry's <c>fullUrl</c>; null when it had none.</param>
+public readonly record struct ParsedResource(JsonElement Resource, string? FullUrl);

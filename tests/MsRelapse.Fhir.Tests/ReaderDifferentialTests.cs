@@ -91,6 +91,45 @@ public sealed class ReaderDifferentialTests
         Assert.True(differences.Count == 0, string.Join("\n\n", differences));
     }
 
+    [Fact]
+    public void Prefetched_resources_read_where_they_were_parsed_give_the_record_of_their_assembled_bundle()
+    {
+        // The CDS Hooks path maps the prefetch's elements as parsed with the request; before, it wrote them out as a
+        // collection Bundle for the Firely reader. Examples, demo patients and mutated bundles: the same answer.
+        var inputs = SharedExamples.Names.Select(SharedExamples.Load)
+            .Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients"), "*.json").Select(File.ReadAllText))
+            .ToList();
+        var examples = SharedExamples.Names.Select(n => JsonNode.Parse(SharedExamples.Load(n))!).ToArray();
+        var random = new Random(20261205);
+        for (var i = 0; i < Cases; i++)
+        {
+            var ops = Enumerable.Range(0, 3 * random.Next(1, 5)).Select(_ => random.Next()).ToArray();
+            inputs.Add(NeverThrowPropertyTests.Mutate(examples[i % examples.Length].DeepClone(), ops)?.ToJsonString() ?? "null");
+        }
+
+        var compared = 0;
+        var withRecord = 0;
+        var differences = new List<string>();
+        foreach (var (json, i) in inputs.Select((j, i) => (j, i)))
+        {
+            if (ReaderDifferential.BothParsed(json) is not var (firely, parsed))
+            {
+                continue;
+            }
+
+            compared++;
+            withRecord += firely.Contains("(no record)", StringComparison.Ordinal) ? 0 : 1;
+            if (firely != parsed && differences.Count < 3)
+            {
+                differences.Add($"input {i}:\n--- Firely on the assembled Bundle\n{Head(firely)}\n--- UTF-8 on the parsed elements\n{Head(parsed)}");
+            }
+        }
+
+        Assert.True(differences.Count == 0, string.Join("\n\n", differences));
+        Assert.True(compared > inputs.Count / 2, $"only {compared} of {inputs.Count} inputs had an entry array");
+        Assert.True(withRecord > compared / 4, $"only {withRecord} of {compared} gave a record: the comparison would say little");
+    }
+
     private static string Head(string text) => text.Length > 1500 ? text[..1500] + "…" : text;
 
     private static List<ReadOnlyMemory<byte>> Lines(string bundleJson) =>

@@ -623,6 +623,41 @@ public abstract class PatientStoreTests : IAsyncLifetime
         Assert.False(await Store.IsEmptyAsync(Ct));
     }
 
+    [StoreFact]
+    public async Task Token_ids_presented_together_are_each_accepted_once_across_two_instances_and_a_replay_is_refused()
+    {
+        // The CDS Hooks replay store: concurrent calls share a group commit; the database's key still decides.
+        var a = Services.GetRequiredService<ICdsHooksStore>();
+        var b = Open().GetRequiredService<ICdsHooksStore>();
+        var expires = Start.AddMinutes(5);
+        var distinct = await Task.WhenAll(Enumerable.Range(0, 64)
+            .Select(i => (i % 2 == 0 ? a : b).TryRecordTokenIdAsync("https://ehr.test", $"jti-{i}", expires, Ct)));
+        Assert.All(distinct, Assert.True);
+
+        var sameToken = await Task.WhenAll(Enumerable.Range(0, 16)
+            .Select(i => (i % 2 == 0 ? a : b).TryRecordTokenIdAsync("https://ehr.test", "jti-presented-16-times", expires, Ct)));
+        Assert.Equal(1, sameToken.Count(accepted => accepted));
+
+        Assert.False(await a.TryRecordTokenIdAsync("https://ehr.test", "jti-3", expires, Ct));
+        Assert.True(await a.TryRecordTokenIdAsync("https://other-ehr.test", "jti-3", expires, Ct)); // another issuer's jti
+        Time.Advance(TimeSpan.FromMinutes(6));
+        Assert.True(await b.TryRecordTokenIdAsync("https://ehr.test", "jti-3", Start.AddMinutes(11), Ct)); // expired: renewed
+    }
+
+    [StoreFact]
+    public async Task When_the_replay_store_cannot_write_every_waiting_call_fails_and_none_is_accepted()
+    {
+        var store = Services.GetRequiredService<ICdsHooksStore>();
+        await BreakWritesToAsync("cds_token_ids");
+        var calls = Enumerable.Range(0, 12)
+            .Select(i => store.TryRecordTokenIdAsync("https://ehr.test", $"jti-{i}", Start.AddMinutes(5), Ct))
+            .ToArray();
+        foreach (var call in calls)
+        {
+            await Assert.ThrowsAnyAsync<DbException>(() => call);
+        }
+    }
+
     /// <summary>Drops pooled connections so that a reopen really reopens the database.</summary>
     protected abstract Task CloseAllConnectionsAsync();
 }

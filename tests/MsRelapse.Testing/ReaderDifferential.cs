@@ -41,4 +41,74 @@ public static class ReaderDifferential
 
         return firely;
     }
+
+    /// <summary>
+    /// The CDS Hooks path: the resources of a Bundle taken as the prefetch assembler takes them (each entry's
+    /// <c>resource</c> object and string <c>fullUrl</c>), read parsed by <see cref="Utf8RecordReader.ReadParsed"/>, and
+    /// the same resources written as the collection Bundle the assembler wrote before, read by the Firely reader.
+    /// Null when the JSON is not an object with an <c>entry</c> array (the assembler refuses such a prefetch).
+    /// </summary>
+    public static (string Firely, string Parsed)? BothParsed(string bundleJson)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bundleJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var resources = new List<ParsedResource>();
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object)
+                {
+                    var fullUrl = entry.TryGetProperty("fullUrl", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+                    resources.Add(new ParsedResource(resource, fullUrl));
+                }
+            }
+
+            return (Render(FhirRecordReader.Read(Collection(resources))), Render(Utf8RecordReader.ReadParsed(resources)));
+        }
+    }
+
+    /// <summary>The resources as one collection Bundle, each entry with its fullUrl (what the prefetch assembler writes).</summary>
+    private static byte[] Collection(IReadOnlyList<ParsedResource> resources)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("resourceType", "Bundle");
+            writer.WriteString("type", "collection");
+            writer.WriteStartArray("entry");
+            foreach (var (resource, fullUrl) in resources)
+            {
+                writer.WriteStartObject();
+                if (fullUrl is not null)
+                {
+                    writer.WriteString("fullUrl", fullUrl);
+                }
+
+                writer.WritePropertyName("resource");
+                resource.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
 }

@@ -239,7 +239,9 @@ internal sealed class CdsHookHandler(
         FhirEvaluationOutcome outcome;
         try
         {
-            outcome = FhirEvaluation.Evaluate(record.BundleUtf8, asOf);
+            // The prefetch was parsed once with the request: the UTF-8 reader maps those elements as they are (the
+            // differential test holds it to the Firely reader's record); nothing is written out and parsed again.
+            outcome = FhirEvaluation.Evaluate(Utf8RecordReader.ReadParsed(record.Resources), asOf);
         }
 #pragma warning disable CA1031 // The adapter promises not to throw on input; if it does, the record is refused (400), never a 500.
         catch (Exception ex) when (ex is not OutOfMemoryException)

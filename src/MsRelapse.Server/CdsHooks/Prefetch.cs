@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Hl7.Fhir.Serialization;
+using MsRelapse.Fhir;
 using Task = System.Threading.Tasks.Task;
 
 namespace MsRelapse.Server.CdsHooks;
@@ -39,9 +40,15 @@ internal static class PrefetchTemplates
 }
 
 /// <summary>How the record for one call was put together.</summary>
-/// <param name="BundleUtf8">A collection Bundle (UTF-8 JSON) holding every resource found.</param>
+/// <param name="Resources">Every resource found, in prefetch-key order, as parsed from the request (or from the FHIR server): read as they are, never written out and parsed again.</param>
 /// <param name="Unavailable">Keys that could be had neither from prefetch nor from the FHIR server (the record may be incomplete).</param>
-internal sealed record AssembledRecord(byte[] BundleUtf8, IReadOnlyList<string> Unavailable);
+internal sealed record AssembledRecord(IReadOnlyList<ParsedResource> Resources, IReadOnlyList<string> Unavailable)
+{
+    private byte[]? _bundle;
+
+    /// <summary>The same resources as one collection Bundle (UTF-8 JSON), written on first use: for the fuzzer and for the uuid of a refused record.</summary>
+    public byte[] BundleUtf8 => _bundle ??= PrefetchAssembler.Write(Resources);
+}
 
 /// <summary>Why a record could not be assembled: 400 (another patient's data) or 412 (required data unavailable).</summary>
 internal sealed class PrefetchException(int status, string code, string message) : Exception(message)
@@ -62,8 +69,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
     public async Task<AssembledRecord> AssembleAsync(CdsRequest request, bool fhirServerAllowed, CancellationToken ct)
     {
-        var resources = new List<(JsonElement Resource, string? FullUrl)>();
-        var fetched = new List<string>();
+        var resources = new List<ParsedResource>();
         var absent = new List<(string Key, string ResourceType, bool Search)>();
         var unavailable = new List<string>();
         var havePatient = false;
@@ -129,11 +135,11 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
                 $"{what} could be had neither from the prefetch nor from the FHIR server; send them as prefetch, or give fhirServer and fhirAuthorization.");
         }
 
-        return new AssembledRecord(Write(resources), unavailable);
+        return new AssembledRecord(resources, unavailable);
     }
 
     /// <summary>Adds the resources of a prefetch value; returns true when it held the patient.</summary>
-    private static bool Collect(JsonElement value, (string Key, string ResourceType, bool Search) template, string patientId, List<(JsonElement, string?)> into, string where)
+    private static bool Collect(JsonElement value, (string Key, string ResourceType, bool Search) template, string patientId, List<ParsedResource> into, string where)
     {
         var type = value.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
         var found = false;
@@ -164,7 +170,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         return Add(value, patientId, into, null, where);
     }
 
-    private static bool Add(JsonElement resource, string patientId, List<(JsonElement, string?)> into, string? fullUrl, string where)
+    private static bool Add(JsonElement resource, string patientId, List<ParsedResource> into, string? fullUrl, string where)
     {
         var type = resource.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
         if (type == "OperationOutcome")
@@ -181,12 +187,12 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             }
 
             // One Patient in the record, however many keys carried it.
-            if (into.Any(r => r.Item1.TryGetProperty("resourceType", out var t) && t.ValueEquals("Patient")))
+            if (into.Any(r => r.Resource.TryGetProperty("resourceType", out var t) && t.ValueEquals("Patient")))
             {
                 return true;
             }
 
-            into.Add((resource, fullUrl));
+            into.Add(new ParsedResource(resource, fullUrl));
             return true;
         }
 
@@ -200,7 +206,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             }
         }
 
-        into.Add((resource, fullUrl));
+        into.Add(new ParsedResource(resource, fullUrl));
         return false;
     }
 
@@ -218,7 +224,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         return (slash < 0 ? rest : rest[..slash]).ToString();
     }
 
-    private static byte[] Write(List<(JsonElement Resource, string? FullUrl)> resources)
+    internal static byte[] Write(IReadOnlyList<ParsedResource> resources)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))

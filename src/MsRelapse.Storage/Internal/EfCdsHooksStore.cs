@@ -6,14 +6,25 @@ using Microsoft.EntityFrameworkCore;
 namespace MsRelapse.Storage.Internal;
 
 /// <summary>
-/// <see cref="ICdsHooksStore"/> on EF Core. The token-id and card writes are single <c>INSERT … ON CONFLICT</c>
-/// statements (the same SQL on SQLite and PostgreSQL), so two instances sharing a database cannot both accept the
-/// same <c>jti</c>: the database's unique key decides.
+/// <see cref="ICdsHooksStore"/> on EF Core. The token-id and card writes are <c>INSERT … ON CONFLICT</c> statements
+/// (the same SQL on SQLite and PostgreSQL), so two instances sharing a database cannot both accept the same
+/// <c>jti</c>: the database's unique key decides. Token ids, written on every authenticated call, are group-committed
+/// (<see cref="GroupCommit{TItem, TResult}"/>): the calls that arrive together share one durable transaction.
 /// </summary>
-internal sealed class EfCdsHooksStore(ContextFactory contexts, TimeProvider time) : ICdsHooksStore
+internal sealed class EfCdsHooksStore : ICdsHooksStore
 {
     private static readonly string[] Outcomes = ["accepted", "overridden"];
-    private long _insertsSincePurge;
+    private readonly ContextFactory contexts;
+    private readonly TimeProvider time;
+    private readonly GroupCommit<TokenId, bool> _tokenIds;
+    private long _insertsSincePurge; // written only by the batch being committed (one at a time)
+
+    public EfCdsHooksStore(ContextFactory contexts, TimeProvider time)
+    {
+        this.contexts = contexts;
+        this.time = time;
+        _tokenIds = new GroupCommit<TokenId, bool>(RecordTokenIdsAsync);
+    }
 
     public async Task<CdsFeedbackWrite> AddFeedbackAsync(NewCdsFeedback feedback, CancellationToken ct)
     {
@@ -116,21 +127,42 @@ internal sealed class EfCdsHooksStore(ContextFactory contexts, TimeProvider time
         }
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + jti)));
-        var nowInstant = Truncate(time.GetUtcNow());
-        var now = Timestamp(nowInstant);
+        var now = Timestamp(Truncate(time.GetUtcNow()));
         var expires = Timestamp(Truncate(expiresAt));
+        return await _tokenIds.WriteAsync(new TokenId(key, expires, now), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records a batch of token ids in one transaction, in order (the same key twice in a batch: the second is a
+    /// replay). Inserted, or an expired entry of the same key renewed: 1 row, accepted. A live entry: 0 rows, a replay.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> RecordTokenIdsAsync(IReadOnlyList<TokenId> batch, CancellationToken ct)
+    {
+        var accepted = new bool[batch.Count];
         await using var db = contexts.Create();
-        // Inserted, or an expired entry of the same key renewed: 1 row. A live entry (a replay): 0 rows.
-        var changed = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO cds_token_ids (token_key, expires_at) VALUES ({key}, {expires}) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < {now}",
-            ct);
-        if (Interlocked.Increment(ref _insertsSincePurge) % 1000 == 0)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
         {
-            await db.Database.ExecuteSqlAsync($"DELETE FROM cds_token_ids WHERE expires_at < {now}", ct);
+            var (key, expires, now) = batch[i];
+            accepted[i] = await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO cds_token_ids (token_key, expires_at) VALUES ({key}, {expires}) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < {now}",
+                ct).ConfigureAwait(false) == 1;
         }
 
-        return changed == 1;
+        _insertsSincePurge += batch.Count;
+        if (_insertsSincePurge >= 1000)
+        {
+            _insertsSincePurge = 0;
+            var now = batch[^1].Now;
+            await db.Database.ExecuteSqlAsync($"DELETE FROM cds_token_ids WHERE expires_at < {now}", ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return accepted;
     }
+
+    /// <summary>One token id to record: its hashed key, its expiry and the time it was presented (database timestamps).</summary>
+    private readonly record struct TokenId(string Key, object Expires, object Now);
 
     private async Task<CdsFeedback?> FindAsync(string cardUuid, string outcome, CancellationToken ct)
     {
