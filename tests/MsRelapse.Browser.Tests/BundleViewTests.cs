@@ -34,6 +34,11 @@ public sealed class BundleViewTests(BrowserSuite suite)
         await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
         await Expect(problem).ToContainTextAsync("This is not a readable FHIR Bundle.");
         await Expect(problem).ToContainTextAsync("not well-formed JSON");
+
+        // The edit's debounced "bundle changed" must not wipe the answer it was evaluated into (it once did, when the
+        // answer came back within the 200 ms debounce: the problem vanished and only "not evaluated" was left).
+        await page.WaitForTimeoutAsync(500);
+        await Expect(problem).ToContainTextAsync("not well-formed JSON");
         session.AssertClean();
     }
 

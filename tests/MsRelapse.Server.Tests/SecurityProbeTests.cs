@@ -4,6 +4,8 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MsRelapse.Cli;
@@ -247,7 +249,6 @@ public sealed class SecurityProbeTests : IAsyncLifetime
         Assert.Contains("cannot listen", line, StringComparison.Ordinal);
     }
 
-    /// <summary>A read stream that gives its bytes only once <paramref name="gate"/> completes.</summary>
     /// <summary>A store whose every call fails: a stand-in for a bug behind an endpoint.</summary>
     public class ThrowingStore : DispatchProxy
     {
@@ -259,8 +260,8 @@ public sealed class SecurityProbeTests : IAsyncLifetime
 }
 
 /// <summary>
-/// The evaluation limiter, alone: its test holds the only slot with a request whose body trickles in, which other tests
-/// running beside it (thread-pool pressure on 2 cores) could starve; so this collection runs on its own.
+/// The evaluation limiter. Its collection runs apart from this assembly's others, so that a thread pool loaded by
+/// them cannot stretch the time the held request takes to reach the server.
 /// </summary>
 [Collection(nameof(EvaluationLimiterTests))]
 [CollectionDefinition(nameof(EvaluationLimiterTests), DisableParallelization = true)]
@@ -274,48 +275,54 @@ public sealed class EvaluationLimiterTests
             o.MaxConcurrentEvaluations = 1;
             o.EvaluationQueueLength = 0;
         });
-        // The first evaluation holds its slot while its body trickles in.
-        var gate = new TaskCompletionSource();
-        using var slow = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task));
-        slow.Headers.ContentType = new("application/fhir+json");
-        var first = limited.Client.PostAsync("/api/evaluate", slow);
 
-        // Once the first holds the only slot (on a loaded machine it may take a moment to get there), the next is refused.
-        HttpResponseMessage? refused = null;
-        for (var attempt = 0; attempt < 150 && refused is null; attempt++)
+        // The first evaluation is handed to the server with a body stream of the test's own: the server's first read
+        // of it proves the request is past the limiter and holds the only slot, and the read waits for the gate.
+        // (Through HttpClient the body would be copied by the client on its own schedule, so "holds the slot" could
+        // only be guessed at by retrying; CI once saw 150 retries over 15 s all admitted.)
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new GatedStream(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
+        var first = limited.App.GetTestServer().SendAsync(context =>
         {
-            var next = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
-            if (next.StatusCode == HttpStatusCode.ServiceUnavailable)
-            {
-                refused = next;
-            }
-            else
-            {
-                next.Dispose();
-                await Task.Delay(100);
-            }
-        }
+            context.Request.Method = HttpMethods.Post;
+            context.Request.Path = "/api/evaluate";
+            context.Request.Host = new HostString("localhost");
+            context.Request.ContentType = "application/fhir+json";
+            context.Request.ContentLength = body.Length;
+            context.Request.Body = body;
+        });
+        await body.FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.NotNull(refused);
-        using var second = refused;
-        await Problem.Assert(second, HttpStatusCode.ServiceUnavailable, "too-busy");
-        Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
+        using var refused = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+        await Problem.Assert(refused, HttpStatusCode.ServiceUnavailable, "too-busy");
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
 
         gate.SetResult();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        var held = await first;
+        Assert.Equal(StatusCodes.Status200OK, held.Response.StatusCode);
+
+        // The slot is given back: the next evaluation is admitted.
+        using var after = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
+    /// <summary>A body whose bytes are given only once the gate opens; tells when the server first asks for them.</summary>
     private sealed class GatedStream(byte[] bytes, Task gate) : MemoryStream(bytes)
     {
+        private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstRead => firstRead.Task;
+
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            firstRead.TrySetResult();
             await gate.WaitAsync(cancellationToken);
             return await base.ReadAsync(buffer, cancellationToken);
         }
 
         public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
+            firstRead.TrySetResult();
             await gate.WaitAsync(cancellationToken);
             return await base.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
         }

@@ -7,12 +7,17 @@ namespace MsRelapse.Server.Infrastructure;
 /// One pass over a JSON request body before any reader sees it, refusing what JSON readers disagree on:
 /// a key twice in one object (System.Text.Json keeps the first <c>"value"</c>, JavaScript and Python the last — a
 /// parser differential on a number that drives doses) and a string holding half a surrogate pair (<c>\ud800</c>),
-/// which no UTF-8 store can keep. Named infrastructure: it runs on every body, so it compares raw UTF-8 names
-/// without allocating for the usual small FHIR objects.
+/// which no UTF-8 store can keep.
 /// </summary>
+/// <remarks>
+/// Named infrastructure: it runs on every body (a CDS Hooks prefetch is tens of kilobytes of small FHIR objects), so
+/// it allocates nothing per object or per key. A key is remembered as its place in the body; the keys of every open
+/// object sit in one list, each object owning the tail that starts where it opened, dropped when it closes. Only an
+/// escaped key (<c>"\u0076alue"</c> is <c>"value"</c>) is unescaped into an array of its own.
+/// </remarks>
 public static class JsonGuard
 {
-    /// <summary>Above this many keys in one object, names go into a hash set (no quadratic scan for hostile input).</summary>
+    /// <summary>Above this many keys in one object, its names go into a hash set (no quadratic scan for hostile input).</summary>
     private const int LinearScanLimit = 24;
 
     /// <summary>What the guard found wrong, or null when the body passes (or is not JSON: the reader reports that).</summary>
@@ -25,7 +30,8 @@ public static class JsonGuard
     public static Finding? Check(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Disallow });
-        var frames = new List<Frame>();
+        var scopes = new List<Scope>();
+        var keys = new List<Key>();
         try
         {
             while (reader.Read())
@@ -33,26 +39,28 @@ public static class JsonGuard
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        frames.Add(new Frame(isObject: true));
+                        scopes.Add(new Scope(IsObject: true, FirstKey: keys.Count));
                         break;
                     case JsonTokenType.StartArray:
-                        frames.Add(new Frame(isObject: false));
+                        scopes.Add(new Scope(IsObject: false, FirstKey: keys.Count));
                         break;
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
-                        frames.RemoveAt(frames.Count - 1);
+                        keys.RemoveRange(scopes[^1].FirstKey, keys.Count - scopes[^1].FirstKey);
+                        scopes.RemoveAt(scopes.Count - 1);
                         break;
                     case JsonTokenType.PropertyName:
-                        var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray();
-                        if (!frames[^1].Add(name))
+                        var key = reader.ValueIsEscaped
+                            ? new Key(0, 0, Encoding.UTF8.GetBytes(reader.GetString()!))
+                            : new Key((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null);
+                        if (!Remember(utf8, scopes, keys, key))
                         {
-                            var key = Encoding.UTF8.GetString(name);
+                            var name = Encoding.UTF8.GetString(key.Name(utf8));
                             return new(ProblemCodes.DuplicateKey,
-                                $"The key \"{QueryParameters.Shorten(key)}\" appears twice in one JSON object; each key may appear once.",
-                                PathOf(frames, key));
+                                $"The key \"{QueryParameters.Shorten(name)}\" appears twice in one JSON object; each key may appear once.",
+                                PathOf(utf8, scopes, keys, name));
                         }
 
-                        frames[^1].Last = name;
                         break;
                     case JsonTokenType.String when reader.ValueIsEscaped:
                         // GetString refuses an escaped lone surrogate (it cannot be UTF-16 text, nor stored as UTF-8).
@@ -64,7 +72,7 @@ public static class JsonGuard
         catch (InvalidOperationException)
         {
             return new("invalid-string", "A JSON string holds an unpaired surrogate escape (such as \\ud800): it is not text.",
-                PathOf(frames, null));
+                PathOf(utf8, scopes, keys, null));
         }
         catch (JsonException)
         {
@@ -74,16 +82,57 @@ public static class JsonGuard
         return null;
     }
 
-    private static string PathOf(List<Frame> frames, string? key)
+    /// <summary>Adds <paramref name="key"/> to the innermost object's keys; false when the object already has it.</summary>
+    private static bool Remember(ReadOnlySpan<byte> utf8, List<Scope> scopes, List<Key> keys, Key key)
+    {
+        var scope = scopes[^1];
+        var name = key.Name(utf8);
+        if (scope.Large is { } large)
+        {
+            if (!large.Add(Convert.ToBase64String(name)))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            for (var i = scope.FirstKey; i < keys.Count; i++)
+            {
+                if (keys[i].Name(utf8).SequenceEqual(name))
+                {
+                    return false;
+                }
+            }
+
+            if (keys.Count - scope.FirstKey >= LinearScanLimit)
+            {
+                var set = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = scope.FirstKey; i < keys.Count; i++)
+                {
+                    set.Add(Convert.ToBase64String(keys[i].Name(utf8)));
+                }
+
+                set.Add(Convert.ToBase64String(name));
+                scopes[^1] = scope with { Large = set };
+            }
+        }
+
+        // The newest key of an object is the last one in the list: it names the path to anything nested in it.
+        keys.Add(key);
+        return true;
+    }
+
+    private static string PathOf(ReadOnlySpan<byte> utf8, List<Scope> scopes, List<Key> keys, string? key)
     {
         var path = new StringBuilder("$");
-        for (var i = 0; i < frames.Count - 1; i++)
+        for (var i = 0; i < scopes.Count - 1; i++)
         {
-            if (frames[i].IsObject && frames[i].Last is { } name)
+            var end = scopes[i + 1].FirstKey; // the keys of scope i end where the next one opened
+            if (scopes[i].IsObject && end > scopes[i].FirstKey)
             {
-                path.Append('.').Append(QueryParameters.Shorten(Encoding.UTF8.GetString(name)));
+                path.Append('.').Append(QueryParameters.Shorten(Encoding.UTF8.GetString(keys[end - 1].Name(utf8))));
             }
-            else if (!frames[i].IsObject)
+            else if (!scopes[i].IsObject)
             {
                 path.Append("[]");
             }
@@ -97,39 +146,12 @@ public static class JsonGuard
         return path.ToString();
     }
 
-    private sealed class Frame(bool isObject)
+    /// <summary>An open object or array: where its keys start in the shared list, and a set once it has many.</summary>
+    private readonly record struct Scope(bool IsObject, int FirstKey, HashSet<string>? Large = null);
+
+    /// <summary>A key: its bytes in the body (<paramref name="Start"/>, <paramref name="Length"/>) or, escaped, unescaped.</summary>
+    private readonly record struct Key(int Start, int Length, byte[]? Unescaped)
     {
-        private List<byte[]>? names;
-        private HashSet<string>? large;
-
-        public bool IsObject { get; } = isObject;
-
-        public byte[]? Last { get; set; }
-
-        public bool Add(byte[] name)
-        {
-            if (large is not null)
-            {
-                return large.Add(Convert.ToBase64String(name));
-            }
-
-            names ??= [];
-            foreach (var seen in names)
-            {
-                if (seen.AsSpan().SequenceEqual(name))
-                {
-                    return false;
-                }
-            }
-
-            names.Add(name);
-            if (names.Count > LinearScanLimit)
-            {
-                large = new HashSet<string>(names.Select(n => Convert.ToBase64String(n)), StringComparer.Ordinal);
-                names = null;
-            }
-
-            return true;
-        }
+        public ReadOnlySpan<byte> Name(ReadOnlySpan<byte> utf8) => Unescaped is null ? utf8.Slice(Start, Length) : Unescaped;
     }
 }

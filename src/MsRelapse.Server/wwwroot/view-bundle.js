@@ -57,6 +57,9 @@ export function bundleView() {
 
   form.addEventListener('submit', async e => {
     e.preventDefault();
+    // A change still waiting for its debounce is settled now: fired after the answer, it would wipe the answer away.
+    clearTimeout(timer);
+    changed();
     if (!text.value.trim()) { live.textContent = 'Paste or load a FHIR Bundle first.'; text.focus(); return; }
     busy(button, true, 'Evaluating…');
     live.textContent = 'Evaluating…';
