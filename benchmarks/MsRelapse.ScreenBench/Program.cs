@@ -96,6 +96,10 @@ switch (mode)
         var read = Utf8RecordReader.Read(json);
         Time("firely read", () => FhirRecordReader.Read(json));
         Time("utf8 read", () => Utf8RecordReader.Read(json));
+        Time("json parse", () => JsonDocument.Parse(json).Dispose());
+        using var parsedBundle = JsonDocument.Parse(json);
+        var parsed = parsedBundle.RootElement.GetProperty("entry").EnumerateArray().Select(e => new ParsedResource(e.GetProperty("resource"), null)).ToList();
+        Time("utf8 map (parsed)", () => Utf8RecordReader.ReadParsed(parsed));
         Time("engine", () => MsRelapse.Core.Pathway.PathwayEngine.Evaluate(read.Record!, asOf));
         return;
     }

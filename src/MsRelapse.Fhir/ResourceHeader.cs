@@ -134,9 +134,9 @@ public readonly record struct ResourceHeader(int TypeCount, string? Type, string
         return Member.Other;
     }
 
-    private static string? StringOf(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+    private static string? StringOf(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String ? Utf8StringCache.GetString(ref reader) : null;
 
-    private static string? StringOf(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? StringOf(JsonElement value) => value.ValueKind == JsonValueKind.String ? Utf8StringCache.GetString(value) : null;
 
     /// <summary><c>reference</c> of the Reference object at the reader (left on its end); null when it is not one.</summary>
     private static string? ReferenceOf(ref Utf8JsonReader reader)

@@ -86,8 +86,8 @@ internal sealed partial class BundleReader
 
         // EDSS is unitless: the total is read as recorded (R0 judges its range and steps).
         var value = observation.Value;
-        CheckUnitless(value, "Observation.valueQuantity.code", "EDSS");
-        var total = Number(value, "Observation.value");
+        CheckUnitless(value, -1, null);
+        var total = Number(value, -1);
         var fs = RawFunctionalSystems.Empty;
         var components = observation.Components;
         for (var i = 0; i < components.Count; i++)
@@ -100,8 +100,8 @@ internal sealed partial class BundleReader
             }
 
             var componentValue = component.Value;
-            CheckUnitless(componentValue, $"Observation.component[{i}].valueQuantity.code", name == "ambulation" ? "The ambulation score" : $"The {name} functional system score");
-            var score = Number(componentValue, $"Observation.component[{i}].value");
+            CheckUnitless(componentValue, i, name);
+            var score = Number(componentValue, i);
             fs = name switch
             {
                 "visual" => fs with { Visual = score },
@@ -131,7 +131,10 @@ internal sealed partial class BundleReader
     /// mm[Hg], …) means the value is not a score, an R0 rejection (<c>unknown-unit</c>). R0 judges every EDSS
     /// assessment whatever its date, so the reader can refuse it here.
     /// </summary>
-    private static void CheckUnitless(IChoiceView? value, string path, string what)
+    /// <param name="value">The total's value (<paramref name="component"/> -1) or a component's.</param>
+    /// <param name="component">The component's index; -1 for the total.</param>
+    /// <param name="name">The component's name (<c>pyramidal</c>, <c>ambulation</c>…); null for the total.</param>
+    private static void CheckUnitless(IChoiceView? value, int component, string? name)
     {
         if (value is not { IsQuantity: true })
         {
@@ -144,11 +147,22 @@ internal sealed partial class BundleReader
             return;
         }
 
-        throw new UnreadableValueException(path, $"'{unit}' is not a unit of a score: {what} is unitless (expected no unit, UCUM 1 or {{score}})", FhirErrorCodes.UnknownUnit);
+        // The path and the wording are made only here: an EDSS assessment has eight components, read by the thousand.
+        var what = name switch
+        {
+            null => "EDSS",
+            "ambulation" => "The ambulation score",
+            _ => $"The {name} functional system score",
+        };
+        throw new UnreadableValueException(EdssPath(component, ".valueQuantity.code"), $"'{unit}' is not a unit of a score: {what} is unitless (expected no unit, UCUM 1 or {{score}})", FhirErrorCodes.UnknownUnit);
     }
 
-    /// <summary>A unitless number from valueQuantity, valueInteger or valueDecimal-like values.</summary>
-    private static double? Number(IChoiceView? value, string path)
+    /// <summary>The path of an element of an EDSS observation's value (<paramref name="component"/> -1) or of a component's.</summary>
+    private static string EdssPath(int component, string element) =>
+        component < 0 ? "Observation" + element : $"Observation.component[{component}]{element}";
+
+    /// <summary>A unitless number from valueQuantity, valueInteger or valueDecimal-like values (of the total, or of component <paramref name="component"/>).</summary>
+    private static double? Number(IChoiceView? value, int component)
     {
         if (value is null)
         {
@@ -169,7 +183,7 @@ internal sealed partial class BundleReader
             case "string" when double.TryParse(value.AsString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;
             default:
-                throw new UnreadableValueException(path + value.TypeName, "is not a number");
+                throw new UnreadableValueException(EdssPath(component, ".value") + value.TypeName, "is not a number");
         }
     }
 

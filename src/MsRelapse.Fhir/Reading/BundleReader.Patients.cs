@@ -24,7 +24,7 @@ internal sealed partial class BundleReader
             }
         }
 
-        List<(string Key, string Resource)>? named = null;
+        List<(string Key, Entry Resource)>? named = null;
         foreach (var entry in entries)
         {
             if (entry.View is IPatientView || entry.PatientReferences.Count == 0)
@@ -32,9 +32,10 @@ internal sealed partial class BundleReader
                 continue;
             }
 
-            foreach (var reference in NamedPatients(entry))
+            var references = entry.PatientReferences;
+            for (var i = 0; i < references.Count; i++)
             {
-                var key = PatientReferences.KeyOf(reference);
+                var key = PatientReferences.KeyOf(NamedPatient(references[i]));
                 if (key is null)
                 {
                     continue;
@@ -42,51 +43,44 @@ internal sealed partial class BundleReader
 
                 var patientKey = aliases.GetValueOrDefault(key, key);
                 keys.Add(patientKey);
-                (named ??= []).Add((patientKey, Label(entry)));
+                (named ??= []).Add((patientKey, entry));
             }
         }
 
         if (keys.Count > 1)
         {
             named ??= [];
-            var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource)
+            var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource.Label)
                 .Concat(patients.Select(Label))
                 .Distinct(StringComparer.Ordinal).Take(4);
             _errors.Add(new InputError(
                 FhirErrorCodes.MultiplePatients,
                 $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
-                new SourceRef(named.Count > 0 ? named[^1].Resource : Label(patients[^1]), "subject")));
+                new SourceRef(named.Count > 0 ? named[^1].Resource.Label : Label(patients[^1]), "subject")));
         }
 
         return keys;
     }
 
-    /// <summary>Subject/patient references that point at a Patient (not a Group, Location, …).</summary>
-    private IEnumerable<string> NamedPatients(Entry entry)
+    /// <summary>The patient a subject/patient reference names, if it points at a Patient (not a Group, Location, …); else null.</summary>
+    private string? NamedPatient(string reference)
     {
-        foreach (var reference in entry.PatientReferences)
+        if (reference.StartsWith('#'))
         {
-            if (reference.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (_byReference.TryGetValue(reference, out var target))
-            {
-                if (target.TypeName == "Patient")
-                {
-                    yield return $"Patient/{target.Id ?? reference}";
-                }
-
-                continue;
-            }
-
-            if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ||
-                reference.Contains("Patient/", StringComparison.Ordinal))
-            {
-                yield return reference;
-            }
+            return null;
         }
+
+        if (_byReference.TryGetValue(reference, out var target))
+        {
+            return target.TypeName != "Patient" ? null
+                : target.Id is { Length: > 0 } ? target.Label // Patient/id, made once
+                : $"Patient/{target.Id ?? reference}";
+        }
+
+        return reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ||
+            reference.Contains("Patient/", StringComparison.Ordinal)
+            ? reference
+            : null;
     }
 
     private PatientRecord ReadPatient(Entry entry, PatientRecord record)

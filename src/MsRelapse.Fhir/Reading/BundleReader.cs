@@ -36,14 +36,21 @@ internal sealed partial class BundleReader
     /// When the mapping of this resource fails: the path and message of the first problem a validator finds in it, for
     /// a better error message (null: the error names the resource and the exception type).
     /// </param>
-    internal sealed record Entry(int Index, string? FullUrl, string TypeName, string? Id, IResourceView? View, IReadOnlyList<string> PatientReferences, Func<(string Path, string Message)?>? Diagnose = null);
+    internal sealed record Entry(int Index, string? FullUrl, string TypeName, string? Id, IResourceView? View, IReadOnlyList<string> PatientReferences, Func<(string Path, string Message)?>? Diagnose = null)
+    {
+        private string? _label;
+
+        /// <summary>How errors and sources name the resource: <c>Type/id</c>, or its place when it has no id (made once).</summary>
+        public string Label => _label ??= BundleReader.Label(TypeName, Id, Index);
+    }
 
     /// <summary>Entries of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
-    private readonly Dictionary<string, Entry> _byReference = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _byReference;
 
     public BundleReader(IReadOnlyList<Entry> entries)
     {
         _entries = entries;
+        _byReference = new(entries.Count, StringComparer.Ordinal);
     }
 
     public FhirReadResult Read()
@@ -53,7 +60,7 @@ internal sealed partial class BundleReader
         {
             if (entry.Id is { } id)
             {
-                _byReference.TryAdd($"{entry.TypeName}/{id}", entry);
+                _byReference.TryAdd(id.Length > 0 ? entry.Label : $"{entry.TypeName}/", entry);
             }
 
             if (!string.IsNullOrEmpty(entry.FullUrl))
@@ -118,31 +125,32 @@ internal sealed partial class BundleReader
 
     private void ReadResource(Entry entry, IResourceView view)
     {
-        var source = new SourceRef(Label(entry));
-        Guard<object?>(source, entry, null, () =>
+        var source = new SourceRef(entry.Label);
+        Guard<object?, (BundleReader Reader, IResourceView View, SourceRef Source)>(source, entry, null, (this, view, source), static state =>
         {
+            var (reader, view, source) = state;
             switch (view)
             {
                 case IConditionView c:
-                    ReadCondition(c, source);
+                    reader.ReadCondition(c, source);
                     break;
                 case IObservationView o:
-                    ReadObservation(o, source);
+                    reader.ReadObservation(o, source);
                     break;
                 case IMedicationAdministrationView ma:
-                    ReadMedicationAdministration(ma, source);
+                    reader.ReadMedicationAdministration(ma, source);
                     break;
                 case IMedicationRequestView mr:
-                    ReadMedicationRequest(mr, source);
+                    reader.ReadMedicationRequest(mr, source);
                     break;
                 case IMedicationStatementView ms:
-                    ReadMedicationStatement(ms, source);
+                    reader.ReadMedicationStatement(ms, source);
                     break;
                 case IAllergyView ai:
-                    ReadAllergy(ai, source);
+                    reader.ReadAllergy(ai, source);
                     break;
                 case IProcedureView p:
-                    ReadProcedure(p, source);
+                    reader.ReadProcedure(p, source);
                     break;
                 default:
                     break; // Unknown resources (and Medication, read through references) are not mapped on their own.
@@ -157,22 +165,35 @@ internal sealed partial class BundleReader
     /// resource and the path (the validator's finding when it has one); the rest of the bundle is still read.
     /// </summary>
     private T Guard<T>(SourceRef source, Entry entry, T fallback, Func<T> map, bool withFinding = true) =>
-        NeverThrow.Run(map, ex =>
-        {
-            if (ex is UnreadableValueException unreadable)
-            {
-                _errors.Add(new InputError(unreadable.Code, $"{unreadable.Path} {unreadable.Problem}.", source.At(unreadable.Path)));
-                return fallback;
-            }
+        Guard(source, entry, fallback, map, static map => map(), withFinding);
 
-            var finding = withFinding ? entry.Diagnose?.Invoke() : null;
-            var path = finding?.Path ?? entry.TypeName;
-            var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
-            _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
-            return fallback;
+    /// <summary>
+    /// <see cref="Guard{T}(SourceRef, Entry, T, Func{T}, bool)"/> with the mapping's state passed in (a static lambda
+    /// allocates nothing): what runs once per resource.
+    /// </summary>
+    private T Guard<T, TState>(SourceRef source, Entry entry, T fallback, TState state, Func<TState, T> map, bool withFinding = true) =>
+        NeverThrow.Run(state, map, (this, source, entry, fallback, withFinding), static (context, ex) =>
+        {
+            var (reader, source, entry, fallback, withFinding) = context;
+            return reader.Failed(source, entry, fallback, withFinding, ex);
         });
 
-    private static string Label(Entry entry) => Label(entry.TypeName, entry.Id, entry.Index);
+    private T Failed<T>(SourceRef source, Entry entry, T fallback, bool withFinding, Exception ex)
+    {
+        if (ex is UnreadableValueException unreadable)
+        {
+            _errors.Add(new InputError(unreadable.Code, $"{unreadable.Path} {unreadable.Problem}.", source.At(unreadable.Path)));
+            return fallback;
+        }
+
+        var finding = withFinding ? entry.Diagnose?.Invoke() : null;
+        var path = finding?.Path ?? entry.TypeName;
+        var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
+        _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
+        return fallback;
+    }
+
+    private static string Label(Entry entry) => entry.Label;
 
     private static string Label(string typeName, string? id, int index) =>
         id is { Length: > 0 } ? $"{typeName}/{id}" : $"{typeName}/(entry {index + 1})";

@@ -2,7 +2,7 @@ namespace MsRelapse.Fhir;
 
 /// <summary>
 /// How the mapping asks a CodeableConcept questions: by code rule, by ICD-10 range, by status code, by text. Plain
-/// loops over the concept's codings (no closures): the mapping asks each concept against dozens of rules, for every
+/// loops by index over the concept's codings (no closures, no boxed enumerators): the mapping asks each concept against dozens of rules, for every
 /// resource of a screen.
 /// </summary>
 internal static class ConceptExtensions
@@ -16,8 +16,10 @@ internal static class ConceptExtensions
     /// <summary>True when a coding matches <paramref name="rule"/>.</summary>
     public static bool Has(this IConceptView? concept, CodeRule rule)
     {
-        foreach (var c in concept.Codings())
+        var codings = concept.Codings();
+        for (var i = 0; i < codings.Count; i++)
         {
+            var c = codings[i];
             if (rule.Matches(c.System, c.Code))
             {
                 return true;
@@ -33,8 +35,10 @@ internal static class ConceptExtensions
     /// <summary>True when a coding (in order) matches one of <paramref name="rules"/> (in order).</summary>
     private static bool AnyMatch<TRule>(IConceptView? concept, TRule[] rules, Func<TRule, string?, string?, bool> matches)
     {
-        foreach (var c in concept.Codings())
+        var codings = concept.Codings();
+        for (var i = 0; i < codings.Count; i++)
         {
+            var c = codings[i];
             foreach (var rule in rules)
             {
                 if (matches(rule, c.System, c.Code))
@@ -50,9 +54,10 @@ internal static class ConceptExtensions
     /// <summary>True when a coding's code (any system) is one of <paramref name="codes"/>: status concepts.</summary>
     public static bool HasStatusCode(this IConceptView? concept, params ReadOnlySpan<string> codes)
     {
-        foreach (var c in concept.Codings())
+        var codings = concept.Codings();
+        for (var i = 0; i < codings.Count; i++)
         {
-            if (c.Code is { } code && codes.Contains(code))
+            if (codings[i].Code is { } code && codes.Contains(code))
             {
                 return true;
             }

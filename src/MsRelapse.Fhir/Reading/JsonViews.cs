@@ -113,7 +113,7 @@ internal static class JsonViews
     private static string? StringOf(JsonElement value, string name) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Object => null,
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Utf8StringCache.GetString(value),
         JsonValueKind.Number when IsHuge(value) => value.GetRawText(),
         _ => throw Broken(name, value),
     };
@@ -129,7 +129,7 @@ internal static class JsonViews
         return value.ValueKind switch
         {
             JsonValueKind.Null or JsonValueKind.Object => string.Empty,
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => Utf8StringCache.GetString(value),
             JsonValueKind.Number => value.TryGetInt32(out var i) ? i.ToString(CultureInfo.InvariantCulture)
                 : value.TryGetInt64(out var l) ? l.ToString(CultureInfo.InvariantCulture)
                 : value.TryGetDecimal(out var d) ? d.ToString(CultureInfo.InvariantCulture)
@@ -356,7 +356,7 @@ internal static class JsonViews
     {
         public string? Gender => TryMember(patient, "gender", out var g) ? g.ValueKind switch
         {
-            JsonValueKind.String => g.GetString(),
+            JsonValueKind.String => Utf8StringCache.GetString(g),
             JsonValueKind.Number when IsHuge(g) => g.GetRawText(),
             JsonValueKind.Array => throw Broken("gender", g),
             _ => null,

@@ -23,6 +23,24 @@ internal static class NeverThrow
         }
     }
 
+    /// <summary>
+    /// <see cref="Run{T}"/> with state for both delegates, so that static lambdas allocate nothing: what the reader
+    /// runs once per resource.
+    /// </summary>
+    public static T Run<TState, TContext, T>(TState state, Func<TState, T> work, TContext context, Func<TContext, Exception, T> onFailure)
+    {
+        try
+        {
+            return work(state);
+        }
+#pragma warning disable CA1031 // The single catch-all of the reader (see the class summary).
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return onFailure(context, ex);
+        }
+    }
+
     /// <summary>A value that may throw to get (Firely overflow): the value, or default with <paramref name="failed"/> set.</summary>
     public static T? Get<T>(Func<T?> get, out bool failed)
     {

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace MsRelapse.Fhir;
+
+/// <summary>
+/// Infrastructure (a micro-optimisation, kept here on purpose): the strings of the JSON the fast reader reads, made
+/// once per distinct short value instead of once per occurrence. A record repeats the same few strings hundreds of
+/// times (<c>final</c>, <c>http://loinc.org</c>, LOINC and SNOMED codes, units, resource types), and making each of
+/// them again was the largest share of what the reader allocated (measured in <c>benchmarks/README.md</c>).
+/// </summary>
+/// <remarks>
+/// A direct-mapped table: the hash of a value's raw UTF-8 picks one slot; a slot holding the same bytes gives its
+/// string, any other value replaces it. Slots are immutable objects swapped by reference, so threads share the table
+/// without locks (a race costs one extra string, never a wrong one: a slot's bytes and string are made together).
+/// A slot is found by the value's raw bytes (escapes and all) and its string is made by the JSON reader, so an
+/// escaped value reads as the reader reads it. Only values up to <see cref="MaxBytes"/> bytes are kept. The table holds
+/// values from patient records in process memory only, as the records themselves are; nothing reads it but this class.
+/// </remarks>
+internal static class Utf8StringCache
+{
+    /// <summary>Longer values (narratives, long identifiers) are rarely repeated: read as usual.</summary>
+    private const int MaxBytes = 64;
+
+    private const int SlotBits = 12;
+
+    private sealed class Slot(byte[] utf8, string value)
+    {
+        public readonly byte[] Utf8 = utf8;
+        public readonly string Value = value;
+    }
+
+    private static readonly Slot?[] Slots = new Slot?[1 << SlotBits];
+
+    /// <summary>The string of a JSON string value (as <see cref="JsonElement.GetString"/>).</summary>
+    public static string GetString(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            raw = raw.Slice(1, raw.Length - 2); // the quotes
+            if (raw.Length <= MaxBytes)
+            {
+                var index = IndexOf(raw);
+                return Cached(index, raw) ?? Keep(index, raw, value.GetString()!);
+            }
+        }
+
+        return value.GetString()!;
+    }
+
+    /// <summary>The string of the reader's current string token (as <see cref="Utf8JsonReader.GetString"/>).</summary>
+    public static string GetString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && reader.ValueSpan.Length <= MaxBytes)
+        {
+            var raw = reader.ValueSpan;
+            var index = IndexOf(raw);
+            return Cached(index, raw) ?? Keep(index, raw, reader.GetString()!);
+        }
+
+        return reader.GetString()!;
+    }
+
+    private static int IndexOf(ReadOnlySpan<byte> utf8)
+    {
+        var hash = default(HashCode); // seeded per process: a crafted record cannot aim at one slot
+        hash.AddBytes(utf8);
+        return hash.ToHashCode() & ((1 << SlotBits) - 1);
+    }
+
+    private static string? Cached(int index, ReadOnlySpan<byte> utf8) =>
+        Volatile.Read(ref Slots[index]) is { } slot && utf8.SequenceEqual(slot.Utf8) ? slot.Value : null;
+
+    /// <summary>Keeps a value the JSON reader made (so that text that is not valid UTF-8 throws as it always does).</summary>
+    private static string Keep(int index, ReadOnlySpan<byte> utf8, string value)
+    {
+        Volatile.Write(ref Slots[index], new Slot(utf8.ToArray(), value));
+        return value;
+    }
+}
