@@ -60,6 +60,7 @@ internal sealed partial class BundleReader
         {
             if (entry.Id is { } id)
             {
+                // Type/id is the entry's label; an empty id keeps the key it always had (Type/).
                 _byReference.TryAdd(id.Length > 0 ? entry.Label : $"{entry.TypeName}/", entry);
             }
 
