@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
@@ -300,6 +301,50 @@ public static class SpillRecord
         writer.Write(line);
         writer.Write(json.Length);
         writer.Write(json);
+    }
+
+    /// <summary>
+    /// Reads a whole spill file into <paramref name="buffer"/> at <paramref name="offset"/> (it must have room for the
+    /// file); returns the file's length. What the screen does, so that a partition's lines live in one buffer instead
+    /// of one array per line (see <see cref="PartitionBuffers"/>).
+    /// </summary>
+    public static int ReadInto(string path, byte[] buffer, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var length = checked((int)stream.Length);
+        stream.ReadExactly(buffer, offset, length);
+        return length;
+    }
+
+    /// <summary>The records of a spill file read into memory (<see cref="ReadInto"/>): each line a slice of it, not a copy.</summary>
+    public static IEnumerable<(string Key, int FileIndex, long Line, ReadOnlyMemory<byte> Json)> Parse(ReadOnlyMemory<byte> file)
+    {
+        var at = 0;
+        while (at < file.Length)
+        {
+            // The layout BinaryWriter wrote: the key as a 7-bit encoded length and UTF-8, then int32, int64, int32, bytes.
+            var span = file.Span;
+            var keyLength = 0;
+            for (var shift = 0; ; shift += 7)
+            {
+                var b = span[at++];
+                keyLength |= (b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    break;
+                }
+            }
+
+            var key = Encoding.UTF8.GetString(span.Slice(at, keyLength));
+            at += keyLength;
+            var fileIndex = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            var line = BinaryPrimitives.ReadInt64LittleEndian(span[(at + 4)..]);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 12)..]);
+            at += 16;
+            yield return (key, fileIndex, line, file.Slice(at, length));
+            at += length;
+        }
     }
 
     /// <summary>Reads every record of a spill file.</summary>

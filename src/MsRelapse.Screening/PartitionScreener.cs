@@ -28,36 +28,49 @@ public static class PartitionScreener
     public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> inputFiles, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(spillFiles);
-        var patients = new Dictionary<string, List<(int File, long Line, byte[] Json)>>(StringComparer.Ordinal);
-        long resources = 0, bytes = 0;
-        foreach (var spill in spillFiles)
+        var patients = new Dictionary<string, List<(int File, long Line, ReadOnlyMemory<byte> Json)>>(StringComparer.Ordinal);
+        var buffer = PartitionBuffers.Rent(spillFiles.Sum(f => new FileInfo(f).Length));
+        try
         {
-            foreach (var (key, file, line, json) in SpillRecord.ReadAll(spill))
+            long resources = 0, bytes = 0;
+            var offset = 0;
+            foreach (var spill in spillFiles)
             {
-                if (!patients.TryGetValue(key, out var list))
+                var length = SpillRecord.ReadInto(spill, buffer, offset);
+                var records = buffer.AsMemory(offset, length);
+                offset += length;
+                foreach (var (key, file, line, json) in SpillRecord.Parse(records))
                 {
-                    list = [];
-                    patients.Add(key, list);
+                    if (!patients.TryGetValue(key, out var list))
+                    {
+                        list = [];
+                        patients.Add(key, list);
+                    }
+
+                    list.Add((file, line, json));
+                    resources++;
+                    bytes += json.Length;
                 }
-
-                list.Add((file, line, json));
-                resources++;
-                bytes += json.Length;
             }
-        }
 
-        var medications = spillFiles.Count > 0 ? LoadMedications(Path.GetDirectoryName(spillFiles[0])!) : [];
-        var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
-        foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
+            var medications = spillFiles.Count > 0 ? LoadMedications(Path.GetDirectoryName(spillFiles[0])!) : [];
+            var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
+            foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                // The export's order: by file, then by line (workers spilled in parallel).
+                lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
+                var patientResources = lines.Select(l => l.Json).ToList();
+                AttachMedications(patientResources, medications);
+                rows.Add(ScreenPatient(key, patientResources, asOf));
+            }
+
+            return new PartitionResult(partition, rows.MoveToImmutable(), [], resources, bytes);
+        }
+        finally
         {
-            // The export's order: by file, then by line (workers spilled in parallel).
-            lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
-            var patientResources = lines.Select(l => (ReadOnlyMemory<byte>)l.Json).ToList();
-            AttachMedications(patientResources, medications);
-            rows.Add(ScreenPatient(key, patientResources, asOf));
+            // Nothing read from the buffer outlives this call: the rows hold no JSON.
+            PartitionBuffers.Return(buffer);
         }
-
-        return new PartitionResult(partition, rows.MoveToImmutable(), [], resources, bytes);
     }
 
     /// <summary>The export's own Medication resources by reference (<c>Medication/id</c>; the first of a repeated id wins).</summary>

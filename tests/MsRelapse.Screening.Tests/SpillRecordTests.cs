@@ -1,0 +1,49 @@
+using System.Text;
+
+namespace MsRelapse.Screening.Tests;
+
+/// <summary>
+/// A spill file read whole into a buffer (<see cref="SpillRecord.ReadInto"/> and <see cref="SpillRecord.Parse"/>,
+/// what the screen does, here after other bytes already in the buffer) gives exactly the records the writer wrote, as the stream reader does: keys of any length
+/// (a length prefix of one, two or three bytes) and any script, the file index, the line number, the line's bytes.
+/// </summary>
+public sealed class SpillRecordTests
+{
+    [Fact]
+    public void A_spill_file_read_whole_gives_the_records_written_as_the_stream_reader_does()
+    {
+        (string Key, int File, long Line, string Json)[] written =
+        [
+            ("p1", 0, 1, """{"resourceType":"Patient","id":"p1"}"""),
+            ("urn-uuid-é-患者", 3, 5_000_000_000L, """{"resourceType":"Observation","note":"é"}"""),
+            (new string('k', 200), 7, 42, """{"resourceType":"Condition"}"""), // a two-byte length prefix
+            (new string('x', 20_000), int.MaxValue, long.MaxValue, "{}"), // a three-byte length prefix
+            ("p1", 1, 2, ""),
+        ];
+        var path = Path.Combine(Path.GetTempPath(), $"msr-spill-{Guid.NewGuid():N}.spill");
+        try
+        {
+            using (var writer = new BinaryWriter(File.Create(path), Encoding.UTF8))
+            {
+                foreach (var (key, file, line, json) in written)
+                {
+                    SpillRecord.Write(writer, key, file, line, Encoding.UTF8.GetBytes(json));
+                }
+            }
+
+            var buffer = new byte[100 + new FileInfo(path).Length];
+            Array.Fill(buffer, (byte)0xEE);
+            var length = SpillRecord.ReadInto(path, buffer, 100);
+            var parsed = SpillRecord.Parse(buffer.AsMemory(100, length))
+                .Select(r => (r.Key, r.FileIndex, r.Line, Encoding.UTF8.GetString(r.Json.Span))).ToList();
+            var streamed = SpillRecord.ReadAll(path).Select(r => (r.Key, r.FileIndex, r.Line, Encoding.UTF8.GetString(r.Json))).ToList();
+
+            Assert.Equal(written, parsed);
+            Assert.Equal(streamed, parsed);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
