@@ -347,17 +347,14 @@ public static class SpillRecord
         }
     }
 
-    /// <summary>Reads every record of a spill file.</summary>
+    /// <summary>Reads every record of a spill file, each line a copy of its own (what keeps a record past the file's buffer).</summary>
     public static IEnumerable<(string Key, int FileIndex, long Line, byte[] Json)> ReadAll(string path)
     {
-        using var reader = new BinaryReader(new BufferedStream(File.OpenRead(path), 64 << 10), Encoding.UTF8);
-        while (reader.BaseStream.Position < reader.BaseStream.Length)
+        var buffer = new byte[new FileInfo(path).Length];
+        var length = ReadInto(path, buffer, 0);
+        foreach (var (key, fileIndex, line, json) in Parse(buffer.AsMemory(0, length)))
         {
-            var key = reader.ReadString();
-            var fileIndex = reader.ReadInt32();
-            var line = reader.ReadInt64();
-            var length = reader.ReadInt32();
-            yield return (key, fileIndex, line, reader.ReadBytes(length));
+            yield return (key, fileIndex, line, json.ToArray());
         }
     }
 }

@@ -51,12 +51,12 @@ internal sealed partial class BundleReader
         {
             named ??= [];
             var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource.Label)
-                .Concat(patients.Select(Label))
+                .Concat(patients.Select(p => p.Label))
                 .Distinct(StringComparer.Ordinal).Take(4);
             _errors.Add(new InputError(
                 FhirErrorCodes.MultiplePatients,
                 $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
-                new SourceRef(named.Count > 0 ? named[^1].Resource.Label : Label(patients[^1]), "subject")));
+                new SourceRef(named.Count > 0 ? named[^1].Resource.Label : patients[^1].Label, "subject")));
         }
 
         return keys;

@@ -194,8 +194,6 @@ internal sealed partial class BundleReader
         return fallback;
     }
 
-    private static string Label(Entry entry) => entry.Label;
-
     private static string Label(string typeName, string? id, int index) =>
         id is { Length: > 0 } ? $"{typeName}/{id}" : $"{typeName}/(entry {index + 1})";
 }

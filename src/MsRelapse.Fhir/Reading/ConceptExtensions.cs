@@ -2,8 +2,8 @@ namespace MsRelapse.Fhir;
 
 /// <summary>
 /// How the mapping asks a CodeableConcept questions: by code rule, by ICD-10 range, by status code, by text. Plain
-/// loops by index over the concept's codings (no closures, no boxed enumerators): the mapping asks each concept against dozens of rules, for every
-/// resource of a screen.
+/// loops by index over the concept's codings (no closures, no boxed enumerators): the mapping asks each concept against
+/// dozens of rules, for every resource of a screen.
 /// </summary>
 internal static class ConceptExtensions
 {

@@ -9,19 +9,8 @@ namespace MsRelapse.Fhir;
 internal static class NeverThrow
 {
     /// <summary>Runs <paramref name="work"/>; any exception but out-of-memory becomes <paramref name="onFailure"/>'s answer.</summary>
-    public static T Run<T>(Func<T> work, Func<Exception, T> onFailure)
-    {
-        try
-        {
-            return work();
-        }
-#pragma warning disable CA1031 // The single catch-all of the reader (see the class summary).
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-#pragma warning restore CA1031
-        {
-            return onFailure(ex);
-        }
-    }
+    public static T Run<T>(Func<T> work, Func<Exception, T> onFailure) =>
+        Run(work, static work => work(), onFailure, static (onFailure, ex) => onFailure(ex));
 
     /// <summary>
     /// <see cref="Run{T}"/> with state for both delegates, so that static lambdas allocate nothing: what the reader
