@@ -31,37 +31,57 @@ public static class RecommendationFhirWriter
 
     private static readonly FhirJsonSerializer Serializer = new();
 
+    /// <summary>
+    /// The MedicationRequest (steroid course) and ServiceRequests (apheresis courses) of the steps that carry a plan —
+    /// the primary step and the concurrent ones — each with its content-derived id: the same resources, ids and bytes
+    /// as in <see cref="ToBundle"/>, without building the rest of the Bundle (the CDS Hooks suggestions need only these).
+    /// </summary>
+    public static IReadOnlyDictionary<ActionCode, Resource> StepRequests(Recommendation recommendation)
+    {
+        ArgumentNullException.ThrowIfNull(recommendation);
+        var r = recommendation;
+        var asOf = AsOf(r);
+        var subject = Subject(r);
+        var steps = Steps(r);
+        var requests = new Dictionary<ActionCode, Resource>();
+        if (r.Plan.Steroids is { } steroids && steps.Contains(steroids.Action))
+        {
+            requests[steroids.Action] = Identify(SteroidRequest(steroids, subject, asOf));
+        }
+
+        if (r.Plan.PlasmaExchange is { } tpe && steps.Contains(ActionCode.PlasmaExchange))
+        {
+            requests[ActionCode.PlasmaExchange] = Identify(WithResponseFactors(TpeRequest(tpe, subject, asOf), r));
+        }
+
+        if (r.Plan.Immunoadsorption is { } ia && steps.Contains(ActionCode.Immunoadsorption))
+        {
+            requests[ActionCode.Immunoadsorption] = Identify(WithResponseFactors(IaRequest(ia, subject, asOf), r));
+        }
+
+        return requests;
+    }
+
+    /// <summary>The recommended steps in order: the primary, then the concurrent ones (each once).</summary>
+    private static List<ActionCode> Steps(Recommendation r) => [.. new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).Distinct()];
+
+    private static string AsOf(Recommendation r) => r.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static ResourceReference Subject(Recommendation r) => r.Patient.Id is { Length: > 0 } pid
+        ? new ResourceReference($"Patient/{pid}")
+        : new ResourceReference { Display = "the patient of the evaluated record" };
+
     /// <summary>The recommendation as a collection Bundle.</summary>
     public static Bundle ToBundle(Recommendation recommendation)
     {
         ArgumentNullException.ThrowIfNull(recommendation);
         var r = recommendation;
-        var asOf = r.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var subject = r.Patient.Id is { Length: > 0 } pid
-            ? new ResourceReference($"Patient/{pid}")
-            : new ResourceReference { Display = "the patient of the evaluated record" };
+        var asOf = AsOf(r);
+        var subject = Subject(r);
 
         var resources = new List<Resource>();
-        var stepResources = new Dictionary<ActionCode, Resource>();
-
-        // Medication and service requests for the steps that carry a plan (primary and concurrent).
-        var steps = new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).Distinct().ToList();
-        if (r.Plan.Steroids is { } steroids && steps.Contains(steroids.Action))
-        {
-            var mr = SteroidRequest(steroids, subject, asOf);
-            stepResources[steroids.Action] = Identify(mr);
-        }
-
-        if (r.Plan.PlasmaExchange is { } tpe && steps.Contains(ActionCode.PlasmaExchange))
-        {
-            stepResources[ActionCode.PlasmaExchange] = Identify(WithResponseFactors(TpeRequest(tpe, subject, asOf), r));
-        }
-
-        if (r.Plan.Immunoadsorption is { } ia && steps.Contains(ActionCode.Immunoadsorption))
-        {
-            stepResources[ActionCode.Immunoadsorption] = Identify(WithResponseFactors(IaRequest(ia, subject, asOf), r));
-        }
-
+        var steps = Steps(r);
+        var stepResources = StepRequests(r);
         resources.AddRange(steps.Where(stepResources.ContainsKey).Select(s => stepResources[s]));
 
         var requestGroup = new RequestGroup
@@ -198,7 +218,7 @@ public static class RecommendationFhirWriter
             Type = Bundle.BundleType.Collection,
             Entry = resources.Select(x => new Bundle.EntryComponent { FullUrl = $"urn:uuid:{x.Id}", Resource = x }).ToList(),
         };
-        bundle.Id = IdOf(string.Join('|', resources.Select(x => x.Id)));
+        bundle.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', resources.Select(x => x.Id)))));
         return bundle;
     }
 
@@ -232,7 +252,7 @@ public static class RecommendationFhirWriter
             outcome.Issue.Add(issue);
         }
 
-        outcome.Id = IdOf(string.Join('|', errors.Select(e => e.ToString() + e.Code)));
+        outcome.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', errors.Select(e => e.ToString() + e.Code)))));
         return outcome;
     }
 
@@ -492,19 +512,18 @@ public static class RecommendationFhirWriter
 
     private static ResourceReference Ref(Resource resource) => new($"urn:uuid:{resource.Id}");
 
-    /// <summary>Gives the resource a UUID derived from its content (serialised without id).</summary>
+    /// <summary>Gives the resource a UUID derived from its content: the SHA-256 of its type name followed by its compact JSON without id.</summary>
     private static T Identify<T>(T resource)
         where T : Resource
     {
         resource.Id = null;
-        resource.Id = IdOf(resource.TypeName + Serializer.SerializeToString(resource, false));
+        resource.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(resource.TypeName + Serializer.SerializeToString(resource, false))));
         return resource;
     }
 
-    /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of the content.</summary>
-    private static string IdOf(string content)
+    /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from a SHA-256 of the content.</summary>
+    private static string IdOf(byte[] hash)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);

@@ -2,33 +2,48 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-// Usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE
+// Usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE [RS384_COUNT RS384_TOKENS_FILE]
 // Writes COUNT ES384 tokens (one per line, each with its own jti, iat = now, exp = now + 5 min) signed by a new P-384
-// key, and the key's public JWK Set, for benchmarks/load/cds.sh.
-if (args.Length != 5 || !int.TryParse(args[0], out var count) || count < 1)
+// key, optionally RS384_COUNT RS384 tokens signed by a new RSA-2048 key (the other algorithm CDS Hooks 2.0 allows),
+// and the public JWK Set of the keys, for benchmarks/load/cds.sh. Signing runs on every core: a P-384 signature takes
+// about 0.8 ms here and the tokens must still be alive when the last run ends.
+if (args.Length is not (5 or 7) || !int.TryParse(args[0], out var count) || count < 1
+    || (args.Length == 7 && (!int.TryParse(args[5], out var rsCount) || rsCount < 1)))
 {
-    Console.Error.WriteLine("usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE");
+    Console.Error.WriteLine("usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE [RS384_COUNT RS384_TOKENS_FILE]");
     return 2;
 }
 
-using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-var p = key.ExportParameters(false);
-var jwks = new JsonObject
-{
-    ["keys"] = new JsonArray(new JsonObject { ["kty"] = "EC", ["kid"] = "load-es384", ["use"] = "sig", ["crv"] = "P-384", ["x"] = B64(p.Q.X!), ["y"] = B64(p.Q.Y!) }),
-};
-File.WriteAllText(args[4], jwks.ToJsonString());
-
-var header = B64(Encoding.UTF8.GetBytes("""{"alg":"ES384","typ":"JWT","kid":"load-es384"}"""));
+var (issuer, audience) = (args[1], args[2]);
 var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-using var output = new StreamWriter(args[3]);
-for (var i = 0; i < count; i++)
+using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+var p = ec.ExportParameters(false);
+var keys = new JsonArray(new JsonObject { ["kty"] = "EC", ["kid"] = "load-es384", ["use"] = "sig", ["crv"] = "P-384", ["x"] = B64(p.Q.X!), ["y"] = B64(p.Q.Y!) });
+Write(args[3], count, "ES384", "load-es384", input => ec.SignData(input, HashAlgorithmName.SHA384));
+
+if (args.Length == 7)
 {
-    var payload = new JsonObject { ["iss"] = args[1], ["sub"] = "load-client", ["aud"] = args[2], ["iat"] = now, ["exp"] = now + 300, ["jti"] = Guid.NewGuid().ToString() };
-    var input = header + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-    output.WriteLine(input + "." + B64(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA384)));
+    using var rsa = RSA.Create(2048);
+    var r = rsa.ExportParameters(false);
+    keys.Add(new JsonObject { ["kty"] = "RSA", ["kid"] = "load-rs384", ["use"] = "sig", ["n"] = B64(r.Modulus!), ["e"] = B64(r.Exponent!) });
+    Write(args[6], int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), "RS384", "load-rs384",
+        input => rsa.SignData(input, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1));
 }
 
+File.WriteAllText(args[4], new JsonObject { ["keys"] = keys }.ToJsonString());
 return 0;
+
+void Write(string path, int n, string alg, string kid, Func<byte[], byte[]> sign)
+{
+    var header = B64(Encoding.UTF8.GetBytes($$"""{"alg":"{{alg}}","typ":"JWT","kid":"{{kid}}"}"""));
+    var tokens = new string[n];
+    Parallel.For(0, n, i =>
+    {
+        var payload = new JsonObject { ["iss"] = issuer, ["sub"] = "load-client", ["aud"] = audience, ["iat"] = now, ["exp"] = now + 300, ["jti"] = Guid.NewGuid().ToString() };
+        var input = header + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        tokens[i] = input + "." + B64(sign(Encoding.ASCII.GetBytes(input)));
+    });
+    File.WriteAllLines(path, tokens);
+}
 
 static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

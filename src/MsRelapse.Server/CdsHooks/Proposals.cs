@@ -15,31 +15,16 @@ internal static class Proposals
 {
     private static readonly FhirJsonSerializer Serializer = new();
 
-    private static readonly Dictionary<string, ActionCode> Steps = Enum.GetValues<ActionCode>().ToDictionary(WireNames.Of, StringComparer.Ordinal);
-
     /// <summary>Step → proposal resource, for the steps (primary, concurrent) that carry a plan.</summary>
     public static IReadOnlyDictionary<ActionCode, Resource> Of(Recommendation r)
     {
-        var bundle = RecommendationFhirWriter.ToBundle(r);
-        var byId = bundle.Entry.Select(e => e.Resource).OfType<DomainResource>().Where(x => x is MedicationRequest or ServiceRequest)
-            .ToDictionary(x => "urn:uuid:" + x.Id, x => (Resource)x, StringComparer.Ordinal);
-        var group = bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>().FirstOrDefault();
-        var result = new Dictionary<ActionCode, Resource>();
-        foreach (var action in group?.Action ?? [])
+        var requests = RecommendationFhirWriter.StepRequests(r);
+        foreach (var (step, resource) in requests)
         {
-            if (action.Resource?.Reference is not { } reference || action.Title is not { } title)
-            {
-                continue;
-            }
-
-            if (byId.TryGetValue(reference, out var resource) && Steps.TryGetValue(title, out var step))
-            {
-                AddActionCode(resource, step);
-                result[step] = resource;
-            }
+            AddActionCode(resource, step);
         }
 
-        return result;
+        return requests;
     }
 
     private static void AddActionCode(Resource resource, ActionCode step)
@@ -59,7 +44,7 @@ internal static class Proposals
     /// <summary>The resource as a JSON element for an action's <c>resource</c>.</summary>
     public static JsonElement Json(Resource resource)
     {
-        using var doc = JsonDocument.Parse(Serializer.SerializeToString(resource));
+        using var doc = JsonDocument.Parse(Serializer.SerializeToBytes(resource));
         return doc.RootElement.Clone();
     }
 }

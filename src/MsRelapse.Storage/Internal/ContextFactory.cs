@@ -4,21 +4,33 @@ using Microsoft.Extensions.Logging;
 
 namespace MsRelapse.Storage.Internal;
 
-/// <summary>Builds the provider's options once and a short-lived context per operation.</summary>
-internal sealed class ContextFactory
+/// <summary>
+/// Builds the provider's options once and a short-lived context per operation; on SQLite with a clock, also owns the
+/// store's <see cref="SqliteCheckpointer"/> (started with the first context).
+/// </summary>
+internal sealed class ContextFactory : IDisposable
 {
     private readonly DbContextOptions<SqliteMsRelapseDbContext>? _sqlite;
     private readonly DbContextOptions<PostgresMsRelapseDbContext>? _postgres;
+    private readonly SqliteCheckpointer? _checkpointer;
 
-    public ContextFactory(StorageConnection connection, ILoggerFactory? loggerFactory)
+    /// <param name="connection">The database.</param>
+    /// <param name="loggerFactory">EF's and the checkpointer's logs, if any.</param>
+    /// <param name="time">The clock of the SQLite checkpointer; null (design-time tools) leaves checkpoints to SQLite.</param>
+    public ContextFactory(StorageConnection connection, ILoggerFactory? loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
         if (connection.Provider == StorageProvider.Sqlite)
         {
+            if (time is not null)
+            {
+                _checkpointer = new SqliteCheckpointer(connection.ConnectionString, time, loggerFactory?.CreateLogger<SqliteCheckpointer>());
+            }
+
             var builder = new DbContextOptionsBuilder<SqliteMsRelapseDbContext>()
                 .UseSqlite(connection.ConnectionString)
-                .AddInterceptors(SqlitePragmas.Instance);
+                .AddInterceptors(_checkpointer is null ? SqlitePragmas.Instance : SqlitePragmas.WithBackgroundCheckpoints);
             _sqlite = Common(builder, loggerFactory).Options;
         }
         else
@@ -31,9 +43,21 @@ internal sealed class ContextFactory
 
     public StorageConnection Connection { get; }
 
-    public MsRelapseDbContext Create() => _sqlite is not null
-        ? new SqliteMsRelapseDbContext(_sqlite)
-        : new PostgresMsRelapseDbContext(_postgres!);
+    /// <summary>The SQLite checkpointer (null on PostgreSQL and without a clock).</summary>
+    public SqliteCheckpointer? Checkpointer => _checkpointer;
+
+    public MsRelapseDbContext Create()
+    {
+        if (_sqlite is null)
+        {
+            return new PostgresMsRelapseDbContext(_postgres!);
+        }
+
+        _checkpointer?.EnsureStarted();
+        return new SqliteMsRelapseDbContext(_sqlite);
+    }
+
+    public void Dispose() => _checkpointer?.Dispose();
 
     /// <summary>Creates the SQLite file's folder if missing (SQLite creates the file, not its folders).</summary>
     public void EnsureSqliteFolder()
