@@ -482,7 +482,8 @@ internal sealed class CdsHookHandler(
     {
         using var buffer = new MemoryStream(context.Request.ContentLength is { } n and < 16 * 1024 * 1024 ? (int)n : 64 * 1024);
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return buffer.ToArray();
+        // Sized from Content-Length, the buffer is usually exactly the body: no second copy of tens of kilobytes.
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     /// <summary>401 with no body and no detail; the token is never logged or echoed.</summary>

@@ -79,7 +79,7 @@ internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys,
             return false;
         }
 
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
             ValidIssuer = client.Issuer,
             ValidAudience = audience,
