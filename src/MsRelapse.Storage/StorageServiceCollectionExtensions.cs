@@ -21,7 +21,7 @@ public static class StorageServiceCollectionExtensions
         var parsed = StorageConnection.Parse(connection);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(parsed);
-        services.AddSingleton(sp => new ContextFactory(parsed, sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ContextFactory(parsed, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IPatientStore>(sp => new EfPatientStore(sp.GetRequiredService<ContextFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICdsHooksStore>(sp => new EfCdsHooksStore(sp.GetRequiredService<ContextFactory>(), sp.GetRequiredService<TimeProvider>()));
         return services;

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MsRelapse.Storage.Internal;
 using MsRelapse.Storage.Tests.Infrastructure;
 
 namespace MsRelapse.Storage.Tests;
@@ -59,7 +58,6 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
         Assert.Equal("1", await Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal("30000", await Scalar(connection, "PRAGMA busy_timeout"));
         Assert.Equal("1", await Scalar(connection, "PRAGMA secure_delete"));
-        Assert.Equal("0", await Scalar(connection, "PRAGMA wal_autocheckpoint")); // the checkpointer's timer does it
 
         static async Task<string?> Scalar(System.Data.Common.DbConnection connection, string sql)
         {
@@ -67,28 +65,6 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
             command.CommandText = sql;
             return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         }
-    }
-
-    [Fact]
-    public async Task Commits_leave_the_checkpoint_to_the_timer_whose_tick_copies_the_log_into_the_file()
-    {
-        // About 5 MB of records: past the 1,000 pages at which SQLite would checkpoint inside a commit.
-        var filler = new string('x', 200_000);
-        for (var i = 0; i < 25; i++)
-        {
-            await Store.UpsertAsync($"pat-{i}", Bundle("Garcia", filler, 3.5m), "Garcia Maria", null, "dr-a", Ct);
-        }
-
-        var file = new FileInfo(DatabaseFile());
-        var before = file.Length;
-        Time.Advance(SqliteCheckpointer.Interval); // one tick of the checkpointer (run by the fake clock, synchronously)
-        file.Refresh();
-
-        Assert.True(before < 1_000_000, $"the commits copied the log into the file themselves ({before} bytes before the tick)");
-        Assert.True(file.Length > 4_000_000, $"the tick did not copy the log into the file ({file.Length} bytes after it)");
-        var (log, copied) = Services.GetRequiredService<ContextFactory>().Checkpointer!.CheckpointOnce();
-        Assert.True(log > 1_000, $"the log held {log} frames: the commits did not write what the test meant them to");
-        Assert.Equal(log, copied);
     }
 
     [Fact]
@@ -147,7 +123,7 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
 
         bool FileHolds(string text)
         {
-            var path = DatabaseFile();
+            var path = new SqliteConnectionStringBuilder(ConnectionString.Contains('=', StringComparison.Ordinal) ? ConnectionString : $"Data Source={ConnectionString}").DataSource;
             var needle = System.Text.Encoding.UTF8.GetBytes(text);
             foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
             {
@@ -163,7 +139,4 @@ public sealed class SqlitePatientStoreTests : PatientStoreTests
             return false;
         }
     }
-
-    private string DatabaseFile() =>
-        new SqliteConnectionStringBuilder(ConnectionString.Contains('=', StringComparison.Ordinal) ? ConnectionString : $"Data Source={ConnectionString}").DataSource;
 }

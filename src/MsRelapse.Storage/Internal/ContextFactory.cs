@@ -4,33 +4,21 @@ using Microsoft.Extensions.Logging;
 
 namespace MsRelapse.Storage.Internal;
 
-/// <summary>
-/// Builds the provider's options once and a short-lived context per operation; on SQLite with a clock, also owns the
-/// store's <see cref="SqliteCheckpointer"/> (started with the first context).
-/// </summary>
-internal sealed class ContextFactory : IDisposable
+/// <summary>Builds the provider's options once and a short-lived context per operation.</summary>
+internal sealed class ContextFactory
 {
     private readonly DbContextOptions<SqliteMsRelapseDbContext>? _sqlite;
     private readonly DbContextOptions<PostgresMsRelapseDbContext>? _postgres;
-    private readonly SqliteCheckpointer? _checkpointer;
 
-    /// <param name="connection">The database.</param>
-    /// <param name="loggerFactory">EF's and the checkpointer's logs, if any.</param>
-    /// <param name="time">The clock of the SQLite checkpointer; null (design-time tools) leaves checkpoints to SQLite.</param>
-    public ContextFactory(StorageConnection connection, ILoggerFactory? loggerFactory, TimeProvider? time = null)
+    public ContextFactory(StorageConnection connection, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
         if (connection.Provider == StorageProvider.Sqlite)
         {
-            if (time is not null)
-            {
-                _checkpointer = new SqliteCheckpointer(connection.ConnectionString, time, loggerFactory?.CreateLogger<SqliteCheckpointer>());
-            }
-
             var builder = new DbContextOptionsBuilder<SqliteMsRelapseDbContext>()
                 .UseSqlite(connection.ConnectionString)
-                .AddInterceptors(_checkpointer is null ? SqlitePragmas.Instance : SqlitePragmas.WithBackgroundCheckpoints);
+                .AddInterceptors(SqlitePragmas.Instance);
             _sqlite = Common(builder, loggerFactory).Options;
         }
         else
@@ -43,21 +31,9 @@ internal sealed class ContextFactory : IDisposable
 
     public StorageConnection Connection { get; }
 
-    /// <summary>The SQLite checkpointer (null on PostgreSQL and without a clock).</summary>
-    public SqliteCheckpointer? Checkpointer => _checkpointer;
-
-    public MsRelapseDbContext Create()
-    {
-        if (_sqlite is null)
-        {
-            return new PostgresMsRelapseDbContext(_postgres!);
-        }
-
-        _checkpointer?.EnsureStarted();
-        return new SqliteMsRelapseDbContext(_sqlite);
-    }
-
-    public void Dispose() => _checkpointer?.Dispose();
+    public MsRelapseDbContext Create() => _sqlite is not null
+        ? new SqliteMsRelapseDbContext(_sqlite)
+        : new PostgresMsRelapseDbContext(_postgres!);
 
     /// <summary>Creates the SQLite file's folder if missing (SQLite creates the file, not its folders).</summary>
     public void EnsureSqliteFolder()

@@ -13,24 +13,17 @@ namespace MsRelapse.Storage.Internal;
 /// <item><c>busy_timeout</c>: a second process waits for the write lock instead of failing with SQLITE_BUSY;</item>
 /// <item><c>foreign_keys=ON</c>: evaluations cascade with their patient (EF sets it too; stated for raw connections);</item>
 /// <item><c>secure_delete=ON</c>: a deleted record's pages are overwritten with zeros, so a deleted patient's bundle
-/// cannot be read back from the file's free pages (per connection; costs a little write I/O on deletes);</item>
-/// <item><c>wal_autocheckpoint=0</c> (<see cref="WithBackgroundCheckpoints"/> only): no checkpoint inside a commit;
-/// <see cref="SqliteCheckpointer"/> checkpoints on a timer instead.</item>
+/// cannot be read back from the file's free pages (per connection; costs a little write I/O on deletes).</item>
 /// </list>
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public const int BusyTimeoutMilliseconds = 30_000;
 
-    /// <summary>SQLite's own checkpoints (inside the commit that fills the log): for a store without a <see cref="SqliteCheckpointer"/>.</summary>
-    public static readonly SqlitePragmas Instance = new(string.Empty);
-
-    /// <summary>No checkpoint inside a commit: for a store whose <see cref="SqliteCheckpointer"/> runs.</summary>
-    public static readonly SqlitePragmas WithBackgroundCheckpoints = new(" PRAGMA wal_autocheckpoint=0;");
+    public static readonly SqlitePragmas Instance = new();
 
     // busy_timeout first, so that the switch to WAL waits for another connection's lock instead of failing.
-    private const string Common = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
-    private readonly string _sql;
+    private const string Sql = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
 
     // Two processes opening a brand-new file at once can see SQLITE_READONLY (8) or SQLITE_BUSY (5) while the other
     // one initialises the WAL index; both are transient, so the pragmas are retried for up to about two seconds.
@@ -39,9 +32,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static bool IsTransient(SqliteException ex) => ex.SqliteErrorCode is 5 or 8;
 
-    private SqlitePragmas(string extra)
+    private SqlitePragmas()
     {
-        _sql = Common + extra;
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
@@ -51,7 +43,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
             try
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = _sql;
+                command.CommandText = Sql;
                 command.ExecuteNonQuery();
                 return;
             }
@@ -71,7 +63,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
                 var command = connection.CreateCommand();
                 await using (command.ConfigureAwait(false))
                 {
-                    command.CommandText = _sql;
+                    command.CommandText = Sql;
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
