@@ -87,7 +87,10 @@ kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
 for line in "$s1" "$s8" "$r1" "$r8" "$f1" "$f8"; do
   if [ "$(field "$line" non2xx)" != "0" ] || [ "$(field "$line" errors)" != "0" ]; then
-    echo "cds load: errors during a run: $line (tokens: $token_count ES384, $rs_token_count RS384; raise TOKENS or RS_TOKENS for a longer run)" >&2; exit 1
+    echo "cds load: errors during a run: $line (tokens: $token_count ES384, $rs_token_count RS384; raise TOKENS or RS_TOKENS for a longer run)" >&2
+    # The service logs refusals by route and status only (never a token or a patient id).
+    grep -oE 'responded [45][0-9][0-9]' "$work/serve.log" | sort | uniq -c >&2 || true
+    exit 1
   fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

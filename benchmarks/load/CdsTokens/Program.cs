@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 // Usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE [RS384_COUNT RS384_TOKENS_FILE]
 // Writes COUNT ES384 tokens (one per line, each with its own jti, iat = now, exp = now + 5 min) signed by a new P-384
 // key, optionally RS384_COUNT RS384 tokens signed by a new RSA-2048 key (the other algorithm CDS Hooks 2.0 allows),
-// and the public JWK Set of the keys, for benchmarks/load/cds.sh. Signing runs on every core: a P-384 signature takes
-// about 0.8 ms here and the tokens must still be alive when the last run ends.
+// and the public JWK Set of the keys, for benchmarks/load/cds.sh. Signing runs on every core, each thread with its own
+// copy of the key: a P-384 signature takes about 0.8 ms here and the tokens must still be alive when the last run ends.
 if (args.Length is not (5 or 7) || !int.TryParse(args[0], out var count) || count < 1
     || (args.Length == 7 && (!int.TryParse(args[5], out var rsCount) || rsCount < 1)))
 {
@@ -19,15 +19,19 @@ var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 var p = ec.ExportParameters(false);
 var keys = new JsonArray(new JsonObject { ["kty"] = "EC", ["kid"] = "load-es384", ["use"] = "sig", ["crv"] = "P-384", ["x"] = B64(p.Q.X!), ["y"] = B64(p.Q.Y!) });
-Write(args[3], count, "ES384", "load-es384", input => ec.SignData(input, HashAlgorithmName.SHA384));
+var ecPrivate = ec.ExportParameters(true);
+using var ecPerThread = new ThreadLocal<ECDsa>(() => ECDsa.Create(ecPrivate));
+Write(args[3], count, "ES384", "load-es384", input => ecPerThread.Value!.SignData(input, HashAlgorithmName.SHA384));
 
 if (args.Length == 7)
 {
     using var rsa = RSA.Create(2048);
     var r = rsa.ExportParameters(false);
     keys.Add(new JsonObject { ["kty"] = "RSA", ["kid"] = "load-rs384", ["use"] = "sig", ["n"] = B64(r.Modulus!), ["e"] = B64(r.Exponent!) });
+    var rsaPrivate = rsa.ExportParameters(true);
+    using var rsaPerThread = new ThreadLocal<RSA>(() => { var k = RSA.Create(); k.ImportParameters(rsaPrivate); return k; });
     Write(args[6], int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), "RS384", "load-rs384",
-        input => rsa.SignData(input, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1));
+        input => rsaPerThread.Value!.SignData(input, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1));
 }
 
 File.WriteAllText(args[4], new JsonObject { ["keys"] = keys }.ToJsonString());
