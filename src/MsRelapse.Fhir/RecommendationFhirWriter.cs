@@ -218,7 +218,7 @@ public static class RecommendationFhirWriter
             Type = Bundle.BundleType.Collection,
             Entry = resources.Select(x => new Bundle.EntryComponent { FullUrl = $"urn:uuid:{x.Id}", Resource = x }).ToList(),
         };
-        bundle.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', resources.Select(x => x.Id)))));
+        bundle.Id = IdOf(string.Join('|', resources.Select(x => x.Id)));
         return bundle;
     }
 
@@ -252,7 +252,7 @@ public static class RecommendationFhirWriter
             outcome.Issue.Add(issue);
         }
 
-        outcome.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', errors.Select(e => e.ToString() + e.Code)))));
+        outcome.Id = IdOf(string.Join('|', errors.Select(e => e.ToString() + e.Code)));
         return outcome;
     }
 
@@ -512,18 +512,19 @@ public static class RecommendationFhirWriter
 
     private static ResourceReference Ref(Resource resource) => new($"urn:uuid:{resource.Id}");
 
-    /// <summary>Gives the resource a UUID derived from its content: the SHA-256 of its type name followed by its compact JSON without id.</summary>
+    /// <summary>Gives the resource a UUID derived from its content (serialised without id).</summary>
     private static T Identify<T>(T resource)
         where T : Resource
     {
         resource.Id = null;
-        resource.Id = IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(resource.TypeName + Serializer.SerializeToString(resource, false))));
+        resource.Id = IdOf(resource.TypeName + Serializer.SerializeToString(resource, false));
         return resource;
     }
 
-    /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from a SHA-256 of the content.</summary>
-    private static string IdOf(byte[] hash)
+    /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of the content.</summary>
+    private static string IdOf(string content)
     {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
