@@ -194,4 +194,32 @@ public sealed class RecommendationFhirWriterTests
         Assert.Equal(["Observation.valueQuantity"], outcome.Issue[0].Expression);
         Assert.Equal(OperationOutcome.IssueType.BusinessRule, outcome.Issue[1].Code);
     }
+
+    [Theory]
+    [InlineData("severe-relapse-untreated")]
+    [InlineData("steroid-refractory-relapse")]
+    [InlineData("pseudo-relapse-with-fever")]
+    [InlineData("aqp4-positive-myelitis")]
+    public void Step_requests_are_the_proposals_the_bundles_RequestGroup_points_at_with_the_same_ids_and_json(string example)
+    {
+        // What a CDS Hooks card proposes (StepRequests) must be what the FHIR output proposes for the same steps.
+        var r = Recommend(example + ".json");
+        var bundle = RecommendationFhirWriter.ToBundle(r);
+        var group = bundle.Entry.Select(e => e.Resource).OfType<RequestGroup>().Single();
+        var inBundle = group.Action
+            .Select(a => (a.Title, Resource: bundle.Entry.SingleOrDefault(e => e.FullUrl == a.Resource?.Reference)?.Resource))
+            .Where(a => a.Resource is MedicationRequest or ServiceRequest)
+            .ToDictionary(a => a.Title!, a => a.Resource!);
+
+        var requests = RecommendationFhirWriter.StepRequests(r);
+
+        Assert.Equal(inBundle.Keys.Order(), requests.Keys.Select(WireNames.Of).Order());
+        var serializer = new FhirJsonSerializer();
+        foreach (var (step, resource) in requests)
+        {
+            var expected = inBundle[WireNames.Of(step)];
+            Assert.Equal(expected.Id, resource.Id);
+            Assert.Equal(serializer.SerializeToString(expected), serializer.SerializeToString(resource));
+        }
+    }
 }
