@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace MsRelapse.Fhir;
@@ -123,9 +124,12 @@ public readonly record struct ResourceHeader(int TypeCount, string? Type, string
 
     private static Member KindOf(JsonProperty property)
     {
+        // A name written without escapes is compared as it stands (most names: no unescaping, no length mismatch read).
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        var escaped = raw.IndexOf((byte)'\\') >= 0;
         foreach (var (name, kind) in Members)
         {
-            if (property.NameEquals(name))
+            if (escaped ? property.NameEquals(name) : raw.SequenceEqual(name))
             {
                 return kind;
             }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using MsRelapse.Core.Model;
 
@@ -19,7 +20,7 @@ internal static class JsonViews
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
     /// <summary>The FHIR data types a choice element can carry, by the suffix of its JSON name (<c>valueQuantity</c>).</summary>
-    private static readonly FrozenDictionary<string, string> ChoiceTypes = new Dictionary<string, string>
+    private static readonly FrozenDictionary<string, ChoiceType> ChoiceTypes = new Dictionary<string, string>
     {
         ["Boolean"] = "boolean", ["Integer"] = "integer", ["Decimal"] = "decimal", ["String"] = "string", ["Uri"] = "uri",
         ["Url"] = "url", ["Canonical"] = "canonical", ["Base64Binary"] = "base64Binary", ["Instant"] = "instant",
@@ -31,9 +32,9 @@ internal static class JsonViews
         ["Identifier"] = "Identifier", ["Timing"] = "Timing", ["Annotation"] = "Annotation", ["Money"] = "Money",
         ["HumanName"] = "HumanName", ["Address"] = "Address", ["ContactPoint"] = "ContactPoint", ["Signature"] = "Signature",
         ["Expression"] = "Expression", ["Meta"] = "Meta", ["Dosage"] = "Dosage", ["ContactDetail"] = "ContactDetail",
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }.ToFrozenDictionary(t => t.Key, t => new ChoiceType(t.Value), StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ChoiceTypeLookup = ChoiceTypes.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenDictionary<string, ChoiceType>.AlternateLookup<ReadOnlySpan<char>> ChoiceTypeLookup = ChoiceTypes.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>True when the UTF-8 <paramref name="utf8"/> starts with the ASCII <paramref name="prefix"/>.</summary>
     private static bool StartsWithAscii(ReadOnlySpan<byte> utf8, string prefix)
@@ -49,7 +50,15 @@ internal static class JsonViews
         return true;
     }
 
-    private static readonly FrozenSet<string> QuantityTypes = new[] { "Quantity", "Age", "Duration", "Count", "Distance" }.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>A FHIR type a choice element can carry: its name, as UTF-8 too (for messages), and whether it is a Quantity.</summary>
+    private sealed class ChoiceType(string name)
+    {
+        public string Name { get; } = name;
+
+        public byte[] Utf8 { get; } = Encoding.UTF8.GetBytes(name);
+
+        public bool IsQuantity { get; } = name is "Quantity" or "Age" or "Duration" or "Count" or "Distance";
+    }
 
     /// <summary>The view of a resource of a type the reader maps; null for any other type.</summary>
     public static IResourceView? Of(string typeName, JsonElement resource) => typeName switch
@@ -71,24 +80,26 @@ internal static class JsonViews
     private static InvalidOperationException Broken(string name, JsonElement value) =>
         new($"'{name}' is a JSON {value.ValueKind}, not the FHIR type the element holds");
 
+    private static InvalidOperationException Broken(ReadOnlySpan<byte> name, JsonElement value) => Broken(Encoding.UTF8.GetString(name), value);
+
     /// <summary>
     /// A member of an object. A primitive where an object was expected is kept by Firely as that object's
     /// <c>value</c>, of the wrong type: its other members are absent and its <c>value</c> throws.
     /// </summary>
-    private static bool TryMember(JsonElement owner, string name, out JsonElement value)
+    private static bool TryMember(JsonElement owner, ReadOnlySpan<byte> name, out JsonElement value)
     {
         if (owner.ValueKind == JsonValueKind.Object)
         {
             return owner.TryGetProperty(name, out value);
         }
 
-        if (name == "value" && owner.ValueKind == JsonValueKind.Number && !IsIntegerLiteral(owner))
+        if (name.SequenceEqual("value"u8) && owner.ValueKind == JsonValueKind.Number && !IsIntegerLiteral(owner))
         {
             value = owner; // a decimal literal: Firely holds it as a decimal, which is what a Quantity's value is
             return true;
         }
 
-        if (name == "value" || owner.ValueKind == JsonValueKind.Array)
+        if (name.SequenceEqual("value"u8) || owner.ValueKind == JsonValueKind.Array)
         {
             throw Broken(name, owner);
         }
@@ -107,10 +118,10 @@ internal static class JsonViews
     /// A string primitive: absent, null or an object → null; a string → it; a number too large for a decimal → its
     /// text (Firely keeps it as text); anything else throws.
     /// </summary>
-    private static string? Text(JsonElement owner, string name) =>
+    private static string? Text(JsonElement owner, ReadOnlySpan<byte> name) =>
         TryMember(owner, name, out var value) ? StringOf(value, name) : null;
 
-    private static string? StringOf(JsonElement value, string name) => value.ValueKind switch
+    private static string? StringOf(JsonElement value, ReadOnlySpan<byte> name) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Object => null,
         JsonValueKind.String => Utf8StringCache.GetString(value),
@@ -119,7 +130,7 @@ internal static class JsonViews
     };
 
     /// <summary>A code read as Firely's <c>JsonValue</c> is shown: a string as it is, a number or boolean as its text; absent → "".</summary>
-    private static string StatusCode(JsonElement owner, string name)
+    private static string StatusCode(JsonElement owner, ReadOnlySpan<byte> name)
     {
         if (!TryMember(owner, name, out var value))
         {
@@ -141,7 +152,7 @@ internal static class JsonViews
     }
 
     /// <summary>An object element: absent → null; null → an empty object; an array throws; a primitive is kept (its members throw when read).</summary>
-    private static JsonElement? Object(JsonElement owner, string name)
+    private static JsonElement? Object(JsonElement owner, ReadOnlySpan<byte> name)
     {
         if (!TryMember(owner, name, out var value))
         {
@@ -160,7 +171,7 @@ internal static class JsonViews
     /// A list element: absent → empty; an array → its items (null items as null, nested arrays flattened, as Firely
     /// reads them); null or anything else throws.
     /// </summary>
-    private static List<JsonElement?> List(JsonElement owner, string name)
+    private static List<JsonElement?> List(JsonElement owner, ReadOnlySpan<byte> name)
     {
         if (!TryMember(owner, name, out var value))
         {
@@ -216,7 +227,7 @@ internal static class JsonViews
                 var value = member.Value;
                 if (value.ValueKind == JsonValueKind.Null)
                 {
-                    return char.IsLower(type[0]) ? null : new ChoiceView(type, EmptyObject);
+                    return char.IsLower(type.Name[0]) ? null : new ChoiceView(type, EmptyObject);
                 }
 
                 if (value.ValueKind == JsonValueKind.Array)
@@ -233,14 +244,14 @@ internal static class JsonViews
 
     private static ConceptView? Concept(JsonElement? element) => element is { } e ? new ConceptView(e) : null;
 
-    private static decimal? Decimal(JsonElement value, string name) => value.ValueKind switch
+    private static decimal? Decimal(JsonElement value, ReadOnlySpan<byte> name) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Object => null,
         JsonValueKind.Number when value.TryGetDecimal(out var d) => d,
         _ => throw Broken(name, value),
     };
 
-    private static int? Integer(JsonElement value, string name) => value.ValueKind switch
+    private static int? Integer(JsonElement value, ReadOnlySpan<byte> name) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Object => null,
         JsonValueKind.Number when value.TryGetInt32(out var i) => i,
@@ -256,13 +267,13 @@ internal static class JsonViews
         private string? _system, _code, _display;
         private int _read;
 
-        public string? System => Once(ref _system, 1, "system");
+        public string? System => Once(ref _system, 1, "system"u8);
 
-        public string? Code => Once(ref _code, 2, "code");
+        public string? Code => Once(ref _code, 2, "code"u8);
 
-        public string? Display => Once(ref _display, 4, "display");
+        public string? Display => Once(ref _display, 4, "display"u8);
 
-        private string? Once(ref string? value, int bit, string name)
+        private string? Once(ref string? value, int bit, ReadOnlySpan<byte> name)
         {
             if ((_read & bit) == 0)
             {
@@ -279,13 +290,13 @@ internal static class JsonViews
     {
         private List<ICodingView>? _codings;
 
-        public string? Text => JsonViews.Text(concept, "text");
+        public string? Text => JsonViews.Text(concept, "text"u8);
 
         public IReadOnlyList<ICodingView> Codings => _codings ??= ReadCodings();
 
         private List<ICodingView> ReadCodings()
         {
-            var items = List(concept, "coding");
+            var items = List(concept, "coding"u8);
             var codings = new List<ICodingView>(items.Count);
             foreach (var item in items)
             {
@@ -301,38 +312,38 @@ internal static class JsonViews
 
     private sealed class QuantityView(JsonElement quantity) : IQuantityView
     {
-        public decimal? Value => TryMember(quantity, "value", out var v) ? Decimal(v, "value") : null;
+        public decimal? Value => TryMember(quantity, "value"u8, out var v) ? Decimal(v, "value"u8) : null;
 
-        public string? Unit => Text(quantity, "unit");
+        public string? Unit => Text(quantity, "unit"u8);
 
-        public string? System => Text(quantity, "system");
+        public string? System => Text(quantity, "system"u8);
 
-        public string? Code => Text(quantity, "code");
+        public string? Code => Text(quantity, "code"u8);
     }
 
-    private sealed class ChoiceView(string typeName, JsonElement value) : IChoiceView
+    private sealed class ChoiceView(ChoiceType type, JsonElement value) : IChoiceView
     {
-        public string TypeName => typeName;
+        public string TypeName => type.Name;
 
-        public bool IsQuantity => QuantityTypes.Contains(typeName);
+        public bool IsQuantity => type.IsQuantity;
 
         public IQuantityView AsQuantity() => new QuantityView(value);
 
         public IConceptView AsConcept() => new ConceptView(value);
 
-        public int? AsInteger() => Integer(value, typeName);
+        public int? AsInteger() => Integer(value, type.Utf8);
 
-        public decimal? AsDecimal() => Decimal(value, typeName);
+        public decimal? AsDecimal() => Decimal(value, type.Utf8);
 
         public bool? AsBoolean() => value.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Null or JsonValueKind.Object => null,
-            _ => throw Broken(typeName, value),
+            _ => throw Broken(type.Name, value),
         };
 
-        public string? AsString() => StringOf(value, typeName);
+        public string? AsString() => StringOf(value, type.Utf8);
 
         public ClinicalTime? AsInstant()
         {
@@ -345,16 +356,16 @@ internal static class JsonViews
             return new ClinicalTime(DateOnly.FromDateTime(instant.DateTime), TimeOnly.FromDateTime(instant.DateTime));
         }
 
-        public string? PeriodStart() => Text(value, "start");
+        public string? PeriodStart() => Text(value, "start"u8);
 
-        public string? PeriodEnd() => Text(value, "end");
+        public string? PeriodEnd() => Text(value, "end"u8);
 
-        public string? AsReference() => Text(value, "reference");
+        public string? AsReference() => Text(value, "reference"u8);
     }
 
     private sealed class PatientView(JsonElement patient) : IPatientView
     {
-        public string? Gender => TryMember(patient, "gender", out var g) ? g.ValueKind switch
+        public string? Gender => TryMember(patient, "gender"u8, out var g) ? g.ValueKind switch
         {
             JsonValueKind.String => Utf8StringCache.GetString(g),
             JsonValueKind.Number when IsHuge(g) => g.GetRawText(),
@@ -362,64 +373,64 @@ internal static class JsonViews
             _ => null,
         } : null;
 
-        public string? BirthDate => Text(patient, "birthDate");
+        public string? BirthDate => Text(patient, "birthDate"u8);
 
         public IChoiceView? Deceased => Choice(patient, "deceased");
     }
 
     private sealed class ConditionView(JsonElement condition) : IConditionView
     {
-        public IConceptView? VerificationStatus => Concept(Object(condition, "verificationStatus"));
+        public IConceptView? VerificationStatus => Concept(Object(condition, "verificationStatus"u8));
 
-        public IConceptView? ClinicalStatus => Concept(Object(condition, "clinicalStatus"));
+        public IConceptView? ClinicalStatus => Concept(Object(condition, "clinicalStatus"u8));
 
-        public IConceptView? Code => Concept(Object(condition, "code"));
+        public IConceptView? Code => Concept(Object(condition, "code"u8));
 
         public IChoiceView? Onset => Choice(condition, "onset");
 
         public IChoiceView? Abatement => Choice(condition, "abatement");
 
-        public string? RecordedDate => Text(condition, "recordedDate");
+        public string? RecordedDate => Text(condition, "recordedDate"u8);
     }
 
     private sealed class ComponentView(JsonElement component) : IComponentView
     {
-        public IConceptView? Code => Concept(Object(component, "code"));
+        public IConceptView? Code => Concept(Object(component, "code"u8));
 
         public IChoiceView? Value => Choice(component, "value");
     }
 
     private sealed class ObservationView(JsonElement observation) : IObservationView
     {
-        public string Status => StatusCode(observation, "status");
+        public string Status => StatusCode(observation, "status"u8);
 
-        public IConceptView? Code => Concept(Object(observation, "code"));
+        public IConceptView? Code => Concept(Object(observation, "code"u8));
 
         public IChoiceView? Value => Choice(observation, "value");
 
         public IChoiceView? Effective => Choice(observation, "effective");
 
-        public IReadOnlyList<IConceptView?> Interpretation => [.. List(observation, "interpretation").Select(i => i is { } e ? (IConceptView)new ConceptView(e) : null)];
+        public IReadOnlyList<IConceptView?> Interpretation => [.. List(observation, "interpretation"u8).Select(i => i is { } e ? (IConceptView)new ConceptView(e) : null)];
 
-        public IReadOnlyList<IComponentView?> Components => [.. List(observation, "component").Select(c => c is { } e ? (IComponentView)new ComponentView(e) : null)];
+        public IReadOnlyList<IComponentView?> Components => [.. List(observation, "component"u8).Select(c => c is { } e ? (IComponentView)new ComponentView(e) : null)];
     }
 
     private abstract class MedicationUseView(JsonElement resource) : IMedicationUseView
     {
         protected JsonElement Resource => resource;
 
-        public string Status => StatusCode(resource, "status");
+        public string Status => StatusCode(resource, "status"u8);
 
         public IChoiceView? Medication => Choice(resource, "medication");
 
         public IMedicationView? ContainedMedication(string id)
         {
-            foreach (var item in List(resource, "contained"))
+            foreach (var item in List(resource, "contained"u8))
             {
                 var contained = item ?? throw new InvalidOperationException("a contained resource is null");
-                if (Text(contained, "id") == id)
+                if (Text(contained, "id"u8) == id)
                 {
-                    return TryMember(contained, "resourceType", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Medication")
+                    return TryMember(contained, "resourceType"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Medication")
                         ? new MedicationView(contained)
                         : null;
                 }
@@ -433,14 +444,14 @@ internal static class JsonViews
     {
         public IChoiceView? Effective => Choice(Resource, "effective");
 
-        public IQuantityView? DosageDose => Object(Resource, "dosage") is { } dosage && Object(dosage, "dose") is { } dose ? new QuantityView(dose) : null;
+        public IQuantityView? DosageDose => Object(Resource, "dosage"u8) is { } dosage && Object(dosage, "dose"u8) is { } dose ? new QuantityView(dose) : null;
 
-        public IConceptView? DosageRoute => Object(Resource, "dosage") is { } dosage ? Concept(Object(dosage, "route")) : null;
+        public IConceptView? DosageRoute => Object(Resource, "dosage"u8) is { } dosage ? Concept(Object(dosage, "route"u8)) : null;
     }
 
     private sealed class DosageView(JsonElement dosage) : IDosageView
     {
-        private JsonElement? Repeat => Object(dosage, "timing") is { } timing ? Object(timing, "repeat") : null;
+        private JsonElement? Repeat => Object(dosage, "timing"u8) is { } timing ? Object(timing, "repeat"u8) : null;
 
         public IChoiceView? RepeatBounds => Repeat is { } repeat ? Choice(repeat, "bounds") : null;
 
@@ -448,7 +459,7 @@ internal static class JsonViews
         {
             get
             {
-                return Repeat is { } repeat && TryMember(repeat, "count", out var count) ? Integer(count, "count") : null;
+                return Repeat is { } repeat && TryMember(repeat, "count"u8, out var count) ? Integer(count, "count"u8) : null;
             }
         }
 
@@ -456,7 +467,7 @@ internal static class JsonViews
         {
             get
             {
-                foreach (var item in List(dosage, "doseAndRate"))
+                foreach (var item in List(dosage, "doseAndRate"u8))
                 {
                     var doseAndRate = item ?? throw new InvalidOperationException("a doseAndRate is null");
                     if (Choice(doseAndRate, "dose") is { IsQuantity: true } dose)
@@ -469,16 +480,16 @@ internal static class JsonViews
             }
         }
 
-        public IConceptView? Route => Concept(Object(dosage, "route"));
+        public IConceptView? Route => Concept(Object(dosage, "route"u8));
     }
 
     private sealed class RequestView(JsonElement request) : MedicationUseView(request), IMedicationRequestView
     {
-        public string Intent => StatusCode(Resource, "intent");
+        public string Intent => StatusCode(Resource, "intent"u8);
 
-        public string? AuthoredOn => Text(Resource, "authoredOn");
+        public string? AuthoredOn => Text(Resource, "authoredOn"u8);
 
-        public IDosageView? FirstDosage => List(Resource, "dosageInstruction").FirstOrDefault() is { } d ? new DosageView(d) : null;
+        public IDosageView? FirstDosage => List(Resource, "dosageInstruction"u8).FirstOrDefault() is { } d ? new DosageView(d) : null;
     }
 
     private sealed class StatementView(JsonElement statement) : MedicationUseView(statement), IMedicationStatementView
@@ -488,28 +499,28 @@ internal static class JsonViews
 
     private sealed class AllergyView(JsonElement allergy) : IAllergyView
     {
-        public IConceptView? VerificationStatus => Concept(Object(allergy, "verificationStatus"));
+        public IConceptView? VerificationStatus => Concept(Object(allergy, "verificationStatus"u8));
 
-        public IConceptView? ClinicalStatus => Concept(Object(allergy, "clinicalStatus"));
+        public IConceptView? ClinicalStatus => Concept(Object(allergy, "clinicalStatus"u8));
 
-        public IConceptView? Code => Concept(Object(allergy, "code"));
+        public IConceptView? Code => Concept(Object(allergy, "code"u8));
     }
 
     private sealed class ProcedureView(JsonElement procedure) : IProcedureView
     {
-        public string Status => StatusCode(procedure, "status");
+        public string Status => StatusCode(procedure, "status"u8);
 
-        public IConceptView? Code => Concept(Object(procedure, "code"));
+        public IConceptView? Code => Concept(Object(procedure, "code"u8));
 
         public IChoiceView? Performed => Choice(procedure, "performed");
     }
 
     private sealed class MedicationView(JsonElement medication) : IMedicationView
     {
-        public IConceptView? Code => Concept(Object(medication, "code"));
+        public IConceptView? Code => Concept(Object(medication, "code"u8));
 
         public IEnumerable<IConceptView> IngredientConcepts =>
-            List(medication, "ingredient")
+            List(medication, "ingredient"u8)
                 .Select(i => Choice(i ?? throw new InvalidOperationException("an ingredient is null"), "item"))
                 .Where(c => c?.TypeName == "CodeableConcept")
                 .Select(c => c!.AsConcept());

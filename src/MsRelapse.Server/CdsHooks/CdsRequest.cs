@@ -37,20 +37,10 @@ internal sealed class CdsRequest
             return null;
         }
 
-        if (Infrastructure.JsonGuard.Check(body) is { } finding)
+        var document = Infrastructure.JsonGuard.Parse(body, new JsonDocumentOptions { MaxDepth = 128 }, out var finding);
+        if (document is null)
         {
-            error = $"{finding.Message} ({finding.Path})";
-            return null;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException)
-        {
-            error = "The request body is not valid JSON.";
+            error = finding is null ? "The request body is not valid JSON." : $"{finding.Message} ({finding.Path})";
             return null;
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MsRelapse.Storage.Internal;
 
@@ -141,12 +142,18 @@ internal sealed class EfCdsHooksStore : ICdsHooksStore
         var accepted = new bool[batch.Count];
         await using var db = contexts.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+        // One command for the batch, its parameters set per token (EF's raw SQL would build a command per token).
+        await using var insert = db.Database.GetDbConnection().CreateCommand();
+        insert.Transaction = transaction.GetDbTransaction();
+        insert.CommandText = "INSERT INTO cds_token_ids (token_key, expires_at) VALUES (@key, @expires) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < @now";
+        var keyParameter = Parameter(insert, "key");
+        var expiresParameter = Parameter(insert, "expires");
+        var nowParameter = Parameter(insert, "now");
         for (var i = 0; i < batch.Count; i++)
         {
-            var (key, expires, now) = batch[i];
-            accepted[i] = await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO cds_token_ids (token_key, expires_at) VALUES ({key}, {expires}) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < {now}",
-                ct).ConfigureAwait(false) == 1;
+            (keyParameter.Value, expiresParameter.Value, nowParameter.Value) = batch[i];
+            accepted[i] = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
         }
 
         _insertsSincePurge += batch.Count;
@@ -159,6 +166,14 @@ internal sealed class EfCdsHooksStore : ICdsHooksStore
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return accepted;
+    }
+
+    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>One token id to record: its hashed key, its expiry and the time it was presented (database timestamps).</summary>
