@@ -13,7 +13,7 @@ namespace MsRelapse.Fhir;
 /// <param name="PatientReferences"><c>subject.reference</c> then <c>patient.reference</c>, where the type defines them as one Reference.</param>
 /// <param name="Start">Byte offset of the resource object in the UTF-8 input.</param>
 /// <param name="Length">Byte length of the resource object.</param>
-internal sealed record ScannedEntry(int Index, string? FullUrl, string TypeName, string? Id, IReadOnlyList<string> PatientReferences, int Start, int Length);
+internal readonly record struct ScannedEntry(int Index, string? FullUrl, string TypeName, string? Id, IReadOnlyList<string> PatientReferences, int Start, int Length);
 
 /// <summary>
 /// A routing pre-scan of a Bundle with <see cref="Utf8JsonReader"/>: finds each entry's resource, its type, id and
@@ -244,7 +244,7 @@ internal static class BundleScanner
 
             if (entry is not null)
             {
-                entries.Add(entry with { FullUrl = fullUrl });
+                entries.Add(entry.Value with { FullUrl = fullUrl });
             }
         }
     }
@@ -272,18 +272,15 @@ internal static class BundleScanner
             return null; // no type, several, or not a FHIR R4 resource type: ignored (fhir-profile.md, unknown resources)
         }
 
-        var references = new List<string>(1);
         var s = members.Subject switch { "subject" => subject, "subjectReference" => subjectReference, _ => null };
         var p = members.Patient switch { "patient" => patient, "patientReference" => patientReference, _ => null };
-        if (s is not null)
+        string[] references = (s, p) switch
         {
-            references.Add(s);
-        }
-
-        if (p is not null)
-        {
-            references.Add(p);
-        }
+            (null, null) => [],
+            (_, null) => [s],
+            (null, _) => [p],
+            _ => [s, p],
+        };
 
         return new ScannedEntry(index, null, type, id, references, start, length);
     }

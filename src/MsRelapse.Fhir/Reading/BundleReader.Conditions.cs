@@ -15,8 +15,10 @@ internal sealed partial class BundleReader
 
         var code = condition.Code;
         MsCourse? hasCourse = null;
-        foreach (var c in code.Codings())
+        var codings = code.Codings();
+        for (var i = 0; i < codings.Count; i++)
         {
+            var c = codings[i];
             if (Codes.MsCourseOf(c.System, c.Code) is { } course)
             {
                 hasCourse = course;

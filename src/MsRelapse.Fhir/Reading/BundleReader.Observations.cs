@@ -33,8 +33,10 @@ internal sealed partial class BundleReader
             return;
         }
 
-        foreach (var coding in code.Codings())
+        var codings = code.Codings();
+        for (var i = 0; i < codings.Count; i++)
         {
+            var coding = codings[i];
             if (coding.System == CodeSystems.Loinc && coding.Code is { } loinc && Codes.Measurements.TryGetValue(loinc, out var kind))
             {
                 ReadMeasurement(kind, observation, observation.Value, source, "Observation.valueQuantity");

@@ -24,32 +24,15 @@ internal sealed partial class BundleReader
             }
         }
 
-        List<(string Key, Entry Resource)>? named = null;
-        foreach (var entry in entries)
+        foreach (var (key, _) in NamedPatients(entries, aliases))
         {
-            if (entry.View is IPatientView || entry.PatientReferences.Count == 0)
-            {
-                continue;
-            }
-
-            var references = entry.PatientReferences;
-            for (var i = 0; i < references.Count; i++)
-            {
-                var key = PatientReferences.KeyOf(NamedPatient(references[i]));
-                if (key is null)
-                {
-                    continue;
-                }
-
-                var patientKey = aliases.GetValueOrDefault(key, key);
-                keys.Add(patientKey);
-                (named ??= []).Add((patientKey, entry));
-            }
+            keys.Add(key);
         }
 
         if (keys.Count > 1)
         {
-            named ??= [];
+            // Only on this error are the references walked again to name examples.
+            var named = NamedPatients(entries, aliases).ToList();
             var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource.Label)
                 .Concat(patients.Select(p => p.Label))
                 .Distinct(StringComparer.Ordinal).Take(4);
@@ -60,6 +43,27 @@ internal sealed partial class BundleReader
         }
 
         return keys;
+    }
+
+    /// <summary>The patient each subject/patient reference of a non-Patient resource names (by its key among the patients' aliases), in order.</summary>
+    private IEnumerable<(string Key, Entry Resource)> NamedPatients(IReadOnlyList<Entry> entries, Dictionary<string, string> aliases)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.View is IPatientView)
+            {
+                continue;
+            }
+
+            var references = entry.PatientReferences;
+            for (var i = 0; i < references.Count; i++)
+            {
+                if (PatientReferences.KeyOf(NamedPatient(references[i])) is { } key)
+                {
+                    yield return (aliases.GetValueOrDefault(key, key), entry);
+                }
+            }
+        }
     }
 
     /// <summary>The patient a subject/patient reference names, if it points at a Patient (not a Group, Location, …); else null.</summary>

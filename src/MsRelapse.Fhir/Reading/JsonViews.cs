@@ -296,17 +296,36 @@ internal static class JsonViews
 
         private List<ICodingView> ReadCodings()
         {
-            var items = List(concept, "coding"u8);
-            var codings = new List<ICodingView>(items.Count);
-            foreach (var item in items)
+            // List's reading (absent → none, not an array → throws, nested arrays flattened), null items left out,
+            // without the intermediate list: a concept is read for nearly every resource.
+            if (!TryMember(concept, "coding"u8, out var value))
             {
-                if (item is { } coding)
-                {
-                    codings.Add(new CodingView(coding));
-                }
+                return [];
             }
 
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                throw Broken("coding"u8, value);
+            }
+
+            var codings = new List<ICodingView>(value.GetArrayLength());
+            AddCodings(value, codings);
             return codings;
+        }
+
+        private static void AddCodings(JsonElement array, List<ICodingView> codings)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Array)
+                {
+                    AddCodings(item, codings);
+                }
+                else if (item.ValueKind != JsonValueKind.Null)
+                {
+                    codings.Add(new CodingView(item));
+                }
+            }
         }
     }
 
