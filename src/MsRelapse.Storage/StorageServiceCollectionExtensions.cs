@@ -34,6 +34,25 @@ public static class StorageServiceCollectionExtensions
     public static async Task MigrateMsRelapseStorageAsync(this IServiceProvider services, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        // One migration at a time in a process: EF Core builds its design-time model on first use, and two hosts of one
+        // process migrating at once could see it before it was finalised ("The model must be finalized…": a test
+        // hosting several services in parallel failed on it once). A service runs one host, so this never waits there.
+        await MigrationGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await MigrateAsync(services, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            MigrationGate.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim MigrationGate = new(1, 1);
+
+    private static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    {
         var contexts = services.GetRequiredService<ContextFactory>();
         contexts.EnsureSqliteFolder();
         await using var db = contexts.Create();
