@@ -55,22 +55,28 @@ grep -q '"summary"' "$work/response.json" || { echo "cds load: the answer has no
 # replay the last run's tokens.
 declare -A used=([es]=0 [rs]=0)
 declare -A pool=([es]="$work/tokens-rest.txt" [rs]="$work/rs-tokens.txt")
-run() { # name url connections threads pool seconds → LOAD line
+run() { # name url connections threads pool seconds server-pid → LOAD line, with the server's CPU per call
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used[$5] + 1)) "${pool[$5]}" >"$tokens_file"; else : >"$tokens_file"; fi
-  local line
+  local line ticks_before
+  ticks_before=$(cpu_ticks "$7")
   line=$(LOAD_BODIES="$work/request.json" LOAD_CONTENT_TYPE=application/json LOAD_TOKENS="$tokens_file" LOAD_THREADS="$4" \
     wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/post.lua "$2" | grep '^LOAD ')
   local n; n=$(sed -nE 's/.* requests=([0-9]+).*/\1/p' <<<"$line")
-  if [ "$5" != "-" ]; then used[$5]=$((used[$5] + n + 64)); fi
-  echo "$line"
+  # The tokens the run took (the last one any wrk thread used), not the requests it counted: a thread ahead of the
+  # other took tokens past the count, and the next run would have replayed them (refused, 401).
+  if [ "$5" != "-" ]; then used[$5]=$((used[$5] + $(field "$line" tokens_used))); fi
+  # The server's CPU time per call (user + system, all its threads): what a call costs, whatever else the shared
+  # machine runs at the time (calls/s move with the other processes; this moves much less).
+  echo "$line $(awk -v t="$(( $(cpu_ticks "$7") - ticks_before ))" -v hz="$(getconf CLK_TCK)" -v n="$n" -v d="$6" \
+    'BEGIN { printf "cpu_ms_per_call=%.2f cpu_cores=%.2f", 1000 * t / hz / n, t / hz / d }')"
 }
 echo "cds load: warming up ($warmup s), then c=1 and c=8 ($duration s each) with ES384, then with RS384 tokens" >&2
-run warm "$audience" 8 2 es "$warmup" >/dev/null
-run s1 "$audience" 1 1 es "$duration" >"$work/s1.line"; s1=$(cat "$work/s1.line")
-run s8 "$audience" 8 2 es "$duration" >"$work/s8.line"; s8=$(cat "$work/s8.line")
-run r1 "$audience" 1 1 rs "$duration" >"$work/r1.line"; r1=$(cat "$work/r1.line")
-run r8 "$audience" 8 2 rs "$duration" >"$work/r8.line"; r8=$(cat "$work/r8.line")
+run warm "$audience" 8 2 es "$warmup" "$service_pid" >/dev/null
+run s1 "$audience" 1 1 es "$duration" "$service_pid" >"$work/s1.line"; s1=$(cat "$work/s1.line")
+run s8 "$audience" 8 2 es "$duration" "$service_pid" >"$work/s8.line"; s8=$(cat "$work/s8.line")
+run r1 "$audience" 1 1 rs "$duration" "$service_pid" >"$work/r1.line"; r1=$(cat "$work/r1.line")
+run r8 "$audience" 8 2 rs "$duration" "$service_pid" >"$work/r8.line"; r8=$(cat "$work/r8.line")
 service_rss=$(peak_rss_mb "$service_pid")
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 
@@ -80,9 +86,9 @@ floor_url="http://127.0.0.1:$fport"
 dotnet exec "$floor" "$floor_url" "$work/response.json" >"$work/floor.log" 2>&1 &
 floor_pid=$!; pids+=("$floor_pid")
 wait_ready "$floor_url"
-run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" >/dev/null
-run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" >"$work/f1.line"; f1=$(cat "$work/f1.line")
-run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" >"$work/f8.line"; f8=$(cat "$work/f8.line")
+run fwarm "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$warmup" "$floor_pid" >/dev/null
+run f1 "$floor_url/cds-services/msrelapse-patient-view" 1 1 - "$duration" "$floor_pid" >"$work/f1.line"; f1=$(cat "$work/f1.line")
+run f8 "$floor_url/cds-services/msrelapse-patient-view" 8 2 - "$duration" "$floor_pid" >"$work/f8.line"; f8=$(cat "$work/f8.line")
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 
 for line in "$s1" "$s8" "$r1" "$r8" "$f1" "$f8"; do
@@ -120,16 +126,19 @@ ES384 (P-384) in the first two rows and RS384 (RSA-2048) in the next two: CDS Ho
 and on this machine's OpenSSL ($(openssl version | cut -d' ' -f2)) one core verifies $es_verify P-384 signatures a second against
 $rs_verify RSA-2048 ones (\`openssl speed\`, same run). The **floor** is the bare ASP.NET Core endpoint
 (\`benchmarks/load/Floor\`) on the same route, reading the same body and answering the service's own response.
+The server's CPU per call (user + system time of its process over the run, divided by the calls) is the figure that
+moves least with the other processes of this shared machine; 2 cores divided by it is what the server could answer
+with the machine to itself.
 Machine (shared with the other engineers' builds): $machine.
 
-| target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine |
-|---|---|---:|---:|---:|---:|---:|
-| \`msrelapse serve\` patient-view | ES384 | 1 | $(field "$s1" rps) | $(field "$s1" p50_ms) ms | $(field "$s1" p99_ms) ms | $(share "$s1" "$es_verify") |
-| \`msrelapse serve\` patient-view | ES384 | 8 | $(field "$s8" rps) | $(field "$s8" p50_ms) ms | $(field "$s8" p99_ms) ms | $(share "$s8" "$es_verify") |
-| \`msrelapse serve\` patient-view | RS384 | 1 | $(field "$r1" rps) | $(field "$r1" p50_ms) ms | $(field "$r1" p99_ms) ms | $(share "$r1" "$rs_verify") |
-| \`msrelapse serve\` patient-view | RS384 | 8 | $(field "$r8" rps) | $(field "$r8" p50_ms) ms | $(field "$r8" p99_ms) ms | $(share "$r8" "$rs_verify") |
-| floor (bare endpoint) | none | 1 | $(field "$f1" rps) | $(field "$f1" p50_ms) ms | $(field "$f1" p99_ms) ms | — |
-| floor (bare endpoint) | none | 8 | $(field "$f8" rps) | $(field "$f8" p50_ms) ms | $(field "$f8" p99_ms) ms | — |
+| target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine | server CPU per call | server cores busy |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
+| \`msrelapse serve\` patient-view | ES384 | 1 | $(field "$s1" rps) | $(field "$s1" p50_ms) ms | $(field "$s1" p99_ms) ms | $(share "$s1" "$es_verify") | $(field "$s1" cpu_ms_per_call) ms | $(field "$s1" cpu_cores) |
+| \`msrelapse serve\` patient-view | ES384 | 8 | $(field "$s8" rps) | $(field "$s8" p50_ms) ms | $(field "$s8" p99_ms) ms | $(share "$s8" "$es_verify") | $(field "$s8" cpu_ms_per_call) ms | $(field "$s8" cpu_cores) |
+| \`msrelapse serve\` patient-view | RS384 | 1 | $(field "$r1" rps) | $(field "$r1" p50_ms) ms | $(field "$r1" p99_ms) ms | $(share "$r1" "$rs_verify") | $(field "$r1" cpu_ms_per_call) ms | $(field "$r1" cpu_cores) |
+| \`msrelapse serve\` patient-view | RS384 | 8 | $(field "$r8" rps) | $(field "$r8" p50_ms) ms | $(field "$r8" p99_ms) ms | $(share "$r8" "$rs_verify") | $(field "$r8" cpu_ms_per_call) ms | $(field "$r8" cpu_cores) |
+| floor (bare endpoint) | none | 1 | $(field "$f1" rps) | $(field "$f1" p50_ms) ms | $(field "$f1" p99_ms) ms | — | $(field "$f1" cpu_ms_per_call) ms | $(field "$f1" cpu_cores) |
+| floor (bare endpoint) | none | 8 | $(field "$f8" rps) | $(field "$f8" p50_ms) ms | $(field "$f8" p99_ms) ms | — | $(field "$f8" cpu_ms_per_call) ms | $(field "$f8" cpu_cores) |
 
 Goals at concurrency 8 — with ES384 tokens: $(verdict "$s8"); with RS384 tokens: $(verdict "$r8"). Peak RSS of
 the service: $service_rss MB. Load average at the start: $load_before; at the end: $load_after.

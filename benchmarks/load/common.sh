@@ -37,6 +37,8 @@ start_floor() {
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+# cpu_ticks PID → the process's CPU time so far (user + system), in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # Replaces the "## TITLE" section of benchmarks/README.md (others own other sections) with stdin.
 record_section() { node "$repo/scripts/md-section.mjs" "$repo/benchmarks/README.md" --heading "$1"; }

@@ -2,7 +2,9 @@
 --   LOAD_BODIES        space-separated paths of the bodies (e.g. the shared example bundles; one CDS Hooks request)
 --   LOAD_CONTENT_TYPE  their media type (default application/fhir+json)
 --   LOAD_TOKENS        optional: a file of bearer tokens, one a line, each used once (a CDS Hooks token is refused
---                      if replayed); wrk thread k of LOAD_THREADS takes tokens k, k + LOAD_THREADS, ...
+--                      if replayed); wrk thread k of LOAD_THREADS takes tokens k, k + LOAD_THREADS, ...; the LOAD
+--                      line then ends with tokens_used=N, the last token any thread took (threads run at different
+--                      speeds: the requests counted are fewer, and the next run must start after N)
 package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
 local common = require("wrk-common")
 
@@ -28,7 +30,8 @@ setup = function(thread)
   threads[#threads + 1] = thread
 end
 
-local counter = 0
+-- A global, not a local: done() reads each thread's count (thread:get sees globals only).
+counter = 0
 request = function()
   local headers = { ["Content-Type"] = content_type }
   if #tokens > 0 then
@@ -49,5 +52,14 @@ done = function(summary, latency, requests)
   local seen = ""
   for _, t in ipairs(threads) do seen = seen .. (t:get("codes") or "") end
   if #seen > 0 then io.stderr:write("LOAD-FAILURES " .. seen .. "\n") end
-  io.write(common.summary("LOAD", summary, latency))
+  local line = common.summary("LOAD", summary, latency)
+  if #tokens > 0 then
+    local used = 0
+    for _, t in ipairs(threads) do
+      local taken = t:get("counter") or 0
+      if taken > 0 then used = math.max(used, (t:get("offset") or 0) + (taken - 1) * stride + 1) end
+    end
+    line = line:gsub("\n$", string.format(" tokens_used=%d\n", used))
+  end
+  io.write(line)
 end
