@@ -126,9 +126,9 @@ ES384 (P-384) in the first two rows and RS384 (RSA-2048) in the next two: CDS Ho
 and on this machine's OpenSSL ($(openssl version | cut -d' ' -f2)) one core verifies $es_verify P-384 signatures a second against
 $rs_verify RSA-2048 ones (\`openssl speed\`, same run). The **floor** is the bare ASP.NET Core endpoint
 (\`benchmarks/load/Floor\`) on the same route, reading the same body and answering the service's own response.
-The server's CPU per call (user + system time of its process over the run, divided by the calls) is the figure that
-moves least with the other processes of this shared machine; 2 cores divided by it is what the server could answer
-with the machine to itself.
+The server's CPU per call is the user + system time of its process over the run divided by the calls: an upper
+bound of what a call costs, since it includes the thread pool spinning while it waits for work (at c=1 the server
+keeps about one core busy whatever the rate, so the figure there says little; at c=8 the server is near saturation).
 Machine (shared with the other engineers' builds): $machine.
 
 | target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine | server CPU per call | server cores busy |
