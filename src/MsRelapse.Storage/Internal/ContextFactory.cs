@@ -1,14 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace MsRelapse.Storage.Internal;
 
-/// <summary>Builds the provider's options once and a short-lived context per operation.</summary>
+/// <summary>
+/// Builds the provider's options once and a short-lived context per operation, taken from a pool: a new context sets
+/// up its own scope of EF Core's services, which showed in profiles of the CDS Hooks path (the `jti` write of every
+/// call) as ≈ 2 % of the service's time; a pooled one is reset when disposed and handed out again.
+/// </summary>
 internal sealed class ContextFactory
 {
-    private readonly DbContextOptions<SqliteMsRelapseDbContext>? _sqlite;
-    private readonly DbContextOptions<PostgresMsRelapseDbContext>? _postgres;
+    private readonly PooledDbContextFactory<SqliteMsRelapseDbContext>? _sqlite;
+    private readonly PooledDbContextFactory<PostgresMsRelapseDbContext>? _postgres;
 
     public ContextFactory(StorageConnection connection, ILoggerFactory? loggerFactory)
     {
@@ -19,21 +24,21 @@ internal sealed class ContextFactory
             var builder = new DbContextOptionsBuilder<SqliteMsRelapseDbContext>()
                 .UseSqlite(connection.ConnectionString)
                 .AddInterceptors(SqlitePragmas.Instance);
-            _sqlite = Common(builder, loggerFactory).Options;
+            _sqlite = new PooledDbContextFactory<SqliteMsRelapseDbContext>(Common(builder, loggerFactory).Options);
         }
         else
         {
             var builder = new DbContextOptionsBuilder<PostgresMsRelapseDbContext>()
                 .UseNpgsql(connection.ConnectionString);
-            _postgres = Common(builder, loggerFactory).Options;
+            _postgres = new PooledDbContextFactory<PostgresMsRelapseDbContext>(Common(builder, loggerFactory).Options);
         }
     }
 
     public StorageConnection Connection { get; }
 
     public MsRelapseDbContext Create() => _sqlite is not null
-        ? new SqliteMsRelapseDbContext(_sqlite)
-        : new PostgresMsRelapseDbContext(_postgres!);
+        ? _sqlite.CreateDbContext()
+        : _postgres!.CreateDbContext();
 
     /// <summary>Creates the SQLite file's folder if missing (SQLite creates the file, not its folders).</summary>
     public void EnsureSqliteFolder()
