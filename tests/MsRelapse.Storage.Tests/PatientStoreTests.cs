@@ -645,6 +645,32 @@ public abstract class PatientStoreTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Expired_token_ids_are_purged_after_a_thousand_writes_and_live_ones_still_refuse_a_replay()
+    {
+        // Every 1,000 writes the batch also deletes what has expired: the table holds live tokens, not every token seen.
+        var store = Services.GetRequiredService<ICdsHooksStore>();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(await store.TryRecordTokenIdAsync("https://ehr.test", $"old-{i}", Start.AddMinutes(5), Ct));
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(6)); // the ten have expired
+        var live = Start.AddMinutes(11);
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.True(await store.TryRecordTokenIdAsync("https://ehr.test", $"live-{i}", live, Ct));
+        }
+
+        await using (var db = RawContext())
+        {
+            Assert.Equal(1000, await db.CdsTokenIds.CountAsync(Ct));
+        }
+
+        Assert.False(await store.TryRecordTokenIdAsync("https://ehr.test", "live-0", live, Ct));
+        Assert.False(await store.TryRecordTokenIdAsync("https://ehr.test", "live-999", live, Ct));
+    }
+
+    [StoreFact]
     public async Task When_the_replay_store_cannot_write_every_waiting_call_fails_and_none_is_accepted()
     {
         var store = Services.GetRequiredService<ICdsHooksStore>();

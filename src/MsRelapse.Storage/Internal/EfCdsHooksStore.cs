@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MsRelapse.Storage.Internal;
 
@@ -141,31 +140,44 @@ internal sealed class EfCdsHooksStore : ICdsHooksStore
     {
         var accepted = new bool[batch.Count];
         await using var db = contexts.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
 
-        // One command for the batch, its parameters set per token (EF's raw SQL would build a command per token).
-        await using var insert = db.Database.GetDbConnection().CreateCommand();
-        insert.Transaction = transaction.GetDbTransaction();
-        insert.CommandText = "INSERT INTO cds_token_ids (token_key, expires_at) VALUES (@key, @expires) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < @now";
-        var keyParameter = Parameter(insert, "key");
-        var expiresParameter = Parameter(insert, "expires");
-        var nowParameter = Parameter(insert, "now");
-        for (var i = 0; i < batch.Count; i++)
+        // EF opens the connection (its interceptor sets SQLite's pragmas); the batch, written on every authenticated
+        // call, is then plain ADO.NET on it: one transaction, one command with its parameters set per token.
+        await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
         {
-            (keyParameter.Value, expiresParameter.Value, nowParameter.Value) = batch[i];
-            accepted[i] = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }
+            var connection = db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO cds_token_ids (token_key, expires_at) VALUES (@key, @expires) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at WHERE cds_token_ids.expires_at < @now";
+            var keyParameter = Parameter(insert, "key");
+            var expiresParameter = Parameter(insert, "expires");
+            var nowParameter = Parameter(insert, "now");
+            for (var i = 0; i < batch.Count; i++)
+            {
+                (keyParameter.Value, expiresParameter.Value, nowParameter.Value) = batch[i];
+                accepted[i] = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            }
 
-        _insertsSincePurge += batch.Count;
-        if (_insertsSincePurge >= 1000)
+            _insertsSincePurge += batch.Count;
+            if (_insertsSincePurge >= 1000)
+            {
+                _insertsSincePurge = 0;
+                await using var purge = connection.CreateCommand();
+                purge.Transaction = transaction;
+                purge.CommandText = "DELETE FROM cds_token_ids WHERE expires_at < @now";
+                Parameter(purge, "now").Value = batch[^1].Now;
+                await purge.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return accepted;
+        }
+        finally
         {
-            _insertsSincePurge = 0;
-            var now = batch[^1].Now;
-            await db.Database.ExecuteSqlAsync($"DELETE FROM cds_token_ids WHERE expires_at < {now}", ct).ConfigureAwait(false);
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
-
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return accepted;
     }
 
     private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name)
