@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MsRelapse.Screening;
 
@@ -20,7 +21,12 @@ public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDiction
 /// <param name="InFlight">Partitions dispatched at once (default: 2 per core of this machine × 2).</param>
 /// <param name="MaxAttempts">Attempts per partition before the screen fails.</param>
 /// <param name="CallTimeout">A partition call that has not answered in this time is started again elsewhere.</param>
-public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 5, TimeSpan? CallTimeout = null);
+/// <param name="RetryDelay">
+/// How long a failed partition waits before it is queued again, doubled at each attempt up to 4 s (default 200 ms:
+/// 14 s over the eight default attempts, more than the few seconds the membership takes to declare a dead silo dead;
+/// until then a new grain may be placed on it again).
+/// </param>
+public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 8, TimeSpan? CallTimeout = null, TimeSpan? RetryDelay = null);
 
 /// <summary>
 /// The coordinator of <c>msrelapse screen --cluster</c>: the same three steps as <see cref="ScreenRun"/> — split the
@@ -62,10 +68,15 @@ public static class ClusterScreenRun
             var inputFiles = export.InputFiles.ToArray();
             var inFlight = run.InFlight > 0 ? run.InFlight : Math.Max(4, Environment.ProcessorCount * 4);
             var timeout = run.CallTimeout ?? TimeSpan.FromMinutes(10);
+            var retryDelay = run.RetryDelay ?? TimeSpan.FromMilliseconds(200);
+
+            // A partition that fails its last attempt stops every worker: the others would otherwise wait for it forever.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Exception? failure = null;
 
             async Task Worker()
             {
-                while (!cancellationToken.IsCancellationRequested)
+                while (!stop.Token.IsCancellationRequested)
                 {
                     if (!pending.TryDequeue(out var p))
                     {
@@ -74,7 +85,7 @@ public static class ClusterScreenRun
                             return;
                         }
 
-                        await Task.Delay(50, cancellationToken).ConfigureAwait(false); // a failed partition may come back
+                        await Task.Delay(50, stop.Token).ConfigureAwait(false); // a failed partition may come back
                         continue;
                     }
 
@@ -83,7 +94,7 @@ public static class ClusterScreenRun
                     try
                     {
                         var outcome = await grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], inputFiles, options.AsOf.DayNumber))
-                            .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                            .WaitAsync(timeout, stop.Token).ConfigureAwait(false);
                         var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
                             ?? throw new InvalidOperationException($"partition {p}: empty result");
                         merger.Add(result);
@@ -92,22 +103,43 @@ public static class ClusterScreenRun
                         var count = Interlocked.Increment(ref done);
                         progress?.Invoke(new ClusterProgress(count, partitions, Volatile.Read(ref reruns), outcome.Silo, total));
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.Token.IsCancellationRequested)
                     {
                         if (attempt >= run.MaxAttempts)
                         {
-                            throw new InvalidOperationException($"partition {p} failed {attempt} times; last: {ex.GetType().Name}: {ex.Message}", ex);
+                            Interlocked.CompareExchange(ref failure, new InvalidOperationException($"partition {p} failed {attempt} times; last: {ex.GetType().Name}: {ex.Message}", ex), null);
+                            await stop.CancelAsync().ConfigureAwait(false);
+                            return;
                         }
 
-                        // Its silo died, or it timed out: run it again (a new grain, on a live silo).
+                        // Its silo died, or it timed out: run it again (a new grain), after a wait that lets the cluster
+                        // declare a dead silo dead — queued at once, any worker would take it straight back to it.
                         Interlocked.Increment(ref reruns);
+                        var wait = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks << Math.Min(attempt - 1, 16), TimeSpan.FromSeconds(4).Ticks));
+                        await Task.Delay(wait, stop.Token).ConfigureAwait(false);
                         pending.Enqueue(p);
-                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
 
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, partitions)).Select(_ => Task.Run(Worker, cancellationToken))).ConfigureAwait(false);
+            async Task Guarded()
+            {
+                try
+                {
+                    await Worker().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+                {
+                    // stopped: by the caller (thrown below) or by a failed partition (thrown below)
+                }
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, partitions)).Select(_ => Task.Run(Guarded, CancellationToken.None))).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
 
             var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);

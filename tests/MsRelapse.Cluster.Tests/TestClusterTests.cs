@@ -41,6 +41,42 @@ public sealed class TestClusterTests
     }
 
     [Fact]
+    public async Task A_partition_that_fails_every_attempt_ends_the_run_with_its_error_instead_of_leaving_it_waiting()
+    {
+        // Once the first partition is merged, the last partition's spill is taken away (dispatch is in order and two
+        // at a time: it has not started): it fails every attempt while the others succeed. The run must stop with its
+        // failure — the worker that gave up used to end alone, and the other polled for it forever.
+        using var cohort = new Cohort(200, 8);
+        var cluster = await StartAsync();
+        try
+        {
+            var options = cohort.Options("cluster-fail");
+            var removed = 0;
+            var run = ClusterScreenRun.RunAsync(cluster.Client, options, new ClusterRunOptions(InFlight: 2, MaxAttempts: 3, RetryDelay: TimeSpan.FromMilliseconds(10)), p =>
+            {
+                if (Interlocked.Exchange(ref removed, 1) == 0)
+                {
+                    foreach (var work in Directory.GetDirectories(options.OutDirectory, ".screen-work-*"))
+                    {
+                        foreach (var spill in Directory.GetFiles(Path.Combine(work, "spill"), $"part-{cohort.Partitions - 1:D5}-w*.spill"))
+                        {
+                            File.Delete(spill);
+                        }
+                    }
+                }
+            });
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromSeconds(90)));
+            Assert.StartsWith($"partition {cohort.Partitions - 1} failed 3 times", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_silo_killed_mid_run_has_its_partitions_re_run_and_nothing_is_counted_twice()
     {
         using var cohort = new Cohort(400, 16);
