@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MsRelapse.Screening;
 
@@ -137,7 +136,7 @@ public static class ClusterScreenRun
             await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, partitions)).Select(_ => Task.Run(Guarded, CancellationToken.None))).ConfigureAwait(false);
             if (failure is not null)
             {
-                ExceptionDispatchInfo.Throw(failure);
+                throw failure; // made, not caught: nothing of its stack to keep
             }
 
             cancellationToken.ThrowIfCancellationRequested();
