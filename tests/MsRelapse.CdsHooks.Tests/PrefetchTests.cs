@@ -114,6 +114,61 @@ public sealed class PrefetchTests
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
     }
 
+    /// <summary>
+    /// Every prefetched resource's subject is checked against context.patientId as the JSON writes it (no string made),
+    /// unless it is escaped: each written form must give what reading it as a string gives. The reference's JSON text
+    /// goes into the body as it is (JsonNode would escape the non-ASCII ones itself).
+    /// </summary>
+    [Theory]
+    [InlineData("Patient/p-1.a", false)]
+    [InlineData(@"Patient/p\u002d1.a", false)]
+    [InlineData(@"Patient\/p-1.a", false)]
+    [InlineData("https://ehr.example.org/fhir/Patient/p-1.a/_history/2", false)]
+    [InlineData("/Patient/p-1.a", false)]
+    [InlineData("Group/p-1.b", false)]
+    [InlineData("Patient/p-1.b", true)]
+    [InlineData(@"Patient/p\u002d1.b", true)]
+    [InlineData("Patient/p-1.é", true)]
+    [InlineData(@"Patient/p-1.\u00e9", true)]
+    [InlineData("Patient/p-1.a.", true)]
+    [InlineData("Patient/P-1.a", true)]
+    [InlineData("Patient/", true)]
+    [InlineData("https://ehr.example.org/fhir/Patient/p-1", true)]
+    public async Task A_subject_reference_names_the_context_patient_or_another_in_every_written_form(string referenceJsonText, bool other)
+    {
+        const string patientId = "p-1.a";
+        var prefetch = Requests.Prefetch(SharedExamples.Load("severe-relapse-untreated"));
+        prefetch["patient"]!["id"] = patientId;
+        foreach (var key in Requests.Keys.Select(k => k.Key))
+        {
+            foreach (var entry in prefetch[key]!["entry"]!.AsArray())
+            {
+                var resource = entry!["resource"]!;
+                foreach (var member in (string[])["subject", "patient"])
+                {
+                    if (resource[member] is JsonObject reference)
+                    {
+                        reference["reference"] = $"Patient/{patientId}";
+                    }
+                }
+            }
+        }
+
+        prefetch["conditions"]!["entry"]![0]!["resource"]!["subject"]!["reference"] = "REFERENCE-UNDER-TEST";
+        var body = Requests.PatientView(patientId, prefetch)
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+            .Replace("REFERENCE-UNDER-TEST", referenceJsonText, StringComparison.Ordinal);
+        await using var host = await CdsHost.StartAsync();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await host.Client.PostAsync($"/cds-services/{Service}", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((other ? HttpStatusCode.BadRequest : HttpStatusCode.OK) == response.StatusCode, $"{(int)response.StatusCode}: {text}");
+        if (other)
+        {
+            Assert.Contains("other-patient", text, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("Patient/p1", "p1")]
     [InlineData("https://ehr.example.org/fhir/Patient/p1", "p1")]

@@ -213,16 +213,15 @@ internal static class JsonViews
 
         foreach (var member in owner.EnumerateObject())
         {
-            // Only a member whose raw name starts with the element name (or is escaped) is decoded: most are not.
+            // Only a member whose raw name starts with the element name (or is escaped) is looked at: most are not.
             var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-            if (raw.IndexOf((byte)'\\') < 0 && (raw.Length <= name.Length || !StartsWithAscii(raw, name)))
+            var escaped = raw.IndexOf((byte)'\\') >= 0;
+            if (!escaped && (raw.Length <= name.Length || !StartsWithAscii(raw, name)))
             {
                 continue;
             }
 
-            var key = member.Name;
-            if (key.Length > name.Length && key.StartsWith(name, StringComparison.Ordinal) &&
-                ChoiceTypeLookup.TryGetValue(key.AsSpan(name.Length), out var type))
+            if (ChoiceTypeOf(member, raw, escaped, name) is { } type)
             {
                 var value = member.Value;
                 if (value.ValueKind == JsonValueKind.Null)
@@ -232,7 +231,7 @@ internal static class JsonViews
 
                 if (value.ValueKind == JsonValueKind.Array)
                 {
-                    throw Broken(key, value);
+                    throw Broken(member.Name, value);
                 }
 
                 return new ChoiceView(type, value);
@@ -241,6 +240,43 @@ internal static class JsonViews
 
         return null;
     }
+
+    /// <summary>
+    /// The FHIR type a member named <paramref name="name"/> + suffix carries, or null. An unescaped name's suffix is
+    /// looked up as written (a type name is short ASCII: widened on the stack, no string made for each observation's
+    /// <c>valueQuantity</c>); an escaped name is decoded first.
+    /// </summary>
+    private static ChoiceType? ChoiceTypeOf(JsonProperty member, ReadOnlySpan<byte> raw, bool escaped, string name)
+    {
+        if (escaped)
+        {
+            var key = member.Name;
+            return key.Length > name.Length && key.StartsWith(name, StringComparison.Ordinal) &&
+                ChoiceTypeLookup.TryGetValue(key.AsSpan(name.Length), out var decoded) ? decoded : null;
+        }
+
+        var suffix = raw[name.Length..];
+        if (suffix.Length > MaxChoiceSuffix)
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[MaxChoiceSuffix];
+        for (var i = 0; i < suffix.Length; i++)
+        {
+            if (suffix[i] >= 0x80)
+            {
+                return null; // no type name has a non-ASCII letter
+            }
+
+            chars[i] = (char)suffix[i];
+        }
+
+        return ChoiceTypeLookup.TryGetValue(chars[..suffix.Length], out var type) ? type : null;
+    }
+
+    /// <summary>Room for the longest type suffix of a choice element (<c>CodeableConcept</c>, 15 letters), with some to spare.</summary>
+    private const int MaxChoiceSuffix = 32;
 
     private static ConceptView? Concept(JsonElement? element) => element is { } e ? new ConceptView(e) : null;
 

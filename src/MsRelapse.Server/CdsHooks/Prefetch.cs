@@ -172,22 +172,22 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
     private static bool Add(JsonElement resource, string patientId, List<ParsedResource> into, string? fullUrl, string where)
     {
-        var type = resource.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
-        if (type == "OperationOutcome")
+        var rt = resource.TryGetProperty("resourceType"u8, out var t) && t.ValueKind == JsonValueKind.String ? t : (JsonElement?)null;
+        if (rt?.ValueEquals("OperationOutcome"u8) == true)
         {
             return false; // search-set "outcome" entries carry no clinical data
         }
 
-        if (type == "Patient")
+        if (rt?.ValueEquals("Patient"u8) == true)
         {
-            var id = resource.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+            var id = resource.TryGetProperty("id"u8, out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
             if (!string.Equals(id, patientId, StringComparison.Ordinal))
             {
                 throw new PrefetchException(400, "other-patient", $"{where} holds a Patient other than context.patientId.");
             }
 
             // One Patient in the record, however many keys carried it.
-            if (into.Any(r => r.Resource.TryGetProperty("resourceType", out var t) && t.ValueEquals("Patient")))
+            if (into.Any(r => r.Resource.TryGetProperty("resourceType"u8, out var type) && type.ValueEquals("Patient"u8)))
             {
                 return true;
             }
@@ -196,18 +196,69 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             return true;
         }
 
-        foreach (var member in (ReadOnlySpan<string>)["subject", "patient"])
+        if (OtherPatient(resource, "subject"u8, patientId) || OtherPatient(resource, "patient"u8, patientId))
         {
-            if (resource.TryGetProperty(member, out var reference) && reference.ValueKind == JsonValueKind.Object
-                && reference.TryGetProperty("reference", out var r) && r.ValueKind == JsonValueKind.String
-                && ReferencedPatient(r.GetString()!) is { } other && !string.Equals(other, patientId, StringComparison.Ordinal))
-            {
-                throw new PrefetchException(400, "other-patient", $"{where} holds a {type} of a patient other than context.patientId.");
-            }
+            throw new PrefetchException(400, "other-patient", $"{where} holds a {rt?.GetString()} of a patient other than context.patientId.");
         }
 
         into.Add(new ParsedResource(resource, fullUrl));
         return false;
+    }
+
+    /// <summary>
+    /// True when the resource's <paramref name="member"/> references a Patient other than <paramref name="patientId"/>
+    /// (see <see cref="ReferencedPatient"/>). Every resource of a prefetch is checked: the reference is compared as
+    /// written, without making a string of it, unless it holds an escape.
+    /// </summary>
+    private static bool OtherPatient(JsonElement resource, ReadOnlySpan<byte> member, string patientId)
+    {
+        if (!resource.TryGetProperty(member, out var reference) || reference.ValueKind != JsonValueKind.Object
+            || !reference.TryGetProperty("reference"u8, out var r) || r.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(r);
+        raw = raw[1..^1]; // the quotes
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            return ReferencedPatient(r.GetString()!) is { } other && !string.Equals(other, patientId, StringComparison.Ordinal);
+        }
+
+        return TryReferencedPatient(raw, out var id) && !Utf8Equals(id, patientId);
+    }
+
+    /// <summary><see cref="ReferencedPatient"/> over UTF-8 as written: false for the forms that name no patient id.</summary>
+    private static bool TryReferencedPatient(ReadOnlySpan<byte> reference, out ReadOnlySpan<byte> id)
+    {
+        int at;
+        id = default;
+        if (reference.StartsWith("Patient/"u8))
+        {
+            at = 0;
+        }
+        else if ((at = reference.IndexOf("/Patient/"u8)) >= 0)
+        {
+            at++;
+        }
+        else
+        {
+            return false;
+        }
+
+        var rest = reference[(at + "Patient/".Length)..];
+        var slash = rest.IndexOf((byte)'/');
+        id = slash < 0 ? rest : rest[..slash];
+        return true;
+    }
+
+    /// <summary>True when <paramref name="utf8"/> is the UTF-8 of <paramref name="text"/> (context.patientId: a FHIR id, ASCII).</summary>
+    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length
+            ? utf8.SequenceEqual(buffer[..System.Text.Encoding.UTF8.GetBytes(text, buffer)])
+            : utf8.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>); null for other forms (<c>urn:uuid:</c>).</summary>
