@@ -41,10 +41,6 @@ internal static class Proposals
         }
     }
 
-    /// <summary>The resource as a JSON element for an action's <c>resource</c>.</summary>
-    public static JsonElement Json(Resource resource)
-    {
-        using var doc = JsonDocument.Parse(Serializer.SerializeToBytes(resource));
-        return doc.RootElement.Clone();
-    }
+    /// <summary>The resource as a JSON element for an action's <c>resource</c> (an element that owns its bytes: nothing to dispose or clone).</summary>
+    public static JsonElement Json(Resource resource) => JsonElement.Parse(Serializer.SerializeToBytes(resource));
 }
