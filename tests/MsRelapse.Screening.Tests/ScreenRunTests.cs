@@ -36,6 +36,39 @@ public sealed class ScreenRunTests
     }
 
     [Fact]
+    public void Each_partition_s_spill_is_deleted_once_screened_and_the_run_leaves_only_its_outputs()
+    {
+        var export = ExportFixture.CopyOfSynthea();
+        var output = ExportFixture.TempDirectory();
+        try
+        {
+            var left = new List<int>();
+            ScreenRun.Run(new ScreenOptions(export, output, ExportFixture.AsOf, Workers: 1, PartitionCount: 5), progress =>
+            {
+                if (progress.Phase == "screen")
+                {
+                    left.Add(Directory.EnumerateFiles(output, "part-*.spill", SearchOption.AllDirectories).Count());
+                }
+            });
+
+            // One spill file per partition that has lines (one worker); each screened partition takes its file away
+            // at once, not at the end of the run.
+            var withLines = ExportFixture.ResourcesByPatient(export).Select(g => PatientPartition.Of(g.Key, 5)).Distinct().Count();
+            Assert.True(withLines >= 3, $"only {withLines} partitions have lines: the test would say little");
+            Assert.Equal(5, left.Count);
+            var steps = left.Prepend(withLines).Zip(left, (before, after) => before - after).ToList();
+            Assert.All(steps, step => Assert.InRange(step, 0, 1));
+            Assert.Equal(withLines, steps.Sum());
+            Assert.Equal(["patients.csv", "report.html", "summary.json"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(export, true);
+            Directory.Delete(output, true);
+        }
+    }
+
+    [Fact]
     public void Malformed_lines_are_counted_with_file_and_line_and_skipped()
     {
         var export = ExportFixture.CopyOfSynthea();
