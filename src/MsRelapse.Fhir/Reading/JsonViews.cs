@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -261,18 +262,10 @@ internal static class JsonViews
             return null;
         }
 
+        // No type name has a non-ASCII letter: such a suffix is no type.
         Span<char> chars = stackalloc char[MaxChoiceSuffix];
-        for (var i = 0; i < suffix.Length; i++)
-        {
-            if (suffix[i] >= 0x80)
-            {
-                return null; // no type name has a non-ASCII letter
-            }
-
-            chars[i] = (char)suffix[i];
-        }
-
-        return ChoiceTypeLookup.TryGetValue(chars[..suffix.Length], out var type) ? type : null;
+        return Ascii.ToUtf16(suffix, chars, out var length) == OperationStatus.Done
+            && ChoiceTypeLookup.TryGetValue(chars[..length], out var type) ? type : null;
     }
 
     /// <summary>Room for the longest type suffix of a choice element (<c>CodeableConcept</c>, 15 letters), with some to spare.</summary>

@@ -207,8 +207,8 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
     /// <summary>
     /// True when the resource's <paramref name="member"/> references a Patient other than <paramref name="patientId"/>
-    /// (see <see cref="ReferencedPatient"/>). Every resource of a prefetch is checked: the reference is compared as
-    /// written, without making a string of it, unless it holds an escape.
+    /// (see <see cref="TryReferencedPatient"/>). Every resource of a prefetch is checked: the reference is compared as
+    /// written, without making a string of it, unless it holds an escape (then as decoded).
     /// </summary>
     private static bool OtherPatient(JsonElement resource, ReadOnlySpan<byte> member, string patientId)
     {
@@ -218,17 +218,17 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             return false;
         }
 
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(r);
-        raw = raw[1..^1]; // the quotes
-        if (raw.IndexOf((byte)'\\') >= 0)
-        {
-            return ReferencedPatient(r.GetString()!) is { } other && !string.Equals(other, patientId, StringComparison.Ordinal);
-        }
+        var written = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(r)[1..^1]; // without the quotes
+        ReadOnlySpan<byte> utf8 = written.IndexOf((byte)'\\') < 0 ? written : System.Text.Encoding.UTF8.GetBytes(r.GetString()!);
 
-        return TryReferencedPatient(raw, out var id) && !Utf8Equals(id, patientId);
+        // context.patientId is a FHIR id (CdsRequest checks it): ASCII, so an id with any other byte is another patient.
+        return TryReferencedPatient(utf8, out var id) && !System.Text.Ascii.Equals(id, patientId);
     }
 
-    /// <summary><see cref="ReferencedPatient"/> over UTF-8 as written: false for the forms that name no patient id.</summary>
+    /// <summary>
+    /// The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>), as UTF-8; false for the forms that
+    /// name no patient id (<c>urn:uuid:</c>, another type).
+    /// </summary>
     private static bool TryReferencedPatient(ReadOnlySpan<byte> reference, out ReadOnlySpan<byte> id)
     {
         int at;
@@ -252,28 +252,9 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         return true;
     }
 
-    /// <summary>True when <paramref name="utf8"/> is the UTF-8 of <paramref name="text"/> (context.patientId: a FHIR id, ASCII).</summary>
-    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
-    {
-        Span<byte> buffer = stackalloc byte[256];
-        return System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length
-            ? utf8.SequenceEqual(buffer[..System.Text.Encoding.UTF8.GetBytes(text, buffer)])
-            : utf8.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(text));
-    }
-
-    /// <summary>The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>); null for other forms (<c>urn:uuid:</c>).</summary>
-    internal static string? ReferencedPatient(string reference)
-    {
-        var at = reference.StartsWith("Patient/", StringComparison.Ordinal) ? 0 : reference.IndexOf("/Patient/", StringComparison.Ordinal) + 1;
-        if (at < 0 || (at == 0 && !reference.StartsWith("Patient/", StringComparison.Ordinal)))
-        {
-            return null;
-        }
-
-        var rest = reference.AsSpan(at + "Patient/".Length);
-        var slash = rest.IndexOf('/');
-        return (slash < 0 ? rest : rest[..slash]).ToString();
-    }
+    /// <summary><see cref="TryReferencedPatient"/> on a reference given as a string; null when it names no patient id.</summary>
+    internal static string? ReferencedPatient(string reference) =>
+        TryReferencedPatient(System.Text.Encoding.UTF8.GetBytes(reference), out var id) ? System.Text.Encoding.UTF8.GetString(id) : null;
 
     internal static byte[] Write(IReadOnlyList<ParsedResource> resources)
     {
