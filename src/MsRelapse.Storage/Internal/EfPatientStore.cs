@@ -10,10 +10,15 @@ namespace MsRelapse.Storage.Internal;
 /// touches the row if its version is still the one read — on PostgreSQL two processes that read the same version
 /// cannot both win (the loser's UPDATE matches no row after the winner commits); on SQLite write transactions are
 /// IMMEDIATE (Microsoft.Data.Sqlite's default) and so serialised across processes by the database lock.
+/// On PostgreSQL a write also reads its row <c>FOR UPDATE</c>: writers of one patient queue on the row lock instead of
+/// failing their UPDATE and re-reading, so an unconditional write only retries when another writer created the patient
+/// first (one retry each) — a retry budget alone would fail the (N−1)th loser of N racing writers once N exceeds it.
 /// </summary>
 internal sealed class EfPatientStore(ContextFactory contexts, TimeProvider time) : IPatientStore
 {
     // An unconditional write (no expected version) that loses a race is retried against the new row: last writer wins.
+    // With the row lock a loser is a writer that found no row while another created it, so two attempts would do;
+    // the budget leaves room for a delete racing the re-read.
     private const int MaxUnconditionalAttempts = 5;
 
     public async Task<PatientPage> ListAsync(PatientQuery query, CancellationToken ct)
@@ -289,7 +294,7 @@ internal sealed class EfPatientStore(ContextFactory contexts, TimeProvider time)
     {
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.Patients.SingleOrDefaultAsync(p => p.PatientId == patientId, ct);
+        var row = await ReadForWriteAsync(db, patientId, ct);
         var current = row?.Version ?? 0;
         if (expectedVersion is { } expected && expected != current)
         {
@@ -352,7 +357,7 @@ internal sealed class EfPatientStore(ContextFactory contexts, TimeProvider time)
     {
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.Patients.SingleOrDefaultAsync(p => p.PatientId == patientId, ct);
+        var row = await ReadForWriteAsync(db, patientId, ct);
         if (row is null)
         {
             return false;
@@ -382,6 +387,25 @@ internal sealed class EfPatientStore(ContextFactory contexts, TimeProvider time)
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads the patient's row inside the write's transaction, locked against other writers until it ends: on
+    /// PostgreSQL with <c>SELECT … FOR UPDATE</c>; on SQLite the IMMEDIATE transaction already holds the database's
+    /// write lock. The version check on UPDATE stays as the database-level guard.
+    /// </summary>
+    private async Task<PatientRow?> ReadForWriteAsync(MsRelapseDbContext db, string patientId, CancellationToken ct)
+    {
+        if (contexts.Connection.Provider == StorageProvider.Sqlite)
+        {
+            return await db.Patients.SingleOrDefaultAsync(p => p.PatientId == patientId, ct);
+        }
+
+        // Not composed further, so EF sends the statement as written (a LIMIT around it would move the lock clause).
+        var rows = await db.Patients
+            .FromSql($"SELECT * FROM patients WHERE patient_id = {patientId} FOR UPDATE")
+            .ToListAsync(ct);
+        return rows.SingleOrDefault();
     }
 
     private async Task<long> CurrentVersionAsync(string patientId, CancellationToken ct)
