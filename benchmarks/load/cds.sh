@@ -7,7 +7,7 @@
 # benchmarks/README.md ("CDS Hooks load"), with what one core verifies per second of each signature (openssl speed).
 #
 #   bash benchmarks/load/cds.sh        # DURATION (s per run, default 10), WARMUP (default 10), TOKENS (ES384, default
-#                                      # 60000), RS_TOKENS (RS384, default 40000)
+#                                      # 60000), RS_TOKENS (RS384, default 40000), PREFETCH_BYTES (default 50000)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -24,8 +24,9 @@ name="cds-load" builds="src/MsRelapse.Cli benchmarks/load/Floor benchmarks/load/
 source "$repo/benchmarks/load/common.sh"
 signer="$bin/CdsTokens/release/msrelapse-load-cds-tokens.dll"
 
-# The request: the steroid-refractory example grown into a long record (about 50 kB of prefetch), its dates moved to today.
-node benchmarks/load/cds-request.mjs "$example" "$work/request.json"
+# The request: the steroid-refractory example grown into a long record (PREFETCH_BYTES of prefetch, 50 kB unless set),
+# its dates moved to today.
+prefetch_bytes=$(node benchmarks/load/cds-request.mjs "$example" "$work/request.json")
 request_bytes=$(wc -c <"$work/request.json")
 
 # 1. The service: loopback, authentication required, one trusted client whose keys are in a file.
@@ -119,10 +120,10 @@ section=$(cat <<MD
 ## CDS Hooks load
 
 \`benchmarks/load/cds.sh\` ($(date -u +%Y-%m-%d)): \`POST /cds-services/msrelapse-patient-view\` with a full prefetch of
-$request_bytes bytes (the steroid-refractory example grown into a long record: years of weights, hematocrits and
-calcium), every call with its own pre-signed token (authentication on: signature, claims, and the \`jti\` inserted
-into the replay store in SQLite), wrk on loopback, ${duration} s per run after a ${warmup} s warm-up. The tokens are
-ES384 (P-384) in the first two rows and RS384 (RSA-2048) in the next two: CDS Hooks 2.0 lets the EHR choose either,
+$prefetch_bytes bytes in a request of $request_bytes (the steroid-refractory example grown into a long record: years of
+weights, hematocrits and calcium; \`PREFETCH_BYTES\`, 50 kB as issue 9 asks unless set), every call with its own
+pre-signed token (authentication on: signature, claims, and the \`jti\` inserted into the replay store in SQLite), wrk
+on loopback, ${duration} s per run after a ${warmup} s warm-up. The tokens are ES384 (P-384) in the first two rows and RS384 (RSA-2048) in the next two: CDS Hooks 2.0 lets the EHR choose either,
 and on this machine's OpenSSL ($(openssl version | cut -d' ' -f2)) one core verifies $es_verify P-384 signatures a second against
 $rs_verify RSA-2048 ones (\`openssl speed\`, same run). The **floor** is the bare ASP.NET Core endpoint
 (\`benchmarks/load/Floor\`) on the same route, reading the same body and answering the service's own response.
