@@ -169,6 +169,23 @@ public sealed class PrefetchTests
         }
     }
 
+    /// <summary>
+    /// A <c>urn:uuid:</c> subject names no patient id, so the prefetch's check cannot compare it with context.patientId;
+    /// it is not let through: the reader reads it as a patient key of its own, and a record naming two patients is
+    /// refused (400 multiple-patients), never evaluated as the context patient's.
+    /// </summary>
+    [Fact]
+    public async Task A_urn_uuid_subject_in_a_prefetch_is_refused_as_a_second_patient()
+    {
+        var prefetch = Requests.Prefetch(SharedExamples.Load("severe-relapse-untreated"));
+        prefetch["conditions"]!["entry"]![0]!["resource"]!["subject"]!["reference"] = "urn:uuid:0b2f0d0e-3c0f-4a4e-9d8e-1e1e1e1e1e1e";
+        await using var host = await CdsHost.StartAsync();
+        using var response = await host.CallAsync(Service, Requests.PatientView("p1", prefetch));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"{(int)response.StatusCode}: {text}");
+        Assert.Contains("multiple-patients", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Patient/p1", "p1")]
     [InlineData("https://ehr.example.org/fhir/Patient/p1", "p1")]

@@ -229,6 +229,13 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     /// The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>), as UTF-8; false for the forms that
     /// name no patient id (<c>urn:uuid:</c>, another type).
     /// </summary>
+    /// <remarks>
+    /// It differs from <see cref="PatientReferences.KeyOf"/> on purpose: that one reads <c>urn:uuid:x</c> as the key
+    /// <c>x</c>, to group the resources of a Bundle or an export by patient; here the reference is compared with the
+    /// EHR's <c>context.patientId</c>, which a <c>urn:uuid:</c> (an entry's fullUrl) does not name. Such a reference
+    /// is not let through unchecked: the reader's own patient check (<c>BundleReader.CheckPatients</c>, through
+    /// <see cref="PatientReferences.KeyOf"/>) refuses a record that names two patients (<c>multiple-patients</c>).
+    /// </remarks>
     private static bool TryReferencedPatient(ReadOnlySpan<byte> reference, out ReadOnlySpan<byte> id)
     {
         int at;
