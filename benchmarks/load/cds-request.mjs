@@ -56,8 +56,7 @@ const types = {
   medicationRequests: "MedicationRequest", medicationStatements: "MedicationStatement",
   allergies: "AllergyIntolerance", procedures: "Procedure",
 };
-const prefetchOf = (all) => {
-  const moved = all.map(shift);
+const prefetchOf = (moved) => {
   const prefetch = { patient: moved.find((r) => r.resourceType === "Patient") };
   for (const [key, type] of Object.entries(types)) {
     const found = moved.filter((r) => r.resourceType === type);
@@ -71,14 +70,15 @@ const prefetchOf = (all) => {
 
 // History before the relapse (the example's episode starts in 2026), added until the prefetch reaches its size.
 const lastHistoryDay = "2026-04-01";
-let prefetch = prefetchOf(resources);
+const moved = resources.map(shift);
+let prefetch = prefetchOf(moved);
 for (let i = 0; Buffer.byteLength(JSON.stringify(prefetch)) < prefetchBytes; i++) {
   const observation = historyObservation(i);
   if (observation.effectiveDateTime >= lastHistoryDay) {
     throw new Error(`cds-request: PREFETCH_BYTES=${prefetchBytes} needs more history than fits before ${lastHistoryDay}`);
   }
-  resources.push(observation);
-  prefetch = prefetchOf(resources);
+  moved.push(shift(observation));
+  prefetch = prefetchOf(moved);
 }
 const request = {
   hookInstance: "7f1c1e0e-4b8e-4f5e-9f55-0b9e1c0d2a11", hook: "patient-view",
