@@ -30,6 +30,9 @@ public static class MsRelapseServer
     /// <summary>Name of the service in telemetry.</summary>
     public const string ServiceName = "msrelapse";
 
+    /// <summary>The .NET runtime's built-in meter (GC, thread pool, heap, exceptions), exported beside the service's own.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     /// <summary>
     /// Builds the application (not started). Configuration (<paramref name="args"/>, environment, appsettings.json)
     /// may supply <c>Auth:Authority</c> and <c>Auth:Audience</c> where <paramref name="options"/> leaves them null; the
@@ -204,7 +207,10 @@ public static class MsRelapseServer
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: PathwayEngine.EngineVersion))
             .WithMetrics(m =>
             {
-                m.AddAspNetCoreInstrumentation().AddMeter(ServerMetrics.MeterName);
+                // "System.Runtime": the runtime's own meter (.NET 9+): GC collections and pause time, heap sizes, thread-pool
+                // queue length and thread count, lock contention, exceptions — what tells a latency tail caused by a GC
+                // pause or a starved thread pool from one caused by the disk or the host.
+                m.AddAspNetCoreInstrumentation().AddMeter(ServerMetrics.MeterName, RuntimeMeterName);
                 if (options.PrometheusEndpoint)
                 {
                     m.AddPrometheusExporter();

@@ -98,6 +98,19 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Prometheus_scrape_endpoint_exposes_the_runtime_meter_for_GC_pauses_and_the_thread_pool()
+    {
+        await using var host = await TestHost.StartAsync();
+        var text = await host.Client.GetStringAsync("/metrics");
+
+        // What an operator reads a latency tail with: time the GC paused the process, collections by generation, and
+        // work waiting for a thread-pool thread.
+        Assert.Matches(@"(?m)^dotnet_gc_pause_time_seconds_total(\{[^}]*\})? \d", text);
+        Assert.Matches(@"(?m)^dotnet_gc_collections_total\{[^}]*gc_heap_generation=""gen0""[^}]*\} \d", text);
+        Assert.Matches(@"(?m)^dotnet_thread_pool_queue_length(_total)?(\{[^}]*\})? \d", text);
+    }
+
+    [Fact]
     public async Task Health_live_and_ready_answer_after_start()
     {
         await using var host = await TestHost.StartAsync();
