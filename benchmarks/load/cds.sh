@@ -59,17 +59,19 @@ The server's CPU per call is the user + system time of its process over the run 
 bound of what a call costs, since it includes the thread pool spinning while it waits for work (at c=1 the server
 keeps about one core busy whatever the rate, so the figure there says little; at c=8 the server is near saturation).
 Paused by the GC: the share of the run during which the .NET GC held the service's threads (the runtime's
-\`dotnet.gc.pause.time\` on the service's \`/metrics\`, read before and after the run).
+\`dotnet.gc.pause.time\`); calls that waited > 20 ms for the replay store: the calls of the run whose \`jti\` took
+longer than the p99 goal to be committed (\`msrelapse.cds.token_replay_check.duration\`: its group commit's queue and
+fsync). Both from the service's \`/metrics\`, read before and after the run: a tail with neither is the host's.
 Machine (shared with the other engineers' builds): $machine.
 
-| target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine | server CPU per call | server cores busy | paused by the GC |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
-| \`msrelapse serve\` patient-view | ES384 | 1 | $(field "$s1" rps) | $(field "$s1" p50_ms) ms | $(field "$s1" p99_ms) ms | $(share "$s1" "$es_verify") | $(field "$s1" cpu_ms_per_call) ms | $(field "$s1" cpu_cores) | $(field "$s1" gc_pause_pct) % |
-| \`msrelapse serve\` patient-view | ES384 | 8 | $(field "$s8" rps) | $(field "$s8" p50_ms) ms | $(field "$s8" p99_ms) ms | $(share "$s8" "$es_verify") | $(field "$s8" cpu_ms_per_call) ms | $(field "$s8" cpu_cores) | $(field "$s8" gc_pause_pct) % |
-| \`msrelapse serve\` patient-view | RS384 | 1 | $(field "$r1" rps) | $(field "$r1" p50_ms) ms | $(field "$r1" p99_ms) ms | $(share "$r1" "$rs_verify") | $(field "$r1" cpu_ms_per_call) ms | $(field "$r1" cpu_cores) | $(field "$r1" gc_pause_pct) % |
-| \`msrelapse serve\` patient-view | RS384 | 8 | $(field "$r8" rps) | $(field "$r8" p50_ms) ms | $(field "$r8" p99_ms) ms | $(share "$r8" "$rs_verify") | $(field "$r8" cpu_ms_per_call) ms | $(field "$r8" cpu_cores) | $(field "$r8" gc_pause_pct) % |
-| floor (bare endpoint) | none | 1 | $(field "$f1" rps) | $(field "$f1" p50_ms) ms | $(field "$f1" p99_ms) ms | — | $(field "$f1" cpu_ms_per_call) ms | $(field "$f1" cpu_cores) | — |
-| floor (bare endpoint) | none | 8 | $(field "$f8" rps) | $(field "$f8" p50_ms) ms | $(field "$f8" p99_ms) ms | — | $(field "$f8" cpu_ms_per_call) ms | $(field "$f8" cpu_cores) | — |
+| target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine | server CPU per call | server cores busy | paused by the GC | calls that waited > 20 ms for the replay store |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| \`msrelapse serve\` patient-view | ES384 | 1 | $(field "$s1" rps) | $(field "$s1" p50_ms) ms | $(field "$s1" p99_ms) ms | $(share "$s1" "$es_verify") | $(field "$s1" cpu_ms_per_call) ms | $(field "$s1" cpu_cores) | $(field "$s1" gc_pause_pct) % | $(field "$s1" replay_waits_over_20ms) |
+| \`msrelapse serve\` patient-view | ES384 | 8 | $(field "$s8" rps) | $(field "$s8" p50_ms) ms | $(field "$s8" p99_ms) ms | $(share "$s8" "$es_verify") | $(field "$s8" cpu_ms_per_call) ms | $(field "$s8" cpu_cores) | $(field "$s8" gc_pause_pct) % | $(field "$s8" replay_waits_over_20ms) |
+| \`msrelapse serve\` patient-view | RS384 | 1 | $(field "$r1" rps) | $(field "$r1" p50_ms) ms | $(field "$r1" p99_ms) ms | $(share "$r1" "$rs_verify") | $(field "$r1" cpu_ms_per_call) ms | $(field "$r1" cpu_cores) | $(field "$r1" gc_pause_pct) % | $(field "$r1" replay_waits_over_20ms) |
+| \`msrelapse serve\` patient-view | RS384 | 8 | $(field "$r8" rps) | $(field "$r8" p50_ms) ms | $(field "$r8" p99_ms) ms | $(share "$r8" "$rs_verify") | $(field "$r8" cpu_ms_per_call) ms | $(field "$r8" cpu_cores) | $(field "$r8" gc_pause_pct) % | $(field "$r8" replay_waits_over_20ms) |
+| floor (bare endpoint) | none | 1 | $(field "$f1" rps) | $(field "$f1" p50_ms) ms | $(field "$f1" p99_ms) ms | — | $(field "$f1" cpu_ms_per_call) ms | $(field "$f1" cpu_cores) | — | — |
+| floor (bare endpoint) | none | 8 | $(field "$f8" rps) | $(field "$f8" p50_ms) ms | $(field "$f8" p99_ms) ms | — | $(field "$f8" cpu_ms_per_call) ms | $(field "$f8" cpu_cores) | — | — |
 
 Goals at concurrency 8 — with ES384 tokens: $(verdict "$s8");
 with RS384 tokens: $(verdict "$r8").
@@ -93,7 +95,7 @@ if [ "$repeats" -gt 1 ]; then
     # shellcheck disable=SC1090 # the variables of measurement i, written by it with declare -p
     source "$work/results.$i"
     [ "$i" -eq 1 ] && first_load_before=$load_before
-    rows+="| $i | $(field "$s8" rps) | $(field "$s8" p99_ms) ms | $(field "$s8" cpu_ms_per_call) ms | $(field "$s8" gc_pause_pct) % | $(field "$r8" rps) | $(field "$r8" p99_ms) ms | $(field "$r8" cpu_ms_per_call) ms | $(field "$f8" rps) | $es_verify |"$'\n'
+    rows+="| $i | $(field "$s8" rps) | $(field "$s8" p99_ms) ms | $(field "$s8" cpu_ms_per_call) ms | $(field "$s8" gc_pause_pct) % | $(field "$s8" replay_waits_over_20ms) | $(field "$r8" rps) | $(field "$r8" p99_ms) ms | $(field "$r8" cpu_ms_per_call) ms | $(field "$r8" gc_pause_pct) % | $(field "$r8" replay_waits_over_20ms) | $(field "$f8" rps) | $es_verify |"$'\n'
     es_rps=$(( es_rps + $(meets_rate "$s8") )); es_p99=$(( es_p99 + $(meets_p99 "$s8") ))
     rs_rps=$(( rs_rps + $(meets_rate "$r8") )); rs_p99=$(( rs_p99 + $(meets_p99 "$r8") ))
   done
@@ -102,8 +104,8 @@ if [ "$repeats" -gt 1 ]; then
 
 All $repeats measurements of this run at concurrency 8 (the table above is the last one's):
 
-| measurement | ES384 calls/s | ES384 p99 | ES384 server CPU per call | ES384 paused by the GC | RS384 calls/s | RS384 p99 | RS384 server CPU per call | floor calls/s | P-384 checks/s on one core |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| measurement | ES384 calls/s | ES384 p99 | ES384 server CPU per call | ES384 paused by the GC | ES384 replay waits > 20 ms | RS384 calls/s | RS384 p99 | RS384 server CPU per call | RS384 paused by the GC | RS384 replay waits > 20 ms | floor calls/s | P-384 checks/s on one core |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows%$'\n'}
 
 Goals at concurrency 8, over the $repeats measurements — with ES384 tokens: ≥ 1,000 calls/s met in **$es_rps of $repeats**,
@@ -151,28 +153,39 @@ grep -q '"summary"' "$work/response.json" || { echo "cds load: the answer has no
 # replay the last run's tokens.
 declare -A used=([es]=0 [rs]=0)
 declare -A pool=([es]="$work/tokens-rest.txt" [rs]="$work/rs-tokens.txt")
-# gc_pause_s METRICS-URL → the seconds the .NET GC has paused the service so far (the runtime's meter on /metrics).
-gc_pause_s() { curl -sf "$1" | awk '/^dotnet_gc_pause_time_seconds_total/ { print $NF }'; }
+# counters METRICS-URL → three of the service's counters so far, from its /metrics: the seconds the .NET GC has paused
+# it (the runtime's meter), the calls that waited for the replay store, and those of them that waited at most 20 ms.
+counters() {
+  curl -sf "$1" | awk '
+    /^dotnet_gc_pause_time_seconds_total/ { pause = $NF }
+    /^msrelapse_cds_token_replay_check_duration_seconds_count/ { checks = $NF }
+    /^msrelapse_cds_token_replay_check_duration_seconds_bucket\{.*le="0.02"/ { quick = $NF }
+    END { print pause + 0, checks + 0, quick + 0 }'
+}
 run() { # name url connections threads pool seconds server-pid [metrics-url] → LOAD line, with the server's CPU per
-  # call and, given the service's /metrics, the share of the run its process spent paused by the GC (a tail that
-  # comes with a high share is the GC's; one without it is the host's, the disk's or the code's)
+  # call and, given the service's /metrics, the share of the run the GC paused it and the calls that waited more than
+  # 20 ms for the replay store: a p99 tail that comes with either is the GC's or the disk's; one with neither is the
+  # host's or the code's
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used[$5] + 1)) "${pool[$5]}" >"$tokens_file"; else : >"$tokens_file"; fi
-  local line ticks_before pause_before=""
+  local line ticks_before counted_before=""
   ticks_before=$(cpu_ticks "$7")
-  if [ -n "${8:-}" ]; then pause_before=$(gc_pause_s "$8"); fi
+  if [ -n "${8:-}" ]; then counted_before=$(counters "$8"); fi
   line=$(LOAD_BODIES="$work/request.json" LOAD_CONTENT_TYPE=application/json LOAD_TOKENS="$tokens_file" LOAD_THREADS="$4" \
     wrk -t"$4" -c"$3" -d"${6}s" --timeout 10s -s benchmarks/load/post.lua "$2" | grep '^LOAD ')
   local n; n=$(sed -nE 's/.* requests=([0-9]+).*/\1/p' <<<"$line")
   # The tokens the run took (the last one any wrk thread used), not the requests it counted: a thread ahead of the
   # other took tokens past the count, and the next run would have replayed them (refused, 401).
   if [ "$5" != "-" ]; then used[$5]=$((used[$5] + $(field "$line" tokens_used))); fi
+  local gc=""
+  if [ -n "$counted_before" ]; then
+    # The GC's share of the run, and the calls of the run that waited more than 20 ms for the replay store.
+    gc=$(awk -v a="$counted_before" -v b="$(counters "$8")" -v d="$6" 'BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      printf " gc_pause_pct=%.1f replay_waits_over_20ms=%d", 100 * (y[1] - x[1]) / d, (y[2] - x[2]) - (y[3] - x[3]) }')
+  fi
   # The server's CPU time per call (user + system, all its threads): what a call costs, whatever else the shared
   # machine runs at the time (calls/s move with the other processes; this moves much less).
-  local gc=""
-  if [ -n "$pause_before" ]; then
-    gc=$(awk -v a="$pause_before" -v b="$(gc_pause_s "$8")" -v d="$6" 'BEGIN { printf " gc_pause_pct=%.1f", 100 * (b - a) / d }')
-  fi
   echo "$line $(awk -v t="$(( $(cpu_ticks "$7") - ticks_before ))" -v hz="$(getconf CLK_TCK)" -v n="$n" -v d="$6" \
     'BEGIN { printf "cpu_ms_per_call=%.2f cpu_cores=%.2f", 1000 * t / hz / n, t / hz / d }')$gc"
 }

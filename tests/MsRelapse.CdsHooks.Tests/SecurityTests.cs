@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MsRelapse.Testing;
 
 namespace MsRelapse.CdsHooks.Tests;
@@ -64,6 +66,52 @@ public sealed class SecurityTests
             {
                 Assert.DoesNotContain(part, logs, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Every_call_that_reaches_the_replay_store_records_how_long_it_waited_for_it()
+    {
+        var clock = CdsHost.NewClock();
+        using var tokens = new Tokens(() => clock.GetUtcNow());
+        await using var host = await CdsHost.StartAsync(tokens.Settings(), clock: clock);
+        // This host's own instruments (the listener is process-wide; other tests' hosts run in parallel).
+        var factory = host.App.Services.GetRequiredService<IMeterFactory>();
+        var waits = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "msrelapse.cds.token_replay_check.duration" && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (waits)
+            {
+                waits.Add(value);
+            }
+        });
+        listener.Start();
+
+        var token = tokens.Create(Audience);
+        Assert.NotEmpty(await host.CardsAsync(Service, Request(), token));
+        Assert.NotEmpty(await host.CardsAsync(Service, Request(), tokens.Create(Audience, alg: "RS384", kid: Tokens.Rs384Kid)));
+        using (var replay = await host.CallAsync(Service, Request(), token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode); // refused by the store: it waited for it too
+        }
+
+        using (var tampered = await host.CallAsync(Service, Request(), Tamper(tokens.Create(Audience))))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, tampered.StatusCode); // refused before the store: nothing to record
+        }
+
+        lock (waits)
+        {
+            Assert.Equal(3, waits.Count);
+            Assert.All(waits, w => Assert.InRange(w, 0, 60));
         }
     }
 

@@ -95,6 +95,10 @@ public sealed class ObservabilityTests
 
         Assert.Contains("msrelapse_evaluations", text, StringComparison.Ordinal);
         Assert.Contains("primary_action=\"iv-methylprednisolone\"", text, StringComparison.Ordinal);
+        // Durations in seconds are bucketed in seconds (the SDK's default boundaries, 0, 5, 10 …, are milliseconds'
+        // and would put every evaluation in the first bucket): there is a bucket at 20 ms, the CDS Hooks p99 goal.
+        Assert.Matches(@"(?m)^msrelapse_evaluation_duration_seconds_bucket\{[^}]*le=""0.02""[^}]*\} \d", text);
+        Assert.DoesNotMatch(@"(?m)^msrelapse_evaluation_duration_seconds_bucket\{[^}]*le=""25""", text);
     }
 
     [Fact]

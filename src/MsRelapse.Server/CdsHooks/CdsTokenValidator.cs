@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,7 +13,7 @@ namespace MsRelapse.Server.CdsHooks;
 /// so across instances). Any failure is a bare "no": the caller answers 401 with no detail, and nothing of the
 /// token is logged.
 /// </summary>
-internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys, ICdsHooksStore store, TimeProvider time)
+internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys, ICdsHooksStore store, CdsHooksMetrics metrics, TimeProvider time)
 {
     /// <summary>The key in <c>HttpContext.Items</c> of the validated call's <see cref="CdsClientOptions"/>.</summary>
     public const string ClientItem = "msrelapse.cds-client";
@@ -121,7 +122,10 @@ internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys,
         }
 
         // Kept until the token could no longer be accepted anyway.
-        if (!await store.TryRecordTokenIdAsync(client.Issuer, jti, exp + skew, ct).ConfigureAwait(false))
+        var started = Stopwatch.GetTimestamp();
+        var recorded = await store.TryRecordTokenIdAsync(client.Issuer, jti, exp + skew, ct).ConfigureAwait(false);
+        metrics.ReplayCheck(Stopwatch.GetElapsedTime(started));
+        if (!recorded)
         {
             return false;
         }

@@ -11,6 +11,13 @@ public sealed class ServerMetrics
     /// <summary>The meter name (what an exporter subscribes to).</summary>
     public const string MeterName = "MsRelapse";
 
+    /// <summary>
+    /// Histogram boundaries for durations in seconds, from half a millisecond to 10 s: the SDK's default boundaries
+    /// (0, 5, 10, 25 … 10,000) are for milliseconds and would put every call of this service in the first bucket. 0.02 s
+    /// is there because it is the CDS Hooks p99 goal (issue 9).
+    /// </summary>
+    public static readonly IReadOnlyList<double> SecondsBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
     private readonly Counter<long> evaluations;
     private readonly Counter<long> errors;
     private readonly Histogram<double> evaluationDuration;
@@ -21,7 +28,8 @@ public sealed class ServerMetrics
         var meter = meterFactory.Create(MeterName);
         evaluations = meter.CreateCounter<long>("msrelapse.evaluations", "{evaluation}", "Evaluations completed, by primary action.");
         errors = meter.CreateCounter<long>("msrelapse.errors", "{error}", "Problem responses, by stable error code.");
-        evaluationDuration = meter.CreateHistogram<double>("msrelapse.evaluation.duration", "s", "Time to read a bundle and evaluate it.");
+        evaluationDuration = meter.CreateHistogram<double>("msrelapse.evaluation.duration", "s", "Time to read a bundle and evaluate it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
     }
 
     public void CountEvaluation(string primaryAction) =>
