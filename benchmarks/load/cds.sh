@@ -61,7 +61,8 @@ keeps about one core busy whatever the rate, so the figure there says little; at
 Paused by the GC: the share of the run during which the .NET GC held the service's threads (the runtime's
 \`dotnet.gc.pause.time\`); calls that waited > 20 ms for the replay store: the calls of the run whose \`jti\` took
 longer than the p99 goal to be committed (\`msrelapse.cds.token_replay_check.duration\`: its group commit's queue and
-fsync). Both from the service's \`/metrics\`, read before and after the run: a tail with neither is the host's.
+fsync). Both from the service's \`/metrics\`, read before and after the run. The GC pauses 2–4 % of every run at c=8:
+a tail with a share well above that is the GC's; one with calls waiting on the replay store is the disk's.
 Machine (shared with the other engineers' builds): $machine.
 
 | target | tokens | concurrency | calls/s | p50 | p99 | signature checks, share of the machine | server CPU per call | server cores busy | paused by the GC | calls that waited > 20 ms for the replay store |
@@ -164,8 +165,8 @@ counters() {
 }
 run() { # name url connections threads pool seconds server-pid [metrics-url] → LOAD line, with the server's CPU per
   # call and, given the service's /metrics, the share of the run the GC paused it and the calls that waited more than
-  # 20 ms for the replay store: a p99 tail that comes with either is the GC's or the disk's; one with neither is the
-  # host's or the code's
+  # 20 ms for the replay store (a p99 tail with calls waiting on the store is the disk's; with a GC share well above
+  # its usual 2–4 %, the GC's)
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used[$5] + 1)) "${pool[$5]}" >"$tokens_file"; else : >"$tokens_file"; fi
   local line ticks_before counted_before=""
