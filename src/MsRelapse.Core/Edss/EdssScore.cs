@@ -40,15 +40,15 @@ public readonly record struct EdssScore : IComparable<EdssScore>
     /// <summary>Why <paramref name="value"/> is not an EDSS step, or null when it is.</summary>
     public static string? Problem(double value)
     {
-        var shown = value.ToString("0.###", CultureInfo.InvariantCulture);
+        // The value is written out only for a problem (the engine checks every recorded total of a record).
         if (!double.IsFinite(value) || value < 0 || value > 10)
         {
-            return $"EDSS {shown} is outside 0–10";
+            return $"EDSS {Shown(value)} is outside 0–10";
         }
 
         if (value * 2 != Math.Floor(value * 2))
         {
-            return $"EDSS {shown} is not a multiple of 0.5 (EDSS steps are 0, 1.0, 1.5, …, 10)";
+            return $"EDSS {Shown(value)} is not a multiple of 0.5 (EDSS steps are 0, 1.0, 1.5, …, 10)";
         }
 
         if (value == 0.5)
@@ -58,6 +58,8 @@ public readonly record struct EdssScore : IComparable<EdssScore>
 
         return null;
     }
+
+    private static string Shown(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public int CompareTo(EdssScore other) => Value.CompareTo(other.Value);

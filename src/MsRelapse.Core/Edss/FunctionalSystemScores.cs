@@ -72,25 +72,28 @@ public sealed record FunctionalSystemScores
     public static bool TryCreate(RawFunctionalSystems raw, out FunctionalSystemScores? scores, out IReadOnlyList<string> errors)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        double?[] values = [raw.Visual, raw.Brainstem, raw.Pyramidal, raw.Cerebellar, raw.Sensory, raw.BowelBladder, raw.Cerebral, raw.Ambulation];
-        var problems = new List<string>();
+        // The engine checks every assessment of a record this way (EdssTimeline): a valid set allocates only the result.
+        ReadOnlySpan<double?> values = [raw.Visual, raw.Brainstem, raw.Pyramidal, raw.Cerebellar, raw.Sensory, raw.BowelBladder, raw.Cerebral, raw.Ambulation];
+        List<string>? problems = null;
         for (var i = 0; i < values.Length; i++)
         {
             if (Problem(FunctionalSystemInfo.All[i], values[i]) is { } problem)
             {
-                problems.Add(problem);
+                (problems ??= []).Add(problem);
             }
         }
 
-        errors = problems;
-        if (problems.Count > 0)
+        if (problems is not null)
         {
+            errors = problems;
             scores = null;
             return false;
         }
 
-        var v = values.Select(x => (int)x!.Value).ToArray();
-        scores = new FunctionalSystemScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        errors = [];
+        scores = new FunctionalSystemScores(
+            (int)values[0]!.Value, (int)values[1]!.Value, (int)values[2]!.Value, (int)values[3]!.Value,
+            (int)values[4]!.Value, (int)values[5]!.Value, (int)values[6]!.Value, (int)values[7]!.Value);
         return true;
     }
 
@@ -100,21 +103,20 @@ public sealed record FunctionalSystemScores
     /// </summary>
     public static string? Problem(FunctionalSystem system, double? value, string? label = null)
     {
-        label ??= system.Label();
+        // The label and the value are written out only for a problem: valid scores, the common case, cost no string.
         if (value is not { } v)
         {
-            return $"{label} is missing (expected an integer {system.RangeText()})";
+            return $"{label ?? system.Label()} is missing (expected an integer {system.RangeText()})";
         }
 
-        var shown = v.ToString("0.###", CultureInfo.InvariantCulture);
         if (!double.IsFinite(v) || v != Math.Floor(v))
         {
-            return $"{label} {shown} is not an integer (expected {system.RangeText()})";
+            return $"{label ?? system.Label()} {Shown(v)} is not an integer (expected {system.RangeText()})";
         }
 
         if (v < 0 || v > system.MaximumScore())
         {
-            return $"{label} {shown} is outside {system.RangeText()}";
+            return $"{label ?? system.Label()} {Shown(v)} is outside {system.RangeText()}";
         }
 
         return null;
@@ -123,6 +125,8 @@ public sealed record FunctionalSystemScores
     /// <summary>Invariant summary, e.g. "visual 1, brainstem 0, …, ambulation 2".</summary>
     public override string ToString() =>
         string.Join(", ", FunctionalSystemInfo.All.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.KebabName()} {this[s]}")));
+
+    private static string Shown(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static int Checked(FunctionalSystem system, int value, string parameter) =>
         Problem(system, value) is { } problem ? throw new ArgumentOutOfRangeException(parameter, value, problem) : value;
