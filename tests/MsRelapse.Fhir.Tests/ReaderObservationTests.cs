@@ -204,6 +204,25 @@ public sealed class ReaderObservationTests
         Assert.True(a.FunctionalSystems.IsComplete);
     }
 
+    [Fact]
+    public void A_functional_system_given_twice_keeps_its_last_score_and_other_components_are_skipped()
+    {
+        static string C(string system, string code, int value) =>
+            $$"""{"code":{"coding":[{"system":"{{system}}","code":"{{code}}"}]},"valueInteger":{{value}}}""";
+        const string Msr = "http://msrelapse.org/fhir/CodeSystem/msrelapse", Loinc = "http://loinc.org";
+        var obs = $$"""
+            {"resourceType":"Observation","id":"e4","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"273554001"}]},
+             "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-09","valueQuantity":{"value":4.0},
+             "component":[{{C(Msr, "pyramidal", 2)}},{{C(Loinc, "8480-6", 120)}},{{C(Msr, "sensory", 1)}},{{C(Msr, "pyramidal", 3)}}]}
+            """;
+
+        // Both readers (ReadValid runs the differential): the later pyramidal score wins, the LOINC component is no FS.
+        var a = Assert.Single(ReadValid(Bundle(obs)).EdssAssessments);
+        Assert.Equal(4.0, a.RecordedTotal);
+        Assert.Equal(new RawFunctionalSystems(Pyramidal: 3, Sensory: 1), a.FunctionalSystems);
+        Assert.False(a.FunctionalSystems.IsComplete);
+    }
+
     [Theory]
     [InlineData("5802-4", FindingKind.UrineNitrite)]
     [InlineData("68548-7", FindingKind.Aqp4IgG)]

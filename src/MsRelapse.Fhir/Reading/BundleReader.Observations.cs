@@ -90,34 +90,34 @@ internal sealed partial class BundleReader
         var value = observation.Value;
         CheckUnitless(value, -1, null);
         var total = Number(value, -1);
-        var fs = RawFunctionalSystems.Empty;
+        // One score per system, the last component of a system winning; the set is made once (an EDSS has eight).
+        double? visual = null, brainstem = null, pyramidal = null, cerebellar = null, sensory = null, bowelBladder = null, cerebral = null, ambulation = null;
         var components = observation.Components;
         for (var i = 0; i < components.Count; i++)
         {
-            var component = components[i]!;
-            var name = component.Code.Codings().FirstOrDefault(c => c.System == CodeSystems.Msr && c.Code is not null && Codes.EdssComponents.Contains(c.Code))?.Code;
+            var name = EdssComponentName(components[i]!.Code);
             if (name is null)
             {
                 continue;
             }
 
-            var componentValue = component.Value;
+            var componentValue = components[i]!.Value;
             CheckUnitless(componentValue, i, name);
             var score = Number(componentValue, i);
-            fs = name switch
+            switch (name)
             {
-                "visual" => fs with { Visual = score },
-                "brainstem" => fs with { Brainstem = score },
-                "pyramidal" => fs with { Pyramidal = score },
-                "cerebellar" => fs with { Cerebellar = score },
-                "sensory" => fs with { Sensory = score },
-                "bowel-bladder" => fs with { BowelBladder = score },
-                "cerebral" => fs with { Cerebral = score },
-                "ambulation" => fs with { Ambulation = score },
-                _ => fs,
-            };
+                case "visual": visual = score; break;
+                case "brainstem": brainstem = score; break;
+                case "pyramidal": pyramidal = score; break;
+                case "cerebellar": cerebellar = score; break;
+                case "sensory": sensory = score; break;
+                case "bowel-bladder": bowelBladder = score; break;
+                case "cerebral": cerebral = score; break;
+                case "ambulation": ambulation = score; break;
+            }
         }
 
+        var fs = new RawFunctionalSystems(visual, brainstem, pyramidal, cerebellar, sensory, bowelBladder, cerebral, ambulation);
         if (total is null && fs.IsEmpty)
         {
             _notes.Add($"{source.Resource}: EDSS assessment without a total or any functional system; not used.");
@@ -125,6 +125,22 @@ internal sealed partial class BundleReader
         }
 
         _edss.Add(new EdssAssessment(when.Value, total, fs, source.At(total is null ? "Observation.component" : "Observation.valueQuantity")));
+    }
+
+    /// <summary>The EDSS component a concept names (its first MsRelapse coding with a component code), or null.</summary>
+    private static string? EdssComponentName(IConceptView? concept)
+    {
+        var codings = concept.Codings();
+        for (var i = 0; i < codings.Count; i++)
+        {
+            var c = codings[i];
+            if (c.System == CodeSystems.Msr && c.Code is not null && Codes.EdssComponents.Contains(c.Code))
+            {
+                return c.Code;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
