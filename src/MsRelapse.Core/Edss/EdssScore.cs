@@ -1,4 +1,5 @@
 using System.Globalization;
+using MsRelapse.Core.Apheresis;
 
 namespace MsRelapse.Core.Edss;
 
@@ -43,12 +44,12 @@ public readonly record struct EdssScore : IComparable<EdssScore>
         // The value is written out only for a problem (the engine checks every recorded total of a record).
         if (!double.IsFinite(value) || value < 0 || value > 10)
         {
-            return $"EDSS {Shown(value)} is outside 0–10";
+            return $"EDSS {Quantity.Show(value)} is outside 0–10";
         }
 
         if (value * 2 != Math.Floor(value * 2))
         {
-            return $"EDSS {Shown(value)} is not a multiple of 0.5 (EDSS steps are 0, 1.0, 1.5, …, 10)";
+            return $"EDSS {Quantity.Show(value)} is not a multiple of 0.5 (EDSS steps are 0, 1.0, 1.5, …, 10)";
         }
 
         if (value == 0.5)
@@ -58,8 +59,6 @@ public readonly record struct EdssScore : IComparable<EdssScore>
 
         return null;
     }
-
-    private static string Shown(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public int CompareTo(EdssScore other) => Value.CompareTo(other.Value);

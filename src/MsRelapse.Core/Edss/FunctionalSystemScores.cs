@@ -1,4 +1,5 @@
 using System.Globalization;
+using MsRelapse.Core.Apheresis;
 using MsRelapse.Core.Model;
 
 namespace MsRelapse.Core.Edss;
@@ -111,12 +112,12 @@ public sealed record FunctionalSystemScores
 
         if (!double.IsFinite(v) || v != Math.Floor(v))
         {
-            return $"{label ?? system.Label()} {Shown(v)} is not an integer (expected {system.RangeText()})";
+            return $"{label ?? system.Label()} {Quantity.Show(v)} is not an integer (expected {system.RangeText()})";
         }
 
         if (v < 0 || v > system.MaximumScore())
         {
-            return $"{label ?? system.Label()} {Shown(v)} is outside {system.RangeText()}";
+            return $"{label ?? system.Label()} {Quantity.Show(v)} is outside {system.RangeText()}";
         }
 
         return null;
@@ -125,8 +126,6 @@ public sealed record FunctionalSystemScores
     /// <summary>Invariant summary, e.g. "visual 1, brainstem 0, …, ambulation 2".</summary>
     public override string ToString() =>
         string.Join(", ", FunctionalSystemInfo.All.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.KebabName()} {this[s]}")));
-
-    private static string Shown(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static int Checked(FunctionalSystem system, int value, string parameter) =>
         Problem(system, value) is { } problem ? throw new ArgumentOutOfRangeException(parameter, value, problem) : value;
