@@ -223,6 +223,35 @@ public sealed class ReaderObservationTests
         Assert.False(a.FunctionalSystems.IsComplete);
     }
 
+    [Fact]
+    public void Codings_components_and_interpretations_written_as_nested_arrays_or_with_nulls_read_as_Firely_reads_them()
+    {
+        // Firely flattens a nested array and keeps a null item of a list as null (a null coding is left out): the
+        // UTF-8 reader takes a slower path for these shapes than for the flat lists nearly every export writes.
+        const string Msr = "http://msrelapse.org/fhir/CodeSystem/msrelapse";
+        var edss = $$"""
+            {"resourceType":"Observation","id":"e5","status":"final",
+             "code":{"coding":[null,[{"system":"http://snomed.info/sct","code":"273554001"}]]},
+             "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-09","valueQuantity":{"value":4.5},
+             "component":[[{"code":{"coding":[{"system":"{{Msr}}","code":"pyramidal"}]},"valueInteger":3}],
+                          {"code":{"coding":[[{"system":"{{Msr}}","code":"sensory"}]]},"valueInteger":2}]}
+            """;
+        var aqp4 = """
+            {"resourceType":"Observation","id":"f1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"68548-7"}]},
+             "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-05-01","valueString":"see report",
+             "interpretation":[null,[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"POS"}]}]]}
+            """;
+
+        // ReadValid runs the differential: both readers give this record.
+        var record = ReadValid(Bundle(edss, aqp4));
+        var a = Assert.Single(record.EdssAssessments);
+        Assert.Equal(4.5, a.RecordedTotal);
+        Assert.Equal(new RawFunctionalSystems(Pyramidal: 3, Sensory: 2), a.FunctionalSystems);
+        var f = Assert.Single(record.Findings);
+        Assert.Equal(FindingKind.Aqp4IgG, f.Kind);
+        Assert.True(f.Positive);
+    }
+
     [Theory]
     [InlineData("5802-4", FindingKind.UrineNitrite)]
     [InlineData("68548-7", FindingKind.Aqp4IgG)]

@@ -189,6 +189,40 @@ internal static class JsonViews
         return items;
     }
 
+    /// <summary>
+    /// <see cref="List"/>'s reading, each item made into a view (null items stay null): an array of the items as
+    /// written, without the intermediate list when the array is flat (nearly always).
+    /// </summary>
+    private static T?[] Items<T>(JsonElement owner, ReadOnlySpan<byte> name, Func<JsonElement, T> view)
+        where T : class
+    {
+        if (!TryMember(owner, name, out var value))
+        {
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Broken(name, value);
+        }
+
+        var items = new T?[value.GetArrayLength()];
+        var count = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                var flattened = new List<JsonElement?>(items.Length);
+                Flatten(value, flattened);
+                return [.. flattened.Select(i => i is { } e ? view(e) : null)];
+            }
+
+            items[count++] = item.ValueKind == JsonValueKind.Null ? null : view(item);
+        }
+
+        return items;
+    }
+
     private static void Flatten(JsonElement array, List<JsonElement?> items)
     {
         foreach (var item in array.EnumerateArray())
@@ -317,16 +351,17 @@ internal static class JsonViews
     /// <summary>A CodeableConcept; its codings are read once, on first use (see <see cref="CodingView"/>).</summary>
     private sealed class ConceptView(JsonElement concept) : IConceptView
     {
-        private List<ICodingView>? _codings;
+        private ICodingView[]? _codings;
 
         public string? Text => JsonViews.Text(concept, "text"u8);
 
         public IReadOnlyList<ICodingView> Codings => _codings ??= ReadCodings();
 
-        private List<ICodingView> ReadCodings()
+        private ICodingView[] ReadCodings()
         {
             // List's reading (absent → none, not an array → throws, nested arrays flattened), null items left out,
-            // without the intermediate list: a concept is read for nearly every resource.
+            // into an array of the codings as written: a concept is read for nearly every resource, and nearly every
+            // coding array is flat and without nulls (the others take a list).
             if (!TryMember(concept, "coding"u8, out var value))
             {
                 return [];
@@ -337,8 +372,20 @@ internal static class JsonViews
                 throw Broken("coding"u8, value);
             }
 
-            var codings = new List<ICodingView>(value.GetArrayLength());
-            AddCodings(value, codings);
+            var codings = new ICodingView[value.GetArrayLength()];
+            var count = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind is JsonValueKind.Array or JsonValueKind.Null)
+                {
+                    var flattened = new List<ICodingView>(codings.Length);
+                    AddCodings(value, flattened);
+                    return [.. flattened];
+                }
+
+                codings[count++] = new CodingView(item);
+            }
+
             return codings;
         }
 
@@ -458,9 +505,9 @@ internal static class JsonViews
 
         public IChoiceView? Effective => Choice(observation, "effective");
 
-        public IReadOnlyList<IConceptView?> Interpretation => [.. List(observation, "interpretation"u8).Select(i => i is { } e ? (IConceptView)new ConceptView(e) : null)];
+        public IReadOnlyList<IConceptView?> Interpretation => Items<IConceptView>(observation, "interpretation"u8, static e => new ConceptView(e));
 
-        public IReadOnlyList<IComponentView?> Components => [.. List(observation, "component"u8).Select(c => c is { } e ? (IComponentView)new ComponentView(e) : null)];
+        public IReadOnlyList<IComponentView?> Components => Items<IComponentView>(observation, "component"u8, static e => new ComponentView(e));
     }
 
     private abstract class MedicationUseView(JsonElement resource) : IMedicationUseView

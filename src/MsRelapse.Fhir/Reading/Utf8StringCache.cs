@@ -16,6 +16,9 @@ namespace MsRelapse.Fhir;
 /// A slot is found by the value's raw bytes (escapes and all) and its string is made by the JSON reader, so an
 /// escaped value reads as the reader reads it. Only values up to <see cref="MaxBytes"/> bytes are kept. The table holds
 /// values from patient records in process memory only, as the records themselves are; nothing reads it but this class.
+/// A value is kept the second time its slot sees it in a row (<see cref="Seen"/> holds the hash of the last value
+/// each slot missed): resource ids, references and timestamps are mostly seen once, and keeping each of them cost
+/// a slot and a copy of its bytes, and pushed out the codes that do repeat.
 /// </remarks>
 internal static class Utf8StringCache
 {
@@ -32,6 +35,9 @@ internal static class Utf8StringCache
 
     private static readonly Slot?[] Slots = new Slot?[1 << SlotBits];
 
+    /// <summary>Per slot, the full hash of the last value it missed (a race costs one value kept late or early).</summary>
+    private static readonly int[] Seen = new int[1 << SlotBits];
+
     /// <summary>The string of a JSON string value (as <see cref="JsonElement.GetString"/>).</summary>
     public static string GetString(JsonElement value)
     {
@@ -41,8 +47,8 @@ internal static class Utf8StringCache
             raw = raw.Slice(1, raw.Length - 2); // the quotes
             if (raw.Length <= MaxBytes)
             {
-                var index = IndexOf(raw);
-                return Cached(index, raw) ?? Keep(index, raw, value.GetString()!);
+                var hash = HashOf(raw);
+                return Cached(hash, raw) ?? Keep(hash, raw, value.GetString()!);
             }
         }
 
@@ -55,26 +61,38 @@ internal static class Utf8StringCache
         if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && reader.ValueSpan.Length <= MaxBytes)
         {
             var raw = reader.ValueSpan;
-            var index = IndexOf(raw);
-            return Cached(index, raw) ?? Keep(index, raw, reader.GetString()!);
+            var hash = HashOf(raw);
+            return Cached(hash, raw) ?? Keep(hash, raw, reader.GetString()!);
         }
 
         return reader.GetString()!;
     }
 
-    private static int IndexOf(ReadOnlySpan<byte> utf8)
+    private static int HashOf(ReadOnlySpan<byte> utf8)
     {
         var hash = default(HashCode); // seeded per process: a crafted record cannot aim at one slot
         hash.AddBytes(utf8);
-        return hash.ToHashCode() & ((1 << SlotBits) - 1);
+        return hash.ToHashCode();
     }
 
-    private static string? Cached(int index, ReadOnlySpan<byte> utf8) =>
-        Volatile.Read(ref Slots[index]) is { } slot && utf8.SequenceEqual(slot.Utf8) ? slot.Value : null;
+    private static int IndexOf(int hash) => hash & ((1 << SlotBits) - 1);
 
-    /// <summary>Keeps a value the JSON reader made (so that text that is not valid UTF-8 throws as it always does).</summary>
-    private static string Keep(int index, ReadOnlySpan<byte> utf8, string value)
+    private static string? Cached(int hash, ReadOnlySpan<byte> utf8) =>
+        Volatile.Read(ref Slots[IndexOf(hash)]) is { } slot && utf8.SequenceEqual(slot.Utf8) ? slot.Value : null;
+
+    /// <summary>
+    /// Keeps a value the JSON reader made (so that text that is not valid UTF-8 throws as it always does), if its slot
+    /// missed it last time too; else only notes it.
+    /// </summary>
+    private static string Keep(int hash, ReadOnlySpan<byte> utf8, string value)
     {
+        var index = IndexOf(hash);
+        if (Volatile.Read(ref Seen[index]) != hash)
+        {
+            Volatile.Write(ref Seen[index], hash);
+            return value;
+        }
+
         Volatile.Write(ref Slots[index], new Slot(utf8.ToArray(), value));
         return value;
     }
