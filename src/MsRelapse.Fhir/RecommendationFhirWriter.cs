@@ -512,20 +512,40 @@ public static class RecommendationFhirWriter
 
     private static ResourceReference Ref(Resource resource) => new($"urn:uuid:{resource.Id}");
 
-    /// <summary>Gives the resource a UUID derived from its content (serialised without id).</summary>
+    /// <summary>
+    /// The resource as a JSON element (the bytes Firely's <c>SerializeToBytes</c> writes), for a document that embeds
+    /// it (a CDS Hooks action's <c>resource</c>): an element that owns its bytes, nothing to dispose.
+    /// </summary>
+    public static System.Text.Json.JsonElement ToJsonElement(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return ReusableUtf8Buffer.Write(ReusableUtf8Buffer.AsBytes, resource, static (writer, r) => Serializer.Serialize(r, writer), static json => System.Text.Json.JsonElement.Parse(json));
+    }
+
+    /// <summary>
+    /// Gives the resource a UUID derived from its content (serialised without id): its type name and its JSON as
+    /// Firely's <c>SerializeToString</c> writes it, hashed from a reused buffer rather than a string made for it.
+    /// </summary>
     private static T Identify<T>(T resource)
         where T : Resource
     {
         resource.Id = null;
-        resource.Id = IdOf(resource.TypeName + Serializer.SerializeToString(resource, false));
+        resource.Id = ReusableUtf8Buffer.Write(ReusableUtf8Buffer.AsText, resource, static (writer, r) => Serializer.Serialize(r, writer), json =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(Encoding.UTF8.GetBytes(resource.TypeName));
+            hash.AppendData(json);
+            return UuidOf(hash.GetHashAndReset());
+        });
         return resource;
     }
 
     /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of the content.</summary>
-    private static string IdOf(string content)
+    private static string IdOf(string content) => UuidOf(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+
+    private static string UuidOf(byte[] sha256)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
-        var bytes = hash.AsSpan(0, 16).ToArray();
+        var bytes = sha256.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes, bigEndian: true).ToString("D");

@@ -177,6 +177,21 @@ public sealed class PatientViewTests
     }
 
     [Fact]
+    public async Task Card_suggestion_and_proposal_ids_keep_their_values_from_one_version_to_the_next()
+    {
+        // Feedback names a card by the uuid it was shown with, and an EHR may keep a proposal by its id: the ids derive
+        // from the content alone (the recommendation's JSON; each proposal's FHIR JSON), so a change in how they are
+        // computed must not change them. These are the values the derivation gave when this test was written.
+        await using var host = await CdsHost.StartAsync();
+        var cards = await host.CardsAsync(Service, Requests.ForBundle(SharedExamples.Load("steroid-refractory-relapse")));
+        var card = cards[0]!;
+        var suggestion = card["suggestions"]![0]!;
+        Assert.Equal("49585e9e-9176-5233-af5f-e52459e3f89d", (string?)card["uuid"]);
+        Assert.Equal("2fb8c8cb-d884-5e48-bfb4-2a5ee4caaea9", (string?)suggestion["uuid"]);
+        Assert.Equal("35c20e5a-fbf0-5658-821b-f7418fff1cea", (string?)suggestion["actions"]![0]!["resource"]!["id"]);
+    }
+
+    [Fact]
     public async Task An_implausible_value_gives_one_warning_card_naming_it_and_no_suggestion()
     {
         var bundle = JsonNode.Parse(SharedExamples.Load("steroid-refractory-relapse"))!;

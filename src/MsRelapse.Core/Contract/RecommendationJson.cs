@@ -35,6 +35,17 @@ public static class RecommendationJson
         return bytes;
     }
 
+    /// <summary>
+    /// Hands the bytes of <see cref="SerializeUtf8Line"/> (without its final newline) to <paramref name="use"/> without
+    /// copying them out: for a caller that only reads them once (a hash). The span is valid only during the call, and
+    /// <paramref name="use"/> must not serialise a recommendation itself (it would overwrite the span).
+    /// </summary>
+    public static TResult WithUtf8<TResult>(Recommendation r, Func<ReadOnlySpan<byte>, TResult> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return use(Write(r, indented: true));
+    }
+
     // One buffer and one writer per thread and layout, reused (reset) by each call: a document is some kilobytes, and a
     // fresh buffer per call was most of what serialising allocated. The span returned is valid until the next call
     // on the same thread; callers copy it out at once (a string or the response array).

@@ -254,7 +254,7 @@ internal sealed class CdsHookHandler(
         // Card uuids come from what was evaluated: the recommendation (the same clinical content gives the same uuids
         // whether the record was prefetched or fetched, in whatever order), else the record's bytes; and the drafts.
         var evaluated = outcome.Recommendation is { } rec && outcome.Errors.Count == 0
-            ? CdsIds.Hash(Core.Contract.RecommendationJson.SerializeUtf8Line(rec))
+            ? Core.Contract.RecommendationJson.WithUtf8(rec, static json => CdsIds.HashLine(json)) // = Hash(SerializeUtf8Line(rec))
             : CdsIds.Hash(record.BundleUtf8);
         var inputKey = evaluated + CdsIds.Of(asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), draftsKey);
         var cardContext = new CardContext(id, parsed.PatientId, inputKey, PageUrl(context, parsed.PatientId), options.SmartLaunchUrl is null ? "absolute" : "smart");

@@ -21,4 +21,13 @@ internal static class CdsIds
 
     /// <summary>Lower-case hex SHA-256 of bytes (the identity of an evaluation's input).</summary>
     public static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary><see cref="Hash"/> of <paramref name="bytes"/> followed by one <c>'\n'</c>, without copying them to add it.</summary>
+    public static string HashLine(ReadOnlySpan<byte> bytes)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(bytes);
+        hash.AppendData("\n"u8);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
 
@@ -13,8 +12,6 @@ namespace MsRelapse.Server.CdsHooks;
 /// </summary>
 internal static class Proposals
 {
-    private static readonly FhirJsonSerializer Serializer = new();
-
     /// <summary>Step → proposal resource, for the steps (primary, concurrent) that carry a plan.</summary>
     public static IReadOnlyDictionary<ActionCode, Resource> Of(Recommendation r)
     {
@@ -42,5 +39,5 @@ internal static class Proposals
     }
 
     /// <summary>The resource as a JSON element for an action's <c>resource</c> (an element that owns its bytes: nothing to dispose or clone).</summary>
-    public static JsonElement Json(Resource resource) => JsonElement.Parse(Serializer.SerializeToBytes(resource));
+    public static JsonElement Json(Resource resource) => RecommendationFhirWriter.ToJsonElement(resource);
 }
