@@ -145,17 +145,24 @@ internal static class FhirDates
     public static ClinicalTime? Read(IChoiceView? element, string path, bool periodEnd = false) => element?.TypeName switch
     {
         null => null,
-        "dateTime" => Parse(element.AsString(), path + "DateTime"),
+        "dateTime" => Parse(element.AsString(), path, "DateTime"),
         "date" => Parse(element.AsString(), path),
         "instant" => element.AsInstant(),
         "Period" => periodEnd
-            ? Parse(element.PeriodEnd(), path + "Period.end") ?? Parse(element.PeriodStart(), path + "Period.start")
-            : Parse(element.PeriodStart(), path + "Period.start"),
+            ? Parse(element.PeriodEnd(), path, "Period.end") ?? Parse(element.PeriodStart(), path, "Period.start")
+            : Parse(element.PeriodStart(), path, "Period.start"),
         _ => null,
     };
 
     /// <summary>Parses a literal that may be absent (null) but must be valid when present.</summary>
-    public static ClinicalTime? Parse(string? literal, string path)
+    public static ClinicalTime? Parse(string? literal, string path) => Parse(literal, path, "");
+
+    /// <summary>
+    /// <see cref="Parse(string?, string)"/> for the element at <paramref name="path"/> + <paramref name="suffix"/>
+    /// (<c>Observation.effective</c> + <c>DateTime</c>), the path written out only for an error: every dated resource
+    /// of a record comes through here.
+    /// </summary>
+    private static ClinicalTime? Parse(string? literal, string path, string suffix)
     {
         if (literal is null)
         {
@@ -164,7 +171,7 @@ internal static class FhirDates
 
         return TryParse(literal, out var value)
             ? value
-            : throw new UnreadableValueException(path, "is not a valid FHIR date or dateTime (expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)");
+            : throw new UnreadableValueException(path + suffix, "is not a valid FHIR date or dateTime (expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)");
     }
 }
 

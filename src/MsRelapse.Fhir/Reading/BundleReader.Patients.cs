@@ -48,6 +48,9 @@ internal sealed partial class BundleReader
     /// <summary>The patient each subject/patient reference of a non-Patient resource names (by its key among the patients' aliases), in order.</summary>
     private IEnumerable<(string Key, Entry Resource)> NamedPatients(IReadOnlyList<Entry> entries, Dictionary<string, string> aliases)
     {
+        // A record's resources nearly all name their patient in the same words: the key of the last reference is kept,
+        // not cut out of it again for every resource.
+        string? lastNamed = null, lastKey = null;
         foreach (var entry in entries)
         {
             if (entry.View is IPatientView)
@@ -58,7 +61,13 @@ internal sealed partial class BundleReader
             var references = entry.PatientReferences;
             for (var i = 0; i < references.Count; i++)
             {
-                if (PatientReferences.KeyOf(NamedPatient(references[i])) is { } key)
+                var named = NamedPatient(references[i]);
+                if (!string.Equals(named, lastNamed, StringComparison.Ordinal))
+                {
+                    (lastNamed, lastKey) = (named, PatientReferences.KeyOf(named));
+                }
+
+                if (lastKey is { } key)
                 {
                     yield return (aliases.GetValueOrDefault(key, key), entry);
                 }
