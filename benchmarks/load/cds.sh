@@ -63,7 +63,7 @@ keeps about one core busy whatever the rate, so the figure there says little; at
 Paused by the GC: the share of the run during which the .NET GC held the service's threads (the runtime's
 \`dotnet.gc.pause.time\`); calls that waited > 20 ms for the replay store: the calls of the run whose \`jti\` took
 longer than the p99 goal to be committed (\`msrelapse.cds.token_replay_check.duration\`: its group commit's queue and
-fsync). Both from the service's \`/metrics\`, read before and after the run. The GC pauses 2–4 % of every run at c=8:
+fsync). Both from the service's \`/metrics\`, read before and after the run. The GC pauses 0.5–4 % of every run at c=8:
 a tail with a share well above that is the GC's; one with calls waiting on the replay store is the disk's.
 Machine (shared with the other engineers' builds): $machine.
 
