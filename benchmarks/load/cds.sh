@@ -168,7 +168,7 @@ counters() {
 run() { # name url connections threads pool seconds server-pid [metrics-url] → LOAD line, with the server's CPU per
   # call and, given the service's /metrics, the share of the run the GC paused it and the calls that waited more than
   # 20 ms for the replay store (a p99 tail with calls waiting on the store is the disk's; with a GC share well above
-  # its usual 2–4 %, the GC's)
+  # its usual 0.5–4 %, the GC's)
   local tokens_file="$work/tokens-$1.txt"
   if [ "$5" != "-" ]; then tail -n +$((used[$5] + 1)) "${pool[$5]}" >"$tokens_file"; else : >"$tokens_file"; fi
   local line ticks_before counted_before=""

@@ -212,15 +212,22 @@ internal static class JsonViews
         {
             if (item.ValueKind == JsonValueKind.Array)
             {
-                var flattened = new List<JsonElement?>(items.Length);
-                Flatten(value, flattened);
-                return [.. flattened.Select(i => i is { } e ? view(e) : null)];
+                return Flattened(value, view);
             }
 
             items[count++] = item.ValueKind == JsonValueKind.Null ? null : view(item);
         }
 
         return items;
+    }
+
+    /// <summary><see cref="Items"/> of an array with nested arrays (its own method: the lambda's closure is made only here).</summary>
+    private static T?[] Flattened<T>(JsonElement array, Func<JsonElement, T> view)
+        where T : class
+    {
+        var flattened = new List<JsonElement?>();
+        Flatten(array, flattened);
+        return [.. flattened.Select(i => i is { } e ? view(e) : null)];
     }
 
     private static void Flatten(JsonElement array, List<JsonElement?> items)
@@ -357,51 +364,11 @@ internal static class JsonViews
 
         public IReadOnlyList<ICodingView> Codings => _codings ??= ReadCodings();
 
+        /// <summary><see cref="Items"/>' reading of <c>coding</c>, null items left out (Firely's list of codings has none).</summary>
         private ICodingView[] ReadCodings()
         {
-            // List's reading (absent → none, not an array → throws, nested arrays flattened), null items left out,
-            // into an array of the codings as written: a concept is read for nearly every resource, and nearly every
-            // coding array is flat and without nulls (the others take a list).
-            if (!TryMember(concept, "coding"u8, out var value))
-            {
-                return [];
-            }
-
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                throw Broken("coding"u8, value);
-            }
-
-            var codings = new ICodingView[value.GetArrayLength()];
-            var count = 0;
-            foreach (var item in value.EnumerateArray())
-            {
-                if (item.ValueKind is JsonValueKind.Array or JsonValueKind.Null)
-                {
-                    var flattened = new List<ICodingView>(codings.Length);
-                    AddCodings(value, flattened);
-                    return [.. flattened];
-                }
-
-                codings[count++] = new CodingView(item);
-            }
-
-            return codings;
-        }
-
-        private static void AddCodings(JsonElement array, List<ICodingView> codings)
-        {
-            foreach (var item in array.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Array)
-                {
-                    AddCodings(item, codings);
-                }
-                else if (item.ValueKind != JsonValueKind.Null)
-                {
-                    codings.Add(new CodingView(item));
-                }
-            }
+            var items = Items<ICodingView>(concept, "coding"u8, static e => new CodingView(e));
+            return Array.IndexOf(items, null) < 0 ? (ICodingView[])items : [.. items.OfType<ICodingView>()];
         }
     }
 
