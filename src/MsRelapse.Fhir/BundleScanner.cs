@@ -264,6 +264,9 @@ internal static class BundleScanner
     public static ScannedEntry? ScanResource(JsonElement resource, int index) =>
         ResourceHeader.Of(resource) is { } header ? Entry(index, header, 0, 0) : null;
 
+    /// <summary>The entry of a resource whose header was read by the caller (<see cref="ObservationLines"/>).</summary>
+    internal static ScannedEntry? ScanHeader(ResourceHeader header, int index) => Entry(index, header, 0, 0);
+
     private static ScannedEntry? Entry(int index, ResourceHeader header, int start, int length)
     {
         var (typeCount, type, id, subject, subjectReference, patient, patientReference) = header;

@@ -39,7 +39,14 @@ public static class Utf8RecordReader
     /// order): the record <see cref="Read(byte[])"/> gives for a collection Bundle of them. A resource that is not
     /// well-formed JSON makes the whole input a parse error, as it would make the Bundle.
     /// </summary>
-    public static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources)
+    public static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources) => ReadResources(resources, plainObservations: true);
+
+    /// <summary>
+    /// <see cref="ReadResources(IReadOnlyList{ReadOnlyMemory{byte}})"/>, with Observations of the plain shape read in one
+    /// forward pass (<see cref="ObservationLines"/>) or, with <paramref name="plainObservations"/> false, every resource
+    /// through a document (what the differential tests compare it with).
+    /// </summary>
+    internal static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources, bool plainObservations)
     {
         ArgumentNullException.ThrowIfNull(resources);
 
@@ -51,6 +58,12 @@ public static class Utf8RecordReader
             var entries = new List<BundleReader.Entry>(resources.Count);
             for (var i = 0; i < resources.Count; i++)
             {
+                if (plainObservations && ObservationLines.TryRead(resources[i].Span, i) is { } plain)
+                {
+                    entries.Add(plain);
+                    continue;
+                }
+
                 JsonDocument document;
                 try
                 {

@@ -52,7 +52,7 @@ internal static class JsonViews
     }
 
     /// <summary>A FHIR type a choice element can carry: its name, as UTF-8 too (for messages), and whether it is a Quantity.</summary>
-    private sealed class ChoiceType(string name)
+    internal sealed class ChoiceType(string name)
     {
         public string Name { get; } = name;
 
@@ -78,8 +78,11 @@ internal static class JsonViews
 
     // ---- element access with Firely's answers ---------------------------------------------------------------------
 
-    private static InvalidOperationException Broken(string name, JsonElement value) =>
-        new($"'{name}' is a JSON {value.ValueKind}, not the FHIR type the element holds");
+    private static InvalidOperationException Broken(string name, JsonElement value) => Broken(name, value.ValueKind);
+
+    /// <summary>What a view throws when the mapping reads a value of the wrong JSON kind (the plain views' wording too).</summary>
+    internal static InvalidOperationException Broken(string name, JsonValueKind kind) =>
+        new($"'{name}' is a JSON {kind}, not the FHIR type the element holds");
 
     private static InvalidOperationException Broken(ReadOnlySpan<byte> name, JsonElement value) => Broken(Encoding.UTF8.GetString(name), value);
 
@@ -297,7 +300,12 @@ internal static class JsonViews
                 ChoiceTypeLookup.TryGetValue(key.AsSpan(name.Length), out var decoded) ? decoded : null;
         }
 
-        var suffix = raw[name.Length..];
+        return ChoiceTypeOfSuffix(raw[name.Length..]);
+    }
+
+    /// <summary>The FHIR type a choice element's unescaped name suffix (<c>Quantity</c> of <c>valueQuantity</c>) names, or null.</summary>
+    internal static ChoiceType? ChoiceTypeOfSuffix(ReadOnlySpan<byte> suffix)
+    {
         if (suffix.Length > MaxChoiceSuffix)
         {
             return null;
@@ -311,6 +319,13 @@ internal static class JsonViews
 
     /// <summary>Room for the longest type suffix of a choice element (<c>CodeableConcept</c>, 15 letters), with some to spare.</summary>
     private const int MaxChoiceSuffix = 32;
+
+    /// <summary>An instant's local date and time as written, the offset dropped (throws when it is not an instant).</summary>
+    internal static ClinicalTime InstantOf(string literal)
+    {
+        var instant = System.Xml.XmlConvert.ToDateTimeOffset(literal);
+        return new ClinicalTime(DateOnly.FromDateTime(instant.DateTime), TimeOnly.FromDateTime(instant.DateTime));
+    }
 
     private static ConceptView? Concept(JsonElement? element) => element is { } e ? new ConceptView(e) : null;
 
@@ -414,8 +429,7 @@ internal static class JsonViews
                 return null;
             }
 
-            var instant = System.Xml.XmlConvert.ToDateTimeOffset(literal);
-            return new ClinicalTime(DateOnly.FromDateTime(instant.DateTime), TimeOnly.FromDateTime(instant.DateTime));
+            return InstantOf(literal);
         }
 
         public string? PeriodStart() => Text(value, "start"u8);
