@@ -16,6 +16,7 @@ var files = Directory.Exists(export) ? ExportPartitioner.FilesOf(export) : [];
 var bytes = files.Sum(f => new FileInfo(Path.Combine(export, f)).Length);
 var clock = Stopwatch.StartNew();
 long patients = 0;
+string? phases = null;
 switch (mode)
 {
     case "floor":
@@ -41,13 +42,13 @@ switch (mode)
     case "firely":
     {
         // The Firely path: the same split, then each patient's resources as a Bundle through the Firely reader.
-        var split = ExportPartitioner.Partition(export, Path.Combine(work, "spill"), PatientPartition.CountFor(bytes));
+        var split = ExportPartitioner.Partition(export, Path.Combine(work, "spill"), PatientPartition.CountFor(bytes), compactObservations: false);
         Parallel.For(0, split.PartitionCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
         {
             var groups = new Dictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
             foreach (var file in split.PartitionFiles[p])
             {
-                foreach (var (key, _, _, json) in SpillRecord.ReadAll(file))
+                foreach (var (key, _, _, json, _) in SpillRecord.ReadAll(file))
                 {
                     (groups.TryGetValue(key, out var list) ? list : groups[key] = []).Add(json);
                 }
@@ -65,20 +66,32 @@ switch (mode)
     case "steps":
     {
         // Not a goal's mode: where a screen's CPU goes per patient, one step at a time on one thread over the same
-        // patients (the split done first, not timed): parse each resource (a bare JsonDocument), read them (the parse
-        // and the UTF-8 reader's mapping; the record dropped, as in a screen), the engine alone on the records. CPU time
-        // moves with the host; the bytes allocated do not. Two passes; the second is the one to read.
-        var split = ExportPartitioner.Partition(export, Path.Combine(work, "spill"), PatientPartition.CountFor(bytes));
+        // patients (the splits done first, not timed): parse each resource's line (a bare JsonDocument), read the lines
+        // (the UTF-8 reader; the record dropped, as in a screen), read them as a screen's split spills them (the
+        // Observations in their compact form), the engine alone on the records. CPU time moves with the host; the bytes
+        // allocated do not. Two passes; the second is the one to read.
         var groups = new List<List<ReadOnlyMemory<byte>>>();
-        foreach (var partition in split.PartitionFiles)
+        var spilled = new List<List<ResourceLine>>();
+        foreach (var compact in new[] { false, true })
         {
-            var byPatient = new Dictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
-            foreach (var (key, _, _, json) in partition.SelectMany(SpillRecord.ReadAll))
+            var split = ExportPartitioner.Partition(export, Path.Combine(work, compact ? "compact" : "spill"), PatientPartition.CountFor(bytes), compact);
+            foreach (var partition in split.PartitionFiles)
             {
-                (byPatient.TryGetValue(key, out var list) ? list : byPatient[key] = []).Add(json.ToArray());
-            }
+                var byPatient = new Dictionary<string, List<ResourceLine>>(StringComparer.Ordinal);
+                foreach (var (key, _, _, resource, isCompact) in partition.SelectMany(SpillRecord.ReadAll))
+                {
+                    (byPatient.TryGetValue(key, out var list) ? list : byPatient[key] = []).Add(new ResourceLine(resource, isCompact));
+                }
 
-            groups.AddRange(byPatient.Values);
+                if (compact)
+                {
+                    spilled.AddRange(byPatient.Values);
+                }
+                else
+                {
+                    groups.AddRange(byPatient.Values.Select(l => l.Select(r => r.Bytes).ToList()));
+                }
+            }
         }
 
         var records = groups.Select(resources => Utf8RecordReader.ReadResources(resources).Record).OfType<MsRelapse.Core.Model.PatientRecord>().ToList();
@@ -92,6 +105,7 @@ switch (mode)
                 }
             });
             Step(pass, "read", groups, static resources => Utf8RecordReader.ReadResources(resources));
+            Step(pass, "spilled", spilled, static resources => Utf8RecordReader.ReadLines(resources));
             Step(pass, "engine", records, record => MsRelapse.Core.Pathway.PathwayEngine.Evaluate(record, asOf));
         }
 
@@ -112,9 +126,26 @@ switch (mode)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass {pass}  {what,-7} {micros,8:0.0} us CPU  {kilobytes,7:0.0} kB allocated  a patient ({items.Count})"));
         }
     }
-    case "screen":
-        patients = ScreenRun.Run(new ScreenOptions(export, Path.Combine(work, "out"), asOf)).Tally.Patients;
+    case "split":
+        // Not a goal's mode: the screen's first pass alone (the export split by patient into its spill, Observations in
+        // their compact form), to see what it costs beside the floor.
+        ExportPartitioner.Partition(export, Path.Combine(work, "spill"), PatientPartition.CountFor(bytes), compactObservations: true);
         break;
+    case "screen":
+    {
+        // The CPU time of the process when the split ends (the first progress of the "screen" phase): printed after the
+        // result line, so that a reader can see what each phase cost.
+        var splitCpu = TimeSpan.Zero;
+        patients = ScreenRun.Run(new ScreenOptions(export, Path.Combine(work, "out"), asOf), p =>
+        {
+            if (p.Phase == "screen" && splitCpu == TimeSpan.Zero)
+            {
+                splitCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            }
+        }).Tally.Patients;
+        phases = string.Create(CultureInfo.InvariantCulture, $"split {splitCpu.TotalSeconds:0.00} s CPU, screen and outputs {(Process.GetCurrentProcess().TotalProcessorTime - splitCpu).TotalSeconds:0.00} s CPU");
+        break;
+    }
     case "one":
     {
         // Per-call cost of each step on one bundle (EXPORT_DIR is then a Bundle file): read (both readers), evaluate.
@@ -144,7 +175,7 @@ switch (mode)
         return;
     }
     default:
-        throw new ArgumentException("mode: floor, tokens, firely, screen, steps or one");
+        throw new ArgumentException("mode: floor, tokens, firely, split, screen, steps or one");
 }
 
 var seconds = clock.Elapsed.TotalSeconds;
@@ -156,8 +187,13 @@ if (Directory.Exists(work))
     Directory.Delete(work, true);
 }
 
+if (phases is not null)
+{
+    Console.Error.WriteLine(phases);
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{mode,-7} {seconds,8:0.00} s  {bytes / 1e6,8:0.0} MB  {bytes / 1e6 / seconds,7:0.0} MB/s  {(patients >= 0 ? patients : 0),8} patients  {(patients > 0 ? patients / seconds : 0),8:0} patients/s  cpu {cpu,7:0.00} s  peak {peak,6:0} MB"));
+    $"{mode,-7} {seconds,8:0.00} s  {bytes / 1e6,8:0.0} MB  {bytes / 1e6 / seconds,7:0.0} MB/s  {(patients >= 0 ? patients : 0),8} patients  {(patients > 0 ? patients / seconds : 0),8:0} patients/s  cpu {cpu,7:0.00} s  peak {peak,6:0} MB  gc {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections, {GC.GetTotalAllocatedBytes() / 1e9:0.0} GB allocated"));
 
 // Runs the action on every non-empty line of every file, files in parallel on every core; a malformed line (synth
 // writes some on purpose) is paid for all the same.

@@ -3,11 +3,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [results, patients, readme] = process.argv.slice(2);
-const line = /^(small|large) (\S+) (\w+)\s+([\d.]+) s\s+([\d.]+) MB\s+([\d.]+) MB\/s\s+(\d+) patients\s+(\d+) patients\/s\s+cpu\s+([\d.]+) s\s+peak\s+(\d+) MB/;
+const line = /^(small|large) (\S+) (\w+)\s+([\d.]+) s\s+([\d.]+) MB\s+([\d.]+) MB\/s\s+(\d+) patients\s+(\d+) patients\/s\s+cpu\s+([\d.]+) s\s+peak\s+(\d+) MB(?:\s+gc ([\d.]+) s paused, \S+ collections, ([\d.]+) GB allocated)?/;
 const rows = readFileSync(results, "utf8").split("\n").filter(Boolean).map((l) => {
   const m = line.exec(l);
   if (!m) throw new Error(`unreadable result line: ${l}`);
-  return { set: m[1], load: m[2], mode: m[3], s: +m[4], mb: +m[5], mbs: +m[6], patients: +m[7], ps: +m[8], cpu: +m[9], peak: +m[10] };
+  return { set: m[1], load: m[2], mode: m[3], s: +m[4], mb: +m[5], mbs: +m[6], patients: +m[7], ps: +m[8], cpu: +m[9], peak: +m[10], gc: m[11], allocated: m[12] };
 });
 const get = (set, mode) => rows.find((r) => r.set === set && r.mode === mode);
 const floor = get("small", "floor"), firely = get("small", "firely"), screen = get("small", "screen"), large = get("large", "screen");
@@ -19,10 +19,10 @@ const n = Number(patients);
 const when = new Date().toISOString().slice(0, 16).replace("T", " ");
 
 const table = [
-  "| export | mode | load avg | time | CPU (user+sys) | MB/s | patients/s | peak |",
-  "|---|---|---:|---:|---:|---:|---:|---:|",
+  "| export | mode | load avg | time | CPU (user+sys) | MB/s | patients/s | peak | GC paused | allocated |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...[floor, firely, screen, large].map((r, i) =>
-    `| ${i === 3 ? `synth ${(n * 10).toLocaleString("en")} patients (10×), ${r.mb} MB` : i === 0 ? `synth ${n.toLocaleString("en")} patients, ${r.mb} MB` : ""} | ${r.mode} | ${r.load} | ${r.s.toFixed(1)} s | ${r.cpu.toFixed(1)} s | ${r.mbs.toFixed(1)} | ${r.mode === "floor" ? "—" : r.ps.toLocaleString("en")} | ${r.peak} MB |`),
+    `| ${i === 3 ? `synth ${(n * 10).toLocaleString("en")} patients (10×), ${r.mb} MB` : i === 0 ? `synth ${n.toLocaleString("en")} patients, ${r.mb} MB` : ""} | ${r.mode} | ${r.load} | ${r.s.toFixed(1)} s | ${r.cpu.toFixed(1)} s | ${r.mbs.toFixed(1)} | ${r.mode === "floor" ? "—" : r.ps.toLocaleString("en")} | ${r.peak} MB | ${r.gc === undefined ? "—" : `${r.gc} s`} | ${r.allocated === undefined ? "—" : `${r.allocated} GB`} |`),
 ].join("\n");
 
 const section = `## Screening (\`msrelapse screen\`) against its floor and the Firely path
@@ -32,7 +32,8 @@ per type split at 16 MB; PATIENTS and 10 × PATIENTS patients) and runs \`benchm
 files, both cores: **floor** (a bare \`JsonDocument.Parse\` of every line), **firely** (the same split by patient, then
 each patient's resources as a Bundle through the Firely reader and the engine), **screen** (\`ScreenRun\`: the split, the
 UTF-8 reader and the engine, patients.csv, summary.json, report.html), then **screen** on the 10× export. Peak = the
-process's peak working set. The load average (1 min) is read as each mode starts: the machine is shared, so wall-time
+process's peak working set; GC paused and allocated: the .NET runtime's own totals for the process (pause time, bytes
+allocated). The load average (1 min) is read as each mode starts: the machine is shared, so wall-time
 ratios move with the other engineers' builds; the CPU seconds (user + system) of each mode say what it costs.
 
 Recorded ${when} UTC by the script:

@@ -56,7 +56,7 @@ public static class ClusterScreenRun
         var work = Path.GetFullPath(Path.Combine(options.OutDirectory, $".screen-work-{runId}"));
         try
         {
-            var export = ExportPartitioner.Partition(options.ExportDirectory, Path.Combine(work, "spill"), partitions, null, options.Workers, cancellationToken);
+            var export = ExportPartitioner.Partition(options.ExportDirectory, Path.Combine(work, "spill"), partitions, compactObservations: true, null, options.Workers, cancellationToken);
             var merger = new ScreenResultMerger(Path.Combine(work, "runs"));
             var pending = new ConcurrentQueue<int>(Enumerable.Range(0, partitions));
             var attempts = new int[partitions];
@@ -141,8 +141,15 @@ public static class ClusterScreenRun
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, merger.Rows().Where(r => r.NeedsActionNow));
+            var worklist = new List<PatientRow>();
+            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
+            {
+                if (row.NeedsActionNow)
+                {
+                    worklist.Add(row);
+                }
+            });
+            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
             return new ClusterScreenResult(summary with { Elapsed = clock.Elapsed }, new Dictionary<string, int>(bySilo, StringComparer.Ordinal), reruns);
         }
         finally

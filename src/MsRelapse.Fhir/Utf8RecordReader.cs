@@ -49,16 +49,46 @@ public static class Utf8RecordReader
     internal static FhirReadResult ReadResources(IReadOnlyList<ReadOnlyMemory<byte>> resources, bool plainObservations)
     {
         ArgumentNullException.ThrowIfNull(resources);
+        var lines = new ResourceLine[resources.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = new ResourceLine(resources[i]);
+        }
+
+        return ReadLines(lines, plainObservations);
+    }
+
+    /// <summary>
+    /// <see cref="ReadResources(IReadOnlyList{ReadOnlyMemory{byte}})"/> for a screen's resources, some of which its split
+    /// kept in the compact form (<see cref="CompactObservations"/>): the record their lines give.
+    /// </summary>
+    public static FhirReadResult ReadLines(IReadOnlyList<ResourceLine> lines) => ReadLines(lines, plainObservations: true);
+
+    private static FhirReadResult ReadLines(IReadOnlyList<ResourceLine> lines, bool plainObservations)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
 
         // Each resource is parsed once: its type, id and patient references are read from the document the mapping
-        // then reads (a Bundle is scanned first instead, to parse only the resources the reader maps).
-        var documents = new List<JsonDocument>(resources.Count);
+        // then reads (a Bundle is scanned first instead, to parse only the resources the reader maps). Observations of
+        // the plain shape are read without a document, or were read by the split (compact).
+        var documents = new List<JsonDocument>(lines.Count);
         try
         {
-            var entries = new List<BundleReader.Entry>(resources.Count);
-            for (var i = 0; i < resources.Count; i++)
+            var entries = new List<BundleReader.Entry>(lines.Count);
+            for (var i = 0; i < lines.Count; i++)
             {
-                if (plainObservations && ObservationLines.TryRead(resources[i].Span, i) is { } plain)
+                var (bytes, isCompact) = lines[i];
+                if (isCompact)
+                {
+                    if (ObservationLines.EntryOf(CompactObservations.Read(bytes.Span), i) is { } entry)
+                    {
+                        entries.Add(entry);
+                    }
+
+                    continue;
+                }
+
+                if (plainObservations && ObservationLines.TryRead(bytes.Span, i) is { } plain)
                 {
                     entries.Add(plain);
                     continue;
@@ -67,7 +97,7 @@ public static class Utf8RecordReader
                 JsonDocument document;
                 try
                 {
-                    document = JsonDocument.Parse(resources[i], DocumentOptions);
+                    document = JsonDocument.Parse(bytes, DocumentOptions);
                 }
                 catch (JsonException)
                 {

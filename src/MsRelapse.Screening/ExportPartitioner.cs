@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
@@ -35,7 +36,9 @@ public sealed record PartitionedExport(
 /// </summary>
 /// <remarks>
 /// A spilled record is binary: key length, key (UTF-8), file index, line number, line length, line. The line is
-/// kept byte for byte, so screening reads exactly what the export holds.
+/// kept byte for byte, so screening reads exactly what the export holds; or, for an Observation of the plain shape
+/// when the caller asks for it, what the split read of it (<see cref="CompactObservations"/>: the answers the reader's
+/// views give for that line, so that it is not parsed a second time).
 /// </remarks>
 public static class ExportPartitioner
 {
@@ -61,10 +64,15 @@ public static class ExportPartitioner
     /// <param name="exportDirectory">The folder of NDJSON files.</param>
     /// <param name="workDirectory">Where the partition files go (created).</param>
     /// <param name="partitionCount">Number of partitions (see <see cref="PatientPartition.CountFor"/>).</param>
+    /// <param name="compactObservations">
+    /// Spill the Observations of the plain shape in their compact form (<see cref="CompactObservations"/>, read back by
+    /// <see cref="PartitionScreener"/>) instead of as lines: what a screen does. False spills every line as it is, for a
+    /// reader that needs the JSON (the Firely path of the benchmark).
+    /// </param>
     /// <param name="onBytes">Called with the bytes read since the last call (progress), from any thread.</param>
     /// <param name="maxWorkers">Files read at once (default: one per core).</param>
     /// <param name="cancellationToken">Cancels the split.</param>
-    public static PartitionedExport Partition(string exportDirectory, string workDirectory, int partitionCount, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default)
+    public static PartitionedExport Partition(string exportDirectory, string workDirectory, int partitionCount, bool compactObservations, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
         var files = FilesOf(exportDirectory);
@@ -81,7 +89,7 @@ public static class ExportPartitioner
         Parallel.ForEach(
             order,
             new ParallelOptions { MaxDegreeOfParallelism = maxWorkers > 0 ? maxWorkers : Environment.ProcessorCount, CancellationToken = cancellationToken },
-            () => new SpillWriters(workDirectory, Interlocked.Increment(ref workerIds), partitionCount),
+            () => new SpillWriters(workDirectory, Interlocked.Increment(ref workerIds), partitionCount, compactObservations),
             (fileIndex, _, writers) =>
             {
                 var (fileBytes, fileLines) = SplitFile(exportDirectory, files[fileIndex], fileIndex, partitionCount, writers, malformed, malformedCounts, skipped, onBytes, cancellationToken);
@@ -135,7 +143,7 @@ public static class ExportPartitioner
             }
 
             lines++;
-            var (type, key, problem) = Route(line);
+            var (type, key, problem, compact) = Route(line, writers.Compact);
             if (problem is not null)
             {
                 malformedCounts.AddOrUpdate(name, 1, (_, n) => n + 1);
@@ -157,9 +165,13 @@ public static class ExportPartitioner
             {
                 writers.WriteMedication(key, fileIndex, reader.LineNumber, line);
             }
+            else if (compact)
+            {
+                writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, writers.Compact!.WrittenSpan, compact: true);
+            }
             else
             {
-                writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, line);
+                writers.Write(PatientPartition.Of(key, partitionCount), key, fileIndex, reader.LineNumber, line, compact: false);
             }
 
             if ((lines & 1023) == 0)
@@ -190,8 +202,29 @@ public static class ExportPartitioner
     /// <summary>
     /// The type and patient key of one line; key null for a line not needed (a type the pathway does not read, or a
     /// resource of no patient); a problem code for a malformed line. Reads every token (a truncated line is
-    /// malformed, not half-read).
+    /// malformed, not half-read). With <paramref name="compact"/>, an Observation of the plain shape is read into its
+    /// compact form there (<see cref="CompactObservations"/>; <c>Compact</c> true), in the same pass: its header is the
+    /// one <see cref="ResourceHeader.OfLine"/> reads, so it is routed as the line would be.
     /// </summary>
+    internal static (string? Type, string? Key, string? Problem, bool Compact) Route(ReadOnlySpan<byte> line, ArrayBufferWriter<byte>? compact)
+    {
+        if (compact is not null)
+        {
+            compact.ResetWrittenCount();
+            if (CompactObservations.TryWrite(line, compact) is { } plain)
+            {
+                // An Observation's patient is its subject (it has no patient element; the plain shape has no other).
+                return PatientReferences.KeyOf(plain.Subject) is { } observationKey
+                    ? (plain.Type, observationKey, null, true)
+                    : (plain.Type, null, MalformedReasons.NoPatientReference, false);
+            }
+        }
+
+        var (type, key, problem) = Route(line);
+        return (type, key, problem, false);
+    }
+
+    /// <summary>The type and patient key of one line, read as it is (see the other overload).</summary>
     internal static (string? Type, string? Key, string? Problem) Route(ReadOnlySpan<byte> line)
     {
         ResourceHeader header;
@@ -242,8 +275,11 @@ public static class ExportPartitioner
     }
 
     /// <summary>One worker's spill files, one per partition, opened on first write.</summary>
-    private sealed class SpillWriters(string directory, int worker, int partitionCount)
+    private sealed class SpillWriters(string directory, int worker, int partitionCount, bool compactObservations)
     {
+        /// <summary>Where the worker writes an Observation's compact form before it spills it (null: lines spilled as they are).</summary>
+        public ArrayBufferWriter<byte>? Compact { get; } = compactObservations ? new ArrayBufferWriter<byte>(4096) : null;
+
         /// <summary>
         /// Write buffers of one worker take about 1 MB together (64 kB each at most, 4 kB at least): with thousands
         /// of partitions (a large export) the buffers must not grow with the export.
@@ -253,7 +289,7 @@ public static class ExportPartitioner
         private readonly BinaryWriter?[] _writers = new BinaryWriter?[partitionCount];
         private readonly List<(int, string)> _files = [];
 
-        public void Write(int partition, string key, int fileIndex, long line, ReadOnlySpan<byte> json)
+        public void Write(int partition, string key, int fileIndex, long line, ReadOnlySpan<byte> bytes, bool compact)
         {
             var writer = _writers[partition];
             if (writer is null)
@@ -264,7 +300,7 @@ public static class ExportPartitioner
                 _files.Add((partition, path));
             }
 
-            SpillRecord.Write(writer, key, fileIndex, line, json);
+            SpillRecord.Write(writer, key, fileIndex, line, bytes, compact);
         }
 
         private BinaryWriter? _medications;
@@ -289,18 +325,26 @@ public static class ExportPartitioner
     }
 }
 
-/// <summary>The binary record of a spill file: key, file index, line number, line bytes.</summary>
+/// <summary>
+/// The binary record of a spill file: key, file index, line number, length, bytes — the line as exported, or (a
+/// negative length) an Observation's compact form (<see cref="CompactObservations"/>).
+/// </summary>
 public static class SpillRecord
 {
-    /// <summary>Writes one record.</summary>
-    public static void Write(BinaryWriter writer, string key, int fileIndex, long line, ReadOnlySpan<byte> json)
+    /// <summary>Writes one record: a line, or with <paramref name="compact"/> an Observation's compact form.</summary>
+    public static void Write(BinaryWriter writer, string key, int fileIndex, long line, ReadOnlySpan<byte> bytes, bool compact = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (compact && bytes.IsEmpty)
+        {
+            throw new ArgumentException("A compact record is never empty.", nameof(bytes));
+        }
+
         writer.Write(key);
         writer.Write(fileIndex);
         writer.Write(line);
-        writer.Write(json.Length);
-        writer.Write(json);
+        writer.Write(compact ? -bytes.Length : bytes.Length);
+        writer.Write(bytes);
     }
 
     /// <summary>
@@ -317,8 +361,8 @@ public static class SpillRecord
         return length;
     }
 
-    /// <summary>The records of a spill file read into memory (<see cref="ReadInto"/>): each line a slice of it, not a copy.</summary>
-    public static IEnumerable<(string Key, int FileIndex, long Line, ReadOnlyMemory<byte> Json)> Parse(ReadOnlyMemory<byte> file)
+    /// <summary>The records of a spill file read into memory (<see cref="ReadInto"/>): each line (or compact form) a slice of it, not a copy.</summary>
+    public static IEnumerable<(string Key, int FileIndex, long Line, ReadOnlyMemory<byte> Bytes, bool IsCompact)> Parse(ReadOnlyMemory<byte> file)
     {
         var at = 0;
         while (at < file.Length)
@@ -341,20 +385,22 @@ public static class SpillRecord
             var fileIndex = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
             var line = BinaryPrimitives.ReadInt64LittleEndian(span[(at + 4)..]);
             var length = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 12)..]);
+            var compact = length < 0;
+            length = Math.Abs(length);
             at += 16;
-            yield return (key, fileIndex, line, file.Slice(at, length));
+            yield return (key, fileIndex, line, file.Slice(at, length), compact);
             at += length;
         }
     }
 
-    /// <summary>Reads every record of a spill file, each line a copy of its own (what keeps a record past the file's buffer).</summary>
-    public static IEnumerable<(string Key, int FileIndex, long Line, byte[] Json)> ReadAll(string path)
+    /// <summary>Reads every record of a spill file, each line (or compact form) a copy of its own (what keeps a record past the file's buffer).</summary>
+    public static IEnumerable<(string Key, int FileIndex, long Line, byte[] Bytes, bool IsCompact)> ReadAll(string path)
     {
         var buffer = new byte[new FileInfo(path).Length];
         var length = ReadInto(path, buffer, 0);
-        foreach (var (key, fileIndex, line, json) in Parse(buffer.AsMemory(0, length)))
+        foreach (var (key, fileIndex, line, bytes, compact) in Parse(buffer.AsMemory(0, length)))
         {
-            yield return (key, fileIndex, line, json.ToArray());
+            yield return (key, fileIndex, line, bytes.ToArray(), compact);
         }
     }
 }

@@ -28,7 +28,7 @@ public static class PartitionScreener
     public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> inputFiles, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(spillFiles);
-        var patients = new Dictionary<string, List<(int File, long Line, ReadOnlyMemory<byte> Json)>>(StringComparer.Ordinal);
+        var patients = new Dictionary<string, List<(int File, long Line, ResourceLine Resource)>>(StringComparer.Ordinal);
         var buffer = PartitionBuffers.Rent(spillFiles.Sum(f => new FileInfo(f).Length));
         try
         {
@@ -39,7 +39,7 @@ public static class PartitionScreener
                 var length = SpillRecord.ReadInto(spill, buffer, offset);
                 var records = buffer.AsMemory(offset, length);
                 offset += length;
-                foreach (var (key, file, line, json) in SpillRecord.Parse(records))
+                foreach (var (key, file, line, resource, compact) in SpillRecord.Parse(records))
                 {
                     if (!patients.TryGetValue(key, out var list))
                     {
@@ -47,9 +47,9 @@ public static class PartitionScreener
                         patients.Add(key, list);
                     }
 
-                    list.Add((file, line, json));
+                    list.Add((file, line, new ResourceLine(resource, compact)));
                     resources++;
-                    bytes += json.Length;
+                    bytes += resource.Length;
                 }
             }
 
@@ -59,7 +59,7 @@ public static class PartitionScreener
             {
                 // The export's order: by file, then by line (workers spilled in parallel).
                 lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
-                var patientResources = lines.Select(l => l.Json).ToList();
+                var patientResources = lines.Select(l => l.Resource).ToList();
                 AttachMedications(patientResources, medications);
                 rows.Add(ScreenPatient(key, patientResources, asOf));
             }
@@ -79,7 +79,7 @@ public static class PartitionScreener
         var medications = new Dictionary<string, (int File, long Line, byte[] Json)>(StringComparer.Ordinal);
         foreach (var file in ExportPartitioner.MedicationSpillFiles(spillDirectory))
         {
-            foreach (var (key, fileIndex, line, json) in SpillRecord.ReadAll(file))
+            foreach (var (key, fileIndex, line, json, _) in SpillRecord.ReadAll(file))
             {
                 if (!medications.TryGetValue(key, out var seen) || (fileIndex, line).CompareTo((seen.File, seen.Line)) < 0)
                 {
@@ -96,7 +96,7 @@ public static class PartitionScreener
     /// holds on their own (after the patient's resources, each once): the record a Bundle of the patient's resources
     /// and those Medications gives, where the reader resolves the reference as it does inside a Bundle.
     /// </summary>
-    internal static void AttachMedications(List<ReadOnlyMemory<byte>> resources, IReadOnlyDictionary<string, byte[]> medications)
+    internal static void AttachMedications(List<ResourceLine> resources, IReadOnlyDictionary<string, byte[]> medications)
     {
         if (medications.Count == 0)
         {
@@ -107,14 +107,16 @@ public static class PartitionScreener
         var count = resources.Count;
         for (var i = 0; i < count; i++)
         {
-            if (resources[i].Span.IndexOf("\"medicationReference\""u8) < 0 || MedicationReferenceOf(resources[i]) is not { } reference)
+            // A compact form is an Observation's: it points at no Medication.
+            var (bytes, compact) = resources[i];
+            if (compact || bytes.Span.IndexOf("\"medicationReference\""u8) < 0 || MedicationReferenceOf(bytes) is not { } reference)
             {
                 continue;
             }
 
             if (medications.TryGetValue(reference, out var medication) && (attached ??= new(StringComparer.Ordinal)).Add(reference))
             {
-                resources.Add(medication);
+                resources.Add(new ResourceLine(medication));
             }
         }
     }
@@ -146,6 +148,13 @@ public static class PartitionScreener
     {
         var outcome = EvaluatePatient(resources, asOf);
         return RowOf(patientKey, outcome, asOf);
+    }
+
+    /// <summary><see cref="ScreenPatient(string, IReadOnlyList{ReadOnlyMemory{byte}}, DateOnly)"/> for resources as a split spilled them (some compact).</summary>
+    public static PatientRow ScreenPatient(string patientKey, IReadOnlyList<ResourceLine> resources, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return RowOf(patientKey, FhirEvaluation.Evaluate(Utf8RecordReader.ReadLines(resources), asOf), asOf);
     }
 
     /// <summary>

@@ -122,13 +122,25 @@ public sealed class ScreenResultMerger
     }
 
     /// <summary>Writes patients.csv and summary.json into <paramref name="outDirectory"/>; returns the summary.</summary>
-    public ScreenSummary Complete(string outDirectory, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed = null)
+    /// <param name="outDirectory">Where the files go.</param>
+    /// <param name="export">The split export (for the summary's counts of lines).</param>
+    /// <param name="asOf">The screen's date.</param>
+    /// <param name="elapsed">The screen's duration so far, for the summary.</param>
+    /// <param name="onRow">
+    /// Called with each row as it is written, in patient order: what the report's worklist is taken from, so that the
+    /// rows are merged once (the merge reads and parses every row back, and runs on one core at the end of a screen).
+    /// </param>
+    public ScreenSummary Complete(string outDirectory, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed = null, Action<PatientRow>? onRow = null)
     {
         ArgumentNullException.ThrowIfNull(export);
         Directory.CreateDirectory(outDirectory);
         using (var csv = new StreamWriter(Path.Combine(outDirectory, "patients.csv"), false, new UTF8Encoding(false)))
         {
-            WriteCsv(Rows(), csv);
+            WriteCsv(onRow is null ? Rows() : Rows().Select(row =>
+            {
+                onRow(row);
+                return row;
+            }), csv);
         }
 
         var summary = ScreenSummary.Of(Tally(), export, asOf, elapsed);

@@ -38,7 +38,7 @@ public static class ScreenRun
         {
             long split = 0;
             var export = ExportPartitioner.Partition(
-                options.ExportDirectory, Path.Combine(work, "spill"), partitions,
+                options.ExportDirectory, Path.Combine(work, "spill"), partitions, compactObservations: true,
                 n => progress?.Invoke(new ScreenProgress("split", Interlocked.Add(ref split, n), totalBytes, 0, clock.Elapsed)),
                 workers, cancellationToken);
 
@@ -54,8 +54,15 @@ public static class ScreenRun
                 progress?.Invoke(new ScreenProgress("screen", bytes, spillBytes, done, clock.Elapsed));
             });
 
-            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, merger.Rows().Where(r => r.NeedsActionNow).ToList());
+            var worklist = new List<PatientRow>();
+            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
+            {
+                if (row.NeedsActionNow)
+                {
+                    worklist.Add(row);
+                }
+            });
+            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
             return summary with { Elapsed = clock.Elapsed };
         }
         finally

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,11 +9,12 @@ using static MsRelapse.Fhir.Tests.TestBundles;
 namespace MsRelapse.Fhir.Tests;
 
 /// <summary>
-/// The plain way of reading an Observation line (<see cref="ObservationLines"/>: one forward pass, no document) gives
-/// what the document way (<see cref="JsonViews"/>) gives: the same record, the same errors with the same messages and
-/// the same notes, on the examples, the demo patients, the Synthea sample, every observation shape the reader tests
-/// write, and thousands of mutated observations. Each test also counts the lines the plain way took, so that a plain
-/// way that gave up on everything (and so agreed with everything) fails.
+/// The plain way of reading an Observation line (<see cref="ObservationLines"/>: one forward pass, no document), and
+/// its compact form written and read back (<see cref="CompactObservations"/>: what a screen spills), give what the
+/// document way (<see cref="JsonViews"/>) gives: the same record, the same errors with the same messages and the same
+/// notes, on the examples, the demo patients, the Synthea sample, every observation shape the reader tests write, and
+/// thousands of mutated observations. Each test also counts the lines the plain way took, so that a plain way that
+/// gave up on everything (and so agreed with everything) fails.
 /// </summary>
 public sealed class ObservationLinesTests
 {
@@ -118,12 +120,47 @@ public sealed class ObservationLinesTests
         Assert.True(plain > cases / 5, $"only {plain} of {cases} mutated observations were read the plain way");
     }
 
-    /// <summary>Both ways give the same errors (code, resource and message), notes and record.</summary>
+    [Fact]
+    public void A_damaged_compact_form_stops_the_read_instead_of_reading_a_record_wrong()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Assert.NotNull(CompactObservations.TryWrite(Encoding.UTF8.GetBytes(Loinc("w", "29463-7", "2026-05-01", Q(72.5, "kg", "kg"))), output));
+        var whole = output.WrittenMemory.ToArray();
+        ReadOnlyMemory<byte> patient = Encoding.UTF8.GetBytes(PatientP1);
+        Assert.NotNull(Utf8RecordReader.ReadLines([new(patient), new(whole, IsCompact: true)]).Record);
+
+        Assert.Throws<InvalidDataException>(() => Utf8RecordReader.ReadLines([new(patient), new(whole[..^1], IsCompact: true)]));
+        Assert.Throws<InvalidDataException>(() => Utf8RecordReader.ReadLines([new(patient), new(whole.Append((byte)0).ToArray(), IsCompact: true)]));
+    }
+
+    /// <summary>
+    /// Both ways give the same errors (code, resource and message), notes and record; so do the lines with each plain
+    /// Observation written in its compact form and read back (what a screen's split spills,
+    /// <see cref="CompactObservations"/>), whose header is the one <see cref="ResourceHeader.OfLine"/> reads.
+    /// </summary>
     internal static void AssertSameBothWays(IReadOnlyList<ReadOnlyMemory<byte>> lines, string label)
     {
         var plain = Render(Utf8RecordReader.ReadResources(lines, plainObservations: true));
         var document = Render(Utf8RecordReader.ReadResources(lines, plainObservations: false));
         Assert.True(plain == document, $"The plain way differs on {label}:\n--- document\n{document}\n--- plain\n{plain}");
+
+        var spilled = new List<ResourceLine>();
+        foreach (var line in lines)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            if (CompactObservations.TryWrite(line.Span, output) is { } header)
+            {
+                Assert.Equal(ResourceHeader.OfLine(line.Span), header);
+                spilled.Add(new ResourceLine(output.WrittenMemory, IsCompact: true));
+            }
+            else
+            {
+                spilled.Add(new ResourceLine(line)); // what TryWrite wrote before it gave up is discarded, as the split does
+            }
+        }
+
+        var compact = Render(Utf8RecordReader.ReadLines(spilled));
+        Assert.True(compact == document, $"The compact form differs on {label}:\n--- document\n{document}\n--- compact\n{compact}");
     }
 
     /// <summary>As <see cref="ReaderDifferential.Render"/>, with the errors' messages, and numbers such as an infinite score read from "1e999" written out.</summary>

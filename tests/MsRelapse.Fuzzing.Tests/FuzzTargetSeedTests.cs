@@ -80,7 +80,7 @@ public sealed class FuzzTargetSeedTests
         try
         {
             File.WriteAllBytes(Path.Combine(root, "Patient.ndjson"), line);
-            var split = ExportPartitioner.Partition(root, Path.Combine(root, "work"), 1, maxWorkers: 1);
+            var split = ExportPartitioner.Partition(root, Path.Combine(root, "work"), 1, compactObservations: true, maxWorkers: 1);
             return split.Malformed.Length == 1 ? (null, null, split.Malformed[0].Reason) : ("routed", null, null);
         }
         finally

@@ -103,14 +103,16 @@ public static class FuzzTargets
     /// (one line or a few), read line by line (<see cref="NdjsonLines"/>), each line routed to its patient or counted
     /// malformed or skipped (<c>ExportPartitioner.Route</c>, what the split does before spilling), and each patient's
     /// resources, in file order, read and evaluated into the patient's row (<see cref="PartitionScreener.ScreenPatient"/>).
-    /// The spill files between the two are left out (they keep the line's bytes as they are; a file per execution would
-    /// cost more than the code under test). Never throws; every non-blank line is a patient's, skipped or malformed with
-    /// a reason; every patient's row has a recommendation or an error code.
+    /// The spill files between the two are left out (they keep the line's bytes as they are, or an Observation's compact
+    /// form; a file per execution would cost more than the code under test). Never throws; every non-blank line is a
+    /// patient's, skipped or malformed with a reason; every patient's row has a recommendation or an error code; and a
+    /// patient's row from the compact forms the split made is the row from the lines themselves.
     /// </summary>
     public static void Ndjson(byte[] input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var patients = new Dictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        var patients = new Dictionary<string, (List<ResourceLine> Spilled, List<ReadOnlyMemory<byte>> Lines)>(StringComparer.Ordinal);
+        var compact = new System.Buffers.ArrayBufferWriter<byte>();
         long lines = 0, routed = 0, skipped = 0, malformed = 0;
         using (var reader = new NdjsonLines(new MemoryStream(input, writable: false)))
         {
@@ -122,7 +124,12 @@ public static class FuzzTargets
                 }
 
                 lines++;
-                var (type, key, problem) = ExportPartitioner.Route(line);
+                var (type, key, problem, isCompact) = ExportPartitioner.Route(line, compact);
+                if (ExportPartitioner.Route(line) != (type, key, problem) || (isCompact && problem is not null))
+                {
+                    throw new FuzzFinding("the compact route differs from the line's");
+                }
+
                 if (problem is not null)
                 {
                     malformed += problem.Length > 0 ? 1 : throw new FuzzFinding("a malformed line without a reason");
@@ -136,10 +143,11 @@ public static class FuzzTargets
                     routed++;
                     if (!patients.TryGetValue(key, out var resources))
                     {
-                        patients[key] = resources = [];
+                        patients[key] = resources = ([], []);
                     }
 
-                    resources.Add(line.ToArray());
+                    resources.Spilled.Add(new ResourceLine(isCompact ? compact.WrittenMemory.ToArray() : line.ToArray(), isCompact));
+                    resources.Lines.Add(line.ToArray());
                 }
             }
         }
@@ -149,14 +157,21 @@ public static class FuzzTargets
             throw new FuzzFinding($"lines unaccounted for: {lines} read, {routed} routed, {malformed} malformed, {skipped} skipped");
         }
 
-        foreach (var (key, resources) in patients)
+        foreach (var (key, (spilled, resources)) in patients)
         {
-            var row = PartitionScreener.ScreenPatient(key, resources, AsOf);
+            var row = PartitionScreener.ScreenPatient(key, spilled, AsOf);
             if (row.Error is null ? string.IsNullOrEmpty(row.PrimaryAction) : row.Error.Length == 0)
             {
                 throw new FuzzFinding("a patient row with neither a recommendation nor an error code");
             }
+
+            if (Render(row) != Render(PartitionScreener.ScreenPatient(key, resources, AsOf)))
+            {
+                throw new FuzzFinding("a patient's row from the compact forms differs from the row from the lines");
+            }
         }
+
+        static string Render(PatientRow row) => row with { Flags = [] } + string.Join(";", row.Flags);
     }
 
     /// <summary>The CDS Hooks services a <see cref="CdsRequest"/> input may address (its first line), and one that is not.</summary>

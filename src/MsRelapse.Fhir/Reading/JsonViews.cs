@@ -37,6 +37,9 @@ internal static class JsonViews
 
     private static readonly FrozenDictionary<string, ChoiceType>.AlternateLookup<ReadOnlySpan<char>> ChoiceTypeLookup = ChoiceTypes.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>The same types by their FHIR name (<c>dateTime</c>, <c>Quantity</c>): how a compact Observation names its choice's type.</summary>
+    internal static readonly FrozenDictionary<string, ChoiceType> ChoiceTypesByName = ChoiceTypes.Values.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+
     /// <summary>True when the UTF-8 <paramref name="utf8"/> starts with the ASCII <paramref name="prefix"/>.</summary>
     private static bool StartsWithAscii(ReadOnlySpan<byte> utf8, string prefix)
     {

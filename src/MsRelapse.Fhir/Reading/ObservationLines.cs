@@ -1,24 +1,27 @@
+using System.Buffers;
 using System.Text.Json;
-using MsRelapse.Core.Model;
+using System.Text.Unicode;
 
 namespace MsRelapse.Fhir;
 
 /// <summary>
 /// Infrastructure (a micro-optimisation, kept here on purpose): an Observation given as one JSON object (an NDJSON
-/// line of a Bulk Data export) read in one forward pass of <see cref="Utf8JsonReader"/> into plain views, with no
-/// <see cref="JsonDocument"/>. Observations are most of an export's bytes (71 % of a synthetic one), and building a
-/// document of each only to look a dozen members up in it was a large share of what reading a patient cost
+/// line of a Bulk Data export) read in one forward pass of <see cref="Utf8JsonReader"/>, with no
+/// <see cref="JsonDocument"/>, straight into its compact form (<see cref="CompactObservations"/>), which reads back into
+/// plain views (<see cref="PlainObservation"/>). Observations are most of an export's bytes (71 % of a synthetic one);
+/// building a document of each only to look a dozen members up in it was a large share of what reading a patient cost,
+/// and a screen's split, which reads every line anyway to route it, can keep what it read instead of the line
 /// (<c>benchmarks/README.md</c>, "Screening").
 /// </summary>
 /// <remarks>
 /// It takes only the plain shape that exports write: the line starts with <c>{"resourceType":"Observation",</c>;
 /// names are written without escapes and given once; every member the views read has the JSON kind of its FHIR type
-/// (strings; numbers a decimal holds; objects; arrays of objects); there is no null. Anything else, and it gives up
-/// (null): the line is then read the usual way (<see cref="JsonViews"/> over a document), which holds every ruling on
-/// odd JSON (Firely's answers for wrong kinds, nulls, nested arrays, repeated or escaped names). Within the plain
-/// shape, the plain views answer every question the mapping can ask exactly as <see cref="JsonViews"/> answer it
-/// for the same text, and the mapping (<see cref="BundleReader"/>) is the same one: no code, unit or date is read
-/// here. The differential tests (<c>ObservationLinesTests</c>) hold both ways to the same record.
+/// (strings of valid UTF-8; numbers a decimal holds; objects; arrays of objects); there is no null. Anything else, and
+/// it gives up (null): the line is then read the usual way (<see cref="JsonViews"/> over a document), which holds every
+/// ruling on odd JSON (Firely's answers for wrong kinds, nulls, nested arrays, repeated or escaped names). Within the
+/// plain shape the plain views answer every question the mapping can ask exactly as <see cref="JsonViews"/> answer it
+/// for the same text, and the mapping (<see cref="BundleReader"/>) is the same one: no code, unit or date is read here.
+/// The differential tests (<c>ObservationLinesTests</c>) hold the ways to the same record.
 /// </remarks>
 internal static class ObservationLines
 {
@@ -27,8 +30,11 @@ internal static class ObservationLines
     /// <summary>As the document the usual way parses: comments are not JSON.</summary>
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow };
 
-    /// <summary>The entry of an Observation line in the plain shape; null for any other line (read it the usual way).</summary>
-    public static BundleReader.Entry? TryRead(ReadOnlySpan<byte> line, int index)
+    /// <summary>
+    /// Reads an Observation line of the plain shape into its compact form, appended to <paramref name="output"/>; returns
+    /// its header. Null for any other line, and what was appended is then to be discarded.
+    /// </summary>
+    public static ResourceHeader? TryWrite(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
     {
         if (!line.StartsWith(Start))
         {
@@ -38,13 +44,31 @@ internal static class ObservationLines
         try
         {
             var reader = new Utf8JsonReader(line, Options);
-            return Read(ref reader, index);
+            var writer = new CompactWriter(output);
+            return Observation(ref reader, ref writer);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return null; // not well-formed JSON, or a string that is not text: the usual way says which
         }
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    /// <summary>The entry of an Observation line of the plain shape, read the plain way; null for any other line (read it the usual way).</summary>
+    public static BundleReader.Entry? TryRead(ReadOnlySpan<byte> line, int index)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        return TryWrite(line, buffer) is null ? null : EntryOf(CompactObservations.Read(buffer.WrittenSpan), index);
+    }
+
+    /// <summary>The reader's entry of an Observation read the plain way (its header as <see cref="ResourceHeader"/> reads it).</summary>
+    public static BundleReader.Entry? EntryOf(PlainObservation observation, int index) =>
+        BundleScanner.ScanHeader(observation.Header, index) is { } e
+            ? new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, observation, e.PatientReferences)
+            : null;
 
     [Flags]
     private enum Member
@@ -62,14 +86,10 @@ internal static class ObservationLines
         Component = 512,
     }
 
-    private static BundleReader.Entry? Read(ref Utf8JsonReader reader, int index)
+    private static ResourceHeader? Observation(ref Utf8JsonReader reader, ref CompactWriter writer)
     {
         reader.Read(); // the root object (the line starts with it)
-        string? id = null, subject = null, status = null;
-        PlainConcept? code = null;
-        PlainChoice? value = null, effective = null;
-        PlainConcept[]? interpretation = null;
-        PlainComponent[]? components = null;
+        string? id = null, subject = null;
         var seen = Member.Other;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -92,22 +112,74 @@ internal static class ObservationLines
             }
 
             seen |= member;
-            var plain = member switch
+            switch (member)
             {
-                Member.ResourceType => reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("Observation"u8),
-                Member.Id => TryString(ref reader, out id),
-                Member.Subject => TryReference(ref reader, out subject),
-                Member.Status => TryString(ref reader, out status),
-                Member.Code => (code = PlainConcept.Read(ref reader)) is not null,
-                Member.Value => (value = PlainChoice.Read(ref reader, type!)) is not null,
-                Member.Effective => (effective = PlainChoice.Read(ref reader, type!)) is not null,
-                Member.Interpretation => (interpretation = PlainArrays.Read(ref reader, PlainConcept.Read)) is not null,
-                Member.Component => (components = PlainArrays.Read(ref reader, PlainComponent.Read)) is not null,
-                _ => false, // subjectReference, patient, patientReference: not an Observation's; the usual way rules on them
-            };
-            if (!plain)
-            {
-                return null;
+                case Member.ResourceType:
+                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("Observation"u8))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Id:
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return null;
+                    }
+
+                    id = Utf8StringCache.GetString(ref reader);
+                    writer.Tag(CompactTags.Id);
+                    writer.JsonString(ref reader);
+                    break;
+                case Member.Subject:
+                    writer.Tag(CompactTags.Subject);
+                    if (!Reference(ref reader, ref writer, out subject))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Status:
+                    if (!String(ref reader, ref writer, CompactTags.Status))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Code:
+                    writer.Tag(CompactTags.Code);
+                    if (!Concept(ref reader, ref writer))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Value or Member.Effective:
+                    writer.Tag(member == Member.Value ? CompactTags.Value : CompactTags.Effective);
+                    if (!Choice(ref reader, ref writer, type!))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Interpretation:
+                    writer.Tag(CompactTags.Interpretation);
+                    if (!Array(ref reader, ref writer, Concept))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Member.Component:
+                    writer.Tag(CompactTags.Component);
+                    if (!Array(ref reader, ref writer, Component))
+                    {
+                        return null;
+                    }
+
+                    break;
+                default:
+                    return null; // subjectReference, patient, patientReference: not an Observation's; the usual way rules on them
             }
         }
 
@@ -116,60 +188,22 @@ internal static class ObservationLines
             return null; // content after the object (the reader throws first; kept for clarity)
         }
 
-        var header = new ResourceHeader(1, "Observation", id, subject, null, null, null);
-        if (BundleScanner.ScanHeader(header, index) is not { } e)
-        {
-            return null;
-        }
-
-        var view = new PlainObservation(status ?? string.Empty, code, value, effective, interpretation ?? [], components ?? []);
-        return new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, view, e.PatientReferences);
+        writer.Tag(CompactTags.End);
+        return new ResourceHeader(1, "Observation", id, subject, null, null, null);
     }
 
-    private static (Member Member, JsonViews.ChoiceType? Type) MemberOf(ReadOnlySpan<byte> name)
+    private static (Member Member, JsonViews.ChoiceType? Type) MemberOf(ReadOnlySpan<byte> name) => name switch
     {
-        if (name.SequenceEqual("resourceType"u8))
-        {
-            return (Member.ResourceType, null);
-        }
-
-        if (name.SequenceEqual("id"u8))
-        {
-            return (Member.Id, null);
-        }
-
-        if (name.SequenceEqual("subject"u8))
-        {
-            return (Member.Subject, null);
-        }
-
-        if (name.SequenceEqual("status"u8))
-        {
-            return (Member.Status, null);
-        }
-
-        if (name.SequenceEqual("code"u8))
-        {
-            return (Member.Code, null);
-        }
-
-        if (name.SequenceEqual("interpretation"u8))
-        {
-            return (Member.Interpretation, null);
-        }
-
-        if (name.SequenceEqual("component"u8))
-        {
-            return (Member.Component, null);
-        }
-
-        if (name.SequenceEqual("subjectReference"u8) || name.SequenceEqual("patient"u8) || name.SequenceEqual("patientReference"u8))
-        {
-            return (Member.OtherReference, null);
-        }
-
-        return ChoiceOf(name, "value"u8, Member.Value) is { } value ? value : ChoiceOf(name, "effective"u8, Member.Effective) ?? (Member.Other, null);
-    }
+        _ when name.SequenceEqual("resourceType"u8) => (Member.ResourceType, null),
+        _ when name.SequenceEqual("id"u8) => (Member.Id, null),
+        _ when name.SequenceEqual("subject"u8) => (Member.Subject, null),
+        _ when name.SequenceEqual("status"u8) => (Member.Status, null),
+        _ when name.SequenceEqual("code"u8) => (Member.Code, null),
+        _ when name.SequenceEqual("interpretation"u8) => (Member.Interpretation, null),
+        _ when name.SequenceEqual("component"u8) => (Member.Component, null),
+        _ when name.SequenceEqual("subjectReference"u8) || name.SequenceEqual("patient"u8) || name.SequenceEqual("patientReference"u8) => (Member.OtherReference, null),
+        _ => ChoiceOf(name, "value"u8, Member.Value) ?? ChoiceOf(name, "effective"u8, Member.Effective) ?? (Member.Other, null),
+    };
 
     /// <summary>A choice element's member (<c>valueQuantity</c>): the element name followed by a FHIR type's name.</summary>
     private static (Member, JsonViews.ChoiceType?)? ChoiceOf(ReadOnlySpan<byte> name, ReadOnlySpan<byte> element, Member member) =>
@@ -177,15 +211,21 @@ internal static class ObservationLines
             ? (member, type)
             : null;
 
-    /// <summary>A string value (the reader on it).</summary>
-    internal static bool TryString(ref Utf8JsonReader reader, out string? value)
+    /// <summary>A string member: its tag and value; false when it is not a string.</summary>
+    private static bool String(ref Utf8JsonReader reader, ref CompactWriter writer, byte tag)
     {
-        value = reader.TokenType == JsonTokenType.String ? Utf8StringCache.GetString(ref reader) : null;
-        return value is not null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        writer.Tag(tag);
+        writer.JsonString(ref reader);
+        return true;
     }
 
-    /// <summary>The <c>reference</c> of a Reference object (the reader on its start; left on its end).</summary>
-    private static bool TryReference(ref Utf8JsonReader reader, out string? reference)
+    /// <summary>A Reference object: its <c>reference</c> (the reader on its start; left on its end).</summary>
+    private static bool Reference(ref Utf8JsonReader reader, ref CompactWriter writer, out string? reference)
     {
         reference = null;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -193,7 +233,6 @@ internal static class ObservationLines
             return false;
         }
 
-        var seen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueIsEscaped)
@@ -209,322 +248,116 @@ internal static class ObservationLines
                 continue;
             }
 
-            if (seen || !TryString(ref reader, out reference))
+            if (reference is not null || reader.TokenType != JsonTokenType.String)
             {
                 return false;
             }
 
-            seen = true;
+            reference = Utf8StringCache.GetString(ref reader);
+            writer.JsonString(ref reader);
+        }
+
+        if (reference is null)
+        {
+            writer.String(null);
         }
 
         return true;
     }
-}
 
-/// <summary>
-/// The object of a choice element of the plain shape (<c>valueQuantity</c>, <c>effectivePeriod</c>, …), with every
-/// member any view reads of an object (a Coding's, a CodeableConcept's, a Quantity's, a Period's, a Reference's): the
-/// mapping may ask a choice's value as any of them, and gets what <see cref="JsonViews"/> would give.
-/// </summary>
-internal sealed class PlainObject : ICodingView, IConceptView, IQuantityView
-{
-    /// <summary>What a choice of a primitive type is asked as a concept: no text, no coding (as <see cref="JsonViews"/>).</summary>
-    public static readonly PlainObject Empty = new();
+    /// <summary>Writes one item of an array (the reader on its start; left on its end); false when it is not of the plain shape.</summary>
+    private delegate bool ItemWriter(ref Utf8JsonReader reader, ref CompactWriter writer);
 
-    private PlainCoding[]? _coding;
-
-    public string? System { get; private set; }
-
-    public string? Code { get; private set; }
-
-    public string? Display { get; private set; }
-
-    public string? Text { get; private set; }
-
-    public decimal? Value { get; private set; }
-
-    public string? Unit { get; private set; }
-
-    public string? StartLiteral { get; private set; }
-
-    public string? EndLiteral { get; private set; }
-
-    public string? Reference { get; private set; }
-
-    public IReadOnlyList<ICodingView> Codings => _coding ?? (IReadOnlyList<ICodingView>)[];
-
-    [Flags]
-    private enum Member
+    /// <summary>An array of objects (the reader on its start; left on its end): each item flagged, then an end.</summary>
+    private static bool Array(ref Utf8JsonReader reader, ref CompactWriter writer, ItemWriter item)
     {
-        Other = 0,
-        System = 1,
-        Code = 2,
-        Display = 4,
-        Text = 8,
-        Value = 16,
-        Unit = 32,
-        Start = 64,
-        End = 128,
-        Reference = 256,
-        Coding = 512,
-    }
-
-    /// <summary>The object at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public static PlainObject? Read(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return null;
+            return false;
         }
 
-        var o = new PlainObject();
-        var seen = Member.Other;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.ValueIsEscaped)
+            writer.Tag(CompactTags.Item);
+            if (!item(ref reader, ref writer))
             {
-                return null;
-            }
-
-            var member = MemberOf(reader.ValueSpan);
-            reader.Read();
-            if (member == Member.Other)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            if ((seen & member) != 0)
-            {
-                return null;
-            }
-
-            seen |= member;
-            if (member == Member.Value)
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var d))
-                {
-                    return null;
-                }
-
-                o.Value = d;
-            }
-            else if (member == Member.Coding)
-            {
-                if ((o._coding = PlainArrays.Read(ref reader, PlainCoding.Read)) is null)
-                {
-                    return null;
-                }
-            }
-            else
-            {
-                if (!ObservationLines.TryString(ref reader, out var text))
-                {
-                    return null;
-                }
-
-                o.Set(member, text);
+                return false;
             }
         }
 
-        return o;
+        writer.Tag(CompactTags.End);
+        return true;
     }
 
-    private void Set(Member member, string? text)
-    {
-        switch (member)
-        {
-            case Member.System: System = text; break;
-            case Member.Code: Code = text; break;
-            case Member.Display: Display = text; break;
-            case Member.Text: Text = text; break;
-            case Member.Unit: Unit = text; break;
-            case Member.Start: StartLiteral = text; break;
-            case Member.End: EndLiteral = text; break;
-            case Member.Reference: Reference = text; break;
-        }
-    }
+    /// <summary>A CodeableConcept: its text and codings (other members are never read as a concept's).</summary>
+    private static bool Concept(ref Utf8JsonReader reader, ref CompactWriter writer) =>
+        Members(ref reader, ref writer, static name => name.SequenceEqual("text"u8) ? CompactTags.Text : name.SequenceEqual("coding"u8) ? CompactTags.Coding : CompactTags.End);
 
-    private static Member MemberOf(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        3 when name.SequenceEqual("end"u8) => Member.End,
-        4 when name.SequenceEqual("code"u8) => Member.Code,
-        4 when name.SequenceEqual("text"u8) => Member.Text,
-        4 when name.SequenceEqual("unit"u8) => Member.Unit,
-        5 when name.SequenceEqual("value"u8) => Member.Value,
-        5 when name.SequenceEqual("start"u8) => Member.Start,
-        6 when name.SequenceEqual("system"u8) => Member.System,
-        6 when name.SequenceEqual("coding"u8) => Member.Coding,
-        7 when name.SequenceEqual("display"u8) => Member.Display,
-        9 when name.SequenceEqual("reference"u8) => Member.Reference,
-        _ => Member.Other,
-    };
-}
-
-/// <summary>
-/// A choice element of the plain shape: a string for a string-valued primitive type, a number for a numeric one,
-/// true/false for a boolean, an object for a complex type. Each accessor answers as <see cref="JsonViews"/>' does for
-/// a value of that JSON kind, including the ones the mapping would not ask of that type.
-/// </summary>
-internal sealed class PlainChoice : IChoiceView
-{
-    private readonly JsonViews.ChoiceType _type;
-    private readonly JsonValueKind _kind;
-    private readonly string? _text;
-    private readonly int? _integer;
-    private readonly decimal? _decimal;
-    private readonly bool _integerLiteral;
-    private readonly PlainObject? _object;
-
-    private PlainChoice(JsonViews.ChoiceType type, JsonValueKind kind, string? text = null, int? integer = null, decimal? number = null, bool integerLiteral = false, PlainObject? value = null)
-    {
-        _type = type;
-        _kind = kind;
-        _text = text;
-        _integer = integer;
-        _decimal = number;
-        _integerLiteral = integerLiteral;
-        _object = value;
-    }
-
-    /// <summary>The choice's value at the reader, of type <paramref name="type"/>; null when its JSON kind is not the type's.</summary>
-    public static PlainChoice? Read(ref Utf8JsonReader reader, JsonViews.ChoiceType type)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String when IsStringType(type.Name):
-                return new PlainChoice(type, JsonValueKind.String, text: Utf8StringCache.GetString(ref reader));
-            case JsonTokenType.Number when type.Name is "integer" or "decimal" or "unsignedInt" or "positiveInt":
-                var hasInteger = reader.TryGetInt32(out var i);
-                var hasDecimal = reader.TryGetDecimal(out var d);
-                if (!hasDecimal)
-                {
-                    return null; // beyond a decimal: Firely keeps its text (the usual way)
-                }
-
-                return new PlainChoice(type, JsonValueKind.Number, integer: hasInteger ? i : null, number: d, integerLiteral: reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0);
-            case JsonTokenType.True or JsonTokenType.False when type.Name == "boolean":
-                return new PlainChoice(type, reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False);
-            case JsonTokenType.StartObject when char.IsUpper(type.Name[0]):
-                return PlainObject.Read(ref reader) is { } value ? new PlainChoice(type, JsonValueKind.Object, value: value) : null;
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>The primitive types written as JSON strings (every primitive but boolean and the numbers).</summary>
-    private static bool IsStringType(string name) =>
-        char.IsLower(name[0]) && name is not ("boolean" or "integer" or "decimal" or "unsignedInt" or "positiveInt");
-
-    public string TypeName => _type.Name;
-
-    public bool IsQuantity => _type.IsQuantity;
-
-    public IQuantityView AsQuantity() => _object ?? (IQuantityView)new PrimitiveQuantity(this);
-
-    public IConceptView AsConcept() => _object ?? PlainObject.Empty;
-
-    public int? AsInteger() => _kind switch
-    {
-        JsonValueKind.Object => null,
-        JsonValueKind.Number when _integer is { } i => i,
-        _ => throw JsonViews.Broken(_type.Name, _kind),
-    };
-
-    public decimal? AsDecimal() => _kind switch
-    {
-        JsonValueKind.Object => null,
-        JsonValueKind.Number => _decimal,
-        _ => throw JsonViews.Broken(_type.Name, _kind),
-    };
-
-    public bool? AsBoolean() => _kind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Object => null,
-        _ => throw JsonViews.Broken(_type.Name, _kind),
-    };
-
-    public string? AsString() => _kind switch
-    {
-        JsonValueKind.Object => null,
-        JsonValueKind.String => _text,
-        _ => throw JsonViews.Broken(_type.Name, _kind),
-    };
-
-    public ClinicalTime? AsInstant() => AsString() is { } literal ? JsonViews.InstantOf(literal) : null;
-
-    public string? PeriodStart() => _object?.StartLiteral;
-
-    public string? PeriodEnd() => _object?.EndLiteral;
-
-    public string? AsReference() => _object?.Reference;
+    /// <summary>A Coding: its system, code and display (other members are never read as a coding's).</summary>
+    private static bool Coding(ref Utf8JsonReader reader, ref CompactWriter writer) =>
+        Members(ref reader, ref writer, static name => name.SequenceEqual("system"u8) ? CompactTags.System : name.SequenceEqual("code"u8) ? CompactTags.Code : name.SequenceEqual("display"u8) ? CompactTags.Display : CompactTags.End);
 
     /// <summary>
-    /// A primitive asked as a Quantity: Firely keeps it as the Quantity's <c>value</c>, so a decimal literal reads as
-    /// the value and anything else throws when the value is read; the other members are absent.
+    /// The object of a choice element: every member a view reads of an object (a Coding's, a CodeableConcept's, a
+    /// Quantity's, a Period's, a Reference's), since the mapping may ask a choice's value as any of them.
     /// </summary>
-    private sealed class PrimitiveQuantity(PlainChoice choice) : IQuantityView
+    private static bool Union(ref Utf8JsonReader reader, ref CompactWriter writer) => Members(ref reader, ref writer, UnionTag);
+
+    /// <summary>The tag of a member of a choice's object (<see cref="CompactTags.End"/>: not kept).</summary>
+    private static byte UnionTag(ReadOnlySpan<byte> name) => name.Length switch
     {
-        public decimal? Value => choice._kind == JsonValueKind.Number && !choice._integerLiteral
-            ? choice._decimal
-            : throw JsonViews.Broken("value", choice._kind);
+        3 when name.SequenceEqual("end"u8) => CompactTags.PeriodEnd,
+        4 when name.SequenceEqual("code"u8) => CompactTags.Code,
+        4 when name.SequenceEqual("text"u8) => CompactTags.Text,
+        4 when name.SequenceEqual("unit"u8) => CompactTags.Unit,
+        5 when name.SequenceEqual("value"u8) => CompactTags.Value,
+        5 when name.SequenceEqual("start"u8) => CompactTags.Start,
+        6 when name.SequenceEqual("system"u8) => CompactTags.System,
+        6 when name.SequenceEqual("coding"u8) => CompactTags.Coding,
+        7 when name.SequenceEqual("display"u8) => CompactTags.Display,
+        9 when name.SequenceEqual("reference"u8) => CompactTags.Reference,
+        _ => CompactTags.End,
+    };
 
-        public string? Unit => null;
-
-        public string? System => null;
-
-        public string? Code => null;
-    }
-}
-
-/// <summary>An Observation's component of the plain shape: its code and its <c>value[x]</c>.</summary>
-internal sealed class PlainComponent(PlainConcept? code, PlainChoice? value) : IComponentView
-{
-    public IConceptView? Code => code;
-
-    public IChoiceView? Value => value;
-
-    /// <summary>The component at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public static PlainComponent? Read(ref Utf8JsonReader reader)
+    /// <summary>An Observation's component: its code and its <c>value[x]</c>.</summary>
+    private static bool Component(ref Utf8JsonReader reader, ref CompactWriter writer)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
 
-        PlainConcept? code = null;
-        PlainChoice? value = null;
-        bool seenCode = false, seenValue = false;
+        bool code = false, value = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueIsEscaped)
             {
-                return null;
+                return false;
             }
 
             var name = reader.ValueSpan;
             var isCode = name.SequenceEqual("code"u8);
-            var type = !isCode && name.Length > 5 && name.StartsWith("value"u8) ? JsonViews.ChoiceTypeOfSuffix(name[5..]) : null;
+            var type = !isCode ? ChoiceOf(name, "value"u8, Member.Value)?.Item2 : null;
             reader.Read();
             if (isCode)
             {
-                if (seenCode || (code = PlainConcept.Read(ref reader)) is null)
+                writer.Tag(CompactTags.Code);
+                if (code || !Concept(ref reader, ref writer))
                 {
-                    return null;
+                    return false;
                 }
 
-                seenCode = true;
+                code = true;
             }
             else if (type is not null)
             {
-                if (seenValue || (value = PlainChoice.Read(ref reader, type)) is null)
+                writer.Tag(CompactTags.Value);
+                if (value || !Choice(ref reader, ref writer, type))
                 {
-                    return null;
+                    return false;
                 }
 
-                seenValue = true;
+                value = true;
             }
             else
             {
@@ -532,194 +365,118 @@ internal sealed class PlainComponent(PlainConcept? code, PlainChoice? value) : I
             }
         }
 
-        return new PlainComponent(code, value);
+        writer.Tag(CompactTags.End);
+        return true;
     }
-}
 
-/// <summary>An Observation of the plain shape.</summary>
-internal sealed class PlainObservation(string status, PlainConcept? code, PlainChoice? value, PlainChoice? effective, PlainConcept[] interpretation, PlainComponent[] components) : IObservationView
-{
-    public string Status => status;
+    /// <summary>Which tag a member name has in an object (<see cref="CompactTags.End"/>: not kept).</summary>
+    private delegate byte TagOf(ReadOnlySpan<byte> name);
 
-    public IConceptView? Code => code;
-
-    public IChoiceView? Value => value;
-
-    public IChoiceView? Effective => effective;
-
-    public IReadOnlyList<IConceptView?> Interpretation => interpretation;
-
-    public IReadOnlyList<IComponentView?> Components => components;
-}
-
-/// <summary>A Coding of the plain shape (only ever read as a Coding: its other members are not kept).</summary>
-internal sealed class PlainCoding : ICodingView
-{
-    public string? System { get; private set; }
-
-    public string? Code { get; private set; }
-
-    public string? Display { get; private set; }
-
-    /// <summary>The coding at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public static PlainCoding? Read(ref Utf8JsonReader reader)
+    /// <summary>
+    /// An object whose kept members are strings, a decimal <c>value</c> and a <c>coding</c> array (the reader on its start;
+    /// left on its end); each kept member once, of its kind.
+    /// </summary>
+    private static bool Members(ref Utf8JsonReader reader, ref CompactWriter writer, TagOf tagOf)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
 
-        var coding = new PlainCoding();
-        bool system = false, code = false, display = false;
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueIsEscaped)
             {
-                return null;
+                return false;
             }
 
-            var name = reader.ValueSpan;
-            var which = name.SequenceEqual("system"u8) ? 1 : name.SequenceEqual("code"u8) ? 2 : name.SequenceEqual("display"u8) ? 3 : 0;
+            var tag = tagOf(reader.ValueSpan);
             reader.Read();
-            if (which == 0)
+            if (tag == CompactTags.End)
             {
                 reader.Skip();
                 continue;
             }
 
-            if (!ObservationLines.TryString(ref reader, out var text))
+            if ((seen & (1 << tag)) != 0)
             {
-                return null;
+                return false;
             }
 
-            switch (which)
+            seen |= 1 << tag;
+            if (tag == CompactTags.Value)
             {
-                case 1 when Once(ref system):
-                    coding.System = text;
-                    break;
-                case 2 when Once(ref code):
-                    coding.Code = text;
-                    break;
-                case 3 when Once(ref display):
-                    coding.Display = text;
-                    break;
-                default:
-                    return null; // given twice
-            }
-        }
-
-        return coding;
-    }
-
-    /// <summary>Marks a member seen; false when it was seen before.</summary>
-    internal static bool Once(ref bool seen)
-    {
-        var first = !seen;
-        seen = true;
-        return first;
-    }
-}
-
-/// <summary>A CodeableConcept of the plain shape (only ever read as a concept: its other members are not kept).</summary>
-internal sealed class PlainConcept : IConceptView
-{
-    private PlainCoding[]? _coding;
-
-    public string? Text { get; private set; }
-
-    public IReadOnlyList<ICodingView> Codings => _coding ?? (IReadOnlyList<ICodingView>)[];
-
-    /// <summary>The concept at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public static PlainConcept? Read(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-
-        var concept = new PlainConcept();
-        bool text = false, coding = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueIsEscaped)
-            {
-                return null;
-            }
-
-            var name = reader.ValueSpan;
-            var isText = name.SequenceEqual("text"u8);
-            var isCoding = !isText && name.SequenceEqual("coding"u8);
-            reader.Read();
-            if (isText)
-            {
-                if (!PlainCoding.Once(ref text) || !ObservationLines.TryString(ref reader, out var value))
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var number))
                 {
-                    return null;
+                    return false;
                 }
 
-                concept.Text = value;
+                writer.Tag(tag);
+                writer.Decimal(number);
             }
-            else if (isCoding)
+            else if (tag == CompactTags.Coding)
             {
-                if (!PlainCoding.Once(ref coding) || (concept._coding = PlainArrays.Read(ref reader, PlainCoding.Read)) is null)
+                writer.Tag(tag);
+                if (!Array(ref reader, ref writer, Coding))
                 {
-                    return null;
+                    return false;
                 }
             }
-            else
+            else if (!String(ref reader, ref writer, tag))
             {
-                reader.Skip();
+                return false;
             }
         }
 
-        return concept;
+        writer.Tag(CompactTags.End);
+        return true;
     }
-}
 
-/// <summary>Arrays of the plain shape: every item an object of the plain shape (no null, no nested array).</summary>
-internal static class PlainArrays
-{
-    /// <summary>Reads one item at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public delegate T? ItemReader<T>(ref Utf8JsonReader reader)
-        where T : class;
-
-    /// <summary>The items of the array at the reader (on its start; left on its end); null when it is not of the plain shape.</summary>
-    public static T[]? Read<T>(ref Utf8JsonReader reader, ItemReader<T> item)
-        where T : class
+    /// <summary>
+    /// A choice element's value, of type <paramref name="type"/>: its type's name, its JSON kind and the value; false when
+    /// its JSON kind is not the type's (a string for a string-valued primitive, a number a decimal holds for a numeric one,
+    /// true/false for a boolean, an object for a complex type).
+    /// </summary>
+    private static bool Choice(ref Utf8JsonReader reader, ref CompactWriter writer, JsonViews.ChoiceType type)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        var name = type.Name;
+        switch (reader.TokenType)
         {
-            return null;
+            case JsonTokenType.String when char.IsLower(name[0]) && !IsNumeric(name) && name != "boolean":
+                writer.String(name);
+                writer.Byte((byte)JsonValueKind.String);
+                writer.JsonString(ref reader);
+                return true;
+            case JsonTokenType.Number when IsNumeric(name):
+                if (!reader.TryGetDecimal(out var number))
+                {
+                    return false; // beyond a decimal: Firely keeps its text (the usual way)
+                }
+
+                var hasInteger = reader.TryGetInt32(out var integer);
+                writer.String(name);
+                writer.Byte((byte)JsonValueKind.Number);
+                writer.Byte((byte)((hasInteger ? 1 : 0) | (reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 ? 2 : 0)));
+                if (hasInteger)
+                {
+                    writer.Int32(integer);
+                }
+
+                writer.Decimal(number);
+                return true;
+            case JsonTokenType.True or JsonTokenType.False when name == "boolean":
+                writer.String(name);
+                writer.Byte((byte)(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False));
+                return true;
+            case JsonTokenType.StartObject when char.IsUpper(name[0]):
+                writer.String(name);
+                writer.Byte((byte)JsonValueKind.Object);
+                return Union(ref reader, ref writer);
+            default:
+                return false;
         }
-
-        // Most arrays of a record hold one item (a concept's coding): no list for them.
-        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
-        {
-            return [];
-        }
-
-        if (item(ref reader) is not { } first)
-        {
-            return null;
-        }
-
-        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
-        {
-            return [first];
-        }
-
-        var items = new List<T>(4) { first };
-        do
-        {
-            if (item(ref reader) is not { } next)
-            {
-                return null;
-            }
-
-            items.Add(next);
-        }
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
-
-        return [.. items];
     }
+
+    private static bool IsNumeric(string typeName) => typeName is "integer" or "decimal" or "unsignedInt" or "positiveInt";
 }

@@ -68,6 +68,22 @@ internal static class Utf8StringCache
         return reader.GetString()!;
     }
 
+    /// <summary>
+    /// The string of UTF-8 text already unescaped (a compact Observation's strings, <see cref="CompactObservations"/>).
+    /// Text without a backslash is also its own JSON form, so it shares the table with the values above; text with one
+    /// would not read the same as JSON, and is made as it is.
+    /// </summary>
+    public static string GetString(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= MaxBytes && utf8.IndexOf((byte)'\\') < 0)
+        {
+            var hash = HashOf(utf8);
+            return Cached(hash, utf8) ?? Keep(hash, utf8, System.Text.Encoding.UTF8.GetString(utf8));
+        }
+
+        return System.Text.Encoding.UTF8.GetString(utf8);
+    }
+
     private static int HashOf(ReadOnlySpan<byte> utf8)
     {
         var hash = default(HashCode); // seeded per process: a crafted record cannot aim at one slot
