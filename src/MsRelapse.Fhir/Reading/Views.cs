@@ -5,11 +5,14 @@ namespace MsRelapse.Fhir;
 // The reader's view of a resource: the elements the pathway reads, as plain values (strings, numbers, lists), with
 // no FHIR object model in the types. Two adapters implement them — over Firely's POCOs (FirelyViews) and straight
 // over UTF-8 JSON (JsonViews) — and one mapping (the partial BundleReader) reads both, so the two readers cannot
-// disagree on which code means what, which unit converts how or which date wins.
+// disagree on which code means what, which unit converts how or which date wins. A third, for Observations only
+// (PlainViews), holds what one forward pass read of a line in the plain shape (ObservationLines) and answers as
+// JsonViews does for that text.
 //
 // Views are lazy: an element is read when the mapping asks for it, and an element present with the wrong JSON
 // shape throws then (an error of that resource, see NeverThrow), exactly where the mapping needed it. An element
-// the mapping never reads can be as broken as it likes.
+// the mapping never reads can be as broken as it likes. (The plain views are read eagerly, but only a line whose
+// every element they keep has the right shape is read that way: the answers are the same.)
 
 /// <summary>A Coding.</summary>
 internal interface ICodingView
