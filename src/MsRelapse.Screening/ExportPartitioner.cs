@@ -203,7 +203,7 @@ public static class ExportPartitioner
     /// The type and patient key of one line; key null for a line not needed (a type the pathway does not read, or a
     /// resource of no patient); a problem code for a malformed line. Reads every token (a truncated line is
     /// malformed, not half-read). With <paramref name="compact"/>, an Observation of the plain shape is read into its
-    /// compact form there (<see cref="CompactObservations"/>; <c>Compact</c> true), in the same pass: its header is the
+    /// compact form there (<see cref="CompactObservations"/>; <c>Compact</c> true), in the same pass: its subject is the
     /// one <see cref="ResourceHeader.OfLine"/> reads, so it is routed as the line would be.
     /// </summary>
     internal static (string? Type, string? Key, string? Problem, bool Compact) Route(ReadOnlySpan<byte> line, ArrayBufferWriter<byte>? compact)
@@ -211,12 +211,12 @@ public static class ExportPartitioner
         if (compact is not null)
         {
             compact.ResetWrittenCount();
-            if (CompactObservations.TryWrite(line, compact) is { } plain)
+            if (CompactObservations.TryWrite(line, compact, out var subject))
             {
                 // An Observation's patient is its subject (it has no patient element; the plain shape has no other).
-                return PatientReferences.KeyOf(plain.Subject) is { } observationKey
-                    ? (plain.Type, observationKey, null, true)
-                    : (plain.Type, null, MalformedReasons.NoPatientReference, false);
+                return PatientReferences.KeyOf(subject) is { } observationKey
+                    ? ("Observation", observationKey, null, true)
+                    : ("Observation", null, MalformedReasons.NoPatientReference, false);
             }
         }
 

@@ -21,8 +21,8 @@ public sealed class ObservationLinesTests
     [Fact]
     public void Examples_demo_patients_and_the_Synthea_sample_read_the_same_both_ways()
     {
-        var inputs = SharedExamples.Names.Select(n => (n, Lines(SharedExamples.Load(n))))
-            .Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients"), "*.json").Select(f => (Path.GetFileName(f), Lines(File.ReadAllText(f)))))
+        var inputs = SharedExamples.Names.Select(n => (n, SharedData.ResourceLines(SharedExamples.Load(n))))
+            .Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "MsRelapse.Server", "DemoPatients"), "*.json").Select(f => (Path.GetFileName(f), SharedData.ResourceLines(File.ReadAllText(f)))))
             .Concat(SyntheaPatients())
             .ToList();
         var plain = 0;
@@ -96,7 +96,7 @@ public sealed class ObservationLinesTests
         // Every observation of the examples, the Synthea sample and the plain shapes above, mutated as the reader's property
         // tests mutate bundles (values retyped, deleted, swapped, truncated, numbers and strings flipped, extremes…),
         // each read with its record's Patient.
-        var observations = SharedExamples.Names.Select(n => Lines(SharedExamples.Load(n)))
+        var observations = SharedExamples.Names.Select(n => SharedData.ResourceLines(SharedExamples.Load(n)))
             .Concat(SyntheaPatients().Select(p => p.Lines))
             .SelectMany(lines => lines.Where(IsObservation).Select(o => (Patient: lines.FirstOrDefault(IsPatient), Observation: JsonNode.Parse(o.Span)!)))
             .Where(o => o.Patient.Length > 0)
@@ -124,7 +124,8 @@ public sealed class ObservationLinesTests
     public void A_damaged_compact_form_stops_the_read_instead_of_reading_a_record_wrong()
     {
         var output = new ArrayBufferWriter<byte>();
-        Assert.NotNull(CompactObservations.TryWrite(Encoding.UTF8.GetBytes(Loinc("w", "29463-7", "2026-05-01", Q(72.5, "kg", "kg"))), output));
+        Assert.True(CompactObservations.TryWrite(Encoding.UTF8.GetBytes(Loinc("w", "29463-7", "2026-05-01", Q(72.5, "kg", "kg"))), output, out var subject));
+        Assert.Equal("Patient/p1", subject);
         var whole = output.WrittenMemory.ToArray();
         ReadOnlyMemory<byte> patient = Encoding.UTF8.GetBytes(PatientP1);
         Assert.NotNull(Utf8RecordReader.ReadLines([new(patient), new(whole, IsCompact: true)]).Record);
@@ -136,7 +137,7 @@ public sealed class ObservationLinesTests
     /// <summary>
     /// Both ways give the same errors (code, resource and message), notes and record; so do the lines with each plain
     /// Observation written in its compact form and read back (what a screen's split spills,
-    /// <see cref="CompactObservations"/>), whose header is the one <see cref="ResourceHeader.OfLine"/> reads.
+    /// <see cref="CompactObservations"/>), whose subject, with no other reference, is what <see cref="ResourceHeader.OfLine"/> reads.
     /// </summary>
     internal static void AssertSameBothWays(IReadOnlyList<ReadOnlyMemory<byte>> lines, string label)
     {
@@ -148,9 +149,10 @@ public sealed class ObservationLinesTests
         foreach (var line in lines)
         {
             var output = new ArrayBufferWriter<byte>();
-            if (CompactObservations.TryWrite(line.Span, output) is { } header)
+            if (CompactObservations.TryWrite(line.Span, output, out var subject))
             {
-                Assert.Equal(ResourceHeader.OfLine(line.Span), header);
+                var header = ResourceHeader.OfLine(line.Span);
+                Assert.Equal(new ResourceHeader(1, "Observation", header?.Id, subject, null, null, null), header);
                 spilled.Add(new ResourceLine(output.WrittenMemory, IsCompact: true));
             }
             else
@@ -174,27 +176,7 @@ public sealed class ObservationLinesTests
 
     private static bool IsPatient(ReadOnlyMemory<byte> line) => line.Span.IndexOf("\"resourceType\":\"Patient\""u8) >= 0;
 
-    internal static List<ReadOnlyMemory<byte>> Lines(string bundleJson) =>
-        [.. JsonNode.Parse(bundleJson)!["entry"]!.AsArray().Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e!["resource"]!.ToJsonString()))];
-
     /// <summary>The Synthea sample's lines grouped by patient, as written (not re-serialised).</summary>
-    private static IEnumerable<(string Name, List<ReadOnlyMemory<byte>> Lines)> SyntheaPatients()
-    {
-        var byPatient = new SortedDictionary<string, List<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(SharedData.Synthea, "*.ndjson").Order(StringComparer.Ordinal))
-        {
-            foreach (var line in File.ReadLines(file))
-            {
-                var node = JsonNode.Parse(line)!;
-                var key = (string?)node["resourceType"] == "Patient" ? (string?)node["id"]
-                    : PatientReferences.KeyOf((string?)node["subject"]?["reference"]) ?? PatientReferences.KeyOf((string?)node["patient"]?["reference"]);
-                if (key is not null)
-                {
-                    (byPatient.TryGetValue(key, out var list) ? list : byPatient[key] = []).Add(Encoding.UTF8.GetBytes(line));
-                }
-            }
-        }
-
-        return byPatient.Select(p => ("Synthea " + p.Key, p.Value));
-    }
+    private static IEnumerable<(string Name, List<ReadOnlyMemory<byte>> Lines)> SyntheaPatients() =>
+        SharedData.SyntheaLinesByPatient().Select(p => ("Synthea " + p.Key, p.Value.Select(l => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(l)).ToList()));
 }

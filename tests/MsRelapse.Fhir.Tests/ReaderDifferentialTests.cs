@@ -25,7 +25,7 @@ public sealed class ReaderDifferentialTests
         var json = SharedExamples.Load(name);
         var rendering = ReaderDifferential.AssertSame(json, name);
         Assert.DoesNotContain("(no record)", rendering, StringComparison.Ordinal);
-        Assert.Equal(rendering, ReaderDifferential.Render(Utf8RecordReader.ReadResources(Lines(json))));
+        Assert.Equal(rendering, ReaderDifferential.Render(Utf8RecordReader.ReadResources(SharedData.ResourceLines(json))));
     }
 
     [Fact]
@@ -42,21 +42,7 @@ public sealed class ReaderDifferentialTests
     [Fact]
     public void Every_patient_of_the_Synthea_sample_reads_the_same()
     {
-        var byPatient = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(SharedData.Synthea, "*.ndjson").Order(StringComparer.Ordinal))
-        {
-            foreach (var line in File.ReadLines(file))
-            {
-                var node = JsonNode.Parse(line)!;
-                var key = (string?)node["resourceType"] == "Patient" ? (string?)node["id"]
-                    : PatientReferences.KeyOf((string?)node["subject"]?["reference"]) ?? PatientReferences.KeyOf((string?)node["patient"]?["reference"]);
-                if (key is not null)
-                {
-                    (byPatient.TryGetValue(key, out var list) ? list : byPatient[key] = []).Add(line);
-                }
-            }
-        }
-
+        var byPatient = SharedData.SyntheaLinesByPatient();
         Assert.Equal(13, byPatient.Count);
         foreach (var (key, lines) in byPatient)
         {
@@ -154,7 +140,4 @@ public sealed class ReaderDifferentialTests
     }
 
     private static string Head(string text) => text.Length > 1500 ? text[..1500] + "…" : text;
-
-    private static List<ReadOnlyMemory<byte>> Lines(string bundleJson) =>
-        [.. JsonNode.Parse(bundleJson)!["entry"]!.AsArray().Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e!["resource"]!.ToJsonString()))];
 }

@@ -22,7 +22,7 @@ internal static class TestBundles
         // Every test bundle read here is also read by the UTF-8 reader, which must give the same record, and its
         // resources as lines both ways of reading an Observation (ObservationLinesTests).
         ReaderDifferential.AssertSame(bundleJson);
-        ObservationLinesTests.AssertSameBothWays(ObservationLinesTests.Lines(bundleJson), bundleJson);
+        ObservationLinesTests.AssertSameBothWays(SharedData.ResourceLines(bundleJson), bundleJson);
         var result = FhirRecordReader.Read(bundleJson);
         Assert.True(result.Errors.Count == 0, string.Join("; ", result.Errors));
         Assert.NotNull(result.Record);

@@ -28,14 +28,15 @@ public readonly record struct ResourceLine(ReadOnlyMemory<byte> Bytes, bool IsCo
 public static class CompactObservations
 {
     /// <summary>
-    /// Reads an Observation line of the plain shape and appends its compact form to <paramref name="output"/>; returns its
-    /// header, as <see cref="ResourceHeader.OfLine"/> reads it. Null for any other line (spill that one as it is); what was
-    /// appended to <paramref name="output"/> is then to be discarded.
+    /// Reads an Observation line of the plain shape and appends its compact form to <paramref name="output"/>, with its
+    /// <c>subject.reference</c> as <see cref="ResourceHeader.OfLine"/> reads it (an Observation of the plain shape has
+    /// no other reference member, so it is routed as the line would be). False for any other line (spill that one as
+    /// it is); what was appended to <paramref name="output"/> is then to be discarded.
     /// </summary>
-    public static ResourceHeader? TryWrite(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    public static bool TryWrite(ReadOnlySpan<byte> line, IBufferWriter<byte> output, out string? subject)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return ObservationLines.TryWrite(line, output);
+        return ObservationLines.TryWrite(line, output, out subject);
     }
 
     /// <summary>

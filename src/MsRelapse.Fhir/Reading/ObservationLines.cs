@@ -31,25 +31,26 @@ internal static class ObservationLines
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
-    /// Reads an Observation line of the plain shape into its compact form, appended to <paramref name="output"/>; returns
-    /// its header. Null for any other line, and what was appended is then to be discarded.
+    /// Reads an Observation line of the plain shape into its compact form, appended to <paramref name="output"/>, with its
+    /// <c>subject.reference</c> (what routes it). False for any other line, and what was appended is then to be discarded.
     /// </summary>
-    public static ResourceHeader? TryWrite(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    public static bool TryWrite(ReadOnlySpan<byte> line, IBufferWriter<byte> output, out string? subject)
     {
+        subject = null;
         if (!line.StartsWith(Start))
         {
-            return null;
+            return false;
         }
 
         try
         {
             var reader = new Utf8JsonReader(line, Options);
             var writer = new CompactWriter(output);
-            return Observation(ref reader, ref writer);
+            return Observation(ref reader, ref writer, out subject);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null; // not well-formed JSON, or a string that is not text: the usual way says which
+            return false; // not well-formed JSON, or a string that is not text: the usual way says which
         }
     }
 
@@ -61,7 +62,7 @@ internal static class ObservationLines
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        return TryWrite(line, buffer) is null ? null : EntryOf(CompactObservations.Read(buffer.WrittenSpan), index);
+        return TryWrite(line, buffer, out _) ? EntryOf(CompactObservations.Read(buffer.WrittenSpan), index) : null;
     }
 
     /// <summary>The reader's entry of an Observation read the plain way (its header as <see cref="ResourceHeader"/> reads it).</summary>
@@ -86,16 +87,16 @@ internal static class ObservationLines
         Component = 512,
     }
 
-    private static ResourceHeader? Observation(ref Utf8JsonReader reader, ref CompactWriter writer)
+    private static bool Observation(ref Utf8JsonReader reader, ref CompactWriter writer, out string? subject)
     {
         reader.Read(); // the root object (the line starts with it)
-        string? id = null, subject = null;
+        subject = null;
         var seen = Member.Other;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueIsEscaped)
             {
-                return null;
+                return false;
             }
 
             var (member, type) = MemberOf(reader.ValueSpan);
@@ -108,7 +109,7 @@ internal static class ObservationLines
 
             if ((seen & member) != 0)
             {
-                return null;
+                return false;
             }
 
             seen |= member;
@@ -117,32 +118,29 @@ internal static class ObservationLines
                 case Member.ResourceType:
                     if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("Observation"u8))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
                 case Member.Id:
-                    if (reader.TokenType != JsonTokenType.String)
+                    if (!String(ref reader, ref writer, CompactTags.Id))
                     {
-                        return null;
+                        return false;
                     }
 
-                    id = Utf8StringCache.GetString(ref reader);
-                    writer.Tag(CompactTags.Id);
-                    writer.JsonString(ref reader);
                     break;
                 case Member.Subject:
                     writer.Tag(CompactTags.Subject);
                     if (!Reference(ref reader, ref writer, out subject))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
                 case Member.Status:
                     if (!String(ref reader, ref writer, CompactTags.Status))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -150,7 +148,7 @@ internal static class ObservationLines
                     writer.Tag(CompactTags.Code);
                     if (!Concept(ref reader, ref writer))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -158,7 +156,7 @@ internal static class ObservationLines
                     writer.Tag(member == Member.Value ? CompactTags.Value : CompactTags.Effective);
                     if (!Choice(ref reader, ref writer, type!))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -166,7 +164,7 @@ internal static class ObservationLines
                     writer.Tag(CompactTags.Interpretation);
                     if (!Array(ref reader, ref writer, Concept))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
@@ -174,22 +172,22 @@ internal static class ObservationLines
                     writer.Tag(CompactTags.Component);
                     if (!Array(ref reader, ref writer, Component))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
                 default:
-                    return null; // subjectReference, patient, patientReference: not an Observation's; the usual way rules on them
+                    return false; // subjectReference, patient, patientReference: not an Observation's; the usual way rules on them
             }
         }
 
         if (reader.Read())
         {
-            return null; // content after the object (the reader throws first; kept for clarity)
+            return false; // content after the object (the reader throws first; kept for clarity)
         }
 
         writer.Tag(CompactTags.End);
-        return new ResourceHeader(1, "Observation", id, subject, null, null, null);
+        return true;
     }
 
     private static (Member Member, JsonViews.ChoiceType? Type) MemberOf(ReadOnlySpan<byte> name) => name switch
