@@ -535,19 +535,11 @@ public static class RecommendationFhirWriter
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(Encoding.UTF8.GetBytes(resource.TypeName));
             hash.AppendData(json);
-            return UuidOf(hash.GetHashAndReset());
+            return ContentUuid.OfSha256(hash.GetHashAndReset());
         });
         return resource;
     }
 
     /// <summary>A name-based UUID (RFC 4122 layout, version 5 bits) from SHA-256 of the content.</summary>
-    private static string IdOf(string content) => UuidOf(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-
-    private static string UuidOf(byte[] sha256)
-    {
-        var bytes = sha256.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true).ToString("D");
-    }
+    private static string IdOf(string content) => ContentUuid.Of(Encoding.UTF8.GetBytes(content));
 }
