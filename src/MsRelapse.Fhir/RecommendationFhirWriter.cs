@@ -512,6 +512,12 @@ public static class RecommendationFhirWriter
 
     private static ResourceReference Ref(Resource resource) => new($"urn:uuid:{resource.Id}");
 
+    /// <summary>How Firely's <c>SerializeToString</c> escapes (only what JSON requires): the text content ids hash.</summary>
+    private static readonly System.Text.Json.JsonWriterOptions AsText = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>How Firely's <c>SerializeToBytes</c> escapes (the default encoder).</summary>
+    private static readonly System.Text.Json.JsonWriterOptions AsBytes = new();
+
     /// <summary>
     /// The resource as a JSON element (the bytes Firely's <c>SerializeToBytes</c> writes), for a document that embeds
     /// it (a CDS Hooks action's <c>resource</c>): an element that owns its bytes, nothing to dispose.
@@ -519,7 +525,7 @@ public static class RecommendationFhirWriter
     public static System.Text.Json.JsonElement ToJsonElement(Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return ReusableUtf8Buffer.Write(ReusableUtf8Buffer.AsBytes, resource, static (writer, r) => Serializer.Serialize(r, writer), static json => System.Text.Json.JsonElement.Parse(json));
+        return ReusableUtf8Buffer.Write(AsBytes, resource, static (writer, r) => Serializer.Serialize(r, writer), static json => System.Text.Json.JsonElement.Parse(json));
     }
 
     /// <summary>
@@ -530,7 +536,7 @@ public static class RecommendationFhirWriter
         where T : Resource
     {
         resource.Id = null;
-        resource.Id = ReusableUtf8Buffer.Write(ReusableUtf8Buffer.AsText, resource, static (writer, r) => Serializer.Serialize(r, writer), json =>
+        resource.Id = ReusableUtf8Buffer.Write(AsText, resource, static (writer, r) => Serializer.Serialize(r, writer), json =>
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(Encoding.UTF8.GetBytes(resource.TypeName));

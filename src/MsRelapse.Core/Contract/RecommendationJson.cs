@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -15,12 +14,12 @@ namespace MsRelapse.Core.Contract;
 /// </summary>
 public static class RecommendationJson
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The recommendation as JSON text.</summary>
     public static string Serialize(Recommendation r, bool indented = true) =>
-        System.Text.Encoding.UTF8.GetString(Write(r, indented));
+        Write(r, indented, static utf8 => System.Text.Encoding.UTF8.GetString(utf8));
 
     /// <summary>
     /// The recommendation as indented UTF-8 JSON followed by one <c>'\n'</c>: the bytes of <see cref="Serialize"/>
@@ -28,79 +27,41 @@ public static class RecommendationJson
     /// </summary>
     public static byte[] SerializeUtf8Line(Recommendation r)
     {
-        var written = Write(r, indented: true);
-        var bytes = new byte[written.Length + 1];
-        written.CopyTo(bytes);
-        bytes[^1] = (byte)'\n';
-        return bytes;
+        return Write(r, indented: true, static written =>
+        {
+            var bytes = new byte[written.Length + 1];
+            written.CopyTo(bytes);
+            bytes[^1] = (byte)'\n';
+            return bytes;
+        });
     }
 
     /// <summary>
     /// Hands the bytes of <see cref="SerializeUtf8Line"/> (without its final newline) to <paramref name="use"/> without
-    /// copying them out: for a caller that only reads them once (a hash). The span is valid only during the call, and
-    /// <paramref name="use"/> must not serialise a recommendation itself (it would overwrite the span).
+    /// copying them out: for a caller that only reads them once (a hash). The span is valid only during the call.
     /// </summary>
     public static TResult WithUtf8<TResult>(Recommendation r, Func<ReadOnlySpan<byte>, TResult> use)
     {
         ArgumentNullException.ThrowIfNull(use);
-        return use(Write(r, indented: true));
+        return Write(r, indented: true, use);
     }
-
-    // One buffer and one writer per thread and layout, reused (reset) by each call: a document is some kilobytes, and a
-    // fresh buffer per call was most of what serialising allocated. The span returned is valid until the next call
-    // on the same thread; callers copy it out at once (a string or the response array).
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? indentedBuffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? indentedWriter;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? compactBuffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? compactWriter;
 
     /// <summary>
     /// Writes the contract document straight to a <see cref="Utf8JsonWriter"/>, without building the ≈ 300 nodes of a
-    /// JSON tree on the service's hot path (figures: benchmarks/README.md).
+    /// JSON tree on the service's hot path, into a buffer reused on the thread (<see cref="ReusableUtf8Buffer"/>; figures:
+    /// benchmarks/README.md), and hands the bytes to <paramref name="use"/>.
     /// </summary>
-    private static ReadOnlySpan<byte> Write(Recommendation r, bool indented)
+    private static TResult Write<TResult>(Recommendation r, bool indented, Func<ReadOnlySpan<byte>, TResult> use)
     {
         ArgumentNullException.ThrowIfNull(r);
-        ref var buffer = ref indented ? ref indentedBuffer : ref compactBuffer;
-        ref var writer = ref indented ? ref indentedWriter : ref compactWriter;
-        if (buffer is null || writer is null || buffer.Capacity > 1024 * 1024)
-        {
-            // (A rare huge document does not keep its buffer alive on the thread.)
-            var options = indented ? Indented : Compact;
-            buffer = new ArrayBufferWriter<byte>(16 * 1024);
-            writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
-            {
-                Indented = options.WriteIndented,
-                Encoder = options.Encoder,
-                IndentCharacter = options.IndentCharacter,
-                IndentSize = options.IndentSize,
-                NewLine = options.NewLine,
-                MaxDepth = options.MaxDepth,
-            });
-        }
-        else
-        {
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-        }
-
-        DirectWriter.Document(writer, r);
-        writer.Flush();
-        return buffer.WrittenSpan;
+        return ReusableUtf8Buffer.Write(indented ? Indented : Compact, r, DirectWriter.Document, use);
     }
 
     /// <summary>
     /// The recommendation as a JSON object (schema member order), for callers that read or edit the document. It is
     /// the parse of what <see cref="Serialize"/> writes, so there is one writer of the contract, not two to keep in step.
     /// </summary>
-    public static JsonObject ToJson(Recommendation r) => (JsonObject)JsonNode.Parse(Write(r, indented: false))!;
+    public static JsonObject ToJson(Recommendation r) => Write(r, indented: false, static utf8 => (JsonObject)JsonNode.Parse(utf8)!);
 
     /// <summary>R0 errors as JSON for the CLI and HTTP error output: <c>{"errors":[{"code","message","source":{"resource","path"}}]}</c>.</summary>
     public static JsonObject ErrorsToJson(IReadOnlyList<InputError> errors)
