@@ -8,13 +8,26 @@ namespace MsRelapse.Cluster;
 /// <summary>Progress of a cluster screen.</summary>
 /// <param name="PartitionsDone">Partitions merged.</param>
 /// <param name="Partitions">All partitions.</param>
-/// <param name="Reruns">Partitions started again after a failure (a silo died, a call timed out).</param>
-/// <param name="LastSilo">The silo that finished the last partition.</param>
+/// <param name="Reruns">Calls of the current phase started again after a failure (a silo died, a call timed out).</param>
+/// <param name="LastSilo">The silo that finished the last partition (or, in the split, the last part).</param>
 /// <param name="Patients">Patients screened so far.</param>
-public readonly record struct ClusterProgress(int PartitionsDone, int Partitions, int Reruns, string? LastSilo, long Patients);
+/// <param name="Phase"><c>split</c> (the export read by parts, spread over the silos) or <c>screen</c>.</param>
+/// <param name="SplitsDone">Parts of the split done.</param>
+/// <param name="Splits">All parts of the split.</param>
+public readonly record struct ClusterProgress(int PartitionsDone, int Partitions, int Reruns, string? LastSilo, long Patients, string Phase = "screen", int SplitsDone = 0, int Splits = 0);
 
 /// <summary>What a cluster screen did beyond the summary: how the work spread and what was re-run.</summary>
-public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDictionary<string, int> PartitionsBySilo, int Reruns);
+/// <param name="Summary">The screen's summary (as a single-machine run's).</param>
+/// <param name="PartitionsBySilo">Partitions screened, by silo.</param>
+/// <param name="Reruns">Partition calls started again after a failure.</param>
+public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDictionary<string, int> PartitionsBySilo, int Reruns)
+{
+    /// <summary>Parts of the split (groups of the export's files) done, by silo.</summary>
+    public IReadOnlyDictionary<string, int> SplitsBySilo { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Split calls started again after a failure.</summary>
+    public int SplitReruns { get; init; }
+}
 
 /// <summary>Options of a cluster screen.</summary>
 /// <param name="InFlight">Partitions dispatched at once (default: 2 per core of this machine × 2).</param>
@@ -25,15 +38,22 @@ public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDiction
 /// 14 s over the eight default attempts, more than the few seconds the membership takes to declare a dead silo dead;
 /// until then a new grain may be placed on it again).
 /// </param>
-public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 8, TimeSpan? CallTimeout = null, TimeSpan? RetryDelay = null);
+/// <param name="SplitTasks">
+/// Parts the export's files are split in, each read by one silo (default: <paramref name="InFlight"/>'s default, at
+/// most one per file). More parts spread the reading more evenly and make a lost part cheaper to read again; each part
+/// writes its own spill file per partition.
+/// </param>
+public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 8, TimeSpan? CallTimeout = null, TimeSpan? RetryDelay = null, int SplitTasks = 0);
 
 /// <summary>
 /// The coordinator of <c>msrelapse screen --cluster</c>: the same three steps as <see cref="ScreenRun"/> — split the
 /// export by patient (<see cref="ExportPartitioner"/>), screen the partitions, merge (<see cref="ScreenResultMerger"/>)
-/// — with each partition screened by a grain somewhere in the cluster. It tracks every partition's state (pending,
-/// running, done, attempts): a call that fails (its silo died) or times out puts the partition back in the queue
-/// under a new attempt key, and the merger keeps one result per partition, so nothing is lost or counted twice.
-/// The output equals a single-machine run's.
+/// — with the split spread over the cluster (each part of the export's files read by a grain somewhere, into a folder
+/// of its own; <see cref="PartitionedExport.Combine"/> joins the parts) and each partition screened by a grain
+/// somewhere. It tracks every part and partition (pending, running, done, attempts): a call that fails (its silo died)
+/// or times out is queued again under a new attempt key — a split part into a new folder — and only the calls that
+/// returned are used, one per part and per partition, so nothing is lost or counted twice. The output equals a
+/// single-machine run's.
 /// </summary>
 public static class ClusterScreenRun
 {
@@ -41,7 +61,7 @@ public static class ClusterScreenRun
     /// <param name="grains">A cluster client or a silo's grain factory.</param>
     /// <param name="options">Export, output, as-of, partitions. The work folder (under the output folder) must be on storage every silo can read.</param>
     /// <param name="run">Dispatch options.</param>
-    /// <param name="progress">Called after each partition is merged.</param>
+    /// <param name="progress">Called after each part of the split and after each partition is merged.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     public static async Task<ClusterScreenResult> RunAsync(IGrainFactory grains, ScreenOptions options, ClusterRunOptions? run = null, Action<ClusterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -56,20 +76,144 @@ public static class ClusterScreenRun
         var work = Path.GetFullPath(Path.Combine(options.OutDirectory, $".screen-work-{runId}"));
         try
         {
-            var export = ExportPartitioner.Partition(options.ExportDirectory, Path.Combine(work, "spill"), partitions, compactObservations: true, null, options.Workers, cancellationToken);
-            var merger = new ScreenResultMerger(Path.Combine(work, "runs"));
-            var pending = new ConcurrentQueue<int>(Enumerable.Range(0, partitions));
-            var attempts = new int[partitions];
-            var bySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-            var done = 0;
-            var reruns = 0;
-            long patients = 0;
-            var inputFiles = export.InputFiles.ToArray();
             var inFlight = run.InFlight > 0 ? run.InFlight : Math.Max(4, Environment.ProcessorCount * 4);
             var timeout = run.CallTimeout ?? TimeSpan.FromMinutes(10);
+            var exportDirectory = Path.GetFullPath(options.ExportDirectory);
+            var dispatch = new Dispatcher(run, inFlight, cancellationToken);
+
+            // The split, spread: each part (a group of files) read by a grain into its own folder.
+            var tasks = SplitTasks(exportDirectory, files, run.SplitTasks > 0 ? run.SplitTasks : inFlight);
+            var parts = new PartitionedExport?[tasks.Length];
+            var splitsBySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            var splitsDone = 0;
+            var splitReruns = await dispatch.RunAsync("split part", tasks.Length, async (t, attempt, token) =>
+            {
+                var folder = Path.Combine(work, "spill", $"t{t:D4}-a{attempt}");
+                try
+                {
+                    var outcome = await grains.GetGrain<IExportSplitGrain>($"{runId}/split/{t}/{attempt}")
+                        .Split(new SplitWork(t, exportDirectory, tasks[t], folder, partitions)).WaitAsync(timeout, token).ConfigureAwait(false);
+                    var part = JsonSerializer.Deserialize<PartitionedExport>(outcome.PartJson)
+                        ?? throw new InvalidOperationException($"split part {t}: empty result");
+                    if (!part.InputFiles.SequenceEqual(files) || part.PartitionCount != partitions)
+                    {
+                        throw new InvalidOperationException($"silo {outcome.Silo} sees other files in {exportDirectory} than the coordinator: every silo must read the same export at the same path");
+                    }
+
+                    parts[t] = part;
+                    splitsBySilo.AddOrUpdate(outcome.Silo, 1, (_, n) => n + 1);
+                    var count = Interlocked.Increment(ref splitsDone);
+                    progress?.Invoke(new ClusterProgress(0, partitions, dispatch.Reruns, outcome.Silo, 0, "split", count, tasks.Length));
+                }
+                catch
+                {
+                    // What a failed attempt spilled is never read: removed now if its silo is gone, at the end otherwise.
+                    TryDelete(folder);
+                    throw;
+                }
+            }).ConfigureAwait(false);
+            var export = PartitionedExport.Combine([.. parts.Select(p => p!)]);
+
+            var merger = new ScreenResultMerger(Path.Combine(work, "runs"));
+            var bySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            var done = 0;
+            long patients = 0;
+            var medicationFiles = export.MedicationFiles.ToArray();
+            var reruns = await dispatch.RunAsync("partition", partitions, async (p, attempt, token) =>
+            {
+                var grain = grains.GetGrain<IPartitionScreenGrain>($"{runId}/{p}/{attempt}");
+                var outcome = await grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber))
+                    .WaitAsync(timeout, token).ConfigureAwait(false);
+                var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
+                    ?? throw new InvalidOperationException($"partition {p}: empty result");
+                merger.Add(result);
+                bySilo.AddOrUpdate(outcome.Silo, 1, (_, n) => n + 1);
+                var total = Interlocked.Add(ref patients, result.Rows.Length);
+                var count = Interlocked.Increment(ref done);
+                progress?.Invoke(new ClusterProgress(count, partitions, dispatch.Reruns, outcome.Silo, total, "screen", tasks.Length, tasks.Length));
+            }).ConfigureAwait(false);
+
+            var worklist = new List<PatientRow>();
+            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
+            {
+                if (row.NeedsActionNow)
+                {
+                    worklist.Add(row);
+                }
+            });
+            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
+            return new ClusterScreenResult(summary with { Elapsed = clock.Elapsed }, new Dictionary<string, int>(bySilo, StringComparer.Ordinal), reruns)
+            {
+                SplitsBySilo = new Dictionary<string, int>(splitsBySilo, StringComparer.Ordinal),
+                SplitReruns = splitReruns,
+            };
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The export's files in <paramref name="count"/> groups of about equal size (largest file first, each into the
+    /// lightest group; at most one group per file), as indices into <paramref name="files"/>.
+    /// </summary>
+    internal static int[][] SplitTasks(string exportDirectory, IReadOnlyList<string> files, int count)
+    {
+        var groups = Enumerable.Range(0, Math.Clamp(count, 1, Math.Max(1, files.Count))).Select(_ => (Bytes: 0L, Files: new List<int>())).ToArray();
+        foreach (var (index, bytes) in files.Select((f, i) => (i, new FileInfo(Path.Combine(exportDirectory, f)).Length)).OrderByDescending(f => f.Length).ThenBy(f => f.i))
+        {
+            var lightest = Array.FindIndex(groups, g => g.Bytes == groups.Min(x => x.Bytes));
+            groups[lightest].Files.Add(index);
+            groups[lightest].Bytes += bytes;
+        }
+
+        return [.. groups.Where(g => g.Files.Count > 0).Select(g => g.Files.Order().ToArray())];
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // its silo may still be writing (a timed-out call): the run's work folder is removed at the end
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // as above
+        }
+    }
+
+    /// <summary>
+    /// Runs items on grains with a bounded number in flight: a call that fails (its silo died) or times out is queued
+    /// again after a wait, under a new attempt number; an item that fails its last attempt stops the run.
+    /// </summary>
+    private sealed class Dispatcher(ClusterRunOptions run, int inFlight, CancellationToken cancellationToken)
+    {
+        private int _reruns;
+
+        /// <summary>Calls started again after a failure in the current phase.</summary>
+        public int Reruns => Volatile.Read(ref _reruns);
+
+        /// <summary>Runs items 0..count-1 (call: item, attempt, token); returns how many calls were re-run.</summary>
+        public async Task<int> RunAsync(string what, int count, Func<int, int, CancellationToken, Task> call)
+        {
+            Volatile.Write(ref _reruns, 0);
+            var pending = new ConcurrentQueue<int>(Enumerable.Range(0, count));
+            var attempts = new int[count];
+            var done = 0;
             var retryDelay = run.RetryDelay ?? TimeSpan.FromMilliseconds(200);
 
-            // A partition that fails its last attempt stops every worker: the others would otherwise wait for it forever.
+            // An item that fails its last attempt stops every worker: the others would otherwise wait for it forever.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Exception? failure = null;
 
@@ -77,46 +221,38 @@ public static class ClusterScreenRun
             {
                 while (!stop.Token.IsCancellationRequested)
                 {
-                    if (!pending.TryDequeue(out var p))
+                    if (!pending.TryDequeue(out var item))
                     {
-                        if (Volatile.Read(ref done) >= partitions)
+                        if (Volatile.Read(ref done) >= count)
                         {
                             return;
                         }
 
-                        await Task.Delay(50, stop.Token).ConfigureAwait(false); // a failed partition may come back
+                        await Task.Delay(50, stop.Token).ConfigureAwait(false); // a failed item may come back
                         continue;
                     }
 
-                    var attempt = Interlocked.Increment(ref attempts[p]);
-                    var grain = grains.GetGrain<IPartitionScreenGrain>($"{runId}/{p}/{attempt}");
+                    var attempt = Interlocked.Increment(ref attempts[item]);
                     try
                     {
-                        var outcome = await grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], inputFiles, options.AsOf.DayNumber))
-                            .WaitAsync(timeout, stop.Token).ConfigureAwait(false);
-                        var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
-                            ?? throw new InvalidOperationException($"partition {p}: empty result");
-                        merger.Add(result);
-                        bySilo.AddOrUpdate(outcome.Silo, 1, (_, n) => n + 1);
-                        var total = Interlocked.Add(ref patients, result.Rows.Length);
-                        var count = Interlocked.Increment(ref done);
-                        progress?.Invoke(new ClusterProgress(count, partitions, Volatile.Read(ref reruns), outcome.Silo, total));
+                        await call(item, attempt, stop.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref done);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !stop.Token.IsCancellationRequested)
                     {
                         if (attempt >= run.MaxAttempts)
                         {
-                            Interlocked.CompareExchange(ref failure, new InvalidOperationException($"partition {p} failed {attempt} times; last: {ex.GetType().Name}: {ex.Message}", ex), null);
+                            Interlocked.CompareExchange(ref failure, new InvalidOperationException($"{what} {item} failed {attempt} times; last: {ex.GetType().Name}: {ex.Message}", ex), null);
                             await stop.CancelAsync().ConfigureAwait(false);
                             return;
                         }
 
                         // Its silo died, or it timed out: run it again (a new grain), after a wait that lets the cluster
                         // declare a dead silo dead — queued at once, any worker would take it straight back to it.
-                        Interlocked.Increment(ref reruns);
+                        Interlocked.Increment(ref _reruns);
                         var wait = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks << Math.Min(attempt - 1, 16), TimeSpan.FromSeconds(4).Ticks));
                         await Task.Delay(wait, stop.Token).ConfigureAwait(false);
-                        pending.Enqueue(p);
+                        pending.Enqueue(item);
                     }
                 }
             }
@@ -129,35 +265,18 @@ public static class ClusterScreenRun
                 }
                 catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
                 {
-                    // stopped: by the caller (thrown below) or by a failed partition (thrown below)
+                    // stopped: by the caller (thrown below) or by a failed item (thrown below)
                 }
             }
 
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, partitions)).Select(_ => Task.Run(Guarded, CancellationToken.None))).ConfigureAwait(false);
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, count)).Select(_ => Task.Run(Guarded, CancellationToken.None))).ConfigureAwait(false);
             if (failure is not null)
             {
                 throw failure; // made, not caught: nothing of its stack to keep
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-
-            var worklist = new List<PatientRow>();
-            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
-            {
-                if (row.NeedsActionNow)
-                {
-                    worklist.Add(row);
-                }
-            });
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
-            return new ClusterScreenResult(summary with { Elapsed = clock.Elapsed }, new Dictionary<string, int>(bySilo, StringComparer.Ordinal), reruns);
-        }
-        finally
-        {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            return Reruns;
         }
     }
 }

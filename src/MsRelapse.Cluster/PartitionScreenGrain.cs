@@ -5,14 +5,14 @@ using Orleans.Runtime;
 
 namespace MsRelapse.Cluster;
 
-/// <summary>One partition to screen: its spill files (on storage every silo can read) and the export's file names.</summary>
+/// <summary>One partition to screen: its spill files and the export's medication spill files (on storage every silo can read).</summary>
 [GenerateSerializer]
 [Immutable]
 [Alias("MsRelapse.Cluster.PartitionWork")]
 public sealed record PartitionWork(
     [property: Id(0)] int Partition,
     [property: Id(1)] string[] SpillFiles,
-    [property: Id(2)] string[] InputFiles,
+    [property: Id(4)] string[] MedicationFiles,
     [property: Id(3)] int AsOfDayNumber);
 
 /// <summary>A screened partition: the silo that did it and the <see cref="PartitionResult"/> as JSON.</summary>
@@ -46,7 +46,7 @@ public sealed class PartitionScreenGrain(ILocalSiloDetails silo) : Grain, IParti
     {
         ArgumentNullException.ThrowIfNull(work);
         // CPU-bound parse and evaluation: on the thread pool, not on the grain's single-threaded scheduler.
-        var result = await Task.Run(() => PartitionScreener.Screen(work.Partition, work.SpillFiles, work.InputFiles, DateOnly.FromDayNumber(work.AsOfDayNumber))).ConfigureAwait(true);
+        var result = await Task.Run(() => PartitionScreener.Screen(work.Partition, work.SpillFiles, work.MedicationFiles, DateOnly.FromDayNumber(work.AsOfDayNumber))).ConfigureAwait(true);
         DeactivateOnIdle();
         return new PartitionOutcome(work.Partition, silo.SiloAddress.ToString(), JsonSerializer.SerializeToUtf8Bytes(result));
     }

@@ -26,7 +26,51 @@ public sealed record PartitionedExport(
     long Bytes,
     long Lines,
     ImmutableSortedDictionary<string, long> MalformedByFile,
-    ImmutableSortedDictionary<string, long> SkippedByType);
+    ImmutableSortedDictionary<string, long> SkippedByType)
+{
+    /// <summary>
+    /// The spill files of the export's own Medication resources (one per worker that met any): what
+    /// <see cref="PartitionScreener"/> attaches, in every partition, to a patient whose medications point at them.
+    /// </summary>
+    public ImmutableArray<string> MedicationFiles { get; init; } = [];
+
+    /// <summary>
+    /// The split of a whole export from the splits of its parts (<see cref="ExportPartitioner.PartitionFiles"/> over
+    /// disjoint sets of its files, possibly on other machines): each partition's spill files from every part, the
+    /// malformed lines and counts of all. The same records as one split of every file, in other spill files.
+    /// </summary>
+    public static PartitionedExport Combine(IReadOnlyList<PartitionedExport> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("At least one part is needed.", nameof(parts));
+        }
+
+        var first = parts[0];
+        if (parts.Any(p => p.PartitionCount != first.PartitionCount || !p.InputFiles.SequenceEqual(first.InputFiles)))
+        {
+            throw new ArgumentException("The parts split different exports, or into different partition counts.", nameof(parts));
+        }
+
+        static ImmutableSortedDictionary<string, long> Sum(IEnumerable<ImmutableSortedDictionary<string, long>> counts) =>
+            counts.SelectMany(c => c).GroupBy(c => c.Key, StringComparer.Ordinal)
+                .ToImmutableSortedDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
+
+        return new PartitionedExport(
+            first.InputFiles,
+            first.PartitionCount,
+            [.. Enumerable.Range(0, first.PartitionCount).Select(p => parts.SelectMany(part => part.PartitionFiles[p]).Order(StringComparer.Ordinal).ToImmutableArray())],
+            [.. parts.SelectMany(p => p.Malformed).OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Line)],
+            parts.Sum(p => p.Bytes),
+            parts.Sum(p => p.Lines),
+            Sum(parts.Select(p => p.MalformedByFile)),
+            Sum(parts.Select(p => p.SkippedByType)))
+        {
+            MedicationFiles = [.. parts.SelectMany(p => p.MedicationFiles).Order(StringComparer.Ordinal)],
+        };
+    }
+}
 
 /// <summary>
 /// The first pass of a screen: streams every NDJSON file of an export once and spills each line to the partition
@@ -44,13 +88,6 @@ public static class ExportPartitioner
 {
     /// <summary>The key of a Medication resource in a medication spill file: its reference, <c>Medication/id</c>.</summary>
     public const string MedicationKeyPrefix = "Medication/";
-
-    /// <summary>
-    /// The spill files of the export's own Medication resources, in the folder of the partition spill files (one per
-    /// worker that met any): what <see cref="PartitionScreener"/> attaches to a patient whose medications point at them.
-    /// </summary>
-    public static IReadOnlyList<string> MedicationSpillFiles(string spillDirectory) =>
-        Directory.Exists(spillDirectory) ? [.. Directory.EnumerateFiles(spillDirectory, "medications-w*.spill").Order(StringComparer.Ordinal)] : [];
 
     /// <summary>Malformed lines kept per file for the report (all are counted).</summary>
     public const int MalformedKeptPerFile = 100;
@@ -72,19 +109,43 @@ public static class ExportPartitioner
     /// <param name="onBytes">Called with the bytes read since the last call (progress), from any thread.</param>
     /// <param name="maxWorkers">Files read at once (default: one per core).</param>
     /// <param name="cancellationToken">Cancels the split.</param>
-    public static PartitionedExport Partition(string exportDirectory, string workDirectory, int partitionCount, bool compactObservations, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default)
+    public static PartitionedExport Partition(string exportDirectory, string workDirectory, int partitionCount, bool compactObservations, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default) =>
+        PartitionFiles(exportDirectory, [.. Enumerable.Range(0, FilesOf(exportDirectory).Length)], workDirectory, partitionCount, compactObservations, onBytes, maxWorkers, cancellationToken);
+
+    /// <summary>
+    /// Splits some of the export's files (<paramref name="fileIndices"/>, into <see cref="FilesOf"/>): one part of a
+    /// split that several machines share, each its own files into its own <paramref name="workDirectory"/>;
+    /// <see cref="PartitionedExport.Combine"/> joins the parts. Records keep the file's index in the whole export, so
+    /// a patient's resources are read in export order whichever part spilled them.
+    /// </summary>
+    /// <param name="exportDirectory">The folder of NDJSON files.</param>
+    /// <param name="fileIndices">The files of this part (indices into <see cref="FilesOf"/>).</param>
+    /// <param name="workDirectory">Where this part's spill files go (created).</param>
+    /// <param name="partitionCount">Number of partitions (the same in every part).</param>
+    /// <param name="compactObservations">As for <see cref="Partition"/>.</param>
+    /// <param name="onBytes">Called with the bytes read since the last call (progress), from any thread.</param>
+    /// <param name="maxWorkers">Files read at once (default: one per core).</param>
+    /// <param name="cancellationToken">Cancels the split.</param>
+    public static PartitionedExport PartitionFiles(string exportDirectory, IReadOnlyList<int> fileIndices, string workDirectory, int partitionCount, bool compactObservations, Action<long>? onBytes = null, int maxWorkers = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
+        ArgumentNullException.ThrowIfNull(fileIndices);
         var files = FilesOf(exportDirectory);
+        if (fileIndices.Any(i => i < 0 || i >= files.Length) || fileIndices.Distinct().Count() != fileIndices.Count)
+        {
+            throw new ArgumentException($"File indices must be distinct and below {files.Length}, the export's file count.", nameof(fileIndices));
+        }
+
         Directory.CreateDirectory(workDirectory);
         var malformed = new ConcurrentBag<MalformedLine>();
         var malformedCounts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var skipped = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var spills = new ConcurrentBag<(int Partition, string File)>();
+        var medicationFiles = new ConcurrentBag<string>();
         long bytes = 0, lines = 0;
         var workerIds = 0;
 
-        var order = Enumerable.Range(0, files.Length)
+        var order = fileIndices
             .OrderByDescending(i => new FileInfo(Path.Combine(exportDirectory, files[i])).Length).ToArray();
         Parallel.ForEach(
             order,
@@ -99,9 +160,15 @@ public static class ExportPartitioner
             },
             writers =>
             {
-                foreach (var spill in writers.Close())
+                var (partitionSpills, medications) = writers.Close();
+                foreach (var spill in partitionSpills)
                 {
                     spills.Add(spill);
+                }
+
+                if (medications is not null)
+                {
+                    medicationFiles.Add(medications);
                 }
             });
 
@@ -124,7 +191,10 @@ public static class ExportPartitioner
             bytes,
             lines,
             malformedCounts.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            skipped.ToImmutableSortedDictionary(StringComparer.Ordinal));
+            skipped.ToImmutableSortedDictionary(StringComparer.Ordinal))
+        {
+            MedicationFiles = [.. medicationFiles.Order(StringComparer.Ordinal)],
+        };
     }
 
     private static (long Bytes, long Lines) SplitFile(
@@ -304,14 +374,21 @@ public static class ExportPartitioner
         }
 
         private BinaryWriter? _medications;
+        private string? _medicationsPath;
 
         public void WriteMedication(string key, int fileIndex, long line, ReadOnlySpan<byte> json)
         {
-            _medications ??= new BinaryWriter(new BufferedStream(new FileStream(Path.Combine(directory, $"medications-w{worker:D3}.spill"), FileMode.Create, FileAccess.Write, FileShare.None, 1), 64 << 10), Encoding.UTF8);
+            if (_medications is null)
+            {
+                _medicationsPath = Path.Combine(directory, $"medications-w{worker:D3}.spill");
+                _medications = new BinaryWriter(new BufferedStream(new FileStream(_medicationsPath, FileMode.Create, FileAccess.Write, FileShare.None, 1), 64 << 10), Encoding.UTF8);
+            }
+
             SpillRecord.Write(_medications, key, fileIndex, line, json);
         }
 
-        public List<(int, string)> Close()
+        /// <summary>Closes every file; the partition spill files written, and the medication spill file if any.</summary>
+        public (List<(int, string)> Partitions, string? Medications) Close()
         {
             foreach (var w in _writers)
             {
@@ -320,7 +397,7 @@ public static class ExportPartitioner
 
             _medications?.Dispose();
 
-            return _files;
+            return (_files, _medicationsPath);
         }
     }
 }

@@ -17,17 +17,18 @@ public static class PartitionScreener
     public static PartitionResult Screen(PartitionedExport export, int partition, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(export);
-        return Screen(partition, export.PartitionFiles[partition], export.InputFiles, asOf);
+        return Screen(partition, export.PartitionFiles[partition], export.MedicationFiles, asOf);
     }
 
     /// <summary>Screens one partition given by its spill files.</summary>
     /// <param name="partition">The partition number (carried into the result).</param>
     /// <param name="spillFiles">The spill files of this partition.</param>
-    /// <param name="inputFiles">The export's file names (spill records refer to them by index).</param>
+    /// <param name="medicationFiles">The spill files of the export's own Medication resources (<see cref="PartitionedExport.MedicationFiles"/>).</param>
     /// <param name="asOf">Evaluation date.</param>
-    public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> inputFiles, DateOnly asOf)
+    public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> medicationFiles, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(spillFiles);
+        ArgumentNullException.ThrowIfNull(medicationFiles);
         var patients = new Dictionary<string, List<(int File, long Line, ResourceLine Resource)>>(StringComparer.Ordinal);
         var buffer = PartitionBuffers.Rent(spillFiles.Sum(f => new FileInfo(f).Length));
         try
@@ -53,7 +54,7 @@ public static class PartitionScreener
                 }
             }
 
-            var medications = spillFiles.Count > 0 ? LoadMedications(Path.GetDirectoryName(spillFiles[0])!) : [];
+            var medications = patients.Count > 0 ? LoadMedications(medicationFiles) : [];
             var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
             foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -74,10 +75,10 @@ public static class PartitionScreener
     }
 
     /// <summary>The export's own Medication resources by reference (<c>Medication/id</c>; the first of a repeated id wins).</summary>
-    private static Dictionary<string, byte[]> LoadMedications(string spillDirectory)
+    private static Dictionary<string, byte[]> LoadMedications(IReadOnlyList<string> medicationFiles)
     {
         var medications = new Dictionary<string, (int File, long Line, byte[] Json)>(StringComparer.Ordinal);
-        foreach (var file in ExportPartitioner.MedicationSpillFiles(spillDirectory))
+        foreach (var file in medicationFiles)
         {
             foreach (var (key, fileIndex, line, json, _) in SpillRecord.ReadAll(file))
             {

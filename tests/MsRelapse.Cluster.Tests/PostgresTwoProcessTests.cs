@@ -61,7 +61,7 @@ public sealed class PostgresTwoProcessTests
             var killedAfter = -1;
             var result = await ClusterScreenRun.RunAsync(grains, cohort.Options("two-process"), new ClusterRunOptions(InFlight: 8, CallTimeout: TimeSpan.FromSeconds(60)), p =>
             {
-                if (p.LastSilo == workerSilo && Interlocked.CompareExchange(ref killedAfter, p.PartitionsDone, -1) == -1)
+                if (p.Phase == "screen" && p.LastSilo == workerSilo && Interlocked.CompareExchange(ref killedAfter, p.PartitionsDone, -1) == -1)
                 {
                     worker.Kill(entireProcessTree: true); // no goodbye: its in-flight partitions are lost
                 }

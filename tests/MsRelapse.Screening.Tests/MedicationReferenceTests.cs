@@ -15,7 +15,7 @@ public sealed class MedicationReferenceTests
     /// The steroid-refractory example with its methylprednisolone given by reference to a Medication resource
     /// (RxNorm 6902) rather than inline; a second patient (a copy with another id) names the same Medication.
     /// </summary>
-    private static string ByReference(string patientId)
+    internal static string ByReference(string patientId)
     {
         var bundle = JsonNode.Parse(SharedExamples.Load("steroid-refractory-relapse"))!;
         var entries = bundle["entry"]!.AsArray();

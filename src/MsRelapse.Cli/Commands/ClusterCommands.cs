@@ -134,19 +134,26 @@ internal sealed class ClusterOptions
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
-            var last = -1;
+            var last = (Phase: "", Tenth: -1);
             var result = ClusterScreenRun.RunAsync(grains, options, progress: p =>
             {
-                var tenth = p.PartitionsDone * 10 / p.Partitions;
-                if (tenth != last)
+                var tenth = p.Phase == "split" ? p.SplitsDone * 10 / Math.Max(1, p.Splits) : p.PartitionsDone * 10 / p.Partitions;
+                lock (io.Out)
                 {
-                    last = tenth;
-                    lock (io.Out)
+                    if ((p.Phase, tenth) != last)
                     {
-                        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: {p.PartitionsDone}/{p.Partitions} partitions, {p.Patients:N0} patients, {p.Reruns} re-run"));
+                        last = (p.Phase, tenth);
+                        io.Out.WriteLine(p.Phase == "split"
+                            ? string.Create(CultureInfo.InvariantCulture, $"cluster: split {p.SplitsDone}/{p.Splits} parts of the export, {p.Reruns} re-run")
+                            : string.Create(CultureInfo.InvariantCulture, $"cluster: {p.PartitionsDone}/{p.Partitions} partitions, {p.Patients:N0} patients, {p.Reruns} re-run"));
                     }
                 }
             }).GetAwaiter().GetResult();
+            foreach (var (silo, count) in result.SplitsBySilo.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: silo {silo} split {count} parts of the export"));
+            }
+
             foreach (var (silo, count) in result.PartitionsBySilo.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: silo {silo} screened {count} partitions"));
