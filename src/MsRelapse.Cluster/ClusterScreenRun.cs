@@ -30,11 +30,11 @@ public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDiction
 }
 
 /// <summary>Options of a cluster screen.</summary>
-/// <param name="InFlight">Partitions dispatched at once (default: 2 per core of this machine × 2).</param>
-/// <param name="MaxAttempts">Attempts per partition before the screen fails.</param>
-/// <param name="CallTimeout">A partition call that has not answered in this time is started again elsewhere.</param>
+/// <param name="InFlight">Calls dispatched at once, parts of the split then partitions (default: 4 per core of this machine, at least 4).</param>
+/// <param name="MaxAttempts">Attempts per part or partition before the screen fails.</param>
+/// <param name="CallTimeout">A call that has not answered in this time is started again elsewhere.</param>
 /// <param name="RetryDelay">
-/// How long a failed partition waits before it is queued again, doubled at each attempt up to 4 s (default 200 ms:
+/// How long a failed part or partition waits before it is queued again, doubled at each attempt up to 4 s (default 200 ms:
 /// 14 s over the eight default attempts, more than the few seconds the membership takes to declare a dead silo dead;
 /// until then a new grain may be placed on it again).
 /// </param>
@@ -112,7 +112,9 @@ public static class ClusterScreenRun
                     throw;
                 }
             }).ConfigureAwait(false);
-            var export = PartitionedExport.Combine([.. parts.Select(p => p!)]);
+            var export = tasks.Length > 0
+                ? PartitionedExport.Combine([.. parts.Select(p => p!)])
+                : ExportPartitioner.Partition(exportDirectory, Path.Combine(work, "spill"), partitions, compactObservations: true); // no file: nothing to spread
 
             var merger = new ScreenResultMerger(Path.Combine(work, "runs"));
             var bySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);

@@ -34,6 +34,14 @@ public sealed class TestClusterTests
             Assert.Equal(0, result.Reruns);
             Assert.Equal(6, result.SplitsBySilo.Values.Sum()); // the export read in six parts, by grains on either silo
             Assert.Equal(0, result.SplitReruns);
+
+            // An export folder without a file: nothing to split, an empty screen (as on one machine), not a failure.
+            var empty = Path.Combine(cohort.Root, "empty-export");
+            Directory.CreateDirectory(empty);
+            var none = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-empty") with { ExportDirectory = empty });
+            Assert.Equal(0, none.Summary.Tally.Patients);
+            Assert.Empty(none.SplitsBySilo);
+            Assert.Equal(["patients.csv", "report.html", "summary.json"], Directory.EnumerateFileSystemEntries(Path.Combine(cohort.Root, "cluster-empty")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
         finally
         {
