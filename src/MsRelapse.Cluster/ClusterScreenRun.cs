@@ -82,7 +82,7 @@ public static class ClusterScreenRun
             var dispatch = new Dispatcher(run, inFlight, cancellationToken);
 
             // The split, spread: each part (a group of files) read by a grain into its own folder.
-            var tasks = SplitTasks(exportDirectory, files, run.SplitTasks > 0 ? run.SplitTasks : inFlight);
+            var tasks = ExportPartitioner.GroupFiles(exportDirectory, run.SplitTasks > 0 ? run.SplitTasks : inFlight);
             var parts = new PartitionedExport?[tasks.Length];
             var splitsBySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
             var splitsDone = 0;
@@ -157,23 +157,6 @@ public static class ClusterScreenRun
                 Directory.Delete(work, recursive: true);
             }
         }
-    }
-
-    /// <summary>
-    /// The export's files in <paramref name="count"/> groups of about equal size (largest file first, each into the
-    /// lightest group; at most one group per file), as indices into <paramref name="files"/>.
-    /// </summary>
-    internal static int[][] SplitTasks(string exportDirectory, IReadOnlyList<string> files, int count)
-    {
-        var groups = Enumerable.Range(0, Math.Clamp(count, 1, Math.Max(1, files.Count))).Select(_ => (Bytes: 0L, Files: new List<int>())).ToArray();
-        foreach (var (index, bytes) in files.Select((f, i) => (i, new FileInfo(Path.Combine(exportDirectory, f)).Length)).OrderByDescending(f => f.Length).ThenBy(f => f.i))
-        {
-            var lightest = Array.FindIndex(groups, g => g.Bytes == groups.Min(x => x.Bytes));
-            groups[lightest].Files.Add(index);
-            groups[lightest].Bytes += bytes;
-        }
-
-        return [.. groups.Where(g => g.Files.Count > 0).Select(g => g.Files.Order().ToArray())];
     }
 
     private static void TryDelete(string folder)

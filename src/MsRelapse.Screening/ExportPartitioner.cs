@@ -113,6 +113,35 @@ public static class ExportPartitioner
         PartitionFiles(exportDirectory, [.. Enumerable.Range(0, FilesOf(exportDirectory).Length)], workDirectory, partitionCount, compactObservations, onBytes, maxWorkers, cancellationToken);
 
     /// <summary>
+    /// The export's files (as indices into <see cref="FilesOf"/>) in at most <paramref name="count"/> groups of about
+    /// equal size, for a split done in parts (<see cref="PartitionFiles"/>): the largest file first, each into the
+    /// lightest group (ties: the lower group), so that no group outweighs another by more than its largest file. At
+    /// most one group per file; none for an export without a file. The same export gives the same groups.
+    /// </summary>
+    public static int[][] GroupFiles(string exportDirectory, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var files = FilesOf(exportDirectory);
+        var groups = Enumerable.Range(0, Math.Min(count, files.Length)).Select(_ => new List<int>()).ToArray();
+        var lightest = new PriorityQueue<int, (long Bytes, int Group)>();
+        for (var g = 0; g < groups.Length; g++)
+        {
+            lightest.Enqueue(g, (0, g));
+        }
+
+        var bySize = files.Select((name, index) => (Index: index, Bytes: new FileInfo(Path.Combine(exportDirectory, name)).Length))
+            .OrderByDescending(f => f.Bytes).ThenBy(f => f.Index);
+        foreach (var (index, bytes) in bySize)
+        {
+            lightest.TryDequeue(out var group, out var load);
+            groups[group].Add(index);
+            lightest.Enqueue(group, (load.Bytes + bytes, group));
+        }
+
+        return [.. groups.Select(g => g.Order().ToArray())];
+    }
+
+    /// <summary>
     /// Splits some of the export's files (<paramref name="fileIndices"/>, into <see cref="FilesOf"/>): one part of a
     /// split that several machines share, each its own files into its own <paramref name="workDirectory"/>;
     /// <see cref="PartitionedExport.Combine"/> joins the parts. Records keep the file's index in the whole export, so

@@ -93,6 +93,41 @@ public sealed class PartitionedExportTests
         }
     }
 
+    [Fact]
+    public void Files_are_grouped_into_parts_that_differ_by_at_most_their_largest_file_each_file_in_one_part()
+    {
+        var export = ExportFixture.TempDirectory();
+        try
+        {
+            int[] sizes = [10_000, 9_000, 8_000, 1_000, 1_000, 1_000, 500];
+            for (var i = 0; i < sizes.Length; i++)
+            {
+                File.WriteAllText(Path.Combine(export, $"f{i}.ndjson"), new string('x', sizes[i]));
+            }
+
+            var files = ExportPartitioner.FilesOf(export);
+            long Weight(int[] group) => group.Sum(i => new FileInfo(Path.Combine(export, files[i])).Length);
+            foreach (var count in new[] { 1, 2, 3, 7, 20 })
+            {
+                var groups = ExportPartitioner.GroupFiles(export, count);
+                Assert.Equal(Math.Min(count, files.Length), groups.Length);
+                Assert.Equal(Enumerable.Range(0, files.Length), groups.SelectMany(g => g).Order());
+                Assert.All(groups, g => Assert.NotEmpty(g));
+                Assert.True(groups.Max(Weight) - groups.Min(Weight) <= sizes.Max(), $"{count} groups: {string.Join(" / ", groups.Select(Weight))}");
+                Assert.Equal(groups, ExportPartitioner.GroupFiles(export, count)); // the same export, the same groups
+            }
+
+            // Largest first into the lightest: 10,000 | 9,000 + 8,000 … the small files fill the first group.
+            Assert.Equal([13_500L, 17_000L], ExportPartitioner.GroupFiles(export, 2).Select(Weight));
+            Directory.EnumerateFiles(export).ToList().ForEach(File.Delete);
+            Assert.Empty(ExportPartitioner.GroupFiles(export, 4));
+        }
+        finally
+        {
+            Directory.Delete(export, true);
+        }
+    }
+
     /// <summary>Every record of some spill files, in a fixed order (which file of the split holds it does not matter).</summary>
     private static List<string> Records(IEnumerable<string> spillFiles) =>
         [.. spillFiles.SelectMany(SpillRecord.ReadAll)
