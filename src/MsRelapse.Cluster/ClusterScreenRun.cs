@@ -135,15 +135,7 @@ public static class ClusterScreenRun
                 progress?.Invoke(new ClusterProgress(count, partitions, dispatch.Reruns, outcome.Silo, total, "screen", tasks.Length, tasks.Length));
             }).ConfigureAwait(false);
 
-            var worklist = new List<PatientRow>();
-            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
-            {
-                if (row.NeedsActionNow)
-                {
-                    worklist.Add(row);
-                }
-            });
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
+            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);
             return new ClusterScreenResult(summary with { Elapsed = clock.Elapsed }, new Dictionary<string, int>(bySilo, StringComparer.Ordinal), reruns)
             {
                 SplitsBySilo = new Dictionary<string, int>(splitsBySilo, StringComparer.Ordinal),

@@ -7,9 +7,10 @@ namespace MsRelapse.Screening;
 
 /// <summary>
 /// Merges per-partition results into the outputs of a screen: <c>patients.csv</c> (rows sorted by patient id,
-/// whatever the order partitions finished in) and <c>summary.json</c>. Memory is bounded: each partition's rows are
-/// spilled to a sorted run file when added, and the runs are merged (k-way) when the screen completes. Adding a
-/// partition a second time (a re-run after a host died) replaces its first result: nothing is counted twice.
+/// whatever the order partitions finished in), <c>summary.json</c> and <c>report.html</c>. Memory is bounded (the
+/// report's worklist aside: the patients needing action now): each partition's rows are spilled to a sorted run file
+/// when added, and the runs are merged (k-way) when the screen completes. Adding a partition a second time (a re-run
+/// after a host died) replaces its first result: nothing is counted twice.
 /// </summary>
 public sealed class ScreenResultMerger
 {
@@ -121,30 +122,36 @@ public sealed class ScreenResultMerger
         }
     }
 
-    /// <summary>Writes patients.csv and summary.json into <paramref name="outDirectory"/>; returns the summary.</summary>
+    /// <summary>
+    /// Writes a screen's outputs into <paramref name="outDirectory"/> — patients.csv, summary.json and report.html —
+    /// merging the rows once: the report's worklist is taken as patients.csv is written (the merge reads and parses
+    /// every row back, on one core, at the end of a screen). Returns the summary.
+    /// </summary>
     /// <param name="outDirectory">Where the files go.</param>
     /// <param name="export">The split export (for the summary's counts of lines).</param>
     /// <param name="asOf">The screen's date.</param>
     /// <param name="elapsed">The screen's duration so far, for the summary.</param>
-    /// <param name="onRow">
-    /// Called with each row as it is written, in patient order: what the report's worklist is taken from, so that the
-    /// rows are merged once (the merge reads and parses every row back, and runs on one core at the end of a screen).
-    /// </param>
-    public ScreenSummary Complete(string outDirectory, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed = null, Action<PatientRow>? onRow = null)
+    public ScreenSummary Complete(string outDirectory, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed = null)
     {
         ArgumentNullException.ThrowIfNull(export);
         Directory.CreateDirectory(outDirectory);
+        var worklist = new List<PatientRow>();
         using (var csv = new StreamWriter(Path.Combine(outDirectory, "patients.csv"), false, new UTF8Encoding(false)))
         {
-            WriteCsv(onRow is null ? Rows() : Rows().Select(row =>
+            WriteCsv(Rows().Select(row =>
             {
-                onRow(row);
+                if (row.NeedsActionNow)
+                {
+                    worklist.Add(row);
+                }
+
                 return row;
             }), csv);
         }
 
         var summary = ScreenSummary.Of(Tally(), export, asOf, elapsed);
         File.WriteAllText(Path.Combine(outDirectory, "summary.json"), summary.ToJson(), new UTF8Encoding(false));
+        ScreenReport.Write(Path.Combine(outDirectory, "report.html"), summary, worklist);
         return summary;
     }
 

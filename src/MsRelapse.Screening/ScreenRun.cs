@@ -54,15 +54,7 @@ public static class ScreenRun
                 progress?.Invoke(new ScreenProgress("screen", bytes, spillBytes, done, clock.Elapsed));
             });
 
-            var worklist = new List<PatientRow>();
-            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed, row =>
-            {
-                if (row.NeedsActionNow)
-                {
-                    worklist.Add(row);
-                }
-            });
-            ScreenReport.Write(Path.Combine(options.OutDirectory, "report.html"), summary, worklist);
+            var summary = merger.Complete(options.OutDirectory, export, options.AsOf, clock.Elapsed);
             return summary with { Elapsed = clock.Elapsed };
         }
         finally

@@ -117,9 +117,11 @@ public sealed class TestClusterTests
     [Fact]
     public async Task A_silo_killed_while_the_export_is_split_has_its_parts_read_again_and_no_line_is_spilled_twice()
     {
-        // Twelve parts of the export, four in flight: once the first part is done the victim dies, with the parts it
-        // was reading lost half-written. Those are read again by the other silo into folders of their own; a lost
-        // part's folder is never read, so the output is the single machine's.
+        // Twelve parts of the export, four in flight; the victim is killed as the first part is done. Parts it was
+        // reading are lost half-written, and calls placed on it until the cluster declares it dead fail: all are read
+        // again by the other silo into folders of their own, and a lost part's folder is never read. How many parts it
+        // still held when it died depends on timing (parts of this small export take milliseconds, the kill longer;
+        // runs re-ran 1 to 3); whatever it held, each part counts once and the output is the single machine's.
         using var cohort = new Cohort(400, 8);
         var cluster = await StartAsync();
         try
@@ -135,8 +137,7 @@ public sealed class TestClusterTests
             });
 
             cohort.AssertSameAsSingleMachine("split-kill");
-            Assert.Equal(1, killed);
-            Assert.Equal(12, result.SplitsBySilo.Values.Sum());
+            Assert.Equal(12, result.SplitsBySilo.Values.Sum()); // each part once, re-run or not
             Assert.Equal(8, result.PartitionsBySilo.Values.Sum());
             Console.WriteLine($"split with a silo killed: {result.SplitReruns} part calls re-run; parts by silo: {string.Join(", ", result.SplitsBySilo)}");
         }
