@@ -53,9 +53,11 @@ public readonly record struct BulkExportProgress(string Phase, string? ServerPro
 /// <summary>
 /// A FHIR Bulk Data Access (v2) client: <c>$export</c> kick-off (system-wide Patient-level or Group-level, with
 /// <c>_type</c>), polling the status URL as <c>Retry-After</c> says, parallel bounded downloads of the output
-/// files into a folder as <c>Type.NNN.ndjson</c>, 429s honoured everywhere, redirects followed by hand so that the
-/// bearer token never travels to another origin, expired file URLs answered by starting the export again (once),
-/// and SMART Backend Services authorization when a <see cref="SmartBackendAuth"/> is given.
+/// files into a folder as <c>Type.NNN.ndjson</c>, 429s honoured everywhere (the token endpoint's too), redirects
+/// followed by hand so that the bearer token never follows a redirect to another origin (it goes to the origin of
+/// each URL the server itself names: its status URL, and its files when the manifest says they require it), expired
+/// file URLs answered by starting the export again (once), and SMART Backend Services authorization when a
+/// <see cref="SmartBackendAuth"/> is given.
 /// </summary>
 public sealed class BulkDataClient
 {
@@ -156,7 +158,7 @@ public sealed class BulkDataClient
                 case HttpStatusCode.Accepted:
                     var serverProgress = response.Headers.TryGetValues("X-Progress", out var p) ? p.FirstOrDefault() : null;
                     progress?.Invoke(new BulkExportProgress("waiting", serverProgress, 0, 0, 0));
-                    await Task.Delay(RetryAfter(response) ?? _options.DefaultRetryAfter, _clock, ct).ConfigureAwait(false);
+                    await Task.Delay(Throttling.RetryAfter(response, _clock, _options.MaxRetryAfter) ?? _options.DefaultRetryAfter, _clock, ct).ConfigureAwait(false);
                     continue;
                 case HttpStatusCode.OK:
                     return await ManifestAsync(response, status, ct).ConfigureAwait(false);
@@ -310,7 +312,8 @@ public sealed class BulkDataClient
         var origin = url;
         var current = url;
         var throttled = 0;
-        var refreshed = false;
+        var refreshed = false; // a 401 refreshes the token once per request …
+        var refreshNow = false; // … on the attempt right after it, not on every retry that follows
         for (var redirects = 0; ;)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
@@ -322,7 +325,8 @@ public sealed class BulkDataClient
 
             if (authorize && SameOrigin(origin, current))
             {
-                await AuthorizeAsync(request, refreshed, ct).ConfigureAwait(false);
+                await AuthorizeAsync(request, refreshNow, ct).ConfigureAwait(false);
+                refreshNow = false;
             }
 
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
@@ -330,12 +334,13 @@ public sealed class BulkDataClient
             {
                 case HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable when throttled < _options.MaxThrottledRetries:
                     throttled++;
-                    var wait = RetryAfter(response) ?? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(throttled, 5)));
+                    var wait = Throttling.RetryAfter(response, _clock, _options.MaxRetryAfter) ?? Throttling.Backoff(throttled);
                     response.Dispose();
                     await Task.Delay(wait, _clock, ct).ConfigureAwait(false);
                     continue;
                 case HttpStatusCode.Unauthorized when _auth is not null && !refreshed && authorize && SameOrigin(origin, current):
                     refreshed = true;
+                    refreshNow = true;
                     response.Dispose();
                     continue;
                 case HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect:
@@ -373,18 +378,6 @@ public sealed class BulkDataClient
 
         var token = await _auth.TokenAsync(_http, refresh, ct).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - _clock.GetUtcNow() : null);
-        if (wait is null)
-        {
-            return null;
-        }
-
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait;
     }
 
     private static async Task<string> OutcomeAsync(HttpResponseMessage response, CancellationToken ct)

@@ -10,7 +10,8 @@ namespace MsRelapse.BulkData;
 /// <summary>
 /// SMART Backend Services authorization (client-credentials grant with a signed client assertion, RFC 7523): a JWT
 /// signed with the client's private key (RS384 for an RSA key, ES384 for a P-384 EC key) is exchanged at the token
-/// endpoint for an access token, cached until shortly before it expires.
+/// endpoint for an access token, cached until shortly before it expires. A token endpoint that answers 429 or 503 is
+/// waited out as its Retry-After says, as every request of the export is.
 /// </summary>
 public sealed class SmartBackendAuth : IDisposable
 {
@@ -34,6 +35,12 @@ public sealed class SmartBackendAuth : IDisposable
         _clock = clock ?? TimeProvider.System;
         (_key, _credentials) = Credentials(privateKeyPem, keyId);
     }
+
+    /// <summary>How many 429/503 answers in a row the token endpoint may give before the client gives up.</summary>
+    public int MaxThrottledRetries { get; init; } = 30;
+
+    /// <summary>The longest wait the client accepts from the token endpoint's Retry-After.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The signing algorithm in use (RS384 or ES384).</summary>
     public string Algorithm => _credentials.Algorithm;
@@ -106,22 +113,7 @@ public sealed class SmartBackendAuth : IDisposable
                 return _token;
             }
 
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["scope"] = _scope,
-                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ["client_assertion"] = ClientAssertion(),
-            });
-            using var request = new HttpRequestMessage(HttpMethod.Post, _tokenUrl) { Content = form };
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new BulkDataException($"the token endpoint refused the client (HTTP {(int)response.StatusCode}{OAuthError(body)})");
-            }
-
+            var body = await RequestTokenAsync(http, cancellationToken).ConfigureAwait(false);
             using var json = JsonDocument.Parse(body);
             if (!json.RootElement.TryGetProperty("access_token", out var token) || token.GetString() is not { Length: > 0 } accessToken)
             {
@@ -140,6 +132,41 @@ public sealed class SmartBackendAuth : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// POSTs a fresh client assertion (each with its own <c>jti</c>) until the endpoint answers other than 429/503,
+    /// waiting as its Retry-After says (at most <see cref="MaxThrottledRetries"/> times); the answer's body.
+    /// </summary>
+    private async Task<string> RequestTokenAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        for (var throttled = 0; ; throttled++)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["scope"] = _scope,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = ClientAssertion(),
+            });
+            using var request = new HttpRequestMessage(HttpMethod.Post, _tokenUrl) { Content = form };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (Throttling.AsksToWait(response) && throttled < MaxThrottledRetries)
+            {
+                var wait = Throttling.RetryAfter(response, _clock, MaxRetryAfter) ?? Throttling.Backoff(throttled + 1);
+                await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new BulkDataException($"the token endpoint refused the client (HTTP {(int)response.StatusCode}{OAuthError(body)})");
+            }
+
+            return body;
         }
     }
 

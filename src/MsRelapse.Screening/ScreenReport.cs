@@ -15,6 +15,14 @@ public static class ScreenReport
     /// <summary>Rows shown in the worklist (every row is in patients.csv).</summary>
     public const int WorklistLimit = 5000;
 
+    /// <summary>
+    /// The worklist rows the page shows: emergencies first, then by patient id, at most <see cref="WorklistLimit"/> —
+    /// so that when the worklist is longer than the page, what is left to patients.csv is never an emergency while an
+    /// urgent row is shown.
+    /// </summary>
+    public static IEnumerable<PatientRow> WorklistShown(IEnumerable<PatientRow> worklist) =>
+        worklist.OrderBy(r => r.Urgency == "emergency" ? 0 : 1).ThenBy(r => r.PatientId, StringComparer.Ordinal).Take(WorklistLimit);
+
     /// <summary>Writes the report.</summary>
     public static void Write(string path, ScreenSummary summary, IEnumerable<PatientRow> worklist)
     {
@@ -34,7 +42,8 @@ public static class ScreenReport
         html.Append(CultureInfo.InvariantCulture, $"<h1>MS relapse screen as of {summary.AsOf:yyyy-MM-dd}</h1>");
         html.Append("<p class=\"note\">Decision support: every line is a recommendation for a clinician to review, not a decision.</p><div class=\"cards\">");
         Card(html, "patients", t.Patients);
-        Card(html, "needing action now", worklist is ICollection<PatientRow> c ? c.Count : null);
+        var worklistRows = worklist as IReadOnlyCollection<PatientRow> ?? [.. worklist];
+        Card(html, "needing action now", worklistRows.Count);
         Card(html, "in an attack (relapse)", t.ByStatus.GetValueOrDefault("relapse"));
         Card(html, "records rejected", t.RejectedByReason.Values.Sum());
         Card(html, "malformed lines skipped", summary.Export.MalformedByFile.Values.Sum());
@@ -56,22 +65,16 @@ public static class ScreenReport
 
         html.Append("<h2>Worklist: patients needing action now</h2><p class=\"note\">Primary action a treatment or review, urgency urgent or emergency. Click a column to sort.</p>");
         html.Append("<table id=\"worklist\"><thead><tr><th>patient</th><th>primary action</th><th>urgency</th><th>status</th><th>severity</th><th>steroid response</th><th>onset</th><th>days since onset</th><th>flags</th></tr></thead><tbody>");
-        var shown = 0;
-        foreach (var r in worklist)
+        foreach (var r in WorklistShown(worklistRows))
         {
-            if (shown++ >= WorklistLimit)
-            {
-                break;
-            }
-
             html.Append(CultureInfo.InvariantCulture,
                 $"<tr><td>{H(r.PatientId)}</td><td>{H(r.PrimaryAction)}</td><td class=\"{H(r.Urgency)}\">{H(r.Urgency)}</td><td>{H(r.EpisodeStatus)}</td><td>{H(r.Severity)}</td><td>{H(r.SteroidResponse)}</td><td>{r.Onset:yyyy-MM-dd}</td><td>{r.DaysSinceOnset}</td><td>{H(string.Join(", ", r.Flags))}</td></tr>");
         }
 
         html.Append("</tbody></table>");
-        if (shown > WorklistLimit)
+        if (worklistRows.Count > WorklistLimit)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">The first {WorklistLimit} rows by patient id; the rest are in patients.csv.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">The first {WorklistLimit} rows, emergencies first, then by patient id; the rest are in patients.csv.</p>");
         }
 
         html.Append("""

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -14,6 +15,8 @@ namespace MsRelapse.Screening;
 /// </summary>
 public sealed class ScreenResultMerger
 {
+    private static readonly SearchValues<char> FhirIdCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
+
     private static readonly JsonSerializerOptions RunJson = new() { WriteIndented = false };
 
     private readonly string _workDirectory;
@@ -184,6 +187,22 @@ public sealed class ScreenResultMerger
         yield return row.Error ?? "";
     }
 
-    private static string Escape(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    /// <summary>
+    /// One cell as RFC 4180 has it (quoted when it holds a comma, a quote or a line end), and made safe to open in a
+    /// spreadsheet: a cell that starts with <c>= + - @</c>, a tab or a CR would be run as a formula (CSV injection:
+    /// a patient id such as <c>=HYPERLINK(…)</c> in an export), so it gets an apostrophe first, which spreadsheets
+    /// show as text — unless it is a valid FHIR id (<c>[A-Za-z0-9\-\.]{1,64}</c>), which can hold no function call and
+    /// is kept exactly, as are numbers such as a negative <c>days_since_onset</c>.
+    /// </summary>
+    private static string Escape(string cell)
+    {
+        if (cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsFhirId(cell))
+        {
+            cell = "'" + cell;
+        }
+
+        return cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    }
+
+    private static bool IsFhirId(string value) => value.Length <= 64 && !value.AsSpan().ContainsAnyExcept(FhirIdCharacters);
 }

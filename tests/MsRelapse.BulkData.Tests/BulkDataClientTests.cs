@@ -30,6 +30,7 @@ public sealed class BulkDataClientTests : IDisposable
             s.KickOff429s = 3;
             s.PollsBeforeReady = 4;
             s.File429s = 2;
+            s.FileDelay = TimeSpan.FromMilliseconds(30);
             for (var i = 0; i < 40; i++)
             {
                 s.Files.Add((i % 2 == 0 ? "Observation" : "Condition", BulkDataStub.Lines(i % 2 == 0 ? "Observation" : "Condition", 3, i * 10)));
@@ -46,6 +47,45 @@ public sealed class BulkDataClientTests : IDisposable
         Assert.Contains("GET /fhir/Group/ms-service/$export", stub.Log);
         Assert.Contains(stub.Log, l => l.StartsWith("_type=Patient,Condition,Observation,MedicationAdministration", StringComparison.Ordinal));
         Assert.Equal(4, stub.Log.Count(l => l.Contains("$export", StringComparison.Ordinal))); // three 429s, then accepted
+        Assert.InRange(stub.PeakDownloads, 2, new BulkExportOptions(stub.FhirBase).MaxParallelDownloads); // in parallel, bounded
+    }
+
+    [Fact]
+    public async Task A_throttled_token_endpoint_is_waited_out_with_a_fresh_assertion_each_time()
+    {
+        using var key = RSA.Create(2048);
+        await using var stub = await BulkDataStub.StartAsync(s =>
+        {
+            s.ClientPublicKey = new RsaSecurityKey(key.ExportParameters(false));
+            s.Token429s = 2;
+            s.Files.Add(("Patient", BulkDataStub.Lines("Patient", 2)));
+        });
+        using var auth = new SmartBackendAuth(stub.TokenUrl, stub.ClientId, key.ExportPkcs8PrivateKeyPem());
+
+        var result = await Client(stub, auth).ExportAsync(_folder);
+
+        Assert.Single(result.Files);
+        Assert.Equal(3, stub.Log.Count(l => l == "POST /auth/token")); // two 429s, then a token
+        Assert.Single(stub.Algorithms); // only the third assertion was checked and accepted
+    }
+
+    [Fact]
+    public async Task A_401_refreshes_the_token_once_not_again_on_each_429_that_follows()
+    {
+        using var key = RSA.Create(2048);
+        await using var stub = await BulkDataStub.StartAsync(s =>
+        {
+            s.ClientPublicKey = new RsaSecurityKey(key.ExportParameters(false));
+            s.Forced401s = 1;
+            s.KickOff429s = 3;
+            s.Files.Add(("Patient", BulkDataStub.Lines("Patient", 2)));
+        });
+        using var auth = new SmartBackendAuth(stub.TokenUrl, stub.ClientId, key.ExportPkcs8PrivateKeyPem());
+
+        await Client(stub, auth).ExportAsync(_folder);
+
+        Assert.Equal(2, stub.Log.Count(l => l == "POST /auth/token")); // the first token, and one refresh after the 401
+        Assert.Equal(5, stub.Log.Count(l => l.Contains("$export", StringComparison.Ordinal))); // 401, three 429s, accepted
     }
 
     [Fact]

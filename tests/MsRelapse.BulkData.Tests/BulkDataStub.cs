@@ -23,6 +23,10 @@ internal sealed class BulkDataStub : IAsyncDisposable
     private readonly WebApplication _app;
     private int _jobs;
     private int _kickOff429s;
+    private int _token429s;
+    private int _forced401s;
+    private int _downloading;
+    private int _peakDownloads;
     private readonly ConcurrentDictionary<int, int> _polls = new();
     private readonly ConcurrentDictionary<string, int> _fileHits = new();
 
@@ -38,6 +42,18 @@ internal sealed class BulkDataStub : IAsyncDisposable
     public int PollsBeforeReady { get; set; }
 
     public int RetryAfterSeconds { get; set; }
+
+    /// <summary>429s (Retry-After: 0) the token endpoint answers before it issues a token.</summary>
+    public int Token429s { get; set; }
+
+    /// <summary>401s answered to requests that carry a valid token, before the token check is honoured again.</summary>
+    public int Forced401s { get; set; }
+
+    /// <summary>How long each file takes to be served (so that parallel downloads overlap).</summary>
+    public TimeSpan FileDelay { get; set; }
+
+    /// <summary>The most file downloads the stub served at once.</summary>
+    public int PeakDownloads => Volatile.Read(ref _peakDownloads);
 
     /// <summary>429s each file gets before it is served.</summary>
     public int File429s { get; set; }
@@ -75,6 +91,8 @@ internal sealed class BulkDataStub : IAsyncDisposable
         var stub = new BulkDataStub(app);
         configure?.Invoke(stub);
         stub._kickOff429s = stub.KickOff429s;
+        stub._token429s = stub.Token429s;
+        stub._forced401s = stub.Forced401s;
         stub.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -95,11 +113,24 @@ internal sealed class BulkDataStub : IAsyncDisposable
                 return;
             }
 
+            if (ClientPublicKey is not null && !open && Interlocked.Decrement(ref _forced401s) >= 0)
+            {
+                context.Response.StatusCode = 401; // the server no longer accepts this token (revoked, rotated)
+                return;
+            }
+
             await next(context);
         });
 
         app.MapPost("/auth/token", async context =>
         {
+            if (Interlocked.Decrement(ref _token429s) >= 0)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "0";
+                return;
+            }
+
             var form = await context.Request.ReadFormAsync();
             var handler = new JsonWebTokenHandler();
             var result = await handler.ValidateTokenAsync(form["client_assertion"].ToString(), new TokenValidationParameters
@@ -171,7 +202,21 @@ internal sealed class BulkDataStub : IAsyncDisposable
                 return;
             }
 
-            await Serve(context, index);
+            var now = Interlocked.Increment(ref _downloading);
+            try
+            {
+                for (var peak = Volatile.Read(ref _peakDownloads); now > peak; peak = Volatile.Read(ref _peakDownloads))
+                {
+                    Interlocked.CompareExchange(ref _peakDownloads, now, peak);
+                }
+
+                await Task.Delay(FileDelay);
+                await Serve(context, index);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _downloading);
+            }
         });
 
         app.MapGet("/blob/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>

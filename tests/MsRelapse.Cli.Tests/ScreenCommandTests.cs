@@ -51,6 +51,46 @@ public sealed class ScreenCommandTests
     }
 
     [Fact]
+    public void An_out_that_is_a_file_exits_2_with_one_line_and_the_file_untouched()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "keep me");
+            var (exit, stdout, stderr) = Run("screen", RepoPaths.SharedFile("data", "synthea-bulk-10"), "--out", file);
+            Assert.Equal(2, exit);
+            Assert.Empty(stdout);
+            Assert.Contains("is a file", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Equal("keep me", File.ReadAllText(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_bulk_export_that_fails_exits_2_with_nothing_on_stdout_and_the_reason_last_on_stderr()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "msr-screen-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Port 9 (discard) on loopback: nothing listens, the kick-off cannot connect.
+            var (exit, stdout, stderr) = Run("screen", "--fhir-server", "http://127.0.0.1:9/fhir", "--out", output);
+            Assert.Equal(2, exit);
+            Assert.Empty(stdout);
+            Assert.Contains("bulk export: cannot reach", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
+    [Fact]
     public void Without_out_it_exits_2()
     {
         var (exit, stdout, _) = Run("screen", RepoPaths.SharedFile("data", "synthea-bulk-10"));

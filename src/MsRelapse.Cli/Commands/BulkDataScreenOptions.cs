@@ -103,13 +103,14 @@ internal sealed class BulkDataScreenOptions
                     if (line != last)
                     {
                         last = line;
-                        lock (io.Out)
+                        // Progress goes to stderr: a failed export exits 2 with nothing on stdout (cli.md).
+                        lock (io.Error)
                         {
-                            io.Out.WriteLine(line);
+                            io.Error.WriteLine(line);
                         }
                     }
                 }).GetAwaiter().GetResult();
-                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"export: {result.Files.Count} files, {result.Files.Sum(f => f.Bytes) / 1e6:N1} MB in {folder}{(result.Restarts > 0 ? $" (started again {result.Restarts}× after expired file URLs)" : string.Empty)}"));
             }
             catch (BulkDataException ex)

@@ -39,6 +39,7 @@ internal static class ScreenCommand
         {
             var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
             var output = parsed.GetValue(outOption)!;
+            OutputFolder.Create(output, "a folder for patients.csv, summary.json and report.html");
             // --fhir-server: the Bulk Data export is downloaded first (into --download-to, default OUT/export).
             var input = bulk.DownloadIfRequested(parsed, output, io) ?? parsed.GetValue(dir)
                 ?? throw new CliInputException("screen needs an export folder DIR, or --fhir-server URL to download one");

@@ -102,25 +102,13 @@ internal static class SynthCommand
 
     private static void CheckOutput(string directory)
     {
-        if (File.Exists(directory))
-        {
-            throw new CliInputException($"--out '{directory}' is a file (expected a folder for the NDJSON files)");
-        }
-
         if (Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*.ndjson").Any())
         {
             // Never overwrite an export: it may be the only copy of someone's data.
             throw new CliInputException($"--out '{directory}' already holds NDJSON files (choose an empty or new folder)");
         }
 
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new CliInputException($"--out '{directory}' cannot be created ({(ex is UnauthorizedAccessException ? "permission denied" : "invalid path or I/O error")})");
-        }
+        OutputFolder.Create(directory, "a folder for the NDJSON files");
     }
 
     private static DateOnly ParseAsOf(string? text, TimeProvider clock)
