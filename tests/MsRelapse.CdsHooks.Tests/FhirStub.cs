@@ -46,6 +46,15 @@ internal sealed class FhirStub : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Every request as the stub saw it: the Host header, path and query, and Authorization header.</summary>
+    public ConcurrentQueue<(string Host, string Request, string Authorization)> Received { get; } = new();
+
+    /// <summary>
+    /// The base URL the <c>next</c> links point at (by default <see cref="BaseUrl"/>): e.g. the same stub under
+    /// another host name, to see whether a client follows a link off its FHIR base URL.
+    /// </summary>
+    public string? NextLinkBase { get; set; }
+
     public ConcurrentQueue<string?> Authorizations { get; } = new();
 
     public string? Jwks { get; set; }
@@ -68,6 +77,7 @@ internal sealed class FhirStub : IAsyncDisposable
     {
         var path = context.Request.Path.Value ?? "";
         Requests.Enqueue(path + context.Request.QueryString);
+        Received.Enqueue((context.Request.Host.Value ?? "", path + context.Request.QueryString, context.Request.Headers.Authorization.ToString()));
         if (path == "/jwks")
         {
             await Results.Text(Jwks ?? "{\"keys\":[]}", "application/json").ExecuteAsync(context);
@@ -112,7 +122,8 @@ internal sealed class FhirStub : IAsyncDisposable
         var links = new JsonArray { new JsonObject { ["relation"] = "self", ["url"] = self + $"&_offset={offset}" } };
         if (offset + PageSize < matches.Count)
         {
-            links.Add(new JsonObject { ["relation"] = "next", ["url"] = self + $"&_offset={offset + PageSize}" });
+            var next = NextLinkBase is null ? self : $"{NextLinkBase}/{type}?patient={context.Request.Query["patient"]}";
+            links.Add(new JsonObject { ["relation"] = "next", ["url"] = next + $"&_offset={offset + PageSize}" });
         }
 
         var bundle = new JsonObject

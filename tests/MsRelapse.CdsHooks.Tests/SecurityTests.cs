@@ -25,7 +25,7 @@ public sealed class SecurityTests
 
     public static TheoryData<string> RefusedTokens() =>
     [
-        "none", "alg-none", "hs256-public-key", "wrong-curve", "expired", "iat-too-old", "nbf-ahead", "wrong-aud", "unknown-iss",
+        "none", "alg-none", "hs256-public-key", "wrong-curve", "expired", "iat-too-old", "nbf-ahead", "wrong-aud", "aud-trailing-slash", "unknown-iss",
         "unknown-kid", "no-kid", "jku-off-allow-list", "tampered", "oversized", "no-jti", "garbage",
     ];
 
@@ -46,6 +46,7 @@ public sealed class SecurityTests
             "iat-too-old" => tokens.Create(Audience, issuedAgo: TimeSpan.FromMinutes(20), expiresIn: TimeSpan.FromMinutes(25)),
             "nbf-ahead" => tokens.Create(Audience, notBeforeIn: TimeSpan.FromMinutes(3)),
             "wrong-aud" => tokens.Create(CdsHost.BaseUrl + "/cds-services/msrelapse-order-sign"),
+            "aud-trailing-slash" => tokens.Create(Audience + "/"), // "exactly the called URL": not one with a slash added
             "unknown-iss" => tokens.Create(Audience, issuer: "https://attacker.test"),
             "unknown-kid" => tokens.Create(Audience, kid: "rotated-away"),
             "no-kid" => tokens.Create(Audience, kid: null),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
 using MsRelapse.Storage;
 
 namespace MsRelapse.Server.Tests;
@@ -41,6 +42,29 @@ public sealed class AuthTests
             Urls = "http://0.0.0.0:5080", AuthAuthority = "https://issuer.example.org", Database = "Data Source=unused.db",
         }));
         Assert.Contains("--audience", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trusting_a_cds_hooks_client_off_loopback_needs_the_public_base_url_that_tokens_aud_is_checked_against()
+    {
+        // Without it the expected aud would come from the Host header, which the caller chooses: a token issued for
+        // another deployment that trusts the same EHR would pass here.
+        static Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> Cds(string? publicBaseUrl) => b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CdsHooks:Clients:0:Issuer"] = "https://ehr.example.org",
+            ["CdsHooks:Clients:0:Jwks"] = "{\"keys\":[]}",
+            ["CdsHooks:PublicBaseUrl"] = publicBaseUrl,
+        });
+
+        var ex = await Assert.ThrowsAsync<ServerConfigurationException>(() => TestHost.StartWithAuthAsync(builder: Cds(null)));
+        Assert.Contains("CdsHooks:PublicBaseUrl", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Host header", ex.Message, StringComparison.Ordinal);
+
+        var bad = await Assert.ThrowsAsync<ServerConfigurationException>(() => TestHost.StartWithAuthAsync(builder: Cds("cds.example.org")));
+        Assert.Contains("absolute http(s) URL", bad.Message, StringComparison.Ordinal);
+
+        await using var host = await TestHost.StartWithAuthAsync(builder: Cds("https://cds.example.org"));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/cds-services")).StatusCode);
     }
 
     [Fact]

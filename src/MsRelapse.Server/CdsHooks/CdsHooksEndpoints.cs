@@ -47,6 +47,21 @@ public static class CdsHooksEndpoints
         var options = new CdsHooksOptions();
         configuration.GetSection(CdsHooksOptions.Section).Bind(options);
         options.RequireAuthentication ??= !Security.IsLoopbackOnly(server.Urls);
+        if (options.PublicBaseUrl is { } publicBase
+            && (!Uri.TryCreate(publicBase, UriKind.Absolute, out var parsedBase) || parsedBase.Scheme is not ("https" or "http") || parsedBase.Query.Length > 0))
+        {
+            throw new ServerConfigurationException($"CdsHooks:PublicBaseUrl must be an absolute http(s) URL without a query (e.g. https://cds.example.org); got '{publicBase}'");
+        }
+
+        // A token's aud is compared with the URL the call was made to. Off loopback, that URL must not be read from the
+        // request's Host header, which the caller chooses: a token issued for another deployment that trusts the same
+        // EHR would pass here with that deployment's Host. So clients off loopback need the service's public URL.
+        if (options.RequireAuthentication == true && options.Clients.Count > 0 && options.PublicBaseUrl is null && !Security.IsLoopbackOnly(server.Urls))
+        {
+            throw new ServerConfigurationException(
+                "CdsHooks:PublicBaseUrl is required when CDS Hooks clients are trusted and the service listens beyond loopback: " +
+                "tokens' aud is compared with it, never with the request's Host header (e.g. env CdsHooks__PublicBaseUrl=https://cds.example.org)");
+        }
         foreach (var (client, i) in options.Clients.Select((c, i) => (c, i)))
         {
             if (string.IsNullOrWhiteSpace(client.Issuer))
@@ -210,7 +225,7 @@ internal sealed class CdsHookHandler(
             return Outcome(400, "wrong-hook", $"This service answers the hook '{hook}'; the request is for '{parsed.Hook}'.");
         }
 
-        IReadOnlyList<Resource> drafts = [];
+        IReadOnlyList<DraftOrder> drafts = [];
         if (hook != "patient-view")
         {
             if (ReadDrafts(parsed, hook, out drafts) is { } draftError)
@@ -280,9 +295,20 @@ internal sealed class CdsHookHandler(
                 : OrderCards.Build(recommendation, drafts, cardContext));
         }
 
-        if (record.Unavailable.Count > 0 && (cards.Count > 0 || hook == "patient-view"))
+        // The incomplete-record warning: with a rejection card; never for no-episode (the Patient and Conditions were had,
+        // so what is missing cannot make it a relapse: the contract's empty answer stands); on patient-view; and on the
+        // order hooks whenever a draft is a glucocorticoid or apheresis order, agreeing or not — the missing allergies,
+        // blood pressure or temperature are what would show it contraindicated.
+        var degraded = record.Unavailable.Count > 0 && (recommendation is null
+            ? cards.Count > 0
+            : recommendation.Episode.Status != EpisodeStatus.NoEpisode && (hook == "patient-view" || cards.Count > 0 || OrderCards.AnyTherapy(drafts)));
+        if (degraded)
         {
-            cards.Add(PatientViewCards.Degraded(record.Unavailable, cardContext, recommendation));
+            var card = PatientViewCards.Degraded(record.Unavailable, cardContext, recommendation);
+            cards.Add(hook == "patient-view" ? card : card with
+            {
+                Detail = card.Detail + " The draft orders were checked without them: an allergy, a low blood pressure, a fever or an infection recorded there would contraindicate a steroid or apheresis order.",
+            });
         }
 
         foreach (var card in cards)
@@ -424,7 +450,7 @@ internal sealed class CdsHookHandler(
         return new NewCdsFeedback(service, card, outcome, at, accepted, system, code);
     }
 
-    internal static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<Resource> drafts)
+    internal static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<DraftOrder> drafts)
     {
         drafts = [];
         if (!request.Context.TryGetProperty("draftOrders", out var element) || element.ValueKind != JsonValueKind.Object)
@@ -444,11 +470,12 @@ internal sealed class CdsHookHandler(
             return $"'context.draftOrders' is not a FHIR R4 Bundle ({ex.GetType().Name}).";
         }
 
-        var resources = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
+        // The position is the entry's in the Bundle (before any selection): it identifies a draft without an id.
+        var resources = bundle.Entry.Select((e, i) => e.Resource is { } r ? new DraftOrder(r, e.FullUrl, i) : null).OfType<DraftOrder>().ToList();
         if (hook == "order-select" && request.Context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
         {
             var selected = selections.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToHashSet(StringComparer.Ordinal);
-            resources = [.. resources.Where(r => selected.Contains($"{r.TypeName}/{r.Id}"))];
+            resources = [.. resources.Where(d => selected.Contains($"{d.Resource.TypeName}/{d.Resource.Id}"))];
         }
 
         drafts = resources;

@@ -84,6 +84,8 @@ internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys,
         {
             ValidIssuer = client.Issuer,
             ValidAudience = audience,
+            // The contract: aud exactly the called URL (the library would accept it with a slash added).
+            IgnoreTrailingSlashWhenValidatingAudience = false,
             IssuerSigningKey = key,
             ValidAlgorithms = [jwt.Alg],
             RequireSignedTokens = true,

@@ -7,6 +7,9 @@ using Flag = MsRelapse.Core.Pathway.Flag;
 
 namespace MsRelapse.Server.CdsHooks;
 
+/// <summary>A draft order of <c>context.draftOrders</c>: the resource, its entry's fullUrl and its position in the Bundle.</summary>
+internal sealed record DraftOrder(Resource Resource, string? FullUrl, int Index);
+
 /// <summary>
 /// order-select / order-sign (shared/contract/cds-hooks.md "Cards"): each draft glucocorticoid or apheresis order,
 /// recognised with the reader's code tables (<see cref="TherapyCodes"/>), is compared with the recommendation. A
@@ -16,9 +19,28 @@ namespace MsRelapse.Server.CdsHooks;
 internal static class OrderCards
 {
     /// <summary>An order of a relapse therapy, as read from a draft resource.</summary>
-    private sealed record Ordered(Resource Draft, string Reference, ActionCode? Action, bool IsSteroid, ApheresisKind? Apheresis, double? DoseMgPerDay, DoseRoute Route, int? Days, int? Sessions, string What);
+    /// <param name="Draft">The draft resource.</param>
+    /// <param name="Identity">What card and suggestion uuids derive from: the reference when the draft has an id (so those
+    /// uuids are unchanged), else its entry's fullUrl, else its position in the draftOrders Bundle.</param>
+    /// <param name="Reference"><c>Type/id</c>; null when the draft has no id (then nothing can be deleted by reference).</param>
+    /// <param name="Action">The action the order amounts to (null: a steroid without a route).</param>
+    /// <param name="IsSteroid">A glucocorticoid order.</param>
+    /// <param name="Drug">The glucocorticoid ordered.</param>
+    /// <param name="Apheresis">An apheresis order: which kind.</param>
+    /// <param name="DoseMgPerDay">mg/day of the drug ordered; null when it could not be worked out (<paramref name="DoseProblem"/>).</param>
+    /// <param name="MpEquivalentMgPerDay"><paramref name="DoseMgPerDay"/> in methylprednisolone equivalents (clinical.md "Steroid plan": methylprednisolone 4 mg = prednisone 5 mg).</param>
+    /// <param name="DoseProblem">For a steroid: why the daily dose could not be worked out, else null.</param>
+    /// <param name="Route">The steroid's route.</param>
+    /// <param name="Days">The steroid course's days.</param>
+    /// <param name="Sessions">The apheresis sessions.</param>
+    /// <param name="What">The order in words, for the cards.</param>
+    private sealed record Ordered(Resource Draft, string Identity, string? Reference, ActionCode? Action, bool IsSteroid, SteroidDrug? Drug, ApheresisKind? Apheresis,
+        double? DoseMgPerDay, double? MpEquivalentMgPerDay, string? DoseProblem, DoseRoute Route, int? Days, int? Sessions, string What);
 
-    public static List<CdsCard> Build(Recommendation r, IEnumerable<Resource> drafts, CardContext context)
+    /// <summary>Whether any draft is a glucocorticoid or apheresis order this service checks.</summary>
+    public static bool AnyTherapy(IEnumerable<DraftOrder> drafts) => drafts.Any(d => Read(d) is not null);
+
+    public static List<CdsCard> Build(Recommendation r, IEnumerable<DraftOrder> drafts, CardContext context)
     {
         var cards = new List<CdsCard>();
         if (r.Episode.Status == EpisodeStatus.NoEpisode)
@@ -41,7 +63,7 @@ internal static class OrderCards
     private static CdsCard? Check(Recommendation r, Ordered order, IReadOnlyDictionary<ActionCode, Resource> proposals, CardContext context)
     {
         var steps = new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).ToList();
-        var key = (string problem) => CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Reference, problem);
+        var key = (string problem) => CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, problem);
 
         // 1. A flag that contraindicates this therapy: critical.
         if (Conflict(r, order) is { } flag)
@@ -65,14 +87,43 @@ internal static class OrderCards
         if ((int)step >= 0)
         {
             var differences = Differences(r, order, step);
-            return differences.Count == 0 ? null : Card(key("differs"), "warning", $"Differs from the plan: {order.What}",
-                $"The draft order differs from the planned {CardText.Md(CardText.Step(step, r))}:\n\n" + string.Join('\n', differences.Select(d => "- " + d)),
-                r, order, proposals.TryGetValue(step, out var p) ? Replace(order, [(step, p)], r) : null, context);
+            var suggestion = proposals.TryGetValue(step, out var p) ? Replace(order, [(step, p)], r) : null;
+            if (differences.Count > 0)
+            {
+                return Card(key("differs"), "warning", $"Differs from the plan: {order.What}",
+                    $"The draft order differs from the planned {CardText.Md(CardText.Step(step, r))}:\n\n" + string.Join('\n', differences.Select(d => "- " + d)),
+                    r, order, suggestion, context);
+            }
+
+            // A daily dose that cannot be worked out is never read as agreeing with the plan.
+            if (order.IsSteroid && order.DoseProblem is { } problem && r.Plan.Steroids?.DoseMgPerDay is { } plannedDose)
+            {
+                return Card(key("dose-unchecked"), "warning", $"Daily dose not checked against the plan: {order.What}",
+                    $"The daily dose of the draft order could not be worked out ({CardText.Md(problem)}), so it was not checked against the planned {CardText.Md(CardText.Step(step, r))} "
+                    + $"({CardText.Number(plannedDose)} mg/day). Check the dose and its timing.",
+                    r, order, suggestion, context);
+            }
+
+            return null;
         }
 
-        // An accepted alternative (e.g. immunoadsorption where plasma exchange is primary): agrees.
-        if (r.Advice.Alternatives.Any(a => Matches(order, a.Action)))
+        // An accepted alternative (e.g. immunoadsorption where plasma exchange is primary): agrees — except a steroid that
+        // R8.2 keeps as an alternative only "once the infection is treated" (clinical.md R8.2: with a current fever or
+        // infection the steroid "moves to alternatives 'once the infection is treated'"; "a steroid that is only an
+        // alternative keeps its place with that condition"): ordered now, it comes before the infection is treated.
+        var alternative = r.Advice.Alternatives.FirstOrDefault(a => Matches(order, a.Action));
+        if (alternative is not null)
         {
+            if (order.IsSteroid && r.FiredRules.Contains("R8.2")
+                && r.Flags.FirstOrDefault(f => f.Code is FlagCode.Fever or FlagCode.Infection && f.Severity == FlagSeverity.Warning) is { } infection)
+            {
+                var creates = Creates(order, proposals, steps);
+                return Card(key("infection-first"), "warning", $"Treat the {WireNames.Of(infection.Code)} first: {order.What} only once it is treated",
+                    $"**{WireNames.Of(infection.Code)}**: {CardText.Md(infection.Message)}\n\nThe recommendation lists `{WireNames.Of(alternative.Action)}` only as an alternative: "
+                    + $"{CardText.Md(alternative.Reason)}{Evidence(alternative.Evidence)}\n\n**Recommended now:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+                    r, order, creates.Count > 0 ? Replace(order, creates, r) : null, context);
+            }
+
             return null;
         }
 
@@ -96,6 +147,9 @@ internal static class OrderCards
             var conflicts = flag.Code switch
             {
                 FlagCode.SteroidAllergy => order.IsSteroid,
+                // clinical.md R8.2 and "Flag severities": fever/infection are critical with sepsis, and steroids are then
+                // not recommended at all ("never with sepsis"): a steroid order conflicts with them.
+                FlagCode.Fever or FlagCode.Infection => order.IsSteroid && flag.Severity == FlagSeverity.Critical,
                 FlagCode.ApheresisContraindicationHemodynamic or FlagCode.ApheresisContraindicationInfection => order.Apheresis is not null && flag.Severity == FlagSeverity.Critical,
                 // Albumin is the plasma-exchange replacement fluid; immunoadsorption uses none.
                 FlagCode.TpeCautionAlbuminAllergy => order.Apheresis == ApheresisKind.PlasmaExchange,
@@ -134,9 +188,22 @@ internal static class OrderCards
                 list.Add($"route {Route(order.Route)}; planned {Route(plannedRoute)}");
             }
 
-            if (order.DoseMgPerDay is { } dose && plan.DoseMgPerDay is { } planned && Math.Abs(dose - planned) > planned * 0.01)
+            // Compared in methylprednisolone equivalents (clinical.md: methylprednisolone 4 mg = prednisone 5 mg; prednisolone
+            // as prednisone), whatever glucocorticoid the draft or the plan names.
+            if (order.MpEquivalentMgPerDay is { } dose && plan.DoseMgPerDay is { } plannedMg)
             {
-                list.Add($"dose {CardText.Number(dose)} mg/day; planned {CardText.Number(planned)} mg/day");
+                var plannedDrug = Enum.TryParse<SteroidDrug>(plan.Drug, ignoreCase: true, out var pd) ? pd : SteroidDrug.Methylprednisolone;
+                var planned = MpEquivalent(plannedDrug, plannedMg);
+                if (Math.Abs(dose - planned) > planned * 0.01)
+                {
+                    var ordered = order.Drug is { } drug && drug != SteroidDrug.Methylprednisolone
+                        ? $"dose {CardText.Number(order.DoseMgPerDay!.Value)} mg/day {Name(drug)} = {CardText.Number(dose)} mg/day methylprednisolone equivalent"
+                        : $"dose {CardText.Number(dose)} mg/day";
+                    var plannedText = plannedDrug == SteroidDrug.Methylprednisolone
+                        ? $"{CardText.Number(plannedMg)} mg/day"
+                        : $"{CardText.Number(plannedMg)} mg/day {Name(plannedDrug)} = {CardText.Number(planned)} mg/day methylprednisolone equivalent";
+                    list.Add($"{ordered}; planned {plannedText}");
+                }
             }
 
             if (order.Days is { } days && days != plan.Days)
@@ -158,31 +225,48 @@ internal static class OrderCards
 
     private static string Route(DoseRoute route) => route == DoseRoute.Intravenous ? "intravenous" : "oral";
 
-    /// <summary>Replace the draft with the recommended treatment's proposals; only cancel it when there is none.</summary>
-    private static CdsSuggestion Replacement(Recommendation r, Ordered order, IReadOnlyDictionary<ActionCode, Resource> proposals, List<ActionCode> steps)
-    {
-        // Never re-propose the therapy being replaced (a conflicting or not-recommended order of the same kind).
-        var creates = steps.Distinct().Where(proposals.ContainsKey).Where(s => !Matches(order, s)).Select(s => (s, proposals[s])).ToList();
-        return Replace(order, creates, r);
-    }
+    private static string Name(SteroidDrug drug) => drug.ToString().ToLowerInvariant();
 
-    private static CdsSuggestion Replace(Ordered order, List<(ActionCode Step, Resource Proposal)> creates, Recommendation r)
+    /// <summary>mg of methylprednisolone with the effect of <paramref name="mg"/> of <paramref name="drug"/> (4 mg = prednisone 5 mg).</summary>
+    private static double MpEquivalent(SteroidDrug drug, double mg) =>
+        drug == SteroidDrug.Methylprednisolone ? mg : mg / Thresholds.PrednisonePerMethylprednisolone;
+
+    /// <summary>Replace the draft with the recommended treatment's proposals; only cancel it when there is none.</summary>
+    private static CdsSuggestion? Replacement(Recommendation r, Ordered order, IReadOnlyDictionary<ActionCode, Resource> proposals, List<ActionCode> steps) =>
+        Replace(order, Creates(order, proposals, steps), r);
+
+    // Never re-propose the therapy being replaced (a conflicting or not-recommended order of the same kind).
+    private static List<(ActionCode Step, Resource Proposal)> Creates(Ordered order, IReadOnlyDictionary<ActionCode, Resource> proposals, List<ActionCode> steps) =>
+        steps.Distinct().Where(proposals.ContainsKey).Where(s => !Matches(order, s)).Select(s => (s, proposals[s])).ToList();
+
+    /// <summary>
+    /// Delete the draft (when it has an id to name) and create the proposals; null when there is nothing to do (a draft
+    /// without an id and no proposal: the card's text asks to amend or remove the draft).
+    /// </summary>
+    private static CdsSuggestion? Replace(Ordered order, List<(ActionCode Step, Resource Proposal)> creates, Recommendation r)
     {
-        var actions = new List<CdsAction>
+        var actions = new List<CdsAction>();
+        if (order.Reference is { } reference)
         {
-            new() { Type = "delete", Description = CardText.Fit($"Remove the draft order ({order.What})"), ResourceId = [order.Reference] },
-        };
+            actions.Add(new() { Type = "delete", Description = CardText.Fit($"Remove the draft order ({order.What})"), ResourceId = [reference] });
+        }
+        else if (creates.Count == 0)
+        {
+            return null;
+        }
+
         actions.AddRange(creates.Select(c => new CdsAction
         {
             Type = "create",
             Description = CardText.Fit($"Propose {CardText.Step(c.Step, r)}"),
             Resource = Proposals.Json(c.Proposal),
         }));
-        var label = creates.Count == 0 ? "Remove the draft order" : "Replace with " + string.Join(" with ", creates.Select(c => CardText.Step(c.Step, r)));
+        var steps = string.Join(" with ", creates.Select(c => CardText.Step(c.Step, r)));
+        var label = creates.Count == 0 ? "Remove the draft order" : order.Reference is null ? "Order " + steps + " (remove the draft yourself)" : "Replace with " + steps;
         return new CdsSuggestion
         {
             Label = CardText.Fit(label),
-            Uuid = CdsIds.Of(order.Reference, "replace", string.Join(',', creates.Select(c => WireNames.Of(c.Step)))),
+            Uuid = CdsIds.Of(order.Identity, "replace", string.Join(',', creates.Select(c => WireNames.Of(c.Step)))),
             IsRecommended = true,
             Actions = actions,
         };
@@ -197,7 +281,8 @@ internal static class OrderCards
             Uuid = uuid,
             Summary = CardText.Fit(summary),
             Indicator = indicator,
-            Detail = detail + "\n\nDecision support: it recommends; the clinician decides.",
+            Detail = detail + (order.Reference is null ? "\n\nThe draft order has no id, so it cannot be removed from here: amend or remove it in the order entry." : "")
+                + "\n\nDecision support: it recommends; the clinician decides.",
             Source = PatientViewCards.Source(r),
             Suggestions = suggestion is null ? null : [suggestion],
             SelectionBehavior = suggestion is null ? null : "at-most-one",
@@ -214,28 +299,31 @@ internal static class OrderCards
 
     // ---- reading the drafts ----------------------------------------------------------------------------------
 
-    private static Ordered? Read(Resource resource)
+    private static Ordered? Read(DraftOrder draft)
     {
-        var reference = $"{resource.TypeName}/{resource.Id}";
+        var resource = draft.Resource;
+        string? reference = string.IsNullOrEmpty(resource.Id) ? null : $"{resource.TypeName}/{resource.Id}";
+        // Without an id: the entry's fullUrl, else its position in the Bundle (stable for the same input, distinct per draft).
+        var identity = reference ?? (string.IsNullOrEmpty(draft.FullUrl) ? $"draftOrders entry {draft.Index}" : $"draftOrders fullUrl {draft.FullUrl}");
         switch (resource)
         {
             case MedicationRequest mr when TherapyCodes.SteroidOf(mr.Medication as CodeableConcept) is { } steroid:
             {
                 var dosage = mr.DosageInstruction.FirstOrDefault();
                 var route = TherapyCodes.RouteOf(dosage?.Route);
-                var dose = DoseMg(dosage?.DoseAndRate.Select(d => d.Dose).OfType<Quantity>().FirstOrDefault());
-                var perDay = dose is { } d && dosage?.Timing?.Repeat is { Frequency: { } f and > 1, PeriodUnit: Timing.UnitsOfTime.D, Period: 1 } ? d * f : dose;
-                var days = Days(dosage?.Timing?.Repeat);
+                var repeat = dosage?.Timing?.Repeat;
+                var perDay = DailyDose(mr, out var problem);
+                var mpPerDay = perDay is { } mg ? MpEquivalent(steroid, mg) : (double?)null;
+                var days = Days(repeat, DosesPerDay(repeat));
                 ActionCode? action = route switch
                 {
-                    DoseRoute.Intravenous => perDay is >= 2000 ? ActionCode.EscalatedIvMethylprednisolone : ActionCode.IvMethylprednisolone,
+                    DoseRoute.Intravenous => mpPerDay is >= 2000 ? ActionCode.EscalatedIvMethylprednisolone : ActionCode.IvMethylprednisolone,
                     DoseRoute.Oral => ActionCode.OralMethylprednisolone,
                     _ => null,
                 };
-                var name = steroid.ToString().ToLowerInvariant();
-                var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{name}"
+                var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{Name(steroid)}"
                     + (perDay is { } p ? $" {CardText.Number(p)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
-                return new Ordered(mr, reference, action, true, null, perDay, route, days, null, what);
+                return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, what);
             }
 
             case ServiceRequest sr when TherapyCodes.ApheresisOf(sr.Code) is { } kind:
@@ -247,7 +335,7 @@ internal static class OrderCards
                     _ => (int?)null,
                 };
                 var what = (kind == ApheresisKind.PlasmaExchange ? "plasma exchange" : "immunoadsorption") + (sessions is { } s ? $", {CardText.Count(s, "session")}" : "");
-                return new Ordered(sr, reference, kind == ApheresisKind.PlasmaExchange ? ActionCode.PlasmaExchange : ActionCode.Immunoadsorption, false, kind, null, DoseRoute.Unknown, null, sessions, what);
+                return new Ordered(sr, identity, reference, kind == ApheresisKind.PlasmaExchange ? ActionCode.PlasmaExchange : ActionCode.Immunoadsorption, false, null, kind, null, null, null, DoseRoute.Unknown, null, sessions, what);
             }
 
             default:
@@ -270,7 +358,57 @@ internal static class OrderCards
         };
     }
 
-    private static int? Days(Timing.RepeatComponent? repeat)
+    /// <summary>
+    /// mg/day = dose (mg) × <c>timing.repeat.frequency</c> (default 1) × (1 day / period in its unit: s, min, h, d, wk);
+    /// null, with the reason, when that cannot be worked out (no dose in mg or g, no period or a unit that does not
+    /// convert to days, several dosage instructions).
+    /// </summary>
+    private static double? DailyDose(MedicationRequest mr, out string? problem)
+    {
+        problem = null;
+        if (mr.DosageInstruction.Count > 1)
+        {
+            problem = "several dosage instructions";
+            return null;
+        }
+
+        var dosage = mr.DosageInstruction.FirstOrDefault();
+        if (DoseMg(dosage?.DoseAndRate.Select(d => d.Dose).OfType<Quantity>().FirstOrDefault()) is not { } dose)
+        {
+            problem = "no dose in mg";
+            return null;
+        }
+
+        if (DosesPerDay(dosage?.Timing?.Repeat) is not { } perDay)
+        {
+            problem = "no dosing interval in seconds, minutes, hours, days or weeks";
+            return null;
+        }
+
+        return dose * perDay;
+    }
+
+    /// <summary>Doses a day: frequency (default 1) per period, the period converted to days; null when it does not convert.</summary>
+    private static double? DosesPerDay(Timing.RepeatComponent? repeat)
+    {
+        if (repeat?.Period is not { } period || period <= 0 || repeat.Frequency is <= 0)
+        {
+            return null;
+        }
+
+        double? days = repeat.PeriodUnit switch
+        {
+            Timing.UnitsOfTime.S => (double)period / 86_400,
+            Timing.UnitsOfTime.Min => (double)period / 1_440,
+            Timing.UnitsOfTime.H => (double)period / 24,
+            Timing.UnitsOfTime.D => (double)period,
+            Timing.UnitsOfTime.Wk => (double)period * 7,
+            _ => null, // months and years have no fixed length in days
+        };
+        return days is { } d ? (repeat.Frequency ?? 1) / d : null;
+    }
+
+    private static int? Days(Timing.RepeatComponent? repeat, double? dosesPerDay)
     {
         if (repeat is null)
         {
@@ -279,7 +417,8 @@ internal static class OrderCards
 
         if (repeat.Count is { } count and > 0)
         {
-            return count;
+            // count is the number of doses (FHIR Timing): with several doses a day, the days they span.
+            return dosesPerDay is > 1 ? (int)Math.Ceiling((count / dosesPerDay.Value) - 1e-9) : count;
         }
 
         if (repeat.Bounds is Period { Start: { } s, End: { } e }

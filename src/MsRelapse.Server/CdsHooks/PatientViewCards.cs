@@ -113,7 +113,7 @@ internal static class PatientViewCards
         Uuid = CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "degraded", string.Join(',', unavailable)),
         Summary = CardText.Fit($"Incomplete record: {string.Join(", ", unavailable)} could not be read; check before acting"),
         Indicator = "warning",
-        Detail = "The EHR's FHIR server did not provide these data in time (or refused): " + string.Join(", ", unavailable.Select(u => $"`{u}`")) +
+        Detail = "The EHR could not provide these data (it reported an error in their place, or its FHIR server refused, failed, was too slow or had more than could be read): " + string.Join(", ", unavailable.Select(u => $"`{u}`")) +
             ". The recommendation was made without them: steroid courses, apheresis sessions or contraindications recorded there are not taken into account.",
         Source = Source(r),
     };

@@ -41,7 +41,7 @@ internal static class PrefetchTemplates
 
 /// <summary>How the record for one call was put together.</summary>
 /// <param name="Resources">Every resource found, in prefetch-key order, as parsed from the request (or from the FHIR server): read as they are, never written out and parsed again.</param>
-/// <param name="Unavailable">Keys that could be had neither from prefetch nor from the FHIR server (the record may be incomplete).</param>
+/// <param name="Unavailable">Keys that could be had neither from prefetch nor from the FHIR server — absent and not fetched, sent as an OperationOutcome (or a search set with an error outcome), or fetched only in part — in prefetch-key order (the record may be incomplete).</param>
 internal sealed record AssembledRecord(IReadOnlyList<ParsedResource> Resources, IReadOnlyList<string> Unavailable)
 {
     private byte[]? _bundle;
@@ -64,8 +64,32 @@ internal sealed class PrefetchException(int status, string code, string message)
 /// </summary>
 internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHandler fhirHandler)
 {
-    private const int MaxPages = 50;
+    /// <summary>
+    /// At most this many pages per search: a search with a next page left after them is unavailable (never passed off
+    /// as complete, since the part left out — in no defined order — may be the latest blood pressure or temperature).
+    /// </summary>
+    internal const int MaxPages = 50;
+
+    /// <summary>The page size asked for (<c>_count</c>): 50 pages of it is 10,000 resources per type.</summary>
+    internal const int PageSize = 200;
+
     private static readonly FhirJsonSerializer Serializer = new();
+
+    /// <summary>What one prefetch value (or one fetched result) gave.</summary>
+    private enum Collected
+    {
+        /// <summary>Its resources were added; no Patient among them.</summary>
+        Data,
+
+        /// <summary>Its resources were added, the Patient among them.</summary>
+        Patient,
+
+        /// <summary>
+        /// An OperationOutcome in place of the data, or a Bundle with an error outcome: the client (or the server)
+        /// says the data could not be had. Nothing of it was added; the key is unavailable.
+        /// </summary>
+        Unavailable,
+    }
 
     public async Task<AssembledRecord> AssembleAsync(CdsRequest request, bool fhirServerAllowed, CancellationToken ct)
     {
@@ -91,7 +115,17 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
                 throw new PrefetchException(400, "invalid-prefetch", $"prefetch.{template.Key} must be a FHIR resource or a search-set Bundle.");
             }
 
-            havePatient |= Collect(value, template, request.PatientId, resources, $"prefetch.{template.Key}");
+            // An OperationOutcome sent for a key is the client's report that it could not get that data (CDS Hooks 2.0
+            // §Prefetch): unavailable, and not fetched again — that is what the outcome spares.
+            switch (Collect(value, request.PatientId, resources, $"prefetch.{template.Key}"))
+            {
+                case Collected.Patient:
+                    havePatient = true;
+                    break;
+                case Collected.Unavailable:
+                    unavailable.Add(template.Key);
+                    break;
+            }
         }
 
         if (absent.Count > 0 && request.FhirServer is { } server && fhirServerAllowed)
@@ -113,7 +147,15 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
                 using var doc = JsonDocument.Parse(json);
                 try
                 {
-                    havePatient |= Collect(doc.RootElement.Clone(), template, request.PatientId, resources, $"{template.ResourceType} from the FHIR server");
+                    switch (Collect(doc.RootElement.Clone(), request.PatientId, resources, $"{template.ResourceType} from the FHIR server"))
+                    {
+                        case Collected.Patient:
+                            havePatient = true;
+                            break;
+                        case Collected.Unavailable:
+                            unavailable.Add(template.Key);
+                            break;
+                    }
                 }
                 catch (PrefetchException)
                 {
@@ -132,42 +174,90 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         {
             var what = !havePatient && conditionsUnavailable ? "the Patient and the Conditions" : !havePatient ? "the Patient" : "the Conditions";
             throw new PrefetchException(412, "prefetch-unavailable",
-                $"{what} could be had neither from the prefetch nor from the FHIR server; send them as prefetch, or give fhirServer and fhirAuthorization.");
+                $"{what} could be had neither from the prefetch (absent, or an OperationOutcome in their place) nor from the FHIR server (not given, not allowed, failed, too slow or too many pages); send them as prefetch, or give fhirServer and fhirAuthorization.");
         }
 
-        return new AssembledRecord(resources, unavailable);
+        // In prefetch-key order, however each key came to be unavailable (the degraded card's uuid is made of them).
+        return new AssembledRecord(resources, [.. PrefetchTemplates.All.Select(t => t.Key).Where(unavailable.Contains)]);
     }
 
-    /// <summary>Adds the resources of a prefetch value; returns true when it held the patient.</summary>
-    private static bool Collect(JsonElement value, (string Key, string ResourceType, bool Search) template, string patientId, List<ParsedResource> into, string where)
+    /// <summary>
+    /// Adds the resources of a prefetch value (or of what the FHIR server answered). An OperationOutcome in place of the
+    /// data, or a Bundle holding an OperationOutcome with an issue that is not merely information or a warning (error,
+    /// fatal, or no severity given), adds nothing: <see cref="Collected.Unavailable"/>. Information and warning
+    /// outcomes beside the resources of a search set are skipped, the resources used.
+    /// </summary>
+    private static Collected Collect(JsonElement value, string patientId, List<ParsedResource> into, string where)
     {
-        var type = value.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
-        var found = false;
-        if (type == "Bundle")
-        {
-            if (value.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var entry in entries.EnumerateArray())
-                {
-                    if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource) || resource.ValueKind != JsonValueKind.Object)
-                    {
-                        continue;
-                    }
-
-                    var fullUrl = entry.TryGetProperty("fullUrl", out var fu) && fu.ValueKind == JsonValueKind.String ? fu.GetString() : null;
-                    found |= Add(resource, patientId, into, fullUrl, where);
-                }
-            }
-
-            return found;
-        }
-
+        var type = value.TryGetProperty("resourceType"u8, out var rt) && rt.ValueKind == JsonValueKind.String ? rt : (JsonElement?)null;
         if (type is null)
         {
             throw new PrefetchException(400, "invalid-prefetch", $"{where} has no resourceType.");
         }
 
-        return Add(value, patientId, into, null, where);
+        if (type.Value.ValueEquals("OperationOutcome"u8))
+        {
+            return Collected.Unavailable;
+        }
+
+        if (!type.Value.ValueEquals("Bundle"u8))
+        {
+            return Add(value, patientId, into, null, where) ? Collected.Patient : Collected.Data;
+        }
+
+        if (!value.TryGetProperty("entry"u8, out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            return Collected.Data;
+        }
+
+        // The outcomes first: a search set that reports an error is not used in part.
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (EntryResource(entry) is { } resource && IsErrorOutcome(resource))
+            {
+                return Collected.Unavailable;
+            }
+        }
+
+        var found = false;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (EntryResource(entry) is { } resource)
+            {
+                var fullUrl = entry.TryGetProperty("fullUrl"u8, out var fu) && fu.ValueKind == JsonValueKind.String ? fu.GetString() : null;
+                found |= Add(resource, patientId, into, fullUrl, where);
+            }
+        }
+
+        return found ? Collected.Patient : Collected.Data;
+    }
+
+    private static JsonElement? EntryResource(JsonElement entry) =>
+        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource"u8, out var resource) && resource.ValueKind == JsonValueKind.Object ? resource : null;
+
+    /// <summary>An OperationOutcome with an issue of severity error or fatal (or none, or one not known): the data are not to be trusted as complete.</summary>
+    private static bool IsErrorOutcome(JsonElement resource)
+    {
+        if (!resource.TryGetProperty("resourceType"u8, out var rt) || rt.ValueKind != JsonValueKind.String || !rt.ValueEquals("OperationOutcome"u8))
+        {
+            return false;
+        }
+
+        if (!resource.TryGetProperty("issue"u8, out var issues) || issues.ValueKind != JsonValueKind.Array)
+        {
+            return false; // no issue at all: it reports nothing
+        }
+
+        foreach (var issue in issues.EnumerateArray())
+        {
+            var severity = issue.ValueKind == JsonValueKind.Object && issue.TryGetProperty("severity"u8, out var s) && s.ValueKind == JsonValueKind.String ? s : (JsonElement?)null;
+            if (severity is not { } known || !(known.ValueEquals("information"u8) || known.ValueEquals("warning"u8)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Add(JsonElement resource, string patientId, List<ParsedResource> into, string? fullUrl, string where)
@@ -175,7 +265,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         var rt = resource.TryGetProperty("resourceType"u8, out var t) && t.ValueKind == JsonValueKind.String ? t : (JsonElement?)null;
         if (rt?.ValueEquals("OperationOutcome"u8) == true)
         {
-            return false; // search-set "outcome" entries carry no clinical data
+            return false; // information or warning outcomes (Collect has turned away the others) carry no clinical data
         }
 
         if (rt?.ValueEquals("Patient"u8) == true)
@@ -304,7 +394,11 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         }
     }
 
-    /// <summary>The resource or search set as JSON (all pages), or null when the server failed, refused or was too slow.</summary>
+    /// <summary>
+    /// The resource or search set as JSON (all pages), or null when the server failed, refused or was too slow, or when
+    /// a next page is left unread: past <see cref="MaxPages"/>, or on a next link outside the FHIR base URL (the access
+    /// token goes nowhere else). A search set is complete or it is not returned.
+    /// </summary>
     private async Task<string?> FetchAsync(Uri server, string? accessToken, (string Key, string ResourceType, bool Search) template, string patientId, CancellationToken ct)
     {
         var settings = new FhirClientSettings
@@ -314,7 +408,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             Timeout = (int)options.FhirFetchBudget.TotalMilliseconds,
         };
         var baseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
-        using var client = new FhirClient(baseUri, settings, new NonDisposingHandler(fhirHandler));
+        using var client = new FhirClient(baseUri, settings, new BaseUrlHandler(fhirHandler, baseUri));
         if (accessToken is not null)
         {
             client.RequestHeaders!.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
@@ -322,21 +416,37 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
         try
         {
-            var first = await client.GetAsync(PrefetchTemplates.Query(template.ResourceType, template.Search, patientId), ct).ConfigureAwait(false);
+            // Big pages asked for (the templates set no _count): fewer round trips within the budget, and more per page limit.
+            var query = PrefetchTemplates.Query(template.ResourceType, template.Search, patientId) + (template.Search ? $"&_count={PageSize}" : "");
+            var first = await client.GetAsync(query, ct).ConfigureAwait(false);
             if (first is not Bundle firstPage)
             {
                 return first is null ? null : Serializer.SerializeToString(first);
             }
 
-            Bundle? page = firstPage;
+            var page = firstPage;
             var all = new Bundle { Type = Bundle.BundleType.Searchset };
-            for (var n = 0; page is not null && n < MaxPages; n++)
+            for (var pages = 1; ; pages++)
             {
                 all.Entry.AddRange(page.Entry);
-                page = page.NextLink is null ? null : await client.ContinueAsync(page, PageDirection.Next, ct).ConfigureAwait(false);
-            }
+                if (page.NextLink is null)
+                {
+                    return Serializer.SerializeToString(all);
+                }
 
-            return Serializer.SerializeToString(all);
+                // A next page left unread makes the whole key unavailable, never a partial list.
+                if (pages >= MaxPages || !IsUnder(new Uri(baseUri, page.NextLink), baseUri))
+                {
+                    return null;
+                }
+
+                if (await client.ContinueAsync(page, PageDirection.Next, ct).ConfigureAwait(false) is not { } next)
+                {
+                    return null;
+                }
+
+                page = next;
+            }
         }
 #pragma warning disable CA1031 // Any failure of the EHR's server (timeout, 4xx, 5xx, bad body, refused connection) makes this key unavailable: a 412 or a degraded card, never a 500.
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -346,9 +456,30 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         }
     }
 
-    /// <summary>Lets each FhirClient dispose its wrapper without disposing the shared connection pool.</summary>
-    private sealed class NonDisposingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    /// <summary>
+    /// True when <paramref name="url"/> lies under the FHIR base URL <paramref name="baseUri"/> (which ends in '/'): the
+    /// same scheme, host and port, no user info, and a path below the base's.
+    /// </summary>
+    internal static bool IsUnder(Uri url, Uri baseUri) =>
+        url.IsAbsoluteUri
+        && string.Equals(url.Scheme, baseUri.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(url.IdnHost, baseUri.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && url.Port == baseUri.Port
+        && string.IsNullOrEmpty(url.UserInfo)
+        && url.AbsolutePath.StartsWith(baseUri.AbsolutePath, StringComparison.Ordinal)
+        && !url.AbsolutePath.Contains("%2e", StringComparison.OrdinalIgnoreCase); // no escaped dot segments to climb out of the base
+
+    /// <summary>
+    /// Sends only to the FHIR base URL (whatever the client library makes of a next link, the access token goes to no
+    /// other host or path), and lets each FhirClient dispose its wrapper without disposing the shared connection pool.
+    /// </summary>
+    private sealed class BaseUrlHandler(HttpMessageHandler inner, Uri baseUri) : DelegatingHandler(inner)
     {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri is { } uri && IsUnder(uri, baseUri)
+                ? base.SendAsync(request, cancellationToken)
+                : throw new HttpRequestException("A request outside the FHIR server's base URL is not sent.");
+
         protected override void Dispose(bool disposing)
         {
             // The inner handler is shared by every request: never disposed here.
