@@ -43,7 +43,7 @@ internal sealed class CdsHost : IAsyncDisposable
     public ICdsHooksStore Store => App.Services.GetRequiredService<ICdsHooksStore>();
 
     /// <summary>Starts a host; <paramref name="settings"/> are configuration keys (<c>CdsHooks:…</c>).</summary>
-    public static async Task<CdsHost> StartAsync(IDictionary<string, string?>? settings = null, string? database = null, FakeTimeProvider? clock = null)
+    public static async Task<CdsHost> StartAsync(IDictionary<string, string?>? settings = null, string? database = null, FakeTimeProvider? clock = null, Action<WebApplicationBuilder>? builder = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "msrelapse-cds-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -64,6 +64,7 @@ internal sealed class CdsHost : IAsyncDisposable
                 b.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
                 b.Logging.AddProvider(new ListLogger(logs));
                 b.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder?.Invoke(b);
             },
         };
         var app = Server.MsRelapseServer.Build(options, hooks: hooks);

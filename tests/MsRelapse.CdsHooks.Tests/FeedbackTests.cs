@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MsRelapse.Testing;
 using Npgsql;
 
@@ -89,6 +90,55 @@ public sealed class FeedbackTests
             Assert.Contains(("overridden", "patient-declined"), counted);
             Assert.Equal(2, counted.Count(c => c.Outcome is "accepted" or "overridden" && (c.Reason is "none" or "patient-declined")));
         }
+    }
+
+    [Fact]
+    public async Task A_card_the_database_could_not_record_is_answered_all_the_same_and_recorded_on_the_next_call()
+    {
+        FailingCardRecords? store = null;
+        await using var host = await CdsHost.StartAsync(builder: b =>
+        {
+            // The real store, with its first card insert failing (a database hiccup).
+            var real = b.Services.Last(d => d.ServiceType == typeof(Storage.ICdsHooksStore));
+            b.Services.Remove(real);
+            b.Services.AddSingleton<Storage.ICdsHooksStore>(sp => store = new FailingCardRecords((Storage.ICdsHooksStore)real.ImplementationFactory!(sp)));
+        });
+        var request = Requests.ForBundle(SharedExamples.Load("severe-relapse-untreated"));
+
+        var first = await host.CardsAsync(Service, request);
+        var cardUuid = (string)first[0]!["uuid"]!;
+        Assert.Equal(1, store!.Failed);
+        Assert.Contains(host.Logs, l => l.Contains("not recorded for feedback", StringComparison.Ordinal));
+
+        await host.CardsAsync(Service, request); // tried again: the first failure was not taken as done
+        Assert.Equal(1, (int)(await PostAsync(host, Feedback(cardUuid, "accepted")))["stored"]!);
+        var list = JsonNode.Parse(await host.Client.GetStringAsync("/api/patients/p1/cds-feedback"))!["items"]!.AsArray();
+        Assert.Equal("accepted", (string?)Assert.Single(list)!["outcome"]);
+    }
+
+    /// <summary>A store whose first card insert throws, as a database that is briefly unavailable would.</summary>
+    private sealed class FailingCardRecords(Storage.ICdsHooksStore inner) : Storage.ICdsHooksStore
+    {
+        private int _calls;
+
+        public int Failed { get; private set; }
+
+        public Task RecordCardAsync(string cardUuid, string serviceId, string patientId, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Failed++;
+                throw new InvalidOperationException("database unavailable");
+            }
+
+            return inner.RecordCardAsync(cardUuid, serviceId, patientId, ct);
+        }
+
+        public Task<Storage.CdsFeedbackWrite> AddFeedbackAsync(Storage.NewCdsFeedback feedback, CancellationToken ct) => inner.AddFeedbackAsync(feedback, ct);
+
+        public Task<IReadOnlyList<Storage.CdsFeedback>> ListFeedbackAsync(string patientId, CancellationToken ct) => inner.ListFeedbackAsync(patientId, ct);
+
+        public Task<bool> TryRecordTokenIdAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken ct) => inner.TryRecordTokenIdAsync(issuer, jti, expiresAt, ct);
     }
 
     [Fact]

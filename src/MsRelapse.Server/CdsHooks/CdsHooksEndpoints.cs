@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
 using MsRelapse.Server.Infrastructure;
@@ -169,14 +170,15 @@ public static class CdsHooksEndpoints
 }
 
 /// <summary>Runs one CDS Hooks call: token, request, record, evaluation, cards.</summary>
-internal sealed class CdsHookHandler(
+internal sealed partial class CdsHookHandler(
     CdsHooksOptions options,
     CdsTokenValidator tokens,
     PrefetchAssembler prefetch,
     ICdsHooksStore store,
     CdsHooksMetrics metrics,
     ServerMetrics serverMetrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<CdsHookHandler> logger)
 {
     private const int MaxFeedbackItems = 100;
     private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings { Validator = null });
@@ -314,14 +316,24 @@ internal sealed class CdsHookHandler(
         foreach (var card in cards)
         {
             metrics.Card(id, card.Indicator);
-            if (_recorded.TryAdd(card.Uuid, 0))
+            if (!_recorded.ContainsKey(card.Uuid))
             {
-                if (_recorded.Count > 100_000)
+                try
                 {
-                    _recorded.Clear();
-                }
+                    await store.RecordCardAsync(card.Uuid, id, parsed.PatientId, context.RequestAborted).ConfigureAwait(false);
+                    if (_recorded.Count > 100_000)
+                    {
+                        _recorded.Clear();
+                    }
 
-                await store.RecordCardAsync(card.Uuid, id, parsed.PatientId, context.RequestAborted).ConfigureAwait(false);
+                    _recorded.TryAdd(card.Uuid, 0); // only once stored: a failed insert is tried again on the next call
+                }
+#pragma warning disable CA1031 // The card links later feedback to its patient; failing to store it must not withhold the answer.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    CardNotRecorded(logger, id, ex.GetType().Name);
+                }
             }
         }
 
@@ -396,6 +408,9 @@ internal sealed class CdsHookHandler(
 
         return Results.Json(new { stored, alreadyStored = repeated }, CdsJson.Options);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CDS card of {Service} not recorded for feedback ({Error}); answered, and tried again on the next call")]
+    private static partial void CardNotRecorded(ILogger logger, string service, string error);
 
     private static NewCdsFeedback? ReadFeedback(string service, JsonElement item, out string? error)
     {
