@@ -142,6 +142,23 @@ public sealed class FeedbackTests
     }
 
     [Fact]
+    public async Task A_batch_with_a_bad_entry_is_refused_whole_nothing_of_it_stored()
+    {
+        await using var host = await CdsHost.StartAsync();
+        var card = (string)(await host.CardsAsync(Service, Requests.ForBundle(SharedExamples.Load("severe-relapse-untreated"))))[0]!["uuid"]!;
+        var good = Feedback(card, "accepted")["feedback"]![0]!.DeepClone();
+        var bad = Feedback(card, "overridden", reason: "not a code")["feedback"]![0]!.DeepClone(); // a space: no code
+        var body = new JsonObject { ["feedback"] = new JsonArray(good, bad) };
+
+        using var response = await host.Client.PostAsync($"/cds-services/{Service}/feedback", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("overrideReason.code", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(await host.Client.GetStringAsync("/api/patients/p1/cds-feedback"))!["items"]!.AsArray());
+        Assert.Equal(1, (int)(await PostAsync(host, Feedback(card, "accepted")))["stored"]!); // the good entry was not stored before
+    }
+
+    [Fact]
     public async Task Bad_feedback_is_400()
     {
         await using var host = await CdsHost.StartAsync();

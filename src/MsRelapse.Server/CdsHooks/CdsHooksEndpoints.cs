@@ -365,7 +365,9 @@ internal sealed partial class CdsHookHandler(
 
             foreach (var item in list.EnumerateArray())
             {
-                if (ReadFeedback(id, item, out var error) is { } feedback)
+                // Every entry checked, the store's own rules included, before any is stored: a bad entry refuses the
+                // batch whole (400), never after part of it was stored.
+                if (ReadFeedback(id, item, out var error) is { } feedback && (error = feedback.Problem()) is null)
                 {
                     items.Add(feedback);
                 }

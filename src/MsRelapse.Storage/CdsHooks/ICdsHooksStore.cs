@@ -43,7 +43,49 @@ public sealed record NewCdsFeedback(
     IReadOnlyList<string> AcceptedSuggestions,
     string? OverrideReasonSystem,
     string? OverrideReasonCode,
-    string? OverrideComment = null);
+    string? OverrideComment = null)
+{
+    /// <summary>
+    /// Why the store would refuse this entry (the first reason, worded for a 400), or null when it can be stored — so
+    /// that a batch is checked whole before any of it is stored.
+    /// </summary>
+    public string? Problem()
+    {
+        if (!Internal.CdsChecks.IsUuid(CardUuid))
+        {
+            return Internal.CdsChecks.NotAUuid("cardUuid");
+        }
+
+        if (!Internal.CdsChecks.IsCode(ServiceId, Internal.CdsHooksModel.ServiceIdMaxLength))
+        {
+            return Internal.CdsChecks.NotACode("serviceId", Internal.CdsHooksModel.ServiceIdMaxLength);
+        }
+
+        if (Outcome is not ("accepted" or "overridden"))
+        {
+            return "outcome must be 'accepted' or 'overridden'.";
+        }
+
+        if (AcceptedSuggestions is null || AcceptedSuggestions.Count > Internal.CdsHooksModel.MaxAcceptedSuggestions)
+        {
+            return $"at most {Internal.CdsHooksModel.MaxAcceptedSuggestions} accepted suggestions.";
+        }
+
+        if (AcceptedSuggestions.Any(s => !Internal.CdsChecks.IsUuid(s)))
+        {
+            return Internal.CdsChecks.NotAUuid("acceptedSuggestions");
+        }
+
+        if (OverrideReasonSystem is { Length: > Internal.CdsHooksModel.SystemMaxLength })
+        {
+            return $"overrideReason.system must be at most {Internal.CdsHooksModel.SystemMaxLength} characters.";
+        }
+
+        return OverrideReasonCode is { } code && !Internal.CdsChecks.IsCode(code, Internal.MsRelapseDbContext.CodeMaxLength)
+            ? Internal.CdsChecks.NotACode("overrideReason.code", Internal.MsRelapseDbContext.CodeMaxLength)
+            : null;
+    }
+}
 
 /// <summary>A stored feedback entry.</summary>
 /// <param name="Id">Store-assigned id.</param>

@@ -13,7 +13,6 @@ namespace MsRelapse.Storage.Internal;
 /// </summary>
 internal sealed class EfCdsHooksStore : ICdsHooksStore
 {
-    private static readonly string[] Outcomes = ["accepted", "overridden"];
     private readonly ContextFactory contexts;
     private readonly TimeProvider time;
     private readonly GroupCommit<TokenId, bool> _tokenIds;
@@ -29,31 +28,9 @@ internal sealed class EfCdsHooksStore : ICdsHooksStore
     public async Task<CdsFeedbackWrite> AddFeedbackAsync(NewCdsFeedback feedback, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(feedback);
-        Uuid(feedback.CardUuid, "cardUuid");
-        Code(feedback.ServiceId, "serviceId", CdsHooksModel.ServiceIdMaxLength);
-        if (!Outcomes.Contains(feedback.Outcome, StringComparer.Ordinal))
+        if (feedback.Problem() is { } problem)
         {
-            throw new ArgumentException("outcome must be 'accepted' or 'overridden'.", nameof(feedback));
-        }
-
-        if (feedback.AcceptedSuggestions.Count > CdsHooksModel.MaxAcceptedSuggestions)
-        {
-            throw new ArgumentException($"at most {CdsHooksModel.MaxAcceptedSuggestions} accepted suggestions.", nameof(feedback));
-        }
-
-        foreach (var s in feedback.AcceptedSuggestions)
-        {
-            Uuid(s, "acceptedSuggestions");
-        }
-
-        if (feedback.OverrideReasonSystem is { Length: > CdsHooksModel.SystemMaxLength })
-        {
-            throw new ArgumentException($"overrideReason.system must be at most {CdsHooksModel.SystemMaxLength} characters.", nameof(feedback));
-        }
-
-        if (feedback.OverrideReasonCode is { } code)
-        {
-            Code(code, "overrideReason.code", MsRelapseDbContext.CodeMaxLength);
+            throw new ArgumentException(problem, nameof(feedback));
         }
 
         var existing = await FindAsync(feedback.CardUuid, feedback.Outcome, ct);
@@ -222,17 +199,17 @@ internal sealed class EfCdsHooksStore : ICdsHooksStore
 
     private static void Uuid(string? value, string parameter)
     {
-        if (value is null || value.Length > CdsHooksModel.UuidMaxLength || !Guid.TryParseExact(value, "D", out _))
+        if (!CdsChecks.IsUuid(value))
         {
-            throw new ArgumentException($"{parameter} must be a uuid (8-4-4-4-12 hex digits).", parameter);
+            throw new ArgumentException(CdsChecks.NotAUuid(parameter), parameter);
         }
     }
 
     private static void Code(string? value, string parameter, int maxLength)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > maxLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+        if (!CdsChecks.IsCode(value, maxLength))
         {
-            throw new ArgumentException($"{parameter} must be a code: 1 to {maxLength} characters from A-Z, a-z, 0-9, '-', '.', '_'.", parameter);
+            throw new ArgumentException(CdsChecks.NotACode(parameter, maxLength), parameter);
         }
     }
 }
