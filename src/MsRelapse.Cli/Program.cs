@@ -54,6 +54,12 @@ public static partial class Program
             stderr.WriteLine($"msrelapse: {ex.Message}");
             return BadInput;
         }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl+C stopped a long command (a cluster screen): it wrote none of its outputs.
+            stderr.WriteLine("msrelapse: stopped before the end (SIGTERM or Ctrl+C); this run wrote no output");
+            return InternalFailure;
+        }
 #pragma warning disable CA1031 // The CLI's last line of defence: an internal failure is exit 1 with a message, never a stack trace on stdout.
         catch (Exception ex)
 #pragma warning restore CA1031

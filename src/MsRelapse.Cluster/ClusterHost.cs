@@ -54,6 +54,7 @@ public static class ClusterHost
                 o.ServiceId = "msrelapse";
             });
             silo.ConfigureEndpoints(config.AdvertisedAddress, config.SiloPort == 0 ? FreePort() : config.SiloPort, config.GatewayPort == 0 ? FreePort() : config.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(config.AdvertisedAddress));
+            ConfigureLongCalls(silo.Services);
             if (config.FastFailureDetection)
             {
                 ConfigureFastFailureDetection(silo.Services);
@@ -61,6 +62,23 @@ public static class ClusterHost
         });
         return builder.Build();
     }
+
+    /// <summary>
+    /// How long Orleans lets a grain call run before it fails it: above any <see cref="ClusterRunOptions.CallTimeout"/>
+    /// a run may choose (10 minutes by default), so that the run decides when a part or a partition is given up. Orleans'
+    /// own default (30 s) would fail — and have re-run, beside the first attempt still working — every split part or
+    /// partition that takes longer, such as the split of one large export file. A silo that dies is not waited for:
+    /// its calls fail as soon as the membership declares it dead.
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromHours(2);
+
+    /// <summary>Sets <see cref="ResponseTimeout"/> on a silo's messaging (silo-to-silo calls and its grain factory).</summary>
+    public static void ConfigureLongCalls(IServiceCollection services) =>
+        services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+
+    /// <summary>Sets <see cref="ResponseTimeout"/> on an external cluster client that runs a screen.</summary>
+    public static void ConfigureLongClientCalls(IServiceCollection services) =>
+        services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
 
     /// <summary>Membership options for a batch cluster: a dead silo is declared dead within a few seconds.</summary>
     public static void ConfigureFastFailureDetection(IServiceCollection services) =>

@@ -32,7 +32,10 @@ public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDiction
 /// <summary>Options of a cluster screen.</summary>
 /// <param name="InFlight">Calls dispatched at once, parts of the split then partitions (default: 4 per core of this machine, at least 4).</param>
 /// <param name="MaxAttempts">Attempts per part or partition before the screen fails.</param>
-/// <param name="CallTimeout">A call that has not answered in this time is started again elsewhere.</param>
+/// <param name="CallTimeout">
+/// A call that has not answered in this time is started again elsewhere (default 10 minutes; below
+/// <see cref="ClusterHost.ResponseTimeout"/>, the silos' own limit).
+/// </param>
 /// <param name="RetryDelay">
 /// How long a failed part or partition waits before it is queued again, doubled at each attempt up to 4 s (default 200 ms:
 /// 14 s over the eight default attempts, more than the few seconds the membership takes to declare a dead silo dead;
@@ -74,10 +77,24 @@ public static class ClusterScreenRun
         var partitions = options.PartitionCount > 0 ? options.PartitionCount : PatientPartition.CountFor(totalBytes);
         var runId = Guid.NewGuid().ToString("N");
         var work = Path.GetFullPath(Path.Combine(options.OutDirectory, $".screen-work-{runId}"));
+        // Grain calls given up on (timed out, or the run failed or was cancelled) go on running on their silo, and may
+        // still be writing into the work folder: they are waited for, a while, before it is removed.
+        var calls = new ConcurrentBag<Task>();
+        Task<T> Tracked<T>(Task<T> call)
+        {
+            calls.Add(call);
+            return call;
+        }
+
         try
         {
             var inFlight = run.InFlight > 0 ? run.InFlight : Math.Max(4, Environment.ProcessorCount * 4);
             var timeout = run.CallTimeout ?? TimeSpan.FromMinutes(10);
+            if (timeout >= ClusterHost.ResponseTimeout)
+            {
+                throw new ArgumentException($"CallTimeout must be below the silos' response timeout ({ClusterHost.ResponseTimeout}), which would fail the call first", nameof(run));
+            }
+
             var exportDirectory = Path.GetFullPath(options.ExportDirectory);
             var dispatch = new Dispatcher(run, inFlight, cancellationToken);
 
@@ -91,8 +108,8 @@ public static class ClusterScreenRun
                 var folder = Path.Combine(work, "spill", $"t{t:D4}-a{attempt}");
                 try
                 {
-                    var outcome = await grains.GetGrain<IExportSplitGrain>($"{runId}/split/{t}/{attempt}")
-                        .Split(new SplitWork(t, exportDirectory, tasks[t], folder, partitions)).WaitAsync(timeout, token).ConfigureAwait(false);
+                    var outcome = await Tracked(grains.GetGrain<IExportSplitGrain>($"{runId}/split/{t}/{attempt}")
+                        .Split(new SplitWork(t, exportDirectory, tasks[t], folder, partitions))).WaitAsync(timeout, token).ConfigureAwait(false);
                     var part = JsonSerializer.Deserialize<PartitionedExport>(outcome.PartJson)
                         ?? throw new InvalidOperationException($"split part {t}: empty result");
                     if (!part.InputFiles.SequenceEqual(files) || part.PartitionCount != partitions)
@@ -124,7 +141,7 @@ public static class ClusterScreenRun
             var reruns = await dispatch.RunAsync("partition", partitions, async (p, attempt, token) =>
             {
                 var grain = grains.GetGrain<IPartitionScreenGrain>($"{runId}/{p}/{attempt}");
-                var outcome = await grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber))
+                var outcome = await Tracked(grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber)))
                     .WaitAsync(timeout, token).ConfigureAwait(false);
                 var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
                     ?? throw new InvalidOperationException($"partition {p}: empty result");
@@ -144,10 +161,24 @@ public static class ClusterScreenRun
         }
         finally
         {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            await SettleAsync(calls, CleanupGrace).ConfigureAwait(false);
+            TryDelete(work); // never allowed to replace the run's outcome
+        }
+    }
+
+    /// <summary>How long the end of a run waits for grain calls given up on to finish before removing the work folder.</summary>
+    internal static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(30);
+
+    private static async Task SettleAsync(IEnumerable<Task> calls, TimeSpan grace)
+    {
+        try
+        {
+            await Task.WhenAll(calls).WaitAsync(grace).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Their failures were the run's to handle (re-run or fail); here only their end matters.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
@@ -162,7 +193,8 @@ public static class ClusterScreenRun
         }
         catch (IOException)
         {
-            // its silo may still be writing (a timed-out call): the run's work folder is removed at the end
+            // a silo may still be writing into it (a call given up on): a part's folder goes with the run's work folder
+            // at the end; a work folder still busy then stays in the output folder (docs/screening.md)
         }
         catch (UnauthorizedAccessException)
         {

@@ -90,6 +90,29 @@ public sealed class ScreenCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("foo=bar")] // a key Npgsql does not know
+    [InlineData("Host=127.0.0.1;Port=abc")] // a value of the wrong kind
+    [InlineData("Host=127.0.0.1;Port=1", "--cluster-id", "")]
+    public void A_cluster_connection_or_id_that_cannot_be_used_exits_2_with_one_line(string connection, params string[] more)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "msr-screen-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, stdout, stderr) = Run([.. new[] { "screen", RepoPaths.SharedFile("data", "synthea-bulk-10"), "--out", output, "--cluster", connection }, .. more]);
+            Assert.Equal(2, exit);
+            Assert.Empty(stdout);
+            Assert.StartsWith("msrelapse: --cluster", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
     [Fact]
     public void Without_out_it_exits_2()
     {

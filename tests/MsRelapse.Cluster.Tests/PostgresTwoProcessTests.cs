@@ -45,6 +45,8 @@ public sealed class PostgresTwoProcessTests
             using var host = await ClusterHost.CreateSiloAsync(new ClusterConfig(connection) { ClusterId = clusterId });
             await host.StartAsync();
             var grains = host.Services.GetRequiredService<IGrainFactory>();
+            // Orleans fails a call after 30 s by default: the silo host lets the run's own timeout decide instead.
+            Assert.Equal(ClusterHost.ResponseTimeout, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.SiloMessagingOptions>>().Value.ResponseTimeout);
             var management = grains.GetGrain<IManagementGrain>(0);
             var clock = Stopwatch.StartNew();
             while ((await management.GetHosts(onlyActive: true)).Count < 2)

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace MsRelapse.Cluster.Tests;
@@ -5,15 +8,26 @@ namespace MsRelapse.Cluster.Tests;
 /// <summary>An in-process two-silo Orleans cluster (TestingHost): the same output as one machine, even when a silo dies mid-run.</summary>
 public sealed class TestClusterTests
 {
-    private sealed class FastFailure : ISiloConfigurator
+    private sealed class BatchSilo : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => ClusterHost.ConfigureFastFailureDetection(siloBuilder.Services);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            ClusterHost.ConfigureFastFailureDetection(siloBuilder.Services);
+            ClusterHost.ConfigureLongCalls(siloBuilder.Services);
+        }
+    }
+
+    private sealed class BatchClient : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            ClusterHost.ConfigureLongClientCalls(clientBuilder.Services);
     }
 
     private static async Task<TestCluster> StartAsync()
     {
         var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<FastFailure>();
+        builder.AddSiloBuilderConfigurator<BatchSilo>();
+        builder.AddClientBuilderConfigurator<BatchClient>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
@@ -42,6 +56,24 @@ public sealed class TestClusterTests
             Assert.Equal(0, none.Summary.Tally.Patients);
             Assert.Empty(none.SplitsBySilo);
             Assert.Equal(["patients.csv", "report.html", "summary.json"], Directory.EnumerateFileSystemEntries(Path.Combine(cohort.Root, "cluster-empty")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+            // Orleans' own limit (30 s by default) would fail — and have re-run beside itself — any part or partition
+            // that takes longer: silos and client let the run's CallTimeout decide.
+            foreach (var silo in cluster.Silos.OfType<InProcessSiloHandle>())
+            {
+                Assert.Equal(ClusterHost.ResponseTimeout, silo.SiloHost.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
+            }
+
+            Assert.Equal(ClusterHost.ResponseTimeout, cluster.Client.ServiceProvider.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout);
+
+            // Stopped as the first part of the split is done (SIGTERM on the coordinator): the run ends, and once the
+            // calls it gave up on have ended, no work folder (spilled patient data) is left in the output folder.
+            using var stop = new CancellationTokenSource();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-stopped"), new ClusterRunOptions(SplitTasks: 6), _ => stop.Cancel(), stop.Token));
+            var stopped = Path.Combine(cohort.Root, "cluster-stopped");
+            Assert.DoesNotContain(Directory.Exists(stopped) ? Directory.GetDirectories(stopped) : [], d => Path.GetFileName(d).StartsWith(".screen-work", StringComparison.Ordinal));
+            Assert.False(File.Exists(Path.Combine(stopped, "patients.csv")));
         }
         finally
         {

@@ -74,9 +74,25 @@ internal sealed class ClusterOptions
             return null;
         }
 
+        const string Expected = "--cluster expects a PostgreSQL connection string, e.g. 'Host=db;Database=msrelapse;Username=…;Password=…'";
         if (!connection.Contains('=', StringComparison.Ordinal))
         {
-            throw new CliInputException("--cluster expects a PostgreSQL connection string, e.g. 'Host=db;Database=msrelapse;Username=…;Password=…'");
+            throw new CliInputException(Expected);
+        }
+
+        try
+        {
+            // Read as Npgsql will: an unknown key or a bad value is the user's to fix (exit 2), not an internal error.
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            throw new CliInputException($"{Expected} ({ex.Message.ReplaceLineEndings(" ")})");
+        }
+
+        if (parsed.GetValue(_clusterId) is { } id && string.IsNullOrWhiteSpace(id))
+        {
+            throw new CliInputException("--cluster-id must not be empty (silos with the same id form one cluster; default msrelapse-screen)");
         }
 
         var address = IPAddress.Loopback;
@@ -115,8 +131,31 @@ internal sealed class ClusterOptions
             throw new CliInputException($"--cluster: PostgreSQL refused the connection or the schema ({ex.Message.ReplaceLineEndings(" ")})");
         }
 
-        host.Start();
+        try
+        {
+            host.Start();
+        }
+        catch (Exception ex) when (PortInUse(ex))
+        {
+            host.Dispose();
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--silo-port {config.SiloPort} or --gateway-port {config.GatewayPort} is already in use on this machine (0: a free one)"));
+        }
+
         return host;
+    }
+
+    private static bool PortInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || ex.GetType().Name == "AddressInUseException")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -135,7 +174,9 @@ internal sealed class ClusterOptions
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var last = (Phase: "", Tenth: -1);
-            var result = ClusterScreenRun.RunAsync(grains, options, progress: p =>
+            // The silo host takes SIGTERM and Ctrl+C to stop itself: the run stops with it, instead of going on to its end.
+            var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var result = ClusterScreenRun.RunAsync(grains, options, cancellationToken: stopping, progress: p =>
             {
                 var tenth = p.Phase == "split" ? p.SplitsDone * 10 / Math.Max(1, p.Splits) : p.PartitionsDone * 10 / p.Partitions;
                 lock (io.Out)
