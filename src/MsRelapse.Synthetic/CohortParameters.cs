@@ -39,8 +39,18 @@ public sealed record CohortParameters
     /// <summary>SD of the onset age (years).</summary>
     public double OnsetAgeSdYears { get; init; } = 8;
 
+    /// <summary>
+    /// Shortest disease duration at the end of the history (as-of, or death): the onset age is drawn from its normal
+    /// truncated above age − this, so no one is diagnosed on the export date with no history (modelling choice: an MS
+    /// service's list holds diagnosed patients with some follow-up; ~6 months).
+    /// </summary>
+    public double MinimumDiseaseDurationYears { get; init; } = 0.5;
+
     /// <summary>Deceased patients left in the export (deceasedDateTime in the past) (choice).</summary>
     public double DeceasedShare { get; init; } = 0.005;
+
+    /// <summary>Patient references written as urn:uuid: rather than Patient/id (fhir-profile.md accepts both) (modelling choice: a few, to exercise both).</summary>
+    public double UrnUuidReferenceShare { get; init; } = 0.05;
 
     // ---- Course and antibodies ----------------------------------------------------------------------------
 
@@ -92,6 +102,9 @@ public sealed record CohortParameters
     /// <summary>Routine EDSS (clinic visit) per year of history (choice: usual annual or twice-yearly review).</summary>
     public double RoutineVisitsPerYear { get; init; } = 1.3;
 
+    /// <summary>Progressive courses: chance of one FS point more (pyramidal or ambulation) at each routine review (modelling choice: a slow EDSS climb over the 2-year history).</summary>
+    public double ProgressionPerReview { get; init; } = 0.35;
+
     /// <summary>Years of history exported in detail (older records are not in this export: a data gap) (choice).</summary>
     public int HistoryYears { get; init; } = 2;
 
@@ -108,6 +121,40 @@ public sealed record CohortParameters
 
     /// <summary>Relapse rate multiplier during pregnancy (falls, lowest in the third trimester; clinical-evidence.md §8, Fabian) (the factor is a choice).</summary>
     public double PregnancyRelapseRateFactor { get; init; } = 0.4;
+
+    /// <summary>
+    /// Shortest gap between two relapse onsets of a patient, in days: the next onset is drawn (Poisson at the rate
+    /// above) from after the previous attack has settled and at least this long after its onset (clinical-evidence.md
+    /// §1.1: a relapse starts at least 30 days after the onset of the previous one; E-MENACTRIMS-2023).
+    /// </summary>
+    public int MinimumDaysBetweenRelapseOnsets { get; init; } = 30;
+
+    /// <summary>
+    /// Functional system mainly hit by an attack, in the slot order visual, brainstem, pyramidal, cerebellar, sensory,
+    /// bowel-bladder, cerebral, ambulation (modelling choice: optic neuritis, motor and sensory attacks the most common).
+    /// </summary>
+    public double[] AttackSystemWeights { get; init; } = [0.20, 0.10, 0.28, 0.10, 0.27, 0.05, 0.0, 0.0];
+
+    /// <summary>Recovered attacks that leave one residual FS point (clinical-evidence.md §10: 40–50 % of relapses leave residual dysfunction).</summary>
+    public double ResidualDeficitShare { get; init; } = 0.4;
+
+    /// <summary>Unresponsive attacks still worsening at the review (one ambulation point more) (modelling choice: a minority).</summary>
+    public double FurtherWorseningShare { get; init; } = 0.2;
+
+    /// <summary>Of pseudo-relapses, the share that are a UTI (the rest respiratory) (modelling choice: UTI the commonest trigger).</summary>
+    public double UtiOfPseudoRelapses { get; init; } = 0.6;
+
+    /// <summary>
+    /// Infections of pseudo-relapses left "active" without abatement (modelling choice; kept apart from
+    /// <see cref="StaleInfectionShare"/> for the other infections, whose value differs).
+    /// </summary>
+    public double StaleInfectionOfPseudoRelapseShare { get; init; } = 0.3;
+
+    /// <summary>Attack visits (without a UTI) with a urine nitrite test (modelling choice).</summary>
+    public double UrineNitriteTestedAtAttackShare { get; init; } = 0.5;
+
+    /// <summary>Attack visits with hematocrit and calcium drawn (modelling choice).</summary>
+    public double BloodTestsAtAttackShare { get; init; } = 0.6;
 
     /// <summary>
     /// Severity of an attack by EDSS rise: mild (+0.5), moderate (+1.0–1.5), severe (≥ +2.0). 17 % severe
@@ -141,6 +188,9 @@ public sealed record CohortParameters
     /// <summary>Children: IV MP 30 mg/kg/day, max 1 g, × 5 days (E-PEDS-2021).</summary>
     public double ChildMethylprednisoloneMgPerKg { get; init; } = 30;
 
+    /// <summary>Children's daily ceiling of IV methylprednisolone: 1,000 mg (E-PEDS-2021); a child never gets the adults' 2 g pulse (clinical.md R6.4).</summary>
+    public double ChildMethylprednisoloneMaxMgPerDay { get; init; } = 1000;
+
     /// <summary>IV doses recorded as MedicationAdministration (one per day); the rest as one MedicationRequest order (choice).</summary>
     public double IvRecordedAsAdministrationShare { get; init; } = 0.80;
 
@@ -167,6 +217,9 @@ public sealed record CohortParameters
     /// E-PFEUFFER-2020 compares them), or nothing recorded (the cases a screen looks for). Mix is a choice.
     /// </summary>
     public double[] NonResponderEscalationWeights { get; init; } = [0.45, 0.20, 0.35];
+
+    /// <summary>Response to the second steroid pulse: good or average recovery in ~29 % (E-PFEUFFER-2020, escalated IVMP 2 g × 5; used for a child's repeat at the child's dose too).</summary>
+    public double SecondPulseResponseShare { get; init; } = 0.29;
 
     /// <summary>Of apheresis, the share that is plasma exchange (the rest immunoadsorption; E-IA-DORST-2019: similar efficacy; choice).</summary>
     public double PlasmaExchangeOfApheresis { get; init; } = 0.65;
@@ -221,7 +274,10 @@ public sealed record CohortParameters
     /// <summary>Visits at which weight is not measured (data gaps) (choice).</summary>
     public double WeightMissingAtVisit { get; init; } = 0.30;
 
-    /// <summary>Patients with no height recorded at all (data gaps) (choice).</summary>
+    /// <summary>
+    /// Patients with no height recorded at all, drawn once per patient (data gaps, not even before apheresis) (choice);
+    /// the others have it measured once, at the first visit or work-up of the history.
+    /// </summary>
     public double HeightNeverRecordedShare { get; init; } = 0.15;
 
     /// <summary>Observations dated with a time and offset rather than a date only (choice).</summary>
@@ -247,6 +303,9 @@ public sealed record CohortParameters
     /// <summary>On an anticoagulant (warfarin, apixaban) [unverified].</summary>
     public double AnticoagulantShare { get; init; } = 0.03;
 
+    /// <summary>Of anticoagulated patients, the share on warfarin (the rest apixaban) [unverified: DOACs now the commoner].</summary>
+    public double WarfarinOfAnticoagulantShare { get; init; } = 0.4;
+
     /// <summary>On an NSAID [unverified].</summary>
     public double NsaidShare { get; init; } = 0.08;
 
@@ -259,13 +318,16 @@ public sealed record CohortParameters
     /// <summary>Relapsing patients on another MS therapy (ocrelizumab, fingolimod, …) [unverified].</summary>
     public double OtherDmtShare { get; init; } = 0.30;
 
+    /// <summary>Of <see cref="OtherDmtShare"/>: ocrelizumab, fingolimod, dimethyl fumarate (modelling choice).</summary>
+    public double[] OtherDmtWeights { get; init; } = [0.4, 0.3, 0.3];
+
     /// <summary>Medications no longer taken but still listed, and taken ones marked stopped (choice: messiness).</summary>
     public double StaleMedicationShare { get; init; } = 0.15;
 
-    /// <summary>Women 18–45 currently pregnant (onset within 300 days) [unverified].</summary>
+    /// <summary>Women 18–45 currently pregnant (onset within 300 days, never before 18) [unverified].</summary>
     public double PregnantShare { get; init; } = 0.04;
 
-    /// <summary>Women with an old pregnancy left "active" and never abated (stale problem list) (choice).</summary>
+    /// <summary>Women with an old pregnancy left "active" and never abated (stale problem list), begun 400–3,000 days before while she was 18–45 (choice).</summary>
     public double StalePregnancyShare { get; init; } = 0.03;
 
     /// <summary>Infections per year of history outside attacks (UTI, bronchitis, sinusitis) [unverified].</summary>

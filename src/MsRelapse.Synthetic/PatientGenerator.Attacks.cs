@@ -7,7 +7,7 @@ internal sealed partial class PatientGenerator
     /// of a pseudo-relapse, the steroid course and its review, and for non-responders apheresis, a second steroid
     /// pulse or nothing. Resources dated after as-of are not written (the export is a snapshot).
     /// </summary>
-    private SynthAttack SimulateAttack(DateOnly onset, int[] pre, SynthCourse course, bool child, out int[] after, out DateOnly settled)
+    private SynthAttack SimulateAttack(DateOnly onset, int[] pre, SynthCourse course, out int[] after, out DateOnly settled)
     {
         var pseudo = _rng.Chance(p.PseudoRelapsePerAttack);
         var severity = pseudo ? 0 : _rng.Pick(p.SeverityWeights);
@@ -23,19 +23,19 @@ internal sealed partial class PatientGenerator
         var fever = pseudo && _rng.Chance(p.FeverOfPseudoRelapses);
         Temperature(visit, fever ? _rng.Uniform(38.0, 39.6) : _rng.Uniform(36.2, 37.5));
         BloodPressure(visit);
-        if (child || !_rng.Chance(p.WeightMissingAtVisit))
+        if (ChildOn(visit) || !_rng.Chance(p.WeightMissingAtVisit))
         {
             Weight(visit);
         }
 
         MaybeHeight(visit);
-        var uti = pseudo && _rng.Chance(0.6);
-        if (uti || _rng.Chance(0.5))
+        var uti = pseudo && _rng.Chance(p.UtiOfPseudoRelapses);
+        if (uti || _rng.Chance(p.UrineNitriteTestedAtAttackShare))
         {
             Qualitative(Loinc, "5802-4", "Nitrite [Presence] in Urine by Test strip", visit, uti, "laboratory");
         }
 
-        if (_rng.Chance(0.6))
+        if (_rng.Chance(p.BloodTestsAtAttackShare))
         {
             Hematocrit(visit);
             Calcium(visit);
@@ -59,7 +59,7 @@ internal sealed partial class PatientGenerator
                     1 => (Snomed, "444814009", "Viral sinusitis (disorder)"),
                     _ => (Icd10, "J06.9", "Acute upper respiratory infection, unspecified"),
                 };
-            var stale = _rng.Chance(0.3);
+            var stale = _rng.Chance(p.StaleInfectionOfPseudoRelapseShare);
             var infectionEnd = infectionOnset.AddDays(_rng.Between(7, 14));
             WriteCondition(system, code, display, infectionOnset, stale ? null : infectionEnd, stale ? "active" : "resolved");
             if (fever && _rng.Chance(0.3))
@@ -82,7 +82,7 @@ internal sealed partial class PatientGenerator
         {
             steroidTreated = true;
             var start = visit.AddDays(_rng.Between(0, 2));
-            var days = GiveFirstCourse(start, child);
+            var days = GiveFirstCourse(start, ChildOn(start));
             var end = start.AddDays(days - 1);
             responded = !_rng.Chance(p.SteroidNonResponseShare);
             var review = end.AddDays(_rng.Between(p.ResponseReviewDays[0], p.ResponseReviewDays[1]));
@@ -127,12 +127,23 @@ internal sealed partial class PatientGenerator
 
                         break;
                     case 1:
-                        // German practice: 2 g/day × 5 days IV; E-PFEUFFER-2020: good or average recovery in ~29 %.
+                        // A second steroid pulse. Adults: German practice, 2 g/day × 5 days IV. Children (under 18 on
+                        // that day): escalated steroids are for adults only (clinical.md R6.4, R9), so a repeat at the
+                        // child's dose (30 mg/kg/day, max 1 g, × 5; E-PEDS-2021).
+                        // E-PFEUFFER-2020: good or average recovery in ~29 % after the escalated pulse.
                         escalation = SynthEscalation.EscalatedSteroids;
                         var second = review.AddDays(_rng.Between(1, 5));
                         Encounter(second, "IMP");
-                        SteroidCourse(methylprednisolone: true, intravenous: true, 2000, 5, second, asAdministration: true);
-                        var better = _rng.Chance(0.29);
+                        if (ChildOn(second))
+                        {
+                            SteroidCourse(methylprednisolone: true, intravenous: true, ChildMethylprednisoloneMgPerDay(), 5, second, asAdministration: true);
+                        }
+                        else
+                        {
+                            SteroidCourse(methylprednisolone: true, intravenous: true, 2000, 5, second, asAdministration: true);
+                        }
+
+                        var better = _rng.Chance(p.SecondPulseResponseShare);
                         var post2 = better ? Recover(pre, nadir) : postSteroid;
                         var review2 = second.AddDays(4 + _rng.Between(p.ResponseReviewDays[0], p.ResponseReviewDays[1]));
                         if (_rng.Chance(p.ResponseReviewRecordedShare))
@@ -168,10 +179,10 @@ internal sealed partial class PatientGenerator
         }
 
         WriteCondition(Snomed, "192929006", "Exacerbation of multiple sclerosis (disorder)", onset,
-            abatementRecorded && resolved is { } r && r <= asOf ? r : null,
-            abatementRecorded && resolved is { } r2 && r2 <= asOf ? "resolved" : "active");
+            abatementRecorded && resolved is { } r && r <= _until ? r : null,
+            abatementRecorded && resolved is { } r2 && r2 <= _until ? "resolved" : "active");
 
-        return new SynthAttack(onset, severity, pseudo, edssBefore, edssNadir, steroidTreated, responded, escalation, reviewDate, apheresisStart, apheresisResponded);
+        return new SynthAttack(onset, severity, pseudo, edssBefore, edssNadir, steroidTreated, responded, escalation, reviewDate, apheresisStart, apheresisResponded, settled);
     }
 
     /// <summary>The first steroid course (regimens in <see cref="CohortParameters.AdultRegimenWeights"/>; children E-PEDS-2021). Returns its days.</summary>
@@ -179,9 +190,8 @@ internal sealed partial class PatientGenerator
     {
         if (child)
         {
-            var mg = Math.Min(1000, Math.Round(p.ChildMethylprednisoloneMgPerKg * _weightKg / 10) * 10);
             Encounter(start, "IMP");
-            SteroidCourse(methylprednisolone: true, intravenous: true, mg, 5, start, _rng.Chance(p.IvRecordedAsAdministrationShare));
+            SteroidCourse(methylprednisolone: true, intravenous: true, ChildMethylprednisoloneMgPerDay(), 5, start, _rng.Chance(p.IvRecordedAsAdministrationShare));
             return 5;
         }
 
@@ -203,6 +213,10 @@ internal sealed partial class PatientGenerator
         return days;
     }
 
+    /// <summary>A child's daily IV methylprednisolone: 30 mg/kg rounded down to 10 mg, at most 1,000 mg (E-PEDS-2021).</summary>
+    private double ChildMethylprednisoloneMgPerDay() =>
+        Math.Min(p.ChildMethylprednisoloneMaxMgPerDay, Math.Floor(p.ChildMethylprednisoloneMgPerKg * _weightKg / 10) * 10);
+
     /// <summary>
     /// An apheresis course: the work-up the day before (weight, height, hematocrit, fibrinogen, calcium, BP), then the
     /// sessions — plasma exchange every other day (E-ASFA-2023), immunoadsorption on consecutive days
@@ -213,7 +227,7 @@ internal sealed partial class PatientGenerator
         var workUp = first.AddDays(-1);
         Encounter(workUp, "AMB");
         Weight(workUp);
-        MaybeHeight(workUp, force: true);
+        MaybeHeight(workUp);
         Hematocrit(workUp);
         Fibrinogen(workUp);
         Calcium(workUp);

@@ -131,7 +131,7 @@ internal sealed partial class PatientGenerator
 
     // ---- Patient, conditions -----------------------------------------------------------------------------------
 
-    private void WritePatient(string id, bool deceased)
+    private void WritePatient(string id, DateOnly? deathDate)
     {
         var w = Start(SynthResourceType.Patient, id);
         w.WriteStartArray("identifier"u8);
@@ -142,9 +142,9 @@ internal sealed partial class PatientGenerator
         w.WriteEndArray();
         w.WriteString("gender"u8, _female ? "female" : "male");
         Date(w, "birthDate", _birthDate);
-        if (deceased)
+        if (deathDate is { } died)
         {
-            Date(w, "deceasedDateTime", asOf.AddDays(-_rng.Between(1, 700)));
+            Date(w, "deceasedDateTime", died);
         }
         else if (_rng.Chance(0.3))
         {
@@ -172,7 +172,7 @@ internal sealed partial class PatientGenerator
 
     private void WriteCondition(string system, string code, string display, DateOnly? onset, DateOnly? abatement, string clinicalStatus, string verification = "confirmed")
     {
-        if (onset > asOf)
+        if (onset > _until)
         {
             return;
         }
@@ -191,12 +191,12 @@ internal sealed partial class PatientGenerator
             When(w, "onsetDateTime", o);
         }
 
-        if (abatement is { } a && a <= asOf)
+        if (abatement is { } a && a <= _until)
         {
             When(w, "abatementDateTime", a);
         }
 
-        Date(w, "recordedDate", onset ?? asOf);
+        Date(w, "recordedDate", onset ?? _until);
         End(SynthResourceType.Condition, w);
     }
 
@@ -223,7 +223,7 @@ internal sealed partial class PatientGenerator
         w.WriteString("status"u8, "final");
         Concept(w, "code", Loinc, "82810-3", "Pregnancy status");
         Subject(w);
-        When(w, "effectiveDateTime", Max(onset, asOf.AddDays(-_rng.Between(0, 60))));
+        When(w, "effectiveDateTime", Max(onset, _until.AddDays(-_rng.Between(0, 60))));
         Concept(w, "valueCodeableConcept", Snomed, "77386006", "Patient currently pregnant (finding)");
         End(SynthResourceType.Observation, w);
     }
@@ -254,7 +254,7 @@ internal sealed partial class PatientGenerator
         Date(w, "start", start);
         if (status != "active")
         {
-            Date(w, "end", Max(start, asOf.AddDays(-_rng.Between(30, 700))));
+            Date(w, "end", Max(start, _until.AddDays(-_rng.Between(30, 700))));
         }
 
         w.WriteEndObject();
@@ -314,7 +314,7 @@ internal sealed partial class PatientGenerator
     /// <summary>A steroid course as one order (MedicationRequest, intent order) or as one administration per day.</summary>
     private void SteroidCourse(bool methylprednisolone, bool intravenous, double mgPerDay, int days, DateOnly start, bool asAdministration)
     {
-        if (start > asOf)
+        if (start > _until)
         {
             return;
         }
@@ -341,7 +341,7 @@ internal sealed partial class PatientGenerator
             for (var day = 0; day < days; day++)
             {
                 var date = start.AddDays(day);
-                if (date > asOf)
+                if (date > _until)
                 {
                     break;
                 }
@@ -366,7 +366,7 @@ internal sealed partial class PatientGenerator
         }
 
         var o = Start(SynthResourceType.MedicationRequest);
-        o.WriteString("status"u8, start.AddDays(days - 1) <= asOf ? "completed" : "active");
+        o.WriteString("status"u8, start.AddDays(days - 1) <= _until ? "completed" : _until < asOf ? "stopped" : "active"); // stopped: died during the course
         o.WriteString("intent"u8, "order");
         Concept(o, "medicationCodeableConcept", system, code, display, text);
         Subject(o);
@@ -402,7 +402,7 @@ internal sealed partial class PatientGenerator
 
     private void ApheresisProcedure(DateOnly date, bool plasmaExchange, bool cpt)
     {
-        if (date > asOf)
+        if (date > _until)
         {
             return;
         }
@@ -424,7 +424,7 @@ internal sealed partial class PatientGenerator
 
     private void Encounter(DateOnly date, string classCode)
     {
-        if (!p.WriteEncounters || date > asOf)
+        if (!p.WriteEncounters || date > _until)
         {
             return;
         }
@@ -453,7 +453,7 @@ internal sealed partial class PatientGenerator
     /// <summary>EDSS: the total and/or the seven FS plus ambulation as MSR components (fhir-profile.md).</summary>
     private void EdssObservation(DateOnly date, int[] fs, double? totalOverride = null, string status = "final", string? rawDate = null)
     {
-        if (date > asOf)
+        if (date > _until)
         {
             return;
         }
@@ -510,7 +510,7 @@ internal sealed partial class PatientGenerator
 
     private void Quantity(string system, string code, string display, DateOnly date, double value, string unit, string category, bool withSubject = true)
     {
-        if (date > asOf)
+        if (date > _until)
         {
             return;
         }
@@ -531,7 +531,7 @@ internal sealed partial class PatientGenerator
 
     private void Qualitative(string system, string code, string display, DateOnly date, bool positive, string category)
     {
-        if (date > asOf)
+        if (date > _until)
         {
             return;
         }
@@ -571,14 +571,16 @@ internal sealed partial class PatientGenerator
         }
     }
 
-    private void MaybeHeight(DateOnly date, bool force = false)
+    private void MaybeHeight(DateOnly date)
     {
-        if (_heightWritten || (!force && (_rng.Chance(p.HeightNeverRecordedShare) || _rng.Chance(0.5))))
+        // Never for the patients drawn into HeightNeverRecordedShare (not even before apheresis: a data gap the
+        // engine must name); for the others once, at the first measured visit or work-up.
+        if (_heightWritten || _heightNeverRecorded)
         {
             return;
         }
 
-        _heightWritten = date <= asOf;
+        _heightWritten = date <= _until;
         switch (_rng.Pick(p.HeightUnitWeights))
         {
             case 0:
@@ -649,7 +651,7 @@ internal sealed partial class PatientGenerator
 
     private void BloodPressure(DateOnly date)
     {
-        if (date > asOf)
+        if (date > _until)
         {
             return;
         }
@@ -685,7 +687,7 @@ internal sealed partial class PatientGenerator
         }
         else
         {
-            WriteCondition(Snomed, "192929006", "Exacerbation of multiple sclerosis (disorder)", asOf.AddDays(-_rng.Between(1, 40)), null, "active", verification: "entered-in-error");
+            WriteCondition(Snomed, "192929006", "Exacerbation of multiple sclerosis (disorder)", _until.AddDays(-_rng.Between(1, 40)), null, "active", verification: "entered-in-error");
         }
     }
 
@@ -694,14 +696,14 @@ internal sealed partial class PatientGenerator
         switch (defect)
         {
             case SynthDefect.HematocritFractionAsPercent:
-                Quantity(Loinc, "4544-3", "Hematocrit [Volume Fraction] of Blood by Automated count", asOf.AddDays(-_rng.Between(0, 20)), 0.41, "%", "laboratory");
+                Quantity(Loinc, "4544-3", "Hematocrit [Volume Fraction] of Blood by Automated count", _until.AddDays(-_rng.Between(0, 20)), 0.41, "%", "laboratory");
                 break;
             case SynthDefect.ImpossibleEdss:
-                EdssObservation(asOf.AddDays(-_rng.Between(0, 300)), [0, 0, 0, 0, 0, 0, 0, 0], totalOverride: 0.5);
+                EdssObservation(_until.AddDays(-_rng.Between(0, 300)), [0, 0, 0, 0, 0, 0, 0, 0], totalOverride: 0.5);
                 break;
             default:
-                EdssObservation(asOf.AddDays(-400), [0, 0, 0, 0, 0, 0, 0, 0], totalOverride: 2.0,
-                    rawDate: (asOf.Year - 1).ToString("0000", CultureInfo.InvariantCulture) + "-02-30");
+                EdssObservation(_until.AddDays(-400), [0, 0, 0, 0, 0, 0, 0, 0], totalOverride: 2.0,
+                    rawDate: (_until.Year - 1).ToString("0000", CultureInfo.InvariantCulture) + "-02-30");
                 break;
         }
     }
@@ -716,7 +718,7 @@ internal sealed partial class PatientGenerator
         }
         else
         {
-            Quantity(Loinc, "29463-7", "Body weight", asOf.AddDays(-_rng.Between(0, 100)), Math.Round(_weightKg, 1), "kg", "vital-signs", withSubject: false);
+            Quantity(Loinc, "29463-7", "Body weight", _until.AddDays(-_rng.Between(0, 100)), Math.Round(_weightKg, 1), "kg", "vital-signs", withSubject: false);
         }
     }
 }

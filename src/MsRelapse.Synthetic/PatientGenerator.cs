@@ -16,9 +16,6 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
     private static readonly int[] FsMax = [6, 5, 6, 5, 6, 6, 5, 16];
     private static readonly string[] FsCodes = ["visual", "brainstem", "pyramidal", "cerebellar", "sensory", "bowel-bladder", "cerebral", "ambulation"];
 
-    /// <summary>Which system an attack mainly hits (optic neuritis, motor, sensory, …) (choice).</summary>
-    private static readonly double[] AttackSystemWeights = [0.20, 0.10, 0.28, 0.10, 0.27, 0.05, 0.0, 0.0];
-
     private const string Snomed = "http://snomed.info/sct";
     private const string Loinc = "http://loinc.org";
     private const string RxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
@@ -44,6 +41,8 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
     private double _heightCm;
     private bool _diabetic;
     private bool _heightWritten;
+    private bool _heightNeverRecorded;
+    private DateOnly _until;
 
     /// <summary>Generates patient <paramref name="index"/> into <paramref name="output"/> and returns what was decided.</summary>
     public PatientSummary Generate(long index, ResourceBuffers output)
@@ -52,8 +51,8 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         _rng = SynthRandom.ForPatient(seed, index);
         _heightWritten = false;
         var id = _rng.Uuid();
-        // References as Bulk Data servers write them; a few as urn:uuid (fhir-profile.md accepts both) (choice).
-        _patientRef = _rng.Chance(0.05) ? "urn:uuid:" + id : "Patient/" + id;
+        // References as Bulk Data servers write them; a few as urn:uuid (fhir-profile.md accepts both).
+        _patientRef = _rng.Chance(p.UrnUuidReferenceShare) ? "urn:uuid:" + id : "Patient/" + id;
 
         // ---- Demographics
         _female = _rng.Chance(p.FemaleShare);
@@ -66,16 +65,21 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         };
         var child = _ageYears < 18;
         _birthDate = asOf.AddDays(-(int)(_ageYears * 365.25));
-        var onsetAge = child
-            ? _rng.Uniform(Math.Max(6, _ageYears - 4), _ageYears)
-            : Math.Clamp(_rng.Normal(p.OnsetAgeMeanYears, p.OnsetAgeSdYears), Math.Min(12, _ageYears), _ageYears);
-        var durationYears = _ageYears - onsetAge;
-        var diagnosisDate = asOf.AddDays(-(int)(durationYears * 365.25));
+
+        // A deceased patient's history ends at death: nothing is dated after it.
+        var deceased = _rng.Chance(p.DeceasedShare);
+        DateOnly? deathDate = deceased ? asOf.AddDays(-_rng.Between(1, 700)) : null;
+        _until = deathDate ?? asOf;
+        _heightNeverRecorded = _rng.Chance(p.HeightNeverRecordedShare);
+
+        var ageAtEnd = (_until.DayNumber - _birthDate.DayNumber) / 365.25;
+        var onsetAge = OnsetAge(child, ageAtEnd);
+        var durationYears = ageAtEnd - onsetAge;
+        var diagnosisDate = _until.AddDays(-(int)(durationYears * 365.25));
         var course = child ? SynthCourse.RelapsingRemitting
             : _rng.Chance(p.PrimaryProgressiveShare) ? SynthCourse.PrimaryProgressive
             : _rng.Chance(durationYears >= 10 ? p.SecondaryProgressiveShareAfter10Years : p.SecondaryProgressiveShareBefore10Years) ? SynthCourse.SecondaryProgressive
             : SynthCourse.RelapsingRemitting;
-        var deceased = _rng.Chance(p.DeceasedShare);
         (_weightKg, _heightCm) = Body(child);
 
         var aqp4 = _rng.Chance(p.Aqp4PositiveShare);
@@ -90,13 +94,13 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         var dmtPick = course == SynthCourse.RelapsingRemitting
             ? _rng.Pick([p.NatalizumabShare, p.InterferonShare, p.OtherDmtShare, 1 - p.NatalizumabShare - p.InterferonShare - p.OtherDmtShare])
             : 3;
-        var pregnant = _female && _ageYears is >= 18 and < 46 && _rng.Chance(p.PregnantShare);
+        var pregnant = _female && !deceased && _ageYears is >= 18 and < 46 && _rng.Chance(p.PregnantShare);
         var enteredInError = _rng.Chance(p.EnteredInErrorShare);
         var defect = _rng.Chance(p.InvalidRecordShare) ? (SynthDefect)_rng.Between(1, 3) : SynthDefect.None;
         var malformed = _rng.Chance(p.MalformedLineShare);
 
         // ---- Patient and the chronic facts
-        WritePatient(id, deceased);
+        WritePatient(id, deathDate);
         WriteDiagnosis(course, diagnosisDate);
         if (_diabetic)
         {
@@ -124,7 +128,7 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
 
         if (anticoagulant)
         {
-            var warfarin = _rng.Chance(0.4);
+            var warfarin = _rng.Chance(p.WarfarinOfAnticoagulantShare);
             WriteMedicationStatement(RxNorm, warfarin ? "11289" : "1364430", warfarin ? "warfarin" : "apixaban", null, ActiveOrStale(), RandomPast(5));
         }
 
@@ -143,7 +147,7 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
                 WriteMedicationStatement(Atc, "L03AB07", "interferon beta-1a", null, ActiveOrStale(), RandomPast(6));
                 break;
             case 2:
-                var (atc, name) = _rng.Pick([0.4, 0.3, 0.3]) switch
+                var (atc, name) = _rng.Pick(p.OtherDmtWeights) switch
                 {
                     0 => ("L04AG08", "ocrelizumab"),
                     1 => ("L04AE01", "fingolimod"),
@@ -166,37 +170,57 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         WriteAntibodies(aqp4, mog);
 
         DateOnly? pregnancyOnset = null;
-        if (pregnant)
+        var daysSince18 = asOf.DayNumber - _birthDate.AddYears(18).DayNumber;
+        if (pregnant && daysSince18 >= 20)
         {
-            pregnancyOnset = asOf.AddDays(-_rng.Between(20, 270));
+            // Onset within the 300-day recency window, and not before her 18th birthday.
+            pregnancyOnset = asOf.AddDays(-_rng.Between(20, Math.Min(270, daysSince18)));
             WritePregnancy(pregnancyOnset.Value);
         }
-        else if (_female && _ageYears > 25 && _rng.Chance(p.StalePregnancyShare))
+        else if (_female && !pregnant && _rng.Chance(p.StalePregnancyShare))
         {
-            // An old pregnancy never closed on the problem list: older than the 300-day recency window.
-            WriteCondition(Snomed, "72892002", "Normal pregnancy (finding)", asOf.AddDays(-_rng.Between(400, 3000)), null, "active");
+            // An old pregnancy never closed on the problem list: older than the 300-day recency window, begun while she
+            // was 18–45 (none if she was never that age 400–3000 days ago).
+            var newest = Math.Max(400, _until.DayNumber - _birthDate.AddYears(46).DayNumber + 1);
+            var oldest = Math.Min(3000, _until.DayNumber - _birthDate.AddYears(18).DayNumber);
+            if (newest <= oldest)
+            {
+                WriteCondition(Snomed, "72892002", "Normal pregnancy (finding)", _until.AddDays(-_rng.Between(newest, oldest)), null, "active");
+            }
         }
 
-        // ---- Timeline: routine visits and attacks over the exported history
-        var historyStart = Max(asOf.AddDays(-365 * p.HistoryYears), diagnosisDate);
-        var historyDays = asOf.DayNumber - historyStart.DayNumber;
+        pregnant = pregnancyOnset is not null;
+
+        // ---- Timeline: routine visits and attacks over the exported history (ending at death for the deceased)
+        var historyStart = Max(_until.AddDays(-365 * p.HistoryYears), diagnosisDate);
+        var historyDays = _until.DayNumber - historyStart.DayNumber;
         WriteHistoryInfections(historyStart, historyDays);
 
         var fs = BaselineFunctionalSystems(course, durationYears);
         var rate = child ? p.RelapseRatePerYearChild
             : course == SynthCourse.RelapsingRemitting ? p.RelapseRatePerYearRelapsing
             : p.RelapseRatePerYearProgressive;
-        var onsets = new List<DateOnly>();
-        for (var t = _rng.Exponential(365.0 / rate); t < historyDays; t += _rng.Exponential(365.0 / rate))
-        {
-            var onset = historyStart.AddDays((int)t);
-            var inPregnancy = pregnancyOnset is { } po && onset >= po;
-            if (inPregnancy && !_rng.Chance(p.PregnancyRelapseRateFactor))
-            {
-                continue;
-            }
+        var meanGapDays = 365.0 / rate;
 
-            onsets.Add(onset);
+        // The next onset (Poisson, thinned in pregnancy) after day `from` of the history; null past its end.
+        DateOnly? NextOnset(ref double from)
+        {
+            while (true)
+            {
+                from += _rng.Exponential(meanGapDays);
+                if (from >= historyDays)
+                {
+                    return null;
+                }
+
+                var onset = historyStart.AddDays((int)from);
+                if (pregnancyOnset is { } po && onset >= po && !_rng.Chance(p.PregnancyRelapseRateFactor))
+                {
+                    continue;
+                }
+
+                return onset;
+            }
         }
 
         var visits = new List<DateOnly>();
@@ -211,17 +235,27 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         }
 
         var attacks = new List<SynthAttack>();
-        var nextAttack = 0;
+        var cursor = 0.0;
+        var nextOnset = NextOnset(ref cursor);
         var quietUntil = DateOnly.MinValue;
+
+        // Relapses are kept apart: the next onset is drawn from after the previous attack has settled (its last review)
+        // and at least MinimumDaysBetweenRelapseOnsets after its onset, so two attacks never overlap.
+        void Attack(DateOnly onset, ref int[] state)
+        {
+            var attack = SimulateAttack(onset, state, course, out var after, out var settled);
+            attacks.Add(attack);
+            state = after;
+            quietUntil = settled;
+            cursor = Math.Max(settled.DayNumber + 1, onset.DayNumber + p.MinimumDaysBetweenRelapseOnsets) - historyStart.DayNumber;
+            nextOnset = NextOnset(ref cursor);
+        }
+
         foreach (var visit in visits)
         {
-            while (nextAttack < onsets.Count && onsets[nextAttack] <= visit)
+            while (nextOnset is { } onset && onset <= visit)
             {
-                var attack = SimulateAttack(onsets[nextAttack], fs, course, child, out var after, out var settled);
-                attacks.Add(attack);
-                fs = after;
-                quietUntil = settled;
-                nextAttack++;
+                Attack(onset, ref fs);
             }
 
             if (visit < quietUntil)
@@ -229,7 +263,7 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
                 continue; // a routine review inside an attack's follow-up is that follow-up
             }
 
-            if (course != SynthCourse.RelapsingRemitting && _rng.Chance(0.35))
+            if (course != SynthCourse.RelapsingRemitting && _rng.Chance(p.ProgressionPerReview))
             {
                 fs = Progress(fs); // progression between reviews: the EDSS trajectory of progressive disease
             }
@@ -237,12 +271,9 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
             RoutineVisit(visit, fs);
         }
 
-        while (nextAttack < onsets.Count)
+        while (nextOnset is { } onset)
         {
-            var attack = SimulateAttack(onsets[nextAttack], fs, course, child, out var after, out _);
-            attacks.Add(attack);
-            fs = after;
-            nextAttack++;
+            Attack(onset, ref fs);
         }
 
         if (enteredInError)
@@ -261,7 +292,7 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         }
 
         return new PatientSummary(index, id, _female, (int)_ageYears, course, deceased, aqp4, mog, pregnant, dmtPick == 0, ace, _diabetic,
-            enteredInError, defect, malformed, attacks);
+            enteredInError, defect, malformed, attacks, _weightKg, diagnosisDate, deathDate);
     }
 
     private (double WeightKg, double HeightCm) Body(bool child)
@@ -278,7 +309,42 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
-    private DateOnly RandomPast(int maxYears) => asOf.AddDays(-_rng.Between(30, 365 * maxYears));
+    /// <summary>A date 30 days to <paramref name="maxYears"/> years before the end of the history, never before birth.</summary>
+    private DateOnly RandomPast(int maxYears)
+    {
+        var sinceBirth = _until.DayNumber - _birthDate.DayNumber;
+        var oldest = Math.Min(365 * maxYears, sinceBirth);
+        return _until.AddDays(-_rng.Between(Math.Min(30, oldest), oldest));
+    }
+
+    /// <summary>Under 18 on <paramref name="date"/> (paediatric dosing, E-PEDS-2021).</summary>
+    private bool ChildOn(DateOnly date) => date < _birthDate.AddYears(18);
+
+    /// <summary>
+    /// Age at onset: children uniform over the 4 years before (not before 6); adults from the parameter's normal,
+    /// resampled above the latest onset that leaves <see cref="CohortParameters.MinimumDiseaseDurationYears"/> of
+    /// disease by the end of the history (a truncated normal; uniform below that bound if 50 draws all fall above it).
+    /// </summary>
+    private double OnsetAge(bool child, double ageAtEnd)
+    {
+        var latest = ageAtEnd - p.MinimumDiseaseDurationYears;
+        if (child)
+        {
+            return _rng.Uniform(Math.Max(6, ageAtEnd - 4), latest);
+        }
+
+        var earliest = Math.Min(12, latest);
+        for (var i = 0; i < 50; i++)
+        {
+            var age = _rng.Normal(p.OnsetAgeMeanYears, p.OnsetAgeSdYears);
+            if (age <= latest)
+            {
+                return Math.Max(age, earliest);
+            }
+        }
+
+        return _rng.Uniform(earliest, latest);
+    }
 
     private string ActiveOrStale() => _rng.Chance(p.StaleMedicationShare) ? (_rng.Chance(0.5) ? "stopped" : "completed") : "active";
 
@@ -340,14 +406,14 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
     {
         var baseline = Edss(pre);
         var minimumRise = severity switch { 0 => 0.5, 1 => 1.0, _ => 2.0 };
-        var target = _rng.Pick(AttackSystemWeights);
+        var target = _rng.Pick(p.AttackSystemWeights);
         var fs = (int[])pre.Clone();
         // From EDSS 4.0 up the scale is walking-driven: there an attack shows mostly as a shorter walking range.
         var ambulationShare = baseline >= 4 ? 0.6 : severity == 2 ? 0.25 : 0.1;
         for (var i = 0; i < 80 && Edss(fs) - baseline < minimumRise; i++)
         {
             var u = _rng.NextDouble();
-            var slot = u < ambulationShare ? Ambulation : u < ambulationShare + 0.3 ? _rng.Pick(AttackSystemWeights) : target;
+            var slot = u < ambulationShare ? Ambulation : u < ambulationShare + 0.3 ? _rng.Pick(p.AttackSystemWeights) : target;
             if (fs[slot] < (slot == Ambulation ? 14 : FsMax[slot]))
             {
                 fs[slot]++;
@@ -357,11 +423,11 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
         return fs;
     }
 
-    /// <summary>Recovery: back to the pre-attack state, with one residual point in ~40 % (clinical-evidence.md §10: 40–50 % leave residual dysfunction).</summary>
+    /// <summary>Recovery: back to the pre-attack state, with one residual point in <see cref="CohortParameters.ResidualDeficitShare"/>.</summary>
     private int[] Recover(int[] pre, int[] nadir)
     {
         var fs = (int[])pre.Clone();
-        if (_rng.Chance(0.4))
+        if (_rng.Chance(p.ResidualDeficitShare))
         {
             for (var slot = 0; slot < fs.Length; slot++)
             {
@@ -378,7 +444,7 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
 
     private int[] NoImprovement(int[] nadir)
     {
-        if (!_rng.Chance(0.2))
+        if (!_rng.Chance(p.FurtherWorseningShare))
         {
             return nadir;
         }

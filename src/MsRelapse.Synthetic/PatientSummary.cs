@@ -32,7 +32,10 @@ public enum SynthDefect
     InvalidDate,
 }
 
-/// <summary>One simulated attack, as the generator planned it (some of it may lie after as-of and not be written).</summary>
+/// <summary>
+/// One simulated attack, as the generator planned it (some of it may lie after as-of, or after death, and not be
+/// written). <see cref="Settled"/> is the date of its last review; the next attack begins after it.
+/// </summary>
 public sealed record SynthAttack(
     DateOnly Onset,
     int Severity,
@@ -44,7 +47,8 @@ public sealed record SynthAttack(
     SynthEscalation Escalation,
     DateOnly? EscalationReviewDate,
     DateOnly? ApheresisStart,
-    bool? ApheresisResponded);
+    bool? ApheresisResponded,
+    DateOnly Settled);
 
 /// <summary>What the generator decided for one patient: the ground truth the distribution tests check.</summary>
 public sealed record PatientSummary(
@@ -63,4 +67,7 @@ public sealed record PatientSummary(
     bool EnteredInError,
     SynthDefect Defect,
     bool MalformedLine,
-    IReadOnlyList<SynthAttack> Attacks);
+    IReadOnlyList<SynthAttack> Attacks,
+    double WeightKg,
+    DateOnly DiagnosisDate,
+    DateOnly? DeathDate);
