@@ -193,7 +193,7 @@ internal static class OrderCards
             if (order.MpEquivalentMgPerDay is { } dose && plan.DoseMgPerDay is { } plannedMg)
             {
                 var plannedDrug = Enum.TryParse<SteroidDrug>(plan.Drug, ignoreCase: true, out var pd) ? pd : SteroidDrug.Methylprednisolone;
-                var planned = MpEquivalent(plannedDrug, plannedMg);
+                var planned = MpEquivalentMg(plannedDrug, plannedMg);
                 if (Math.Abs(dose - planned) > planned * 0.01)
                 {
                     var ordered = order.Drug is { } drug && drug != SteroidDrug.Methylprednisolone
@@ -228,7 +228,7 @@ internal static class OrderCards
     private static string Name(SteroidDrug drug) => drug.ToString().ToLowerInvariant();
 
     /// <summary>mg of methylprednisolone with the effect of <paramref name="mg"/> of <paramref name="drug"/> (4 mg = prednisone 5 mg).</summary>
-    private static double MpEquivalent(SteroidDrug drug, double mg) =>
+    private static double MpEquivalentMg(SteroidDrug drug, double mg) =>
         drug == SteroidDrug.Methylprednisolone ? mg : mg / Thresholds.PrednisonePerMethylprednisolone;
 
     /// <summary>Replace the draft with the recommended treatment's proposals; only cancel it when there is none.</summary>
@@ -312,8 +312,8 @@ internal static class OrderCards
                 var dosage = mr.DosageInstruction.FirstOrDefault();
                 var route = TherapyCodes.RouteOf(dosage?.Route);
                 var repeat = dosage?.Timing?.Repeat;
-                var perDay = DailyDose(mr, out var problem);
-                var mpPerDay = perDay is { } mg ? MpEquivalent(steroid, mg) : (double?)null;
+                var perDay = DailyDoseMg(mr, out var problem);
+                var mpPerDay = perDay is { } mg ? MpEquivalentMg(steroid, mg) : (double?)null;
                 var days = Days(repeat, DosesPerDay(repeat));
                 ActionCode? action = route switch
                 {
@@ -363,7 +363,7 @@ internal static class OrderCards
     /// null, with the reason, when that cannot be worked out (no dose in mg or g, no period or a unit that does not
     /// convert to days, several dosage instructions).
     /// </summary>
-    private static double? DailyDose(MedicationRequest mr, out string? problem)
+    private static double? DailyDoseMg(MedicationRequest mr, out string? problem)
     {
         problem = null;
         if (mr.DosageInstruction.Count > 1)

@@ -97,6 +97,18 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         var absent = new List<(string Key, string ResourceType, bool Search)>();
         var unavailable = new List<string>();
         var havePatient = false;
+        void Note(Collected collected, string key)
+        {
+            if (collected == Collected.Patient)
+            {
+                havePatient = true;
+            }
+            else if (collected == Collected.Unavailable)
+            {
+                unavailable.Add(key);
+            }
+        }
+
         foreach (var template in PrefetchTemplates.All)
         {
             if (request.Prefetch is not { } prefetch || !prefetch.TryGetProperty(template.Key, out var value))
@@ -117,15 +129,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
             // An OperationOutcome sent for a key is the client's report that it could not get that data (CDS Hooks 2.0
             // §Prefetch): unavailable, and not fetched again — that is what the outcome spares.
-            switch (Collect(value, request.PatientId, resources, $"prefetch.{template.Key}"))
-            {
-                case Collected.Patient:
-                    havePatient = true;
-                    break;
-                case Collected.Unavailable:
-                    unavailable.Add(template.Key);
-                    break;
-            }
+            Note(Collect(value, request.PatientId, resources, $"prefetch.{template.Key}"), template.Key);
         }
 
         if (absent.Count > 0 && request.FhirServer is { } server && fhirServerAllowed)
@@ -147,15 +151,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
                 using var doc = JsonDocument.Parse(json);
                 try
                 {
-                    switch (Collect(doc.RootElement.Clone(), request.PatientId, resources, $"{template.ResourceType} from the FHIR server"))
-                    {
-                        case Collected.Patient:
-                            havePatient = true;
-                            break;
-                        case Collected.Unavailable:
-                            unavailable.Add(template.Key);
-                            break;
-                    }
+                    Note(Collect(doc.RootElement.Clone(), request.PatientId, resources, $"{template.ResourceType} from the FHIR server"), template.Key);
                 }
                 catch (PrefetchException)
                 {
