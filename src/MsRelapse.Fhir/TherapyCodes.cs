@@ -4,46 +4,54 @@ using MsRelapse.Core.Model;
 namespace MsRelapse.Fhir;
 
 /// <summary>
-/// Recognises relapse therapies in an order (CDS Hooks <c>draftOrders</c>) with the reader's own code tables
+/// Recognises relapse therapies in an order (CDS Hooks <c>draftOrders</c>) with the reader's own recognition
 /// (<see cref="Codes"/>, fhir-profile.md "Read"): a glucocorticoid by its ingredient code, ATC code or name as a
-/// whole word, an apheresis procedure by CPT or <c>MSR#</c> code, a route by SNOMED. One table, two users: an
-/// order is recognised exactly when the reader would count it once given.
+/// whole word — in the order's concept, or in the Medication its reference names (contained, or an entry of the
+/// draftOrders Bundle), or in that reference's display —, an apheresis procedure by CPT or <c>MSR#</c> code, a route
+/// by SNOMED or its words. The medication and the route go through the reader's own code (<c>BundleReader</c> over
+/// Firely views), so an order is recognised exactly when the reader would count it once given.
 /// </summary>
 public static class TherapyCodes
 {
-    /// <summary>The relapse glucocorticoid a medication concept names, or null.</summary>
-    public static SteroidDrug? SteroidOf(CodeableConcept? medication)
+    /// <summary>The Medications of a draftOrders Bundle, by the names a reference may use (<c>Medication/id</c>, fullUrl).</summary>
+    public static IReadOnlyDictionary<string, Medication> MedicationsOf(Bundle bundle)
     {
-        if (medication is null)
+        ArgumentNullException.ThrowIfNull(bundle);
+        var byReference = new Dictionary<string, Medication>(StringComparer.Ordinal);
+        foreach (var entry in bundle.Entry)
         {
-            return null;
-        }
-
-        foreach (var rule in Codes.Drugs)
-        {
-            if (rule.Steroid is not { } steroid)
+            if (entry?.Resource is not Medication medication)
             {
                 continue;
             }
 
-            if (medication.Coding.Any(c => c is not null && rule.Codes.Any(r => r.Matches(c.System, c.Code))))
+            if (!string.IsNullOrEmpty(medication.Id))
             {
-                return steroid;
+                byReference.TryAdd("Medication/" + medication.Id, medication);
+            }
+
+            if (!string.IsNullOrEmpty(entry.FullUrl))
+            {
+                byReference.TryAdd(entry.FullUrl, medication);
             }
         }
 
-        // As the reader: the ingredient's name as a whole word in text or display (clinical-drug codes).
-        var texts = new[] { medication.Text }.Concat(medication.Coding.Where(c => c is not null).Select(c => c.Display))
-            .Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-        foreach (var rule in Codes.Drugs)
-        {
-            if (rule.Steroid is { } steroid && texts.Any(t => Codes.DrugNamePatterns[rule].IsMatch(t!)))
-            {
-                return steroid;
-            }
-        }
+        return byReference;
+    }
 
-        return null;
+    /// <summary>
+    /// The relapse glucocorticoid a medication order names, or null: by its <c>medicationCodeableConcept</c>, or by the
+    /// Medication its <c>medicationReference</c> names — contained, or in <paramref name="medications"/> (see
+    /// <see cref="MedicationsOf"/>) — and the reference's display.
+    /// </summary>
+    public static SteroidDrug? SteroidOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(medications);
+        var view = (IMedicationUseView)FirelyViews.Of(order)!;
+        var concepts = BundleReader.MedicationConcepts(
+            view.Medication, view, reference => medications.GetValueOrDefault(reference) is { } m ? FirelyViews.Of(m) as IMedicationView : null, out _);
+        return BundleReader.Recognise(concepts, Codes.SteroidDrugs)?.Rule.Steroid;
     }
 
     /// <summary>The apheresis kind a procedure code names (CPT 36514 / <c>MSR#therapeutic-plasma-exchange</c>, CPT 36516 / <c>MSR#immunoadsorption</c>), or null.</summary>
@@ -65,19 +73,9 @@ public static class TherapyCodes
         return null;
     }
 
-    /// <summary>The route a route concept names (SNOMED 47625008 IV, 26643006 oral), or <see cref="DoseRoute.Unknown"/>.</summary>
-    public static DoseRoute RouteOf(CodeableConcept? route)
-    {
-        if (route is null)
-        {
-            return DoseRoute.Unknown;
-        }
-
-        if (route.Coding.Any(c => c is not null && Codes.RouteIntravenous.Matches(c.System, c.Code)))
-        {
-            return DoseRoute.Intravenous;
-        }
-
-        return route.Coding.Any(c => c is not null && Codes.RouteOral.Matches(c.System, c.Code)) ? DoseRoute.Oral : DoseRoute.Unknown;
-    }
+    /// <summary>
+    /// The route a route concept names (SNOMED 47625008 IV, 26643006 oral, else the words "intravenous"/"IV",
+    /// "oral"/"by mouth" in its text or displays, as the reader), or <see cref="DoseRoute.Unknown"/>.
+    /// </summary>
+    public static DoseRoute RouteOf(CodeableConcept? route) => BundleReader.RouteOf(FirelyViews.Concept(route));
 }

@@ -139,5 +139,35 @@ public sealed class ReaderDifferentialTests
         ReaderDifferential.AssertSame(choice.Replace(json, m => $"\"{m.Groups[1].Value}{m.Groups[2].Value}{new string('x', 40)}\":"), name + " (overlong type suffix)");
     }
 
+    /// <summary>
+    /// A medicationReference's display is read as the medication's name when the Medication is not in the record: both
+    /// readers agree on every JSON kind it may come as (a wrong kind is an error of that resource in both), on an
+    /// escaped name and with or without a resolvable reference.
+    /// </summary>
+    [Theory]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":\"methylprednisolone 1 g IV\"")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":\"methyl\\u0070rednisolone\"")]
+    [InlineData("\"display\":\"prednisone 50 mg\"")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":5")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":null")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":{\"text\":\"prednisone\"}")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":[\"prednisone\"]")]
+    [InlineData("\"reference\":\"Medication/e1\",\"display\":\"  \"")]
+    [InlineData("\"reference\":\"Medication/m1\",\"display\":\"prednisone\"")]
+    [InlineData("\"reference\":\"#c1\",\"display\":\"prednisone\"")]
+    public void A_medication_reference_display_reads_the_same_in_both_readers(string reference)
+    {
+        var json = """
+            {"resourceType":"Bundle","type":"collection","entry":[
+             {"resource":{"resourceType":"Patient","id":"p1"}},
+             {"resource":{"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6902"}]}}},
+             {"resource":{"resourceType":"MedicationAdministration","id":"a1","status":"completed","medicationReference":{ REFERENCE },
+               "contained":[{"resourceType":"Medication","id":"c1","code":{"text":"Solu-Medrol"}}],
+               "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-04-25","dosage":{"dose":{"value":1000,"system":"http://unitsofmeasure.org","code":"mg"}}}}]}
+            """.Replace("REFERENCE", reference, StringComparison.Ordinal);
+        var (firely, utf8) = ReaderDifferential.Both(json);
+        Assert.Equal(firely, utf8);
+    }
+
     private static string Head(string text) => text.Length > 1500 ? text[..1500] + "…" : text;
 }

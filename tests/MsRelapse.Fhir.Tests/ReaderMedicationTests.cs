@@ -117,6 +117,57 @@ public sealed class ReaderMedicationTests
     }
 
     [Fact]
+    public void MedicationReference_to_a_Medication_not_in_the_record_is_read_by_its_display_and_said_so()
+    {
+        // An EHR's formulary entry, not exported with the record: the reference's display is the drug's name.
+        var med = "\"medicationReference\":{\"reference\":\"Medication/e4411\",\"display\":\"methylPREDNISolone sodium succinate 1,000 mg IV\"}";
+        var record = ReadValid(Bundle(Administration("a1", "\"effectiveDateTime\":\"2026-04-25\"", Q(1000, "mg"), Iv, med)));
+        var dose = Assert.Single(record.SteroidDoses);
+        Assert.Equal(SteroidDrug.Methylprednisolone, dose.Drug);
+        Assert.Equal(1000, dose.DoseMg);
+        Assert.Contains(record.ReadingNotes, n => n.Contains("(Medication/e4411) is not in the record; read by the reference's display", StringComparison.Ordinal));
+        Assert.Contains(record.ReadingNotes, n => n.Contains("by name", StringComparison.Ordinal));
+
+        // The same for an order (a course ordered as given) and for a statement's class (an ACE inhibitor by name).
+        var order = """
+            {"resourceType":"MedicationRequest","id":"r1","status":"completed","intent":"order","medicationReference":{"reference":"Medication/e4411","display":"methylprednisolone 1 g"},
+             "subject":{"reference":"Patient/p1"},"authoredOn":"2026-04-25","dosageInstruction":[{"timing":{"repeat":{"count":3}},"doseAndRate":[{"doseQuantity":{"value":1000,"unit":"mg"}}]}]}
+            """;
+        var statement = """
+            {"resourceType":"MedicationStatement","id":"s1","status":"active","medicationReference":{"display":"lisinopril 10 mg tablet"},
+             "subject":{"reference":"Patient/p1"},"effectivePeriod":{"start":"2025-04-06"}}
+            """;
+        var both = ReadValid(Bundle(order, statement));
+        Assert.Equal(3, both.SteroidDoses.Length);
+        Assert.Equal(MedicationClass.AceInhibitor, Assert.Single(both.Medications).Class);
+    }
+
+    [Fact]
+    public void MedicationReference_to_a_Medication_not_in_the_record_and_without_a_display_is_not_read_and_said_so()
+    {
+        var med = "\"medicationReference\":{\"reference\":\"Medication/e4411\"}";
+        var record = ReadValid(Bundle(Administration("a1", "\"effectiveDateTime\":\"2026-04-25\"", Q(1000, "mg"), Iv, med)));
+        Assert.Empty(record.SteroidDoses);
+        Assert.Contains(record.ReadingNotes, n => n.Contains("(Medication/e4411) is not in the record; not read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_resolved_Medication_code_wins_over_the_reference_display()
+    {
+        // Codes before names (fhir-profile.md): the Medication in the bundle is prednisone, whatever the display says.
+        var json = """
+            {"resourceType":"Bundle","type":"collection","entry":[
+             {"resource":{"resourceType":"Patient","id":"p1"}},
+             {"resource":{"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"8640"}]}}},
+             {"resource":{"resourceType":"MedicationAdministration","id":"a1","status":"completed","medicationReference":{"reference":"Medication/m1","display":"methylprednisolone"},
+               "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-04-25","dosage":{"dose":{"value":1250,"system":"http://unitsofmeasure.org","code":"mg"}}}}]}
+            """;
+        var record = ReadValid(json);
+        Assert.Equal(SteroidDrug.Prednisone, Assert.Single(record.SteroidDoses).Drug);
+        Assert.DoesNotContain(record.ReadingNotes, n => n.Contains("by name", StringComparison.Ordinal) || n.Contains("not in the record", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Steroid_order_expands_to_count_days_from_the_bounds_start()
     {
         // boundsPeriod.start 2026-04-25, count 5 → 25, 26, 27, 28, 29 April; 1000 mg IV each.

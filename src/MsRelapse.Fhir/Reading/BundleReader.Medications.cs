@@ -12,32 +12,70 @@ internal sealed partial class BundleReader
     private const int MaxDaysPerResource = 366;
 
     /// <summary>What a medication is: the matching drug rule, the name for messages, and whether by name.</summary>
-    private sealed record DrugMatch(DrugRule Rule, string Name, bool ByName);
+    internal sealed record DrugMatch(DrugRule Rule, string Name, bool ByName);
 
     /// <summary>
-    /// The concepts that say what <paramref name="medication"/> is: the CodeableConcept itself, or the referenced
-    /// Medication's code and ingredients (contained, or in the bundle).
+    /// The concepts that say what <paramref name="medication"/> is (see <see cref="MedicationConcepts"/>), with the
+    /// entries of this record as the Medications a reference may name; a reference to a Medication the record does not
+    /// hold is noted.
     /// </summary>
-    private List<IConceptView> ConceptsOf(IChoiceView? medication, IMedicationUseView owner)
+    private List<IConceptView> ConceptsOf(IChoiceView? medication, IMedicationUseView owner, SourceRef source)
     {
+        var concepts = MedicationConcepts(medication, owner, reference => _byReference.GetValueOrDefault(reference)?.View as IMedicationView, out var unresolved);
+        if (unresolved is not null)
+        {
+            _notes.Add(concepts.Count == 0
+                ? $"{source.Resource}: its medication ({unresolved}) is not in the record; not read."
+                : $"{source.Resource}: its medication ({unresolved}) is not in the record; read by the reference's display.");
+        }
+
+        return concepts;
+    }
+
+    /// <summary>
+    /// The concepts that say what <paramref name="medication"/> is: the CodeableConcept itself; or, for a Reference, the
+    /// referenced Medication's code and ingredients (contained, or found by <paramref name="inRecord"/>) and the
+    /// reference's display, the text of what it names. The display counts as a text, recognised by name only
+    /// (fhir-profile.md reads a medication's name in <c>coding.display</c> or <c>text</c>): a course given as a
+    /// reference to a Medication the record does not hold — an EHR's own formulary entry — is then not lost.
+    /// Shared with the order hooks (<see cref="TherapyCodes"/>), so that an order is recognised as the reader would
+    /// count it once given.
+    /// </summary>
+    /// <param name="medication">The <c>medication[x]</c> element.</param>
+    /// <param name="owner">The resource that holds it (its contained Medications).</param>
+    /// <param name="inRecord">The Medication a reference names among the resources read with it; null when none.</param>
+    /// <param name="unresolved">The reference, when it names a Medication neither contained nor in the record.</param>
+    internal static List<IConceptView> MedicationConcepts(IChoiceView? medication, IMedicationUseView owner, Func<string, IMedicationView?> inRecord, out string? unresolved)
+    {
+        unresolved = null;
         var concepts = new List<IConceptView>();
         switch (medication?.TypeName)
         {
             case "CodeableConcept":
                 concepts.Add(medication.AsConcept());
                 break;
-            case "Reference" when medication.AsReference() is { } reference:
-                var target = reference.StartsWith('#')
-                    ? owner.ContainedMedication(reference[1..])
-                    : _byReference.GetValueOrDefault(reference)?.View as IMedicationView;
-                if (target is not null)
+            case "Reference":
+                if (medication.AsReference() is { } reference)
                 {
-                    if (target.Code is { } code)
+                    var target = reference.StartsWith('#') ? owner.ContainedMedication(reference[1..]) : inRecord(reference);
+                    if (target is null)
                     {
-                        concepts.Add(code);
+                        unresolved = reference;
                     }
+                    else
+                    {
+                        if (target.Code is { } code)
+                        {
+                            concepts.Add(code);
+                        }
 
-                    concepts.AddRange(target.IngredientConcepts);
+                        concepts.AddRange(target.IngredientConcepts);
+                    }
+                }
+
+                if (medication.ReferenceDisplay() is { } display && !string.IsNullOrWhiteSpace(display))
+                {
+                    concepts.Add(new TextConceptView(display));
                 }
 
                 break;
@@ -52,7 +90,7 @@ internal sealed partial class BundleReader
     /// Recognises a medication by an ingredient code or ATC code, else by an ingredient's name as a whole word in
     /// coding.display or text (fhir-profile.md).
     /// </summary>
-    private static DrugMatch? Recognise(List<IConceptView> concepts, DrugRule[] rules)
+    internal static DrugMatch? Recognise(List<IConceptView> concepts, DrugRule[] rules)
     {
         foreach (var rule in rules)
         {
@@ -122,7 +160,7 @@ internal sealed partial class BundleReader
         }
     }
 
-    private static DoseRoute RouteOf(IConceptView? route)
+    internal static DoseRoute RouteOf(IConceptView? route)
     {
         if (route.Has(Codes.RouteIntravenous))
         {
@@ -159,7 +197,7 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var match = Recognise(ConceptsOf(administration.Medication, administration), Codes.SteroidDrugs);
+        var match = Recognise(ConceptsOf(administration.Medication, administration, source), Codes.SteroidDrugs);
         if (match is null)
         {
             return;
@@ -188,7 +226,7 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var match = Recognise(ConceptsOf(request.Medication, request), Codes.Drugs);
+        var match = Recognise(ConceptsOf(request.Medication, request, source), Codes.Drugs);
         if (match is null)
         {
             return;
@@ -258,7 +296,7 @@ internal sealed partial class BundleReader
         }
 
         // Relapse steroids count from administrations and orders only; a statement of prednisone is maintenance.
-        var match = Recognise(ConceptsOf(statement.Medication, statement), Codes.ClassDrugs);
+        var match = Recognise(ConceptsOf(statement.Medication, statement, source), Codes.ClassDrugs);
         if (match is null)
         {
             return;

@@ -27,7 +27,8 @@ internal static class FirelyViews
 
     private static string StatusOf(PrimitiveType? status) => status?.JsonValue as string ?? status?.JsonValue?.ToString() ?? string.Empty;
 
-    private static ConceptView? Concept(CodeableConcept? concept) => concept is null ? null : new ConceptView(concept);
+    /// <summary>The view of a CodeableConcept; null for none.</summary>
+    public static IConceptView? Concept(CodeableConcept? concept) => concept is null ? null : new ConceptView(concept);
 
     private static ChoiceView? Choice(DataType? value) => value is null ? null : new ChoiceView(value);
 
@@ -90,6 +91,8 @@ internal static class FirelyViews
         public string? PeriodEnd() => ((Period)value).End;
 
         public string? AsReference() => ((ResourceReference)value).Reference;
+
+        public string? ReferenceDisplay() => ((ResourceReference)value).Display;
     }
 
     private sealed class PatientView(Patient patient) : IPatientView

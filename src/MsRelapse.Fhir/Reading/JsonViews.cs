@@ -440,6 +440,8 @@ internal static class JsonViews
         public string? PeriodEnd() => Text(value, "end"u8);
 
         public string? AsReference() => Text(value, "reference"u8);
+
+        public string? ReferenceDisplay() => Text(value, "display"u8);
     }
 
     private sealed class PatientView(JsonElement patient) : IPatientView

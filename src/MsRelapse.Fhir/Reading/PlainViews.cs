@@ -114,6 +114,8 @@ internal sealed class PlainChoice(JsonViews.ChoiceType type, JsonValueKind kind,
 
     public string? AsReference() => value?.Reference;
 
+    public string? ReferenceDisplay() => value?.Display;
+
     /// <summary>
     /// A primitive asked as a Quantity: Firely keeps it as the Quantity's <c>value</c>, so a decimal literal reads as the
     /// value and anything else throws when the value is read; the other members are absent.

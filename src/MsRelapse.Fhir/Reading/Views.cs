@@ -33,6 +33,17 @@ internal interface IConceptView
     IReadOnlyList<ICodingView> Codings { get; }
 }
 
+/// <summary>
+/// A concept that is only a text: a Reference's <c>display</c> read as the name of the medication it points at, when
+/// that Medication is not in the record.
+/// </summary>
+internal sealed class TextConceptView(string text) : IConceptView
+{
+    public string? Text => text;
+
+    public IReadOnlyList<ICodingView> Codings => [];
+}
+
 /// <summary>A Quantity (or Duration, Age, …).</summary>
 internal interface IQuantityView
 {
@@ -78,6 +89,9 @@ internal interface IChoiceView
 
     /// <summary>A Reference's <c>reference</c>.</summary>
     string? AsReference();
+
+    /// <summary>A Reference's <c>display</c>: the text of what it names.</summary>
+    string? ReferenceDisplay();
 }
 
 /// <summary>A resource of a type the reader maps.</summary>

@@ -488,7 +488,9 @@ internal sealed partial class CdsHookHandler(
         }
 
         // The position is the entry's in the Bundle (before any selection): it identifies a draft without an id.
-        var resources = bundle.Entry.Select((e, i) => e.Resource is { } r ? new DraftOrder(r, e.FullUrl, i) : null).OfType<DraftOrder>().ToList();
+        // The Medications are the whole Bundle's: a selected order may name one that is not itself selected.
+        var medications = TherapyCodes.MedicationsOf(bundle);
+        var resources = bundle.Entry.Select((e, i) => e.Resource is { } r ? new DraftOrder(r, e.FullUrl, i, medications) : null).OfType<DraftOrder>().ToList();
         if (hook == "order-select" && request.Context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
         {
             var selected = selections.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToHashSet(StringComparer.Ordinal);

@@ -7,8 +7,11 @@ using Flag = MsRelapse.Core.Pathway.Flag;
 
 namespace MsRelapse.Server.CdsHooks;
 
-/// <summary>A draft order of <c>context.draftOrders</c>: the resource, its entry's fullUrl and its position in the Bundle.</summary>
-internal sealed record DraftOrder(Resource Resource, string? FullUrl, int Index);
+/// <summary>
+/// A draft order of <c>context.draftOrders</c>: the resource, its entry's fullUrl, its position in the Bundle, and the
+/// Bundle's Medications (<see cref="TherapyCodes.MedicationsOf"/>), which a medication order may name by reference.
+/// </summary>
+internal sealed record DraftOrder(Resource Resource, string? FullUrl, int Index, IReadOnlyDictionary<string, Medication> Medications);
 
 /// <summary>
 /// order-select / order-sign (shared/contract/cds-hooks.md "Cards"): each draft glucocorticoid or apheresis order,
@@ -307,7 +310,7 @@ internal static class OrderCards
         var identity = reference ?? (string.IsNullOrEmpty(draft.FullUrl) ? $"draftOrders entry {draft.Index}" : $"draftOrders fullUrl {draft.FullUrl}");
         switch (resource)
         {
-            case MedicationRequest mr when TherapyCodes.SteroidOf(mr.Medication as CodeableConcept) is { } steroid:
+            case MedicationRequest mr when TherapyCodes.SteroidOf(mr, draft.Medications) is { } steroid:
             {
                 var dosage = mr.DosageInstruction.FirstOrDefault();
                 var route = TherapyCodes.RouteOf(dosage?.Route);
