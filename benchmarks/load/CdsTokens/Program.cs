@@ -3,10 +3,19 @@ using System.Text;
 using System.Text.Json.Nodes;
 
 // Usage: msrelapse-load-cds-tokens COUNT ISSUER AUDIENCE TOKENS_FILE JWKS_FILE [RS384_COUNT RS384_TOKENS_FILE]
+//        msrelapse-load-cds-tokens --verify-rate SECONDS   (ES384 checks a second on one core, as the service makes them)
 // Writes COUNT ES384 tokens (one per line, each with its own jti, iat = now, exp = now + 5 min) signed by a new P-384
 // key, optionally RS384_COUNT RS384 tokens signed by a new RSA-2048 key (the other algorithm CDS Hooks 2.0 allows),
 // and the public JWK Set of the keys, for benchmarks/load/cds.sh. Signing runs on every core, each thread with its own
 // copy of the key: a P-384 signature takes about 0.8 ms here and the tokens must still be alive when the last run ends.
+if (args is ["--verify-rate", var secondsText] && double.TryParse(secondsText, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+{
+    // What one core checks per second of ES384 signatures the way the service does (Bouncy Castle's P-384 arithmetic,
+    // Infrastructure/P384Signatures.cs): the figure beside `openssl speed` in benchmarks/README.md.
+    Console.WriteLine(VerifyRate(seconds).ToString("F0", System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
+
 if (args.Length is not (5 or 7) || !int.TryParse(args[0], out var count) || count < 1
     || (args.Length == 7 && (!int.TryParse(args[5], out var rsCount) || rsCount < 1)))
 {
@@ -48,6 +57,36 @@ void Write(string path, int n, string alg, string kid, Func<byte[], byte[]> sign
         tokens[i] = input + "." + B64(sign(Encoding.ASCII.GetBytes(input)));
     });
     File.WriteAllLines(path, tokens);
+}
+
+static double VerifyRate(double seconds)
+{
+    using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+    var q = key.ExportParameters(false).Q;
+    var jwk = new Microsoft.IdentityModel.Tokens.JsonWebKey { Kty = "EC", Crv = "P-384", X = B64(q.X!), Y = B64(q.Y!) };
+    var inputs = Enumerable.Range(0, 256).Select(i => Encoding.ASCII.GetBytes($"header.payload-{i}")).ToArray();
+    var signatures = inputs.Select(i => key.SignData(i, HashAlgorithmName.SHA384)).ToArray();
+    for (var i = 0; i < 200; i++)
+    {
+        Check(i); // warm: the key's precomputation, the JIT
+    }
+
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var done = 0;
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        Check(done++);
+    }
+
+    return done / clock.Elapsed.TotalSeconds;
+
+    void Check(int i)
+    {
+        if (MsRelapse.Server.Infrastructure.P384Signatures.Verify(jwk, inputs[i % inputs.Length], signatures[i % inputs.Length]) != true)
+        {
+            throw new InvalidOperationException("a valid signature was refused");
+        }
+    }
 }
 
 static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

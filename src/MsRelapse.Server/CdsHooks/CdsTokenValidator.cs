@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using MsRelapse.Server.Infrastructure;
 using MsRelapse.Storage;
 
 namespace MsRelapse.Server.CdsHooks;
@@ -88,6 +89,8 @@ internal sealed class CdsTokenValidator(CdsHooksOptions options, JwksStore keys,
             IgnoreTrailingSlashWhenValidatingAudience = false,
             IssuerSigningKey = key,
             ValidAlgorithms = [jwt.Alg],
+            // ES384 on a P-384 key checked with Bouncy Castle's P-384 arithmetic (Infrastructure/P384Signatures.cs).
+            CryptoProviderFactory = P384Signatures.Factory,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             // Lifetime is checked below against the service's clock (TimeProvider), with the contract's limits.
