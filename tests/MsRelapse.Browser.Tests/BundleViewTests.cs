@@ -60,4 +60,28 @@ public sealed class BundleViewTests(BrowserSuite suite)
         await Expect(page.Locator("[data-flag=dmt-review]")).ToHaveAttributeAsync("data-severity", "info");
         session.AssertClean();
     }
+
+    [BrowserFact]
+    public async Task How_the_record_was_read_is_shown_when_a_medication_was_known_by_its_name_only()
+    {
+        await using var session = await suite.OpenAsync("/#/bundle");
+        var page = session.Page;
+
+        // The severe untreated relapse with an ACE inhibitor named only by its formulary entry's display.
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.SharedFile("examples", "severe-relapse-untreated.json")))!;
+        bundle["entry"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""
+            {"resource":{"resourceType":"MedicationStatement","id":"ms-ace","status":"active","subject":{"reference":"Patient/p1"},
+              "medicationReference":{"reference":"Medication/formulary-77","display":"lisinopril 10 mg tablet"},"effectivePeriod":{"start":"2025-01-01"}}}
+            """));
+        await page.GetByLabel("FHIR R4 Bundle (JSON)").FillAsync(bundle.ToJsonString());
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-05-11");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
+
+        await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("IV methylprednisolone");
+        var notes = page.GetByTestId("reading-notes");
+        await Expect(notes).ToContainTextAsync("How the record was read (2)");
+        await Expect(notes.Locator("li").First).ToContainTextAsync("is not in the record; read by the reference's display");
+        await Expect(notes.Locator("li").Nth(1)).ToContainTextAsync("recognised lisinopril by name");
+        session.AssertClean();
+    }
 }

@@ -30,6 +30,23 @@ public sealed class PatientViewTests
     }
 
     [Fact]
+    public async Task The_card_says_how_the_record_was_read_when_a_medication_was_known_by_its_name_only()
+    {
+        await using var host = await CdsHost.StartAsync();
+        var bundle = JsonNode.Parse(SharedExamples.Load("severe-relapse-untreated"))!;
+        Assert.DoesNotContain("How the record was read", (string)(await host.CardsAsync(Service, Requests.ForBundle(bundle.ToJsonString())))[0]!["detail"]!);
+
+        bundle["entry"]!.AsArray().Add(JsonNode.Parse("""
+            {"resource":{"resourceType":"MedicationStatement","id":"ms-ace","status":"active","subject":{"reference":"Patient/p1"},
+              "medicationReference":{"reference":"Medication/formulary-77","display":"lisinopril 10 mg tablet"},"effectivePeriod":{"start":"2025-01-01"}}}
+            """));
+        var detail = (string)(await host.CardsAsync(Service, Requests.ForBundle(bundle.ToJsonString())))[0]!["detail"]!;
+        Assert.Contains("**How the record was read:**", detail);
+        Assert.Contains("- MedicationStatement/ms-ace: its medication (Medication/formulary-77) is not in the record; read by the reference's display.", detail);
+        Assert.Contains("- MedicationStatement/ms-ace: recognised lisinopril by name (no ingredient or ATC code).", detail);
+    }
+
+    [Fact]
     public async Task Severe_untreated_relapse_gets_an_urgent_critical_card_for_IV_methylprednisolone_1000_mg_for_5_days()
     {
         await using var host = await CdsHost.StartAsync();

@@ -58,6 +58,25 @@ public sealed class EvaluateCommandTests
     /// matches the contract.
     /// </summary>
     [Fact]
+    public async Task How_the_record_was_read_is_printed_and_is_an_added_member_of_the_json()
+    {
+        var bundle = JsonNode.Parse(File.ReadAllText(Example("severe-relapse-untreated.json")))!;
+        bundle["entry"]!.AsArray().Add(JsonNode.Parse("""
+            {"resource":{"resourceType":"MedicationStatement","id":"ms-ace","status":"active","subject":{"reference":"Patient/p1"},
+              "medicationReference":{"reference":"Medication/formulary-77","display":"lisinopril 10 mg tablet"},"effectivePeriod":{"start":"2025-01-01"}}}
+            """));
+        var text = RunWithStdin(bundle.ToJsonString(), "evaluate", "-", "--as-of", "2026-05-11");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("HOW THE RECORD WAS READ\n  - MedicationStatement/ms-ace: its medication (Medication/formulary-77) is not in the record; read by the reference's display.",
+            text.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        var json = RunWithStdin(bundle.ToJsonString(), "evaluate", "-", "--as-of", "2026-05-11", "--json");
+        Assert.Empty(await SchemaErrors(json.Out));
+        Assert.Equal(2, json.Json["readingNotes"]!.AsArray().Count);
+        Assert.Null(Run("evaluate", Example("severe-relapse-untreated.json"), "--as-of", "2026-05-11", "--json").Json["readingNotes"]);
+    }
+
+    [Fact]
     public async Task Course_in_progress_is_summarised_as_the_rest_of_that_course()
     {
         var asOf = new DateOnly(2026, 5, 11);

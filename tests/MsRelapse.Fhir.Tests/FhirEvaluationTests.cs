@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MsRelapse.Core.Contract;
 using MsRelapse.Core.Pathway;
 
@@ -104,5 +105,44 @@ public sealed class FhirEvaluationTests
         var a = RecommendationJson.Serialize(FhirEvaluation.Evaluate(json, AsOf).Recommendation!);
         var b = RecommendationJson.Serialize(FhirEvaluation.Evaluate(json, AsOf).Recommendation!);
         Assert.Equal(a, b);
+    }
+
+    /// <summary>
+    /// The reader's notes reach the answer (recommendation JSON member <c>readingNotes</c>, added): a medication known
+    /// by a reference's display only, a reference that could not be read; sorted, so the order of the Bundle's entries
+    /// does not change the answer; absent when there is nothing to say.
+    /// </summary>
+    [Fact]
+    public void Reading_notes_are_part_of_the_answer_sorted_and_absent_when_there_are_none()
+    {
+        var plain = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedData.Examples, "severe-relapse-untreated.json")))!;
+        Assert.False(RecommendationJson.ToJson(FhirEvaluation.Evaluate(plain.ToJsonString(), AsOf).Recommendation!).ContainsKey("readingNotes"));
+
+        var noted = plain.DeepClone();
+        var entries = noted["entry"]!.AsArray();
+        entries.Add(JsonNode.Parse("""
+            {"resource":{"resourceType":"MedicationStatement","id":"ms-ace","status":"active","subject":{"reference":"Patient/p1"},
+              "medicationReference":{"reference":"Medication/formulary-77","display":"lisinopril 10 mg tablet"},"effectivePeriod":{"start":"2025-01-01"}}}
+            """));
+        entries.Add(JsonNode.Parse("""
+            {"resource":{"resourceType":"MedicationAdministration","id":"ma-unknown","status":"completed","subject":{"reference":"Patient/p1"},
+              "medicationReference":{"reference":"Medication/formulary-99"},"effectiveDateTime":"2026-05-01"}}
+            """));
+        var r = FhirEvaluation.Evaluate(noted.ToJsonString(), AsOf).Recommendation!;
+        Assert.Equal<string>(
+            [
+                "MedicationAdministration/ma-unknown: its medication (Medication/formulary-99) is not in the record; not read.",
+                "MedicationStatement/ms-ace: its medication (Medication/formulary-77) is not in the record; read by the reference's display.",
+                "MedicationStatement/ms-ace: recognised lisinopril by name (no ingredient or ATC code).",
+            ],
+            r.ReadingNotes);
+        var json = RecommendationJson.ToJson(r);
+        Assert.Equal<string>(r.ReadingNotes, json["readingNotes"]!.AsArray().Select(n => (string)n!));
+
+        // The same resources in the reverse order: the same answer, byte for byte.
+        var reversed = noted.DeepClone();
+        var list = reversed["entry"]!.AsArray().Select(e => e!.DeepClone()).Reverse().ToList();
+        reversed["entry"] = new JsonArray([.. list]);
+        Assert.Equal(RecommendationJson.Serialize(r), RecommendationJson.Serialize(FhirEvaluation.Evaluate(reversed.ToJsonString(), AsOf).Recommendation!));
     }
 }

@@ -200,6 +200,7 @@ internal static class EvaluateCommand
             List("NOTES", r.Flags.Where(f => f.Severity == FlagSeverity.Info).Select(f => f.Message), o);
             List("MISSING DATA", r.MissingData.Select(m => $"{ClinicianWords.Of(WireNames.Of(m.Item))} — needed for {m.NeededFor}{(m.Blocking ? " (blocking)" : string.Empty)}"), o);
             List("WHY", r.Rationale.Select(x => $"{x.Rule}: {x.Text}{Evidence(x.Evidence)}"), o);
+            List("HOW THE RECORD WAS READ", r.ReadingNotes, o);
             o.WriteLine($"Rules fired: {string.Join(", ", r.FiredRules)}");
         }
 

@@ -225,6 +225,12 @@ internal static class DirectWriter
             ResponseFactors(w, r.ApheresisResponseFactors);
         }
 
+        // Added member (the schema allows added members): written only when there is something to say.
+        if (!r.ReadingNotes.IsDefaultOrEmpty)
+        {
+            Strings(w, "readingNotes", r.ReadingNotes);
+        }
+
         w.WriteEndObject();
     }
 

@@ -272,6 +272,7 @@ internal static class Orchestrator
             FiredRules = lists.FiredRules,
             DataUsed = lists.DataUsed,
             ApheresisResponseFactors = factors,
+            ReadingNotes = ctx.Record.ReadingNotes.IsDefaultOrEmpty ? [] : ctx.Record.ReadingNotes.Sort(StringComparer.Ordinal),
         };
     }
 }

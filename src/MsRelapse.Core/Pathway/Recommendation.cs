@@ -53,6 +53,14 @@ public sealed record Recommendation
     /// suspected, else empty. Informational: they never change an action, an urgency or a flag, and are never summed.
     /// </summary>
     public ImmutableArray<ApheresisResponseFactor> ApheresisResponseFactors { get; init; } = [];
+
+    /// <summary>
+    /// What the adapter noted while reading the record (<see cref="PatientRecord.ReadingNotes"/>): a medication
+    /// recognised by its name only, a dose without a unit read as mg, a resource left unused and why. Sorted, so that the
+    /// order of the input's resources does not change the answer; empty when there is nothing to say. Informational:
+    /// they change no action, urgency or flag; they say how the data used were read.
+    /// </summary>
+    public ImmutableArray<string> ReadingNotes { get; init; } = [];
 }
 
 /// <summary>One apheresis response factor (clinical.md, "Apheresis response factors").</summary>

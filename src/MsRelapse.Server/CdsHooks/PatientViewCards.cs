@@ -21,6 +21,9 @@ internal static class PatientViewCards
 {
     public const string OverrideSystem = "http://msrelapse.org/fhir/CodeSystem/cds-override-reason";
 
+    /// <summary>Reading notes shown on a card; a long record's rest is on the patient's page.</summary>
+    private const int MaxReadingNotes = 10;
+
     /// <summary>Coded reasons a clinician may give for not following a card (counted in metrics by code).</summary>
     public static readonly IReadOnlyList<CdsCoding> OverrideReasons =
     [
@@ -213,6 +216,23 @@ internal static class PatientViewCards
         if (r.MissingData.Length > 0)
         {
             md.Append("**Missing data:** ").Append(string.Join("; ", r.MissingData.Select(m => $"{WireNames.Of(m.Item)} (for {CardText.Md(m.NeededFor)})"))).Append("\n\n");
+        }
+
+        if (r.ReadingNotes.Length > 0)
+        {
+            // How the data used were read (a drug known by its name only, a dose read as mg, a resource left unused).
+            md.Append("**How the record was read:**\n\n");
+            foreach (var note in r.ReadingNotes.Take(MaxReadingNotes))
+            {
+                md.Append("- ").Append(CardText.Md(note)).Append('\n');
+            }
+
+            if (r.ReadingNotes.Length > MaxReadingNotes)
+            {
+                md.Append("- … and ").Append(r.ReadingNotes.Length - MaxReadingNotes).Append(" more (the patient's page lists them all)\n");
+            }
+
+            md.Append('\n');
         }
 
         md.Append("Decision support: it recommends; the clinician decides.");

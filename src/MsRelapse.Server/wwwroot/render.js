@@ -354,6 +354,14 @@ function rationaleSection(rationale, evidence) {
       h('span', { class: 'rule' }, x.rule), ' ', x.text, ' ', evidenceChips(x.evidence, evidence)))));
 }
 
+/** How the adapter read the record: a drug known by its name only, a dose read as mg, a resource left unused. */
+function readingNotesSection(notes) {
+  if (!notes?.length) return null;
+  return h('section', { class: 'card reading-notes', 'data-testid': 'reading-notes' },
+    h('h3', null, `How the record was read (${notes.length})`),
+    h('ul', null, notes.map(n => h('li', null, n))));
+}
+
 function evidenceSection(list) {
   if (!list?.length) return null;
   return h('section', { class: 'card evidence' }, h('h3', null, 'Evidence'),
@@ -381,6 +389,7 @@ export function renderRecommendation(rec, meta = {}) {
     optionsSection('Alternatives', r.alternatives, evidence, 'alternatives'),
     optionsSection('Not recommended', r.notRecommended, evidence, 'not-recommended'),
     rationaleSection(rec.rationale, evidence),
+    readingNotesSection(rec.readingNotes),
     evidenceSection(rec.evidence),
     h('p', { class: 'provenance muted' },
       [`Engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${rec.asOf}`, ...(meta.provenance ?? [])].join(' · ')));
