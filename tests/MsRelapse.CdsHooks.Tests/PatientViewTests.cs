@@ -44,6 +44,21 @@ public sealed class PatientViewTests
         Assert.Contains("**How the record was read:**", detail);
         Assert.Contains("- MedicationStatement/ms-ace: its medication (Medication/formulary-77) is not in the record; read by the reference's display.", detail);
         Assert.Contains("- MedicationStatement/ms-ace: recognised lisinopril by name (no ingredient or ATC code).", detail);
+        Assert.DoesNotContain("more", detail[detail.IndexOf("How the record was read", StringComparison.Ordinal)..]);
+
+        // A long list: ten on the card, then how many more (eleven more statements, two notes each: 24 in all).
+        for (var i = 0; i < 11; i++)
+        {
+            bundle["entry"]!.AsArray().Add(JsonNode.Parse("""
+                {"resource":{"resourceType":"MedicationStatement","id":"ms-N","status":"active","subject":{"reference":"Patient/p1"},
+                  "medicationReference":{"reference":"Medication/f-N","display":"ramipril 5 mg"},"effectivePeriod":{"start":"2025-01-01"}}}
+                """.Replace("-N\"", $"-{i}\"", StringComparison.Ordinal)));
+        }
+
+        var longer = (string)(await host.CardsAsync(Service, Requests.ForBundle(bundle.ToJsonString())))[0]!["detail"]!;
+        var notes = longer[longer.IndexOf("How the record was read", StringComparison.Ordinal)..].Split('\n').Where(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(11, notes.Count);
+        Assert.Equal("- … and 14 more", notes[^1]);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal static class PatientViewCards
 {
     public const string OverrideSystem = "http://msrelapse.org/fhir/CodeSystem/cds-override-reason";
 
-    /// <summary>Reading notes shown on a card; a long record's rest is on the patient's page.</summary>
+    /// <summary>Reading notes listed on a card; beyond them the card says how many more there are.</summary>
     private const int MaxReadingNotes = 10;
 
     /// <summary>Coded reasons a clinician may give for not following a card (counted in metrics by code).</summary>
@@ -229,7 +229,7 @@ internal static class PatientViewCards
 
             if (r.ReadingNotes.Length > MaxReadingNotes)
             {
-                md.Append("- … and ").Append(r.ReadingNotes.Length - MaxReadingNotes).Append(" more (the patient's page lists them all)\n");
+                md.Append("- … and ").Append(r.ReadingNotes.Length - MaxReadingNotes).Append(" more\n");
             }
 
             md.Append('\n');
