@@ -67,6 +67,7 @@ public sealed class BulkDataClientTests : IDisposable
         Assert.Single(result.Files);
         Assert.Equal(3, stub.Log.Count(l => l == "POST /auth/token")); // two 429s, then a token
         Assert.Single(stub.Algorithms); // only the third assertion was checked and accepted
+        Assert.Equal(3, stub.AssertionIds.Distinct(StringComparer.Ordinal).Count()); // each attempt signed anew (its own jti)
     }
 
     [Fact]

@@ -82,6 +82,9 @@ internal sealed class BulkDataStub : IAsyncDisposable
 
     public ConcurrentQueue<string> Algorithms { get; } = new();
 
+    /// <summary>The <c>jti</c> of every client assertion sent to the token endpoint, throttled ones included.</summary>
+    public ConcurrentQueue<string> AssertionIds { get; } = new();
+
     public static async Task<BulkDataStub> StartAsync(Action<BulkDataStub>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -124,6 +127,8 @@ internal sealed class BulkDataStub : IAsyncDisposable
 
         app.MapPost("/auth/token", async context =>
         {
+            var form = await context.Request.ReadFormAsync();
+            AssertionIds.Enqueue(new JsonWebToken(form["client_assertion"].ToString()).Id);
             if (Interlocked.Decrement(ref _token429s) >= 0)
             {
                 context.Response.StatusCode = 429;
@@ -131,7 +136,6 @@ internal sealed class BulkDataStub : IAsyncDisposable
                 return;
             }
 
-            var form = await context.Request.ReadFormAsync();
             var handler = new JsonWebTokenHandler();
             var result = await handler.ValidateTokenAsync(form["client_assertion"].ToString(), new TokenValidationParameters
             {

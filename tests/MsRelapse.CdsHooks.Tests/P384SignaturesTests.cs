@@ -163,6 +163,7 @@ public sealed class P384SignaturesTests
         }
 
         Assert.False(P384Signatures.Factory.CustomCryptoProvider.IsSupportedAlgorithm(SecurityAlgorithms.RsaSha384, jwk));
+        Assert.Throws<NotSupportedException>(() => P384Signatures.Factory.CustomCryptoProvider.Create(SecurityAlgorithms.RsaSha384, jwk));
         Assert.False(P384Signatures.Factory.CustomCryptoProvider.IsSupportedAlgorithm(SecurityAlgorithms.EcdsaSha384, new ECDsaSecurityKey(key)));
         Assert.False(P384Signatures.Factory.CustomCryptoProvider.IsSupportedAlgorithm(SecurityAlgorithms.EcdsaSha384, jwk, true)); // signing
     }

@@ -59,7 +59,7 @@ public sealed class P384Signatures : ICryptoProvider
 
     /// <inheritdoc/>
     public object Create(string algorithm, params object[] args) =>
-        args is [JsonWebKey key, ..] && VerifierOf(key) is { } verifier
+        IsSupportedAlgorithm(algorithm, args) && args is [JsonWebKey key, ..] && VerifierOf(key) is { } verifier
             ? new Provider(key, verifier)
             : throw new NotSupportedException("Only ES384 checks with a P-384 JSON Web Key.");
 
