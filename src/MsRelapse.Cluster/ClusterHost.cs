@@ -72,13 +72,26 @@ public static class ClusterHost
     /// </summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromHours(2);
 
-    /// <summary>Sets <see cref="ResponseTimeout"/> on a silo's messaging (silo-to-silo calls and its grain factory).</summary>
+    /// <summary>
+    /// Sets <see cref="ResponseTimeout"/> on a silo's messaging (silo-to-silo calls and its grain factory), and makes a
+    /// cancelled call end when its callee has stopped (<see cref="MessagingOptions.WaitForCancellationAcknowledgement"/>),
+    /// not at once: a run removes its work folder once the calls it gave up on have ended, and a silo must not still be
+    /// writing into it then.
+    /// </summary>
     public static void ConfigureLongCalls(IServiceCollection services) =>
-        services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        services.Configure<SiloMessagingOptions>(o =>
+        {
+            o.ResponseTimeout = ResponseTimeout;
+            o.WaitForCancellationAcknowledgement = true;
+        });
 
-    /// <summary>Sets <see cref="ResponseTimeout"/> on an external cluster client that runs a screen.</summary>
+    /// <summary>As <see cref="ConfigureLongCalls"/>, on an external cluster client that runs a screen.</summary>
     public static void ConfigureLongClientCalls(IServiceCollection services) =>
-        services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        services.Configure<ClientMessagingOptions>(o =>
+        {
+            o.ResponseTimeout = ResponseTimeout;
+            o.WaitForCancellationAcknowledgement = true;
+        });
 
     /// <summary>Membership options for a batch cluster: a dead silo is declared dead within a few seconds.</summary>
     public static void ConfigureFastFailureDetection(IServiceCollection services) =>

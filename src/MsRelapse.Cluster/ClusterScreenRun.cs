@@ -77,14 +77,10 @@ public static class ClusterScreenRun
         var partitions = options.PartitionCount > 0 ? options.PartitionCount : PatientPartition.CountFor(totalBytes);
         var runId = Guid.NewGuid().ToString("N");
         var work = Path.GetFullPath(Path.Combine(options.OutDirectory, $".screen-work-{runId}"));
-        // Grain calls given up on (timed out, or the run failed or was cancelled) go on running on their silo, and may
-        // still be writing into the work folder: they are waited for, a while, before it is removed.
+        // Grain calls given up on (timed out, or the run failed or was cancelled) are cancelled on their silo too, but
+        // may still be writing into the work folder until the silo sees it: they are waited for, a while, before it is
+        // removed.
         var calls = new ConcurrentBag<Task>();
-        Task<T> Tracked<T>(Task<T> call)
-        {
-            calls.Add(call);
-            return call;
-        }
 
         try
         {
@@ -93,6 +89,25 @@ public static class ClusterScreenRun
             if (timeout >= ClusterHost.ResponseTimeout)
             {
                 throw new ArgumentException($"CallTimeout must be below the silos' response timeout ({ClusterHost.ResponseTimeout}), which would fail the call first", nameof(run));
+            }
+
+            // A call given up on — timed out, or the run stopped or failed — is cancelled on its silo as well: Orleans
+            // carries a grain call's CancellationToken to the callee, and the silo stops reading and screening for
+            // nobody (before, it went on until the call's work was done, up to the timeout's length or more).
+            async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken token)
+            {
+                using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(token);
+                var pending = call(giveUp.Token);
+                calls.Add(pending);
+                try
+                {
+                    return await pending.WaitAsync(timeout, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await giveUp.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
 
             var exportDirectory = Path.GetFullPath(options.ExportDirectory);
@@ -108,8 +123,8 @@ public static class ClusterScreenRun
                 var folder = Path.Combine(work, "spill", $"t{t:D4}-a{attempt}");
                 try
                 {
-                    var outcome = await Tracked(grains.GetGrain<IExportSplitGrain>($"{runId}/split/{t}/{attempt}")
-                        .Split(new SplitWork(t, exportDirectory, tasks[t], folder, partitions))).WaitAsync(timeout, token).ConfigureAwait(false);
+                    var grain = grains.GetGrain<IExportSplitGrain>($"{runId}/split/{t}/{attempt}");
+                    var outcome = await CallAsync(giveUp => grain.Split(new SplitWork(t, exportDirectory, tasks[t], folder, partitions), giveUp), token).ConfigureAwait(false);
                     var part = JsonSerializer.Deserialize<PartitionedExport>(outcome.PartJson)
                         ?? throw new InvalidOperationException($"split part {t}: empty result");
                     if (!part.InputFiles.SequenceEqual(files) || part.PartitionCount != partitions)
@@ -141,8 +156,8 @@ public static class ClusterScreenRun
             var reruns = await dispatch.RunAsync("partition", partitions, async (p, attempt, token) =>
             {
                 var grain = grains.GetGrain<IPartitionScreenGrain>($"{runId}/{p}/{attempt}");
-                var outcome = await Tracked(grain.Screen(new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber)))
-                    .WaitAsync(timeout, token).ConfigureAwait(false);
+                var work = new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber);
+                var outcome = await CallAsync(giveUp => grain.Screen(work, giveUp), token).ConfigureAwait(false);
                 var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
                     ?? throw new InvalidOperationException($"partition {p}: empty result");
                 merger.Add(result);

@@ -30,8 +30,13 @@ public sealed record SplitOutcome(
 public interface IExportSplitGrain : IGrainWithStringKey
 {
     /// <summary>Splits the files (the work of <see cref="ExportPartitioner.PartitionFiles"/>) and returns what the split found.</summary>
+    /// <param name="work">The files and where their spill goes.</param>
+    /// <param name="cancellationToken">
+    /// Cancelled by the caller when it gives the call up (the run stopped or failed, or the call timed out): Orleans
+    /// carries the cancellation to the silo, and the split stops there instead of reading on for nobody.
+    /// </param>
     [Alias("Split")]
-    Task<SplitOutcome> Split(SplitWork work);
+    Task<SplitOutcome> Split(SplitWork work, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -43,13 +48,15 @@ public interface IExportSplitGrain : IGrainWithStringKey
 public sealed class ExportSplitGrain(ILocalSiloDetails silo) : Grain, IExportSplitGrain
 {
     /// <inheritdoc />
-    public async Task<SplitOutcome> Split(SplitWork work)
+    public async Task<SplitOutcome> Split(SplitWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         // CPU- and I/O-bound: on the thread pool, not on the grain's single-threaded scheduler.
-        var part = await Task.Run(() => ExportPartitioner.PartitionFiles(
-            work.ExportDirectory, work.FileIndices, work.WorkDirectory, work.PartitionCount, compactObservations: true,
-            maxWorkers: Math.Clamp(work.FileIndices.Length, 1, Environment.ProcessorCount))).ConfigureAwait(true);
+        var part = await Task.Run(
+            () => ExportPartitioner.PartitionFiles(
+                work.ExportDirectory, work.FileIndices, work.WorkDirectory, work.PartitionCount, compactObservations: true,
+                maxWorkers: Math.Clamp(work.FileIndices.Length, 1, Environment.ProcessorCount), cancellationToken: cancellationToken),
+            cancellationToken).ConfigureAwait(true);
         DeactivateOnIdle();
         return new SplitOutcome(work.Task, silo.SiloAddress.ToString(), JsonSerializer.SerializeToUtf8Bytes(part));
     }

@@ -29,8 +29,10 @@ public sealed record PartitionOutcome(
 public interface IPartitionScreenGrain : IGrainWithStringKey
 {
     /// <summary>Screens the partition (the work of <see cref="PartitionScreener"/>) and returns its rows.</summary>
+    /// <param name="work">The partition's spill files.</param>
+    /// <param name="cancellationToken">Cancelled by the caller when it gives the call up: the silo stops screening it.</param>
     [Alias("Screen")]
-    Task<PartitionOutcome> Screen(PartitionWork work);
+    Task<PartitionOutcome> Screen(PartitionWork work, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -42,11 +44,13 @@ public interface IPartitionScreenGrain : IGrainWithStringKey
 public sealed class PartitionScreenGrain(ILocalSiloDetails silo) : Grain, IPartitionScreenGrain
 {
     /// <inheritdoc />
-    public async Task<PartitionOutcome> Screen(PartitionWork work)
+    public async Task<PartitionOutcome> Screen(PartitionWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         // CPU-bound parse and evaluation: on the thread pool, not on the grain's single-threaded scheduler.
-        var result = await Task.Run(() => PartitionScreener.Screen(work.Partition, work.SpillFiles, work.MedicationFiles, DateOnly.FromDayNumber(work.AsOfDayNumber))).ConfigureAwait(true);
+        var result = await Task.Run(
+            () => PartitionScreener.Screen(work.Partition, work.SpillFiles, work.MedicationFiles, DateOnly.FromDayNumber(work.AsOfDayNumber), cancellationToken),
+            cancellationToken).ConfigureAwait(true);
         DeactivateOnIdle();
         return new PartitionOutcome(work.Partition, silo.SiloAddress.ToString(), JsonSerializer.SerializeToUtf8Bytes(result));
     }

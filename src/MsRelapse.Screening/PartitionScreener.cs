@@ -14,10 +14,10 @@ namespace MsRelapse.Screening;
 public static class PartitionScreener
 {
     /// <summary>Screens partition <paramref name="partition"/> of <paramref name="export"/>.</summary>
-    public static PartitionResult Screen(PartitionedExport export, int partition, DateOnly asOf)
+    public static PartitionResult Screen(PartitionedExport export, int partition, DateOnly asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(export);
-        return Screen(partition, export.PartitionFiles[partition], export.MedicationFiles, asOf);
+        return Screen(partition, export.PartitionFiles[partition], export.MedicationFiles, asOf, cancellationToken);
     }
 
     /// <summary>Screens one partition given by its spill files.</summary>
@@ -25,7 +25,8 @@ public static class PartitionScreener
     /// <param name="spillFiles">The spill files of this partition.</param>
     /// <param name="medicationFiles">The spill files of the export's own Medication resources (<see cref="PartitionedExport.MedicationFiles"/>).</param>
     /// <param name="asOf">Evaluation date.</param>
-    public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> medicationFiles, DateOnly asOf)
+    /// <param name="cancellationToken">Checked between spill files and between patients.</param>
+    public static PartitionResult Screen(int partition, IReadOnlyList<string> spillFiles, IReadOnlyList<string> medicationFiles, DateOnly asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spillFiles);
         ArgumentNullException.ThrowIfNull(medicationFiles);
@@ -37,6 +38,7 @@ public static class PartitionScreener
             var offset = 0;
             foreach (var spill in spillFiles)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var length = SpillRecord.ReadInto(spill, buffer, offset);
                 var records = buffer.AsMemory(offset, length);
                 offset += length;
@@ -58,6 +60,7 @@ public static class PartitionScreener
             var rows = ImmutableArray.CreateBuilder<PatientRow>(patients.Count);
             foreach (var (key, lines) in patients.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 // The export's order: by file, then by line (workers spilled in parallel).
                 lines.Sort((a, b) => a.File != b.File ? a.File.CompareTo(b.File) : a.Line.CompareTo(b.Line));
                 var patientResources = lines.Select(l => l.Resource).ToList();

@@ -47,7 +47,7 @@ public static class ScreenRun
             long screenedBytes = 0, patients = 0;
             Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, p =>
             {
-                var result = PartitionScreener.Screen(export, p, options.AsOf);
+                var result = PartitionScreener.Screen(export, p, options.AsOf, cancellationToken);
                 merger.Add(result);
                 var bytes = Interlocked.Add(ref screenedBytes, DeleteSpill(export.PartitionFiles[p]));
                 var done = Interlocked.Add(ref patients, result.Rows.Length);

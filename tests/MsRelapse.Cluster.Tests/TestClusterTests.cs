@@ -83,6 +83,61 @@ public sealed class TestClusterTests
     }
 
     [Fact]
+    public async Task A_split_given_up_on_is_cancelled_on_its_silo_which_stops_reading()
+    {
+        // The export's one file is a pipe that the test writes into: a split reads it for as long as the test writes.
+        // The call is given up on (its token cancelled) after the first 2,000 lines; the silo must stop reading and
+        // close the pipe, which the writer sees as a broken pipe. Were the cancellation not carried to the silo, the
+        // split would read all 300,000 lines and every write would succeed.
+        using var cohort = new Cohort(20, 2);
+        var export = Path.Combine(cohort.Root, "piped");
+        Directory.CreateDirectory(export);
+        var pipe = Path.Combine(export, "Observation.000.ndjson");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var observation = File.ReadLines(Directory.GetFiles(cohort.Export, "Observation*.ndjson")[0]).First();
+        var line = System.Text.Encoding.UTF8.GetBytes(observation + "\n");
+        var cluster = await StartAsync();
+        Task? writing = null;
+        try
+        {
+            using var giveUp = new CancellationTokenSource();
+            var call = cluster.Client.GetGrain<IExportSplitGrain>("cancelled-split")
+                .Split(new SplitWork(0, export, [0], Path.Combine(cohort.Root, "piped-spill"), 2), giveUp.Token);
+            writing = Task.Run(() =>
+            {
+                using var writer = new FileStream(pipe, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1); // waits for the split to open it
+                for (var i = 0; i < 300_000; i++)
+                {
+                    writer.Write(line);
+                    if (i == 2_000)
+                    {
+                        giveUp.Cancel();
+                    }
+                }
+            });
+
+            await Assert.ThrowsAsync<IOException>(() => writing.WaitAsync(TimeSpan.FromSeconds(60))); // EPIPE: the silo closed its end
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            if (writing is { IsCompleted: false })
+            {
+                // a writer still waiting for a reader (the split never opened the pipe): give it one, so it ends
+                using var reader = new FileStream(pipe, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            }
+
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_partition_that_fails_every_attempt_ends_the_run_with_its_error_instead_of_leaving_it_waiting()
     {
         // Once the first partition is merged, the last partition's spill is taken away (dispatch is in order and two

@@ -56,6 +56,9 @@ public sealed class PartitionedExportTests
                 Assert.Equal(Rows(PartitionScreener.Screen(whole, p, ExportFixture.AsOf)), Rows(PartitionScreener.Screen(combined, p, ExportFixture.AsOf)));
             }
 
+            // A partition screened for a call given up on (a cluster silo's grain, its token cancelled) stops.
+            Assert.Throws<OperationCanceledException>(() => PartitionScreener.Screen(whole, 0, ExportFixture.AsOf, new CancellationToken(canceled: true)));
+
             // A part crosses the cluster as JSON: nothing of it may be lost on the way (the medication files above all).
             var sent = parts.Single(p => !p.MedicationFiles.IsEmpty);
             var received = JsonSerializer.Deserialize<PartitionedExport>(JsonSerializer.SerializeToUtf8Bytes(sent))!;
