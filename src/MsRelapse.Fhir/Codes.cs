@@ -285,6 +285,19 @@ internal static partial class Codes
             ["ibuprofen", "naproxen", "diclofenac", "ketorolac", "celecoxib", "indometacin", "indomethacin", "meloxicam"]),
     ];
 
+    /// <summary>
+    /// Glucocorticoids that cross the placenta freely: not relapse steroids (the reader counts no course of them), but
+    /// what the order hooks recognise to warn in pregnancy. clinical.md R5 "Never: … dexamethasone in pregnancy" and R9
+    /// <c>pregnancy</c>; clinical-evidence.md §8: avoid dexamethasone and betamethasone for maternal indications, where
+    /// methylprednisolone and prednisolone are about 90 % inactivated by placental 11β-HSD2. RxNorm ingredients 3264 and
+    /// 1514, ATC H02AB02 and H02AB01.
+    /// </summary>
+    public static readonly DrugRule[] PlacentaCrossingSteroids =
+    [
+        new("dexamethasone", null, null, [Rx("3264"), Atc("H02AB02")], ["dexamethasone"]),
+        new("betamethasone", null, null, [Rx("1514"), Atc("H02AB01")], ["betamethasone"]),
+    ];
+
     /// <summary>The relapse steroids (what administrations and allergies are asked against), in <see cref="Drugs"/> order.</summary>
     public static readonly DrugRule[] SteroidDrugs = [.. Drugs.Where(d => d.Steroid is not null)];
 
@@ -312,11 +325,11 @@ internal static partial class Codes
 
     /// <summary>Each rule's names as substrings, case ignored (the cheap test before the pattern).</summary>
     private static readonly FrozenDictionary<DrugRule, SearchValues<string>> DrugNameSubstrings =
-        Drugs.Append(Albumin).ToFrozenDictionary(d => d, d => SearchValues.Create(d.Names, StringComparison.OrdinalIgnoreCase), (IEqualityComparer<DrugRule>)ReferenceEqualityComparer.Instance);
+        Drugs.Append(Albumin).Concat(PlacentaCrossingSteroids).ToFrozenDictionary(d => d, d => SearchValues.Create(d.Names, StringComparison.OrdinalIgnoreCase), (IEqualityComparer<DrugRule>)ReferenceEqualityComparer.Instance);
 
     /// <summary>Whole-word, case-insensitive name matchers, compiled once per rule.</summary>
     public static readonly FrozenDictionary<DrugRule, Regex> DrugNamePatterns =
-        Drugs.Append(Albumin).ToFrozenDictionary(
+        Drugs.Append(Albumin).Concat(PlacentaCrossingSteroids).ToFrozenDictionary(
             d => d,
             d => new Regex(@"\b(" + string.Join('|', d.Names.Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout),
             (IEqualityComparer<DrugRule>)ReferenceEqualityComparer.Instance);

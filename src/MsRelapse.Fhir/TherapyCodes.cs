@@ -46,12 +46,24 @@ public static class TherapyCodes
     /// </summary>
     public static SteroidDrug? SteroidOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications)
     {
+        return BundleReader.Recognise(ConceptsOf(order, medications), Codes.SteroidDrugs)?.Rule.Steroid;
+    }
+
+    /// <summary>
+    /// The glucocorticoid crossing the placenta (dexamethasone, betamethasone) that a medication order names, or null:
+    /// recognised as <see cref="SteroidOf"/> recognises a relapse steroid. Not a relapse steroid: the order hooks warn
+    /// when it is ordered in pregnancy (clinical.md R5, "never dexamethasone in pregnancy").
+    /// </summary>
+    public static string? PlacentaCrossingSteroidOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications) =>
+        BundleReader.Recognise(ConceptsOf(order, medications), Codes.PlacentaCrossingSteroids)?.Rule.Ingredient;
+
+    private static List<IConceptView> ConceptsOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications)
+    {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(medications);
         var view = (IMedicationUseView)FirelyViews.Of(order)!;
-        var concepts = BundleReader.MedicationConcepts(
+        return BundleReader.MedicationConcepts(
             view.Medication, view, reference => medications.GetValueOrDefault(reference) is { } m ? FirelyViews.Of(m) as IMedicationView : null, out _);
-        return BundleReader.Recognise(concepts, Codes.SteroidDrugs)?.Rule.Steroid;
     }
 
     /// <summary>The apheresis kind a procedure code names (CPT 36514 / <c>MSR#therapeutic-plasma-exchange</c>, CPT 36516 / <c>MSR#immunoadsorption</c>), or null.</summary>

@@ -37,8 +37,9 @@ internal static class OrderCards
     /// <param name="Days">The steroid course's days.</param>
     /// <param name="Sessions">The apheresis sessions.</param>
     /// <param name="What">The order in words, for the cards.</param>
+    /// <param name="PlacentaCrossing">An order of a glucocorticoid that crosses the placenta (not a relapse steroid): its ingredient.</param>
     private sealed record Ordered(Resource Draft, string Identity, string? Reference, ActionCode? Action, bool IsSteroid, SteroidDrug? Drug, ApheresisKind? Apheresis,
-        double? DoseMgPerDay, double? MpEquivalentMgPerDay, string? DoseProblem, DoseRoute Route, int? Days, int? Sessions, string What);
+        double? DoseMgPerDay, double? MpEquivalentMgPerDay, string? DoseProblem, DoseRoute Route, int? Days, int? Sessions, string What, string? PlacentaCrossing = null);
 
     /// <summary>Whether any draft is a glucocorticoid or apheresis order this service checks.</summary>
     public static bool AnyTherapy(IEnumerable<DraftOrder> drafts) => drafts.Any(d => Read(d) is not null);
@@ -67,6 +68,12 @@ internal static class OrderCards
     {
         var steps = new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).ToList();
         var key = (string problem) => CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, problem);
+
+        // 0. Dexamethasone or betamethasone: outside the pathway, but never the glucocorticoid of a relapse in pregnancy.
+        if (order.PlacentaCrossing is { } ingredient)
+        {
+            return r.Flags.FirstOrDefault(f => f.Code == FlagCode.Pregnancy) is { } pregnancy ? InPregnancy(r, order, ingredient, pregnancy, proposals, steps, key("pregnancy"), context) : null;
+        }
 
         // 1. A flag that contraindicates this therapy: critical.
         if (Conflict(r, order) is { } flag)
@@ -141,6 +148,26 @@ internal static class OrderCards
         return Card(key("not-in-plan"), "info", $"Not in the recommendation: {order.What}",
             $"The recommendation is **{CardText.Md(CardText.Step(r.Advice.Primary, r))}** ({WireNames.Of(r.Advice.Urgency)}); the draft orders {CardText.Md(order.What)}.",
             r, order, null, context);
+    }
+
+    /// <summary>
+    /// A glucocorticoid that crosses the placenta, ordered in pregnancy: clinical.md R5 "Never: … dexamethasone in
+    /// pregnancy", R9 <c>pregnancy</c> ("methylprednisolone or prednisolone, never dexamethasone"); clinical-evidence.md
+    /// §8 names betamethasone with it. A warning, not a critical card: the same drugs are given on purpose, in pregnancy,
+    /// as antenatal corticosteroids for fetal lung maturity, an obstetric decision that this pathway does not cover
+    /// (those are intramuscular, and an order by another route than intravenous or oral is not read here at all).
+    /// The suggestion replaces the draft with the recommended steroid course, when the recommendation has one.
+    /// </summary>
+    private static CdsCard InPregnancy(Recommendation r, Ordered order, string ingredient, Flag pregnancy, IReadOnlyDictionary<ActionCode, Resource> proposals, List<ActionCode> steps, string uuid, CardContext context)
+    {
+        var steroidCourses = Creates(order, proposals, steps)
+            .Where(c => c.Step is ActionCode.OralMethylprednisolone or ActionCode.IvMethylprednisolone or ActionCode.EscalatedIvMethylprednisolone).ToList();
+        return Card(uuid, "warning", $"Pregnancy: {order.What} — for the relapse, methylprednisolone or prednisolone",
+            $"**pregnancy**: {CardText.Md(pregnancy.Message)}\n\n{CardText.Md(char.ToUpperInvariant(ingredient[0]) + ingredient[1..])} crosses the placenta freely; methylprednisolone and "
+            + "prednisolone are about 90 % inactivated by it (placental 11β-HSD2), so a relapse in pregnancy is treated with them. If this order is an antenatal "
+            + "corticosteroid for fetal lung maturity, it is outside this pathway: the obstetric team decides."
+            + $"\n\n**Recommended:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+            r, order, steroidCourses.Count > 0 ? Replace(order, steroidCourses, r) : null, context);
     }
 
     private static Flag? Conflict(Recommendation r, Ordered order)
@@ -327,6 +354,22 @@ internal static class OrderCards
                 var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{Name(steroid)}"
                     + (perDay is { } p ? $" {CardText.Number(p)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
                 return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, what);
+            }
+
+            case MedicationRequest mr when TherapyCodes.PlacentaCrossingSteroidOf(mr, draft.Medications) is { } ingredient:
+            {
+                var dosage = mr.DosageInstruction.FirstOrDefault();
+                var route = TherapyCodes.RouteOf(dosage?.Route);
+                if (route == DoseRoute.Unknown && dosage?.Route is not null)
+                {
+                    return null; // intramuscular (antenatal corticosteroids), topical, inhaled, …: not a course for a relapse
+                }
+
+                var perDay = DailyDoseMg(mr, out _);
+                var days = Days(dosage?.Timing?.Repeat, DosesPerDay(dosage?.Timing?.Repeat));
+                var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{ingredient}"
+                    + (perDay is { } p ? $" {CardText.Number(p)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
+                return new Ordered(mr, identity, reference, null, false, null, null, perDay, null, null, route, days, null, what, ingredient);
             }
 
             case ServiceRequest sr when TherapyCodes.ApheresisOf(sr.Code) is { } kind:
