@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 
 namespace MsRelapse.Cluster;
 
@@ -28,6 +29,9 @@ public sealed record ClusterConfig(string ConnectionString)
     /// that would rather re-run a partition than wait; the Orleans defaults suit long-lived services.
     /// </summary>
     public bool FastFailureDetection { get; init; } = true;
+
+    /// <summary>Mutual TLS between the silos (null: plain TCP, for one machine or a network trusted end to end).</summary>
+    public ClusterTls? Tls { get; init; }
 }
 
 /// <summary>Builds an Orleans silo host for screening: ADO.NET clustering on PostgreSQL, the partition grain.</summary>
@@ -55,6 +59,11 @@ public static class ClusterHost
             });
             silo.ConfigureEndpoints(config.AdvertisedAddress, config.SiloPort == 0 ? FreePort() : config.SiloPort, config.GatewayPort == 0 ? FreePort() : config.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(config.AdvertisedAddress));
             ConfigureLongCalls(silo.Services);
+            if (config.Tls is { } tls)
+            {
+                UseTls(silo, tls);
+            }
+
             if (config.FastFailureDetection)
             {
                 ConfigureFastFailureDetection(silo.Services);
@@ -92,6 +101,22 @@ public static class ClusterHost
             o.ResponseTimeout = ResponseTimeout;
             o.WaitForCancellationAcknowledgement = true;
         });
+
+    /// <summary>
+    /// Mutual TLS on a silo (<see cref="ClusterTls"/>): its silo-to-silo connections and its gateway both require a
+    /// certificate of the cluster's authority from the other end, and present the silo's own.
+    /// </summary>
+    public static void UseTls(ISiloBuilder silo, ClusterTls tls)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(tls);
+        silo.UseTls(tls.Certificate, options =>
+        {
+            options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+            options.RemoteCertificateValidation = (certificate, _, _) => tls.Accepts(certificate);
+        });
+    }
 
     /// <summary>Membership options for a batch cluster: a dead silo is declared dead within a few seconds.</summary>
     public static void ConfigureFastFailureDetection(IServiceCollection services) =>

@@ -113,6 +113,30 @@ public sealed class ScreenCommandTests
         }
     }
 
+    [Theory]
+    // Off loopback without TLS: refused unless plain TCP is allowed (patient ids would cross the network in clear).
+    [InlineData("msrelapse: --advertise 10.1.2.3: the silos would talk plain TCP", "--advertise", "10.1.2.3")]
+    [InlineData("msrelapse: --tls-cert, --tls-key and --tls-ca go together", "--tls-cert", "silo.pem")]
+    [InlineData("msrelapse: --tls: the certificate ('/nonexistent/silo.pem') and its key", "--tls-cert", "/nonexistent/silo.pem", "--tls-key", "/nonexistent/silo.key", "--tls-ca", "/nonexistent/ca.pem")]
+    public void Cluster_transport_options_that_cannot_be_used_exit_2_with_one_line(string expected, params string[] options)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "msr-screen-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, stdout, stderr) = Run([.. new[] { "screen", RepoPaths.SharedFile("data", "synthea-bulk-10"), "--out", output, "--cluster", "Host=127.0.0.1;Port=1" }, .. options]);
+            Assert.Equal(2, exit);
+            Assert.Empty(stdout);
+            Assert.StartsWith(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
     [Fact]
     public void Without_out_it_exits_2()
     {

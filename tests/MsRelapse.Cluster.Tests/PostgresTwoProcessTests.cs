@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
@@ -8,7 +9,8 @@ namespace MsRelapse.Cluster.Tests;
 /// <summary>
 /// Two processes on the throw-away PostgreSQL: this test process (a silo and the coordinator) and
 /// <c>msrelapse cluster-silo</c> in a child process, killed as soon as it has screened a partition. The merged output
-/// equals the single-process output.
+/// equals the single-process output. The two talk mutual TLS, as silos on several machines do, each with a certificate
+/// of one test authority given as PEM files (the worker through <c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c>).
 /// </summary>
 public sealed class PostgresTwoProcessTests
 {
@@ -19,11 +21,25 @@ public sealed class PostgresTwoProcessTests
         var connection = await PostgresFactAttribute.CreateDatabaseAsync(database);
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         using var cohort = new Cohort(500, 16);
+        var authority = new TestCertificates("MsRelapse two-process CA");
+        var ca = Path.Combine(cohort.Root, "ca.pem");
+        File.WriteAllText(ca, authority.Authority.ExportCertificatePem());
+        (string Cert, string Key) WritePem(string name)
+        {
+            using var certificate = authority.Issue(name);
+            var paths = (Path.Combine(cohort.Root, name + ".pem"), Path.Combine(cohort.Root, name + ".key"));
+            File.WriteAllText(paths.Item1, certificate.ExportCertificatePem());
+            File.WriteAllText(paths.Item2, certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            return paths;
+        }
+
+        var (workerCert, workerKey) = WritePem("worker");
+        var (coordinatorCert, coordinatorKey) = WritePem("coordinator");
         Process? worker = null;
         try
         {
             // The worker first: it applies the schema; the in-process silo below applies it again (idempotent).
-            worker = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "msrelapse.dll"), "cluster-silo", "--cluster", connection, "--cluster-id", clusterId])
+            worker = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "msrelapse.dll"), "cluster-silo", "--cluster", connection, "--cluster-id", clusterId, "--tls-cert", workerCert, "--tls-key", workerKey, "--tls-ca", ca])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -40,9 +56,10 @@ public sealed class PostgresTwoProcessTests
             worker.BeginErrorReadLine();
             var joined = await worker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
             Assert.True(joined?.StartsWith("cluster-silo: joined cluster", StringComparison.Ordinal) == true, $"worker said '{joined}': {string.Join(" | ", errors)}");
-            var workerSilo = joined![(joined.LastIndexOf(" as ", StringComparison.Ordinal) + 4)..];
+            Assert.EndsWith(" (mutual TLS)", joined, StringComparison.Ordinal);
+            var workerSilo = joined![(joined.LastIndexOf(" as ", StringComparison.Ordinal) + 4)..].Split(' ')[0];
 
-            using var host = await ClusterHost.CreateSiloAsync(new ClusterConfig(connection) { ClusterId = clusterId });
+            using var host = await ClusterHost.CreateSiloAsync(new ClusterConfig(connection) { ClusterId = clusterId, Tls = ClusterTls.Load(coordinatorCert, coordinatorKey, ca) });
             await host.StartAsync();
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             // Orleans fails a call after 30 s by default: the silo host lets the run's own timeout decide instead.

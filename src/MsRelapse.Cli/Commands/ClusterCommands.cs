@@ -10,8 +10,10 @@ using MsRelapse.Screening;
 namespace MsRelapse.Cli.Commands;
 
 /// <summary>
-/// <c>msrelapse cluster-silo --cluster CONNECTION [--cluster-id ID] [--advertise IP] [--silo-port N] [--gateway-port N]</c>:
-/// joins the screening cluster (Orleans, membership in PostgreSQL) as a worker silo until stopped (Ctrl+C / SIGTERM).
+/// <c>msrelapse cluster-silo --cluster CONNECTION [--cluster-id ID] [--advertise IP] [--silo-port N] [--gateway-port N]
+/// [--tls-cert PEM --tls-key PEM --tls-ca PEM | --allow-plaintext]</c>: joins the screening cluster (Orleans, membership
+/// in PostgreSQL) as a worker silo until stopped (Ctrl+C / SIGTERM). Off loopback the silos talk mutual TLS, unless
+/// the operator allows plain TCP.
 /// </summary>
 internal static class ClusterSiloCommand
 {
@@ -27,7 +29,8 @@ internal static class ClusterSiloCommand
             using var host = ClusterOptions.StartSilo(config, logging => logging.AddSimpleConsole(o => o.SingleLine = true)
                 .AddFilter(level => level >= Microsoft.Extensions.Logging.LogLevel.Warning)
                 .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace));
-            io.Out.WriteLine($"cluster-silo: joined cluster '{config.ClusterId}' as {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress}");
+            io.Out.WriteLine($"cluster-silo: joined cluster '{config.ClusterId}' as {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress}"
+                + (config.Tls is null ? " (plain TCP)" : " (mutual TLS)"));
             io.Out.Flush();
             host.WaitForShutdown();
             return Program.Ok;
@@ -48,6 +51,10 @@ internal sealed class ClusterOptions
     private readonly Option<string?> _advertise = new("--advertise") { Description = "IP address other silos reach this one at (default 127.0.0.1: one machine)" };
     private readonly Option<int> _siloPort = new("--silo-port") { Description = "Silo-to-silo port (default: a free one)" };
     private readonly Option<int> _gatewayPort = new("--gateway-port") { Description = "Gateway port (default: a free one)" };
+    private readonly Option<string?> _tlsCert = new("--tls-cert") { Description = "This silo's certificate (PEM) for mutual TLS between the silos; with --tls-key and --tls-ca" };
+    private readonly Option<string?> _tlsKey = new("--tls-key") { Description = "The private key of --tls-cert (PEM, unencrypted)" };
+    private readonly Option<string?> _tlsCa = new("--tls-ca") { Description = "The cluster's certificate authority (PEM): a peer silo is accepted only with a certificate it issued" };
+    private readonly Option<bool> _allowPlaintext = new("--allow-plaintext") { Description = "With --advertise and no TLS: talk plain TCP to the other silos (only on a network trusted end to end)" };
 
     /// <summary>Adds the options to the screen command.</summary>
     public static ClusterOptions ForScreen(Command command)
@@ -60,7 +67,7 @@ internal sealed class ClusterOptions
     public void AddTo(Command command, bool required)
     {
         _connection.Required = required;
-        foreach (var option in new Option[] { _connection, _clusterId, _advertise, _siloPort, _gatewayPort })
+        foreach (var option in new Option[] { _connection, _clusterId, _advertise, _siloPort, _gatewayPort, _tlsCert, _tlsKey, _tlsCa, _allowPlaintext })
         {
             command.Options.Add(option);
         }
@@ -109,13 +116,47 @@ internal sealed class ClusterOptions
             }
         }
 
+        var tls = Tls(parsed);
+        if (tls is null && !IPAddress.IsLoopback(address) && !parsed.GetValue(_allowPlaintext))
+        {
+            // Off this machine the silos carry the partitions' rows (patient ids among them), and anyone who reaches a
+            // silo port could call its grains: encrypted and authenticated unless the operator says otherwise.
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--advertise {address}: the silos would talk plain TCP over the network, carrying patient ids; give --tls-cert, --tls-key and --tls-ca (mutual TLS, docs/screening.md), or --allow-plaintext on a network trusted end to end"));
+        }
+
         return new ClusterConfig(connection)
         {
             ClusterId = parsed.GetValue(_clusterId) ?? "msrelapse-screen",
             AdvertisedAddress = address,
             SiloPort = parsed.GetValue(_siloPort),
             GatewayPort = parsed.GetValue(_gatewayPort),
+            Tls = tls,
         };
+    }
+
+    /// <summary>Mutual TLS from <c>--tls-cert</c>, <c>--tls-key</c> and <c>--tls-ca</c> (all three, or none: null).</summary>
+    private ClusterTls? Tls(ParseResult parsed)
+    {
+        var (cert, key, ca) = (parsed.GetValue(_tlsCert), parsed.GetValue(_tlsKey), parsed.GetValue(_tlsCa));
+        if (cert is null && key is null && ca is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(cert) || string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(ca))
+        {
+            throw new CliInputException("--tls-cert, --tls-key and --tls-ca go together: this silo's certificate, its private key and the cluster's certificate authority (PEM files)");
+        }
+
+        try
+        {
+            return ClusterTls.Load(cert, key, ca);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliInputException("--tls: " + ex.Message);
+        }
     }
 
     /// <summary>Starts a silo (this process joins the cluster), or a clear input error when PostgreSQL cannot be used.</summary>
