@@ -244,6 +244,14 @@ internal sealed partial class CdsHookHandler(
             var fhirServerAllowed = parsed.FhirServer is { } fhirServer
                 && OutboundAddresses.FhirServerAllowed(fhirServer, options, context.Items[CdsTokenValidator.ClientItem] as CdsClientOptions);
             record = await prefetch.AssembleAsync(parsed, fhirServerAllowed, context.RequestAborted).ConfigureAwait(false);
+
+            // Medications named by reference and not sent (formulary entries): fetched, for the record and the drafts.
+            var fetched = await prefetch.ReferencedMedicationsAsync(parsed, record.Resources, UnresolvedMedicationReferences(drafts), fhirServerAllowed, context.RequestAborted).ConfigureAwait(false);
+            if (fetched.Count > 0)
+            {
+                record = record with { Resources = [.. record.Resources, .. fetched] };
+                drafts = WithMedications(drafts, fetched);
+            }
         }
         catch (PrefetchException ex)
         {
@@ -465,6 +473,44 @@ internal sealed partial class CdsHookHandler(
 
         // userComment is free text: never stored (it may name the patient).
         return new NewCdsFeedback(service, card, outcome, at, accepted, system, code);
+    }
+
+    /// <summary>The <c>medicationReference</c>s of the draft medication orders that their Bundle (or the order itself) does not resolve.</summary>
+    private static IEnumerable<string> UnresolvedMedicationReferences(IReadOnlyList<DraftOrder> drafts) =>
+        drafts.Select(d => d.Resource is MedicationRequest { Medication: ResourceReference { Reference: { } reference } } && !reference.StartsWith('#') && !d.Medications.ContainsKey(reference) ? reference : null)
+            .OfType<string>();
+
+    /// <summary>The drafts with the fetched Medications added to what their references can name (<c>Medication/id</c> and the absolute URL).</summary>
+    private static IReadOnlyList<DraftOrder> WithMedications(IReadOnlyList<DraftOrder> drafts, IReadOnlyList<ParsedResource> fetched)
+    {
+        if (drafts.Count == 0)
+        {
+            return drafts;
+        }
+
+        var medications = new Dictionary<string, Medication>(drafts[0].Medications, StringComparer.Ordinal);
+        foreach (var (json, fullUrl) in fetched)
+        {
+            Medication medication;
+            try
+            {
+                medication = Deserializer.Deserialize<Medication>(json.GetRawText());
+            }
+#pragma warning disable CA1031 // A Medication the FHIR parser refuses names nothing for the drafts (the reader, on the record, notes what it cannot use).
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                continue;
+            }
+
+            medications.TryAdd("Medication/" + medication.Id, medication);
+            if (fullUrl is not null)
+            {
+                medications.TryAdd(fullUrl, medication);
+            }
+        }
+
+        return [.. drafts.Select(d => d with { Medications = medications })];
     }
 
     internal static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<DraftOrder> drafts)

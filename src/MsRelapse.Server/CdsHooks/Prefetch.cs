@@ -137,7 +137,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
             budget.CancelAfter(options.FhirFetchBudget);
             // The budget holds whatever the client library does with cancellation: a late answer is dropped.
-            var tasks = absent.Select(t => WithinAsync(FetchAsync(server, request.FhirAccessToken, t, request.PatientId, budget.Token), options.FhirFetchBudget, ct)).ToArray();
+            var tasks = absent.Select(t => WithinAsync(FetchAsync(server, request.FhirAccessToken, PrefetchTemplates.Query(t.ResourceType, t.Search, request.PatientId), t.Search, budget.Token), options.FhirFetchBudget, ct)).ToArray();
             var results = await System.Threading.Tasks.Task.WhenAll(tasks).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             foreach (var (template, json) in absent.Zip(results))
@@ -378,6 +378,125 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>At most this many referenced Medications are fetched for one call (a record names a handful of formulary entries).</summary>
+    internal const int MaxReferencedMedications = 20;
+
+    private static readonly string[] MedicationUseTypes = ["MedicationAdministration", "MedicationRequest", "MedicationStatement"];
+
+    /// <summary>
+    /// The Medications that the record's medication resources, or the draft orders, name by reference
+    /// (<c>Medication/{id}</c>, relative or under the FHIR base URL) but that neither holds, fetched from the FHIR server
+    /// (one time budget for all; at most <see cref="MaxReferencedMedications"/>, the first by id). EHRs name a formulary
+    /// Medication so, and the contract's prefetch templates do not include it: without it, a steroid course given or
+    /// ordered is recognised only by the reference's display, when there is one. Each comes with its absolute URL as
+    /// fullUrl, so that a relative and an absolute reference both find it. One that cannot be had (not allowed, failed,
+    /// too slow, not a Medication of that id) is left out, and the reader notes the reference it could not resolve.
+    /// </summary>
+    /// <param name="request">The call (its FHIR server and access token).</param>
+    /// <param name="record">The record assembled so far.</param>
+    /// <param name="draftReferences">The references of the draft orders that their Bundle does not resolve.</param>
+    /// <param name="fhirServerAllowed">Whether the FHIR server may be called.</param>
+    /// <param name="ct">The call's cancellation.</param>
+    public async Task<IReadOnlyList<ParsedResource>> ReferencedMedicationsAsync(CdsRequest request, IReadOnlyList<ParsedResource> record, IEnumerable<string> draftReferences, bool fhirServerAllowed, CancellationToken ct)
+    {
+        if (request.FhirServer is not { } server || !fhirServerAllowed)
+        {
+            return [];
+        }
+
+        var baseUri = BaseOf(server);
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var referenced = new List<string>();
+        foreach (var (resource, _) in record)
+        {
+            if (!resource.TryGetProperty("resourceType"u8, out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            if (type.ValueEquals("Medication"u8))
+            {
+                if (resource.TryGetProperty("id"u8, out var id) && id.ValueKind == JsonValueKind.String)
+                {
+                    held.Add(id.GetString()!);
+                }
+            }
+            else if (MedicationUseTypes.Any(t => type.ValueEquals(t))
+                && resource.TryGetProperty("medicationReference"u8, out var medication) && medication.ValueKind == JsonValueKind.Object
+                && medication.TryGetProperty("reference"u8, out var reference) && reference.ValueKind == JsonValueKind.String)
+            {
+                referenced.Add(reference.GetString()!);
+            }
+        }
+
+        var wanted = new SortedSet<string>(
+            referenced.Concat(draftReferences).Select(r => MedicationIdOf(r, baseUri)).OfType<string>().Where(id => !held.Contains(id)),
+            StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(options.FhirFetchBudget);
+        var ids = wanted.Take(MaxReferencedMedications).ToList();
+        var results = await Task.WhenAll(ids.Select(id => WithinAsync(FetchAsync(server, request.FhirAccessToken, "Medication/" + id, search: false, budget.Token), options.FhirFetchBudget, ct))).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        var fetched = new List<ParsedResource>();
+        foreach (var (id, json) in ids.Zip(results))
+        {
+            if (json is null)
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("resourceType"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Medication"u8)
+                && root.TryGetProperty("id"u8, out var got) && got.ValueKind == JsonValueKind.String && got.ValueEquals(id))
+            {
+                fetched.Add(new ParsedResource(root.Clone(), baseUri.AbsoluteUri + "Medication/" + id));
+            }
+        }
+
+        return fetched;
+    }
+
+    /// <summary>
+    /// The id a Medication reference names on the FHIR server — <c>Medication/{id}</c>, or that under
+    /// <paramref name="baseUri"/>, a version (<c>/_history/n</c>) dropped — when it is a FHIR id; else null (contained
+    /// <c>#x</c>, <c>urn:uuid:</c>, another server, another type: not fetched).
+    /// </summary>
+    internal static string? MedicationIdOf(string reference, Uri baseUri)
+    {
+        var relative = reference;
+        if (Uri.TryCreate(reference, UriKind.Absolute, out var absolute))
+        {
+            if (!IsUnder(absolute, baseUri) || !string.IsNullOrEmpty(absolute.Query) || !string.IsNullOrEmpty(absolute.Fragment))
+            {
+                return null;
+            }
+
+            relative = absolute.AbsolutePath[baseUri.AbsolutePath.Length..];
+        }
+
+        if (!relative.StartsWith("Medication/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = relative["Medication/".Length..];
+        if (id.IndexOf("/_history/", StringComparison.Ordinal) is var history and > 0)
+        {
+            id = id[..history];
+        }
+
+        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? id : null;
+    }
+
+    private static Uri BaseOf(Uri server) => server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+
     private static async System.Threading.Tasks.Task<string?> WithinAsync(System.Threading.Tasks.Task<string?> fetch, TimeSpan budget, CancellationToken ct)
     {
         try
@@ -395,7 +514,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     /// a next page is left unread: past <see cref="MaxPages"/>, or on a next link outside the FHIR base URL (the access
     /// token goes nowhere else). A search set is complete or it is not returned.
     /// </summary>
-    private async Task<string?> FetchAsync(Uri server, string? accessToken, (string Key, string ResourceType, bool Search) template, string patientId, CancellationToken ct)
+    private async Task<string?> FetchAsync(Uri server, string? accessToken, string query, bool search, CancellationToken ct)
     {
         var settings = new FhirClientSettings
         {
@@ -403,7 +522,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             VerifyFhirVersion = false,
             Timeout = (int)options.FhirFetchBudget.TotalMilliseconds,
         };
-        var baseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        var baseUri = BaseOf(server);
         using var client = new FhirClient(baseUri, settings, new BaseUrlHandler(fhirHandler, baseUri));
         if (accessToken is not null)
         {
@@ -413,8 +532,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         try
         {
             // Big pages asked for (the templates set no _count): fewer round trips within the budget, and more per page limit.
-            var query = PrefetchTemplates.Query(template.ResourceType, template.Search, patientId) + (template.Search ? $"&_count={PageSize}" : "");
-            var first = await client.GetAsync(query, ct).ConfigureAwait(false);
+            var first = await client.GetAsync(query + (search ? $"&_count={PageSize}" : ""), ct).ConfigureAwait(false);
             if (first is not Bundle firstPage)
             {
                 return first is null ? null : Serializer.SerializeToString(first);
@@ -483,11 +601,14 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     }
 }
 
-/// <summary>For tests: how a reference names its patient.</summary>
+/// <summary>For tests: how a reference names its patient, or the Medication to fetch.</summary>
 public static class PrefetchAssemblerAccess
 {
     /// <summary>The id in <c>Patient/{id}</c> forms; null otherwise.</summary>
     public static string? ReferencedPatient(string reference) => PrefetchAssembler.ReferencedPatient(reference);
+
+    /// <summary>The Medication id a reference names on the FHIR server at <paramref name="baseUri"/> (ending in '/'); null when it is not fetched.</summary>
+    public static string? MedicationIdOf(string reference, Uri baseUri) => PrefetchAssembler.MedicationIdOf(reference, baseUri);
 }
 
 /// <summary>
