@@ -156,8 +156,8 @@ public static class ClusterScreenRun
             var reruns = await dispatch.RunAsync("partition", partitions, async (p, attempt, token) =>
             {
                 var grain = grains.GetGrain<IPartitionScreenGrain>($"{runId}/{p}/{attempt}");
-                var work = new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber);
-                var outcome = await CallAsync(giveUp => grain.Screen(work, giveUp), token).ConfigureAwait(false);
+                var partitionWork = new PartitionWork(p, [.. export.PartitionFiles[p]], medicationFiles, options.AsOf.DayNumber);
+                var outcome = await CallAsync(giveUp => grain.Screen(partitionWork, giveUp), token).ConfigureAwait(false);
                 var result = JsonSerializer.Deserialize<PartitionResult>(outcome.ResultJson)
                     ?? throw new InvalidOperationException($"partition {p}: empty result");
                 merger.Add(result);

@@ -98,6 +98,7 @@ public sealed class ReferencedMedicationTests
     [InlineData("Medication/", null)]
     [InlineData("Medication/a b", null)]
     [InlineData("Medication/../Patient/p1", null)]
+    [InlineData("Medication/..", null)]
     public void Only_a_Medication_id_on_the_FHIR_server_is_fetched(string reference, string? id) =>
         Assert.Equal(id, MsRelapse.Server.CdsHooks.PrefetchAssemblerAccess.MedicationIdOf(reference, new Uri("https://ehr.example/fhir/")));
 }

@@ -492,7 +492,8 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             id = id[..history];
         }
 
-        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? id : null;
+        // A FHIR id; "." and ".." are ids by the pattern but would make a path segment that climbs (not sent).
+        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') && id is not ("." or "..") ? id : null;
     }
 
     private static Uri BaseOf(Uri server) => server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
