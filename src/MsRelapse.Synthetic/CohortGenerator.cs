@@ -50,6 +50,9 @@ public static class CohortGenerator
         long done = 0;
 
         using var writer = new BulkExportWriter(options.OutputDirectory, options.FileSizeLimitBytes);
+        var formulary = new ResourceBuffers();
+        PatientGenerator.WriteFormulary(formulary);
+        writer.Write(formulary);
         using var throttle = new SemaphoreSlim(options.Threads);
         void Drain()
         {

@@ -197,8 +197,12 @@ public sealed record CohortParameters
     /// <summary>Oral courses recorded as one MedicationRequest order (intent order); the rest as administrations (choice).</summary>
     public double OralRecordedAsOrderShare { get; init; } = 0.85;
 
-    /// <summary>Steroid coded as RxNorm ingredient, ATC, or only a clinical-drug name in text (fhir-profile.md reads all three) (choice).</summary>
-    public double[] SteroidCodingWeights { get; init; } = [0.65, 0.12, 0.23];
+    /// <summary>
+    /// Steroid coded as RxNorm ingredient, ATC, only a clinical-drug name in text (fhir-profile.md reads all three), or
+    /// named by <c>medicationReference</c> to a formulary Medication of the export (Medication.ndjson: the clinical drug
+    /// in words, the ingredient coded), as EHR exports write most orders (choice).
+    /// </summary>
+    public double[] SteroidCodingWeights { get; init; } = [0.55, 0.12, 0.18, 0.15];
 
     /// <summary>Steroid doses with no route recorded (the engine reads them as oral and says so) (choice).</summary>
     public double RouteMissingShare { get; init; } = 0.03;

@@ -36,6 +36,7 @@ internal sealed partial class PatientGenerator
         SynthResourceType.MedicationStatement => "MedicationStatement",
         SynthResourceType.Procedure => "Procedure",
         SynthResourceType.AllergyIntolerance => "AllergyIntolerance",
+        SynthResourceType.Medication => "Medication",
         _ => "Encounter",
     };
 
@@ -106,6 +107,51 @@ internal sealed partial class PatientGenerator
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>The steroid: a <c>medicationReference</c> to the formulary Medication, or a <c>medicationCodeableConcept</c>.</summary>
+    private static void Medication(Utf8JsonWriter w, string? formulary, string? system, string? code, string? display, string? text)
+    {
+        if (formulary is null)
+        {
+            Concept(w, "medicationCodeableConcept", system, code, display, text);
+            return;
+        }
+
+        w.WriteStartObject("medicationReference"u8);
+        w.WriteString("reference"u8, "Medication/" + formulary);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The export's formulary: the steroids as an EHR's Medication resources — the clinical drug in words, the
+    /// ingredient coded (RxNorm) — which steroid resources name by reference.
+    /// </summary>
+    private static readonly (string Id, bool Methylprednisolone, bool Intravenous, string Text, string Ingredient, string IngredientName)[] Formulary =
+    [
+        ("formulary-methylprednisolone-1g-iv", true, true, "Methylprednisolone sodium succinate 1000 MG Injection", "6902", "methylprednisolone"),
+        ("formulary-methylprednisolone-100mg-oral", true, false, "Methylprednisolone 100 MG Oral Tablet", "6902", "methylprednisolone"),
+        ("formulary-prednisone-50mg-oral", false, false, "Prednisone 50 MG Oral Tablet", "8640", "prednisone"),
+    ];
+
+    /// <summary>Writes the formulary Medications (<see cref="SynthResourceType.Medication"/>), once per export.</summary>
+    internal static void WriteFormulary(ResourceBuffers output)
+    {
+        foreach (var (id, _, _, text, ingredient, name) in Formulary)
+        {
+            var w = output.Begin(SynthResourceType.Medication);
+            w.WriteStartObject();
+            w.WriteString("resourceType"u8, "Medication");
+            w.WriteString("id"u8, id);
+            Concept(w, "code", null, null, null, text);
+            w.WriteStartArray("ingredient"u8);
+            w.WriteStartObject();
+            Concept(w, "itemCodeableConcept", RxNorm, ingredient, name);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            output.EndLine(SynthResourceType.Medication);
+        }
     }
 
     private static void Quantity(Utf8JsonWriter w, string property, double value, string unit)
@@ -333,6 +379,8 @@ internal sealed partial class PatientGenerator
                 ? intravenous ? "Methylprednisolone sodium succinate 1000 MG Injection" : "Methylprednisolone 100 MG Oral Tablet"
                 : "Prednisone 50 MG Oral Tablet"
             : display;
+        // coding 3: the formulary Medication of the export, named by reference (Medication.ndjson, see WriteFormulary).
+        var formulary = coding == 3 ? Formulary.Single(f => f.Methylprednisolone == methylprednisolone && f.Intravenous == (methylprednisolone && intravenous)).Id : null;
         var routeMissing = _rng.Chance(p.RouteMissingShare);
         var (routeCode, routeDisplay) = intravenous ? ("47625008", "Intravenous route") : ("26643006", "Oral route");
 
@@ -348,7 +396,7 @@ internal sealed partial class PatientGenerator
 
                 var w = Start(SynthResourceType.MedicationAdministration);
                 w.WriteString("status"u8, "completed");
-                Concept(w, "medicationCodeableConcept", system, code, display, text);
+                Medication(w, formulary, system, code, display, text);
                 Subject(w);
                 When(w, "effectiveDateTime", date);
                 w.WriteStartObject("dosage"u8);
@@ -368,7 +416,7 @@ internal sealed partial class PatientGenerator
         var o = Start(SynthResourceType.MedicationRequest);
         o.WriteString("status"u8, start.AddDays(days - 1) <= _until ? "completed" : _until < asOf ? "stopped" : "active"); // stopped: died during the course
         o.WriteString("intent"u8, "order");
-        Concept(o, "medicationCodeableConcept", system, code, display, text);
+        Medication(o, formulary, system, code, display, text);
         Subject(o);
         Date(o, "authoredOn", start);
         o.WriteStartArray("dosageInstruction"u8);

@@ -16,6 +16,9 @@ public enum SynthResourceType
     Procedure,
     AllergyIntolerance,
     Encounter,
+
+    /// <summary>The export's formulary Medications, named by the steroid resources' <c>medicationReference</c> (written once).</summary>
+    Medication,
 }
 
 /// <summary>

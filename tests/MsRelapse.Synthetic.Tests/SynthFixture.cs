@@ -31,10 +31,15 @@ internal static class Export
     public static SynthResult Generate(string folder, long patients, long seed = 11, CohortParameters? parameters = null, long limit = SynthOptions.DefaultFileSizeLimitBytes, int threads = 2) =>
         CohortGenerator.Generate(new SynthOptions(patients, seed, AsOf, folder, limit) { Parameters = parameters ?? CohortParameters.Default, Threads = threads });
 
-    /// <summary>Every line of every file, grouped by patient id; lines that are not JSON or name no patient are counted apart.</summary>
+    /// <summary>
+    /// Every line of every file, grouped by patient id, each patient's lines followed by the export's formulary
+    /// Medications (which its steroid resources may name by reference: a Bundle of them reads as the screen reads the
+    /// patient); lines that are not JSON or name no patient are counted apart.
+    /// </summary>
     public static (Dictionary<string, List<string>> ByPatient, int Malformed) Group(string folder)
     {
         var byPatient = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var medications = new List<string>();
         var malformed = 0;
         foreach (var file in Directory.GetFiles(folder, "*.ndjson").Order(StringComparer.Ordinal))
         {
@@ -44,6 +49,12 @@ internal static class Export
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("resourceType", out var type) && type.ValueEquals("Medication"))
+                    {
+                        medications.Add(line);
+                        continue;
+                    }
+
                     key = PatientKey(doc.RootElement);
                 }
                 catch (JsonException)
@@ -64,6 +75,11 @@ internal static class Export
 
                 list.Add(line);
             }
+        }
+
+        foreach (var lines in byPatient.Values)
+        {
+            lines.AddRange(medications);
         }
 
         return (byPatient, malformed);
