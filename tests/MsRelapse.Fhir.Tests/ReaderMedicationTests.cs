@@ -42,6 +42,20 @@ public sealed class ReaderMedicationTests
     }
 
     [Fact]
+    public void Dexamethasone_given_or_ordered_is_not_a_relapse_course_and_the_record_says_so()
+    {
+        var dexamethasone = "\"medicationCodeableConcept\":" + Rx("3264", "dexamethasone");
+        var record = ReadValid(Bundle(
+            Administration("a1", "\"effectiveDateTime\":\"2026-04-25\"", Q(20, "mg"), medication: dexamethasone),
+            Request("r1", "active", "order", """{"text":"Betamethasone 0.6 MG Oral Tablet"}""", """{"doseAndRate":[{"doseQuantity":{"value":6,"unit":"mg"}}]}"""),
+            Request("r2", "draft", "order", Rx("3264"), "{}")));
+        Assert.Empty(record.SteroidDoses);
+        Assert.Contains("MedicationAdministration/a1: dexamethasone is not a relapse steroid of this pathway; not counted as a course.", record.ReadingNotes);
+        Assert.Contains("MedicationRequest/r1: betamethasone is not a relapse steroid of this pathway; not counted as a course.", record.ReadingNotes);
+        Assert.DoesNotContain(record.ReadingNotes, n => n.StartsWith("MedicationRequest/r2", StringComparison.Ordinal)); // a draft was never given
+    }
+
+    [Fact]
     public void Dose_without_unit_is_read_as_mg_and_says_so()
     {
         var record = ReadValid(Bundle(Administration("a1", "\"effectiveDateTime\":\"2026-04-25\"", "{\"value\":500}", Oral)));

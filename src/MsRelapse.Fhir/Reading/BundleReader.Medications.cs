@@ -197,9 +197,11 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var match = Recognise(ConceptsOf(administration.Medication, administration, source), Codes.SteroidDrugs);
+        var concepts = ConceptsOf(administration.Medication, administration, source);
+        var match = Recognise(concepts, Codes.SteroidDrugs);
         if (match is null)
         {
+            NoteUncountedGlucocorticoid(concepts, source);
             return;
         }
 
@@ -226,9 +228,15 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var match = Recognise(ConceptsOf(request.Medication, request, source), Codes.Drugs);
+        var concepts = ConceptsOf(request.Medication, request, source);
+        var match = Recognise(concepts, Codes.Drugs);
         if (match is null)
         {
+            if (request.Intent.EndsWith("order", StringComparison.Ordinal) && status is "active" or "completed")
+            {
+                NoteUncountedGlucocorticoid(concepts, source);
+            }
+
             return;
         }
 
@@ -267,6 +275,19 @@ internal sealed partial class BundleReader
         _medications.Add(new MedicationFact(
             match.Rule.Class!.Value, match.Name, MedicationStatusOf(status),
             (boundsStart ?? authored)?.Date, boundsEnd?.Date, match.ByName, source.At("MedicationRequest.medication")));
+    }
+
+    /// <summary>
+    /// A glucocorticoid given or ordered that the pathway does not count as a relapse course (dexamethasone,
+    /// betamethasone: <see cref="Codes.PlacentaCrossingSteroids"/>) is said so: a relapse treated with it would otherwise
+    /// look untreated without a word, and the clinician is the one to weigh it.
+    /// </summary>
+    private void NoteUncountedGlucocorticoid(List<IConceptView> concepts, SourceRef source)
+    {
+        if (Recognise(concepts, Codes.PlacentaCrossingSteroids) is { } other)
+        {
+            _notes.Add($"{source.Resource}: {other.Rule.Ingredient} is not a relapse steroid of this pathway; not counted as a course.");
+        }
     }
 
     /// <summary>A Duration in days (d or wk), capped just past <see cref="MaxDaysPerResource"/>; null when unusable.</summary>
