@@ -77,9 +77,8 @@ public static class ClusterScreenRun
         var partitions = options.PartitionCount > 0 ? options.PartitionCount : PatientPartition.CountFor(totalBytes);
         var runId = Guid.NewGuid().ToString("N");
         var work = Path.GetFullPath(Path.Combine(options.OutDirectory, $".screen-work-{runId}"));
-        // Grain calls given up on (timed out, or the run failed or was cancelled) are cancelled on their silo too, but
-        // may still be writing into the work folder until the silo sees it: they are waited for, a while, before it is
-        // removed.
+        // Grain calls given up on may still be writing into the work folder until their silo sees the cancellation
+        // (CallAsync below): they are waited for, a while, before it is removed.
         var calls = new ConcurrentBag<Task>();
 
         try

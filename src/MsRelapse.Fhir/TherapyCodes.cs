@@ -44,10 +44,8 @@ public static class TherapyCodes
     /// Medication its <c>medicationReference</c> names — contained, or in <paramref name="medications"/> (see
     /// <see cref="MedicationsOf"/>) — and the reference's display.
     /// </summary>
-    public static SteroidDrug? SteroidOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications)
-    {
-        return BundleReader.Recognise(ConceptsOf(order, medications), Codes.SteroidDrugs)?.Rule.Steroid;
-    }
+    public static SteroidDrug? SteroidOf(MedicationRequest order, IReadOnlyDictionary<string, Medication> medications) =>
+        BundleReader.Recognise(ConceptsOf(order, medications), Codes.SteroidDrugs)?.Rule.Steroid;
 
     /// <summary>
     /// The glucocorticoid crossing the placenta (dexamethasone, betamethasone) that a medication order names, or null:

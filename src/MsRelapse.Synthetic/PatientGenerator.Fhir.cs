@@ -125,19 +125,20 @@ internal sealed partial class PatientGenerator
 
     /// <summary>
     /// The export's formulary: the steroids as an EHR's Medication resources — the clinical drug in words, the
-    /// ingredient coded (RxNorm) — which steroid resources name by reference.
+    /// ingredient coded (RxNorm) — which steroid resources name by reference, or by the clinical drug's words alone.
+    /// In this order: IV methylprednisolone, oral methylprednisolone, oral prednisone.
     /// </summary>
-    private static readonly (string Id, bool Methylprednisolone, bool Intravenous, string Text, string Ingredient, string IngredientName)[] Formulary =
+    private static readonly (string Id, string Text, string Ingredient, string IngredientName)[] Formulary =
     [
-        ("formulary-methylprednisolone-1g-iv", true, true, "Methylprednisolone sodium succinate 1000 MG Injection", "6902", "methylprednisolone"),
-        ("formulary-methylprednisolone-100mg-oral", true, false, "Methylprednisolone 100 MG Oral Tablet", "6902", "methylprednisolone"),
-        ("formulary-prednisone-50mg-oral", false, false, "Prednisone 50 MG Oral Tablet", "8640", "prednisone"),
+        ("formulary-methylprednisolone-1g-iv", "Methylprednisolone sodium succinate 1000 MG Injection", "6902", "methylprednisolone"),
+        ("formulary-methylprednisolone-100mg-oral", "Methylprednisolone 100 MG Oral Tablet", "6902", "methylprednisolone"),
+        ("formulary-prednisone-50mg-oral", "Prednisone 50 MG Oral Tablet", "8640", "prednisone"),
     ];
 
     /// <summary>Writes the formulary Medications (<see cref="SynthResourceType.Medication"/>), once per export.</summary>
     internal static void WriteFormulary(ResourceBuffers output)
     {
-        foreach (var (id, _, _, text, ingredient, name) in Formulary)
+        foreach (var (id, text, ingredient, name) in Formulary)
         {
             var w = output.Begin(SynthResourceType.Medication);
             w.WriteStartObject();
@@ -374,13 +375,10 @@ internal sealed partial class PatientGenerator
             (1, false) => (Atc, "H02AB07", "prednisone"),
             _ => ((string?)null, (string?)null, (string?)null),
         };
-        var text = coding == 2
-            ? methylprednisolone
-                ? intravenous ? "Methylprednisolone sodium succinate 1000 MG Injection" : "Methylprednisolone 100 MG Oral Tablet"
-                : "Prednisone 50 MG Oral Tablet"
-            : display;
-        // coding 3: the formulary Medication of the export, named by reference (Medication.ndjson, see WriteFormulary).
-        var formulary = coding == 3 ? Formulary.Single(f => f.Methylprednisolone == methylprednisolone && f.Intravenous == (methylprednisolone && intravenous)).Id : null;
+        // coding 2: only the clinical drug's name; coding 3: the export's formulary Medication for that drug, by reference.
+        var drug = Formulary[methylprednisolone ? intravenous ? 0 : 1 : 2];
+        var text = coding == 2 ? drug.Text : display;
+        var formulary = coding == 3 ? drug.Id : null;
         var routeMissing = _rng.Chance(p.RouteMissingShare);
         var (routeCode, routeDisplay) = intravenous ? ("47625008", "Intravenous route") : ("26643006", "Oral route");
 

@@ -228,11 +228,13 @@ internal sealed partial class BundleReader
             return;
         }
 
+        // Given: intent order (and its specialisations), status active or completed.
+        var given = request.Intent.EndsWith("order", StringComparison.Ordinal) && status is "active" or "completed";
         var concepts = ConceptsOf(request.Medication, request, source);
         var match = Recognise(concepts, Codes.Drugs);
         if (match is null)
         {
-            if (request.Intent.EndsWith("order", StringComparison.Ordinal) && status is "active" or "completed")
+            if (given)
             {
                 NoteUncountedGlucocorticoid(concepts, source);
             }
@@ -250,8 +252,7 @@ internal sealed partial class BundleReader
 
         if (match.Rule.Steroid is { } steroid)
         {
-            // Steroid given: intent order (and its specialisations), status active or completed.
-            if (!request.Intent.EndsWith("order", StringComparison.Ordinal) || status is not ("active" or "completed"))
+            if (!given)
             {
                 return;
             }

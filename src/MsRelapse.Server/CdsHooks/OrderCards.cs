@@ -351,9 +351,7 @@ internal static class OrderCards
                     DoseRoute.Oral => ActionCode.OralMethylprednisolone,
                     _ => null,
                 };
-                var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{Name(steroid)}"
-                    + (perDay is { } p ? $" {CardText.Number(p)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
-                return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, what);
+                return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, Course(route, Name(steroid), perDay, days));
             }
 
             case MedicationRequest mr when TherapyCodes.PlacentaCrossingSteroidOf(mr, draft.Medications) is { } ingredient:
@@ -367,9 +365,7 @@ internal static class OrderCards
 
                 var perDay = DailyDoseMg(mr, out _);
                 var days = Days(dosage?.Timing?.Repeat, DosesPerDay(dosage?.Timing?.Repeat));
-                var what = $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{ingredient}"
-                    + (perDay is { } p ? $" {CardText.Number(p)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
-                return new Ordered(mr, identity, reference, null, false, null, null, perDay, null, null, route, days, null, what, ingredient);
+                return new Ordered(mr, identity, reference, null, false, null, null, perDay, null, null, route, days, null, Course(route, ingredient, perDay, days), ingredient);
             }
 
             case ServiceRequest sr when TherapyCodes.ApheresisOf(sr.Code) is { } kind:
@@ -388,6 +384,11 @@ internal static class OrderCards
                 return null;
         }
     }
+
+    /// <summary>A glucocorticoid course in words, for the cards: "IV methylprednisolone 1,000 mg/day × 5 days".</summary>
+    private static string Course(DoseRoute route, string drug, double? mgPerDay, int? days) =>
+        $"{(route == DoseRoute.Intravenous ? "IV " : route == DoseRoute.Oral ? "oral " : "")}{drug}"
+        + (mgPerDay is { } mg ? $" {CardText.Number(mg)} mg/day" : "") + (days is { } n ? $" × {CardText.Count(n, "day")}" : "");
 
     private static double? DoseMg(Quantity? q)
     {
