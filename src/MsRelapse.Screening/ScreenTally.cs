@@ -26,6 +26,12 @@ public sealed class ScreenTally
     /// <summary>Patients by urgency.</summary>
     public SortedDictionary<string, long> ByUrgency { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Patients by steroid response.</summary>
+    public SortedDictionary<string, long> BySteroidResponse { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Patients by primary action, then by episode status: the actions by status of the report.</summary>
+    public SortedDictionary<string, SortedDictionary<string, long>> ByPrimaryActionAndStatus { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>Patients by flag (a patient counts once per flag).</summary>
     public SortedDictionary<string, long> ByFlag { get; init; } = new(StringComparer.Ordinal);
 
@@ -52,6 +58,8 @@ public sealed class ScreenTally
             Increment(t.ByStatus, row.EpisodeStatus);
             Increment(t.ByPrimaryAction, row.PrimaryAction);
             Increment(t.ByUrgency, row.Urgency);
+            Increment(t.BySteroidResponse, row.SteroidResponse);
+            Increment(Inner(t.ByPrimaryActionAndStatus, row.PrimaryAction), row.EpisodeStatus);
             foreach (var flag in row.Flags.Distinct())
             {
                 Increment(t.ByFlag, flag);
@@ -76,9 +84,26 @@ public sealed class ScreenTally
         Merge(ByStatus, other.ByStatus);
         Merge(ByPrimaryAction, other.ByPrimaryAction);
         Merge(ByUrgency, other.ByUrgency);
+        Merge(BySteroidResponse, other.BySteroidResponse);
+        foreach (var (action, byStatus) in other.ByPrimaryActionAndStatus)
+        {
+            Merge(Inner(ByPrimaryActionAndStatus, action), byStatus);
+        }
+
         Merge(ByFlag, other.ByFlag);
         Merge(RejectedByReason, other.RejectedByReason);
         Merge(SteroidFailureToApheresisDays, other.SteroidFailureToApheresisDays);
+    }
+
+    private static SortedDictionary<string, long> Inner(SortedDictionary<string, SortedDictionary<string, long>> counts, string key)
+    {
+        if (!counts.TryGetValue(key, out var inner))
+        {
+            inner = new(StringComparer.Ordinal);
+            counts.Add(key, inner);
+        }
+
+        return inner;
     }
 
     private static void Increment<TKey>(SortedDictionary<TKey, long> counts, TKey key)
@@ -173,6 +198,8 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
             ["byStatus"] = Counts(Tally.ByStatus),
             ["byPrimaryAction"] = Counts(Tally.ByPrimaryAction),
             ["byUrgency"] = Counts(Tally.ByUrgency),
+            ["bySteroidResponse"] = Counts(Tally.BySteroidResponse),
+            ["byPrimaryActionAndStatus"] = new JsonObject(Tally.ByPrimaryActionAndStatus.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)Counts(a.Value)))),
             ["byFlag"] = Counts(Tally.ByFlag),
             ["steroidFailureToApheresisDays"] = new JsonObject
             {

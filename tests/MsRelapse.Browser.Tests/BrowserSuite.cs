@@ -84,6 +84,14 @@ public sealed class BrowserSuite : IAsyncLifetime
     /// <summary>A fresh context and page (British English, UTC, a ward-screen viewport) that records what goes wrong.</summary>
     public async Task<PageSession> OpenAsync(string path = "/")
     {
+        var session = await OpenBlankAsync();
+        await session.Page.GotoAsync(path);
+        return session;
+    }
+
+    /// <summary>A fresh context and page as <see cref="OpenAsync"/> gives, left on about:blank: for a document the service does not serve (a screen's report.html).</summary>
+    public async Task<PageSession> OpenBlankAsync()
+    {
         if (browser is null)
         {
             throw new InvalidOperationException("the browser did not start");
@@ -97,9 +105,7 @@ public sealed class BrowserSuite : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        var session = new PageSession(context, page, BaseUrl);
-        await page.GotoAsync(path);
-        return session;
+        return new PageSession(context, page, BaseUrl);
     }
 
     private async Task WaitUntilReadyAsync()
