@@ -11,6 +11,9 @@ public sealed class ScreenTally
     /// <summary>Patients screened (rows).</summary>
     public long Patients { get; set; }
 
+    /// <summary>Patients needing action now (<see cref="PatientRow.NeedsActionNow"/>): the report's worklist.</summary>
+    public long NeedingActionNow { get; set; }
+
     /// <summary>Resources read.</summary>
     public long Resources { get; set; }
 
@@ -55,6 +58,11 @@ public sealed class ScreenTally
                 continue;
             }
 
+            if (row.NeedsActionNow)
+            {
+                t.NeedingActionNow++;
+            }
+
             Increment(t.ByStatus, row.EpisodeStatus);
             Increment(t.ByPrimaryAction, row.PrimaryAction);
             Increment(t.ByUrgency, row.Urgency);
@@ -79,6 +87,7 @@ public sealed class ScreenTally
     {
         ArgumentNullException.ThrowIfNull(other);
         Patients += other.Patients;
+        NeedingActionNow += other.NeedingActionNow;
         Resources += other.Resources;
         Bytes += other.Bytes;
         Merge(ByStatus, other.ByStatus);
@@ -195,6 +204,7 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
             ["lines"] = Export.Lines,
             ["resourcesScreened"] = Tally.Resources,
             ["patients"] = Tally.Patients,
+            ["needingActionNow"] = Tally.NeedingActionNow,
             ["byStatus"] = Counts(Tally.ByStatus),
             ["byPrimaryAction"] = Counts(Tally.ByPrimaryAction),
             ["byUrgency"] = Counts(Tally.ByUrgency),

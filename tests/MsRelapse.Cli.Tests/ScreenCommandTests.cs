@@ -40,6 +40,34 @@ public sealed class ScreenCommandTests
         }
     }
 
+    [Fact]
+    public void The_screen_ends_with_who_needs_action_now_the_steroid_failures_and_the_escalation_time()
+    {
+        // The four shared examples as one export: the untreated severe relapse (IV methylprednisolone, urgent), the
+        // steroid-refractory one (plasma exchange, urgent: not responding, no session yet) and the AQP4-positive
+        // myelitis (plasma exchange, emergency) need action now; the pseudo-relapse (treat the trigger, soon) does not.
+        // Every example is patient "p1": each is given its name as its patient's id.
+        var bundles = SharedExamples.Names.Select(n => SharedExamples.Load(n).Replace("Patient/p1\"", $"Patient/{n}\"", StringComparison.Ordinal).Replace("\"id\": \"p1\"", $"\"id\": \"{n}\"", StringComparison.Ordinal));
+        var export = BulkExports.Write(bundles, Path.Combine(Path.GetTempPath(), "msr-screen-examples-" + Guid.NewGuid().ToString("N")));
+        var output = export + "-out";
+        try
+        {
+            var (exit, stdout, stderr) = Run("screen", export, "--as-of", "2026-05-11", "--out", output);
+            Assert.True(exit == 0, stderr);
+            Assert.Contains("Screened 4 patients", stdout, StringComparison.Ordinal);
+            Assert.Contains("3 need action now (1 emergency); 1 not responding to steroids; steroid failure to apheresis: no patient.\n", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.Contains("\"needingActionNow\": 3,", File.ReadAllText(Path.Combine(output, "summary.json")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(export, true);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("/no/such/export")]
     public void A_missing_export_folder_exits_2_with_one_line(string dir)

@@ -31,33 +31,7 @@ internal static class ExportFixture
     }
 
     /// <summary>Each Bundle as NDJSON lines: one file per resource type, as a Bulk Data export writes them.</summary>
-    public static string ExportOf(IEnumerable<string> bundles)
-    {
-        var dir = TempDirectory();
-        var byType = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var bundle in bundles)
-        {
-            foreach (var entry in JsonNode.Parse(bundle)!["entry"]!.AsArray())
-            {
-                var resource = entry!["resource"]!;
-                var type = resource["resourceType"]!.GetValue<string>();
-                if (!byType.TryGetValue(type, out var lines))
-                {
-                    lines = [];
-                    byType[type] = lines;
-                }
-
-                lines.Add(resource.ToJsonString());
-            }
-        }
-
-        foreach (var (type, lines) in byType)
-        {
-            File.WriteAllLines(Path.Combine(dir, type + ".000.ndjson"), lines);
-        }
-
-        return dir;
-    }
+    public static string ExportOf(IEnumerable<string> bundles) => BulkExports.Write(bundles, TempDirectory());
 
     /// <summary>
     /// The export's resources grouped by the patient they name, in file-name then line order, each group as the

@@ -138,9 +138,10 @@ public sealed partial class ScreenReportTests
         string[] actions = ["observe", "plasma-exchange", "iv-methylprednisolone", "specialist-review", "treat-trigger", "rehabilitation"];
         string[] statuses = ["relapse", "unconfirmed", "pseudo-relapse-suspected", "possible-progression", "no-episode"];
         string[] responses = ["not-applicable", "too-early", "responded", "inadequate", "unknown"];
+        string[] urgencies = ["routine", "soon", "urgent", "emergency"];
         var rows = Enumerable.Range(0, 2_000).Select(i => random.Next(50) == 0
             ? Row($"p{i:D5}", "", "", error: "no-patient")
-            : Row($"p{i:D5}", statuses[random.Next(statuses.Length)], actions[random.Next(actions.Length)], response: responses[random.Next(responses.Length)])).ToList();
+            : Row($"p{i:D5}", statuses[random.Next(statuses.Length)], actions[random.Next(actions.Length)], urgencies[random.Next(urgencies.Length)], responses[random.Next(responses.Length)])).ToList();
 
         var whole = ScreenTally.Of(new PartitionResult(0, [.. rows], [], 0, 0));
         var merged = new ScreenTally();
@@ -163,6 +164,8 @@ public sealed partial class ScreenReportTests
             Assert.Equal(total!.GetValue<long>(), crossTab.Sum(a => a.Value![status]?.GetValue<long>() ?? 0));
         }
 
+        Assert.Equal(rows.Count(r => r.NeedsActionNow), json["needingActionNow"]!.GetValue<long>());
+        Assert.InRange(json["needingActionNow"]!.GetValue<long>(), 1, rows.Count - 1);
         var screened = rows.Count(r => r.Error is null);
         Assert.Equal(screened, json["bySteroidResponse"]!.AsObject().Sum(r => r.Value!.GetValue<long>()));
         Assert.Equal(rows.Count(r => r.SteroidResponse == "inadequate"), json["bySteroidResponse"]!["inadequate"]!.GetValue<long>());

@@ -70,12 +70,26 @@ internal static class ScreenCommand
             var mb = summary.Export.Bytes / 1e6;
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Screened {summary.Tally.Patients} patients ({mb:0.0} MB, {summary.Export.Lines} lines) in {seconds:0.0} s: {summary.Tally.Patients / seconds:0} patients/s, {mb / seconds:0.0} MB/s."));
+            io.Out.WriteLine(Headline(summary));
             var rejected = summary.Tally.RejectedByReason.Values.Sum();
             var malformed = summary.Export.MalformedByFile.Values.Sum();
             io.Out.WriteLine($"{rejected} records rejected, {malformed} malformed lines skipped. Wrote {Path.Combine(output, "patients.csv")}, summary.json and report.html.");
             return Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>What the quality lead reads first: who needs action now, the steroid failures, how long escalation took.</summary>
+    internal static string Headline(ScreenSummary summary)
+    {
+        var t = summary.Tally;
+        var e = summary.Escalation;
+        var emergencies = t.ByUrgency.GetValueOrDefault("emergency");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{t.NeedingActionNow} need action now ({emergencies} {(emergencies == 1 ? "emergency" : "emergencies")}); {t.BySteroidResponse.GetValueOrDefault("inadequate")} not responding to steroids; steroid failure to apheresis: ")
+            + (e.Median is { } median
+                ? string.Create(CultureInfo.InvariantCulture, $"median {median:0.#} days (IQR {e.Q1:0.#}-{e.Q3:0.#}) in {e.Count} {(e.Count == 1 ? "patient" : "patients")}.")
+                : "no patient.");
     }
 
     private static ScreenSummary WithProgressBar(ScreenOptions options)
