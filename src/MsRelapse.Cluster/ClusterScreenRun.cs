@@ -46,7 +46,12 @@ public sealed record ClusterScreenResult(ScreenSummary Summary, IReadOnlyDiction
 /// most one per file). More parts spread the reading more evenly and make a lost part cheaper to read again; each part
 /// writes its own spill file per partition.
 /// </param>
-public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 8, TimeSpan? CallTimeout = null, TimeSpan? RetryDelay = null, int SplitTasks = 0);
+/// <param name="CleanupGrace">
+/// How long the end of a run waits for the calls it gave up on to finish before it removes the work folder (default
+/// 30 s). From a silo, a call to a silo that died fails as soon as the cluster declares it dead; from an external
+/// client (the tests' TestCluster) it is never answered, and the run waits this long.
+/// </param>
+public sealed record ClusterRunOptions(int InFlight = 0, int MaxAttempts = 8, TimeSpan? CallTimeout = null, TimeSpan? RetryDelay = null, int SplitTasks = 0, TimeSpan? CleanupGrace = null);
 
 /// <summary>
 /// The coordinator of <c>msrelapse screen --cluster</c>: the same three steps as <see cref="ScreenRun"/> — split the
@@ -71,6 +76,11 @@ public static class ClusterScreenRun
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(options);
         run ??= new ClusterRunOptions();
+        if (run.CleanupGrace < TimeSpan.Zero)
+        {
+            throw new ArgumentException("CleanupGrace must not be negative", nameof(run));
+        }
+
         var clock = Stopwatch.StartNew();
         var files = ExportPartitioner.FilesOf(options.ExportDirectory);
         var totalBytes = files.Sum(f => new FileInfo(Path.Combine(options.ExportDirectory, f)).Length);
@@ -175,13 +185,13 @@ public static class ClusterScreenRun
         }
         finally
         {
-            await SettleAsync(calls, CleanupGrace).ConfigureAwait(false);
+            await SettleAsync(calls, run.CleanupGrace ?? DefaultCleanupGrace).ConfigureAwait(false);
             TryDelete(work); // never allowed to replace the run's outcome
         }
     }
 
-    /// <summary>How long the end of a run waits for grain calls given up on to finish before removing the work folder.</summary>
-    internal static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(30);
+    /// <summary>How long the end of a run waits for grain calls given up on to finish before removing the work folder (<see cref="ClusterRunOptions.CleanupGrace"/>).</summary>
+    internal static readonly TimeSpan DefaultCleanupGrace = TimeSpan.FromSeconds(30);
 
     private static async Task SettleAsync(IEnumerable<Task> calls, TimeSpan grace)
     {
