@@ -103,6 +103,15 @@ public sealed partial class PathwayBookTests
         Assert.Contains("R5", v.Rules);
     }
 
+    // A governance committee reads a theory row's arguments by name, a flag as yes or no: "accepted: no", not "False".
+    [Fact]
+    public void A_vignette_row_names_its_arguments_in_words()
+    {
+        Assert.Contains("Hematocrit is accepted from ten to seventy percent</a> <small>(value: 9.5, unit: %, accepted: no)</small>", Html.Value, StringComparison.Ordinal);
+        Assert.Contains("<small>(onset days ago: 91, primary: specialist-review)</small>", Html.Value, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"<small>\([^)]*\b(True|False)\b", Html.Value);
+    }
+
     [GeneratedRegex("<article class=\"v\" id=\"v[0-9]+\">")]
     private static partial Regex VignetteEntry();
 }

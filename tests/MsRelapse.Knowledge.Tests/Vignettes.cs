@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using MsRelapse.Vignettes.Tests;
 
 namespace MsRelapse.Knowledge.Tests;
@@ -12,7 +13,7 @@ public sealed record VignetteInput(string Vignette, string Row, string BundleJso
 /// its Vignettes namespace, the same set the contract tests run) with <see cref="Evaluate.InputRecorder"/> set, and
 /// collects every input it evaluates. A vignette's own assertion failures are its own test's business.
 /// </summary>
-public static class Vignettes
+public static partial class Vignettes
 {
     private static readonly Lazy<IReadOnlyList<VignetteInput>> Collected = new(Collect);
 
@@ -57,7 +58,7 @@ public static class Vignettes
                         Evaluate.InputRecorder.Value = null;
                     }
 
-                    var rowText = string.Join(", ", args.Select(a => string.Format(CultureInfo.InvariantCulture, "{0}", a ?? "null")));
+                    var rowText = RowText(method, args);
                     results.AddRange(recorded.Select(r => new VignetteInput($"{type.Name}.{method.Name}", rowText, r.Item1, r.Item2)));
                 }
             }
@@ -65,6 +66,24 @@ public static class Vignettes
 
         return results;
     }
+
+    /// <summary>
+    /// A theory row as the book shows it to a governance committee: each argument after its parameter's name in words,
+    /// a flag as yes or no ("value: 9.5, unit: %, accepted: no", not "9.5, %, False").
+    /// </summary>
+    private static string RowText(MethodInfo method, object?[] args) =>
+        string.Join(", ", method.GetParameters().Zip(args, (p, a) => $"{Words(p.Name!)}: {a switch
+        {
+            null => "none",
+            bool b => b ? "yes" : "no",
+            _ => string.Format(CultureInfo.InvariantCulture, "{0}", a),
+        }}"));
+
+    /// <summary><c>onsetDaysAgo</c> → "onset days ago".</summary>
+    private static string Words(string name) => CamelHump().Replace(name, " $1").ToLowerInvariant();
+
+    [GeneratedRegex("(?<=[a-z0-9])([A-Z])")]
+    private static partial Regex CamelHump();
 
     /// <summary>xUnit converts InlineData values to the parameter types; reflection does not.</summary>
     private static object?[] Convert(MethodInfo method, object?[]? row)

@@ -21,9 +21,9 @@ public sealed class Clarifications2026Vignettes
     [Theory]
     [InlineData(-5, "steroids-given")]
     [InlineData(-40, "untreated")]
-    public void Child_dose_of_twenty_mg_per_kg_is_a_course_only_with_a_recent_weight(int weighedDaysAgo, string stage)
+    public void Child_dose_of_twenty_mg_per_kg_is_a_course_only_with_a_recent_weight(int weighedOnDay, string stage)
     {
-        var r = Evaluate.Run(new PatientBundle(AsOf).Female(8).Ms().Edss(BaselineDate, 1.0).Weight(Day(weighedDaysAgo), 20)
+        var r = Evaluate.Run(new PatientBundle(AsOf).Female(8).Ms().Edss(BaselineDate, 1.0).Weight(Day(weighedOnDay), 20)
             .Attack(20, 3.0).IvMethylprednisolone(Day(-18), days: 3, mgPerDay: 400));
         Expect.Stage(r, stage);
     }

@@ -143,9 +143,9 @@ public sealed class R0ValidationVignettes
     [Theory]
     [InlineData(310)]
     [InlineData(35)]
-    public void Impossible_systolic_pressure_is_rejected(double mmHg)
+    public void Impossible_systolic_pressure_is_rejected(double systolic)
     {
-        var errors = Evaluate.RunExpectingErrors(Ordinary().SystolicBp(Day(-1), mmHg).Id("bp-bad"));
+        var errors = Evaluate.RunExpectingErrors(Ordinary().SystolicBp(Day(-1), systolic).Id("bp-bad"));
         Expect.ErrorAt(errors, "bp-bad");
     }
 

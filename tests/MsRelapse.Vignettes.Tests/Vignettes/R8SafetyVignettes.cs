@@ -144,9 +144,9 @@ public sealed class R8SafetyVignettes
     [InlineData(85, -2, false, true)]
     [InlineData(90, -1, true, false)]
     [InlineData(85, -3, true, false)]
-    public void Low_systolic_pressure_stops_plasma_exchange(double mmHg, int daysAgo, bool panel, bool contraindicated)
+    public void Low_systolic_pressure_stops_plasma_exchange(double systolic, int day, bool panel, bool contraindicated)
     {
-        var r = Evaluate.Run(RefractoryAfterIv(4.5).SystolicBp(Day(daysAgo), mmHg, panel));
+        var r = Evaluate.Run(RefractoryAfterIv(4.5).SystolicBp(Day(day), systolic, panel));
         if (contraindicated)
         {
             Expect.Flag(r, "apheresis-contraindication-hemodynamic", "critical");
