@@ -52,9 +52,14 @@ public sealed class ScreenCommandTests
         var output = export + "-out";
         try
         {
-            var (exit, stdout, stderr) = Run("screen", export, "--as-of", "2026-05-11", "--out", output);
+            // 64 partitions for four patients: most have no spill file, and some of those end after the last byte.
+            var (exit, stdout, stderr) = Run("screen", export, "--as-of", "2026-05-11", "--partitions", "64", "--out", output);
             Assert.True(exit == 0, stderr);
             Assert.Contains("Screened 4 patients", stdout, StringComparison.Ordinal);
+            // Each phase ends once, though partitions without a spill file report after the last byte is screened.
+            var lines = stdout.ReplaceLineEndings("\n").Split('\n');
+            Assert.Single(lines, l => l.StartsWith("split  100.0 %", StringComparison.Ordinal));
+            Assert.Single(lines, l => l.StartsWith("screen 100.0 %", StringComparison.Ordinal));
             Assert.Contains("3 need action now (1 emergency); 1 not responding to steroids; steroid failure to apheresis: no patient.\n", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
             Assert.Contains("\"needingActionNow\": 3,", File.ReadAllText(Path.Combine(output, "summary.json")), StringComparison.Ordinal);
         }

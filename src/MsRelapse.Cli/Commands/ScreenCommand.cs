@@ -69,7 +69,7 @@ internal static class ScreenCommand
             var seconds = Math.Max(summary.Elapsed?.TotalSeconds ?? 0, 1e-3);
             var mb = summary.Export.Bytes / 1e6;
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Screened {summary.Tally.Patients} patients ({mb:0.0} MB, {summary.Export.Lines} lines) in {seconds:0.0} s: {summary.Tally.Patients / seconds:0} patients/s, {mb / seconds:0.0} MB/s."));
+                $"Screened {summary.Tally.Patients} {(summary.Tally.Patients == 1 ? "patient" : "patients")} ({mb:0.0} MB, {summary.Export.Lines} lines) in {seconds:0.0} s: {summary.Tally.Patients / seconds:0} patients/s, {mb / seconds:0.0} MB/s."));
             io.Out.WriteLine(Headline(summary));
             var rejected = summary.Tally.RejectedByReason.Values.Sum();
             var malformed = summary.Export.MalformedByFile.Values.Sum();
@@ -124,20 +124,27 @@ internal static class ScreenCommand
         return summary!;
     }
 
-    /// <summary>Redirected output: a plain line at most every two seconds per phase, and at each phase's end.</summary>
+    /// <summary>Redirected output: a plain line at most every two seconds per phase, and once at each phase's end.</summary>
     private static ScreenSummary WithPlainLines(ScreenOptions options, TextWriter output)
     {
         var gate = new object();
         var last = Stopwatch.StartNew();
         var lastPhase = "";
+        var ended = new HashSet<string>(StringComparer.Ordinal);
         return ScreenRun.Run(options, p =>
         {
             lock (gate)
             {
                 var done = p.BytesDone >= p.BytesTotal;
-                if (p.Phase == lastPhase && !done && last.Elapsed < TimeSpan.FromSeconds(2))
+                // Partitions without a spill file end after the bytes are all done: their phase has ended already.
+                if (ended.Contains(p.Phase) || (p.Phase == lastPhase && !done && last.Elapsed < TimeSpan.FromSeconds(2)))
                 {
                     return;
+                }
+
+                if (done)
+                {
+                    ended.Add(p.Phase);
                 }
 
                 lastPhase = p.Phase;
