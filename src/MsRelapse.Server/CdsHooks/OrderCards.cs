@@ -38,8 +38,10 @@ internal static class OrderCards
     /// <param name="Sessions">The apheresis sessions.</param>
     /// <param name="What">The order in words, for the cards.</param>
     /// <param name="PlacentaCrossing">An order of a glucocorticoid that crosses the placenta (not a relapse steroid): its ingredient.</param>
+    /// <param name="TaperMgPerDay">A steroid order whose dosage instructions, in sequence, end lower than they start: their mg/day.</param>
     private sealed record Ordered(Resource Draft, string Identity, string? Reference, ActionCode? Action, bool IsSteroid, SteroidDrug? Drug, ApheresisKind? Apheresis,
-        double? DoseMgPerDay, double? MpEquivalentMgPerDay, string? DoseProblem, DoseRoute Route, int? Days, int? Sessions, string What, string? PlacentaCrossing = null);
+        double? DoseMgPerDay, double? MpEquivalentMgPerDay, string? DoseProblem, DoseRoute Route, int? Days, int? Sessions, string What, string? PlacentaCrossing = null,
+        IReadOnlyList<double>? TaperMgPerDay = null);
 
     /// <summary>Whether any draft is a glucocorticoid or apheresis order this service checks.</summary>
     public static bool AnyTherapy(IEnumerable<DraftOrder> drafts) => drafts.Any(d => Read(d) is not null);
@@ -96,8 +98,13 @@ internal static class OrderCards
         var step = steps.FirstOrDefault(s => Matches(order, s), (ActionCode)(-1));
         if ((int)step >= 0)
         {
-            var differences = Differences(r, order, step);
             var suggestion = proposals.TryGetValue(step, out var p) ? Replace(order, [(step, p)], r) : null;
+            if (Tapered(step, () => suggestion) is { } tapered)
+            {
+                return tapered;
+            }
+
+            var differences = Differences(r, order, step);
             if (differences.Count > 0)
             {
                 return Card(key("differs"), "warning", $"Differs from the plan: {order.What}",
@@ -134,7 +141,7 @@ internal static class OrderCards
                     r, order, creates.Count > 0 ? Replace(order, creates, r) : null, context);
             }
 
-            return null;
+            return Tapered(r.Advice.Primary, () => Replacement(r, order, proposals, steps));
         }
 
         // 4. A steroid course ordered where apheresis is now the primary: the missed escalation.
@@ -148,6 +155,19 @@ internal static class OrderCards
         return Card(key("not-in-plan"), "info", $"Not in the recommendation: {order.What}",
             $"The recommendation is **{CardText.Md(CardText.Step(r.Advice.Primary, r))}** ({WireNames.Of(r.Advice.Urgency)}); the draft orders {CardText.Md(order.What)}.",
             r, order, null, context);
+
+        // clinical.md R5 "Never: … a taper after an MS pulse" (clinical-evidence.md §2.3: generally unnecessary after a
+        // 3–5-day pulse; E-NICE-2022: no lower doses; the plan's own note): a steroid the
+        // recommendation lists, ordered as a taper. A slow taper follows the pulse only in an NMOSD or MOGAD attack
+        // (R3.1, R3.2), whose plan carries one.
+        CdsCard? Tapered(ActionCode planned, Func<CdsSuggestion?> suggestion) =>
+            order.TaperMgPerDay is { } taper && r.Plan.Steroids?.Taper is null
+                ? Card(key("taper"), "warning", $"No taper after an MS pulse: {order.What}",
+                    $"The draft order lowers the daily dose step by step ({string.Join(" → ", taper.Select(CardText.Number))} mg/day). After a 3–5-day pulse for an MS "
+                    + "relapse the steroid stops without a taper, which is generally unnecessary (pathway R5), and no lower doses are given (E-NICE-2022). A slow taper follows the pulse only in an NMOSD or MOGAD "
+                    + $"attack, which this record does not suggest.\n\n**Recommended:** {CardText.Md(CardText.Step(planned, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+                    r, order, suggestion(), context)
+                : null;
     }
 
     /// <summary>
@@ -351,7 +371,11 @@ internal static class OrderCards
                     DoseRoute.Oral => ActionCode.OralMethylprednisolone,
                     _ => null,
                 };
-                return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, Course(route, Name(steroid), perDay, days));
+                var taper = Taper(mr);
+                var what = taper is null
+                    ? Course(route, Name(steroid), perDay, days)
+                    : $"{Course(route, Name(steroid), null, null)} taper {CardText.Number(taper[0])} → {CardText.Number(taper[^1])} mg/day";
+                return new Ordered(mr, identity, reference, action, true, steroid, null, perDay, mpPerDay, problem, route, days, null, what, TaperMgPerDay: taper);
             }
 
             case MedicationRequest mr when TherapyCodes.PlacentaCrossingSteroidOf(mr, draft.Medications) is { } ingredient:
@@ -419,7 +443,12 @@ internal static class OrderCards
             return null;
         }
 
-        var dosage = mr.DosageInstruction.FirstOrDefault();
+        return DailyDoseMg(mr.DosageInstruction.FirstOrDefault(), out problem);
+    }
+
+    private static double? DailyDoseMg(Dosage? dosage, out string? problem)
+    {
+        problem = null;
         if (DoseMg(dosage?.DoseAndRate.Select(d => d.Dose).OfType<Quantity>().FirstOrDefault()) is not { } dose)
         {
             problem = "no dose in mg";
@@ -433,6 +462,21 @@ internal static class OrderCards
         }
 
         return dose * perDay;
+    }
+
+    /// <summary>
+    /// The mg/day of each dosage instruction, in their <c>sequence</c> (as written where it is not given), when there are
+    /// several, each has a daily dose, and the last is below the first: a taper. Null otherwise.
+    /// </summary>
+    private static List<double>? Taper(MedicationRequest mr)
+    {
+        if (mr.DosageInstruction.Count < 2)
+        {
+            return null;
+        }
+
+        var doses = mr.DosageInstruction.OrderBy(d => d.Sequence ?? int.MaxValue).Select(d => DailyDoseMg(d, out _)).ToList();
+        return doses.All(d => d is not null) && doses[^1] < doses[0] ? [.. doses.Select(d => d!.Value)] : null;
     }
 
     /// <summary>Doses a day: frequency (default 1) per period, the period converted to days; null when it does not convert.</summary>
