@@ -101,7 +101,7 @@ public static class ScreenReport
         var inadequate = t.BySteroidResponse.GetValueOrDefault("inadequate");
         html.Append("<div class=\"cards\">");
         Card(html, t.Patients, "patients screened");
-        Card(html, worklistRows.Count, "<a href=\"#worklist-section\">needing action now</a>", alert: worklistRows.Count > 0, labelIsHtml: true);
+        Card(html, t.NeedingActionNow, "<a href=\"#worklist-section\">needing action now</a>", alert: t.NeedingActionNow > 0, labelIsHtml: true);
         Card(html, t.ByUrgency.GetValueOrDefault("emergency"), "emergencies", alert: t.ByUrgency.GetValueOrDefault("emergency") > 0);
         Card(html, t.ByStatus.GetValueOrDefault("relapse"), "in a relapse");
         Card(html, inadequate, "not responding to steroids");
