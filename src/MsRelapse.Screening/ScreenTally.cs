@@ -44,6 +44,12 @@ public sealed class ScreenTally
     /// <summary>Days from steroid failure to apheresis → patients (a histogram: bounded whatever the cohort).</summary>
     public SortedDictionary<int, long> SteroidFailureToApheresisDays { get; init; } = [];
 
+    /// <summary>
+    /// The same histogram for each calendar quarter of the attack's onset (<c>2026-Q1</c>): whether escalation is getting
+    /// faster, the question a governance meeting asks of it.
+    /// </summary>
+    public SortedDictionary<string, SortedDictionary<int, long>> SteroidFailureToApheresisDaysByOnsetQuarter { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>The counts of one partition's result.</summary>
     public static ScreenTally Of(PartitionResult result)
     {
@@ -67,7 +73,7 @@ public sealed class ScreenTally
             Increment(t.ByPrimaryAction, row.PrimaryAction);
             Increment(t.ByUrgency, row.Urgency);
             Increment(t.BySteroidResponse, row.SteroidResponse);
-            Increment(Inner(t.ByPrimaryActionAndStatus, row.PrimaryAction), row.EpisodeStatus);
+            Increment(Inner(t.ByPrimaryActionAndStatus, row.PrimaryAction, StringComparer.Ordinal), row.EpisodeStatus);
             foreach (var flag in row.Flags.Distinct())
             {
                 Increment(t.ByFlag, flag);
@@ -76,6 +82,10 @@ public sealed class ScreenTally
             if (row.SteroidFailureToApheresisDays is { } days)
             {
                 Increment(t.SteroidFailureToApheresisDays, days);
+                if (row.Onset is { } onset)
+                {
+                    Increment(Inner(t.SteroidFailureToApheresisDaysByOnsetQuarter, QuarterOf(onset)), days);
+                }
             }
         }
 
@@ -96,19 +106,27 @@ public sealed class ScreenTally
         Merge(BySteroidResponse, other.BySteroidResponse);
         foreach (var (action, byStatus) in other.ByPrimaryActionAndStatus)
         {
-            Merge(Inner(ByPrimaryActionAndStatus, action), byStatus);
+            Merge(Inner(ByPrimaryActionAndStatus, action, StringComparer.Ordinal), byStatus);
         }
 
         Merge(ByFlag, other.ByFlag);
         Merge(RejectedByReason, other.RejectedByReason);
         Merge(SteroidFailureToApheresisDays, other.SteroidFailureToApheresisDays);
+        foreach (var (quarter, days) in other.SteroidFailureToApheresisDaysByOnsetQuarter)
+        {
+            Merge(Inner(SteroidFailureToApheresisDaysByOnsetQuarter, quarter), days);
+        }
     }
 
-    private static SortedDictionary<string, long> Inner(SortedDictionary<string, SortedDictionary<string, long>> counts, string key)
+    /// <summary>The calendar quarter of a date: <c>2026-Q2</c>.</summary>
+    public static string QuarterOf(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year:D4}-Q{((date.Month - 1) / 3) + 1}");
+
+    private static SortedDictionary<TKey, long> Inner<TKey>(SortedDictionary<string, SortedDictionary<TKey, long>> counts, string key, IComparer<TKey>? comparer = null)
+        where TKey : notnull
     {
         if (!counts.TryGetValue(key, out var inner))
         {
-            inner = new(StringComparer.Ordinal);
+            inner = new(comparer);
             counts.Add(key, inner);
         }
 
@@ -219,6 +237,7 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
                 ["q1"] = e.Q1,
                 ["q3"] = e.Q3,
                 ["iqr"] = e.Iqr,
+                ["byOnsetQuarter"] = new JsonObject(Tally.SteroidFailureToApheresisDaysByOnsetQuarter.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)Quantiles(DayDistribution.Of(q.Value))))),
             },
             ["rejectedByReason"] = Counts(Tally.RejectedByReason),
             ["malformedLines"] = new JsonObject { ["total"] = Export.MalformedByFile.Values.Sum(), ["byFile"] = malformed },
@@ -226,6 +245,8 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    private static JsonObject Quantiles(DayDistribution d) => new() { ["count"] = d.Count, ["median"] = d.Median, ["q1"] = d.Q1, ["q3"] = d.Q3, ["iqr"] = d.Iqr };
 
     private static JsonObject Counts(IEnumerable<KeyValuePair<string, long>> counts) =>
         new(counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));

@@ -18,11 +18,12 @@ public sealed class ScreenReportPageTests(BrowserSuite suite)
     private static List<PatientRow> Cohort()
     {
         var rows = new List<PatientRow>();
-        void Add(int count, string status, string action, string urgency, string response = "not-applicable", string[]? flags = null, Func<int, int?>? escalation = null)
+        void Add(int count, string status, string action, string urgency, string response = "not-applicable", string[]? flags = null, Func<int, int?>? escalation = null, int spreadDays = 40)
         {
             for (var i = 0; i < count; i++)
             {
-                rows.Add(new PatientRow($"p{rows.Count:D6}", status, "moderate", action, urgency, response, new DateOnly(2026, 4, 1).AddDays(i % 40), 40 - (i % 40),
+                var daysAgo = (i * 7) % spreadDays;
+                rows.Add(new PatientRow($"p{rows.Count:D6}", status, "moderate", action, urgency, response, new DateOnly(2026, 5, 11).AddDays(-daysAgo), daysAgo,
                     [.. flags ?? []], null, escalation?.Invoke(i)));
             }
         }
@@ -32,6 +33,7 @@ public sealed class ScreenReportPageTests(BrowserSuite suite)
         Add(618, "possible-progression", "specialist-review", "soon", flags: ["pml-risk", "older-age"]);
         Add(282, "relapse", "specialist-review", "urgent", "inadequate", ["apheresis-delayed", "dmt-review"]);
         Add(589, "relapse", "rehabilitation", "routine", "responded");
+        Add(120, "relapse", "rehabilitation", "routine", "inadequate", escalation: i => 6 + (i % 45), spreadDays: 540); // escalated, over six quarters
         Add(63, "relapse", "plasma-exchange", "urgent", "inadequate", ["tpe-caution-ace-inhibitor", "apheresis-contraindication-hemodynamic"], i => 8 + (i % 30));
         Add(1, "relapse", "plasma-exchange", "emergency", flags: ["possible-nmosd", "dmt-harmful-in-nmosd"]);
         Add(3, "relapse", "escalated-iv-methylprednisolone", "soon", "inadequate", ["within-30-days-of-previous-attack"]);
@@ -53,7 +55,7 @@ public sealed class ScreenReportPageTests(BrowserSuite suite)
         await using var session = await suite.OpenBlankAsync();
         var page = session.Page;
         await page.SetContentAsync(html);
-        await Expect(page.Locator("figure svg")).ToHaveCountAsync(5);
+        await Expect(page.Locator("figure svg")).ToHaveCountAsync(6);
 
         // A label drawn outside its chart is cut off there (the rotated labels of vertical bars were).
         var outside = await page.EvaluateAsync<string[]>("""

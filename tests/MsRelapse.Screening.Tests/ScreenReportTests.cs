@@ -13,9 +13,9 @@ public sealed partial class ScreenReportTests
 {
     private static readonly DateOnly AsOf = new(2026, 5, 11);
 
-    private static PatientRow Row(string id, string status, string action, string urgency = "routine", string response = "not-applicable", string[]? flags = null, int? escalationDays = null, string? error = null) =>
+    private static PatientRow Row(string id, string status, string action, string urgency = "routine", string response = "not-applicable", string[]? flags = null, int? escalationDays = null, string? error = null, DateOnly? onset = null) =>
         error is null
-            ? new(id, status, "moderate", action, urgency, response, new DateOnly(2026, 4, 20), 21, [.. flags ?? []], null, escalationDays)
+            ? new(id, status, "moderate", action, urgency, response, onset ?? new DateOnly(2026, 4, 20), 21, [.. flags ?? []], null, escalationDays)
             : new(id, "", "", "", "", "", null, null, [], error);
 
     /// <summary>A small screen: two relapses escalated to plasma exchange (one an emergency), one steroid failure not yet escalated, …</summary>
@@ -107,6 +107,35 @@ public sealed partial class ScreenReportTests
     }
 
     [Fact]
+    public void Escalation_times_are_shown_by_quarter_of_onset_with_the_latest_quarters_said_to_be_incomplete()
+    {
+        var rows = Rows();
+        // Steroid failures escalated after 10, 20 and 30 days in late 2025, after 8 and 12 in 2026's first quarter.
+        rows.AddRange([
+            Row("q1", "relapse", "rehabilitation", response: "inadequate", escalationDays: 10, onset: new DateOnly(2025, 10, 2)),
+            Row("q2", "relapse", "rehabilitation", response: "inadequate", escalationDays: 20, onset: new DateOnly(2025, 11, 15)),
+            Row("q3", "relapse", "rehabilitation", response: "inadequate", escalationDays: 30, onset: new DateOnly(2025, 12, 31)),
+            Row("q4", "relapse", "rehabilitation", response: "inadequate", escalationDays: 8, onset: new DateOnly(2026, 1, 1)),
+            Row("q5", "relapse", "rehabilitation", response: "inadequate", escalationDays: 12, onset: new DateOnly(2026, 3, 31)),
+        ]);
+        var (summary, html) = Report(rows);
+
+        Assert.Contains("<tr><th scope=\"row\">2025-Q4</th><td class=\"n\">3</td><td class=\"n\">20</td><td class=\"n\">15–25</td><td class=\"n\">10–30</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">2026-Q1</th><td class=\"n\">2</td><td class=\"n\">10</td><td class=\"n\">9–11</td><td class=\"n\">8–12</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">2026-Q2</th><td class=\"n\">1</td><td class=\"n\">12</td>", html, StringComparison.Ordinal); // p02, onset in April
+        Assert.Contains("The latest quarters are not complete", html, StringComparison.Ordinal);
+        Assert.Equal(6, Regex.Matches(html, "<figure><figcaption>").Count);
+
+        var byQuarter = JsonNode.Parse(summary.ToJson())!["steroidFailureToApheresisDays"]!["byOnsetQuarter"]!;
+        Assert.Equal(["2025-Q4", "2026-Q1", "2026-Q2"], byQuarter.AsObject().Select(q => q.Key));
+        Assert.Equal(20, byQuarter["2025-Q4"]!["median"]!.GetValue<double>());
+        Assert.Equal(10, byQuarter["2025-Q4"]!["iqr"]!.GetValue<double>());
+
+        // A single quarter is the histogram already: no chart by quarter.
+        Assert.DoesNotContain("by quarter of onset", Report(Rows()).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_page_is_self_contained_and_escapes_what_the_export_wrote()
     {
         var rows = Rows();
@@ -141,7 +170,8 @@ public sealed partial class ScreenReportTests
         string[] urgencies = ["routine", "soon", "urgent", "emergency"];
         var rows = Enumerable.Range(0, 2_000).Select(i => random.Next(50) == 0
             ? Row($"p{i:D5}", "", "", error: "no-patient")
-            : Row($"p{i:D5}", statuses[random.Next(statuses.Length)], actions[random.Next(actions.Length)], urgencies[random.Next(urgencies.Length)], responses[random.Next(responses.Length)])).ToList();
+            : Row($"p{i:D5}", statuses[random.Next(statuses.Length)], actions[random.Next(actions.Length)], urgencies[random.Next(urgencies.Length)], responses[random.Next(responses.Length)],
+                escalationDays: random.Next(4) == 0 ? random.Next(5, 60) : null, onset: new DateOnly(2025, 1, 1).AddDays(random.Next(500)))).ToList();
 
         var whole = ScreenTally.Of(new PartitionResult(0, [.. rows], [], 0, 0));
         var merged = new ScreenTally();
@@ -166,6 +196,9 @@ public sealed partial class ScreenReportTests
 
         Assert.Equal(rows.Count(r => r.NeedsActionNow), json["needingActionNow"]!.GetValue<long>());
         Assert.InRange(json["needingActionNow"]!.GetValue<long>(), 1, rows.Count - 1);
+        var byQuarter = json["steroidFailureToApheresisDays"]!["byOnsetQuarter"]!.AsObject();
+        Assert.True(byQuarter.Count >= 5, "the onsets span five or six quarters");
+        Assert.Equal(json["steroidFailureToApheresisDays"]!["count"]!.GetValue<long>(), byQuarter.Sum(q => q.Value!["count"]!.GetValue<long>()));
         var screened = rows.Count(r => r.Error is null);
         Assert.Equal(screened, json["bySteroidResponse"]!.AsObject().Sum(r => r.Value!.GetValue<long>()));
         Assert.Equal(rows.Count(r => r.SteroidResponse == "inadequate"), json["bySteroidResponse"]!["inadequate"]!.GetValue<long>());
