@@ -173,6 +173,7 @@ public static class ScreenReport
 
         var statuses = InOrder(t.ByStatus, StatusOrder).Select(s => s.Key).ToList();
         var plot = NewPlot();
+        var segments = new List<Bar>();
         for (var i = 0; i < actions.Count; i++)
         {
             double from = 0;
@@ -181,8 +182,7 @@ public static class ScreenReport
             {
                 if (actions[i].ByStatus.GetValueOrDefault(status) is var count and > 0)
                 {
-                    var bar = plot.Add.Bars(new Bar[] { new Bar { Position = position, ValueBase = from, Value = from + count, Size = 0.7, FillColor = StatusColors.GetValueOrDefault(status, OtherColor), LineWidth = 0 } });
-                    bar.Horizontal = true;
+                    segments.Add(new Bar { Position = position, ValueBase = from, Value = from + count, Size = 0.7, FillColor = StatusColors.GetValueOrDefault(status, OtherColor), LineWidth = 0 });
                     from += count;
                 }
             }
@@ -194,6 +194,7 @@ public static class ScreenReport
             total.OffsetX = 4;
         }
 
+        plot.Add.Bars(segments).Horizontal = true;
         foreach (var status in statuses)
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = status, FillColor = StatusColors.GetValueOrDefault(status, OtherColor) });
@@ -298,13 +299,11 @@ public static class ScreenReport
         }
 
         var plot = NewPlot();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var bar = plot.Add.Bars(new Bar[] { new Bar { Position = items.Count - 1 - i, Value = items[i].Value, Size = 0.7, FillColor = color(items[i].Key), LineWidth = 0, Label = N(items[i].Value) } });
-            bar.Horizontal = true;
-            bar.ValueLabelStyle.FontName = ChartFont;
-            bar.ValueLabelStyle.FontSize = 12;
-        }
+        List<Bar> bars = [.. items.Select((item, i) => new Bar { Position = items.Count - 1 - i, Value = item.Value, Size = 0.7, FillColor = color(item.Key), LineWidth = 0, Label = N(item.Value) })];
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.Horizontal = true;
+        barPlot.ValueLabelStyle.FontName = ChartFont;
+        barPlot.ValueLabelStyle.FontSize = 12;
 
         CategoryAxis(plot, items.Select(i => i.Key).ToList(), items.Max(i => i.Value));
         var table = new StringBuilder();
