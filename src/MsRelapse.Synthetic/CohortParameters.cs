@@ -334,6 +334,17 @@ public sealed record CohortParameters
     /// <summary>Women with an old pregnancy left "active" and never abated (stale problem list), begun 400–3,000 days before while she was 18–45 (choice).</summary>
     public double StalePregnancyShare { get; init; } = 0.03;
 
+    /// <summary>
+    /// Women 18–45, not pregnant now, who gave birth 7–365 days before (after their 18th birthday) [unverified]. Drawn
+    /// from a random stream of their own, so that the rest of the cohort is the same whatever this share. The rebound of
+    /// relapses in the 3 months after delivery (clinical-evidence.md §8, Fabian) is not modelled: the relapse process is
+    /// the same as before pregnancy.
+    /// </summary>
+    public double PostpartumShare { get; init; } = 0.03;
+
+    /// <summary>Of those, breastfeeding when asked 1–42 days after the birth (the rest not), recorded as LOINC 63895-7 positive or negative (fhir-profile.md; R9 `breastfeeding`) (choice).</summary>
+    public double BreastfeedingShare { get; init; } = 0.6;
+
     /// <summary>Infections per year of history outside attacks (UTI, bronchitis, sinusitis) [unverified].</summary>
     public double InfectionsPerYear { get; init; } = 0.35;
 

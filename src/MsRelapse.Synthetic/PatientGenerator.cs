@@ -191,6 +191,17 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
 
         pregnant = pregnancyOnset is not null;
 
+        // A birth in the last year, and whether she breastfeeds (R9 `breastfeeding`): from a stream of its own (see
+        // CohortParameters.PostpartumShare), drawn for every patient; the observation is written last (its id comes from
+        // the patient's stream), so that nothing else depends on it.
+        var postpartum = SynthRandom.ForPatient(seed ^ PostpartumStream, index);
+        var birthDaysAgo = postpartum.Between(7, 365);
+        var breastfeeding = postpartum.Chance(p.BreastfeedingShare);
+        var askedAfterDays = postpartum.Between(1, 42);
+        DateOnly? gaveBirth = _female && !pregnant && !deceased && _ageYears is >= 18 and < 46 && birthDaysAgo <= daysSince18 && postpartum.Chance(p.PostpartumShare)
+            ? asOf.AddDays(-birthDaysAgo)
+            : null;
+
         // ---- Timeline: routine visits and attacks over the exported history (ending at death for the deceased)
         var historyStart = Max(_until.AddDays(-365 * p.HistoryYears), diagnosisDate);
         var historyDays = _until.DayNumber - historyStart.DayNumber;
@@ -291,8 +302,13 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
             WriteMalformed();
         }
 
+        if (gaveBirth is { } birth)
+        {
+            Qualitative(Loinc, "63895-7", "Breastfeeding status", Min(birth.AddDays(askedAfterDays), asOf), breastfeeding, "social-history");
+        }
+
         return new PatientSummary(index, id, _female, (int)_ageYears, course, deceased, aqp4, mog, pregnant, dmtPick == 0, ace, _diabetic,
-            enteredInError, defect, malformed, attacks, _weightKg, diagnosisDate, deathDate);
+            enteredInError, defect, malformed, attacks, _weightKg, diagnosisDate, deathDate, gaveBirth, gaveBirth is not null && breastfeeding);
     }
 
     private (double WeightKg, double HeightCm) Body(bool child)
@@ -308,6 +324,11 @@ internal sealed partial class PatientGenerator(CohortParameters p, long seed, Da
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    /// <summary>Mixed into the cohort seed for the births of the last year (<see cref="CohortParameters.PostpartumShare"/>): a stream apart from the patient's.</summary>
+    private const long PostpartumStream = 0x5EED_B1A7_0000_0001;
 
     /// <summary>A date 30 days to <paramref name="maxYears"/> years before the end of the history, never before birth.</summary>
     private DateOnly RandomPast(int maxYears)

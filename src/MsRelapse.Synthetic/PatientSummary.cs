@@ -70,4 +70,6 @@ public sealed record PatientSummary(
     IReadOnlyList<SynthAttack> Attacks,
     double WeightKg,
     DateOnly DiagnosisDate,
-    DateOnly? DeathDate);
+    DateOnly? DeathDate,
+    DateOnly? GaveBirth = null,
+    bool Breastfeeding = false);

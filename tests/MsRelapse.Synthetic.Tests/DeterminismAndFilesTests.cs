@@ -25,6 +25,29 @@ public sealed class DeterminismAndFilesTests
     }
 
     [Fact]
+    public void Births_of_the_last_year_add_breastfeeding_observations_and_change_no_other_line()
+    {
+        // PostpartumShare draws from a stream of its own: without births, every other line is the same.
+        using var with = new TempFolder();
+        using var without = new TempFolder();
+        Export.Generate(with.Path, 1_500, seed: 5);
+        Export.Generate(without.Path, 1_500, seed: 5, parameters: CohortParameters.Default with { PostpartumShare = 0 });
+        static List<string> Lines(string folder) =>
+            [.. Directory.GetFiles(folder, "*.ndjson").Order(StringComparer.Ordinal).SelectMany(File.ReadLines)];
+
+        var added = Lines(with.Path);
+        foreach (var line in Lines(without.Path))
+        {
+            Assert.True(added.Remove(line), "a line of the export without births is missing or changed: " + line[..Math.Min(200, line.Length)]);
+        }
+
+        Assert.NotEmpty(added);
+        Assert.All(added, line => Assert.Contains("\"63895-7\"", line, StringComparison.Ordinal));
+        Assert.Contains(added, line => line.Contains("\"10828004\"", StringComparison.Ordinal)); // breastfeeding: positive
+        Assert.Contains(added, line => line.Contains("\"260385009\"", StringComparison.Ordinal)); // not breastfeeding
+    }
+
+    [Fact]
     public void Files_split_at_the_size_limit_on_line_boundaries_and_hold_the_same_lines_as_one_file()
     {
         using var whole = new TempFolder();

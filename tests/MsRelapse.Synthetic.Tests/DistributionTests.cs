@@ -37,6 +37,22 @@ public sealed class DistributionTests
     }
 
     [Fact]
+    public void Births_in_the_last_year_and_breastfeeding_follow_the_parameters()
+    {
+        var c = Cohort.Value;
+        // Women of 19–45 (at 18 a birth cannot always fall after her 18th birthday), not pregnant, alive.
+        var eligible = c.Where(s => s.Female && !s.Pregnant && !s.Deceased && s.AgeYears is >= 19 and <= 45).ToList();
+        Near(P.PostpartumShare, eligible.Count(s => s.GaveBirth is not null), eligible.Count, "births in the last year");
+        var mothers = c.Where(s => s.GaveBirth is not null).ToList();
+        Assert.All(mothers, s =>
+        {
+            Assert.True(s.Female && !s.Pregnant && !s.Deceased && s.AgeYears is >= 18 and <= 45, $"patient {s.Id}");
+            Assert.InRange(Export.AsOf.DayNumber - s.GaveBirth!.Value.DayNumber, 7, 365);
+        });
+        Near(P.BreastfeedingShare, mothers.Count(s => s.Breastfeeding), mothers.Count, "breastfeeding");
+    }
+
+    [Fact]
     public void Attacks_follow_severity_treatment_and_response_parameters()
     {
         var attacks = Cohort.Value.SelectMany(s => s.Attacks).ToList();
