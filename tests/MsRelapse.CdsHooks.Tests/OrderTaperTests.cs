@@ -4,9 +4,10 @@ using MsRelapse.Testing;
 namespace MsRelapse.CdsHooks.Tests;
 
 /// <summary>
-/// clinical.md R5 "Never: … a taper after an MS pulse" at the order hooks: a glucocorticoid ordered as a taper (its
-/// dosage instructions, in sequence, end lower than they start) for an MS relapse gets a warning whose suggestion
-/// replaces it with the planned pulse; for an NMOSD attack, whose plan carries a slow oral taper (R3.1), it does not.
+/// clinical.md R5 "Never: lower doses, a taper after an MS pulse" at the order hooks: a glucocorticoid ordered as a taper
+/// (its dosage instructions, in sequence, end lower than they start) for an MS relapse gets a warning whose suggestion
+/// replaces it with the planned pulse; for an NMOSD attack, whose plan carries a slow oral taper (R3.1), it does not. A
+/// low dose by a route the plan does not use is a warning too, not merely "not in the recommendation".
 /// </summary>
 public sealed class OrderTaperTests
 {
@@ -74,6 +75,28 @@ public sealed class OrderTaperTests
         card = Assert.Single(await host.CardsAsync(Sign, Requests.Order("order-sign", bundle, level)))!;
         Assert.StartsWith("Daily dose not checked against the plan", (string)card["summary"]!);
         Assert.Contains("several dosage instructions", (string)card["detail"]!);
+    }
+
+    [Theory]
+    [InlineData(60, "8640", "prednisone", "48")] // 60 mg prednisone = 48 mg methylprednisolone
+    [InlineData(48, "6902", "methylprednisolone", "48")]
+    public async Task A_low_oral_dose_where_an_iv_pulse_is_planned_is_a_warning_not_merely_not_in_the_plan(double mgPerDay, string rxnorm, string drug, string mpEquivalent)
+    {
+        // The severe untreated relapse: IV methylprednisolone 1,000 mg/day × 5 days; no oral course among the steps or
+        // alternatives, so before, this order got only the info card "Not in the recommendation".
+        await using var host = await CdsHost.StartAsync();
+        var card = Assert.Single(await host.CardsAsync(Sign, Requests.Order("order-sign", SharedExamples.Load("severe-relapse-untreated"), Requests.SteroidOrder("p1", "draft-low", mgPerDay, "oral", 7, rxnorm, drug))))!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.Equal($"Lower than the relapse pulse: oral {drug} {mgPerDay} mg/day × 7 days", (string)card["summary"]!);
+        var detail = (string)card["detail"]!;
+        Assert.Contains($"gives {mpEquivalent} mg/day in methylprednisolone equivalents; the planned course is IV methylprednisolone 1,000 mg/day × 5 days", detail);
+        Assert.Contains("never with lower doses (E-NICE-2022)", detail);
+        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
+        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
+
+        // The planned pulse's equivalent by mouth (prednisone 1,250 mg/day = methylprednisolone 1,000) is not lower.
+        var equivalent = await host.CardsAsync(Sign, Requests.Order("order-sign", SharedExamples.Load("severe-relapse-untreated"), Requests.SteroidOrder("p1", "draft-eq", 1250, "oral", 5, "8640", "prednisone")));
+        Assert.DoesNotContain(equivalent, c => ((string)c!["summary"]!).StartsWith("Lower than", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -152,6 +152,19 @@ internal static class OrderCards
                 r, order, Replacement(r, order, proposals, steps), context);
         }
 
+        // 5. A glucocorticoid below the planned pulse's daily dose, by a route the plan does not use: clinical.md R5
+        // "Never: lower doses" (E-NICE-2022: no lower doses) — not merely "not in the recommendation".
+        if (order.IsSteroid && order.MpEquivalentMgPerDay is { } dose && r.Plan.Steroids is { DoseMgPerDay: { } plannedMg } plan
+            && MpEquivalentMg(PlannedDrug(plan), plannedMg) is var planned && dose < planned * 0.99)
+        {
+            var course = Course(plan.Route == PlannedRoute.Intravenous ? DoseRoute.Intravenous : DoseRoute.Oral, Name(PlannedDrug(plan)), plannedMg, plan.Days);
+            return Card(key("lower-dose"), "warning", $"Lower than the relapse pulse: {order.What}",
+                $"The draft order gives {CardText.Number(dose)} mg/day in methylprednisolone equivalents; the planned course is {CardText.Md(course)} "
+                + $"({CardText.Number(planned)} mg/day methylprednisolone equivalent). A relapse is treated with a pulse, never with lower doses (E-NICE-2022)."
+                + $"\n\n**Recommended:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+                r, order, Replacement(r, order, proposals, steps), context);
+        }
+
         return Card(key("not-in-plan"), "info", $"Not in the recommendation: {order.What}",
             $"The recommendation is **{CardText.Md(CardText.Step(r.Advice.Primary, r))}** ({WireNames.Of(r.Advice.Urgency)}); the draft orders {CardText.Md(order.What)}.",
             r, order, null, context);
@@ -242,7 +255,7 @@ internal static class OrderCards
             // as prednisone), whatever glucocorticoid the draft or the plan names.
             if (order.MpEquivalentMgPerDay is { } dose && plan.DoseMgPerDay is { } plannedMg)
             {
-                var plannedDrug = Enum.TryParse<SteroidDrug>(plan.Drug, ignoreCase: true, out var pd) ? pd : SteroidDrug.Methylprednisolone;
+                var plannedDrug = PlannedDrug(plan);
                 var planned = MpEquivalentMg(plannedDrug, plannedMg);
                 if (Math.Abs(dose - planned) > planned * 0.01)
                 {
@@ -272,6 +285,9 @@ internal static class OrderCards
 
         return list;
     }
+
+    private static SteroidDrug PlannedDrug(SteroidPlan plan) =>
+        Enum.TryParse<SteroidDrug>(plan.Drug, ignoreCase: true, out var drug) ? drug : SteroidDrug.Methylprednisolone;
 
     private static string Route(DoseRoute route) => route == DoseRoute.Intravenous ? "intravenous" : "oral";
 
