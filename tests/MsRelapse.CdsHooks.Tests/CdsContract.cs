@@ -79,6 +79,15 @@ internal static partial class CdsContract
         }
     }
 
+    /// <summary>The card's suggestion deletes the draft <paramref name="draftReference"/> and creates one MedicationRequest proposal: returned.</summary>
+    public static MedicationRequest AssertReplacesDraft(JsonNode card, string draftReference)
+    {
+        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
+        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
+        Assert.Equal(draftReference, (string?)actions[0]!["resourceId"]![0]);
+        return Assert.IsType<MedicationRequest>(AssertAction(actions[1]!));
+    }
+
     public static Resource AssertAction(JsonNode action)
     {
         var type = (string)action["type"]!;

@@ -53,10 +53,7 @@ public sealed class OrderPregnancyTests
         Assert.Contains("Dexamethasone crosses the placenta freely", detail);
         Assert.Contains("antenatal corticosteroid for fetal lung maturity", detail);
 
-        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
-        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
-        Assert.Equal("MedicationRequest/draft-dex", (string?)actions[0]!["resourceId"]![0]);
-        var proposal = Assert.IsType<Hl7.Fhir.Model.MedicationRequest>(CdsContract.AssertAction(actions[1]!));
+        var proposal = CdsContract.AssertReplacesDraft(card, "MedicationRequest/draft-dex");
         Assert.Contains(((Hl7.Fhir.Model.CodeableConcept)proposal.Medication!).Coding, c => c.Code == "6902"); // methylprednisolone
         Assert.Equal(1000m, ((Hl7.Fhir.Model.Quantity)proposal.DosageInstruction[0].DoseAndRate[0].Dose!).Value);
     }

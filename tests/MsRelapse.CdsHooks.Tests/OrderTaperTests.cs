@@ -47,10 +47,7 @@ public sealed class OrderTaperTests
         Assert.Contains("(1,000 → 48 → 24 mg/day)", detail);
         Assert.Contains("E-NICE-2022", detail);
         Assert.Contains("**Recommended:** IV methylprednisolone 1,000 mg/day × 5 days (urgent)", detail);
-        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
-        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
-        Assert.Equal("MedicationRequest/draft-taper", (string?)actions[0]!["resourceId"]![0]);
-        var proposal = Assert.IsType<Hl7.Fhir.Model.MedicationRequest>(CdsContract.AssertAction(actions[1]!));
+        var proposal = CdsContract.AssertReplacesDraft(card, "MedicationRequest/draft-taper");
         Assert.Single(proposal.DosageInstruction); // one dose a day for five days: no taper
         Assert.Equal(1000m, ((Hl7.Fhir.Model.Quantity)proposal.DosageInstruction[0].DoseAndRate[0].Dose!).Value);
     }
@@ -91,8 +88,8 @@ public sealed class OrderTaperTests
         var detail = (string)card["detail"]!;
         Assert.Contains($"gives {mpEquivalent} mg/day in methylprednisolone equivalents; the planned course is IV methylprednisolone 1,000 mg/day × 5 days", detail);
         Assert.Contains("never with lower doses (E-NICE-2022)", detail);
-        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
-        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
+        Assert.Contains("If this order is for another condition, it is outside this pathway.", detail);
+        Assert.Equal(1000m, ((Hl7.Fhir.Model.Quantity)CdsContract.AssertReplacesDraft(card, "MedicationRequest/draft-low").DosageInstruction[0].DoseAndRate[0].Dose!).Value);
 
         // The planned pulse's equivalent by mouth (prednisone 1,250 mg/day = methylprednisolone 1,000) is not lower.
         var equivalent = await host.CardsAsync(Sign, Requests.Order("order-sign", SharedExamples.Load("severe-relapse-untreated"), Requests.SteroidOrder("p1", "draft-eq", 1250, "oral", 5, "8640", "prednisone")));

@@ -48,10 +48,7 @@ public sealed class OrderTests
         var detail = (string)card["detail"]!;
         Assert.Contains("dose 500 mg/day; planned 1,000 mg/day", detail);
         Assert.Contains("3 days; planned 5 days", detail);
-        var actions = card["suggestions"]![0]!["actions"]!.AsArray();
-        Assert.Equal(["delete", "create"], actions.Select(a => (string)a!["type"]!));
-        Assert.Equal("MedicationRequest/draft-low", (string?)actions[0]!["resourceId"]![0]);
-        var proposal = Assert.IsType<Hl7.Fhir.Model.MedicationRequest>(CdsContract.AssertAction(actions[1]!));
+        var proposal = CdsContract.AssertReplacesDraft(card, "MedicationRequest/draft-low");
         Assert.Equal(1000m, ((Hl7.Fhir.Model.Quantity)proposal.DosageInstruction[0].DoseAndRate[0].Dose!).Value);
         Assert.Equal(5, proposal.DosageInstruction[0].Timing!.Repeat!.Count);
     }

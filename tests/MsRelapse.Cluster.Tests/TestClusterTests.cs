@@ -49,6 +49,10 @@ public sealed class TestClusterTests
             Assert.Equal(6, result.SplitsBySilo.Values.Sum()); // the export read in six parts, by grains on either silo
             Assert.Equal(0, result.SplitReruns);
 
+            // A negative cleanup grace is refused before anything runs.
+            await Assert.ThrowsAsync<ArgumentException>(() => ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-bad"), new ClusterRunOptions(CleanupGrace: TimeSpan.FromSeconds(-1))));
+            Assert.False(Directory.Exists(Path.Combine(cohort.Root, "cluster-bad")));
+
             // An export folder without a file: nothing to split, an empty screen (as on one machine), not a failure.
             var empty = Path.Combine(cohort.Root, "empty-export");
             Directory.CreateDirectory(empty);

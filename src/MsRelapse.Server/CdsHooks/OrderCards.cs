@@ -157,10 +157,10 @@ internal static class OrderCards
         if (order.IsSteroid && order.MpEquivalentMgPerDay is { } dose && r.Plan.Steroids is { DoseMgPerDay: { } plannedMg } plan
             && MpEquivalentMg(PlannedDrug(plan), plannedMg) is var planned && dose < planned * 0.99)
         {
-            var course = Course(plan.Route == PlannedRoute.Intravenous ? DoseRoute.Intravenous : DoseRoute.Oral, Name(PlannedDrug(plan)), plannedMg, plan.Days);
             return Card(key("lower-dose"), "warning", $"Lower than the relapse pulse: {order.What}",
-                $"The draft order gives {CardText.Number(dose)} mg/day in methylprednisolone equivalents; the planned course is {CardText.Md(course)} "
-                + $"({CardText.Number(planned)} mg/day methylprednisolone equivalent). A relapse is treated with a pulse, never with lower doses (E-NICE-2022)."
+                $"The draft order gives {CardText.Number(dose)} mg/day in methylprednisolone equivalents; the planned course is {CardText.Md(CardText.Step(plan.Action, r))} "
+                + $"({CardText.Number(planned)} mg/day methylprednisolone equivalent). A relapse is treated with a pulse, never with lower doses (E-NICE-2022). "
+                + "If this order is for another condition, it is outside this pathway."
                 + $"\n\n**Recommended:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
                 r, order, Replacement(r, order, proposals, steps), context);
         }
