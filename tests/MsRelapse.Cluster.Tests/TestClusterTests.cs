@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace MsRelapse.Cluster.Tests;
@@ -14,6 +15,41 @@ public sealed class TestClusterTests
         {
             ClusterHost.ConfigureFastFailureDetection(siloBuilder.Services);
             ClusterHost.ConfigureLongCalls(siloBuilder.Services);
+            siloBuilder.AddIncomingGrainCallFilter<AnswerWithheld>();
+        }
+    }
+
+    /// <summary>
+    /// Makes a silo die at a chosen point of a run, whatever the timing. Armed with a silo and a grain method, that silo
+    /// does the work of every call of the method and then withholds the answer, and the first such call completes the
+    /// task <see cref="Arm"/> returned: the test kills the silo then. The work is done and its answer lost, the case in
+    /// which a coordinator that used anything but the answers it received would count a part twice. Disarmed, it
+    /// does nothing (the other tests of the class).
+    /// </summary>
+    private sealed class AnswerWithheld(ILocalSiloDetails silo) : IIncomingGrainCallFilter
+    {
+        private sealed record Armed(SiloAddress Silo, string Method, TaskCompletionSource Held, CancellationTokenSource Released);
+
+        private static Armed? s_armed;
+
+        public static Task Arm(SiloAddress victim, string method)
+        {
+            var armed = new Armed(victim, method, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new CancellationTokenSource());
+            Volatile.Write(ref s_armed, armed);
+            return armed.Held.Task;
+        }
+
+        /// <summary>Ends the withholding (answers still held are then given up, on a silo already dead).</summary>
+        public static void Disarm() => Interlocked.Exchange(ref s_armed, null)?.Released.Cancel();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            await context.Invoke();
+            if (Volatile.Read(ref s_armed) is { } armed && armed.Silo.Equals(silo.SiloAddress) && context.MethodName == armed.Method)
+            {
+                armed.Held.TrySetResult();
+                await Task.Delay(Timeout.Infinite, armed.Released.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
         }
     }
 
@@ -190,26 +226,27 @@ public sealed class TestClusterTests
     [Fact]
     public async Task A_silo_killed_mid_run_has_its_partitions_re_run_and_nothing_is_counted_twice()
     {
+        // The victim screens a partition and dies before it answers (killed abruptly: no graceful shutdown, every call
+        // it holds is lost): that partition, and any other it held, is screened again on the other silo, and its rows
+        // count once. Sixteen partitions placed at random: the victim gets none of them with a chance of 2^-16.
         using var cohort = new Cohort(400, 16);
         var cluster = await StartAsync();
         try
         {
             var victim = cluster.SecondarySilos[0];
-            var killed = 0;
-            var result = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-kill"), KillRun(inFlight: 8), p =>
-            {
-                if (p.Phase == "screen" && p.PartitionsDone >= 3 && Interlocked.Exchange(ref killed, 1) == 0)
-                {
-                    _ = cluster.KillSiloAsync(victim); // abrupt: no graceful shutdown, in-flight calls are lost
-                }
-            });
+            var held = AnswerWithheld.Arm(victim.SiloAddress, nameof(IPartitionScreenGrain.Screen));
+            var killed = held.ContinueWith(_ => cluster.KillSiloAsync(victim), TaskScheduler.Default).Unwrap();
+            var result = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-kill"), KillRun(inFlight: 8));
 
             cohort.AssertSameAsSingleMachine("cluster-kill");
-            Assert.Equal(1, killed);
+            Assert.True(killed.IsCompleted, "the victim was never given a partition");
+            Assert.True(result.Reruns >= 1, "the partition the victim screened without answering was not screened again");
             Assert.Equal(16, result.PartitionsBySilo.Values.Sum());
+            Assert.DoesNotContain(victim.SiloAddress.ToString(), result.PartitionsBySilo.Keys); // its withheld answers never counted
         }
         finally
         {
+            AnswerWithheld.Disarm();
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
@@ -218,33 +255,32 @@ public sealed class TestClusterTests
     [Fact]
     public async Task A_silo_killed_while_the_export_is_split_has_its_parts_read_again_and_no_line_is_spilled_twice()
     {
-        // Twelve parts of the export, four in flight; the victim is killed as the first part is done. Parts it was
-        // reading are lost half-written, and calls placed on it until the cluster declares it dead fail: all are read
-        // again by the other silo into folders of their own, and a lost part's folder is never read. How many parts it
-        // still held when it died depends on timing (parts of this small export take milliseconds, the kill longer;
-        // runs re-ran 0 to 3: at 0 the kill landed after the split, and partitions in flight on it are lost instead);
-        // whatever it held, each part counts once and the output is the single machine's.
+        // Twelve parts of the export, four in flight. The victim reads a part into its folder and dies before it
+        // answers; calls placed on it until the cluster declares it dead fail. Every such part is read again by the
+        // other silo into a folder of its own, and the folder the victim wrote in full is never read: each part counts
+        // once and the output is the single machine's. (Until the answer was withheld, the kill raced the parts of this
+        // small export, milliseconds each: one run in four killed the victim after the split, and no part was re-run.)
+        // The parts are placed at random: the victim gets none of the twelve with a chance of 2^-12.
         using var cohort = new Cohort(400, 8);
         var cluster = await StartAsync();
         try
         {
             var victim = cluster.SecondarySilos[0];
-            var killed = 0;
-            var result = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("split-kill"), KillRun(inFlight: 4, splitTasks: 12), p =>
-            {
-                if (p.Phase == "split" && Interlocked.Exchange(ref killed, 1) == 0)
-                {
-                    _ = cluster.KillSiloAsync(victim);
-                }
-            });
+            var held = AnswerWithheld.Arm(victim.SiloAddress, nameof(IExportSplitGrain.Split));
+            var killed = held.ContinueWith(_ => cluster.KillSiloAsync(victim), TaskScheduler.Default).Unwrap();
+            var result = await ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("split-kill"), KillRun(inFlight: 4, splitTasks: 12));
 
             cohort.AssertSameAsSingleMachine("split-kill");
+            Assert.True(killed.IsCompleted, "the victim was never given a part of the split");
+            Assert.True(result.SplitReruns >= 1, "the part the victim read without answering was not read again");
             Assert.Equal(12, result.SplitsBySilo.Values.Sum()); // each part once, re-run or not
+            Assert.DoesNotContain(victim.SiloAddress.ToString(), result.SplitsBySilo.Keys); // its withheld parts never used
             Assert.Equal(8, result.PartitionsBySilo.Values.Sum());
             Console.WriteLine($"split with a silo killed: {result.SplitReruns} part calls re-run; parts by silo: {string.Join(", ", result.SplitsBySilo)}");
         }
         finally
         {
+            AnswerWithheld.Disarm();
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
