@@ -248,7 +248,7 @@ public sealed class OrderCardEdgeTests
     /// The severe untreated relapse moved to onset 2026-05-01 (EDSS 4.0 on 05-10), with an infection from 2026-05-08:
     /// more than 3 days after onset, so not a pseudo-relapse (R2.3), but current (R8.2: onset in the last 14 days).
     /// </summary>
-    private static string RelapseWithInfection(string snomed, string display)
+    internal static string RelapseWithInfection(string snomed, string display)
     {
         var bundle = JsonNode.Parse(SharedExamples.Load("severe-relapse-untreated"))!;
         Resource(bundle, "condit3")["onsetDateTime"] = "2026-05-01";

@@ -23,8 +23,15 @@ internal static class CardText
         _ => "Routine",
     };
 
+    /// <summary>
+    /// The episode in words. An attack flagged as a possible NMOSD or MOGAD is not called an MS relapse: clinical.md R3
+    /// treats it as that disorder's attack ("treat attacks as NMOSD"), and the card must not say otherwise.
+    /// </summary>
     public static string Episode(Recommendation r) => r.Episode.Status switch
     {
+        EpisodeStatus.Relapse when r.Flags.Any(f => f.Code is FlagCode.PossibleNmosd or FlagCode.PossibleMogad) =>
+            $"{(r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe ? WireNames.Of(r.Episode.Severity) + " attack" : "attack")}, "
+            + (r.Flags.Any(f => f.Code == FlagCode.PossibleNmosd) ? "possible NMOSD" : "possible MOGAD"),
         EpisodeStatus.Relapse => r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe
             ? $"{WireNames.Of(r.Episode.Severity)} MS relapse"
             : "MS relapse",
@@ -89,8 +96,38 @@ internal static class CardText
         return Fit(text);
     }
 
-    public static string Fit(string text) =>
-        text.Length <= MaxSummaryLength ? text : string.Concat(text.AsSpan(0, MaxSummaryLength - 1).TrimEnd(), "…");
+    /// <summary>
+    /// The text cut to fit a summary: at a word's end, and before a parenthesis it would leave open (a cut inside one
+    /// drops the clause that closes it, which can turn its meaning), then "…".
+    /// </summary>
+    public static string Fit(string text)
+    {
+        if (text.Length <= MaxSummaryLength)
+        {
+            return text;
+        }
+
+        var cut = text.AsSpan(0, MaxSummaryLength - 1);
+        if (text[MaxSummaryLength - 1] != ' ' && cut.LastIndexOf(' ') is var space and > MaxSummaryLength / 2)
+        {
+            cut = cut[..space]; // not mid-word
+        }
+
+        var depth = 0;
+        var open = -1;
+        for (var i = cut.Length - 1; i >= 0 && open < 0; i--)
+        {
+            depth += cut[i] switch { ')' => 1, '(' => -1, _ => 0 };
+            open = depth < 0 ? i : -1;
+        }
+
+        if (open > MaxSummaryLength / 2)
+        {
+            cut = cut[..open]; // not inside a parenthesis
+        }
+
+        return string.Concat(cut.TrimEnd().TrimEnd(",;:—-").TrimEnd(), "…");
+    }
 
     /// <summary>Text from the engine made safe for GFM without HTML: no tag, entity, or stray Markdown syntax.</summary>
     public static string Md(string text)

@@ -233,7 +233,7 @@ internal sealed partial class CdsHookHandler(
             if (ReadDrafts(parsed, hook, out drafts) is { } draftError)
             {
                 metrics.Call(id, 400);
-                return Outcome(400, "invalid-draft-orders", draftError);
+                return Outcome(400, draftError.Code, draftError.Message);
             }
         }
 
@@ -513,12 +513,19 @@ internal sealed partial class CdsHookHandler(
         return [.. drafts.Select(d => d with { Medications = medications })];
     }
 
-    internal static string? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<DraftOrder> drafts)
+    /// <summary>
+    /// The draft orders to check (order-select: the selected ones), or why the request is refused: the draft orders are
+    /// not a Bundle (<c>invalid-draft-orders</c>), a selection names no draft order of the Bundle (<c>invalid-selections</c>:
+    /// checking the other drafts instead would answer for orders the clinician did not select, and saying nothing would
+    /// read as "no objection"), or a draft order is for another patient (<c>other-patient</c>, as a prefetch of another
+    /// patient's data is: its checks would be made against the wrong record).
+    /// </summary>
+    internal static (string Code, string Message)? ReadDrafts(CdsRequest request, string hook, out IReadOnlyList<DraftOrder> drafts)
     {
         drafts = [];
         if (!request.Context.TryGetProperty("draftOrders", out var element) || element.ValueKind != JsonValueKind.Object)
         {
-            return "'context.draftOrders' is required (a Bundle).";
+            return ("invalid-draft-orders", "'context.draftOrders' is required (a Bundle).");
         }
 
         Bundle bundle;
@@ -530,22 +537,64 @@ internal sealed partial class CdsHookHandler(
         catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            return $"'context.draftOrders' is not a FHIR R4 Bundle ({ex.GetType().Name}).";
+            return ("invalid-draft-orders", $"'context.draftOrders' is not a FHIR R4 Bundle ({FhirParseProblem(ex)}).");
         }
 
         // The position is the entry's in the Bundle (before any selection): it identifies a draft without an id.
         // The Medications are the whole Bundle's: a selected order may name one that is not itself selected.
         var medications = TherapyCodes.MedicationsOf(bundle);
         var resources = bundle.Entry.Select((e, i) => e.Resource is { } r ? new DraftOrder(r, e.FullUrl, i, medications) : null).OfType<DraftOrder>().ToList();
-        if (hook == "order-select" && request.Context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
+        foreach (var draft in resources)
         {
-            var selected = selections.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToHashSet(StringComparer.Ordinal);
-            resources = [.. resources.Where(d => selected.Contains($"{d.Resource.TypeName}/{d.Resource.Id}"))];
+            foreach (var member in (ReadOnlySpan<string>)["subject", "patient"])
+            {
+                if (draft.Resource.TryGetValue(member, out var value) && value is ResourceReference { Reference: { } reference }
+                    && PrefetchAssembler.NamesAnotherPatient(reference, request.PatientId))
+                {
+                    return ("other-patient", $"context.draftOrders entry {draft.Index + 1} ({draft.Resource.TypeName}) is an order for a patient other than context.patientId.");
+                }
+            }
+        }
+
+        if (hook == "order-select" && request.Context.TryGetProperty("selections", out var selections))
+        {
+            // CDS Hooks 2.0 order-select: "selections" (required) holds the FHIR id of each selected draft, as
+            // ResourceType/id, each a resource of draftOrders.
+            if (selections.ValueKind != JsonValueKind.Array || selections.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.String))
+            {
+                return ("invalid-selections", "'context.selections' must be an array of references (ResourceType/id) to resources of context.draftOrders.");
+            }
+
+            var byReference = resources.Where(d => !string.IsNullOrEmpty(d.Resource.Id)).GroupBy(d => $"{d.Resource.TypeName}/{d.Resource.Id}", StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var selected = new List<DraftOrder>();
+            foreach (var selection in selections.EnumerateArray().Select(s => s.GetString()!).Distinct(StringComparer.Ordinal))
+            {
+                if (!byReference.TryGetValue(selection, out var draft))
+                {
+                    return ("invalid-selections", $"'context.selections' names '{Truncated(selection)}', which is not a resource of context.draftOrders (expected ResourceType/id of one of its entries).");
+                }
+
+                selected.Add(draft);
+            }
+
+            resources = [.. selected.OrderBy(d => d.Index)];
         }
 
         drafts = resources;
         return null;
     }
+
+    /// <summary>A value quoted back in an error message, cut to 100 characters.</summary>
+    private static string Truncated(string value) => value.Length <= 100 ? value : value[..100] + "…";
+
+    /// <summary>What the FHIR parser found wrong, in its words where it has them (never the exception type alone).</summary>
+    private static string FhirParseProblem(Exception ex) => ex switch
+    {
+        AggregateException { InnerExceptions: [var first, ..] } => Truncated(first.Message), // Firely's DeserializationFailedException: every error it found
+        FormatException or System.Text.Json.JsonException => Truncated(ex.Message),
+        _ => "it could not be read as one",
+    };
 
     private async Task<bool> AuthorisedAsync(HttpContext context) =>
         options.RequireAuthentication != true || await tokens.ValidateAsync(context.Request, Audience(context), context.RequestAborted).ConfigureAwait(false);

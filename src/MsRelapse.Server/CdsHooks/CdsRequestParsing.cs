@@ -38,7 +38,7 @@ public static class CdsRequestParsing
         {
             if (CdsHookHandler.ReadDrafts(parsed, hook, out var read) is { } draftError)
             {
-                return CdsParseResult.Problem(400, "invalid-draft-orders", draftError);
+                return CdsParseResult.Problem(400, draftError.Code, draftError.Message);
             }
 
             drafts = read.Count;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using MsRelapse.Core.Model;
 using MsRelapse.Core.Pathway;
+using MsRelapse.Core.Steroids;
 using MsRelapse.Fhir;
 using Flag = MsRelapse.Core.Pathway.Flag;
 
@@ -51,6 +52,16 @@ internal static class OrderCards
         var cards = new List<CdsCard>();
         if (r.Episode.Status == EpisodeStatus.NoEpisode)
         {
+            // No attack to treat: the orders are not relapse treatment, and only a dose no regimen of the pathway reaches is
+            // worth a word (a dose error, mg for µg, g for mg, is the likelier reading).
+            foreach (var order in drafts.Select(Read).OfType<Ordered>())
+            {
+                if (AboveHighestDose(r, order, null, context) is { } card)
+                {
+                    cards.Add(card);
+                }
+            }
+
             return cards;
         }
 
@@ -75,6 +86,12 @@ internal static class OrderCards
         if (order.PlacentaCrossing is { } ingredient)
         {
             return r.Flags.FirstOrDefault(f => f.Code == FlagCode.Pregnancy) is { } pregnancy ? InPregnancy(r, order, ingredient, pregnancy, proposals, steps, key("pregnancy"), context) : null;
+        }
+
+        // 0b. A daily dose above every regimen of the pathway.
+        if (AboveHighestDose(r, order, () => Replacement(r, order, proposals, steps), context) is { } overdose)
+        {
+            return overdose;
         }
 
         // 1. A flag that contraindicates this therapy: critical.
@@ -124,28 +141,49 @@ internal static class OrderCards
             return null;
         }
 
-        // An accepted alternative (e.g. immunoadsorption where plasma exchange is primary): agrees — except a steroid that
-        // R8.2 keeps as an alternative only "once the infection is treated" (clinical.md R8.2: with a current fever or
-        // infection the steroid "moves to alternatives 'once the infection is treated'"; "a steroid that is only an
-        // alternative keeps its place with that condition"): ordered now, it comes before the infection is treated.
+        // 3b. A current fever or infection (flags fever/infection, warning): a steroid comes only "once the infection is
+        // treated" (clinical.md R8.2: the steroid "moves to alternatives 'once the infection is treated'"; "a steroid that is
+        // only an alternative keeps its place with that condition"; R2.3: "steroids are not given during an untreated
+        // infection"), and apheresis only "once infection is controlled" (R8.3.2: an infection with onset in the last 14 days
+        // and not abated, or fever in the last 3 days — the fever and infection flags' own windows). Whether the order is an
+        // alternative or not in the recommendation at all, ordered now it comes before the infection is treated. (With
+        // sepsis the flags are critical and the order conflicts with them: step 1.)
         var alternative = r.Advice.Alternatives.FirstOrDefault(a => Matches(order, a.Action));
+        if ((order.IsSteroid || order.Apheresis is not null)
+            && r.Flags.FirstOrDefault(f => f.Code is FlagCode.Fever or FlagCode.Infection && f.Severity == FlagSeverity.Warning) is { } infection)
+        {
+            var creates = Creates(order, proposals, steps);
+            var why = order.IsSteroid ? "treated" : "controlled";
+            var place = alternative is not null
+                ? $"The recommendation lists `{WireNames.Of(alternative.Action)}` only as an alternative: {CardText.Md(alternative.Reason)}{Evidence(alternative.Evidence)}"
+                : $"The recommendation does not list {CardText.Md(order.What)} now.";
+            return Card(key("infection-first"), "warning", $"Treat the {WireNames.Of(infection.Code)} first: {order.What} only once it is {why}",
+                $"**{WireNames.Of(infection.Code)}**: {CardText.Md(infection.Message)}\n\n{place} "
+                + (order.IsSteroid ? "Steroids are not given during an untreated infection (pathway R8.2)." : "Apheresis waits until the infection is controlled (pathway R8.3).")
+                + $"\n\n**Recommended now:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+                r, order, creates.Count > 0 ? Replace(order, creates, r) : null, context);
+        }
+
+        // 3c. An accepted alternative (e.g. immunoadsorption where plasma exchange is primary): agrees when its numbers are
+        // the alternative's regimen (where the recommendation gives one), and it is not a taper.
         if (alternative is not null)
         {
-            if (order.IsSteroid && r.FiredRules.Contains("R8.2")
-                && r.Flags.FirstOrDefault(f => f.Code is FlagCode.Fever or FlagCode.Infection && f.Severity == FlagSeverity.Warning) is { } infection)
+            var differences = AlternativeDifferences(r, order, alternative.Action, out var regimen);
+            if (differences.Count > 0)
             {
-                var creates = Creates(order, proposals, steps);
-                return Card(key("infection-first"), "warning", $"Treat the {WireNames.Of(infection.Code)} first: {order.What} only once it is treated",
-                    $"**{WireNames.Of(infection.Code)}**: {CardText.Md(infection.Message)}\n\nThe recommendation lists `{WireNames.Of(alternative.Action)}` only as an alternative: "
-                    + $"{CardText.Md(alternative.Reason)}{Evidence(alternative.Evidence)}\n\n**Recommended now:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
-                    r, order, creates.Count > 0 ? Replace(order, creates, r) : null, context);
+                return Card(key("differs-alternative"), "warning", $"Differs from the alternative: {order.What}",
+                    $"The draft order is the alternative `{WireNames.Of(alternative.Action)}` ({CardText.Md(alternative.Reason)}{Evidence(alternative.Evidence)}), but differs from its regimen, {CardText.Md(regimen!)}:\n\n"
+                    + string.Join('\n', differences.Select(d => "- " + d))
+                    + $"\n\n**Recommended:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
+                    r, order, null, context);
             }
 
             return Tapered(r.Advice.Primary, () => Replacement(r, order, proposals, steps));
         }
 
-        // 4. A steroid course ordered where apheresis is now the primary: the missed escalation.
-        if (order.IsSteroid && r.Advice.Primary is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption)
+        // 4. A steroid course ordered after the steroid response was judged inadequate, where apheresis is now the primary:
+        // the missed escalation (R6.4). (Apheresis primary for another reason — an NMOSD or MOGAD attack, R3 — is no escalation.)
+        if (order.IsSteroid && r.Episode.SteroidResponse == ResponseStatus.Inadequate && r.Advice.Primary is ActionCode.PlasmaExchange or ActionCode.Immunoadsorption)
         {
             return Card(key("missed-escalation"), "warning", $"Escalation missed: {CardText.Step(r.Advice.Primary, r)} is recommended, not more steroids",
                 $"The recommendation is **{CardText.Md(CardText.Step(r.Advice.Primary, r))}** ({WireNames.Of(r.Advice.Urgency)}); the draft orders {CardText.Md(order.What)}.",
@@ -153,7 +191,13 @@ internal static class OrderCards
         }
 
         // 5. A glucocorticoid below the planned pulse's daily dose, by a route the plan does not use: clinical.md R5
-        // "Never: lower doses" (E-NICE-2022: no lower doses) — not merely "not in the recommendation".
+        // "Never: lower doses" (E-NICE-2022: no lower doses) — not merely "not in the recommendation". Ordered as a taper,
+        // it is the taper card (R5 "Never: … a taper after an MS pulse"), which says both.
+        if (order.IsSteroid && r.Plan.Steroids is not null && Tapered(r.Advice.Primary, () => Replacement(r, order, proposals, steps)) is { } taperCard)
+        {
+            return taperCard;
+        }
+
         if (order.IsSteroid && order.MpEquivalentMgPerDay is { } dose && r.Plan.Steroids is { DoseMgPerDay: { } plannedMg } plan
             && MpEquivalentMg(PlannedDrug(plan), plannedMg) is var planned && dose < planned * 0.99)
         {
@@ -184,6 +228,61 @@ internal static class OrderCards
     }
 
     /// <summary>
+    /// A glucocorticoid order whose daily dose (methylprednisolone equivalents; any instruction of a taper) is above the
+    /// highest of every regimen the pathway gives: escalated IV methylprednisolone 2,000 mg/day × 5 days (clinical.md R6.4,
+    /// E-PFEUFFER-2020). No relapse regimen goes higher, and a unit slip (g for mg) is the likelier reading than intent.
+    /// </summary>
+    private static CdsCard? AboveHighestDose(Recommendation r, Ordered order, Func<CdsSuggestion?>? suggestion, CardContext context)
+    {
+        var highest = SteroidRegimens.EscalatedIntravenous;
+        var dose = order.MpEquivalentMgPerDay ?? (order.TaperMgPerDay is { } taper && order.Drug is { } drug ? MpEquivalentMg(drug, taper.Max()) : null);
+        if (!order.IsSteroid || dose is not { } mg || mg <= highest.DoseMgPerDay * 1.01)
+        {
+            return null;
+        }
+
+        var key = CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, "above-highest-dose");
+        return Card(key, "warning", $"Above the pathway's highest dose: {order.What}",
+            $"The draft order gives {CardText.Number(mg)} mg/day in methylprednisolone equivalents: above the highest daily dose of any relapse regimen of this "
+            + $"pathway, escalated IV methylprednisolone {CardText.Number(highest.DoseMgPerDay)} mg/day × {CardText.Count(highest.Days, "day")} (pathway R6.4, E-PFEUFFER-2020). "
+            + "Check the dose and its unit (mg, g). If this order is for another condition, it is outside this pathway."
+            + (r.Episode.Status == EpisodeStatus.NoEpisode
+                ? "\n\nThe record holds no current attack to treat."
+                : $"\n\n**Recommended:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)})."),
+            r, order, suggestion?.Invoke(), context);
+    }
+
+    /// <summary>
+    /// How an order of an alternative differs from that alternative's regimen: a steroid from the plan's course when the
+    /// plan's steroid is that action, or from escalated IV methylprednisolone 2,000 mg/day × 5 days (R6.4); an apheresis
+    /// order's sessions from the plan's schedule of that kind. Empty when the recommendation gives no numbers to compare.
+    /// </summary>
+    private static List<string> AlternativeDifferences(Recommendation r, Ordered order, ActionCode alternative, out string? regimen)
+    {
+        regimen = null;
+        if (order.IsSteroid)
+        {
+            if (r.Plan.Steroids is { } plan && plan.Action == alternative)
+            {
+                regimen = CardText.Step(alternative, r);
+                return Differences(r, order, alternative);
+            }
+
+            if (alternative == ActionCode.EscalatedIvMethylprednisolone)
+            {
+                var escalated = SteroidRegimens.EscalatedIntravenous;
+                regimen = $"IV methylprednisolone {CardText.Number(escalated.DoseMgPerDay)} mg/day × {CardText.Count(escalated.Days, "day")}";
+                return SteroidDifferences(order, escalated.Route, SteroidDrug.Methylprednisolone, escalated.DoseMgPerDay, escalated.Days);
+            }
+
+            return [];
+        }
+
+        regimen = CardText.Step(alternative, r);
+        return Differences(r, order, alternative);
+    }
+
+    /// <summary>
     /// A glucocorticoid that crosses the placenta, ordered in pregnancy: clinical.md R5 "Never: … dexamethasone in
     /// pregnancy", R9 <c>pregnancy</c> ("methylprednisolone or prednisolone, never dexamethasone"); clinical-evidence.md
     /// §8 names betamethasone with it. A warning, not a critical card: the same drugs are given on purpose, in pregnancy,
@@ -211,8 +310,9 @@ internal static class OrderCards
             {
                 FlagCode.SteroidAllergy => order.IsSteroid,
                 // clinical.md R8.2 and "Flag severities": fever/infection are critical with sepsis, and steroids are then
-                // not recommended at all ("never with sepsis"): a steroid order conflicts with them.
-                FlagCode.Fever or FlagCode.Infection => order.IsSteroid && flag.Severity == FlagSeverity.Critical,
+                // not recommended at all ("never with sepsis"): a steroid order conflicts with them; so does an apheresis order
+                // (R8.3.2: an infection, sepsis included, is a critical contraindication to apheresis).
+                FlagCode.Fever or FlagCode.Infection => (order.IsSteroid || order.Apheresis is not null) && flag.Severity == FlagSeverity.Critical,
                 FlagCode.ApheresisContraindicationHemodynamic or FlagCode.ApheresisContraindicationInfection => order.Apheresis is not null && flag.Severity == FlagSeverity.Critical,
                 // Albumin is the plasma-exchange replacement fluid; immunoadsorption uses none.
                 FlagCode.TpeCautionAlbuminAllergy => order.Apheresis == ApheresisKind.PlasmaExchange,
@@ -245,34 +345,7 @@ internal static class OrderCards
         var list = new List<string>();
         if (order.IsSteroid && r.Plan.Steroids is { } plan)
         {
-            var plannedRoute = plan.Route == PlannedRoute.Intravenous ? DoseRoute.Intravenous : DoseRoute.Oral;
-            if (order.Route != DoseRoute.Unknown && order.Route != plannedRoute)
-            {
-                list.Add($"route {Route(order.Route)}; planned {Route(plannedRoute)}");
-            }
-
-            // Compared in methylprednisolone equivalents (clinical.md: methylprednisolone 4 mg = prednisone 5 mg; prednisolone
-            // as prednisone), whatever glucocorticoid the draft or the plan names.
-            if (order.MpEquivalentMgPerDay is { } dose && plan.DoseMgPerDay is { } plannedMg)
-            {
-                var plannedDrug = PlannedDrug(plan);
-                var planned = MpEquivalentMg(plannedDrug, plannedMg);
-                if (Math.Abs(dose - planned) > planned * 0.01)
-                {
-                    var ordered = order.Drug is { } drug && drug != SteroidDrug.Methylprednisolone
-                        ? $"dose {CardText.Number(order.DoseMgPerDay!.Value)} mg/day {Name(drug)} = {CardText.Number(dose)} mg/day methylprednisolone equivalent"
-                        : $"dose {CardText.Number(dose)} mg/day";
-                    var plannedText = plannedDrug == SteroidDrug.Methylprednisolone
-                        ? $"{CardText.Number(plannedMg)} mg/day"
-                        : $"{CardText.Number(plannedMg)} mg/day {Name(plannedDrug)} = {CardText.Number(planned)} mg/day methylprednisolone equivalent";
-                    list.Add($"{ordered}; planned {plannedText}");
-                }
-            }
-
-            if (order.Days is { } days && days != plan.Days)
-            {
-                list.Add($"{CardText.Count(days, "day")}; planned {CardText.Count(plan.Days, "day")}");
-            }
+            list = SteroidDifferences(order, plan.Route == PlannedRoute.Intravenous ? DoseRoute.Intravenous : DoseRoute.Oral, PlannedDrug(plan), plan.DoseMgPerDay, plan.Days);
         }
         else if (order.Sessions is { } sessions)
         {
@@ -281,6 +354,40 @@ internal static class OrderCards
             {
                 list.Add($"{CardText.Count(sessions, "session")}; planned {CardText.Count(n, "session")}");
             }
+        }
+
+        return list;
+    }
+
+    /// <summary>How a steroid order differs from a course (route, daily dose, days).</summary>
+    private static List<string> SteroidDifferences(Ordered order, DoseRoute plannedRoute, SteroidDrug plannedDrug, double? plannedMg, int plannedDays)
+    {
+        var list = new List<string>();
+        if (order.Route != DoseRoute.Unknown && order.Route != plannedRoute)
+        {
+            list.Add($"route {Route(order.Route)}; planned {Route(plannedRoute)}");
+        }
+
+        // Compared in methylprednisolone equivalents (clinical.md: methylprednisolone 4 mg = prednisone 5 mg; prednisolone
+        // as prednisone), whatever glucocorticoid the draft or the plan names.
+        if (order.MpEquivalentMgPerDay is { } dose && plannedMg is { } mg)
+        {
+            var planned = MpEquivalentMg(plannedDrug, mg);
+            if (Math.Abs(dose - planned) > planned * 0.01)
+            {
+                var ordered = order.Drug is { } drug && drug != SteroidDrug.Methylprednisolone
+                    ? $"dose {CardText.Number(order.DoseMgPerDay!.Value)} mg/day {Name(drug)} = {CardText.Number(dose)} mg/day methylprednisolone equivalent"
+                    : $"dose {CardText.Number(dose)} mg/day";
+                var plannedText = plannedDrug == SteroidDrug.Methylprednisolone
+                    ? $"{CardText.Number(mg)} mg/day"
+                    : $"{CardText.Number(mg)} mg/day {Name(plannedDrug)} = {CardText.Number(planned)} mg/day methylprednisolone equivalent";
+                list.Add($"{ordered}; planned {plannedText}");
+            }
+        }
+
+        if (order.Days is { } days && days != plannedDays)
+        {
+            list.Add($"{CardText.Count(days, "day")}; planned {CardText.Count(plannedDays, "day")}");
         }
 
         return list;

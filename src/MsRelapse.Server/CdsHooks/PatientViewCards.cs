@@ -124,11 +124,24 @@ internal static class PatientViewCards
     public static CdsLink Link(CardContext context) =>
         new("Open the plan in MsRelapse", context.PageUrl, context.LinkType, context.LinkType == "smart" ? $"patient={context.PatientId}" : null);
 
+    /// <summary>
+    /// The flag's first sentence or clause: its message up to the first full stop or semicolon that ends one — outside a
+    /// parenthesis (which would be left open, its closing words lost) and not a decimal point.
+    /// </summary>
     private static string FlagTitle(Flag flag)
     {
         var message = flag.Message;
-        var stop = message.IndexOfAny(['.', ';']);
-        return stop > 20 ? message[..stop] : message;
+        var depth = 0;
+        for (var i = 0; i < message.Length; i++)
+        {
+            depth += message[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (message[i] is '.' or ';' && depth == 0 && i > 20 && (i + 1 == message.Length || message[i + 1] == ' '))
+            {
+                return message[..i];
+            }
+        }
+
+        return message;
     }
 
     private static List<CdsSuggestion> Suggestions(Recommendation r, string cardUuid)
@@ -281,7 +294,7 @@ internal static class PatientViewCards
 
         if (r.Plan.Immunoadsorption is { } ia)
         {
-            md.Append("**Immunoadsorption:** ").Append(ia.Sessions).Append(" sessions, ").Append(CardText.Md(ia.ProcessedPlasmaVolumesPerSession)).Append(" plasma volumes per session.  \nSessions: ");
+            md.Append("**Immunoadsorption:** ").Append(ia.Sessions).Append(" sessions; processed per session: ").Append(CardText.Md(ia.ProcessedPlasmaVolumesPerSession)).Append(".  \nSessions: ");
             md.Append(string.Join(", ", ia.Schedule.Select(x => $"{x.Session}: {CardText.Date(x.Date)}{(x.Done ? " (done)" : "")}")));
             md.Append(Evidence(ia.Evidence)).Append("\n\n");
         }

@@ -312,6 +312,13 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     }
 
     /// <summary>
+    /// True when <paramref name="reference"/> names a Patient other than <paramref name="patientId"/>, by the rule every
+    /// resource of a prefetch is held to (the draft orders of an order hook are held to it too).
+    /// </summary>
+    internal static bool NamesAnotherPatient(string reference, string patientId) =>
+        TryReferencedPatient(System.Text.Encoding.UTF8.GetBytes(reference), out var id) && !System.Text.Ascii.Equals(id, patientId);
+
+    /// <summary>
     /// The id in <c>Patient/{id}</c> (relative, absolute, or with <c>_history</c>), as UTF-8; false for the forms that
     /// name no patient id (<c>urn:uuid:</c>, another type).
     /// </summary>
