@@ -224,6 +224,28 @@ internal static partial class Codes
     /// <summary>v3 ObservationInterpretation POS.</summary>
     public static readonly CodeRule InterpretationPositive = new(CodeSystems.ObservationInterpretation, "POS");
 
+    /// <summary>
+    /// A qualitative result that says it is positive beside SNOMED 10828004 "Positive": SNOMED 260373001 "Detected", as
+    /// laboratories report antibodies (AQP4-IgG, MOG-IgG).
+    /// </summary>
+    public static readonly CodeRule[] PositiveResults = [Positive, Sct("260373001")];
+
+    /// <summary>
+    /// A qualitative result that says it is negative: SNOMED 260385009 "Negative", 260415000 "Not detected" (pregnancy:
+    /// also 60001007 "Not pregnant"). A result that says neither is not read as negative: it is unreadable (a note), so
+    /// that a positive written in another code is never taken for a negative one.
+    /// </summary>
+    public static readonly CodeRule[] NegativeResults = [Sct("260385009"), Sct("260415000")];
+
+    /// <summary>SNOMED 60001007 "Not pregnant" (a negative value of LOINC 82810-3).</summary>
+    public static readonly CodeRule NotPregnant = Sct("60001007");
+
+    /// <summary>v3 ObservationInterpretation DET "Detected": positive, as POS.</summary>
+    public static readonly CodeRule InterpretationDetected = new(CodeSystems.ObservationInterpretation, "DET");
+
+    /// <summary>v3 ObservationInterpretation NEG "Negative" and ND "Not detected": the interpretations that say negative.</summary>
+    public static readonly CodeRule[] InterpretationsNegative = [new(CodeSystems.ObservationInterpretation, "NEG"), new(CodeSystems.ObservationInterpretation, "ND")];
+
     // ---- Routes and procedures -------------------------------------------------------------------------------
 
     public static readonly CodeRule RouteIntravenous = Sct("47625008");

@@ -57,11 +57,13 @@ public static class FhirPathCriteria
     {
         var codes = Codes.Findings.Single(f => f.Kind == kind).Codes;
         var effective = "(effective.ofType(dateTime) | effective.ofType(Period).start).first()";
+        // The reader's positive results (BundleReader.Positivity): interpretation POS or DET, a positive code, true, or a text
+        // that says "positive" or "detected" (alone or before a titre).
         var positive =
-            $"(interpretation.coding.where(system = '{Codes.InterpretationPositive.System}' and code = '{Codes.InterpretationPositive.Code}').exists()" +
-            $" or value.ofType(CodeableConcept).coding.where(system = '{Codes.Positive.System}' and code = '{Codes.Positive.Code}').exists()" +
+            $"({Coded([Codes.InterpretationPositive, Codes.InterpretationDetected], "interpretation")}" +
+            $" or {Coded(Codes.PositiveResults, "value.ofType(CodeableConcept)")}" +
             " or value.ofType(boolean) = true" +
-            " or value.ofType(string).trim().lower() = 'positive')";
+            " or value.ofType(string).trim().lower().matches('^(positive|detected)($|[^a-z0-9].*)'))";
         return $"{Resources}.ofType(Observation).where(status != 'entered-in-error' and {Coded(codes)} and {effective}.exists() and {DateText(effective)} <= {AsOfText} and {positive}).exists()";
     }
 

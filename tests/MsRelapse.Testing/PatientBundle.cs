@@ -285,6 +285,19 @@ public sealed class PatientBundle
 
     public PatientBundle Aqp4Positive(When when) => Aqp4(when);
 
+    /// <summary>AQP4-IgG (LOINC 68548-7) reported as a laboratory wrote it: <paramref name="value"/> (another code, a text, a titre) and an interpretation.</summary>
+    public PatientBundle Aqp4Reported(When when, DataType? value, CodeableConcept? interpretation = null)
+    {
+        var obs = NewObservation("aqp4", Loinc, FhirCodes.Aqp4, null, when);
+        obs.Value = value;
+        if (interpretation is not null)
+        {
+            obs.Interpretation.Add(interpretation);
+        }
+
+        return Add(obs);
+    }
+
     /// <summary>MOG-IgG (LOINC 91545-4, or MSR#mog-igg).</summary>
     public PatientBundle Mog(When when, bool positive = true, bool msrCode = false) =>
         msrCode ? Qualitative(Msr, "mog-igg", when, positive, "mog") : Qualitative(Loinc, FhirCodes.Mog, when, positive, "mog");

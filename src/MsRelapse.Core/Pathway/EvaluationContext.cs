@@ -160,6 +160,11 @@ internal sealed class EvaluationContext
 
     public ImmutableArray<Finding> PositiveNitrites { get; }
 
+    /// <summary>
+    /// A positive AQP4-IgG or an NMOSD diagnosis. A48: a finding is positive or negative only when its result says so
+    /// (the reader: "Detected" and a titre text are positive; a result that says neither is no finding, with a reading
+    /// note) — never a negative read into an unknown result.
+    /// </summary>
     public SourceRef? Nmosd { get; }
 
     public bool HasNmosd => Nmosd is not null;

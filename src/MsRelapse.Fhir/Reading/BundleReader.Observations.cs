@@ -244,19 +244,24 @@ internal sealed partial class BundleReader
     }
 
     /// <summary>
-    /// Positive: valueCodeableConcept SNOMED 10828004 (pregnancy: 77386006), interpretation POS, valueBoolean
-    /// true, or the string "positive". Null when there is no result at all. An observation coded
-    /// <c>MSR#breastfeeding</c> with no value states breastfeeding.
+    /// Positive: interpretation POS or DET; valueCodeableConcept SNOMED 10828004 "Positive" or 260373001 "Detected"
+    /// (pregnancy: also 77386006 "Pregnant"); valueBoolean true; a string that says "positive" or "detected" (alone or
+    /// before a titre: "Positive (1:320)"). Negative only when the result says so: 260385009 "Negative" or 260415000 "Not
+    /// detected" (pregnancy: also 60001007 "Not pregnant"), interpretation NEG or ND, valueBoolean false, the string
+    /// "negative" or "not detected". Anything else is no readable result (null: a note, and no finding): fhir-profile.md
+    /// defines only the positive values, and reading every other value as negative took an AQP4-IgG reported "Detected"
+    /// for a negative one — an NMOSD attack treated as MS (clinical review, ruling A48 in docs/pathway.md). An
+    /// observation coded <c>MSR#breastfeeding</c> with no value states breastfeeding.
     /// </summary>
     private static bool? Positivity(FindingKind kind, IObservationView observation)
     {
         var interpretation = observation.Interpretation;
-        if (interpretation.Any(i => i.Has(Codes.InterpretationPositive)))
+        if (interpretation.Any(i => i.Has(Codes.InterpretationPositive) || i.Has(Codes.InterpretationDetected)))
         {
             return true;
         }
 
-        var positiveCode = kind == FindingKind.Pregnancy ? Codes.Pregnant : Codes.Positive;
+        bool? interpreted = interpretation.Any(i => i.Has(Codes.InterpretationsNegative)) ? false : null;
         var value = observation.Value;
         return value?.TypeName switch
         {
@@ -265,12 +270,31 @@ internal sealed partial class BundleReader
             "CodeableConcept" when kind == FindingKind.DeepTendonReflexes => value.AsConcept() is var reflexes && reflexes.Has(new CodeRule(CodeSystems.Msr, "preserved"))
                 ? true
                 : reflexes.Has(new CodeRule(CodeSystems.Msr, "lost")) ? false : null,
-            "CodeableConcept" => value.AsConcept() is var cc && (cc.Has(positiveCode) || (kind == FindingKind.Breastfeeding && cc.Has(Codes.Positive))),
+            "CodeableConcept" => ResultOf(kind, value.AsConcept()) ?? interpreted,
             "boolean" => value.AsBoolean(),
-            "string" => string.Equals(value.AsString()?.Trim(), "positive", StringComparison.OrdinalIgnoreCase),
+            "string" => ResultOf(value.AsString()) ?? interpreted,
             null when kind == FindingKind.Breastfeeding && observation.Code.Has(Codes.BreastfeedingStated) => true,
-            null when interpretation.Count > 0 => false,
-            _ => null,
+            _ => interpreted,
         };
+    }
+
+    /// <summary>A coded qualitative result: true, false, or null when its codes say neither.</summary>
+    private static bool? ResultOf(FindingKind kind, IConceptView? result) =>
+        result.Has(Codes.PositiveResults) || (kind == FindingKind.Pregnancy && result.Has(Codes.Pregnant)) ? true
+        : result.Has(Codes.NegativeResults) || (kind == FindingKind.Pregnancy && result.Has(Codes.NotPregnant)) ? false
+        : null;
+
+    /// <summary>
+    /// A qualitative result as text: "positive" or "detected" (alone, or followed by a space or punctuation: "Positive
+    /// (1:320)") is true; "negative" or "not detected" likewise false; any other text null.
+    /// </summary>
+    internal static bool? ResultOf(string? text)
+    {
+        var t = text?.Trim() ?? "";
+        static bool Says(string text, string word) =>
+            text.StartsWith(word, StringComparison.OrdinalIgnoreCase) && (text.Length == word.Length || !char.IsLetterOrDigit(text[word.Length]));
+        return Says(t, "positive") || Says(t, "detected") ? true
+            : Says(t, "negative") || Says(t, "not detected") ? false
+            : null;
     }
 }

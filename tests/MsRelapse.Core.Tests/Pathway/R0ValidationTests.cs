@@ -122,6 +122,42 @@ public sealed class R0ValidationTests
         Assert.Equal("date-order", error.Code);
     }
 
+    // A45: Conventions, "Dates are compared as calendar dates". When either value is date-only, an abatement on the onset's
+    // date is not before it; only two times on one date are compared as instants.
+    [Trait("Ruling", "A45")]
+    [Fact]
+    public void A_date_only_abatement_on_the_date_of_a_timed_onset_is_not_before_it()
+    {
+        var onset = ClinicalTime.At(RecordBuilder.Day(-3).ToDateTime(new TimeOnly(8, 0)));
+        Assert.True(RecordBuilder.Adult().RelapseAt(onset, ClinicalTime.On(RecordBuilder.Day(-3))).Evaluate().IsValid);
+        Assert.True(RecordBuilder.Adult().RelapseAt(ClinicalTime.On(RecordBuilder.Day(-3)), onset).Evaluate().IsValid);
+    }
+
+    // A45: an old infection of that shape (timed onset, date-only abatement the same day) must not block a current relapse.
+    [Trait("Ruling", "A45")]
+    [Fact]
+    public void An_old_infection_with_a_date_only_abatement_on_its_timed_onset_date_does_not_block_a_current_relapse()
+    {
+        var day = RecordBuilder.Day(-400);
+        var infection = new ConditionFact(ConditionKind.Infection, ClinicalTime.At(day.ToDateTime(new TimeOnly(8, 0))), ClinicalTime.On(day), false, false, false, new SourceRef("Condition/old-infection"));
+        var r = RecordBuilder.Adult().Attack(-2, 2, 3.5).With(x => x with { Conditions = x.Conditions.Add(infection) }).Recommend();
+        Assert.Equal(ActionCode.OralMethylprednisolone, r.Advice.Primary);
+    }
+
+    // A45: still rejected — a date-only abatement on an earlier date than a timed onset, and two times on one date in the wrong order.
+    [Trait("Ruling", "A45")]
+    [Theory]
+    [InlineData(-4, null, 8)] // date-only, the day before the timed onset
+    [InlineData(-3, 7, 8)]    // 07:00 before 08:00 on the same date
+    public void An_abatement_before_its_onset_is_still_a_date_order_error(int abatementDay, int? abatementHour, int onsetHour)
+    {
+        var onset = ClinicalTime.At(RecordBuilder.Day(-3).ToDateTime(new TimeOnly(onsetHour, 0)));
+        var abatement = abatementHour is { } h ? ClinicalTime.At(RecordBuilder.Day(abatementDay).ToDateTime(new TimeOnly(h, 0))) : ClinicalTime.On(RecordBuilder.Day(abatementDay));
+        Assert.Equal("date-order", SingleError(RecordBuilder.Adult().RelapseAt(onset, abatement)).Code);
+        var infection = new ConditionFact(ConditionKind.Infection, onset, abatement, false, false, false, new SourceRef("Condition/infection"));
+        Assert.Equal("date-order", SingleError(RecordBuilder.Adult().With(x => x with { Conditions = x.Conditions.Add(infection) })).Code);
+    }
+
     [Fact]
     public void A_birth_date_after_as_of_is_rejected()
     {
@@ -209,6 +245,16 @@ public sealed class R0ValidationTests
         Assert.Null(result.Recommendation);
         Assert.Equal(["Condition/a", "Observation/b"], result.Errors.Select(e => e.Source!.Resource));
         Assert.All(result.Errors, e => Assert.Equal("multiple-patients", e.Code));
+    }
+
+    // A46: a height is read at any date only when the patient was 18 or over when it was measured; a height measured
+    // before 18 counts for 90 days, and R0 judges it only there. A 20-year-old's impossible height from age 10 is not judged.
+    [Trait("Ruling", "A46")]
+    [Fact]
+    public void A_height_measured_before_18_and_older_than_90_days_is_not_judged()
+    {
+        Assert.True(RecordBuilder.Adult(ageYears: 20).Relapse(-5).Measure(MeasurementKind.HeightCm, -3650, 30).Evaluate().IsValid);
+        Assert.False(RecordBuilder.Adult(ageYears: 20).Relapse(-5).Measure(MeasurementKind.HeightCm, -700, 30).Evaluate().IsValid);
     }
 
     // A27: temperatures are judged in the last 3 days and in R2.3's window around the attack's onset (onset − 14 to

@@ -84,6 +84,23 @@ public sealed class R6SteroidResponseTests
         Assert.Contains(ActionCode.SymptomaticTherapy, r.NotRecommendedActions());
     }
 
+    // A47: R6.4 "not recommended: oral-methylprednisolone (repeating a failed course)": the reason names the route of the
+    // course that failed, and no route when none was recorded (A4 reads it as oral for the branch, but does not assert it).
+    [Trait("Ruling", "A47")]
+    [Theory]
+    [InlineData(DoseRoute.Intravenous, 3.0, "Repeating a failed IV course.")]
+    [InlineData(DoseRoute.Intravenous, 6.0, "Repeating a failed IV course.")]
+    [InlineData(DoseRoute.Oral, 3.0, "Repeating a failed oral course.")]
+    [InlineData(DoseRoute.Oral, 6.0, "Repeating a failed oral course.")]
+    [InlineData(DoseRoute.Unknown, 3.0, "Repeating a failed course.")]
+    public void Oral_steroids_after_a_failed_course_are_not_recommended_with_the_route_that_failed(DoseRoute route, double nadir, string reason)
+    {
+        var r = Treated(2.0, nadir, route).Edss(-2, nadir).Recommend();
+        Assert.Equal(ResponseStatus.Inadequate, r.Episode.SteroidResponse);
+        var oral = Assert.Single(r.Advice.NotRecommended, a => a.Action == ActionCode.OralMethylprednisolone);
+        Assert.Equal(reason, oral.Reason);
+    }
+
     [Fact]
     public void Inadequate_response_to_an_IV_course_in_a_moderate_attack_gets_plasma_exchange_soon_with_the_MENACTRIMS_caveat()
     {

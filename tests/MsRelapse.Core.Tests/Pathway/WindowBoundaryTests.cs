@@ -47,6 +47,22 @@ public sealed class WindowBoundaryTests
         Assert.Equal(volumes, r.Plan.PlasmaExchange!.TotalBloodVolumeMl is not null);
     }
 
+    // A46: "height any time at ≥ 18 (else 90 days)" is read by the age when the height was measured. Adult(age) is born
+    // age years and 10 days before asOf: a 20-year-old turned 18 on day −740, an 18-year-old on day −10.
+    [Trait("Ruling", "A46")]
+    [Theory]
+    [InlineData(20, -740, true)]  // measured on the 18th birthday: an adult height, any date
+    [InlineData(20, -741, false)] // measured at 17, more than 90 days ago: not used (it would under-size the exchange)
+    [InlineData(20, -3650, false)] // the height of a 10-year-old
+    [InlineData(18, -90, true)]   // measured at 17, within 90 days
+    [InlineData(18, -91, false)]
+    public void A_height_counts_at_any_date_only_when_measured_at_18_or_over(int age, int day, bool volumes)
+    {
+        var r = Refractory(age).Measure(MeasurementKind.WeightKg, -1, 64).Measure(MeasurementKind.HeightCm, day, 135).Measure(MeasurementKind.HematocritPercent, -1, 44).Recommend();
+        Assert.Equal(volumes, r.Plan.PlasmaExchange!.TotalBloodVolumeMl is not null);
+        Assert.Equal(!volumes, r.MissingItems().Contains(MissingItem.Height));
+    }
+
     [Theory]
     [InlineData(-365, true)]
     [InlineData(-366, false)]

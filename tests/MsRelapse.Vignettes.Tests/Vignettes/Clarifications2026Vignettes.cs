@@ -166,6 +166,24 @@ public sealed class Clarifications2026Vignettes
         Expect.Alternative(r, "immunoadsorption");
     }
 
+    // Conventions (2026.2): "its route is the route of its last dose that records one". Four IV doses, then a fifth whose
+    // route is not recorded: an IV course, so a failed response leads to plasma exchange (R6.4 after an IV course), not
+    // to a repeat of the IV course that has failed — which reading the last dose alone as oral gave (clinical review).
+    [Fact]
+    public void A_course_whose_last_dose_has_no_route_takes_the_route_of_the_last_dose_that_records_one()
+    {
+        var b = Woman().WithBody().Attack(18, 3.5);
+        for (var day = -16; day <= -13; day++)
+        {
+            b = b.SteroidDose(FhirCodes.Methylprednisolone, Day(day), 1000, route: FhirCodes.RouteIv);
+        }
+
+        var r = Evaluate.Run(b.SteroidDose(FhirCodes.Methylprednisolone, Day(-12), 1000, route: null).Edss(Day(-2), 3.5));
+        Expect.Decision(r, "plasma-exchange", "soon");
+        Expect.True(r, !r.RationaleText().Contains("route not recorded", StringComparison.Ordinal), "no route assumed");
+        Expect.NotRecommended(r, "oral-methylprednisolone");
+    }
+
     // R6.3: "without a baseline, responded: rehabilitation when the latest EDSS is above 0, else observe".
     [Theory]
     [InlineData(4.0, 2.5, "rehabilitation")]

@@ -158,6 +158,39 @@ public sealed class R0ValidationVignettes
         Expect.ErrorAt(errors, "relapse-bad", "DateTime");
     }
 
+    // R0: "abatement before onset" + Conventions: "Dates are compared as calendar dates" (A45). Onset 2026-05-01 08:00,
+    // abatement 2026-05-01 (date only): the same day is not before it. The episode is evaluated — under 24 h, as the
+    // 24-hour rule says for a date-only value on the same date — instead of being rejected.
+    [Trait("Ruling", "A45")]
+    [Fact]
+    public void Relapse_with_a_timed_onset_and_a_date_only_abatement_the_same_day_is_not_rejected()
+    {
+        var r = Evaluate.Run(Woman().Relapse(Dates.At(Dates.D("2026-05-01"), 8), abatement: Dates.D("2026-05-01")).Edss(Dates.D("2026-05-02"), 2.0));
+        Expect.Status(r, "not-a-relapse");
+        Expect.Flag(r, "transient-under-24h", "info");
+    }
+
+    // A45: an infection of last year with that shape (onset 08:00, abatement the same date, date only) is not an input
+    // error, so the current relapse is evaluated and treated.
+    [Trait("Ruling", "A45")]
+    [Fact]
+    public void Old_infection_abated_on_its_timed_onset_date_does_not_block_a_current_relapse()
+    {
+        var r = Evaluate.Run(Woman().Pneumonia(Dates.At(Dates.D("2025-02-10"), 8), abatement: Dates.D("2025-02-10")).Attack(2, 3.0));
+        Expect.Status(r, "relapse");
+        Expect.NoFlag(r, "infection");
+        Expect.Decision(r, "oral-methylprednisolone", "soon");
+    }
+
+    // A45: two times on one date are compared as instants: an abatement at 07:00 before an onset at 08:00 is rejected.
+    [Trait("Ruling", "A45")]
+    [Fact]
+    public void Relapse_abating_an_hour_before_its_onset_the_same_day_is_rejected()
+    {
+        var errors = Evaluate.RunExpectingErrors(Woman().Relapse(Dates.At(Day(-2), 8), abatement: Dates.At(Day(-2), 7)).Id("relapse-bad").Edss(Day(-1), 4.0));
+        Expect.ErrorAt(errors, "relapse-bad", "DateTime");
+    }
+
     // R0: "birth date after asOf".
     [Fact]
     public void Birth_date_after_asOf_is_rejected()

@@ -26,6 +26,40 @@ public sealed class R3DifferentialVignettes
         Expect.Disjoint(r);
     }
 
+    // fhir-profile.md: AQP4-IgG "positive as above" (SNOMED 10828004 or interpretation POS). Laboratories also report an
+    // antibody as "Detected" (SNOMED 260373001) or as text with its titre: both positive (ruling A48). Read as negative
+    // before — the NMOSD attack went down the MS pathway (clinical review).
+    [Theory]
+    [Trait("Ruling", "A48")]
+    [InlineData("detected-code")]
+    [InlineData("positive-titre-text")]
+    [InlineData("detected-interpretation")]
+    public void Aqp4_igg_reported_as_detected_or_with_its_titre_is_positive(string form)
+    {
+        var b = Woman().WithBody();
+        b = form switch
+        {
+            "detected-code" => b.Aqp4Reported(Day(-1), new CodeableConcept("http://snomed.info/sct", "260373001", "Detected")),
+            "positive-titre-text" => b.Aqp4Reported(Day(-1), new FhirString("Positive (1:320)")),
+            _ => b.Aqp4Reported(Day(-1), new Quantity(320, "{titer}"), new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "DET", "Detected")),
+        };
+
+        var r = Evaluate.Run(b.Attack(2, 2.5));
+        Expect.Flag(r, "possible-nmosd", "critical");
+        Expect.Decision(r, "plasma-exchange", "emergency");
+    }
+
+    // Ruling A48: a result that says neither positive nor negative ("Equivocal", a text the reader does not know) is not
+    // a negative result: the record says it could not be read (a reading note), and no AQP4 result is used.
+    [Fact]
+    [Trait("Ruling", "A48")]
+    public void An_aqp4_result_that_says_neither_positive_nor_negative_is_not_read_as_negative()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Aqp4Reported(Day(-1), new CodeableConcept("http://snomed.info/sct", "42425007", "Equivocal")).Attack(2, 2.5));
+        Expect.NoFlag(r, "possible-nmosd");
+        Expect.True(r, (r["readingNotes"]?.AsArray() ?? []).Any(n => ((string)n!).Contains("no readable result", StringComparison.Ordinal)), "a reading note says the result could not be read");
+    }
+
     // R3.1 "unknown included": no EDSS since onset → severity unknown, still emergency plasma exchange.
     [Fact]
     public void Aqp4_positive_attack_without_any_edss_since_onset_is_still_an_emergency()
@@ -60,14 +94,31 @@ public sealed class R3DifferentialVignettes
     // R3.1: "After first-line treatment R6/R7 decide, with concurrent specialist-review and urgency at least urgent":
     // IV course ended 3 days ago → R6.1 too early (await-response, reassess course end + 10), raised to urgent.
     [Fact]
-    public void Aqp4_positive_attack_after_iv_steroids_awaits_response_under_urgent_specialist_review()
+    [Trait("Ruling", "A49")]
+    public void Aqp4_positive_attack_after_iv_steroids_without_apheresis_still_gets_plasma_exchange()
     {
+        // A49: R3.1's first line is plasma exchange with IV methylprednisolone; steroids alone are half of it. Before, the
+        // attack waited for the steroid response (await-response), and plasma exchange was listed nowhere (clinical review).
         var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-5)).Attack(8, 4.0).IvMethylprednisolone(Day(-7)));
         Expect.Stage(r, "steroids-given");
         Expect.SteroidResponse(r, "too-early");
-        Expect.Decision(r, "await-response", "urgent");
+        Expect.Decision(r, "plasma-exchange", "emergency");
         Expect.Concurrent(r, "specialist-review");
-        Expect.ReassessOn(r, Day(7));
+        Expect.NotConcurrent(r, "iv-methylprednisolone"); // the course given stands for it
+        Expect.True(r, r.PlasmaExchangePlan() is not null, "plasma-exchange plan filled");
+        Expect.Disjoint(r);
+    }
+
+    // A49: an NMOSD attack that has responded to the steroids (R6.3) is left to the response rules: no apheresis.
+    [Fact]
+    [Trait("Ruling", "A49")]
+    public void Aqp4_positive_attack_that_responded_to_iv_steroids_is_left_to_the_response_rules()
+    {
+        var r = Evaluate.Run(Woman().WithBody().Aqp4Positive(Day(-20)).Attack(25, 4.0).IvMethylprednisolone(Day(-24)).Edss(Day(-2), 2.0));
+        Expect.SteroidResponse(r, "responded");
+        Expect.NoApheresisOffered(r);
+        Expect.Concurrent(r, "specialist-review");
+        Expect.Urgency(r, "urgent");
     }
 
     // R3.1 applies to a positive result only: a negative AQP4-IgG does not flag NMOSD (R5 moderate → oral).

@@ -34,6 +34,19 @@ public sealed class R6SteroidResponseVignettes
         Expect.Evidence(r, "E-AAN-2011", "E-ASFA-2023", "E-WEINSHENKER-1999", "E-IA-DORST-2019", "E-PFEUFFER-2020", "E-IVIG-2004");
     }
 
+    // R6.4 "not recommended: oral-methylprednisolone (repeating a failed course)" (A47): after a failed IV course the
+    // reason names the IV course, not an oral one; after a failed oral course, the oral one.
+    [Trait("Ruling", "A47")]
+    [Theory]
+    [InlineData(true, "Repeating a failed IV course.")]
+    [InlineData(false, "Repeating a failed oral course.")]
+    public void Oral_steroids_after_a_failed_course_are_not_recommended_naming_the_route_that_failed(bool intravenous, string reason)
+    {
+        var r = Evaluate.Run(intravenous ? RefractoryAfterIv(4.5) : ModerateAfterOral());
+        var oral = (r["recommendation"]?["notRecommended"] as System.Text.Json.Nodes.JsonArray ?? []).Single(n => Out.Str(n?["action"]) == "oral-methylprednisolone");
+        Expect.True(r, Out.Str(oral?["reason"]) == reason, $"the reason for oral-methylprednisolone is \"{reason}\"");
+    }
+
     // R6.4: after an IV course a moderate attack also escalates to plasma exchange, but "soon".
     [Fact]
     public void Moderate_relapse_not_improving_after_iv_steroids_gets_plasma_exchange_soon()

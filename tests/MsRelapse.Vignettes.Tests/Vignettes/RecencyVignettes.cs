@@ -77,6 +77,35 @@ public sealed class RecencyVignettes
         Expect.NotMissing(r, "height");
     }
 
+    // Recency: "height any time at ≥ 18 (else 90 days)", read by the age at measurement (A46): a man of 20 whose only
+    // height (135 cm) was measured at 10 has no usable height, so no plasma-exchange volumes are computed from it (a
+    // child's height would under-size the exchange); the height is named as missing.
+    [Trait("Ruling", "A46")]
+    [Fact]
+    public void Height_measured_in_childhood_is_not_used_for_a_young_adult()
+    {
+        var b = new PatientBundle(AsOf).Male(20).Ms().Edss(BaselineDate, 2.0)
+            .Height(Dates.D("2016-06-01"), 135).Weight(Day(-1), 70).Hematocrit(Day(-1), 44)
+            .Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5);
+        var r = Evaluate.Run(b);
+        Expect.Decision(r, "plasma-exchange", "urgent");
+        Expect.True(r, Out.Num(r.PlasmaExchangePlan()?["totalBloodVolumeMl"]) is null, "no volumes from a childhood height");
+        Expect.Missing(r, "height");
+    }
+
+    // A46: the same man's height measured after his 18th birthday counts at any date.
+    [Trait("Ruling", "A46")]
+    [Fact]
+    public void Height_measured_at_eighteen_or_over_is_still_used_years_later()
+    {
+        var b = new PatientBundle(AsOf).Male(20).Ms().Edss(BaselineDate, 2.0)
+            .Height(Dates.D("2024-09-01"), 178).Weight(Day(-1), 70).Hematocrit(Day(-1), 44)
+            .Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5);
+        var r = Evaluate.Run(b);
+        Expect.True(r, Out.Num(r.PlasmaExchangePlan()?["totalBloodVolumeMl"]) is not null, "volumes computed");
+        Expect.NotMissing(r, "height");
+    }
+
     // Recency: "Problem lists go stale": an infection left active since last year is not a current infection.
     [Fact]
     public void Urinary_infection_left_active_since_last_year_is_ignored()

@@ -9,7 +9,7 @@ namespace MsRelapse.Core.Pathway.Facts;
 /// </summary>
 /// <param name="All">Every usable measurement dated on or before asOf, by time then source.</param>
 /// <param name="Weight">The latest weight in the last 90 days (children: 30 days).</param>
-/// <param name="Height">The latest height (adults: any date; children: the last 90 days).</param>
+/// <param name="Height">The latest height that counts (<see cref="HeightCounts"/>: any date when measured at 18 or over, else the last 90 days).</param>
 /// <param name="Hematocrit">The latest hematocrit in the last 30 days.</param>
 /// <param name="Calcium">The lowest calcium of the latest date with one in the last 30 days (A31, as 2026.2 settles R8.3).</param>
 /// <param name="Fibrinogen">The lowest fibrinogen of the latest date with one in the last 30 days, likewise.</param>
@@ -51,13 +51,34 @@ internal sealed record RecentMeasurements(
         return new RecentMeasurements(
             all,
             Weight: LatestWithin(MeasurementKind.WeightKg, isChild ? Thresholds.WeightRecentDaysChild : Thresholds.WeightRecentDaysAdult),
-            Height: isChild
-                ? LatestWithin(MeasurementKind.HeightCm, Thresholds.HeightRecentDaysChild)
-                : all.LastOrDefault(m => m.Kind == MeasurementKind.HeightCm),
+            Height: all.LastOrDefault(m => m.Kind == MeasurementKind.HeightCm && HeightCounts(record.BirthDate, m.When.Date, asOf)),
             Hematocrit: LatestWithin(MeasurementKind.HematocritPercent, Thresholds.LabRecentDays),
             Calcium: LowestOnLatestDate(MeasurementKind.CalciumMgPerDl, Thresholds.LabRecentDays),
             Fibrinogen: LowestOnLatestDate(MeasurementKind.FibrinogenMgPerDl, Thresholds.LabRecentDays),
             LowSystolic: all.LastOrDefault(m => m.Kind == MeasurementKind.SystolicMmHg && Within(m.When.Date, Thresholds.BloodPressureRecentDays)
                 && m.Value < Thresholds.HypotensionSystolicMmHg));
+    }
+
+    /// <summary>
+    /// Recency: "height any time at ≥ 18 (else 90 days)". A46: the age is the one at the measurement, not at asOf, so a
+    /// young adult's height measured in childhood (which would under-size the Nadler volume and the exchange) counts only
+    /// for 90 days, like a child's; a height measured from the 18th birthday on counts at any date. Unknown age (no birth
+    /// date, or one after asOf, which R0 rejects) is read as adult, as everywhere else (A15): the missing birth date is
+    /// named, blocking, whenever apheresis is listed.
+    /// </summary>
+    public static bool HeightCounts(DateOnly? birthDate, DateOnly measured, DateOnly asOf)
+    {
+        if (measured > asOf)
+        {
+            return false;
+        }
+
+        if (birthDate is not { } birth || birth > asOf)
+        {
+            return true;
+        }
+
+        // Completed years at the measurement ≥ 18 ⇔ measured on or after the 18th birthday (EvaluationContext's CompletedYears).
+        return measured >= birth.AddYears(Thresholds.AdultAgeYears) || measured >= asOf.AddDays(-Thresholds.HeightRecentDaysChild);
     }
 }

@@ -104,11 +104,17 @@ internal sealed record SteroidCourses(
     private static SteroidCourse MakeCourse(List<SteroidDose> run)
     {
         var end = run[^1].Day;
-        // Route of the last dose; with several doses on the last day, IV wins over oral, oral over unknown (A4).
-        var lastDay = run.Where(d => d.Day == end).ToList();
-        var route = lastDay.Exists(d => d.Route == DoseRoute.Intravenous) ? DoseRoute.Intravenous
-            : lastDay.Exists(d => d.Route == DoseRoute.Oral) ? DoseRoute.Oral
-            : DoseRoute.Unknown;
+        // The route of the last dose that records one (clinical.md Conventions, 2026.2: "its route is the route of its last
+        // dose that records one"); with several such doses on that day, IV wins over oral (A4). None recorded: unknown, which
+        // R6 reads as oral and says so. A last dose without a route does not hide the IV doses before it.
+        var recorded = run.Where(d => d.Route != DoseRoute.Unknown).ToList();
+        var route = DoseRoute.Unknown;
+        if (recorded.Count > 0)
+        {
+            var lastRecorded = recorded.Max(d => d.Day);
+            route = recorded.Exists(d => d.Day == lastRecorded && d.Route == DoseRoute.Intravenous) ? DoseRoute.Intravenous : DoseRoute.Oral;
+        }
+
         return new SteroidCourse(run[0].Day, end, route, [.. run]);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using MsRelapse.Core.Apheresis;
 using MsRelapse.Core.Edss;
 using MsRelapse.Core.Model;
+using MsRelapse.Core.Pathway.Facts;
 
 namespace MsRelapse.Core.Pathway.Rules;
 
@@ -76,7 +77,7 @@ internal static class R0Validation
         // Loops with the test inside (no iterator and closure per evaluation for what is nearly always nothing).
         foreach (var r in record.Relapses)
         {
-            if (r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && a < o)
+            if (r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && AbatesBeforeOnset(o, a))
             {
                 errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.Path is null ? r.Source.At("Condition.abatementDateTime") : r.Source));
             }
@@ -84,7 +85,7 @@ internal static class R0Validation
 
         foreach (var c in record.Conditions)
         {
-            if (c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && a < o)
+            if (c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && AbatesBeforeOnset(o, a))
             {
                 errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
             }
@@ -166,6 +167,15 @@ internal static class R0Validation
         return errors.ToImmutable();
     }
 
+    /// <summary>
+    /// R0 "abatement before onset", with Conventions "Dates are compared as calendar dates" (A45): when both values carry
+    /// a time they are compared as instants as written; when either is date-only, only the calendar dates are compared, so
+    /// an abatement on the onset's date is never "before" it. (<see cref="ClinicalTime.CompareTo"/> sorts a date-only
+    /// value before any time on its date: right for ordering, wrong for this test.)
+    /// </summary>
+    private static bool AbatesBeforeOnset(ClinicalTime onset, ClinicalTime abatement) =>
+        onset.HasTime && abatement.HasTime ? abatement < onset : abatement.Date < onset.Date;
+
     /// <summary>The dose element of a medication resource, for an error that points at it.</summary>
     private static SourceRef DoseSource(SourceRef source)
     {
@@ -197,7 +207,8 @@ internal static class R0Validation
         return m.Kind switch
         {
             MeasurementKind.WeightKg => ctx.Within(date, ctx.IsChild ? Thresholds.WeightRecentDaysChild : Thresholds.WeightRecentDaysAdult),
-            MeasurementKind.HeightCm => ctx.IsAdultOrUnknownAge || ctx.Within(date, Thresholds.HeightRecentDaysChild),
+            // A46: judged where it is read — any date when measured at 18 or over (or the age is unknown), else 90 days.
+            MeasurementKind.HeightCm => RecentMeasurements.HeightCounts(ctx.Record.BirthDate, date, ctx.AsOf),
             MeasurementKind.HematocritPercent or MeasurementKind.CalciumMgPerDl or MeasurementKind.FibrinogenMgPerDl => ctx.Within(date, Thresholds.LabRecentDays),
             MeasurementKind.SystolicMmHg => ctx.Within(date, Thresholds.BloodPressureRecentDays),
             // A27: temperature is read for current fever (last 3 days) and for R2.3's window around the attack's onset.

@@ -22,7 +22,7 @@ internal static class R3Differential
                 Criteria =
                 [
                     new("R3.1-nmosd", "AQP4-IgG positive (ever) or an active NMOSD diagnosis.", RuleCatalog.Decided(c => c.HasNmosd)),
-                    new("R3.1-untreated", "Untreated attack of any severity: plasma exchange with IV methylprednisolone and specialist review, the same day; after first-line treatment R6/R7 decide with specialist review, at least urgent."),
+                    new("R3.1-untreated", "Untreated attack of any severity: plasma exchange with IV methylprednisolone and specialist review, the same day; with steroids given but no apheresis yet (and no response), plasma exchange still (A49); after first-line treatment R6/R7 decide with specialist review, at least urgent."),
                     new("R3.1-dmt", "Interferon-beta or natalizumab active: flag dmt-harmful-in-nmosd."),
                 ],
                 Actions = [ActionCode.PlasmaExchange, ActionCode.IvMethylprednisolone, ActionCode.SpecialistReview],
@@ -147,9 +147,27 @@ internal static class R3Differential
     {
         if (ctx.HasNmosd && ongoingRelapseTreated)
         {
+            if (ctx.SessionsSinceOnset.IsEmpty && d.SteroidResponse != ResponseStatus.Responded && ctx.DaysSinceOnset <= Thresholds.ApheresisTooLateDays
+                && d.Primary is not (ActionCode.PlasmaExchange or ActionCode.Immunoadsorption))
+            {
+                // A49: R3.1's first line is plasma exchange with IV methylprednisolone alongside; "after first-line
+                // treatment R6/R7 decide". Steroids alone are half of it: the attack has not had its first-line treatment
+                // while no apheresis session has been given, and R6 would have it wait a week or more after the course
+                // for a response before apheresis, against early apheresis in NMOSD attacks (E-NEMOS-2016). Unless it has
+                // responded (R6.3), plasma exchange stays the primary as for an untreated attack (emergency; urgent after 42
+                // days), the steroid course given standing for the concurrent IV methylprednisolone; R6's judgement of
+                // the steroid response is kept.
+                var delayed = ctx.DaysSinceOnset > Thresholds.SteroidsTooLateDays;
+                d.SetPrimary(ActionCode.PlasmaExchange, delayed ? Urgency.Urgent : Urgency.Emergency, "R3.1");
+                d.Explain("R3.1", $"Possible NMOSD, treated with steroids but no apheresis yet: the first line is not complete, so plasma exchange {(delayed ? "urgently" : "now")}, the steroid course given standing for the IV methylprednisolone alongside it, with specialist review.", "E-NEMOS-2016", "E-ASFA-2023");
+            }
+            else
+            {
+                d.Explain("R3.1", "Possible NMOSD after first-line treatment: the response rules decide, with specialist review and at least urgent.", "E-NEMOS-2016");
+            }
+
             d.AddConcurrent(ActionCode.SpecialistReview);
             d.RaiseFloor(Urgency.Urgent);
-            d.Explain("R3.1", "Possible NMOSD after first-line treatment: the response rules decide, with specialist review and at least urgent.", "E-NEMOS-2016");
         }
 
         if (ctx.HasMogad && !ctx.HasNmosd && ongoingRelapseTreated)

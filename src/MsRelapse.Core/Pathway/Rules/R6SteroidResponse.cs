@@ -222,7 +222,15 @@ internal static class R6SteroidResponse
             }
         }
 
-        d.AddNotRecommended(ActionCode.OralMethylprednisolone, "Repeating a failed oral course.", "E-NICE-2022");
+        // R6.4 "not recommended: oral-methylprednisolone (repeating a failed course)". A47: the reason names the route of the
+        // course that failed (an IV course too: oral methylprednisolone would repeat it), and none when no dose recorded one.
+        var failed = course.Route switch
+        {
+            DoseRoute.Intravenous => "a failed IV course",
+            DoseRoute.Oral => "a failed oral course",
+            _ => "a failed course",
+        };
+        d.AddNotRecommended(ActionCode.OralMethylprednisolone, $"Repeating {failed}.", "E-NICE-2022");
         d.AddNotRecommended(ActionCode.SymptomaticTherapy, "Symptomatic drugs treat symptoms, not the attack; they are not relapse treatment.");
     }
 
