@@ -105,7 +105,7 @@ public sealed class OrderReviewTests
         var card = Assert.Single(await host.CardsAsync(Select, Requests.Order("order-select", OrderCardEdgeTests.RelapseWithInfection("68566005", "Urinary tract infection"),
             Requests.SteroidOrder("p1", "draft-pred", 60, "oral", 5, "8640", "prednisone"))))!;
         Assert.Equal("warning", (string?)card["indicator"]);
-        Assert.Equal("Treat the infection first: oral prednisone 60 mg/day × 5 days only once it is treated", (string)card["summary"]!);
+        Assert.Equal("Treat the infection first: not oral prednisone 60 mg/day × 5 days while it lasts", (string)card["summary"]!);
         var detail = (string)card["detail"]!;
         Assert.Contains("The recommendation does not list oral prednisone 60 mg/day × 5 days now.", detail);
         Assert.Contains("Steroids are not given during an untreated infection (pathway R8.2).", detail);
@@ -121,7 +121,7 @@ public sealed class OrderReviewTests
         Assert.Equal("warning", (string?)card["indicator"]);
         var summary = (string)card["summary"]!;
         Assert.StartsWith("Treat the ", summary);
-        Assert.EndsWith("first: plasma exchange, 5 sessions only once it is controlled", summary);
+        Assert.EndsWith("first: not plasma exchange, 5 sessions while it lasts", summary);
         Assert.Contains("Apheresis waits until the infection is controlled (pathway R8.3).", (string)card["detail"]!);
 
         // With sepsis the infection flag is critical, and apheresis conflicts with it (R8.3.2), as a steroid does (R8.2).

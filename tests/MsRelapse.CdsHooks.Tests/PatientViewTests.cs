@@ -213,13 +213,15 @@ public sealed class PatientViewTests
     {
         // Feedback names a card by the uuid it was shown with, and an EHR may keep a proposal by its id: the ids derive
         // from the content alone (the recommendation's JSON; each proposal's FHIR JSON), so a change in how they are
-        // computed must not change them. These are the values the derivation gave when this test was written.
+        // computed must not change them. These are the values the derivation gave when this test was written; the card's and
+        // suggestion's (scoped by the card's) changed once with the content (2026-12-07: the not-recommended reason now names
+        // the failed course's route, A47); the proposal's did not.
         await using var host = await CdsHost.StartAsync();
         var cards = await host.CardsAsync(Service, Requests.ForBundle(SharedExamples.Load("steroid-refractory-relapse")));
         var card = cards[0]!;
         var suggestion = card["suggestions"]![0]!;
-        Assert.Equal("49585e9e-9176-5233-af5f-e52459e3f89d", (string?)card["uuid"]);
-        Assert.Equal("2fb8c8cb-d884-5e48-bfb4-2a5ee4caaea9", (string?)suggestion["uuid"]);
+        Assert.Equal("7763ff7f-50a1-5745-8a50-9bc523bb8707", (string?)card["uuid"]);
+        Assert.Equal("355236dd-97f9-50c8-ba50-3a7b29dbfc27", (string?)suggestion["uuid"]);
         Assert.Equal("35c20e5a-fbf0-5658-821b-f7418fff1cea", (string?)suggestion["actions"]![0]!["resource"]!["id"]);
     }
 

@@ -157,7 +157,11 @@ internal static class OrderCards
             var place = alternative is not null
                 ? $"The recommendation lists `{WireNames.Of(alternative.Action)}` only as an alternative: {CardText.Md(alternative.Reason)}{Evidence(alternative.Evidence)}"
                 : $"The recommendation does not list {CardText.Md(order.What)} now.";
-            return Card(key("infection-first"), "warning", $"Treat the {WireNames.Of(infection.Code)} first: {order.What} only once it is {why}",
+            // An alternative comes once the infection is treated; an order the recommendation does not list is not made now.
+            var summary = alternative is not null
+                ? $"Treat the {WireNames.Of(infection.Code)} first: {order.What} only once it is {why}"
+                : $"Treat the {WireNames.Of(infection.Code)} first: not {order.What} while it lasts";
+            return Card(key("infection-first"), "warning", summary,
                 $"**{WireNames.Of(infection.Code)}**: {CardText.Md(infection.Message)}\n\n{place} "
                 + (order.IsSteroid ? "Steroids are not given during an untreated infection (pathway R8.2)." : "Apheresis waits until the infection is controlled (pathway R8.3).")
                 + $"\n\n**Recommended now:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
