@@ -38,10 +38,15 @@ public static partial class Program
             // System.CommandLine would exit 1 with help text; the contract asks for exit 2 and one line.
             // Every missing required option at once (not one per run); any other error: the first.
             var missing = parsed.Errors.Select(e => MissingOption().Match(e.Message)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
-            var message = missing.Count == parsed.Errors.Count
-                ? (missing.Count == 1 ? $"option {missing[0]} is required" : $"options {string.Join(", ", missing)} are required")
-                : parsed.Errors[0].Message;
-            stderr.WriteLine($"msrelapse: {message} (see 'msrelapse {parsed.CommandResult.Command.Name} --help')");
+            var atRoot = parsed.CommandResult.Command == root;
+            var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            var message = atRoot
+                // No command, or a word that is none (a typo): say which word, and the commands there are.
+                ? args.FirstOrDefault(a => !a.StartsWith('-')) is { } word ? $"unknown command '{word}' (expected one of: {commands})" : $"a command is required (one of: {commands})"
+                : missing.Count == parsed.Errors.Count
+                    ? (missing.Count == 1 ? $"option {missing[0]} is required" : $"options {string.Join(", ", missing)} are required")
+                    : parsed.Errors[0].Message;
+            stderr.WriteLine($"msrelapse: {message} (see '{(atRoot ? "msrelapse" : "msrelapse " + parsed.CommandResult.Command.Name)} --help')");
             return BadInput;
         }
 

@@ -176,30 +176,48 @@ public static class ExportPartitioner
 
         var order = fileIndices
             .OrderByDescending(i => new FileInfo(Path.Combine(exportDirectory, files[i])).Length).ToArray();
-        Parallel.ForEach(
-            order,
-            new ParallelOptions { MaxDegreeOfParallelism = maxWorkers > 0 ? maxWorkers : Environment.ProcessorCount, CancellationToken = cancellationToken },
-            () => new SpillWriters(workDirectory, Interlocked.Increment(ref workerIds), partitionCount, compactObservations),
-            (fileIndex, _, writers) =>
-            {
-                var (fileBytes, fileLines) = SplitFile(exportDirectory, files[fileIndex], fileIndex, partitionCount, writers, malformed, malformedCounts, skipped, onBytes, cancellationToken);
-                Interlocked.Add(ref bytes, fileBytes);
-                Interlocked.Add(ref lines, fileLines);
-                return writers;
-            },
-            writers =>
-            {
-                var (partitionSpills, medications) = writers.Close();
-                foreach (var spill in partitionSpills)
+        var opened = new ConcurrentBag<SpillWriters>();
+        try
+        {
+            Parallel.ForEach(
+                order,
+                new ParallelOptions { MaxDegreeOfParallelism = maxWorkers > 0 ? maxWorkers : Environment.ProcessorCount, CancellationToken = cancellationToken },
+                () =>
                 {
-                    spills.Add(spill);
-                }
+                    var writers = new SpillWriters(workDirectory, Interlocked.Increment(ref workerIds), partitionCount, compactObservations);
+                    opened.Add(writers);
+                    return writers;
+                },
+                (fileIndex, _, writers) =>
+                {
+                    var (fileBytes, fileLines) = SplitFile(exportDirectory, files[fileIndex], fileIndex, partitionCount, writers, malformed, malformedCounts, skipped, onBytes, cancellationToken);
+                    Interlocked.Add(ref bytes, fileBytes);
+                    Interlocked.Add(ref lines, fileLines);
+                    return writers;
+                },
+                writers =>
+                {
+                    var (partitionSpills, medications) = writers.Close();
+                    foreach (var spill in partitionSpills)
+                    {
+                        spills.Add(spill);
+                    }
 
-                if (medications is not null)
-                {
-                    medicationFiles.Add(medications);
-                }
-            });
+                    if (medications is not null)
+                    {
+                        medicationFiles.Add(medications);
+                    }
+                });
+        }
+        finally
+        {
+            // A split that failed (a file unreadable, too many files open, cancelled) leaves no spill file open: the caller
+            // deletes the work folder — patient data — and must be able to (closing is a no-op for writers already closed).
+            foreach (var writers in opened)
+            {
+                writers.CloseQuietly();
+            }
+        }
 
         var byPartition = new List<string>[partitionCount];
         for (var p = 0; p < partitionCount; p++)
@@ -416,9 +434,12 @@ public static class ExportPartitioner
             SpillRecord.Write(_medications, key, fileIndex, line, json);
         }
 
+        private bool _closed;
+
         /// <summary>Closes every file; the partition spill files written, and the medication spill file if any.</summary>
         public (List<(int, string)> Partitions, string? Medications) Close()
         {
+            _closed = true;
             foreach (var w in _writers)
             {
                 w?.Dispose();
@@ -427,6 +448,28 @@ public static class ExportPartitioner
             _medications?.Dispose();
 
             return (_files, _medicationsPath);
+        }
+
+        /// <summary>After a failed split: closes whatever is still open, ignoring what closing finds wrong (the split has failed already).</summary>
+        public void CloseQuietly()
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            foreach (var w in _writers.Append(_medications))
+            {
+                try
+                {
+                    w?.Dispose();
+                }
+                catch (IOException)
+                {
+                    // a buffer that cannot be flushed: the file is closed all the same, and the spill is deleted
+                }
+            }
         }
     }
 }

@@ -39,5 +39,11 @@ public static class PatientPartition
     /// set (what a worker holds) stays the same whatever the export's size; at least <paramref name="minimum"/>.
     /// </summary>
     public static int CountFor(long totalBytes, long targetPartitionBytes = DefaultPartitionBytes, int minimum = 8) =>
-        (int)Math.Clamp((totalBytes + targetPartitionBytes - 1) / Math.Max(1, targetPartitionBytes), minimum, 65_536);
+        (int)Math.Clamp((totalBytes + targetPartitionBytes - 1) / Math.Max(1, targetPartitionBytes), minimum, MaxCount);
+
+    /// <summary>
+    /// The most partitions a screen uses (a 1 TB export at the default size). Each worker of the split keeps a spill file
+    /// open per partition it writes to, so the process needs about workers × partitions open files.
+    /// </summary>
+    public const int MaxCount = 65_536;
 }

@@ -19,14 +19,26 @@ public sealed class ScreenResultMerger
 
     private static readonly JsonSerializerOptions RunJson = new() { WriteIndented = false };
 
+    /// <summary>Runs merged at once by default: the files a merge keeps open, whatever the number of partitions.</summary>
+    public const int DefaultMergeFanIn = 256;
+
     private readonly string _workDirectory;
+    private readonly int _mergeFanIn;
     private readonly SortedDictionary<int, (string RunFile, ScreenTally Tally)> _partitions = [];
     private readonly Lock _gate = new();
 
     /// <summary>Creates a merger spilling its runs under <paramref name="workDirectory"/>.</summary>
     public ScreenResultMerger(string workDirectory)
+        : this(workDirectory, DefaultMergeFanIn)
     {
+    }
+
+    /// <summary>Creates a merger that merges at most <paramref name="mergeFanIn"/> runs at once (tests use a small one).</summary>
+    public ScreenResultMerger(string workDirectory, int mergeFanIn)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mergeFanIn, 2);
         _workDirectory = workDirectory;
+        _mergeFanIn = mergeFanIn;
         Directory.CreateDirectory(workDirectory);
     }
 
@@ -83,7 +95,11 @@ public sealed class ScreenResultMerger
         }
     }
 
-    /// <summary>Every row, sorted by patient id (a k-way merge of the partitions' runs, streaming).</summary>
+    /// <summary>
+    /// Every row, sorted by patient id: a k-way merge of the partitions' runs, streaming. With more runs than the fan-in,
+    /// they are first merged in groups into longer runs (an external merge sort), so that a merge never holds more than the
+    /// fan-in's files open: one reader per partition at once ran a 30,000-partition screen out of files at the very end.
+    /// </summary>
     public IEnumerable<PatientRow> Rows()
     {
         List<string> runs;
@@ -92,9 +108,40 @@ public sealed class ScreenResultMerger
             runs = [.. _partitions.Values.Select(p => p.RunFile)];
         }
 
-        var readers = runs.Select(r => new StreamReader(r, Encoding.UTF8)).ToList();
+        for (var level = 0; runs.Count > _mergeFanIn; level++)
+        {
+            var longer = new List<string>();
+            for (var first = 0; first < runs.Count; first += _mergeFanIn)
+            {
+                var file = Path.Combine(_workDirectory, $"merge-{level}-{first / _mergeFanIn:D5}.jsonl");
+                using (var writer = new StreamWriter(file, false, new UTF8Encoding(false)))
+                {
+                    foreach (var row in Merge(runs.GetRange(first, Math.Min(_mergeFanIn, runs.Count - first))))
+                    {
+                        writer.WriteLine(JsonSerializer.Serialize(row, RunJson));
+                    }
+                }
+
+                longer.Add(file);
+            }
+
+            runs = longer;
+        }
+
+        return Merge(runs);
+    }
+
+    /// <summary>The rows of <paramref name="runs"/> (each sorted by patient id) in one sorted stream.</summary>
+    private static IEnumerable<PatientRow> Merge(List<string> runs)
+    {
+        var readers = new List<StreamReader>(runs.Count);
         try
         {
+            foreach (var run in runs)
+            {
+                readers.Add(new StreamReader(run, Encoding.UTF8)); // inside the try: a reader that fails to open leaves none open
+            }
+
             var queue = new PriorityQueue<(PatientRow Row, int Reader), string>(StringComparer.Ordinal);
             for (var i = 0; i < readers.Count; i++)
             {

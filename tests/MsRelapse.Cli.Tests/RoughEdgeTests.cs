@@ -27,6 +27,52 @@ public sealed class RoughEdgeTests
         Assert.Contains("--start", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
+    // A review of the CLI (2026-12-07): synth and screen took any --as-of and failed half-way (exit 1, internal error)
+    // on dates the engine or the generator cannot work with; synth left a file behind in its output folder.
+    [Theory]
+    [InlineData("synth", "0001-01-01", "1900-01-01…9900-12-31")]
+    [InlineData("synth", "9999-12-31", "1900-01-01…9900-12-31")]
+    [InlineData("screen", "0001-01-01", "0002-01-01…9999-11-23")]
+    [InlineData("screen", "9999-12-11", "0002-01-01…9999-11-23")]
+    public void Synth_and_screen_refuse_an_as_of_outside_the_dates_they_work_with(string command, string asOf, string range)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "msr-asof-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var out_ = Path.Combine(root, "out");
+            var run = command == "synth"
+                ? CliRunner.Run("synth", "--patients", "5", "--as-of", asOf, "--out", out_)
+                : CliRunner.Run("screen", root, "--as-of", asOf, "--out", out_);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Equal("", run.Out);
+            Assert.Equal($"msrelapse: --as-of {asOf} is outside {range}", Assert.Single(run.ErrorLines));
+            Assert.False(Directory.Exists(out_) && Directory.EnumerateFileSystemEntries(out_).Any(), "nothing written");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("evalute", "unknown command 'evalute' (expected one of: edss, tpe-plan, evaluate, serve, synth, cluster-silo, guideline, screen) (see 'msrelapse --help')")]
+    [InlineData(null, "a command is required (one of: edss, tpe-plan, evaluate, serve, synth, cluster-silo, guideline, screen) (see 'msrelapse --help')")]
+    public void A_missing_or_mistyped_command_is_named_with_the_commands_there_are(string? word, string message)
+    {
+        var run = word is null ? CliRunner.Run() : CliRunner.Run(word, "x.json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("msrelapse: " + message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Screen_refuses_more_partitions_than_it_can_keep_files_open_for()
+    {
+        var run = CliRunner.Run("screen", Path.GetTempPath(), "--out", Path.Combine(Path.GetTempPath(), "msr-never-" + Guid.NewGuid().ToString("N")), "--partitions", "100000");
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("msrelapse: --partitions 100000 is above 65,536", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_refuses_a_duplicate_key_like_the_service()
     {

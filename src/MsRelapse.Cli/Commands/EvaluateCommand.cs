@@ -38,7 +38,7 @@ internal static class EvaluateCommand
                 throw new CliInputException("--json and --fhir exclude each other (choose one output format)");
             }
 
-            var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
+            var asOf = AsOfDate.Parse(parsed.GetValue(asOfOption), clock, AsOfDate.Evaluation);
             var input = ReadInput(parsed.GetValue(file)!, io);
             // The service's guard, so that the CLI and the API read the same body the same way (no duplicate keys).
             if (Server.Infrastructure.JsonGuard.Check(System.Text.Encoding.UTF8.GetBytes(input)) is { } finding)
@@ -77,23 +77,6 @@ internal static class EvaluateCommand
             return Program.Ok;
         });
         return command;
-    }
-
-    private static DateOnly ParseAsOf(string? text, TimeProvider clock)
-    {
-        if (text is null)
-        {
-            return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-        }
-
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
-        }
-
-        return date >= Server.Infrastructure.QueryParameters.MinDate && date <= Server.Infrastructure.QueryParameters.MaxDate
-            ? date
-            : throw new CliInputException($"--as-of {text} is outside {Server.Infrastructure.QueryParameters.DateRangeText}");
     }
 
     private static string ReadInput(string path, CliIo io)

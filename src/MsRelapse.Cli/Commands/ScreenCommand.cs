@@ -37,7 +37,20 @@ internal static class ScreenCommand
 
         command.SetAction(parsed =>
         {
-            var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
+            var asOf = AsOfDate.Parse(parsed.GetValue(asOfOption), clock, AsOfDate.Evaluation);
+            var workers = parsed.GetValue(workersOption);
+            var partitions = parsed.GetValue(partitionsOption);
+            if (workers < 0 || partitions < 0)
+            {
+                throw new CliInputException("--workers and --partitions must be positive");
+            }
+
+            if (partitions > PatientPartition.MaxCount)
+            {
+                // Each worker of the split keeps a spill file open per partition it writes: beyond this the process runs out of files.
+                throw new CliInputException($"--partitions {partitions} is above {PatientPartition.MaxCount:N0} (the default follows the export's size: about 16 MB a partition)");
+            }
+
             var output = parsed.GetValue(outOption)!;
             OutputFolder.Create(output, "a folder for patients.csv, summary.json and report.html");
             // --fhir-server: the Bulk Data export is downloaded first (into --download-to, default OUT/export).
@@ -51,13 +64,6 @@ internal static class ScreenCommand
             if (ExportPartitioner.FilesOf(input).Length == 0)
             {
                 throw new CliInputException($"'{input}' holds no .ndjson file (expected a FHIR Bulk Data export)");
-            }
-
-            var workers = parsed.GetValue(workersOption);
-            var partitions = parsed.GetValue(partitionsOption);
-            if (workers < 0 || partitions < 0)
-            {
-                throw new CliInputException("--workers and --partitions must be positive");
             }
 
             var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
@@ -155,17 +161,5 @@ internal static class ScreenCommand
                     $"{p.Phase,-6} {percent,5:0.0} %  {p.BytesDone / 1e6:0.0} MB  {p.BytesDone / 1e6 / seconds:0.0} MB/s  {p.Patients} patients  {p.Patients / seconds:0} patients/s"));
             }
         });
-    }
-
-    private static DateOnly ParseAsOf(string? text, TimeProvider clock)
-    {
-        if (text is null)
-        {
-            return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-        }
-
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
     }
 }

@@ -45,7 +45,7 @@ internal static class SynthCommand
                 throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--file-size-mb {mb} is outside 0.001–100000 (MB per NDJSON file)"));
             }
 
-            var asOf = ParseAsOf(parsed.GetValue(asOfOption), clock);
+            var asOf = AsOfDate.Parse(parsed.GetValue(asOfOption), clock, AsOfDate.Synthetic);
             var directory = parsed.GetValue(output)!;
             CheckOutput(directory);
 
@@ -109,17 +109,5 @@ internal static class SynthCommand
         }
 
         OutputFolder.Create(directory, "a folder for the NDJSON files");
-    }
-
-    private static DateOnly ParseAsOf(string? text, TimeProvider clock)
-    {
-        if (text is null)
-        {
-            return DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-        }
-
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new CliInputException($"--as-of '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-05-11)");
     }
 }
