@@ -50,6 +50,19 @@ public sealed class ReaderConditionTests
         Assert.Equal("Condition/ms", dx.Source.Resource);
     }
 
+    [Theory]
+    [InlineData("2026", "2026-01-01")]
+    [InlineData("2026-03", "2026-03-01")]
+    public void A_relapse_onset_without_a_day_is_read_as_its_first_day_and_a_note_says_so(string onset, string read)
+    {
+        // A review of the CLI: a year-only onset silently became 1 January, which moved the attack past R6.5's 90 days.
+        var record = ReadValid(Bundle(Condition("r", Sct, "192929006", onset)));
+        Assert.Equal(DateOnly.Parse(read, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(record.Relapses).Onset!.Value.Date);
+        Assert.Contains($"Condition/r: onset '{onset}' gives no day; read as {read}, the earliest it allows (the day decides the 14-, 42- and 90-day windows: check it).", record.ReadingNotes);
+
+        Assert.DoesNotContain(ReadValid(Bundle(Condition("r", Sct, "192929006", "2026-03-04"))).ReadingNotes, n => n.Contains("gives no day", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Relapse_onset_with_time_is_kept_as_written_without_time_zone_conversion()
     {

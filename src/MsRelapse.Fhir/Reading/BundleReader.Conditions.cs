@@ -71,6 +71,13 @@ internal sealed partial class BundleReader
 
         if (isRelapse)
         {
+            // A partial onset ("2026", "2026-03") is read as its first day (FhirDates): the earliest it allows, so that the
+            // attack never looks more recent than it can be. The day decides windows (14, 42, 90 days), so say it was not given.
+            if (onsetElement?.TypeName is "dateTime" or "date" && onsetElement.AsString()?.Trim() is { Length: 4 or 7 } partial && onset is { } first)
+            {
+                _notes.Add($"{source.Resource}: onset '{partial}' gives no day; read as {first.Date:yyyy-MM-dd}, the earliest it allows (the day decides the 14-, 42- and 90-day windows: check it).");
+            }
+
             // R1: a record without onset is kept (the engine names it in missing data as relapse-onset).
             var resolvedWithoutDate = abatement is null && clinical.HasStatusCode("resolved", "inactive", "remission");
             _relapses.Add(new RelapseRecord(onset, abatement, resolvedWithoutDate, source.At(onset is null ? "Condition.onset" : onsetElement?.TypeName == "Period" ? "Condition.onsetPeriod.start" : "Condition.onsetDateTime"))
