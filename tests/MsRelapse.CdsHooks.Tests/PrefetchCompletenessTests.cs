@@ -31,6 +31,8 @@ public sealed class PrefetchCompletenessTests
         var cards = await host.CardsAsync(Service, Requests.PatientView("p1", prefetch, stub.BaseUrl, "ehr-access-token"));
         var degraded = Assert.Single(cards, c => ((string)c!["summary"]!).StartsWith("Incomplete record", StringComparison.Ordinal))!;
         Assert.Contains("observations", (string)degraded["summary"]!);
+        // The recommendation card, first, whose suggestion is one click away, says it too.
+        Assert.StartsWith("**Incomplete record — check before acting:** `observations` could not be read", (string)cards[0]!["detail"]!);
         var observationRequests = stub.Requests.Where(r => r.StartsWith("/fhir/Observation", StringComparison.Ordinal)).ToList();
         Assert.Equal(MaxPages, observationRequests.Count); // the page past the limit is not even asked for
         Assert.Contains("_count=", observationRequests[0], StringComparison.Ordinal); // big pages asked for

@@ -315,6 +315,13 @@ internal sealed partial class CdsHookHandler(
         if (degraded)
         {
             var card = PatientViewCards.Degraded(record.Unavailable, cardContext, recommendation);
+            if (hook == "patient-view" && cards.Count > 0)
+            {
+                // Said on the card that carries the one-click proposals too, not only on a card after it: a steroid course
+                // the missing medication data would have shown makes a repeat pulse of the proposal (review of the surface).
+                cards[0] = cards[0] with { Detail = PatientViewCards.IncompleteWarning(record.Unavailable) + "\n\n" + cards[0].Detail };
+            }
+
             cards.Add(hook == "patient-view" ? card : card with
             {
                 Detail = card.Detail + " The draft orders were checked without them: an allergy, a low blood pressure, a fever or an infection recorded there would contraindicate a steroid or apheresis order.",

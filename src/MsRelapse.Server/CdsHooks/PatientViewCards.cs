@@ -121,6 +121,11 @@ internal static class PatientViewCards
         Source = Source(r),
     };
 
+    /// <summary>The first lines of the recommendation card when some data could not be read.</summary>
+    public static string IncompleteWarning(IReadOnlyList<string> unavailable) =>
+        $"**Incomplete record — check before acting:** {string.Join(", ", unavailable.Select(u => $"`{u}`"))} could not be read, and this recommendation "
+        + "was made without them (a steroid course, an apheresis session or a contraindication recorded there would change it).";
+
     public static CdsLink Link(CardContext context) =>
         new("Open the plan in MsRelapse", context.PageUrl, context.LinkType, context.LinkType == "smart" ? $"patient={context.PatientId}" : null);
 
