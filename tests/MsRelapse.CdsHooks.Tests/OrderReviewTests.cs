@@ -170,6 +170,19 @@ public sealed class OrderReviewTests
         Assert.Contains("other-patient", otherBody);
     }
 
+    [Fact]
+    public async Task A_hook_instance_that_is_not_a_uuid_is_refused()
+    {
+        // CDS Hooks 2.0: hookInstance is "a universally unique identifier (UUID) for this particular hook call". It was
+        // accepted as any string.
+        await using var host = await CdsHost.StartAsync();
+        var request = Requests.ForBundle(SharedExamples.Load("severe-relapse-untreated"));
+        request["hookInstance"] = "not-a-uuid";
+        var (status, body) = await PostAsync(host, "msrelapse-patient-view", request);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("must be a UUID", body);
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CdsHost host, string service, JsonNode request)
     {
         using var response = await host.CallAsync(service, request);

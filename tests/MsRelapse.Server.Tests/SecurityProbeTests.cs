@@ -301,9 +301,21 @@ public sealed class EvaluationLimiterTests
         var held = await first;
         Assert.Equal(StatusCodes.Status200OK, held.Response.StatusCode);
 
-        // The slot is given back: the next evaluation is admitted.
-        using var after = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        // The slot is given back: the next evaluation is admitted. The held response can reach the test a moment before the
+        // limiter's lease is released behind it (CI once saw the next call refused), so it is asked again for up to 5 s.
+        var admitted = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 50 && admitted == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(100);
+            }
+
+            using var after = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
+            admitted = after.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, admitted);
     }
 
     /// <summary>A body whose bytes are given only once the gate opens; tells when the server first asks for them.</summary>

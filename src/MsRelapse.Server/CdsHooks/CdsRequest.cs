@@ -50,6 +50,7 @@ internal sealed class CdsRequest
         error = root.ValueKind != JsonValueKind.Object ? "The request body must be a JSON object."
             : !TryString(root, "hook", out hook) ? "'hook' is required (a string)."
             : !TryString(root, "hookInstance", out instance) ? "'hookInstance' is required (a string)."
+            : !Guid.TryParseExact(instance, "D", out _) ? "'hookInstance' must be a UUID (CDS Hooks 2.0: a universally unique identifier of this call, e.g. d1577c69-dfbe-44ad-ba6d-3e05e953b2ea)."
             : !root.TryGetProperty("context", out context) || context.ValueKind != JsonValueKind.Object ? "'context' is required (an object)."
             : !TryString(context, "patientId", out patientId) ? "'context.patientId' is required (a string)."
             : !IsFhirId(patientId) ? "'context.patientId' must be a FHIR id (1 to 64 characters from A-Z, a-z, 0-9, '-', '.')."
