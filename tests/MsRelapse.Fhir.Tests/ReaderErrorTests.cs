@@ -49,6 +49,27 @@ public sealed class ReaderErrorTests
         Assert.Equal("multiple-patients", error.Code);
         Assert.Contains("Condition/c9", error.Message, StringComparison.Ordinal);
         Assert.Contains("Patient/p1", error.Message, StringComparison.Ordinal);
+        // Each patient with the first resource that names it, and the error on the stray resource — not on the Bundle's
+        // last resource, whoever it belonged to (a CLI review found it pointing at one of p1's).
+        Assert.Contains("p1: Patient/p1; p2: Condition/c9", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Condition/c9", error.Source?.Resource);
+
+        var middle = FhirRecordReader.Read(Bundle(other, Condition("c10", "http://snomed.info/sct", "192929006", "2026-05-02")));
+        Assert.Equal("Condition/c9", Assert.Single(middle.Errors).Source?.Resource);
+    }
+
+    [Fact]
+    public void A_weight_without_a_unit_is_refused_saying_once_which_units_are_accepted()
+    {
+        // The reader listed the units it accepts and R0 added its own list after it: "(expected one of …) (expected …)".
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(MsRelapse.Testing.SharedExamples.Load("steroid-refractory-relapse"))!;
+        var weight = bundle["entry"]!.AsArray().Select(e => e!["resource"]!).First(r => (string?)r["resourceType"] == "Observation" && (string?)r["valueQuantity"]?["code"] == "kg");
+        weight["valueQuantity"]!.AsObject().Remove("code");
+        weight["valueQuantity"]!.AsObject().Remove("unit");
+        var error = Assert.Single(FhirEvaluation.Evaluate(bundle.ToJsonString(), new DateOnly(2026, 5, 11)).Errors);
+        Assert.Equal("unknown-unit", error.Code);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, @"\(expected"));
+        Assert.Contains("no unit (expected one of", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,7 +112,9 @@ public readonly record struct HematocritPercent
         if (double.IsFinite(value) && value > 0 && value <= 1)
         {
             // R0: a fraction given where percent is expected is the commonest unit slip; say so rather than "out of range".
-            return $"{label} {Quantity.Show(value)} looks like a fraction: give it in percent (e.g. {Quantity.Show(value * 100)} for {Quantity.Show(value)}); expected 10–70 %";
+            // The example converts the value given when that gives a hematocrit; else (1 would be 100 %) a typical one.
+            var example = value * 100 is >= Minimum and <= Maximum ? $"{Quantity.Show(value * 100)} for {Quantity.Show(value)}" : "42 for 0.42";
+            return $"{label} {Quantity.Show(value)} looks like a fraction: give it in percent (e.g. {example}); expected 10–70 %";
         }
 
         return double.IsFinite(value) && value >= Minimum && value <= Maximum

@@ -32,14 +32,22 @@ internal sealed partial class BundleReader
         if (keys.Count > 1)
         {
             // Only on this error are the references walked again to name examples.
+            // Each patient named with the first resource that names it, and the error placed on the first resource that names
+            // a patient other than the Bundle's first Patient (the stray one, where there is one Patient): the last resource
+            // of the Bundle was named before, whoever it belonged to (CLI review).
             var named = NamedPatients(entries, aliases).ToList();
-            var examples = named.GroupBy(n => n.Key).Select(g => g.First().Resource.Label)
-                .Concat(patients.Select(p => p.Label))
-                .Distinct(StringComparer.Ordinal).Take(4);
+            var first = patients.Count > 0 ? aliases[patients[0].Id ?? PatientReferences.KeyOf(patients[0].FullUrl) ?? $"(entry {patients[0].Index})"] : null;
+            var byPatient = patients.Select(p => (Key: aliases[p.Id ?? PatientReferences.KeyOf(p.FullUrl) ?? $"(entry {p.Index})"], p.Label))
+                .Concat(named.Select(n => (n.Key, n.Resource.Label)))
+                .GroupBy(n => n.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key}: {g.First().Label}")
+                .Take(4);
+            var stray = named.FirstOrDefault(n => n.Key != first).Resource
+                ?? (patients.Count > 1 ? patients[1] : named.Count > 0 ? named[^1].Resource : patients[0]);
             _errors.Add(new InputError(
                 FhirErrorCodes.MultiplePatients,
-                $"The Bundle holds resources of {keys.Count} different patients (e.g. {string.Join(", ", examples)}); expected one patient's record.",
-                new SourceRef(named.Count > 0 ? named[^1].Resource.Label : patients[^1].Label, "subject")));
+                $"The Bundle holds resources of {keys.Count} different patients ({string.Join("; ", byPatient)}); expected one patient's record.",
+                new SourceRef(stray.Label, stray.View is IPatientView ? "Patient.id" : "subject")));
         }
 
         return keys;

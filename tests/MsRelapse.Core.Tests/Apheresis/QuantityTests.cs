@@ -52,7 +52,8 @@ public sealed class QuantityTests
     [InlineData(70.5, "hematocrit 70.5 % is outside 10–70 %")]
     [InlineData(0, "hematocrit 0 % is outside 10–70 %")]
     [InlineData(0.44, "hematocrit 0.44 looks like a fraction: give it in percent (e.g. 44 for 0.44); expected 10–70 %")]
-    [InlineData(1, "hematocrit 1 looks like a fraction: give it in percent (e.g. 100 for 1); expected 10–70 %")]
+    [InlineData(1, "hematocrit 1 looks like a fraction: give it in percent (e.g. 42 for 0.42); expected 10–70 %")] // not "100 for 1": no blood is 100 %
+    [InlineData(0.05, "hematocrit 0.05 looks like a fraction: give it in percent (e.g. 42 for 0.42); expected 10–70 %")]
     public void Hematocrit_is_percent_10_to_70_and_a_fraction_gets_a_hint(double value, string? error)
     {
         Assert.Equal(error is null, HematocritPercent.TryCreate(value, out var hct, out var actual));

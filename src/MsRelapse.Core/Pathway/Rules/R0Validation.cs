@@ -128,7 +128,9 @@ internal static class R0Validation
             SourceRef Source() => m.Source.Path is null ? m.Source.At("Observation.valueQuantity") : m.Source;
             if (m.UnitProblem is { } unit)
             {
-                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {Text.Date(m.When.Date)}: {unit} (expected {ExpectedUnit(m.Kind)}).", Source().At("Observation.valueQuantity.code")));
+                // The reader's problem may already list the units it accepts: said once.
+                var expected = unit.Contains("(expected", StringComparison.Ordinal) ? "" : $" (expected {ExpectedUnit(m.Kind)})";
+                errors.Add(new InputError(UnknownUnit, $"{Label(m.Kind)} of {Text.Date(m.When.Date)}: {unit}{expected}.", Source().At("Observation.valueQuantity.code")));
                 continue;
             }
 
