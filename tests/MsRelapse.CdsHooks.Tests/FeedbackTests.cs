@@ -162,7 +162,10 @@ public sealed class FeedbackTests
     public async Task Bad_feedback_is_400()
     {
         await using var host = await CdsHost.StartAsync();
-        foreach (var body in new[] { "{}", """{"feedback":[{"card":"not-a-uuid","outcome":"accepted","outcomeTimestamp":"2026-05-11T09:41:00Z"}]}""", """{"feedback":[{"card":"3b0c3bd6-2a3e-5f55-9c1b-1c8f1e4d6a11","outcome":"ignored","outcomeTimestamp":"2026-05-11T09:41:00Z"}]}""", "[" })
+        foreach (var body in new[] { "{}", """{"feedback":[{"card":"not-a-uuid","outcome":"accepted","outcomeTimestamp":"2026-05-11T09:41:00Z"}]}""", """{"feedback":[{"card":"3b0c3bd6-2a3e-5f55-9c1b-1c8f1e4d6a11","outcome":"ignored","outcomeTimestamp":"2026-05-11T09:41:00Z"}]}""", "[",
+            // An override reason no card offers (CDS Hooks 2.0: chosen from the card's overrideReasons): a code of its own, or ours in another system.
+            """{"feedback":[{"card":"3b0c3bd6-2a3e-5f55-9c1b-1c8f1e4d6a11","outcome":"overridden","outcomeTimestamp":"2026-05-11T09:41:00Z","overrideReason":{"reason":{"system":"http://example.org","code":"made-up"}}}]}""",
+            """{"feedback":[{"card":"3b0c3bd6-2a3e-5f55-9c1b-1c8f1e4d6a11","outcome":"overridden","outcomeTimestamp":"2026-05-11T09:41:00Z","overrideReason":{"reason":{"system":"http://example.org","code":"patient-declined"}}}]}""" })
         {
             using var response = await host.Client.PostAsync($"/cds-services/{Service}/feedback", new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -476,6 +476,15 @@ internal sealed partial class CdsHookHandler(
         {
             system = Str(coding, "system");
             code = Str(coding, "code");
+
+            // CDS Hooks 2.0: the override reason is "selected by the end user" from the card's overrideReasons; every card
+            // offers the same list, so a reason outside it was not offered by this service (and its code, counted in the
+            // metrics, would be a label chosen by the caller).
+            if (!PatientViewCards.OverrideReasons.Any(r => r.System == system && r.Code == code))
+            {
+                error = $"'overrideReason.code' and its system must be one of the reasons the cards offer ({string.Join(", ", PatientViewCards.OverrideReasons.Select(r => r.Code))}, system {PatientViewCards.OverrideReasons[0].System}).";
+                return null;
+            }
         }
 
         // userComment is free text: never stored (it may name the patient).
