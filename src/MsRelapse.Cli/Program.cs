@@ -45,7 +45,7 @@ public static partial class Program
                 ? args.FirstOrDefault(a => !a.StartsWith('-')) is { } word ? $"unknown command '{word}' (expected one of: {commands})" : $"a command is required (one of: {commands})"
                 : missing.Count == parsed.Errors.Count
                     ? (missing.Count == 1 ? $"option {missing[0]} is required" : $"options {string.Join(", ", missing)} are required")
-                    : parsed.Errors[0].Message;
+                    : ReadableTypes(parsed.Errors[0].Message);
             stderr.WriteLine($"msrelapse: {message} (see '{(atRoot ? "msrelapse" : "msrelapse " + parsed.CommandResult.Command.Name)} --help')");
             return BadInput;
         }
@@ -75,11 +75,18 @@ public static partial class Program
     }
 }
 
-/// <summary>System.CommandLine's "Option '--x' is required." message.</summary>
+/// <summary>System.CommandLine's messages, as one line for a clinician.</summary>
 public static partial class Program
 {
+    /// <summary>System.CommandLine's "Option '--x' is required." message.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^Option '([^']+)' is required\\.?$")]
     private static partial System.Text.RegularExpressions.Regex MissingOption();
+
+    /// <summary>Its parse errors name .NET types ("as expected type 'System.Int64'"): said in words.</summary>
+    private static string ReadableTypes(string message) =>
+        message.Replace("as expected type 'System.Int32'", "as a whole number", StringComparison.Ordinal)
+            .Replace("as expected type 'System.Int64'", "as a whole number", StringComparison.Ordinal)
+            .Replace("as expected type 'System.Double'", "as a number", StringComparison.Ordinal);
 }
 
 /// <summary>The streams a command writes to (injected so tests can run commands in-process).</summary>

@@ -66,6 +66,24 @@ public sealed class RoughEdgeTests
     }
 
     [Fact]
+    public void A_number_option_given_text_says_a_number_is_expected_not_a_dotnet_type()
+    {
+        var run = CliRunner.Run("synth", "--patients", "abc", "--out", Path.Combine(Path.GetTempPath(), "msr-never-" + Guid.NewGuid().ToString("N")));
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("'--patients' as a whole number", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_given_a_folder_says_it_is_a_folder_not_that_permission_is_denied()
+    {
+        var run = CliRunner.Run("evaluate", Path.GetTempPath());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(": it is a folder (expected a FHIR R4 Bundle in JSON", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Screen_refuses_more_partitions_than_it_can_keep_files_open_for()
     {
         var run = CliRunner.Run("screen", Path.GetTempPath(), "--out", Path.Combine(Path.GetTempPath(), "msr-never-" + Guid.NewGuid().ToString("N")), "--partitions", "100000");

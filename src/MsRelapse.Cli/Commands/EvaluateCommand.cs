@@ -95,6 +95,7 @@ internal static class EvaluateCommand
             var why = ex switch
             {
                 FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException when Directory.Exists(path) => "it is a folder", // .NET reports a folder as access denied
                 UnauthorizedAccessException => "permission denied",
                 _ => "it could not be read",
             };
