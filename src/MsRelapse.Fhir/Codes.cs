@@ -240,8 +240,8 @@ internal static partial class Codes
     /// <summary>SNOMED 60001007 "Not pregnant" (a negative value of LOINC 82810-3).</summary>
     public static readonly CodeRule NotPregnant = Sct("60001007");
 
-    /// <summary>v3 ObservationInterpretation DET "Detected": positive, as POS.</summary>
-    public static readonly CodeRule InterpretationDetected = new(CodeSystems.ObservationInterpretation, "DET");
+    /// <summary>v3 ObservationInterpretation POS and DET "Detected": the interpretations that say positive.</summary>
+    public static readonly CodeRule[] InterpretationsPositive = [InterpretationPositive, new(CodeSystems.ObservationInterpretation, "DET")];
 
     /// <summary>v3 ObservationInterpretation NEG "Negative" and ND "Not detected": the interpretations that say negative.</summary>
     public static readonly CodeRule[] InterpretationsNegative = [new(CodeSystems.ObservationInterpretation, "NEG"), new(CodeSystems.ObservationInterpretation, "ND")];

@@ -60,7 +60,7 @@ public static class FhirPathCriteria
         // The reader's positive results (BundleReader.Positivity): interpretation POS or DET, a positive code, true, or a text
         // that says "positive" or "detected" (alone or before a titre).
         var positive =
-            $"({Coded([Codes.InterpretationPositive, Codes.InterpretationDetected], "interpretation")}" +
+            $"({Coded(Codes.InterpretationsPositive, "interpretation")}" +
             $" or {Coded(Codes.PositiveResults, "value.ofType(CodeableConcept)")}" +
             " or value.ofType(boolean) = true" +
             " or value.ofType(string).trim().lower().matches('^(positive|detected)($|[^a-z0-9].*)'))";

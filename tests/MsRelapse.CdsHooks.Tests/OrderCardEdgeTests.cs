@@ -270,7 +270,7 @@ public sealed class OrderCardEdgeTests
     private static JsonNode Resource(JsonNode bundle, string id) =>
         bundle["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["id"] == id);
 
-    private static string Without(string bundleJson, string id)
+    internal static string Without(string bundleJson, string id)
     {
         var bundle = JsonNode.Parse(bundleJson)!;
         var entries = bundle["entry"]!.AsArray();

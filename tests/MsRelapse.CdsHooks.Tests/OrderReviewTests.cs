@@ -38,7 +38,7 @@ public sealed class OrderReviewTests
     [Fact]
     public async Task Without_an_attack_only_a_dose_above_every_regimen_gets_a_card()
     {
-        var noAttack = Without(SharedExamples.Load("severe-relapse-untreated"), "condit3");
+        var noAttack = OrderCardEdgeTests.Without(SharedExamples.Load("severe-relapse-untreated"), "condit3");
         await using var host = await CdsHost.StartAsync();
         var card = Assert.Single(await host.CardsAsync(Sign, Requests.Order("order-sign", noAttack, Requests.SteroidOrder("p1", "draft-10g", 10_000, "iv", 5))))!;
         Assert.StartsWith("Above the pathway's highest dose", (string)card["summary"]!);
@@ -78,16 +78,7 @@ public sealed class OrderReviewTests
     {
         // The severe untreated relapse (IV methylprednisolone 1,000 mg/day × 5 days): prednisone 60 → 40 → 20 mg/day got only
         // "Not in the recommendation" (no single daily dose, so no lower-dose check).
-        var draft = Requests.SteroidOrder("p1", "draft-pred", 60, "oral", 7, "8640", "prednisone");
-        var instructions = new JsonArray();
-        foreach (var (mg, sequence) in new[] { (60, 1), (40, 2), (20, 3) })
-        {
-            var instruction = Requests.SteroidOrder("p1", "draft-pred", mg, "oral", 7, "8640", "prednisone")["dosageInstruction"]![0]!.DeepClone().AsObject();
-            instruction["sequence"] = sequence;
-            instructions.Add(instruction);
-        }
-
-        draft["dosageInstruction"] = instructions;
+        var draft = OrderTaperTests.Taper("draft-pred", "8640", "prednisone", ("oral", 60, 7, 1), ("oral", 40, 7, 2), ("oral", 20, 7, 3));
         await using var host = await CdsHost.StartAsync();
         var card = Assert.Single(await host.CardsAsync(Sign, Requests.Order("order-sign", SharedExamples.Load("severe-relapse-untreated"), draft)))!;
         Assert.Equal("warning", (string?)card["indicator"]);
@@ -108,7 +99,7 @@ public sealed class OrderReviewTests
         Assert.Equal("Treat the infection first: not oral prednisone 60 mg/day × 5 days while it lasts", (string)card["summary"]!);
         var detail = (string)card["detail"]!;
         Assert.Contains("The recommendation does not list oral prednisone 60 mg/day × 5 days now.", detail);
-        Assert.Contains("Steroids are not given during an untreated infection (pathway R8.2).", detail);
+        Assert.Contains("Steroids are not given during an untreated infection (pathway R8.2, E-NICE-2022: exclude infection).", detail);
     }
 
     [Fact]
@@ -187,13 +178,5 @@ public sealed class OrderReviewTests
     {
         using var response = await host.CallAsync(service, request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static string Without(string bundleJson, string id)
-    {
-        var bundle = JsonNode.Parse(bundleJson)!;
-        var entries = bundle["entry"]!.AsArray();
-        entries.Remove(entries.Single(e => (string?)e!["resource"]!["id"] == id));
-        return bundle.ToJsonString();
     }
 }

@@ -14,7 +14,7 @@ public sealed class OrderTaperTests
     private const string Sign = "msrelapse-order-sign";
 
     /// <summary>A draft order of <paramref name="steps"/> (route, mg/day, days, sequence), written in the given order.</summary>
-    private static JsonObject Taper(string id, string rxnorm, string display, params (string Route, double MgPerDay, int Days, int? Sequence)[] steps)
+    internal static JsonObject Taper(string id, string rxnorm, string display, params (string Route, double MgPerDay, int Days, int? Sequence)[] steps)
     {
         var order = Requests.SteroidOrder("p1", id, steps[0].MgPerDay, steps[0].Route, steps[0].Days, rxnorm, display);
         var instructions = new JsonArray();

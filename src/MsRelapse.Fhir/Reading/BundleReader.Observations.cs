@@ -256,7 +256,7 @@ internal sealed partial class BundleReader
     private static bool? Positivity(FindingKind kind, IObservationView observation)
     {
         var interpretation = observation.Interpretation;
-        if (interpretation.Any(i => i.Has(Codes.InterpretationPositive) || i.Has(Codes.InterpretationDetected)))
+        if (interpretation.Any(i => i.Has(Codes.InterpretationsPositive)))
         {
             return true;
         }

@@ -30,17 +30,18 @@ internal static class CardText
     public static string Episode(Recommendation r) => r.Episode.Status switch
     {
         EpisodeStatus.Relapse when r.Flags.Any(f => f.Code is FlagCode.PossibleNmosd or FlagCode.PossibleMogad) =>
-            $"{(r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe ? WireNames.Of(r.Episode.Severity) + " attack" : "attack")}, "
-            + (r.Flags.Any(f => f.Code == FlagCode.PossibleNmosd) ? "possible NMOSD" : "possible MOGAD"),
-        EpisodeStatus.Relapse => r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe
-            ? $"{WireNames.Of(r.Episode.Severity)} MS relapse"
-            : "MS relapse",
+            $"{Graded(r)}attack, " + (r.Flags.Any(f => f.Code == FlagCode.PossibleNmosd) ? "possible NMOSD" : "possible MOGAD"),
+        EpisodeStatus.Relapse => $"{Graded(r)}MS relapse",
         EpisodeStatus.Unconfirmed => "possible MS relapse (unconfirmed)",
         EpisodeStatus.PseudoRelapseSuspected => "suspected pseudo-relapse",
         EpisodeStatus.NotARelapse => "not a relapse",
         EpisodeStatus.PossibleProgression => "possible progression",
         _ => "no episode",
     };
+
+    /// <summary>"mild ", "moderate " or "severe " for a graded attack; nothing for one of unknown severity.</summary>
+    private static string Graded(Recommendation r) =>
+        r.Episode.Severity is AttackSeverity.Mild or AttackSeverity.Moderate or AttackSeverity.Severe ? WireNames.Of(r.Episode.Severity) + " " : "";
 
     /// <summary>What the step is, with the plan's numbers where the plan has them.</summary>
     public static string Step(ActionCode action, Recommendation r)

@@ -588,7 +588,7 @@ internal sealed partial class CdsHookHandler(
             {
                 if (!byReference.TryGetValue(selection, out var draft))
                 {
-                    return ("invalid-selections", $"'context.selections' names '{Truncated(selection)}', which is not a resource of context.draftOrders (expected ResourceType/id of one of its entries).");
+                    return ("invalid-selections", $"'context.selections' names '{Infrastructure.QueryParameters.Shorten(selection)}', which is not a resource of context.draftOrders (expected ResourceType/id of one of its entries).");
                 }
 
                 selected.Add(draft);
@@ -601,14 +601,11 @@ internal sealed partial class CdsHookHandler(
         return null;
     }
 
-    /// <summary>A value quoted back in an error message, cut to 100 characters.</summary>
-    private static string Truncated(string value) => value.Length <= 100 ? value : value[..100] + "…";
-
     /// <summary>What the FHIR parser found wrong, in its words where it has them (never the exception type alone).</summary>
     private static string FhirParseProblem(Exception ex) => ex switch
     {
-        AggregateException { InnerExceptions: [var first, ..] } => Truncated(first.Message), // Firely's DeserializationFailedException: every error it found
-        FormatException or System.Text.Json.JsonException => Truncated(ex.Message),
+        AggregateException { InnerExceptions: [var first, ..] } => Infrastructure.QueryParameters.Shorten(first.Message, 200), // Firely's DeserializationFailedException: every error it found
+        FormatException or System.Text.Json.JsonException => Infrastructure.QueryParameters.Shorten(ex.Message, 200),
         _ => "it could not be read as one",
     };
 

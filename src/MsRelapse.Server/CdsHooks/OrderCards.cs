@@ -80,7 +80,7 @@ internal static class OrderCards
     private static CdsCard? Check(Recommendation r, Ordered order, IReadOnlyDictionary<ActionCode, Resource> proposals, CardContext context)
     {
         var steps = new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).ToList();
-        var key = (string problem) => CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, problem);
+        var key = (string problem) => Key(context, order, problem);
 
         // 0. Dexamethasone or betamethasone: outside the pathway, but never the glucocorticoid of a relapse in pregnancy.
         if (order.PlacentaCrossing is { } ingredient)
@@ -163,7 +163,7 @@ internal static class OrderCards
                 : $"Treat the {WireNames.Of(infection.Code)} first: not {order.What} while it lasts";
             return Card(key("infection-first"), "warning", summary,
                 $"**{WireNames.Of(infection.Code)}**: {CardText.Md(infection.Message)}\n\n{place} "
-                + (order.IsSteroid ? "Steroids are not given during an untreated infection (pathway R8.2)." : "Apheresis waits until the infection is controlled (pathway R8.3).")
+                + (order.IsSteroid ? "Steroids are not given during an untreated infection (pathway R8.2, E-NICE-2022: exclude infection)." : "Apheresis waits until the infection is controlled (pathway R8.3).")
                 + $"\n\n**Recommended now:** {CardText.Md(CardText.Step(r.Advice.Primary, r))} ({WireNames.Of(r.Advice.Urgency)}).",
                 r, order, creates.Count > 0 ? Replace(order, creates, r) : null, context);
         }
@@ -231,6 +231,10 @@ internal static class OrderCards
                 : null;
     }
 
+    /// <summary>The uuid of an order's card for <paramref name="problem"/>: stable for the same input (feedback names it).</summary>
+    private static string Key(CardContext context, Ordered order, string problem) =>
+        CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, problem);
+
     /// <summary>
     /// A glucocorticoid order whose daily dose (methylprednisolone equivalents; any instruction of a taper) is above the
     /// highest of every regimen the pathway gives: escalated IV methylprednisolone 2,000 mg/day × 5 days (clinical.md R6.4,
@@ -245,10 +249,9 @@ internal static class OrderCards
             return null;
         }
 
-        var key = CdsIds.Of(context.ServiceId, context.PatientId, context.InputKey, "order", order.Identity, "above-highest-dose");
-        return Card(key, "warning", $"Above the pathway's highest dose: {order.What}",
+        return Card(Key(context, order, "above-highest-dose"), "warning", $"Above the pathway's highest dose: {order.What}",
             $"The draft order gives {CardText.Number(mg)} mg/day in methylprednisolone equivalents: above the highest daily dose of any relapse regimen of this "
-            + $"pathway, escalated IV methylprednisolone {CardText.Number(highest.DoseMgPerDay)} mg/day × {CardText.Count(highest.Days, "day")} (pathway R6.4, E-PFEUFFER-2020). "
+            + $"pathway, escalated {Course(highest.Route, Name(highest.Drug), highest.DoseMgPerDay, highest.Days)} (pathway R6.4, E-PFEUFFER-2020). "
             + "Check the dose and its unit (mg, g). If this order is for another condition, it is outside this pathway."
             + (r.Episode.Status == EpisodeStatus.NoEpisode
                 ? "\n\nThe record holds no current attack to treat."
@@ -275,8 +278,8 @@ internal static class OrderCards
             if (alternative == ActionCode.EscalatedIvMethylprednisolone)
             {
                 var escalated = SteroidRegimens.EscalatedIntravenous;
-                regimen = $"IV methylprednisolone {CardText.Number(escalated.DoseMgPerDay)} mg/day × {CardText.Count(escalated.Days, "day")}";
-                return SteroidDifferences(order, escalated.Route, SteroidDrug.Methylprednisolone, escalated.DoseMgPerDay, escalated.Days);
+                regimen = Course(escalated.Route, Name(escalated.Drug), escalated.DoseMgPerDay, escalated.Days);
+                return SteroidDifferences(order, escalated.Route, escalated.Drug, escalated.DoseMgPerDay, escalated.Days);
             }
 
             return [];

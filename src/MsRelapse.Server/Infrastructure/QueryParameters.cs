@@ -40,11 +40,11 @@ public static class QueryParameters
     public static bool TryParseNumber(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
-    /// <summary>Echo at most 40 characters of a bad value (messages stay short; garbage stays out of them).</summary>
-    public static string Shorten(string text)
+    /// <summary>Echo at most <paramref name="max"/> characters (40 by default) of a bad value (messages stay short; garbage stays out of them).</summary>
+    public static string Shorten(string text, int max = 40)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+        return text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
     }
 
     /// <summary>

@@ -84,10 +84,7 @@ public sealed class RecencyVignettes
     [Fact]
     public void Height_measured_in_childhood_is_not_used_for_a_young_adult()
     {
-        var b = new PatientBundle(AsOf).Male(20).Ms().Edss(BaselineDate, 2.0)
-            .Height(Dates.D("2016-06-01"), 135).Weight(Day(-1), 70).Hematocrit(Day(-1), 44)
-            .Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5);
-        var r = Evaluate.Run(b);
+        var r = Evaluate.Run(RefractoryManOf20(heightMeasured: Dates.D("2016-06-01"), heightCm: 135));
         Expect.Decision(r, "plasma-exchange", "urgent");
         Expect.True(r, Out.Num(r.PlasmaExchangePlan()?["totalBloodVolumeMl"]) is null, "no volumes from a childhood height");
         Expect.Missing(r, "height");
@@ -98,13 +95,16 @@ public sealed class RecencyVignettes
     [Fact]
     public void Height_measured_at_eighteen_or_over_is_still_used_years_later()
     {
-        var b = new PatientBundle(AsOf).Male(20).Ms().Edss(BaselineDate, 2.0)
-            .Height(Dates.D("2024-09-01"), 178).Weight(Day(-1), 70).Hematocrit(Day(-1), 44)
-            .Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5);
-        var r = Evaluate.Run(b);
+        var r = Evaluate.Run(RefractoryManOf20(heightMeasured: Dates.D("2024-09-01"), heightCm: 178));
         Expect.True(r, Out.Num(r.PlasmaExchangePlan()?["totalBloodVolumeMl"]) is not null, "volumes computed");
         Expect.NotMissing(r, "height");
     }
+
+    /// <summary>A man of 20 whose IV pulse has failed (plasma exchange next), weighed yesterday, with one height.</summary>
+    private static PatientBundle RefractoryManOf20(DateOnly heightMeasured, double heightCm) =>
+        new PatientBundle(AsOf).Male(20).Ms().Edss(BaselineDate, 2.0)
+            .Height(heightMeasured, heightCm).Weight(Day(-1), 70).Hematocrit(Day(-1), 44)
+            .Attack(18, 4.5).IvMethylprednisolone(Day(-16)).Edss(Day(-2), 4.5);
 
     // Recency: "Problem lists go stale": an infection left active since last year is not a current infection.
     [Fact]

@@ -107,12 +107,16 @@ internal sealed record SteroidCourses(
         // The route of the last dose that records one (clinical.md Conventions, 2026.2: "its route is the route of its last
         // dose that records one"); with several such doses on that day, IV wins over oral (A4). None recorded: unknown, which
         // R6 reads as oral and says so. A last dose without a route does not hide the IV doses before it.
-        var recorded = run.Where(d => d.Route != DoseRoute.Unknown).ToList();
+        // The run is in day order: walk back to the last day with a recorded route, and look at that day's doses only.
         var route = DoseRoute.Unknown;
-        if (recorded.Count > 0)
+        DateOnly? day = null;
+        for (var i = run.Count - 1; i >= 0 && (day is null || run[i].Day == day); i--)
         {
-            var lastRecorded = recorded.Max(d => d.Day);
-            route = recorded.Exists(d => d.Day == lastRecorded && d.Route == DoseRoute.Intravenous) ? DoseRoute.Intravenous : DoseRoute.Oral;
+            if (run[i].Route != DoseRoute.Unknown)
+            {
+                day = run[i].Day;
+                route = route == DoseRoute.Intravenous ? route : run[i].Route;
+            }
         }
 
         return new SteroidCourse(run[0].Day, end, route, [.. run]);
