@@ -120,6 +120,17 @@ public sealed class R0ValidationTests
     {
         var error = SingleError(RecordBuilder.Adult().Relapse(-5, abatement: -7));
         Assert.Equal("date-order", error.Code);
+        Assert.Equal("Condition.abatement", error.Source?.Path);
+    }
+
+    // The error points at the abatement, not at the element the fact was read from (a relapse's onset, a condition's code:
+    // what the FHIR readers put in the source).
+    [Fact]
+    public void A_date_order_error_points_at_the_abatement_whatever_the_source_names()
+    {
+        var infection = new ConditionFact(ConditionKind.Infection, ClinicalTime.On(RecordBuilder.Day(-10)), ClinicalTime.On(RecordBuilder.Day(-12)), false, false, false, new SourceRef("Condition/infection", "Condition.code"));
+        var error = SingleError(RecordBuilder.Adult().With(x => x with { Conditions = x.Conditions.Add(infection) }));
+        Assert.Equal(new SourceRef("Condition/infection", "Condition.abatement"), error.Source);
     }
 
     // A45: Conventions, "Dates are compared as calendar dates". When either value is date-only, an abatement on the onset's

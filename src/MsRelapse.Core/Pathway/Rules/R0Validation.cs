@@ -79,7 +79,7 @@ internal static class R0Validation
         {
             if (r.Onset is { } o && o.Date <= asOf && r.Abatement is { } a && AbatesBeforeOnset(o, a))
             {
-                errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.Path is null ? r.Source.At("Condition.abatementDateTime") : r.Source));
+                errors.Add(new InputError(DateOrder, $"Relapse abatement {r.Abatement} is before its onset {r.Onset}.", r.Source.At(AbatementPath)));
             }
         }
 
@@ -87,7 +87,7 @@ internal static class R0Validation
         {
             if (c.Onset is { } o && o.Date <= asOf && c.Abatement is { } a && AbatesBeforeOnset(o, a))
             {
-                errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.Path is null ? c.Source.At("Condition.abatementDateTime") : c.Source));
+                errors.Add(new InputError(DateOrder, $"Condition abatement {c.Abatement} is before its onset {c.Onset}.", c.Source.At(AbatementPath)));
             }
         }
 
@@ -175,6 +175,12 @@ internal static class R0Validation
     /// an abatement on the onset's date is never "before" it. (<see cref="ClinicalTime.CompareTo"/> sorts a date-only
     /// value before any time on its date: right for ordering, wrong for this test.)
     /// </summary>
+    /// <summary>
+    /// Where a date-order error points: the abatement (a dateTime or a Period's end), whatever element the fact's source
+    /// names (a relapse's is its onset, another condition's its code).
+    /// </summary>
+    private const string AbatementPath = "Condition.abatement";
+
     private static bool AbatesBeforeOnset(ClinicalTime onset, ClinicalTime abatement) =>
         onset.HasTime && abatement.HasTime ? abatement < onset : abatement.Date < onset.Date;
 
