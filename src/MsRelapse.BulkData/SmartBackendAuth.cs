@@ -11,7 +11,8 @@ namespace MsRelapse.BulkData;
 /// SMART Backend Services authorization (client-credentials grant with a signed client assertion, RFC 7523): a JWT
 /// signed with the client's private key (RS384 for an RSA key, ES384 for a P-384 EC key) is exchanged at the token
 /// endpoint for an access token, cached until shortly before it expires. A token endpoint that answers 429 or 503 is
-/// waited out as its Retry-After says, as every request of the export is.
+/// waited out as its Retry-After says (never less than a second), as every request of the export is. The key may be
+/// PEM, a JWK or a JWKS (<see cref="SigningKeys"/>); the token and the key never appear in a message.
 /// </summary>
 public sealed class SmartBackendAuth : IDisposable
 {
@@ -25,65 +26,40 @@ public sealed class SmartBackendAuth : IDisposable
     private string? _token;
     private DateTimeOffset _expires;
 
-    /// <summary>Creates the authorizer from a PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC).</summary>
-    /// <exception cref="BulkDataException">The key is not an RSA or P-384 EC private key.</exception>
-    public SmartBackendAuth(Uri tokenUrl, string clientId, string privateKeyPem, string scope = "system/*.read", string? keyId = null, TimeProvider? clock = null)
+    /// <summary>
+    /// Creates the authorizer from a private key: PEM (PKCS#8, or PKCS#1 RSA / SEC1 EC), a JWK with its private parts,
+    /// or a JWKS holding one private key (or the one whose <c>kid</c> is <paramref name="keyId"/>).
+    /// </summary>
+    /// <param name="tokenUrl">The token endpoint (the assertion's audience).</param>
+    /// <param name="clientId">The client id registered with the server (iss and sub).</param>
+    /// <param name="privateKey">The key file's text.</param>
+    /// <param name="scope">The scopes requested.</param>
+    /// <param name="clock">Time (the assertion's times, the token's expiry, waits).</param>
+    /// <param name="keyId">
+    /// The <c>kid</c> the key is registered under at the server (the assertion's header names it, so that the server
+    /// picks the right key of the client's JWKS); null: the JWK's own <c>kid</c>, else the key's JWK thumbprint.
+    /// </param>
+    /// <exception cref="BulkDataException">The key is not an RSA (2048 bits or more) or P-384 EC private key.</exception>
+    public SmartBackendAuth(Uri tokenUrl, string clientId, string privateKey, string scope = "system/*.read", string? keyId = null, TimeProvider? clock = null)
     {
         _tokenUrl = tokenUrl;
         _clientId = clientId;
         _scope = scope;
         _clock = clock ?? TimeProvider.System;
-        (_key, _credentials) = Credentials(privateKeyPem, keyId);
+        (_key, _credentials) = SigningKeys.Load(privateKey, keyId);
     }
 
     /// <summary>How many 429/503 answers in a row the token endpoint may give before the client gives up.</summary>
     public int MaxThrottledRetries { get; init; } = 30;
 
-    /// <summary>The longest wait the client accepts from the token endpoint's Retry-After.</summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>The waits between the token endpoint's 429/503 answers (a 1 s floor; its Retry-After up to 2 minutes).</summary>
+    public RetryTiming Retry { get; init; } = RetryTiming.Default;
 
     /// <summary>The signing algorithm in use (RS384 or ES384).</summary>
     public string Algorithm => _credentials.Algorithm;
 
-    private static (AsymmetricAlgorithm, SigningCredentials) Credentials(string pem, string? keyId)
-    {
-        var ec = ECDsa.Create();
-        try
-        {
-            ec.ImportFromPem(pem);
-            if (ec.KeySize != 384)
-            {
-                throw new BulkDataException($"the EC key is P-{ec.KeySize}; SMART Backend Services ES384 needs a P-384 key");
-            }
-
-            var key = new ECDsaSecurityKey(ec);
-            key.KeyId = keyId ?? Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(key).ComputeJwkThumbprint());
-            return (ec, new SigningCredentials(key, SecurityAlgorithms.EcdsaSha384));
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException or BulkDataException)
-        {
-            ec.Dispose();
-            if (ex is BulkDataException)
-            {
-                throw;
-            }
-        }
-
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportFromPem(pem);
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            rsa.Dispose();
-            throw new BulkDataException("the private key is not a PEM RSA or P-384 EC private key");
-        }
-
-        var rsaKey = new RsaSecurityKey(rsa);
-        rsaKey.KeyId = keyId ?? Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(rsaKey).ComputeJwkThumbprint());
-        return (rsa, new SigningCredentials(rsaKey, SecurityAlgorithms.RsaSha384));
-    }
+    /// <summary>The <c>kid</c> the client assertion's header names.</summary>
+    public string KeyId => _credentials.Key.KeyId;
 
     /// <summary>The signed client assertion (iss = sub = client id, aud = token URL, 5-minute lifetime, unique jti).</summary>
     public string ClientAssertion()
@@ -115,19 +91,28 @@ public sealed class SmartBackendAuth : IDisposable
 
             var body = await RequestTokenAsync(http, cancellationToken).ConfigureAwait(false);
             using var json = JsonDocument.Parse(body);
-            if (!json.RootElement.TryGetProperty("access_token", out var token) || token.GetString() is not { Length: > 0 } accessToken)
+            var root = json.RootElement;
+            // A token endpoint that answers 200 with something else than RFC 6749's JSON object (a number for a
+            // token, a header-breaking character) is refused here, in words, not by a .NET exception later.
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
             {
-                throw new BulkDataException("the token endpoint answered without an access_token");
+                throw new BulkDataException("the token endpoint answered without an access_token string (a malformed token response)");
             }
 
-            var lifetime = json.RootElement.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 300;
+            var accessToken = token.GetString()!;
+            if (accessToken.Length == 0 || !accessToken.All(c => c is > ' ' and < '\x7f'))
+            {
+                throw new BulkDataException("the token endpoint's access_token is empty or holds characters a bearer token cannot (a malformed token response)");
+            }
+
+            var lifetime = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var seconds) ? seconds : 300;
             _token = accessToken;
             _expires = _clock.GetUtcNow().AddSeconds(Math.Max(0, lifetime - 30));
             return accessToken;
         }
         catch (JsonException)
         {
-            throw new BulkDataException("the token endpoint's answer is not JSON");
+            throw new BulkDataException("the token endpoint's answer is not JSON (a malformed token response)");
         }
         finally
         {
@@ -137,7 +122,8 @@ public sealed class SmartBackendAuth : IDisposable
 
     /// <summary>
     /// POSTs a fresh client assertion (each with its own <c>jti</c>) until the endpoint answers other than 429/503,
-    /// waiting as its Retry-After says (at most <see cref="MaxThrottledRetries"/> times); the answer's body.
+    /// waiting as its Retry-After says, never less than the floor (at most <see cref="MaxThrottledRetries"/> times); the
+    /// answer's body.
     /// </summary>
     private async Task<string> RequestTokenAsync(HttpClient http, CancellationToken cancellationToken)
     {
@@ -152,30 +138,64 @@ public sealed class SmartBackendAuth : IDisposable
             });
             using var request = new HttpRequestMessage(HttpMethod.Post, _tokenUrl) { Content = form };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (Throttling.AsksToWait(response) && throttled < MaxThrottledRetries)
+            HttpResponseMessage response;
+            try
             {
-                var wait = Throttling.RetryAfter(response, _clock, MaxRetryAfter) ?? Throttling.Backoff(throttled + 1);
-                await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
-                continue;
+                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                // Named here: the CLI's "cannot reach" would otherwise name the FHIR server, which may be another host.
+                throw new BulkDataException($"cannot reach the token endpoint {_tokenUrl.GetLeftPart(UriPartial.Path)} ({ex.HttpRequestError})");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new BulkDataException(string.Create(CultureInfo.InvariantCulture, $"the token endpoint {_tokenUrl.GetLeftPart(UriPartial.Path)} did not answer within {http.Timeout.TotalMinutes:0.#} minutes (timed out)"));
             }
 
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            using (response)
             {
-                throw new BulkDataException($"the token endpoint refused the client (HTTP {(int)response.StatusCode}{OAuthError(body)})");
-            }
+                if (Throttling.AsksToWait(response) && throttled < MaxThrottledRetries)
+                {
+                    await Task.Delay(Retry.Wait(response, _clock, throttled + 1), _clock, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            return body;
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new BulkDataException($"the token endpoint refused the client (HTTP {(int)response.StatusCode}{OAuthError(body)})");
+                }
+
+                return body;
+            }
         }
     }
 
+    /// <summary>
+    /// The OAuth error and its description (RFC 6749 §5.2: it says which check failed, e.g. an unknown kid), as one
+    /// printable line of bounded length: the text comes from the server.
+    /// </summary>
     private static string OAuthError(string body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("error", out var error) ? string.Create(CultureInfo.InvariantCulture, $": {error.GetString()}") : string.Empty;
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return string.Empty;
+            }
+
+            var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? Text.Printable(e.GetString(), 80) : null;
+            var description = root.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String ? Text.Printable(d.GetString(), 200) : null;
+            return (error, description) switch
+            {
+                ({ Length: > 0 }, { Length: > 0 }) => $": {error}: {description}",
+                ({ Length: > 0 }, _) => $": {error}",
+                (_, { Length: > 0 }) => $": {description}",
+                _ => string.Empty,
+            };
         }
         catch (JsonException)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +26,8 @@ internal sealed class BulkDataStub : IAsyncDisposable
     private int _kickOff429s;
     private int _token429s;
     private int _forced401s;
+    private int _delete401s;
+    private readonly ConcurrentDictionary<string, int> _cuts = new();
     private int _downloading;
     private int _peakDownloads;
     private readonly ConcurrentDictionary<int, int> _polls = new();
@@ -69,6 +72,48 @@ internal sealed class BulkDataStub : IAsyncDisposable
 
     public string? KickOffOutcome { get; set; }
 
+    /// <summary>The manifest's error files (OperationOutcome NDJSON), served at /errors/{job}/{i}.</summary>
+    public List<string> ErrorFiles { get; } = [];
+
+    /// <summary>Raw entries added to the manifest's output (e.g. a file: URL).</summary>
+    public List<(string Type, string Url)> ExtraOutput { get; } = [];
+
+    /// <summary>The manifest's file URLs name this host (e.g. "localhost": another origin on the same machine).</summary>
+    public string? FileHost { get; set; }
+
+    /// <summary>The kick-off's Content-Location names this host, or this whole base URL when it has a scheme.</summary>
+    public string? StatusHost { get; set; }
+
+    /// <summary>Serve the files gzip-encoded (Content-Encoding: gzip, Content-Length of the compressed bytes).</summary>
+    public bool Gzip { get; set; }
+
+    /// <summary>How a file is cut short, the first <see cref="Cuts"/> times it is asked for.</summary>
+    public CutMode Cut { get; set; }
+
+    /// <summary>How many times each file is cut short before it is served whole.</summary>
+    public int Cuts { get; set; }
+
+    /// <summary>Polls answered 500 with a "transient" OperationOutcome before the job is polled normally.</summary>
+    public int TransientPolls { get; set; }
+
+    /// <summary>Polls answered 500 with an "exception" OperationOutcome (the job failed): every poll when true.</summary>
+    public bool PollFails { get; set; }
+
+    /// <summary>The Retry-After of the 202 polls, as written (e.g. "0", or a date past); null: <see cref="RetryAfterSeconds"/>.</summary>
+    public string? PollRetryAfter { get; set; }
+
+    /// <summary>401s answered to DELETE on the status URL (a token the server has rotated).</summary>
+    public int Delete401s { get; set; }
+
+    /// <summary>When set, the token endpoint answers this (status, JSON body) whatever the assertion.</summary>
+    public (int Status, string Body)? TokenAnswer { get; set; }
+
+    /// <summary>The <c>kid</c> of every client assertion's header.</summary>
+    public ConcurrentQueue<string> Kids { get; } = new();
+
+    /// <summary>Requests for files on each host: (host, had an Authorization header).</summary>
+    public ConcurrentQueue<(string Host, bool Authorized)> FileRequests { get; } = new();
+
     public Uri BaseUrl { get; private set; } = null!;
 
     public Uri FhirBase => new(BaseUrl, "fhir");
@@ -96,6 +141,7 @@ internal sealed class BulkDataStub : IAsyncDisposable
         stub._kickOff429s = stub.KickOff429s;
         stub._token429s = stub.Token429s;
         stub._forced401s = stub.Forced401s;
+        stub._delete401s = stub.Delete401s;
         stub.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -128,7 +174,17 @@ internal sealed class BulkDataStub : IAsyncDisposable
         app.MapPost("/auth/token", async context =>
         {
             var form = await context.Request.ReadFormAsync();
-            AssertionIds.Enqueue(new JsonWebToken(form["client_assertion"].ToString()).Id);
+            var assertion = new JsonWebToken(form["client_assertion"].ToString());
+            AssertionIds.Enqueue(assertion.Id);
+            Kids.Enqueue(assertion.Kid ?? string.Empty);
+            if (TokenAnswer is { } answer)
+            {
+                context.Response.StatusCode = answer.Status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(answer.Body);
+                return;
+            }
+
             if (Interlocked.Decrement(ref _token429s) >= 0)
             {
                 context.Response.StatusCode = 429;
@@ -163,25 +219,43 @@ internal sealed class BulkDataStub : IAsyncDisposable
         app.MapGet("/status/{job:int}", async (HttpContext context, int job) =>
         {
             var polls = _polls.AddOrUpdate(job, 1, (_, n) => n + 1);
+            if (polls <= TransientPolls || PollFails)
+            {
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsJsonAsync(new { resourceType = "OperationOutcome", issue = new[] { new { severity = "error", code = PollFails ? "exception" : "transient", diagnostics = PollFails ? "export job failed: out of disk" : "try again later" } } });
+                return;
+            }
+
+            polls -= TransientPolls;
             if (polls <= PollsBeforeReady)
             {
                 context.Response.StatusCode = 202;
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = PollRetryAfter ?? RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 context.Response.Headers["X-Progress"] = $"{polls * 100 / (PollsBeforeReady + 1)}% done";
                 return;
             }
 
-            var output = Files.Select((f, i) => new { type = f.Type, url = new Uri(BaseUrl, $"files/{job}/{i}").AbsoluteUri }).ToArray();
+            var fileBase = FileHost is { } fileHost ? new Uri($"http://{fileHost}:{BaseUrl.Port}/") : BaseUrl;
+            var output = Files.Select((f, i) => new { type = f.Type, url = new Uri(fileBase, $"files/{job}/{i}").AbsoluteUri })
+                .Concat(ExtraOutput.Select(e => new { type = e.Type, url = e.Url })).ToArray();
+            var errors = ErrorFiles.Select((_, i) => new { type = "OperationOutcome", url = new Uri(fileBase, $"errors/{job}/{i}").AbsoluteUri }).ToArray();
             await context.Response.WriteAsJsonAsync(new
             {
                 transactionTime = "2026-05-11T00:00:00Z",
                 request = new Uri(FhirBase, "fhir/Patient/$export").AbsoluteUri,
                 requiresAccessToken = ClientPublicKey is not null,
                 output,
-                error = Array.Empty<object>(),
+                error = errors,
             });
         });
-        app.MapDelete("/status/{job:int}", (HttpContext context) => context.Response.StatusCode = 202);
+        app.MapDelete("/status/{job:int}", (HttpContext context) =>
+            context.Response.StatusCode = Interlocked.Decrement(ref _delete401s) >= 0 ? 401 : 202);
+
+        app.MapGet("/errors/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>
+        {
+            context.Response.ContentType = "application/fhir+ndjson";
+            await context.Response.WriteAsync(ErrorFiles[index]);
+        });
 
         app.MapGet("/files/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>
         {
@@ -191,6 +265,7 @@ internal sealed class BulkDataStub : IAsyncDisposable
                 return;
             }
 
+            FileRequests.Enqueue((context.Request.Host.Host, context.Request.Headers.Authorization.Count > 0));
             var hits = _fileHits.AddOrUpdate($"{job}/{index}", 1, (_, n) => n + 1);
             if (hits <= File429s)
             {
@@ -214,8 +289,8 @@ internal sealed class BulkDataStub : IAsyncDisposable
                     Interlocked.CompareExchange(ref _peakDownloads, now, peak);
                 }
 
-                await Task.Delay(FileDelay);
-                await Serve(context, index);
+                await Task.Delay(FileDelay, context.RequestAborted);
+                await Serve(context, index, $"{job}/{index}");
             }
             finally
             {
@@ -255,13 +330,49 @@ internal sealed class BulkDataStub : IAsyncDisposable
         var job = Interlocked.Increment(ref _jobs);
         Log.Enqueue("_type=" + context.Request.Query["_type"]);
         context.Response.StatusCode = 202;
-        context.Response.Headers.ContentLocation = new Uri(BaseUrl, $"status/{job}").AbsoluteUri;
+        var statusBase = StatusHost switch
+        {
+            null => BaseUrl,
+            { } host when host.Contains("://", StringComparison.Ordinal) => new Uri(host),
+            { } host => new Uri($"http://{host}:{BaseUrl.Port}/"),
+        };
+        context.Response.Headers.ContentLocation = new Uri(statusBase, $"status/{job}").AbsoluteUri;
     }
 
-    private async Task Serve(HttpContext context, int index)
+    private async Task Serve(HttpContext context, int index, string? key = null)
     {
         context.Response.ContentType = "application/fhir+ndjson";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(Files[index].Content));
+        var bytes = Encoding.UTF8.GetBytes(Files[index].Content);
+        var cut = key is not null && Cut != CutMode.None && _cuts.AddOrUpdate(key, 1, (_, n) => n + 1) <= Cuts;
+        if (Gzip || (cut && Cut == CutMode.Gzip))
+        {
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                gzip.Write(bytes);
+            }
+
+            bytes = compressed.ToArray();
+            context.Response.Headers.ContentEncoding = "gzip";
+        }
+
+        if (cut && Cut is CutMode.Gzip or CutMode.MidLine)
+        {
+            // A whole HTTP response (its Content-Length matches) whose content stops half way.
+            bytes = bytes[..(bytes.Length / 2)];
+        }
+
+        context.Response.ContentLength = bytes.Length;
+        if (cut && Cut == CutMode.Abort)
+        {
+            // Content-Length announces it all; half is sent and the connection dropped.
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(bytes);
     }
 
     public async ValueTask DisposeAsync()
@@ -281,4 +392,19 @@ internal sealed class BulkDataStub : IAsyncDisposable
 
     public static string Lines(string type, int count, int start = 0) =>
         string.Concat(Enumerable.Range(start, count).Select(i => JsonSerializer.Serialize(new { resourceType = type, id = $"{type}-{i}" }) + "\n"));
+}
+
+/// <summary>How the stub cuts a file short.</summary>
+public enum CutMode
+{
+    None,
+
+    /// <summary>Gzip-encoded, half of the compressed bytes, Content-Length matching them.</summary>
+    Gzip,
+
+    /// <summary>Half of the file (ending inside a line), Content-Length matching it.</summary>
+    MidLine,
+
+    /// <summary>Content-Length of the whole file, half sent, the connection dropped.</summary>
+    Abort,
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using MsRelapse.BulkData;
 using MsRelapse.Screening;
 using Spectre.Console;
 
@@ -54,16 +56,45 @@ internal static class ScreenCommand
             var output = parsed.GetValue(outOption)!;
             OutputFolder.Create(output, "a folder for patients.csv, summary.json and report.html");
             // --fhir-server: the Bulk Data export is downloaded first (into --download-to, default OUT/export).
-            var input = bulk.DownloadIfRequested(parsed, output, io) ?? parsed.GetValue(dir)
+            var download = bulk.DownloadIfRequested(parsed, output, io);
+            var input = download?.Folder ?? parsed.GetValue(dir)
                 ?? throw new CliInputException("screen needs an export folder DIR, or --fhir-server URL to download one");
             if (!Directory.Exists(input))
             {
                 throw new CliInputException($"'{input}' is not a folder (expected a FHIR Bulk Data export: a folder of .ndjson files)");
             }
 
+            // SIGINT/SIGTERM during the screen end the process (the screen has no half-way stop): the download goes first.
+            void DiscardDownload(PosixSignalContext context) => BulkDataClient.Discard(download!.Folder, deleteFolder: download.FolderCreated);
+            using var interrupt = download is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, DiscardDownload);
+            using var terminate = download is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, DiscardDownload);
+            try
+            {
+                return Screen(parsed, download, input, output, asOf, workers, partitions);
+            }
+            catch when (download is not null)
+            {
+                // A screen that did not finish leaves no download behind (patient data that no output announces).
+                BulkDataClient.Discard(download.Folder, deleteFolder: download.FolderCreated);
+                io.Error.WriteLine("export: the screen did not finish; the downloaded export was deleted");
+                throw;
+            }
+        });
+        return command;
+
+        int Screen(ParseResult parsed, BulkDownload? download, string input, string output, DateOnly asOf, int workers, int partitions)
+        {
+            // An incomplete export (the server's errors, or a download that did not finish) is never screened as if it
+            // were whole: refused, or with --allow-partial-export screened with every output saying so.
+            var incomplete = download is not null ? download.Incomplete : bulk.CheckFolder(parsed, input);
             if (ExportPartitioner.FilesOf(input).Length == 0)
             {
                 throw new CliInputException($"'{input}' holds no .ndjson file (expected a FHIR Bulk Data export)");
+            }
+
+            if (incomplete is not null)
+            {
+                io.Out.WriteLine(BulkDataScreenOptions.Warning(incomplete));
             }
 
             var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
@@ -72,6 +103,7 @@ internal static class ScreenCommand
                 ?? (ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
                     ? WithProgressBar(options)
                     : WithPlainLines(options, io.Out));
+            BulkDataScreenOptions.RecordInOutputs(output, download, incomplete);
             var seconds = Math.Max(summary.Elapsed?.TotalSeconds ?? 0, 1e-3);
             var mb = summary.Export.Bytes / 1e6;
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -80,9 +112,19 @@ internal static class ScreenCommand
             var rejected = summary.Tally.RejectedByReason.Values.Sum();
             var malformed = summary.Export.MalformedByFile.Values.Sum();
             io.Out.WriteLine($"{rejected} records rejected, {malformed} malformed lines skipped. Wrote {Path.Combine(output, "patients.csv")}, summary.json and report.html.");
+            if (incomplete is not null)
+            {
+                io.Out.WriteLine(BulkDataScreenOptions.Warning(incomplete));
+            }
+
+            if (download is not null)
+            {
+                // Kept (the screen's input, for an audit or a re-run): the user is told where, since it is patient data.
+                io.Out.WriteLine($"The downloaded export is kept in {download.Folder} (patient data: delete it when no longer needed).");
+            }
+
             return Program.Ok;
-        });
-        return command;
+        }
     }
 
     /// <summary>What the quality lead reads first: who needs action now, the steroid failures, how long escalation took.</summary>
