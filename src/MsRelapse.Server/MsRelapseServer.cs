@@ -94,9 +94,9 @@ public static class MsRelapseServer
             j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddExceptionHandler<SafeExceptionHandler>();
-        services.AddMsRelapseOpenApi();
         services.AddEvaluationLimiter(resolved);
         var authEnabled = Security.Configure(services, resolved, hooks);
+        services.AddMsRelapseOpenApi(authEnabled, resolved.AuthAuthority);
         services.AddHostedService(sp => new BoundAddressCheck(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), authEnabled));
         services.AddCdsHooks(builder.Configuration, resolved);
         builder.AddPageSignIn(resolved, authEnabled);
@@ -107,7 +107,7 @@ public static class MsRelapseServer
         var app = builder.Build();
         app.UseMiddleware<RouteTemplateRequestLogging>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodeProblems();
         app.UseMiddleware<RequestLimits>();
         if (!authEnabled)
         {

@@ -117,8 +117,13 @@ public sealed class SmartLaunchTests(BrowserSuite suite)
         // A reader only, whatever roles the EHR's ID token names (it says "clinician"): saving is refused, nothing stored.
         await page.GetByRole(AriaRole.Button, new() { Name = "Save into the registry" }).ClickAsync();
         await Expect(page.GetByTestId("problem")).ToContainTextAsync("Not saved.");
-        var stored = await page.APIRequest.GetAsync(service.BaseUrl + "/api/patients/ehr-4711");
-        Assert.Equal(404, stored.Status);
+
+        // The launch is the EHR's grant for the one patient it opened (SMART App Launch: the launch context): the session
+        // reads no record of the registry, the worklist included, nor learns whether one exists (it read all of them before).
+        foreach (var path in new[] { "/api/patients", "/api/patients/ehr-4711", "/api/worklist", "/api/patients/ehr-4711/evaluations", "/api/patients/ehr-4711/cds-feedback" })
+        {
+            Assert.Equal(403, (await page.APIRequest.GetAsync(service.BaseUrl + path)).Status);
+        }
 
         // Without the session (another client), neither the API nor the launched record answer.
         using var http = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };

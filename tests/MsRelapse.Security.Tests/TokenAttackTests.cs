@@ -54,6 +54,7 @@ public sealed class TokenAttackTests(AuthenticatedService service) : IClassFixtu
         "hs256-signed-with-jwks-modulus", "expired", "expired-beyond-clock-skew", "nbf-ahead", "wrong-aud", "no-aud", "wrong-iss", "no-iss",
         "unknown-kid", "known-kid-reused-by-another-rsa-key", "known-kid-reused-by-another-ec-key", "embedded-jwk-header",
         "tampered-payload-role-added", "tampered-payload-subject-changed", "es256-signature-under-rs256-header", "large-forged-token",
+        "issuer-key-under-unknown-kid", "issuer-key-without-kid", "no-subject-and-no-name",
     ];
 
     /// <summary>A forged or invalid token for attack <paramref name="name"/>; every one claims the clinician role.</summary>
@@ -138,6 +139,15 @@ public sealed class TokenAttackTests(AuthenticatedService service) : IClassFixtu
             case "large-forged-token":
                 // Large, but within Kestrel's header limits: it reaches the token handler and fails there.
                 return MockIssuer.Sign(rsaHeader, With(("padding", new string('A', 16_000))), attackerRsa);
+            // Signed by the issuer's own key but naming a key it does not have, or none (issue 12: an unknown kid is refused).
+            // IdentityModel tries every key of the issuer by default; the service does not, so the header must name the key.
+            case "issuer-key-under-unknown-kid":
+                return MockIssuer.Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = "attacker-1" }, good, Issuer.Rsa);
+            case "issuer-key-without-kid":
+                return MockIssuer.Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" }, good, Issuer.Rsa);
+            // A genuine token that names nobody: the audit log could only write "anonymous", the demo mode's user.
+            case "no-subject-and-no-name":
+                return Issuer.Rs256(With(("sub", null), ("name", null)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "unknown attack");
         }

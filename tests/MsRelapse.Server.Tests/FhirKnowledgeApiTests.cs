@@ -56,6 +56,11 @@ public sealed class FhirKnowledgeApiTests
         var plan = statement.Rest[0].Resource.Single(r => r.Type == "PlanDefinition");
         Assert.Contains(plan.Operation, o => o.Name == "apply");
         Assert.Equal("2026-05-11", statement.Date);
+        // cpb-14: kind instance needs implementation (its description, and the base URL this request reached); a name.
+        Assert.Equal(CapabilityStatementKind.Instance, statement.Kind);
+        Assert.False(string.IsNullOrWhiteSpace((statement.Implementation?.DescriptionElement as FhirString)?.Value));
+        Assert.EndsWith("/fhir", statement.Implementation!.Url, StringComparison.Ordinal);
+        Assert.Equal("MsRelapseKnowledgeServer", statement.Name);
     }
 
     [Theory]
@@ -124,16 +129,22 @@ public sealed class FhirKnowledgeApiTests
         Assert.IsType<OperationOutcome>(Assert.Single(carePlan.Contained));
     }
 
+    /// <summary>Every resource of the writer's Bundle but the CarePlan (the Provenance included) is contained, identical once urn:uuid references read as local ones.</summary>
     private static void AssertSameRequests(Bundle written, CarePlan carePlan)
     {
-        var expected = written.Entry.Select(e => e.Resource!).Where(r => r is not CarePlan and not Provenance).ToList();
+        var expected = written.Entry.Select(e => e.Resource!).Where(r => r is not CarePlan).ToList();
+        var writtenPlanId = written.Entry.Select(e => e.Resource).OfType<CarePlan>().Single().Id;
         Assert.Contains(expected, r => r is RequestGroup);
+        Assert.Contains(expected, r => r is Provenance);
         Assert.Equal(expected.Count, carePlan.Contained.Count);
         Assert.Equal(carePlan.Contained.Count, carePlan.Contained.Select(r => r.Id).Distinct().Count());
         foreach (var resource in expected)
         {
             var contained = carePlan.Contained.Single(r => r.Id == resource.Id && r.TypeName == resource.TypeName);
-            Assert.Equal(Serializer.SerializeToString(resource).Replace("\"urn:uuid:", "\"#", StringComparison.Ordinal), Serializer.SerializeToString(contained));
+            var expectedJson = Serializer.SerializeToString(resource)
+                .Replace($"\"urn:uuid:{writtenPlanId}\"", "\"#\"", StringComparison.Ordinal)
+                .Replace("\"urn:uuid:", "\"#", StringComparison.Ordinal);
+            Assert.Equal(expectedJson, Serializer.SerializeToString(contained));
         }
     }
 }

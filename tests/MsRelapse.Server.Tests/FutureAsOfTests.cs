@@ -30,9 +30,10 @@ public sealed class FutureAsOfTests : IAsyncLifetime
         Assert.True(stored.Headers.Contains("MsRelapse-AsOf-Future"));
         Assert.True((bool)JsonNode.Parse(await stored.Content.ReadAsStringAsync())!["asOfInFuture"]!);
         using var current = await host.Client.PostAsync("/api/patients/fut-1/evaluations?asOf=2026-05-11", null);
-        Assert.Null(JsonNode.Parse(await current.Content.ReadAsStringAsync())!["asOfInFuture"]);
+        Assert.False((bool)JsonNode.Parse(await current.Content.ReadAsStringAsync())!["asOfInFuture"]!);
 
+        // Written either way (the schema requires it): false is "false", not an absent member.
         var list = JsonNode.Parse(await host.Client.GetStringAsync("/api/patients/fut-1/evaluations"))!["items"]!.AsArray();
-        Assert.Equal([true, false], list.Select(i => (bool?)i!["asOfInFuture"] ?? false));
+        Assert.Equal([true, false], list.Select(i => (bool)i!["asOfInFuture"]!));
     }
 }

@@ -90,7 +90,10 @@ public sealed class PatientApiTests : IAsyncLifetime
         using var first = await Put("pat-3", Bundle("pat-3"), ifNoneMatch: "*");
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         using var second = await Put("pat-3", Bundle("pat-3"), ifNoneMatch: "*");
-        await Problem.Assert(second, HttpStatusCode.PreconditionFailed, "precondition-failed");
+        var problem = await Problem.Assert(second, HttpStatusCode.PreconditionFailed, "precondition-failed");
+
+        // It says what happened: no If-Match was sent (it said "If-Match named a version…" before).
+        Assert.Contains("If-None-Match: * asks to create", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,6 +197,73 @@ public sealed class PatientApiTests : IAsyncLifetime
         using var stale = new HttpRequestMessage(HttpMethod.Post, "/api/patients/pat-7/resources") { Content = TestHost.Fhir(fever) };
         stale.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
         await Problem.Assert(await host.Client.SendAsync(stale), HttpStatusCode.PreconditionFailed, "precondition-failed");
+    }
+
+    /// <summary>An Observation of <paramref name="loinc"/> for <paramref name="patient"/>: a quantity on <paramref name="date"/>.</summary>
+    private static string Quantity(string patient, string loinc, double value, string ucum, string date = "2026-05-11") =>
+        $$$"""
+        {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"{{{loinc}}}"}]},
+         "subject":{"reference":"Patient/{{{patient}}}"},"effectiveDateTime":"{{{date}}}",
+         "valueQuantity":{"value":{{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}},"unit":"{{{ucum}}}","system":"http://unitsofmeasure.org","code":"{{{ucum}}}"}}
+        """;
+
+    // Found by the page review: a weight of 4,000 kg, a hematocrit of 500 % or an EDSS dated next year was stored; the
+    // engine then refused the whole record (R0) and the patient dropped out of the worklist, with no way on the page to
+    // remove the entry. What the engine refuses is not stored (EntryChecks).
+    [Theory]
+    [InlineData("29463-7", 4000, "kg", "2026-05-11", "value-out-of-range")]
+    [InlineData("4544-3", 500, "%", "2026-05-11", "value-out-of-range")]
+    [InlineData("29463-7", 70, "kg", "2026-05-13", "date-in-future")]
+    public async Task An_addition_the_engine_would_refuse_is_not_stored(string loinc, double value, string unit, string date, string code)
+    {
+        (await Put("pat-15", Bundle("pat-15"))).Dispose();
+        var problem = await Problem.Assert(await host.Client.PostAsync("/api/patients/pat-15/resources", TestHost.Fhir(Quantity("pat-15", loinc, value, unit, date))),
+            HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Equal(code, (string?)problem["errors"]![0]!["code"]);
+        Assert.StartsWith("Observation/", (string?)problem["errors"]![0]!["resource"], StringComparison.Ordinal);
+        Assert.Equal(1, (await host.Store.GetAsync("pat-15", default))!.Version);
+
+        // The day after the server's date is allowed (a client east of the server), and a plausible value is stored.
+        using var tomorrow = await host.Client.PostAsync("/api/patients/pat-15/resources", TestHost.Fhir(Quantity("pat-15", "29463-7", 70, "kg", "2026-05-12")));
+        Assert.Equal(HttpStatusCode.OK, tomorrow.StatusCode);
+    }
+
+    // An error the record already had does not block an addition that adds none (the record is fixed by correcting that
+    // entry).
+    [Fact]
+    public async Task An_error_already_in_the_record_does_not_block_a_sound_addition()
+    {
+        // Stored before the checks (or judged since: a value R0 reads once a window reaches it), as a store holds it.
+        var bundle = JsonNode.Parse(Bundle("pat-16"))!.AsObject();
+        bundle["entry"]!.AsArray().Add(new JsonObject { ["resource"] = JsonNode.Parse(Quantity("pat-16", "29463-7", 4000, "kg")) });
+        await host.Store.UpsertAsync("pat-16", bundle.ToJsonString(), "", null, "test", default);
+
+        using var added = await host.Client.PostAsync("/api/patients/pat-16/resources", TestHost.Fhir(Quantity("pat-16", "8310-5", 37.1, "Cel")));
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+    }
+
+    // A whole record is new input too: one that the engine would refuse today is not stored, nor is a resource of no FHIR
+    // type (the API review stored "resourceType": "Nope" and handed it back in the record).
+    [Fact]
+    public async Task A_record_with_an_impossible_value_or_an_unknown_resource_type_is_not_stored()
+    {
+        var bundle = JsonNode.Parse(Bundle("pat-17"))!.AsObject();
+        bundle["entry"]!.AsArray().Add(new JsonObject { ["resource"] = JsonNode.Parse(Quantity("pat-17", "29463-7", 820, "kg")) });
+        var problem = await Problem.Assert(await Put("pat-17", bundle.ToJsonString()), HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Equal("value-out-of-range", (string?)problem["errors"]![0]!["code"]);
+        Assert.Null(await host.Store.GetAsync("pat-17", default));
+
+        var nope = JsonNode.Parse(Bundle("pat-17"))!.AsObject();
+        nope["entry"]!.AsArray().Add(new JsonObject { ["resource"] = new JsonObject { ["resourceType"] = "Nope", ["id"] = "n1" } });
+        problem = await Problem.Assert(await Put("pat-17", nope.ToJsonString()), HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Equal("unknown-resource-type", (string?)problem["errors"]![0]!["code"]);
+        Assert.Null(await host.Store.GetAsync("pat-17", default));
+
+        (await Put("pat-17", Bundle("pat-17"))).Dispose();
+        problem = await Problem.Assert(await host.Client.PostAsync("/api/patients/pat-17/resources", TestHost.Fhir("""{"resourceType":"Nope","id":"n1"}""")),
+            HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Equal("unknown-resource-type", (string?)problem["errors"]![0]!["code"]);
+        Assert.Equal(1, (await host.Store.GetAsync("pat-17", default))!.Version);
     }
 
     [Fact]

@@ -82,8 +82,9 @@ internal static class TestTokens
     public const string Issuer = "https://issuer.test";
     public const string Audience = "msrelapse-api";
 
+    // Named: the service accepts only a token whose kid names one of the issuer's keys (the handler writes it).
     private static readonly Microsoft.IdentityModel.Tokens.SymmetricSecurityKey Key =
-        new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "test-key" };
 
     public static void Configure(JwtBearerOptions options)
     {

@@ -90,7 +90,7 @@ public static class CdsHooksEndpoints
 
         var group = app.MapGroup("/cds-services").WithTags("CDS Hooks").ExcludeFromDescription();
         group.MapGet("", (HttpContext context, CdsHookHandler handler) => handler.DiscoveryAsync(context));
-        group.MapPost("{id}", (string id, HttpContext context, CdsHookHandler handler) => handler.HookAsync(id, context));
+        group.MapPost("{id}", (string id, HttpContext context, CdsHookHandler handler) => handler.HookAsync(id, context)).LimitEvaluations();
         group.MapPost("{id}/feedback", (string id, HttpContext context, CdsHookHandler handler) => handler.FeedbackAsync(id, context));
 
         app.MapGet("/api/patients/{id}/cds-feedback", async (string id, ICdsHooksStore store, CancellationToken ct) =>
@@ -109,7 +109,7 @@ public static class CdsHooksEndpoints
         }).WithTags("Patients").WithSummary("Feedback clinicians gave in their EHR on MsRelapse CDS Hooks cards for this patient (oldest first).")
           .Produces<CdsFeedbackList>(StatusCodes.Status200OK)
           .ProducesProblem(StatusCodes.Status400BadRequest)
-          .Require(restAuthEnabled, Security.ReaderPolicy);
+          .Require(restAuthEnabled, Security.RegistryReaderPolicy);
         return app;
     }
 

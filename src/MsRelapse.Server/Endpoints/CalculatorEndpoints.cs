@@ -29,6 +29,9 @@ public static class CalculatorEndpoints
         (FunctionalSystem.Ambulation, "ambulation"),
     ];
 
+    /// <summary>The EDSS query parameters, each with its functional system (range): for the OpenAPI document.</summary>
+    internal static IReadOnlyList<(FunctionalSystem System, string Parameter)> EdssQueryParameters => EdssParameters;
+
     public static void Map(RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);

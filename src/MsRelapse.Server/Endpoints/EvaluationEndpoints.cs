@@ -32,13 +32,13 @@ public static class EvaluationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AuditRead(AuditActions.EvaluationRead)
-            .Require(authEnabled, Security.ReaderPolicy);
+            .Require(authEnabled, Security.RegistryReaderPolicy);
         patients.MapGet("/{id}/evaluations/{evaluationId}", GetAsync).WithName("GetEvaluation")
             .WithSummary("One stored evaluation with its recommendation document.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AuditRead(AuditActions.EvaluationRead)
-            .Require(authEnabled, Security.ReaderPolicy);
+            .Require(authEnabled, Security.RegistryReaderPolicy);
     }
 
     public static async Task<Results<Created<StoredEvaluationDocument>, ProblemHttpResult>> EvaluateAsync(

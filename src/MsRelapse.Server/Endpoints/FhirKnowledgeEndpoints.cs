@@ -42,7 +42,8 @@ public static class FhirKnowledgeEndpoints
             .WithSummary("A knowledge artifact: PlanDefinition, ActivityDefinition, Library, Evidence or EvidenceVariable.");
         fhir.MapPost("/PlanDefinition/{id}/$apply", ApplyAsync).WithName("FhirApply")
             .WithSummary("Applies the pathway to a stored patient (?subject=Patient/{id}) or to a Bundle in a Parameters body; returns a CarePlan holding the RequestGroup (?asOf=YYYY-MM-DD, default today).")
-            .Require(authEnabled, Security.ReaderPolicy);
+            .LimitEvaluations()
+            .Require(authEnabled, Security.RegistryReaderPolicy);
     }
 
     private static IResult Metadata(TimeProvider clock)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using MsRelapse.Core.Model;
 using MsRelapse.Server.Infrastructure;
 using MsRelapse.Storage;
 
@@ -29,14 +30,14 @@ public static class PatientEndpoints
             .WithSummary("Patients, paged (?page=1&pageSize=20) and searchable (?q= id prefix or part of a name).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .AuditRead(AuditActions.PatientList)
-            .Require(authEnabled, Security.ReaderPolicy);
+            .Require(authEnabled, Security.RegistryReaderPolicy);
         patients.MapGet("/{id}", GetAsync).WithName("GetPatient")
             .WithSummary("The patient's FHIR Bundle (application/fhir+json) with its ETag; 304 when If-None-Match names the current version.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AuditRead(AuditActions.PatientRead)
-            .Require(authEnabled, Security.ReaderPolicy);
+            .Require(authEnabled, Security.RegistryReaderPolicy);
         patients.MapPut("/{id}", PutAsync).WithName("PutPatient")
             .WithSummary("Imports or replaces a patient's record. The Bundle's Patient.id must equal {id}, or be absent and is then assigned {id}. 201 on create, 200 on replace.")
             .Accepts<FhirBundle>(FhirBody.FhirJson, "application/json")
@@ -108,7 +109,7 @@ public static class PatientEndpoints
     }
 
     public static async Task<Results<Created<PatientWritten>, Ok<PatientWritten>, ProblemHttpResult>> PutAsync(
-        string id, HttpContext context, IPatientStore store, Evaluator evaluator, IOptions<ServerOptions> options, CancellationToken ct)
+        string id, HttpContext context, IPatientStore store, Evaluator evaluator, TimeProvider clock, IOptions<ServerOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
@@ -120,9 +121,15 @@ public static class PatientEndpoints
             return problem;
         }
 
-        if (Validate(evaluator, prepared.BundleJson) is { } invalid)
+        if (Validate(evaluator, prepared.BundleJson, out var record) is { } invalid)
         {
             return invalid;
+        }
+
+        var previous = await store.GetAsync(id, ct).ConfigureAwait(false);
+        if (EntryChecks.Check(previous is null ? null : evaluator.Read(previous.BundleJson).Record, record, added: null, QueryParameters.Today(clock)) is { } refused)
+        {
+            return refused;
         }
 
         var user = Security.AuditUser(context);
@@ -147,6 +154,11 @@ public static class PatientEndpoints
         {
             stored = await store.UpsertAsync(id, prepared.BundleJson, prepared.SearchText, expected, user, ct).ConfigureAwait(false);
         }
+        catch (ConcurrencyConflictException) when (expected == 0)
+        {
+            return await ConflictAsync(store, AuditActions.PatientPut, id, user, ct,
+                "If-None-Match: * asks to create the record, and a record with this id exists: nothing was overwritten. Read it (GET) and replace it with If-Match, or choose another id.").ConfigureAwait(false);
+        }
         catch (ConcurrencyConflictException)
         {
             return await ConflictAsync(store, AuditActions.PatientPut, id, user, ct).ConfigureAwait(false);
@@ -160,7 +172,7 @@ public static class PatientEndpoints
     }
 
     public static async Task<Results<Ok<ResourcesAdded>, ProblemHttpResult>> AddResourcesAsync(
-        string id, HttpContext context, IPatientStore store, Evaluator evaluator, IOptions<ServerOptions> options, CancellationToken ct)
+        string id, HttpContext context, IPatientStore store, Evaluator evaluator, TimeProvider clock, IOptions<ServerOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
@@ -191,9 +203,14 @@ public static class PatientEndpoints
                 return problem;
             }
 
-            if (Validate(evaluator, appended.BundleJson) is { } invalid)
+            if (Validate(evaluator, appended.BundleJson, out var after) is { } invalid)
             {
                 return invalid;
+            }
+
+            if (EntryChecks.Check(evaluator.Read(current.BundleJson).Record, after, appended.Added, QueryParameters.Today(clock)) is { } refused)
+            {
+                return refused;
             }
 
             try
@@ -253,9 +270,10 @@ public static class PatientEndpoints
     }
 
     /// <summary>Reader check before anything is stored: unreadable → 400, reader errors → 422 with errors[].</summary>
-    private static ProblemHttpResult? Validate(Evaluator evaluator, string bundleJson)
+    private static ProblemHttpResult? Validate(Evaluator evaluator, string bundleJson, out PatientRecord record)
     {
         var read = evaluator.Read(bundleJson);
+        record = read.Record!;
         if (read.Record is null)
         {
             var errors = read.Errors.Select(ProblemError.From).ToList();
@@ -271,10 +289,10 @@ public static class PatientEndpoints
         return null;
     }
 
-    private static async Task<ProblemHttpResult> ConflictAsync(IPatientStore store, string action, string id, string user, CancellationToken ct)
+    private static async Task<ProblemHttpResult> ConflictAsync(IPatientStore store, string action, string id, string user, CancellationToken ct, string? detail = null)
     {
         await store.RecordAuditAsync(action, id, AuditOutcomes.Conflict, user, ct).ConfigureAwait(false);
-        return Problems.PreconditionFailed("If-Match named a version that is not the current one: read the record again (GET returns its ETag) and retry.");
+        return Problems.PreconditionFailed(detail ?? "If-Match named a version that is not the current one: read the record again (GET returns its ETag) and retry.");
     }
 
     /// <summary>The start of every write that carries a record: a valid patient id, then the body within the size limit.</summary>

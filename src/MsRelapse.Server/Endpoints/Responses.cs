@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MsRelapse.Server.Endpoints;
 
@@ -46,20 +45,20 @@ public sealed record ResourcesAdded(string Id, long Version, int Added, DateTime
 /// <param name="PrimaryAction">The recommendation's primary action code.</param>
 /// <param name="Urgency">The recommendation's urgency code.</param>
 /// <param name="CreatedAt">When it ran.</param>
-/// <param name="Recommendation">The recommendation document (recommendation.schema.json); absent in lists.</param>
+/// <param name="Recommendation">The recommendation document (recommendation.schema.json); null in lists.</param>
 public sealed record StoredEvaluationDocument(
     long Id,
     string PatientId,
     long? PatientVersion,
     string AsOf,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool AsOfInFuture,
+    bool AsOfInFuture,
     string EngineVersion,
     string KnowledgeBase,
     string InputSha256,
     string PrimaryAction,
     string Urgency,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Recommendation);
+    JsonElement? Recommendation);
 
 /// <summary>A patient's stored evaluations, oldest first, without their documents.</summary>
 /// <param name="Items">The evaluations.</param>

@@ -40,6 +40,15 @@ public static partial class BundleEditing
             return FhirBody.ParseError("Expected a FHIR R4 Bundle (resourceType \"Bundle\") holding the patient's record.");
         }
 
+        var unknown = IndexedResources(root).Select(r => (Type: ResourceType(r.Resource), r.Index)).Where(r => r.Type is null || !Hl7.Fhir.Model.ModelInfo.IsKnownResource(r.Type)).ToList();
+        if (unknown.Count > 0)
+        {
+            // Stored, a resource of no FHIR type would be handed back in the record and to every reader of it.
+            return Problems.Create(422, ProblemCodes.ValidationFailed, "Some entries are not FHIR R4 resources.", null,
+                unknown.Select(u => new ProblemError(u.Type is null ? "missing-resource-type" : "unknown-resource-type",
+                    u.Type is null ? "An entry has no resourceType." : $"'{Shorten(u.Type)}' is not a FHIR R4 resource type.", "Bundle", $"Bundle.entry[{u.Index}].resource")));
+        }
+
         var patients = Resources(root).Where(r => ResourceType(r) == "Patient").ToList();
         if (patients.Count != 1)
         {
@@ -74,7 +83,8 @@ public static partial class BundleEditing
     /// <summary>The stored bundle with the resources appended.</summary>
     /// <param name="BundleJson">The merged bundle.</param>
     /// <param name="Count">How many resources the body added (or replaced).</param>
-    public sealed record AppendedBundle(string BundleJson, int Count);
+    /// <param name="Added">The labels (<c>Type/id</c>, ids assigned) of the resources the body added or replaced.</param>
+    public sealed record AppendedBundle(string BundleJson, int Count, IReadOnlySet<string> Added);
 
     /// <summary>
     /// Appends one resource, or every entry of a Bundle, to the stored bundle. A resource without an id gets a new
@@ -109,6 +119,10 @@ public static partial class BundleEditing
             {
                 errors.Add(new("missing-resource-type", "An entry has no resourceType.", "Bundle", $"Bundle.entry[{i}].resource"));
             }
+            else if (!Hl7.Fhir.Model.ModelInfo.IsKnownResource(type))
+            {
+                errors.Add(new("unknown-resource-type", $"'{Shorten(type)}' is not a FHIR R4 resource type.", "Bundle", $"Bundle.entry[{i}].resource.resourceType"));
+            }
             else if (type is "Patient" or "Bundle")
             {
                 errors.Add(new("resource-not-allowed", $"A {type} cannot be added to a record; PUT the whole Bundle to replace it.", type, $"Bundle.entry[{i}].resource"));
@@ -135,6 +149,7 @@ public static partial class BundleEditing
             stored["entry"] = entries;
         }
 
+        var labels = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resource in added)
         {
             var copy = resource.DeepClone().AsObject();
@@ -145,6 +160,7 @@ public static partial class BundleEditing
             }
 
             var id = copy["id"]!.GetValue<string>();
+            labels.Add($"{type}/{id}");
             var entry = new JsonObject { ["fullUrl"] = $"{type}/{id}", ["resource"] = copy };
             var existing = entries.Select((e, index) => (e, index))
                 .FirstOrDefault(x => x.e?["resource"] is JsonObject r && ResourceType(r) == type && r["id"] is JsonValue rid && rid.TryGetValue<string>(out var s) && s == id);
@@ -158,7 +174,7 @@ public static partial class BundleEditing
             }
         }
 
-        return Outcome<AppendedBundle>.Ok(new(stored.ToJsonString(Compact), added.Count));
+        return Outcome<AppendedBundle>.Ok(new(stored.ToJsonString(Compact), added.Count, labels));
     }
 
     private static JsonObject? ParseObject(string json)
@@ -175,12 +191,18 @@ public static partial class BundleEditing
         }
     }
 
+    /// <summary>A type name from the caller, cut for a message.</summary>
+    private static string Shorten(string text) => QueryParameters.Shorten(text, 64);
+
     private static string? ResourceType(JsonObject resource) =>
         resource["resourceType"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static IEnumerable<JsonObject> Resources(JsonObject bundle) =>
+    private static IEnumerable<JsonObject> Resources(JsonObject bundle) => IndexedResources(bundle).Select(r => r.Resource);
+
+    /// <summary>The entries' resources with the index of their entry (for an error's path).</summary>
+    private static IEnumerable<(JsonObject Resource, int Index)> IndexedResources(JsonObject bundle) =>
         bundle["entry"] is JsonArray entries
-            ? entries.OfType<JsonObject>().Select(e => e["resource"]).OfType<JsonObject>()
+            ? entries.Select((e, i) => (Resource: (e as JsonObject)?["resource"] as JsonObject, Index: i)).Where(r => r.Resource is not null).Select(r => (r.Resource!, r.Index))
             : [];
 
     private static string SearchText(JsonObject patient)

@@ -11,7 +11,10 @@ namespace MsRelapse.Server.Infrastructure;
 /// Bounds the evaluation work in flight. An evaluation of a large record holds its body, the parsed FHIR model and
 /// the engine's facts at once (a 4.7 MB bundle ≈ 50 MB of live objects); 32 at once took the process past 1.7 GB
 /// and the heap stayed there. So at most <see cref="ServerOptions.MaxConcurrentEvaluations"/> run, a short queue
-/// waits (bodies not yet read), and past it the answer is 503 <c>too-busy</c> with <c>Retry-After</c>.
+/// waits (bodies not yet read), and past it the answer is 503 <c>too-busy</c> with <c>Retry-After</c>. Every route
+/// that evaluates is under it: <c>POST /api/evaluate</c>, <c>POST /api/patients/{id}/evaluations</c>,
+/// <c>GET /api/worklist</c> (one slot for the whole call, its records evaluated one after another), the CDS Hooks
+/// service calls and <c>$apply</c>.
 /// </summary>
 public static class EvaluationLimiter
 {

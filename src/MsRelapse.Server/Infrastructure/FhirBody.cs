@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -13,6 +14,12 @@ public static class FhirBody
 {
     /// <summary>Media type of FHIR JSON.</summary>
     public const string FhirJson = "application/fhir+json";
+
+    /// <summary>The 415 answer's title, whether the endpoint or routing refuses the media type.</summary>
+    public const string UnsupportedMediaTypeTitle = "Send FHIR JSON.";
+
+    /// <summary>The 415 answer's detail: the media types accepted.</summary>
+    public const string UnsupportedMediaTypeDetail = "Content-Type must be application/fhir+json or application/json (UTF-8).";
 
     /// <summary>The body as text (see <see cref="ReadUtf8Async"/>), or the problem that stops it.</summary>
     public static async Task<Outcome<string>> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
@@ -32,7 +39,7 @@ public static class FhirBody
         if (!IsFhirJson(request.ContentType))
         {
             return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
-                "Send FHIR JSON.", "Content-Type must be application/fhir+json or application/json.");
+                UnsupportedMediaTypeTitle, UnsupportedMediaTypeDetail);
         }
 
         if (request.ContentLength > maxBytes)
@@ -79,7 +86,42 @@ public static class FhirBody
                 : ParseError(finding.Message, [error]);
         }
 
+        // Every FHIR resource is a JSON object: say so for any other JSON value, rather than letting the FHIR reader
+        // fail on it with an exception's name.
+        if (NotAnObject(json) is { } what)
+        {
+            var message = $"The body is {what}, not a FHIR resource: send a JSON object with \"resourceType\" (a whole record is {{\"resourceType\": \"Bundle\", …}}).";
+            return ParseError(message, [new ProblemError(ProblemCodes.FhirParseError, message, null, null)]);
+        }
+
         return Outcome<byte[]>.Ok(json);
+    }
+
+    /// <summary>What the body's JSON value is when it is valid JSON but not an object (array, string, number…); null otherwise.</summary>
+    private static string? NotAnObject(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON at all: the FHIR reader says where
+        }
+
+        return reader.TokenType switch
+        {
+            JsonTokenType.StartArray => "a JSON array",
+            JsonTokenType.String => "a JSON string",
+            JsonTokenType.Number => "a JSON number",
+            JsonTokenType.True or JsonTokenType.False => "a JSON boolean",
+            JsonTokenType.Null => "JSON null",
+            _ => null,
+        };
     }
 
     /// <summary>A 400 <c>fhir-parse-error</c> problem.</summary>

@@ -17,6 +17,14 @@ public static class Security
     /// <summary>Policy for reads: an authenticated user.</summary>
     public const string ReaderPolicy = "reader";
 
+    /// <summary>
+    /// Policy for reads of the registry (its patients, their evaluations and CDS feedback, the worklist, <c>$apply</c>
+    /// on a stored patient): an authenticated user who is not signed in by a SMART launch. A launch is the EHR's grant
+    /// for the one patient it opened (SMART App Launch: the launch context); its session reads that record
+    /// (<c>/launch/record/{key}</c>) and evaluates it, and reaches no other patient of the registry.
+    /// </summary>
+    public const string RegistryReaderPolicy = "registry-reader";
+
     /// <summary>Policy for writes: role <c>clinician</c>.</summary>
     public const string ClinicianPolicy = "clinician";
 
@@ -73,6 +81,7 @@ public static class Security
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser())
+            .AddPolicy(RegistryReaderPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => !IsSmartLaunch(c.User)))
             .AddPolicy(ClinicianPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => IsClinician(c.User)));
         if (!enabled)
         {
@@ -89,6 +98,9 @@ public static class Security
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.NameClaimType = "name";
                 jwt.TokenValidationParameters.RoleClaimType = "roles";
+                // The token must name its key (kid) among the issuer's: IdentityModel otherwise tries every key the issuer
+                // publishes when the kid is unknown or absent (issue 12: a token with an unknown kid is refused).
+                jwt.TokenValidationParameters.TryAllIssuerSigningKeys = false;
                 // An issuer on this machine (a test or development identity provider) may speak plain HTTP.
                 jwt.RequireHttpsMetadata = !httpLoopbackIssuer;
                 jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnusableSubject };
@@ -125,12 +137,13 @@ public static class Security
 
     /// <summary>
     /// A valid token whose <c>sub</c> cannot be written to the audit log as it is (missing while the token has no
-    /// other name, longer than <see cref="MaxSubjectLength"/>, or holding control characters) is refused: 401.
+    /// other name, longer than <see cref="MaxSubjectLength"/>, or holding control characters) is refused: 401. A token
+    /// that names nobody would be audited as <see cref="AnonymousUser"/>, the demo mode's user: who wrote would be lost.
     /// </summary>
     private static Task RefuseUnusableSubject(TokenValidatedContext context)
     {
         var sub = context.Principal?.FindFirst("sub")?.Value ?? context.Principal?.FindFirst("name")?.Value;
-        if (sub is not null && (sub.Length == 0 || sub.Length > MaxSubjectLength || sub.Any(char.IsControl) || HasLoneSurrogate(sub)))
+        if (sub is null || sub.Length == 0 || sub.Length > MaxSubjectLength || sub.Any(char.IsControl) || HasLoneSurrogate(sub))
         {
             context.Fail("the token's subject cannot be recorded");
         }
@@ -153,6 +166,13 @@ public static class Security
         }
 
         return false;
+    }
+
+    /// <summary>True for a session that a SMART launch signed in (it holds one patient's record, not the registry).</summary>
+    public static bool IsSmartLaunch(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.HasClaim(Web.PageSignIn.ViaClaim, "smart");
     }
 
     /// <summary>

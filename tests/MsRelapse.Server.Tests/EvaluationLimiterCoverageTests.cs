@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using MsRelapse.Testing;
+
+namespace MsRelapse.Server.Tests;
+
+/// <summary>
+/// Every route that evaluates records is under the evaluation limiter, not only <c>POST /api/evaluate</c>: the
+/// worklist (one call evaluates up to 500 records, and holds one slot for all of them), the CDS Hooks service calls
+/// and <c>$apply</c>. With the only slot held by an evaluation, each is refused with 503 <c>too-busy</c> and
+/// Retry-After; once it is given back, the worklist runs. In the limiter's collection (see <see cref="EvaluationLimiterTests"/>).
+/// </summary>
+[Collection(nameof(EvaluationLimiterTests))]
+public sealed class EvaluationLimiterCoverageTests
+{
+    [Theory]
+    [InlineData("GET", "/api/worklist")]
+    [InlineData("POST", "/cds-services/msrelapse-patient-view")]
+    [InlineData("POST", "/fhir/PlanDefinition/ms-relapse-pathway/$apply?subject=Patient/lim-1")]
+    public async Task Routes_that_evaluate_are_refused_with_503_while_the_evaluation_slots_are_taken(string method, string path)
+    {
+        await using var limited = await TestHost.StartAsync(o =>
+        {
+            o.MaxConcurrentEvaluations = 1;
+            o.EvaluationQueueLength = 0;
+        });
+        (await limited.Client.PutAsync("/api/patients/lim-1", TestHost.Fhir(PatientApiTests.Bundle("lim-1")))).Dispose();
+
+        // The only slot is taken by an evaluation whose body the test hands over only when it opens the gate: the
+        // server's first read of it proves the request is past the limiter (as in EvaluationLimiterTests).
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
+        var held = limited.App.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Method = HttpMethods.Post;
+            context.Request.Path = "/api/evaluate";
+            context.Request.Host = new HostString("localhost");
+            context.Request.ContentType = "application/fhir+json";
+            context.Request.ContentLength = body.Length;
+            context.Request.Body = body;
+        });
+        await body.FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using (var request = new HttpRequestMessage(new HttpMethod(method), path))
+        {
+            if (method == "POST")
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            using var refused = await limited.Client.SendAsync(request);
+            await Problem.Assert(refused, HttpStatusCode.ServiceUnavailable, "too-busy");
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        }
+
+        gate.SetResult();
+        Assert.Equal(StatusCodes.Status200OK, (await held).Response.StatusCode);
+
+        if (path == "/api/worklist")
+        {
+            // The slot comes back (the lease can be released a moment after the held response arrives: retried up to 5 s).
+            var status = HttpStatusCode.ServiceUnavailable;
+            for (var attempt = 0; attempt < 50 && status == HttpStatusCode.ServiceUnavailable; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(100);
+                }
+
+                using var after = await limited.Client.GetAsync("/api/worklist");
+                status = after.StatusCode;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+    }
+
+    /// <summary>A body whose bytes are given only once the gate opens; tells when the server first asks for them.</summary>
+    private sealed class GatedBody(byte[] bytes, Task gate) : MemoryStream(bytes)
+    {
+        private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstRead => firstRead.Task;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            firstRead.TrySetResult();
+            await gate.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            firstRead.TrySetResult();
+            await gate.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
+        }
+    }
+}
