@@ -26,9 +26,12 @@ public sealed partial class CarePlanTests(BrowserSuite suite)
         await Expect(page.GetByTestId("cp-running")).ToContainTextAsync("Printed:");
         await Expect(page.GetByTestId("cp-now")).ToContainTextAsync("Plasma exchange — URGENT");
         await Expect(page.GetByTestId("cp-sessions").Locator("td[data-session]")).ToHaveCountAsync(5);
-        await Expect(page.GetByTestId("cp-reassess")).ToContainTextAsync("Thu 21 May 2026");
+        await Expect(page.GetByTestId("cp-reassess")).ToContainTextAsync("Thu 21 May 2026 — Last plasma-exchange session");
+        // Immunoadsorption is only an alternative: named as one, its session dates not in the reassessment dates.
+        await Expect(page.Locator(".cp-alternatives")).ToContainTextAsync("Alternatives: Immunoadsorption");
+        await Expect(page.GetByTestId("cp-reassess")).Not.ToContainTextAsync("immunoadsorption");
         await Expect(page.Locator(".cp-foot")).ToContainTextAsync("knowledge base");
-        await Expect(page.Locator(".cp-foot")).ToContainTextAsync("as of 2026-05-11");
+        await Expect(page.Locator(".cp-foot")).ToContainTextAsync("as of Mon 11 May 2026");
         // In print: no navigation, no banner; the running line (name, identifier, birth date, print date) at the top.
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Expect(page.Locator(".site-header nav")).ToBeHiddenAsync();

@@ -88,6 +88,135 @@ public sealed class DataEntryTests(BrowserSuite suite) : IAsyncLifetime
         session.AssertClean();
     }
 
+    /// <summary>
+    /// Changes two scores and submits the form in one go, as a quick typist's Enter does within the 150 ms before the
+    /// live total follows: done inside the page, so that the submit always falls within that window.
+    /// </summary>
+    private const string ChangeScoresAndSubmitAtOnce = """
+        () => {
+          const form = document.querySelector('#entry-edss-form');
+          for (const [name, value] of [['pyramidal', '4'], ['ambulation', '3']]) {
+            form.elements[name].value = value;
+            form.elements[name].dispatchEvent(new Event('input', { bubbles: true }));
+          }
+          form.requestSubmit();
+        }
+        """;
+
+    /// <summary>The EDSS Observations of a stored record: (total, scores by component code).</summary>
+    private static async Task<List<(double? Total, Dictionary<string, int> Scores)>> EdssObservationsAsync(HttpClient http, string id)
+    {
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri($"/api/patients/{id}", UriKind.Relative)))!;
+        return [.. bundle["entry"]!.AsArray().Select(e => e!["resource"]!)
+            .Where(r => (string?)r["resourceType"] == "Observation" && r["code"]!["coding"]!.AsArray().Any(c => (string?)c!["code"] == "273554001"))
+            .Select(r => ((double?)r["valueQuantity"]?["value"],
+                (r["component"]?.AsArray() ?? []).ToDictionary(c => (string)c!["code"]!["coding"]![0]!["code"]!, c => (int)c!["valueInteger"]!)))];
+    }
+
+    [BrowserFact]
+    public async Task Scores_changed_and_saved_within_the_live_debounce_are_stored_with_the_total_of_those_scores()
+    {
+        var id = await CopyOfDemoPatientAsync("demo-severe-untreated", "entry-edss-race");
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        var form = page.Locator("#entry-edss-form");
+
+        // Pyramidal 1, the rest 0: EDSS 1.0, shown live.
+        await FillEdssAsync(form, pyramidal: 1);
+        await Expect(page.GetByTestId("entry-edss-value")).ToHaveTextAsync("1.0");
+
+        // Then pyramidal 4 and ambulation 3 (EDSS 5.0), saved before the live total could follow.
+        await page.EvaluateAsync(ChangeScoresAndSubmitAtOnce);
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "EDSS assessment saved" }).First).ToBeVisibleAsync();
+
+        // The stored total is the calculator's for the stored scores, not the 1.0 shown a moment before.
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        var saved = (await EdssObservationsAsync(http, id)).Single(o => o.Scores.GetValueOrDefault("pyramidal") == 4);
+        Assert.Equal(3, saved.Scores["ambulation"]);
+        var query = string.Join('&', new[] { "visual", "brainstem", "pyramidal", "cerebellar", "sensory", "bowel-bladder", "cerebral", "ambulation" }
+            .Select(code => $"{(code == "bowel-bladder" ? "bowelBladder" : code)}={saved.Scores[code]}"));
+        var calculator = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri($"/api/edss?{query}", UriKind.Relative)))!;
+        Assert.Equal(5.0, (double)calculator["edss"]!);
+        Assert.Equal((double)calculator["edss"]!, saved.Total);
+        await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("5.0");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task An_EDSS_assessment_whose_total_cannot_be_computed_at_the_save_is_not_saved_and_says_so()
+    {
+        var id = await CopyOfDemoPatientAsync("demo-severe-untreated", "entry-edss-nocalc");
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
+        var form = page.Locator("#entry-edss-form");
+        await FillEdssAsync(form, pyramidal: 1);
+        await Expect(page.GetByTestId("entry-edss-value")).ToHaveTextAsync("1.0");
+        using var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) };
+        var before = (await EdssObservationsAsync(http, id)).Count;
+
+        // The calculator stops answering; the scores change and are saved at once: the 1.0 shown is not theirs.
+        var writes = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.Contains("/resources", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref writes);
+            }
+        };
+        await page.RouteAsync("**/api/edss?*", route => route.FulfillAsync(new()
+        {
+            Status = 503, ContentType = "application/problem+json", Body = """{"title":"Service unavailable","status":503}""",
+        }));
+        await page.EvaluateAsync(ChangeScoresAndSubmitAtOnce);
+        await Expect(form.GetByTestId("problem")).ToContainTextAsync("Not saved: the EDSS total could not be computed from these scores.");
+        await Expect(form.GetByLabel("Pyramidal", new() { Exact = true })).ToHaveValueAsync("4");
+        Assert.Equal(0, writes);
+        Assert.Equal(before, (await EdssObservationsAsync(http, id)).Count);
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task An_EDSS_total_inconsistent_with_its_scores_shows_the_total_the_engine_used_and_the_recorded_one()
+    {
+        // Another system records EDSS 1.5 with scores whose EDSS is 5.0 (pyramidal 4, ambulation 3).
+        var id = await CopyOfDemoPatientAsync("demo-severe-untreated", "entry-edss-inconsistent");
+        using (var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) })
+        {
+            var scores = new (string Code, int Value)[] { ("visual", 0), ("brainstem", 0), ("pyramidal", 4), ("cerebellar", 0), ("sensory", 1), ("bowel-bladder", 0), ("cerebral", 0), ("ambulation", 3) };
+            var components = string.Join(',', scores.Select(s => $$"""{"code":{"coding":[{"system":"http://msrelapse.org/fhir/CodeSystem/msrelapse","code":"{{s.Code}}"}]},"valueInteger":{{s.Value}}}"""));
+            var observation = $$"""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"273554001"}]},"subject":{"reference":"Patient/{{id}}"},"effectiveDateTime":"2026-05-11","valueQuantity":{"value":1.5,"unit":"score","system":"http://unitsofmeasure.org","code":"{score}"},"component":[{{components}}]}""";
+            using var content = new StringContent(observation, Encoding.UTF8, "application/fhir+json");
+            using var response = await http.PostAsync(new Uri($"/api/patients/{id}/resources", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        // The engine uses the computed 5.0 (and says so with its flag) ...
+        await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("5.0");
+        await Expect(page.Locator("[data-flag=edss-inconsistent]")).ToHaveCountAsync(1);
+        // ... and so do the data used and the timeline, with the recorded total beside it and the reason.
+        var used = page.GetByTestId("data-used");
+        var row = used.Locator("tr", new() { HasText = "recorded" });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("5.0 (recorded 1.5 — inconsistent with its scores)");
+        await Expect(row).ToContainTextAsync("11 May 2026");
+        var timeline = page.GetByTestId("timeline-table");
+        await Expect(timeline).ToContainTextAsync("EDSS 5.0 (nadir, latest; recorded 1.5 — inconsistent with its scores)");
+        await Expect(timeline).Not.ToContainTextAsync("EDSS 1.5 (latest)");
+        await Expect(timeline).Not.ToContainTextAsync("EDSS 1.5 (nadir");
+        var chart = page.GetByRole(AriaRole.Group, new() { Name = "EDSS timeline chart" });
+        await Expect(chart.GetByRole(AriaRole.Img, new() { Name = "EDSS 5.0 on 11 May 2026 (nadir, latest; recorded 1.5 — inconsistent with its scores)" })).ToHaveCountAsync(1);
+        // The baseline, used as recorded, is shown as recorded.
+        var baseline = used.Locator("tr", new() { HasText = $"{id}-observ2" });
+        await Expect(baseline).ToContainTextAsync("1.5");
+        await Expect(baseline).Not.ToContainTextAsync("recorded");
+        await Expect(timeline).ToContainTextAsync("EDSS 1.5 (baseline)");
+        session.AssertClean();
+    }
+
     [BrowserFact]
     public async Task A_record_changed_elsewhere_says_so_keeps_what_was_typed_and_saves_after_a_reload()
     {

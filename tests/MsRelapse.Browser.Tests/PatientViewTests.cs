@@ -25,7 +25,13 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(page.GetByTestId("urgency")).ToHaveTextAsync("URGENT");
         var doNow = page.GetByTestId("do-now");
         await Expect(doNow).ToContainTextAsync("act within 24–48 hours");
-        await Expect(doNow).ToContainTextAsync("5 exchanges of 3,035 mL, every other day from 2026-05-13");
+        // ... and why at once: the reason of the rule that chose plasma exchange (R6.4), with that rule's id.
+        await Expect(page.GetByTestId("why")).ToHaveTextAsync("Why (R6.4): EDSS 6.0 on Sat 9 May 2026: inadequate response to steroids.");
+        // Dates as the rest of the page writes them; the ISO date stays in the machine attribute.
+        await Expect(doNow).ToContainTextAsync("5 exchanges of 3,035 mL, every other day from Wed 13 May 2026");
+        await Expect(doNow).ToContainTextAsync("Reassess on: Thu 21 May 2026");
+        await Expect(doNow.Locator("time[datetime='2026-05-21']")).ToHaveTextAsync("Thu 21 May 2026");
+        Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}", await doNow.InnerTextAsync());
         // The warning is quoted in the card itself, with its word (not colour alone).
         await Expect(page.GetByTestId("check-flags")).ToContainTextAsync("Before acting — 1 warning flag:");
         var quoted = page.Locator("[data-quoted-flag=tpe-caution-ace-inhibitor]");
@@ -88,6 +94,12 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(calendar.Locator(".session-list li").First).ToContainTextAsync("Before it:");
         await Expect(pe.GetByRole(AriaRole.Group, new() { Name = "Predicted IgG over the plasma-exchange course" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("reassessment")).ToContainTextAsync("Thu 21 May 2026 — Reassess the patient");
+        // Only the dates of what is to be done: plasma exchange. Immunoadsorption is an alternative, named as such in
+        // its own plan, and its dates are not in the list (they would read as a second course to book).
+        await Expect(page.GetByTestId("reassessment")).ToContainTextAsync("Thu 21 May 2026 — Last plasma-exchange session");
+        await Expect(page.GetByTestId("reassessment")).ToContainTextAsync("Thu 18 Jun 2026 — Late reassessment after plasma exchange");
+        await Expect(page.GetByTestId("reassessment")).Not.ToContainTextAsync("immunoadsorption");
+        await Expect(page.Locator(".plan-ia h3")).ToHaveTextAsync("Immunoadsorption (alternative)");
 
         // Alternatives with reasons and evidence; the rationale and the cited evidence.
         await Expect(page.Locator(".alternatives")).ToContainTextAsync("Immunoadsorption");
@@ -113,7 +125,7 @@ public sealed class PatientViewTests(BrowserSuite suite)
         // Evaluating again (another date) is a view: nothing is stored.
         await page.GetByLabel("Evaluate as of").FillAsync("2026-05-12");
         await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recommendation as of 2026-05-12" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recommendation as of Tue 12 May 2026" })).ToBeVisibleAsync();
         await page.ReloadAsync();
         await Expect(page.GetByTestId("primary-action")).Not.ToBeEmptyAsync();
         await Expect(page.GetByTestId("history-table").Locator("tbody tr")).ToHaveCountAsync(before);
@@ -238,6 +250,23 @@ public sealed class PatientViewTests(BrowserSuite suite)
         await Expect(rows.Nth(0)).ToContainTextAsync("Patient view card " + cardUuid[..8]);
         await Expect(rows.Nth(1)).ToContainTextAsync("Accepted (1 suggestion)");
         await Expect(rows.Nth(1)).ToContainTextAsync("2026-05-11 08:05");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task The_card_says_why_with_the_reason_of_the_rule_that_chose_the_action_also_when_that_rule_set_its_first_choice_aside()
+    {
+        await using var session = await suite.OpenAsync("/#/patients/demo-severe-untreated");
+        var page = session.Page;
+        // Onset 9 May, EDSS 1.5 → 4.0: severe, untreated → IV methylprednisolone (R5).
+        await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("IV methylprednisolone");
+        await Expect(page.GetByTestId("why")).ToHaveTextAsync("Why (R5): Severe relapse: IV methylprednisolone 1,000 mg/day for 5 days, urgently.");
+
+        // 52 days after onset R5 sets the steroid aside for specialist review: the why is that, not the steroid.
+        await page.GetByLabel("Evaluate as of").FillAsync("2026-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evaluate", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("primary-action")).ToHaveTextAsync("Specialist review");
+        await Expect(page.GetByTestId("why")).ToContainTextAsync("Why (R5): 52 days since onset (more than 42): no evidence for starting steroids this late; specialist review");
         session.AssertClean();
     }
 

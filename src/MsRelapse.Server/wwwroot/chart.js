@@ -2,7 +2,7 @@
 // Every mark a reader needs is focusable with its value and date as its accessible name, and each chart comes with
 // a table of the same data for screen readers and for print.
 import { h, table, edss as edssText, shortDate } from './dom.js';
-import { steroidCourses, addDays } from './record.js';
+import { steroidCourses, addDays, edssNote } from './record.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 
@@ -147,7 +147,7 @@ export function edssTimeline(record, rec) {
 
   // The same data as a table, in date order ([iso date, what, source]).
   const rows = [
-    ...record.edss.map(p => [p.date, `EDSS ${p.value === null ? 'not scored (functional systems only)' : edssText(p.value)}${roleOf(p).length ? ` (${roleOf(p).join(', ')})` : ''}`, p.source]),
+    ...record.edss.map(p => [p.date, `EDSS ${p.value === null ? 'not scored (functional systems only)' : edssText(p.value)}${aside(p, roleOf(p))}`, p.source]),
     ...record.relapses.map(r => [r.date, `Relapse onset${r.resolved ? `, resolved ${shortDate(r.resolved)}` : ''}`, r.source]),
     ...courses.map(c => [c.first, `Steroids: ${c.drug}${c.doseMg ? ` ${c.doseMg} mg/day` : ''} ${ROUTE_WORD[c.route] ?? ''} × ${c.days} day${c.days === 1 ? '' : 's'} (to ${shortDate(c.last)})`, c.source]),
     ...record.apheresis.map(a => [a.date, `Apheresis given: ${APHERESIS_WORD[a.kind]}`, a.source]),
@@ -170,8 +170,14 @@ export function edssTimeline(record, rec) {
         table('The EDSS timeline as a table', ['Date', 'What', 'Source'], rows, { class: 'compact', 'data-testid': 'timeline-table' }))));
 }
 
+/** " (latest; recorded 1.5 — inconsistent with its scores)": the point's roles and why its total is not the recorded one. */
+function aside(p, roles) {
+  const parts = [roles.join(', '), edssNote(p)].filter(Boolean);
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
 function edssPoint(p, cx, cy, roles, readout) {
-  const name = `EDSS ${edssText(p.value)} on ${shortDate(p.date)}${roles.length ? ` (${roles.join(', ')})` : ''}`;
+  const name = `EDSS ${edssText(p.value)} on ${shortDate(p.date)}${aside(p, roles)}`;
   const shape = roles.includes('baseline')
     ? s('rect', { x: cx - 6, y: cy - 6, width: 12, height: 12, class: 'edss-point' })
     : s('circle', { cx, cy, r: roles.length ? 7 : 5, class: 'edss-point' });

@@ -89,11 +89,14 @@ export function dataEntry(ctx) {
 function saveHandler(ctx, form, summary, button, live, what, build) {
   form.addEventListener('submit', async e => {
     e.preventDefault();
+    if (button.disabled) return; // a save is under way
     showFieldErrors(form, summary, null);
-    const built = await build();
-    if (!built) { form.querySelector('[aria-invalid="true"]')?.focus(); return; }
+    // Busy from the start: building an entry may ask the service (the EDSS total), and a second Enter meanwhile must
+    // not send the entry twice.
     busy(button, true, 'Saving…');
     try {
+      const built = await build();
+      if (!built) { form.querySelector('[aria-invalid="true"]')?.focus(); return; }
       const body = built.length === 1 ? built[0] : { resourceType: 'Bundle', type: 'collection', entry: built.map(resource => ({ resource })) };
       const { etag } = await api.addResources(ctx.patientId, body, ctx.etag());
       form.reset();
@@ -148,7 +151,8 @@ function edssForm(ctx, title, live) {
     field('entry', 'date', 'Date', { type: 'date', value: today(), max: today() }),
   ];
   const { form, summary, button } = shell('entry-edss', fields, 'Save EDSS assessment', h('p', { class: 'edss-live-line' }, output));
-  let computed = null;
+  // The live total is for the eye. The total saved is computed again at submit from exactly the scores saved: a total
+  // shown a moment earlier may belong to scores changed since (a change, then Enter, within the debounce).
   let timer = null;
   let generation = 0;
 
@@ -165,34 +169,69 @@ function edssForm(ctx, title, live) {
     return { ok, values };
   }
 
-  async function recompute() {
-    const { ok, values } = check(false);
-    computed = null;
-    if (!ok) { output.textContent = 'EDSS: fill in the eight scores.'; return; }
+  /**
+   * The service's EDSS for these scores (GET /api/edss, the engine's own calculator), shown in the live line:
+   * { total }, or { error } when it could not be computed (the reasons beside the fields), or null when a newer
+   * computation or a changed score made this one void (it is then neither shown nor returned).
+   */
+  async function compute(values) {
     const mine = ++generation;
+    output.setAttribute('aria-busy', 'true');
     try {
       const r = await api.edss(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])));
-      if (mine !== generation) return;
-      computed = Number(r.edss);
-      output.replaceChildren('EDSS ', h('strong', { 'data-testid': 'entry-edss-value' }, edssText(computed)),
+      if (mine !== generation) return null;
+      const total = Number(r.edss);
+      if (!Number.isFinite(total)) throw new Error('the EDSS calculator sent no total');
+      output.replaceChildren('EDSS ', h('strong', { 'data-testid': 'entry-edss-value' }, edssText(total)),
         r.explanation ? h('span', { class: 'muted' }, ` — ${r.explanation}`) : null);
+      return { total };
     } catch (error) {
-      if (mine !== generation) return;
+      if (mine !== generation) return null;
       output.textContent = 'EDSS: not computed (see the messages beside the fields).';
       const problem = problemOf(error);
       for (const e of problem.errors ?? []) if (e.path) setFieldError(form, e.path, e.message);
+      return { error };
+    } finally {
+      if (mine === generation) output.removeAttribute('aria-busy');
     }
   }
 
-  form.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(recompute, 150); });
-  form.addEventListener('saved', () => { computed = null; output.textContent = 'EDSS: fill in the eight scores.'; form.elements.date.value = today(); });
+  async function recompute() {
+    const { ok, values } = check(false);
+    if (!ok) { output.textContent = 'EDSS: fill in the eight scores.'; return; }
+    await compute(values);
+  }
+
+  form.addEventListener('input', e => {
+    if (!EDSS_FIELDS.some(([name]) => name === e.target.name)) return;
+    // A changed score voids the total shown and any answer still on its way, at once, not after the debounce.
+    generation++;
+    output.setAttribute('aria-busy', 'true');
+    output.textContent = 'EDSS: computing…';
+    clearTimeout(timer);
+    timer = setTimeout(recompute, 150);
+  });
+  form.addEventListener('saved', () => {
+    generation++;
+    output.removeAttribute('aria-busy');
+    output.textContent = 'EDSS: fill in the eight scores.';
+    form.elements.date.value = today();
+  });
   saveHandler(ctx, form, summary, button, live, 'EDSS assessment', async () => {
     const { ok, values } = check(true);
     const date = dateValue(form.elements.date.value, 'Date', today());
     setFieldError(form, 'date', date.message ?? null);
     if (!ok || date.message) return null;
-    if (computed === null) await recompute();
-    if (computed === null) return null;
+    // The total for exactly the scores being saved, from the same calculator; without it nothing is saved.
+    clearTimeout(timer);
+    const result = await compute(values);
+    if (!result || result.error) {
+      summary.replaceChildren(result?.error
+        ? renderProblem(problemOf(result.error), 'Not saved: the EDSS total could not be computed from these scores. What you typed is still here; try again.')
+        : h('p', { class: 'notice', role: 'status' }, 'Not saved: a score changed while saving. Check the scores, then save again.'));
+      return null;
+    }
+    const computed = result.total;
     return [{
       resourceType: 'Observation', status: 'final', category: category('survey'),
       code: { coding: [coding(SNOMED, '273554001', 'Kurtzke multiple sclerosis rating scale'), coding(MSR, 'edss', 'EDSS')], text: 'EDSS' },

@@ -137,6 +137,40 @@ export function readRecord(bundle) {
   return out;
 }
 
+/**
+ * The record with its EDSS assessments as the engine used them. When a recorded total disagrees with the total
+ * computed from its functional systems, the engine uses the computed one (flag edss-inconsistent), as it does for an
+ * assessment with scores and no total; its dataUsed entry for that assessment (source "Observation/id (…)") carries
+ * the value it used. Shown as recorded, the data used and the timeline would give one assessment a total other than
+ * the episode's, without a word: such an assessment takes the engine's value and keeps the recorded one in
+ * `recorded`, with the reason in edssNote. Assessments the engine did not use stay as recorded.
+ */
+export function edssAsUsed(record, rec) {
+  const used = new Map();
+  for (const u of rec?.dataUsed ?? []) {
+    const source = String(u?.source ?? '').replace(/ \(.*\)$/, '');
+    const value = Number(u?.value);
+    // An id-less resource ("Observation") names no one assessment.
+    if (u?.item === 'edss' && source.includes('/') && Number.isFinite(value) && !used.has(source)) used.set(source, value);
+  }
+  if (!used.size) return record;
+  const inconsistent = (rec.flags ?? []).some(f => f.code === 'edss-inconsistent');
+  const edss = record.edss.map(p => {
+    const value = used.get(p.source);
+    if (value === undefined || value === p.value) return p;
+    return { ...p, value, recorded: p.value, inconsistent: inconsistent && p.value !== null };
+  });
+  return { ...record, edss };
+}
+
+/** Why an assessment shows a total other than the one recorded (see edssAsUsed), in words; '' when it does not. */
+export function edssNote(p) {
+  if (p.recorded === undefined) return '';
+  if (p.recorded === null) return 'computed from its scores';
+  const recorded = `recorded ${Number(p.recorded).toFixed(1)}`;
+  return p.inconsistent ? `${recorded} — inconsistent with its scores` : recorded;
+}
+
 /** YYYY-MM-DD plus n days. */
 export function addDays(value, n) {
   const d = new Date(`${value}T00:00:00Z`);

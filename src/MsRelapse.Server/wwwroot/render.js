@@ -16,22 +16,58 @@ function section(title, className, ...children) {
   return h('section', { class: `card ${className ?? ''}`.trim() }, h('h3', null, title), children);
 }
 
-/** One line of the plan behind an action ("5 exchanges of 3,035 mL, every other day from …"), or null. */
+/** One line of the plan behind an action ("5 exchanges of 3,035 mL, every other day from Wed 9 Dec 2026"), as nodes, or null. */
 function planLine(code, plan) {
   const pe = plan?.plasmaExchange;
   const ia = plan?.immunoadsorption;
   const st = plan?.steroids;
+  // A course under way is told by the engine's summary; a planned one by its first session.
+  const course = x => x.schedule?.some(s => s.done) && x.summary
+    ? withDates(x.summary)
+    : ['every other day from ', dateNode(x.startDate ?? x.schedule?.[0]?.date) ?? '—'];
   if (code === 'plasma-exchange' && pe) {
-    return `${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${planNum(pe.exchangeVolumeMl, 0)} mL` : ''}, ${pe.schedule?.some(x => x.done) && pe.summary ? pe.summary : `every other day from ${pe.startDate ?? pe.schedule?.[0]?.date ?? '—'}`}`;
+    return [`${pe.exchanges} exchanges${pe.exchangeVolumeMl != null ? ` of ${planNum(pe.exchangeVolumeMl, 0)} mL` : ''}, `, course(pe)];
   }
   if (code === 'immunoadsorption' && ia) {
-    return `${ia.sessions} sessions, ${ia.schedule?.some(x => x.done) && ia.summary ? ia.summary : `every other day from ${ia.startDate ?? ia.schedule?.[0]?.date ?? '—'}`}`;
+    return [`${ia.sessions} sessions, `, course(ia)];
   }
   if (st && (code === st.action || (!st.action && /methylprednisolone/.test(code)))) {
     const dose = st.doseMgPerDay != null ? `${planNum(st.doseMgPerDay, 2)} mg/day` : st.doseMgPerKgPerDay != null ? `${planNum(st.doseMgPerKgPerDay, 2)} mg/kg/day` : '';
-    return `${st.drug} ${dose} ${st.route === 'oral' ? 'by mouth' : 'IV'} for ${st.days} days${st.startDate ? ` from ${st.startDate}` : ''}`;
+    return [`${st.drug} ${dose} ${st.route === 'oral' ? 'by mouth' : 'IV'} for ${st.days} days`, st.startDate ? [' from ', dateNode(st.startDate)] : null];
   }
   return null;
+}
+
+// Rules that explain themselves but never choose the primary action: R4 grades the attack, R9 adapts doses and adds
+// reviews for particular people.
+const NEVER_DECIDES = new Set(['R4', 'R9']);
+
+/**
+ * Why this primary action: the rationale entry of the rule that decided it. The engine fires its rules in pathway
+ * order (R1 attack, R2 status, R3/R5/R6/R7 treatment, R8 safety, which may replace the treatment) and files each
+ * entry under its rule, so the deciding rule is the last fired rule that explained itself (R4 and R9 aside). R8.2
+ * also writes a caution about a steroid alternative during an infection without changing the primary: it decided
+ * only when it put the infection first (treat-trigger). The reason is the rule's first entry (R6.4: "EDSS 6.0 on …:
+ * inadequate response to steroids"), passing over an entry that recommends what the rule then set aside among the
+ * alternatives (R5 more than 42 days after onset: the steroid first, then specialist review instead).
+ */
+function decidingReason(rec) {
+  const r = rec.recommendation ?? {};
+  const rationale = rec.rationale ?? [];
+  const fired = rec.firedRules ?? [...new Set(rationale.map(x => x.rule))];
+  const decides = rule => !NEVER_DECIDES.has(rule) && rationale.some(x => x.rule === rule)
+    && (rule !== 'R8.2' || r.primary === 'treat-trigger');
+  const rule = [...fired].reverse().find(decides);
+  if (!rule) return null;
+  const entries = rationale.filter(x => x.rule === rule);
+  const names = code => String(action(code)).toLowerCase();
+  const primary = names(r.primary);
+  const setAside = (r.alternatives ?? []).map(a => names(a.action));
+  const recommendsOther = x => {
+    const text = x.text.toLowerCase();
+    return !text.includes(primary) && setAside.some(a => text.includes(a));
+  };
+  return entries.find(x => !recommendsOther(x)) ?? entries[0];
 }
 
 /** "What to do now and how urgently": the primary action, the urgency with its meaning, concurrent actions. */
@@ -44,18 +80,23 @@ function doNow(r, rec) {
   // "1 critical and 2 warning flags": the noun takes the plural of the total, the adjectives stay as they are.
   const check = [critical ? `${critical} critical` : null, warning ? `${warning} warning` : null].filter(Boolean);
   const primaryPlan = planLine(r.primary, rec.plan);
+  const why = decidingReason(rec);
   return h('section', { class: `do-now urgency-${r.urgency}`, 'aria-labelledby': 'do-now-title', 'data-testid': 'do-now' },
     h('h3', { id: 'do-now-title', class: 'eyebrow' }, 'What to do now'),
     h('p', { class: 'primary-action', 'data-testid': 'primary-action' }, action(r.primary)),
     h('p', { class: 'urgency-line' },
       h('span', { class: `badge urgency-badge urgency-${r.urgency}`, 'data-testid': 'urgency' }, u.label.toUpperCase()),
       ' ', h('span', { class: 'urgency-meaning' }, u.meaning)),
+    // The rule id first, so that it never wraps alone; kept short: the flags below must stay on a laptop's first screen.
+    why ? h('p', { class: 'why', 'data-testid': 'why' },
+      h('strong', null, 'Why ', h('span', { class: 'why-rule', title: 'The pathway rule that decided (see the rationale)' }, `(${why.rule})`), ': '),
+      withDates(why.text)) : null,
     primaryPlan ? h('p', { class: 'plan-line' }, primaryPlan) : null,
     r.concurrent?.length
       ? h('div', { class: 'concurrent' }, h('strong', null, 'Together with:'),
-          h('ul', null, r.concurrent.map(c => h('li', null, action(c), planLine(c, rec.plan) ? ` — ${planLine(c, rec.plan)}` : null))))
+          h('ul', null, r.concurrent.map(c => h('li', null, action(c), planLine(c, rec.plan) ? [' — ', planLine(c, rec.plan)] : null))))
       : null,
-    r.reassessOn ? h('p', { class: 'reassess' }, h('strong', null, 'Reassess on: '), r.reassessOn) : null,
+    r.reassessOn ? h('p', { class: 'reassess' }, h('strong', null, 'Reassess on: '), dateNode(r.reassessOn)) : null,
     serious.length ? h('div', { class: `check-flags ${critical ? 'check-critical' : 'check-warning'}`, 'data-testid': 'check-flags' },
       h('p', { class: 'check-title' }, h('strong', null, `Before acting — ${check.join(' and ')} flag${serious.length === 1 ? '' : 's'}:`)),
       h('ul', { class: 'check-list' }, serious.map(f => h('li', { 'data-quoted-flag': f.code },
@@ -91,7 +132,7 @@ function episodeSection(rec) {
   return section('Episode', 'episode',
     dl([
       ['Status', h('strong', { 'data-testid': 'status' }, label(STATUS, e.status))],
-      ['Onset', e.onset ? `${e.onset}${e.daysSinceOnset !== undefined ? ` — ${e.daysSinceOnset} day${e.daysSinceOnset === 1 ? '' : 's'} ago` : ''}` : 'not recorded'],
+      ['Onset', e.onset ? [dateNode(e.onset), e.daysSinceOnset !== undefined ? ` — ${e.daysSinceOnset} day${e.daysSinceOnset === 1 ? '' : 's'} ago` : ''] : 'not recorded'],
       ['Severity', label(SEVERITY, e.severity)],
       ['Treatment stage', e.treatmentStage ? label(STAGE, e.treatmentStage) : null],
       ['Steroid response', e.steroidResponse ? label(RESPONSE, e.steroidResponse) : null],
@@ -117,7 +158,7 @@ function role(code, r) {
 }
 
 function listOf(title, items) {
-  return items?.length ? h('div', { class: 'sublist' }, h('h4', null, title), h('ul', null, items.map(x => h('li', null, x)))) : null;
+  return items?.length ? h('div', { class: 'sublist' }, h('h4', null, title), h('ul', null, items.map(x => h('li', null, withDates(x))))) : null;
 }
 
 /** YYYY-MM-DD plus n days. */
@@ -134,6 +175,19 @@ export function dayText(value) {
   const d = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return value ?? '';
   return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS_SHORT[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** A date as a person reads it ("Thu 17 Dec 2026"), the ISO date kept for machines in <time datetime>; null if none. */
+export function dateNode(value) {
+  return value ? h('time', { datetime: value }, dayText(value)) : null;
+}
+
+const ISO_DATE = /(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)/;
+
+/** The engine's text (rationale, monitoring, course summaries) with its ISO dates written as the page writes dates. */
+export function withDates(text) {
+  if (typeof text !== 'string') return text;
+  return text.split(ISO_DATE).map((part, i) => (i % 2 ? dateNode(part) : part));
 }
 
 /**
@@ -163,7 +217,7 @@ function steroidPlan(s, r, evidence, asOf) {
       ['Prednisone equivalent', s.prednisoneEquivalentMg !== undefined ? `${planNum(s.prednisoneEquivalentMg, 2)} mg` : null],
       ['Infusion', s.infusion ?? null],
       ['Taper', s.taper ?? null],
-      ['Reassess on', s.reassessOn ?? null],
+      ['Reassess on', dateNode(s.reassessOn)],
     ]),
     s.afterMriExcludesPml ? h('p', { class: 'callout' }, 'Give only after MRI has excluded PML.') : null,
     listOf('Monitoring', s.monitoring), listOf('Notes', s.notes), evidenceChips(s.evidence, evidence));
@@ -173,7 +227,7 @@ function schedule(rows) {
   if (!rows?.length) return null;
   const hasDone = rows.some(x => x.done !== undefined);
   return table('Schedule', hasDone ? ['Session', 'Date', 'Done'] : ['Session', 'Date'],
-    rows.map(x => hasDone ? [String(x.session), x.date, x.done ? 'done' : 'planned'] : [String(x.session), x.date]), { class: 'schedule' });
+    rows.map(x => hasDone ? [String(x.session), dateNode(x.date), x.done ? 'done' : 'planned'] : [String(x.session), dateNode(x.date)]), { class: 'schedule' });
 }
 
 /**
@@ -226,8 +280,8 @@ export function sessionCalendar(pe, kindWord = 'Plasma exchange', { checksEach =
     h('ol', { class: 'session-list' }, sessions.map(x => h('li', { 'data-session': String(x.session) },
       h('strong', null, `Session ${x.session} — ${dayText(x.date)}`), x.done ? ' (given)' : '',
       !x.done && (volume || albumin) ? `: ${[volume ? `exchange ${volume}` : null, albumin].filter(Boolean).join(', ')}` : '',
-      !x.done && monitoring.length ? h('span', { class: 'before' }, h('br'), 'Before it: ', checksEach ? monitoring.join('; ') : 'the checks below') : null))),
-    !checksEach && monitoring.length ? h('div', { class: 'before-each' }, h('h3', null, 'Checks for each session'), h('ul', null, monitoring.map(m => h('li', null, m)))) : null);
+      !x.done && monitoring.length ? h('span', { class: 'before' }, h('br'), 'Before it: ', checksEach ? withDates(monitoring.join('; ')) : 'the checks below') : null))),
+    !checksEach && monitoring.length ? h('div', { class: 'before-each' }, h('h3', null, 'Checks for each session'), h('ul', null, monitoring.map(m => h('li', null, withDates(m))))) : null);
 }
 
 /** A plasma-exchange plan: from a recommendation (plan.plasmaExchange) or the tpe-plan calculator (same members). */
@@ -248,8 +302,8 @@ export function plasmaExchangePlan(pe, title, evidence = new Map()) {
       ['Replacement fluid', pe.replacementFluid ?? null],
       ['Albumin per exchange', pe.albuminGramsPerExchange != null
         ? `${planNum(pe.albuminGramsPerExchange, 1)} g${pe.albuminVialsPerExchange != null ? ` (${pe.albuminVialsPerExchange} vials)` : ''}` : null],
-      ['Start', pe.startDate ?? null],
-      ['Course', pe.summary ?? null],
+      ['Start', dateNode(pe.startDate)],
+      ['Course', pe.summary ? withDates(pe.summary) : null],
       ['Last session', pe.courseEndsOn ? dayText(pe.courseEndsOn) : null],
       ['Late reassessment', pe.lateReassessOn ? `${dayText(pe.lateReassessOn)} (late responders)` : null],
     ]),
@@ -269,8 +323,8 @@ function immunoadsorptionPlan(ia, r, evidence) {
       ['Sessions', String(ia.sessions)],
       ['Processed plasma per session', ia.processedPlasmaVolumesPerSession ?? null],
       ['Replacement fluid', ia.replacementFluid ?? null],
-      ['Start', ia.startDate ?? null],
-      ['Course', ia.summary ?? null],
+      ['Start', dateNode(ia.startDate)],
+      ['Course', ia.summary ? withDates(ia.summary) : null],
       ['Last session', ia.courseEndsOn ? dayText(ia.courseEndsOn) : null],
       ['Late reassessment', ia.lateReassessOn ? `${dayText(ia.lateReassessOn)} (late responders)` : null],
     ]),
@@ -311,17 +365,31 @@ function responseFactorsSection(factors, evidence) {
         evidenceChips(f.evidence, evidence) ?? '—'])));
 }
 
-/** Every date the plan asks someone to look again, in date order. */
+/** Whether an action is to be done: the primary or a concurrent one (an alternative is only named). */
+export function isPlanned(code, r) {
+  const it = role(code, r);
+  return it === 'primary' || it === 'concurrent';
+}
+
+/**
+ * Every date the plan asks someone to look again, in date order: the recommendation's own reassessment, and the dates
+ * of the plans that are to be done. An alternative's plan (immunoadsorption beside plasma exchange) has dates too, but
+ * listing them here would read as a second course to book: they stay in that plan, under its "(alternative)" title.
+ */
 export function reassessmentDates(rec) {
   const r = rec.recommendation ?? {};
   const plan = rec.plan ?? {};
+  const steroidCode = plan.steroids?.action ?? (plan.steroids?.route === 'oral' ? 'oral-methylprednisolone' : 'iv-methylprednisolone');
+  const steroids = plan.steroids && isPlanned(steroidCode, r) ? plan.steroids : null;
+  const pe = plan.plasmaExchange && isPlanned('plasma-exchange', r) ? plan.plasmaExchange : null;
+  const ia = plan.immunoadsorption && isPlanned('immunoadsorption', r) ? plan.immunoadsorption : null;
   const list = [
     r.reassessOn ? [r.reassessOn, 'Reassess the patient (EDSS, response)'] : null,
-    plan.steroids?.reassessOn && plan.steroids.reassessOn !== r.reassessOn ? [plan.steroids.reassessOn, 'Reassess after the steroid course'] : null,
-    plan.plasmaExchange?.courseEndsOn ? [plan.plasmaExchange.courseEndsOn, 'Last plasma-exchange session'] : null,
-    plan.plasmaExchange?.lateReassessOn ? [plan.plasmaExchange.lateReassessOn, 'Late reassessment after plasma exchange (late responders)'] : null,
-    plan.immunoadsorption?.courseEndsOn ? [plan.immunoadsorption.courseEndsOn, 'Last immunoadsorption session'] : null,
-    plan.immunoadsorption?.lateReassessOn ? [plan.immunoadsorption.lateReassessOn, 'Late reassessment after immunoadsorption (late responders)'] : null,
+    steroids?.reassessOn && steroids.reassessOn !== r.reassessOn ? [steroids.reassessOn, 'Reassess after the steroid course'] : null,
+    pe?.courseEndsOn ? [pe.courseEndsOn, 'Last plasma-exchange session'] : null,
+    pe?.lateReassessOn ? [pe.lateReassessOn, 'Late reassessment after plasma exchange (late responders)'] : null,
+    ia?.courseEndsOn ? [ia.courseEndsOn, 'Last immunoadsorption session'] : null,
+    ia?.lateReassessOn ? [ia.lateReassessOn, 'Late reassessment after immunoadsorption (late responders)'] : null,
   ].filter(Boolean);
   return list.sort((a, b) => a[0].localeCompare(b[0]));
 }
@@ -330,7 +398,7 @@ function reassessmentSection(rec) {
   const list = reassessmentDates(rec);
   if (!list.length) return null;
   return h('section', { class: 'card reassessment', 'data-testid': 'reassessment' }, h('h3', null, 'Reassessment dates'),
-    h('ul', null, list.map(([d, what]) => h('li', null, h('strong', null, dayText(d)), ` — ${what}`))));
+    h('ul', null, list.map(([d, what]) => h('li', null, h('strong', null, dateNode(d)), ` — ${what}`))));
 }
 
 function optionsSection(title, items, evidence, className) {
@@ -351,7 +419,7 @@ function rationaleSection(rationale, evidence) {
   if (!rationale?.length) return null;
   return h('section', { class: 'card rationale' }, h('h3', null, 'Rationale'),
     h('ol', { class: 'rationale-list' }, rationale.map(x => h('li', null,
-      h('span', { class: 'rule' }, x.rule), ' ', x.text, ' ', evidenceChips(x.evidence, evidence)))));
+      h('span', { class: 'rule' }, x.rule), ' ', withDates(x.text), ' ', evidenceChips(x.evidence, evidence)))));
 }
 
 /** How the adapter read the record: a drug known by its name only, a dose read as mg, a resource left unused. */
@@ -377,7 +445,7 @@ export function renderRecommendation(rec, meta = {}) {
   const evidence = new Map((rec.evidence ?? []).map(x => [x.id, x]));
   const r = rec.recommendation;
   return h('section', { class: 'result', 'aria-labelledby': 'result-title', 'data-testid': 'recommendation' },
-    h('h2', { id: 'result-title', tabindex: '-1' }, meta.title ?? `Recommendation as of ${rec.asOf}`),
+    h('h2', { id: 'result-title', tabindex: '-1' }, meta.title ?? `Recommendation as of ${dayText(rec.asOf)}`),
     h('div', { class: 'top-grid' }, doNow(r, rec), meta.aside ?? episodeSection(rec)),
     meta.aside ? episodeSection(rec) : null,
     meta.afterTop ?? null,
@@ -392,7 +460,7 @@ export function renderRecommendation(rec, meta = {}) {
     readingNotesSection(rec.readingNotes),
     evidenceSection(rec.evidence),
     h('p', { class: 'provenance muted' },
-      [`Engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${rec.asOf}`, ...(meta.provenance ?? [])].join(' · ')));
+      [`Engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${dayText(rec.asOf)}`, ...(meta.provenance ?? [])].join(' · ')));
 }
 
 /** An RFC 9457 problem: title, detail and errors[] (message, resource, path) as a readable list. */

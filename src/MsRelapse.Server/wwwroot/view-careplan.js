@@ -3,7 +3,7 @@
 // with name, identifier, birth date, print date and page number on every printed page (app.css, @media print).
 import { h, dl, table, num, planNum, localToday } from './dom.js';
 import { api } from './api.js';
-import { renderProblem, sessionCalendar, steroidDates, reassessmentDates, dayText } from './render.js';
+import { renderProblem, sessionCalendar, steroidDates, reassessmentDates, dayText, dateNode, withDates } from './render.js';
 import { readRecord } from './record.js';
 import { ACTIONS, URGENCY, STATUS, SEVERITY, FLAG_SEVERITY, label } from './labels.js';
 import { dateField, status, problemOf, today, shortDate } from './fields.js';
@@ -21,7 +21,7 @@ function steroidBlock(st, asOf) {
       ['Total dose', st.totalDoseMg != null ? `${planNum(st.totalDoseMg, 2)} mg` : null],
       ['Taper', st.taper ?? null],
     ]),
-    st.monitoring?.length ? h('p', null, h('strong', null, 'Checks: '), st.monitoring.join('; ')) : null);
+    st.monitoring?.length ? h('p', null, h('strong', null, 'Checks: '), withDates(st.monitoring.join('; '))) : null);
 }
 
 function apheresisBlock(plan, word) {
@@ -56,7 +56,7 @@ export function carePlanView(id, asOfParam) {
       }
       const rec = await api.evaluateBundle(bundleText, asOf.value || today());
       body.replaceChildren(...content(rec));
-      live.textContent = `Care plan as of ${rec.asOf}.`;
+      live.textContent = `Care plan as of ${dayText(rec.asOf)}.`;
     } catch (error) {
       body.replaceChildren(renderProblem(problemOf(error), 'The care plan could not be made.'));
     }
@@ -107,9 +107,9 @@ export function carePlanView(id, asOfParam) {
       r.alternatives?.length ? h('p', { class: 'cp-alternatives' }, h('strong', null, 'Alternatives: '),
         r.alternatives.map(a => label(ACTIONS, a.action)).join('; '), '.') : null,
       reassessmentDates(rec).length ? h('section', { class: 'cp-section', 'data-testid': 'cp-reassess' }, h('h2', null, 'Reassessment dates'),
-        h('ul', null, reassessmentDates(rec).map(([d, what]) => h('li', null, h('strong', null, dayText(d)), ` — ${what}`)))) : null,
+        h('ul', null, reassessmentDates(rec).map(([d, what]) => h('li', null, h('strong', null, dateNode(d)), ` — ${what}`)))) : null,
       h('section', { class: 'cp-section cp-watch' }, h('h2', null, 'What to watch for'),
-        watch.length ? h('ul', null, watch.map(w => h('li', null, w))) : null,
+        watch.length ? h('ul', null, watch.map(w => h('li', null, withDates(w)))) : null,
         (plan.plasmaExchange && chosen(r, 'plasma-exchange')) || (plan.immunoadsorption && chosen(r, 'immunoadsorption')) ? h('p', null, 'The checks for each apheresis session are listed with the sessions above.') : null,
         h('p', null, 'New or worsening symptoms, fever or infection: tell the team before the next dose or session.')),
       h('section', { class: 'cp-section cp-call' }, h('h2', null, 'Who to call'),
@@ -117,7 +117,7 @@ export function carePlanView(id, asOfParam) {
         table(null, ['Who', 'Name', 'Telephone'], [['MS / neurology team', '', ''], ['Apheresis unit', '', ''], ['Out of hours', '', '']], { class: 'cp-contacts' })),
       rec.evidence?.length ? h('section', { class: 'cp-section cp-evidence' }, h('h2', null, 'Evidence'),
         h('ul', null, rec.evidence.map(e => h('li', null, h('strong', null, e.id), ` ${e.citation}`)))) : null,
-      h('p', { class: 'cp-foot muted' }, `Made by MsRelapse engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${rec.asOf}. `,
+      h('p', { class: 'cp-foot muted' }, `Made by MsRelapse engine ${rec.engine?.version}, knowledge base ${rec.engine?.knowledgeBase}, as of ${dayText(rec.asOf)}. `,
         'Decision support: the clinician decides.'),
     ];
   }

@@ -4,7 +4,7 @@ import { h, dl } from './dom.js';
 import { api } from './api.js';
 import { renderRecommendation, renderProblem } from './render.js';
 import { edssTimeline } from './chart.js';
-import { readRecord } from './record.js';
+import { readRecord, edssAsUsed } from './record.js';
 import { dataUsed } from './view-patient.js';
 import { SEX, label } from './labels.js';
 import { dateField, status, busy, problemOf, today, shortDate } from './fields.js';
@@ -25,8 +25,10 @@ export function launchedView(key) {
     busy(evaluateButton, true, 'Evaluating…');
     try {
       const rec = await api.evaluateBundle(JSON.stringify(bundle), asOf.value || today());
+      // The EDSS values as the engine used them (view-patient.js does the same).
+      const used = edssAsUsed(record, rec);
       result.replaceChildren(renderRecommendation(rec, {
-        provenance: ['read from the EHR, not stored'], aside: dataUsed(record, rec.asOf), afterTop: edssTimeline(record, rec),
+        provenance: ['read from the EHR, not stored'], aside: dataUsed(used, rec.asOf), afterTop: edssTimeline(used, rec),
       }));
       live.textContent = 'Evaluated; nothing is stored.';
     } catch (error) {

@@ -2,9 +2,9 @@
 // the EDSS timeline, the plans, data entry, and the stored evaluations. "Save this evaluation" stores one.
 import { h, dl, table, dateTime } from './dom.js';
 import { api } from './api.js';
-import { renderRecommendation, renderProblem } from './render.js';
+import { renderRecommendation, renderProblem, dayText, dateNode } from './render.js';
 import { edssTimeline } from './chart.js';
-import { readRecord, steroidCourses } from './record.js';
+import { readRecord, steroidCourses, edssAsUsed, edssNote } from './record.js';
 import { dataEntry } from './forms.js';
 import { ACTIONS, URGENCY, SEX, label } from './labels.js';
 import { dateField, status, busy, problemOf, today, shortDate } from './fields.js';
@@ -14,7 +14,10 @@ export function dataUsed(record, asOf) {
   const rows = [];
   const after = d => d && asOf && d > asOf;
   const when = d => (after(d) ? `${shortDate(d)} (after the as-of date: not used)` : shortDate(d));
-  for (const p of record.edss.slice(-5)) rows.push(['EDSS', p.value === null ? 'functional systems only' : Number(p.value).toFixed(1), when(p.date), p.source]);
+  for (const p of record.edss.slice(-5)) {
+    const note = edssNote(p);
+    rows.push(['EDSS', p.value === null ? 'functional systems only' : `${Number(p.value).toFixed(1)}${note ? ` (${note})` : ''}`, when(p.date), p.source]);
+  }
   const latest = key => [...record.measures.filter(m => m.key === key && !after(m.date))].pop() ?? [...record.measures.filter(m => m.key === key)].pop();
   for (const key of ['weight', 'height', 'hematocrit', 'temperature', 'bloodPressure', 'systolic', 'calcium', 'fibrinogen', 'igg', 'hba1c']) {
     const m = latest(key);
@@ -91,10 +94,12 @@ export function patientView(id) {
 
   function show(rec, meta) {
     state.shown = rec;
+    // The EDSS values as the engine used them, so that the data used and the timeline agree with the episode.
+    const record = edssAsUsed(state.record, rec);
     result.replaceChildren(renderRecommendation(rec, {
       ...meta,
-      aside: dataUsed(state.record, rec.asOf),
-      afterTop: edssTimeline(state.record, rec),
+      aside: dataUsed(record, rec.asOf),
+      afterTop: edssTimeline(record, rec),
     }));
   }
 
@@ -107,9 +112,9 @@ export function patientView(id) {
     try {
       const { json: rec, headers } = await api.evaluateBundleFull(JSON.stringify(state.bundle), asOf.value);
       futureNotice(headers?.get?.(FUTURE_HEADER) === 'true', rec.asOf);
-      show(rec, { title: `Recommendation as of ${rec.asOf}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
+      show(rec, { title: `Recommendation as of ${dayText(rec.asOf)}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
       saveButton.disabled = false;
-      live.textContent = `Evaluated as of ${rec.asOf}: ${label(ACTIONS, rec.recommendation.primary)}, ${URGENCY[rec.recommendation.urgency]?.label ?? rec.recommendation.urgency}. Not saved.`;
+      live.textContent = `Evaluated as of ${dayText(rec.asOf)}: ${label(ACTIONS, rec.recommendation.primary)}, ${URGENCY[rec.recommendation.urgency]?.label ?? rec.recommendation.urgency}. Not saved.`;
       if (focus) result.querySelector('h2')?.focus();
     } catch (error) {
       live.textContent = 'The evaluation failed.';
@@ -133,7 +138,7 @@ export function patientView(id) {
             try {
               const stored = await api.evaluation(id, e.id);
               show(stored.recommendation, {
-                title: `Saved recommendation as of ${stored.asOf}`,
+                title: `Saved recommendation as of ${dayText(stored.asOf)}`,
                 provenance: [`evaluation #${stored.id} saved ${dateTime(stored.createdAt)}`, `record version ${stored.patientVersion}`,
                   `input SHA-256 ${String(stored.inputSha256 ?? '').slice(0, 12)}…`],
               });
@@ -141,7 +146,7 @@ export function patientView(id) {
             } catch (error) { result.replaceChildren(renderProblem(problemOf(error))); } finally { busy(open, false); }
           });
           const u = URGENCY[e.urgency];
-          return [dateTime(e.createdAt), e.asOf, label(ACTIONS, e.primaryAction),
+          return [dateTime(e.createdAt), dateNode(e.asOf), label(ACTIONS, e.primaryAction),
             h('span', { class: `badge urgency-badge urgency-${e.urgency}` }, u ? u.label : e.urgency),
             `${e.engineVersion} / ${e.knowledgeBase}`, `v${e.patientVersion}`, open];
         }), { class: 'history-table', 'data-testid': 'history-table' }));
@@ -177,9 +182,9 @@ export function patientView(id) {
     try {
       const stored = await api.evaluatePatient(id, asOf.value);
       futureNotice(stored.asOfInFuture === true, stored.asOf);
-      live.textContent = `Evaluation saved (#${stored.id}, as of ${stored.asOf}).`;
+      live.textContent = `Evaluation saved (#${stored.id}, as of ${dayText(stored.asOf)}).`;
       show(stored.recommendation, {
-        title: `Recommendation as of ${stored.asOf}`,
+        title: `Recommendation as of ${dayText(stored.asOf)}`,
         provenance: [`evaluation #${stored.id} saved ${dateTime(stored.createdAt)}`, `record version ${stored.patientVersion}`],
       });
       await loadHistory();

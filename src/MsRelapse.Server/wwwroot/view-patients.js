@@ -2,7 +2,7 @@
 // sortable by any column. Search is by name or id (never put in the URL: names are patient data).
 import { h, dateTime } from './dom.js';
 import { api } from './api.js';
-import { renderProblem } from './render.js';
+import { renderProblem, dayText, dateNode } from './render.js';
 import { ACTIONS, URGENCY, STATUS, label } from './labels.js';
 import { status, problemOf, today } from './fields.js';
 
@@ -69,12 +69,12 @@ export function patientsView() {
         h('td', null, p.problem ? h('span', { class: 'muted' }, p.problem) : label(STATUS, p.status)),
         h('td', null, p.primary ? label(ACTIONS, p.primary) : '—'),
         h('td', null, flagsCell(p)),
-        h('td', null, p.reassessOn ?? '—'),
+        h('td', null, dateNode(p.reassessOn) ?? '—'),
         h('td', null, `${dateTime(p.updatedAt)} (v${p.version})`));
     });
     results.replaceChildren(...[items.length
       ? h('table', { class: 'patients worklist', 'data-testid': 'patient-table' },
-        h('caption', null, `Worklist as of ${data.asOf}, most urgent first (select a column heading to sort)`),
+        h('caption', null, `Worklist as of ${dayText(data.asOf)}, most urgent first (select a column heading to sort)`),
         h('thead', null, h('tr', null, head)), h('tbody', null, rows))
       : h('p', { class: 'muted' }, 'No patients to show.'),
     data.truncated ? h('p', { class: 'hint' }, `Showing the first ${data.items.length} of ${data.total} patients: search to narrow the list.`) : null].filter(Boolean));
