@@ -46,21 +46,34 @@ public static class RecommendationFhirWriter
         var requests = new Dictionary<ActionCode, Resource>();
         if (r.Plan.Steroids is { } steroids && steps.Contains(steroids.Action))
         {
-            requests[steroids.Action] = Identify(SteroidRequest(steroids, subject, asOf));
+            var request = SteroidRequest(steroids, subject, asOf);
+            request.InstantiatesCanonical = Instantiates(steroids.Action, r);
+            requests[steroids.Action] = Identify(request);
         }
 
         if (r.Plan.PlasmaExchange is { } tpe && steps.Contains(ActionCode.PlasmaExchange))
         {
-            requests[ActionCode.PlasmaExchange] = Identify(WithResponseFactors(TpeRequest(tpe, subject, asOf), r));
+            var request = WithResponseFactors(TpeRequest(tpe, subject, asOf), r);
+            request.InstantiatesCanonical = Instantiates(ActionCode.PlasmaExchange, r);
+            requests[ActionCode.PlasmaExchange] = Identify(request);
         }
 
         if (r.Plan.Immunoadsorption is { } ia && steps.Contains(ActionCode.Immunoadsorption))
         {
-            requests[ActionCode.Immunoadsorption] = Identify(WithResponseFactors(IaRequest(ia, subject, asOf), r));
+            var request = WithResponseFactors(IaRequest(ia, subject, asOf), r);
+            request.InstantiatesCanonical = Instantiates(ActionCode.Immunoadsorption, r);
+            requests[ActionCode.Immunoadsorption] = Identify(request);
         }
 
         return requests;
     }
+
+    /// <summary>
+    /// The ActivityDefinition a request for <paramref name="action"/> instantiates (versioned as the knowledge base), or
+    /// none for an action that has no ActivityDefinition (observe, await response …).
+    /// </summary>
+    private static List<string> Instantiates(ActionCode action, Recommendation r) =>
+        KnowledgeCanonicals.ActivityDefinition(action) is { } url ? [KnowledgeCanonicals.Versioned(url, r.Engine.KnowledgeBase)] : [];
 
     /// <summary>The recommended steps in order: the primary, then the concurrent ones (each once).</summary>
     private static List<ActionCode> Steps(Recommendation r) => [.. new[] { r.Advice.Primary }.Concat(r.Advice.Concurrent).Distinct()];
@@ -92,6 +105,8 @@ public static class RecommendationFhirWriter
             AuthoredOn = asOf,
             Priority = PriorityOf(r.Advice.Urgency),
             Code = Concept(CodeSystems.Msr, "ms-relapse-recommendation", "MS relapse recommendation"),
+            // The pathway (PlanDefinition) this recommendation applies, at the knowledge base that made it.
+            InstantiatesCanonical = [KnowledgeCanonicals.Versioned(KnowledgeCanonicals.PlanDefinition, r.Engine.KnowledgeBase)],
             Note =
             [
                 new Annotation { Text = $"Episode: {WireNames.Of(r.Episode.Status)}; severity {WireNames.Of(r.Episode.Severity)}; urgency {WireNames.Of(r.Advice.Urgency)}." },
@@ -116,7 +131,9 @@ public static class RecommendationFhirWriter
                 // await response, treat the trigger …) is a recommendation to act on, not an order: a draft Task
                 // (intent proposal) carrying the step — never a Medication/ServiceRequest, so the CDS Hooks proposals
                 // (orders) and the CarePlan's activities stay exactly the planned treatments.
-                var communication = Identify(Communicate(step, action.Description, Hl7.Fhir.Model.Task.TaskIntent.Proposal, PriorityOf(r.Advice.Urgency), subject, asOf));
+                var task = Communicate(step, action.Description, Hl7.Fhir.Model.Task.TaskIntent.Proposal, PriorityOf(r.Advice.Urgency), subject, asOf);
+                task.InstantiatesCanonical = Instantiates(step, r).FirstOrDefault();
+                var communication = Identify(task);
                 resources.Add(communication);
                 action.Resource = Ref(communication);
             }
@@ -135,7 +152,9 @@ public static class RecommendationFhirWriter
             foreach (var alt in r.Advice.Alternatives)
             {
                 // rqg-1: each alternative refers to a draft Task with intent "option" (one of the choices).
-                var option = Identify(Communicate(alt.Action, $"Alternative: {Describe(alt.Action)} — {alt.Reason}", Hl7.Fhir.Model.Task.TaskIntent.Option, null, subject, asOf));
+                var optionTask = Communicate(alt.Action, $"Alternative: {Describe(alt.Action)} — {alt.Reason}", Hl7.Fhir.Model.Task.TaskIntent.Option, null, subject, asOf);
+                optionTask.InstantiatesCanonical = Instantiates(alt.Action, r).FirstOrDefault();
+                var option = Identify(optionTask);
                 resources.Add(option);
                 alternatives.Action.Add(new RequestGroup.ActionComponent
                 {
@@ -187,7 +206,8 @@ public static class RecommendationFhirWriter
             Target = resources.Select(Ref).ToList(),
             // Provenance.recorded is required: the evaluation date, never the clock (deterministic output).
             Recorded = new DateTimeOffset(r.AsOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-            Policy = [$"http://msrelapse.org/fhir/knowledge-base/{r.Engine.KnowledgeBase}"],
+            // The policy the engine followed: the published pathway (PlanDefinition) at this knowledge base.
+            Policy = [KnowledgeCanonicals.Versioned(KnowledgeCanonicals.PlanDefinition, r.Engine.KnowledgeBase)],
             Agent =
             [
                 new Provenance.AgentComponent
@@ -359,15 +379,12 @@ public static class RecommendationFhirWriter
         var text = new StringBuilder("Apheresis response factors (published predictors, informational; not a score):");
         foreach (var f in r.ApheresisResponseFactors)
         {
-            var value = f.Number is { } n ? $"{n.ToString("0.#", CultureInfo.InvariantCulture)}{(f.Unit is { } u ? " " + u : string.Empty)}" : f.Word ?? "unknown";
-            text.Append(CultureInfo.InvariantCulture, $" {WireNames.Of(f.Factor)}: {value}, favours {WireNames.Of(f.Favours)}")
-                .Append(f.Contested ? ", contested" : string.Empty)
-                .Append(f.Missing is { } m ? $" (record {m})" : string.Empty)
-                .Append(f.Source is { } src ? $" [source {src}]" : string.Empty)
-                .Append(CultureInfo.InvariantCulture, $" [{string.Join(", ", f.Evidence)}];");
+            // The CLI summary's words (ResponseFactorWords): value, direction, effect, contested, what to record, source, evidence.
+            // One markdown list item per factor (Annotation.text is markdown).
+            text.Append("\n- ").Append(ResponseFactorWords.Line(f));
         }
 
-        request.Note.Add(new Annotation { Text = text.ToString().TrimEnd(';') + "." });
+        request.Note.Add(new Annotation { Text = text.ToString() });
         return request;
     }
 

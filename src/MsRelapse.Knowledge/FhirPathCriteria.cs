@@ -19,8 +19,12 @@ public static class FhirPathCriteria
 
     private static Dictionary<string, string> Build()
     {
-        var child = $"{Resources}.ofType(Patient).birthDate.where($this <= %asOf and $this > %asOf - {Core.Pathway.Thresholds.AdultAgeYears} years).exists()";
-        var older = $"{Resources}.ofType(Patient).birthDate.where($this <= %asOf - {Core.Pathway.Thresholds.OlderAgeYears} years).exists()";
+        // A partial birth date ("1961", "2008-06") is read as its first day, as the FHIR reader reads it (FhirDates): the
+        // date is padded to yyyy-MM-dd and compared as text with the (full) evaluation date less N years, so that a
+        // year-only date gives the engine's age instead of FHIRPath's empty comparison of dates of different precision.
+        var birth = "(birthDate.toString() + '-01-01').substring(0, 10)";
+        var child = $"{Resources}.ofType(Patient).where(birthDate.exists() and {birth} <= {AsOfText} and {birth} > (%asOf - {Core.Pathway.Thresholds.AdultAgeYears} years).toString()).exists()";
+        var older = $"{Resources}.ofType(Patient).where(birthDate.exists() and {birth} <= (%asOf - {Core.Pathway.Thresholds.OlderAgeYears} years).toString()).exists()";
         var steroidRules = Codes.Drugs.Where(d => d.Steroid is not null).ToList();
         var diabetes = ActiveCondition(Codes.OtherConditions.Single(c => c.Kind == ConditionKind.Diabetes));
         return new Dictionary<string, string>(StringComparer.Ordinal)
@@ -67,9 +71,27 @@ public static class FhirPathCriteria
         return $"{Resources}.ofType(Observation).where(status != 'entered-in-error' and {Coded(codes)} and {effective}.exists() and {DateText(effective)} <= {AsOfText} and {positive}).exists()";
     }
 
+    /// <summary>
+    /// A coding in ICD-10 or ICD-10-CM whose three-character category lies in one of the ranges (E10–E14: E11.9 is in it),
+    /// as the reader's <c>IcdRange</c> matches; empty ranges give an expression that is never true.
+    /// </summary>
+    private static string InRanges(IEnumerable<IcdRange> ranges, string element = "code")
+    {
+        var list = ranges.ToList();
+        if (list.Count == 0)
+        {
+            return "false";
+        }
+
+        var category = "code.substring(0, 3).upper()";
+        var inAny = string.Join(" or ", list.Select(r => $"({category} >= '{r.From}' and {category} <= '{r.To}')"));
+        return $"{element}.coding.where((system = '{CodeSystems.Icd10}' or system = '{CodeSystems.Icd10Cm}') and code.length() >= 3 and ({inAny})).exists()";
+    }
+
     private static string ActiveCondition(ConditionRule rule)
     {
-        var codes = Coded(rule.Codes);
+        // The codes and, where the rule has them, the ICD-10 ranges (fhir-profile.md: diabetes is also ICD-10 E10–E14).
+        var codes = rule.Ranges.Length == 0 ? Coded(rule.Codes) : $"({Coded(rule.Codes)} or {InRanges(rule.Ranges)})";
         var onset = "(onset.ofType(dateTime) | onset.ofType(Period).start).first()";
         var abatement = "(abatement.ofType(dateTime) | abatement.ofType(Period).end).first()";
         // NotAbated: an abatement date decides (later than asOf = still active); without one, the clinical status

@@ -19,11 +19,11 @@ namespace MsRelapse.Knowledge;
 /// </summary>
 public static class KnowledgeArtifacts
 {
-    /// <summary>Canonical base of the artifacts.</summary>
-    public const string CanonicalBase = "http://msrelapse.org/fhir";
+    /// <summary>Canonical base of the artifacts (<see cref="KnowledgeCanonicals.Base"/>, shared with the FHIR output).</summary>
+    public const string CanonicalBase = KnowledgeCanonicals.Base;
 
     /// <summary>Id of the PlanDefinition.</summary>
-    public const string PlanDefinitionId = "ms-relapse-pathway";
+    public const string PlanDefinitionId = KnowledgeCanonicals.PlanDefinitionId;
 
     /// <summary>Id of the Library of thresholds.</summary>
     public const string LibraryId = "ms-relapse-thresholds";
@@ -34,20 +34,16 @@ public static class KnowledgeArtifacts
     private static readonly FhirJsonSerializer Serializer = new();
 
     /// <summary>The actions that are orderable, each with an ActivityDefinition, in the order they are listed.</summary>
-    public static IReadOnlyList<ActionCode> Orderable { get; } =
-    [
-        ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone,
-        ActionCode.PlasmaExchange, ActionCode.Immunoadsorption, ActionCode.Ivig, ActionCode.SpecialistReview,
-    ];
+    public static IReadOnlyList<ActionCode> Orderable => KnowledgeCanonicals.Orderable;
 
     /// <summary>Canonical URL of a resource of this type and id.</summary>
-    public static string Canonical(string type, string id) => $"{CanonicalBase}/{type}/{id}";
+    public static string Canonical(string type, string id) => KnowledgeCanonicals.Of(type, id);
 
     /// <summary>Canonical URL of the PlanDefinition.</summary>
-    public static string PlanDefinitionUrl => Canonical("PlanDefinition", PlanDefinitionId);
+    public static string PlanDefinitionUrl => KnowledgeCanonicals.PlanDefinition;
 
     /// <summary>The ActivityDefinition id of an orderable action (its contract name), or null.</summary>
-    public static string? ActivityDefinitionId(ActionCode action) => Orderable.Contains(action) ? WireNames.Of(action) : null;
+    public static string? ActivityDefinitionId(ActionCode action) => KnowledgeCanonicals.ActivityDefinitionId(action);
 
     /// <summary>Every artifact: the PlanDefinition, the ActivityDefinitions, the Library, the EvidenceVariable and one Evidence per E-id.</summary>
     public static IReadOnlyList<Resource> All()
@@ -78,6 +74,67 @@ public static class KnowledgeArtifacts
 
     /// <summary>The artifact of this type and id, or null.</summary>
     public static Resource? Find(string type, string id) => All().FirstOrDefault(r => r.TypeName == type && r.Id == id);
+
+    // ---- CapabilityStatement ---------------------------------------------------------------------------------
+
+    /// <summary>The types the service serves read-only under /fhir.</summary>
+    public static IReadOnlyList<string> ServedTypes { get; } = ["PlanDefinition", "ActivityDefinition", "Library", "Evidence", "EvidenceVariable"];
+
+    /// <summary>
+    /// The CapabilityStatement of the service's /fhir endpoints (<c>GET /fhir/metadata</c>): read-only artifacts and
+    /// <c>PlanDefinition/$apply</c>. With the base URL the request was made to it describes that installation
+    /// (kind <c>instance</c>, whose <c>implementation</c> cpb-14 requires); without one, the software's capabilities
+    /// (kind <c>capability</c>, no <c>implementation</c>: cpb-15).
+    /// </summary>
+    /// <param name="date">The statement's date (required; the caller's clock, never read here).</param>
+    /// <param name="baseUrl">The FHIR base URL of this installation (…/fhir), or null when unknown.</param>
+    public static CapabilityStatement Capabilities(string date, string? baseUrl)
+    {
+        var kb = KnowledgeBase.Current;
+        var statement = new CapabilityStatement
+        {
+            Url = Canonical("CapabilityStatement", "ms-relapse-knowledge-server"),
+            Version = kb.Version,
+            Name = "MsRelapseKnowledgeServer",
+            Title = "MsRelapse: the MS relapse pathway as FHIR knowledge artifacts",
+            Status = PublicationStatus.Active,
+            Experimental = false,
+            Date = date,
+            Publisher = "MsRelapse contributors",
+            Description = new Markdown($"Read-only FHIR R4 knowledge artifacts of the MS relapse pathway (knowledge base {kb.Version}) and PlanDefinition/$apply."),
+            Kind = baseUrl is null ? CapabilityStatementKind.Capability : CapabilityStatementKind.Instance,
+            Software = new CapabilityStatement.SoftwareComponent { Name = "MsRelapse", Version = PathwayEngine.EngineVersion },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["json"],
+            Rest =
+            [
+                new CapabilityStatement.RestComponent
+                {
+                    Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+                    Documentation = new Markdown($"MS relapse pathway knowledge base {kb.Version}: read-only knowledge artifacts and PlanDefinition/$apply."),
+                    Resource = [.. ServedTypes.Select(type => new CapabilityStatement.ResourceComponent
+                    {
+                        Type = type,
+                        Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read }],
+                        Operation = type == "PlanDefinition"
+                            ? [new CapabilityStatement.OperationComponent { Name = "apply", Definition = "http://hl7.org/fhir/OperationDefinition/PlanDefinition-apply" }]
+                            : [],
+                    })],
+                },
+            ],
+        };
+        if (baseUrl is not null)
+        {
+            statement.Implementation = new CapabilityStatement.ImplementationComponent
+            {
+                // R4: implementation.description is a string (the shared POCO's Description would be markdown, R5's type).
+                DescriptionElement = new FhirString($"MsRelapse {PathwayEngine.EngineVersion} (knowledge base {kb.Version}): the MS relapse pathway's knowledge artifacts and $apply"),
+                Url = baseUrl,
+            };
+        }
+
+        return statement;
+    }
 
     // ---- PlanDefinition --------------------------------------------------------------------------------------
 
@@ -217,6 +274,9 @@ public static class KnowledgeArtifacts
                 definition.Description = new Markdown($"{Thresholds.ApheresisCourseSessions} sessions, daily or every other day; no replacement fluid; processed plasma volume set by the apheresis unit (E-IA-DORST-2019).");
                 break;
             case ActionCode.Ivig:
+                // IVIG is a medicine and would be a MedicationRequest with a product, but fhir-profile.md gives no code
+                // for it (and the engine never plans it: it is an alternative, written as a Task): kept a ServiceRequest
+                // coded with our action code until the profile names a product code.
                 definition.Kind = Hl7.Fhir.Model.ActivityDefinition.RequestResourceType.ServiceRequest;
                 definition.Description = new Markdown("Intravenous immunoglobulin: only where apheresis and steroids are both unsuitable; it adds nothing to steroids for relapses (E-IVIG-2004).");
                 break;
@@ -283,7 +343,7 @@ public static class KnowledgeArtifacts
             Status = PublicationStatus.Active,
             Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/library-type", "asset-collection", "Asset Collection", null),
             Publisher = "MsRelapse contributors",
-            Description = new Markdown("Every number of the pathway, one parameter each (the engine's Thresholds class). Windows are calendar days and include both ends. Parameters marked (choice) are the knowledge base's decisions where the evidence gives no number. The values are also attached as JSON."),
+            Description = new Markdown("Every number of the pathway, one parameter each: the engine's Thresholds class and the plasma exchange calculator's own constants (Nadler's coefficients, Kaplan's blood volume per kg, the weight-based volume under 25 kg, the intravascular share of IgG, albumin per mL and per vial). Windows are calendar days and include both ends. Parameters marked (choice) are the knowledge base's decisions where the evidence gives no number, as clinical.md marks them; parameters marked (engine choice) are numbers the engine needed where clinical.md names none (its documented rulings), not the specification's. The values are also attached as JSON."),
             Parameter = ThresholdCatalog.All.Select(t => new ParameterDefinition
             {
                 Name = t.Name,

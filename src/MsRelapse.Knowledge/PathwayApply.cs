@@ -7,10 +7,11 @@ namespace MsRelapse.Knowledge;
 
 /// <summary>
 /// <c>PlanDefinition/$apply</c> (CPG-on-FHIR shape): the patient's record evaluated by the engine, returned as one
-/// CarePlan that holds (as contained resources) exactly the RequestGroup, MedicationRequests, ServiceRequests and
-/// DetectedIssues that <c>evaluate --fhir</c> writes, each keeping its id (content-derived, unique within the
-/// result). When the record cannot be evaluated, the CarePlan holds the OperationOutcome with the errors instead
-/// (never an exception).
+/// CarePlan that holds (as contained resources) exactly the RequestGroup, MedicationRequests, ServiceRequests, Tasks,
+/// DetectedIssues and the Provenance (engine version, knowledge-base version, the rules that fired; policy the
+/// PlanDefinition) that <c>evaluate --fhir</c> writes, each keeping its id (content-derived, unique within the
+/// result); the RequestGroup and each request name the PlanDefinition or ActivityDefinition they instantiate. When
+/// the record cannot be evaluated, the CarePlan holds the OperationOutcome with the errors instead (never an exception).
 /// </summary>
 public static class PathwayApply
 {
@@ -37,21 +38,35 @@ public static class PathwayApply
         return FromWriterBundle(RecommendationFhirWriter.ToBundle(outcome.Recommendation!));
     }
 
-    /// <summary>The writer's Bundle as one CarePlan: the writer's CarePlan, with every other resource contained and every reference made local.</summary>
+    /// <summary>
+    /// The writer's Bundle as one CarePlan: the writer's CarePlan, with every other resource contained (the Provenance
+    /// too: an R4 $apply returns one resource) and every reference made local ("#id"; the Provenance's target that is
+    /// the CarePlan itself becomes "#", the container).
+    /// </summary>
     public static CarePlan FromWriterBundle(Bundle written)
     {
         ArgumentNullException.ThrowIfNull(written);
         var resources = written.Entry.Select(e => (Resource)e.Resource!.DeepCopy()).ToList();
         var carePlan = (CarePlan)resources.Single(r => r is CarePlan);
-        var contained = resources.Where(r => r is not CarePlan and not Provenance).ToList();
+        var contained = resources.Where(r => r is not CarePlan).ToList();
         var local = contained.Select(r => r.Id!).ToHashSet(StringComparer.Ordinal);
         foreach (var resource in contained.Append(carePlan))
         {
             foreach (var reference in References(resource))
             {
-                if (reference.Reference is { } target && target.StartsWith("urn:uuid:", StringComparison.Ordinal) && local.Contains(target["urn:uuid:".Length..]))
+                if (reference.Reference is not { } target || !target.StartsWith("urn:uuid:", StringComparison.Ordinal))
                 {
-                    reference.Reference = "#" + target["urn:uuid:".Length..];
+                    continue;
+                }
+
+                var id = target["urn:uuid:".Length..];
+                if (local.Contains(id))
+                {
+                    reference.Reference = "#" + id;
+                }
+                else if (id == carePlan.Id)
+                {
+                    reference.Reference = "#";
                 }
             }
         }

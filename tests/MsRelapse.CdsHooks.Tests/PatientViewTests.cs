@@ -215,14 +215,16 @@ public sealed class PatientViewTests
         // from the content alone (the recommendation's JSON; each proposal's FHIR JSON), so a change in how they are
         // computed must not change them. These are the values the derivation gave when this test was written; the card's and
         // suggestion's (scoped by the card's) changed once with the content (2026-12-07: the not-recommended reason now names
-        // the failed course's route, A47); the proposal's did not.
+        // the failed course's route, A47); the proposal's did not. All three changed with the content on 2026-12-08
+        // (knowledge-base review, issue 8: citations worded as the evidence sheet gives them; the proposal names the
+        // ActivityDefinition it instantiates and lists the response factors with their effects).
         await using var host = await CdsHost.StartAsync();
         var cards = await host.CardsAsync(Service, Requests.ForBundle(SharedExamples.Load("steroid-refractory-relapse")));
         var card = cards[0]!;
         var suggestion = card["suggestions"]![0]!;
-        Assert.Equal("7763ff7f-50a1-5745-8a50-9bc523bb8707", (string?)card["uuid"]);
-        Assert.Equal("355236dd-97f9-50c8-ba50-3a7b29dbfc27", (string?)suggestion["uuid"]);
-        Assert.Equal("35c20e5a-fbf0-5658-821b-f7418fff1cea", (string?)suggestion["actions"]![0]!["resource"]!["id"]);
+        Assert.Equal("c3e0e673-1602-5c2a-841c-8a23e221beb9", (string?)card["uuid"]);
+        Assert.Equal("275b6186-36b6-5c47-b5f4-58a0138b19aa", (string?)suggestion["uuid"]);
+        Assert.Equal("ef164276-3465-5bfe-a763-c3cbc259b1d8", (string?)suggestion["actions"]![0]!["resource"]!["id"]);
     }
 
     [Fact]

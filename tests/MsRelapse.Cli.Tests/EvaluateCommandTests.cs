@@ -129,6 +129,24 @@ public sealed class EvaluateCommandTests
         Assert.Contains("R6.4", run.Out, StringComparison.Ordinal);
     }
 
+    // The apheresis response factors with their direction and published effect, as the FHIR note words them (F3):
+    // "age: 44 years, favours continuous" alone told the clinician nothing, and "favours Unknown" read as a value.
+    [Fact]
+    public void Response_factors_are_printed_with_their_direction_and_published_effect()
+    {
+        var run = Run("evaluate", Example("steroid-refractory-relapse.json"), "--as-of", "2026-05-11");
+        Assert.Equal(0, run.ExitCode);
+        var block = run.Out[run.Out.IndexOf("APHERESIS RESPONSE FACTORS", StringComparison.Ordinal)..];
+        block = block[..block.IndexOf("\n\n", StringComparison.Ordinal)];
+        var recommendation = MsRelapse.Fhir.FhirEvaluation.Evaluate(File.ReadAllText(Example("steroid-refractory-relapse.json")), new DateOnly(2026, 5, 11)).Recommendation!;
+        Assert.Equal(7, recommendation.ApheresisResponseFactors.Length);
+        Assert.All(recommendation.ApheresisResponseFactors, f => Assert.Contains(MsRelapse.Core.Pathway.ResponseFactorWords.Line(f), block, StringComparison.Ordinal));
+        Assert.Contains("— graded effect, no validated cut-off; effect: younger is better: odds of response × 0.5 per 5 years older", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("favours Unknown", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("favours continuous", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("more likely to respond", block, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Fhir_flag_prints_a_FHIR_Bundle_with_a_RequestGroup()
     {

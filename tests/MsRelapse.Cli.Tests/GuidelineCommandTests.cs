@@ -36,6 +36,9 @@ public sealed class GuidelineCommandTests
             var book = File.ReadAllText(Path.Combine(dir, "book", "index.html"));
             Assert.StartsWith("<!DOCTYPE html>", book, StringComparison.Ordinal);
             Assert.Contains("id=\"R6.4\"", book, StringComparison.Ordinal);
+
+            // The approval section dates the book: a committee approves a dated document.
+            Assert.Contains("Book generated on</th><td>" + DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "<", book, StringComparison.Ordinal);
         }
         finally
         {

@@ -74,6 +74,19 @@ public sealed class RecommendationFhirWriterTests
         var factors = Assert.Single(exchange.Note, n => n.Text.StartsWith("Apheresis response factors", StringComparison.Ordinal));
         Assert.All(["time-to-apheresis", "age", "disease-course", "mri-activity", "reflexes", "disease-duration", "disability-at-attack"],
             f => Assert.Contains(f + ":", factors.Text, StringComparison.Ordinal));
+        // Each factor with its direction and its published effect (the CLI's words), one list item each; never a bare
+        // "favours continuous" or "favours Unknown".
+        Assert.All(r.ApheresisResponseFactors, f => Assert.Contains("\n- " + ResponseFactorWords.Line(f), factors.Text, StringComparison.Ordinal));
+        Assert.Contains("effect: younger is better: odds of response × 0.5 per 5 years older", factors.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("favours continuous", factors.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("favours Unknown", factors.Text, StringComparison.Ordinal);
+
+        // The pathway that made it: the RequestGroup instantiates the PlanDefinition, each request its ActivityDefinition,
+        // and the Provenance's policy is the PlanDefinition (versioned as the knowledge base).
+        var planDefinition = $"{KnowledgeCanonicals.PlanDefinition}|{r.Engine.KnowledgeBase}";
+        Assert.Equal([planDefinition], group.InstantiatesCanonical);
+        Assert.Equal([planDefinition], provenance.Policy);
+        Assert.Equal([$"{KnowledgeCanonicals.Base}/ActivityDefinition/plasma-exchange|{r.Engine.KnowledgeBase}"], exchange.InstantiatesCanonical);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Hl7.Fhir.Serialization;
 using Hl7.FhirPath;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
+using MsRelapse.Testing;
 
 namespace MsRelapse.Knowledge.Tests;
 
@@ -57,5 +58,63 @@ public sealed class FhirPathCriteriaTests
         Assert.True(checkedCount > 100, $"only {checkedCount} vignette inputs were read");
         Assert.True(trueCount > 0, $"no vignette meets {criterionId}: the agreement would be vacuous");
         Assert.True(disagreements.Count == 0, $"{criterionId}: {disagreements.Count} disagreements:\n" + string.Join("\n", disagreements.Distinct().Take(20)));
+    }
+
+    // fhir-profile.md: diabetes is SNOMED 73211009/44054006/46635009 or ICD-10 E10–E14 (the reader matches the three-
+    // character category in ICD-10 and ICD-10-CM). The published FHIRPath missed the ranges: an E11.9 diabetes was
+    // false where the engine gives IV steroids and the diabetes caution.
+    [Theory]
+    [InlineData(FhirCodes.Icd10, "E11.9", true)]
+    [InlineData(FhirCodes.Icd10Cm, "E10.65", true)]
+    [InlineData(FhirCodes.Icd10, "E14", true)]
+    [InlineData(FhirCodes.Icd10, "e13.1", true)]
+    [InlineData(FhirCodes.Icd10, "E15.0", false)]
+    [InlineData(FhirCodes.Icd10, "E09", false)]
+    [InlineData(FhirCodes.Snomed, "E11.9", false)]
+    public void Diabetes_coded_by_an_icd10_range_agrees_with_the_engine(string system, string code, bool diabetic)
+    {
+        var bundle = new PatientBundle(AsOf).Female(50).Ms().DiabetesCoded(system, code).Relapse(AsOf.AddDays(-2));
+        foreach (var criterion in new[] { "R5-iv-diabetes", "R8.4-diabetes" })
+        {
+            var (byFhirPath, byEngine) = Decide(criterion, bundle.ToJson(), AsOf);
+            Assert.Equal(diabetic, byEngine);
+            Assert.Equal(byEngine, byFhirPath);
+        }
+    }
+
+    // Conventions: age in completed years at asOf; a partial birth date is read from its first day (FhirDates). FHIRPath
+    // compares dates of different precision as empty: "1961" gave R9-older false where the engine says 65.
+    [Theory]
+    [InlineData("1961", "R9-older", true)]
+    [InlineData("1962", "R9-older", false)]
+    [InlineData("1961-05", "R9-older", true)]
+    [InlineData("1961-06", "R9-older", false)]
+    [InlineData("1961-05-11", "R9-older", true)]
+    [InlineData("1961-05-12", "R9-older", false)]
+    [InlineData("2012", "R9-child", true)]
+    [InlineData("2008-06", "R9-child", true)]
+    [InlineData("2008-05", "R9-child", false)]
+    [InlineData("2008", "R5-iv-child", false)]
+    [InlineData("2026", "R9-child", true)]
+    [InlineData("2027", "R9-child", false)]
+    public void Partial_birth_dates_agree_with_the_engine(string birthDate, string criterion, bool expected)
+    {
+        var bundle = new PatientBundle(AsOf).BornIn(birthDate).Ms().Relapse(AsOf.AddDays(-2));
+        var (byFhirPath, byEngine) = Decide(criterion, bundle.ToJson(), AsOf);
+        Assert.Equal(expected, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
+    private static readonly DateOnly AsOf = new(2026, 5, 11);
+
+    /// <summary>A criterion decided by its published FHIRPath (Firely's engine) and by the engine, for one record.</summary>
+    private static (bool FhirPath, bool Engine) Decide(string criterionId, string bundleJson, DateOnly asOf)
+    {
+        var criterion = RuleCatalog.All.SelectMany(r => r.Criteria).Single(c => c.Id == criterionId);
+        var read = FhirRecordReader.Read(bundleJson);
+        Assert.True(read.Record is not null && read.Errors.Count == 0, string.Join("; ", read.Errors.Select(e => e.Code)));
+        var context = new FhirEvaluationContext { Environment = { ["asOf"] = [new Date(asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToPocoNode()] } };
+        var byFhirPath = new FhirPathCompiler().Compile(FhirPathCriteria.ById[criterionId]).IsTrue(Parser.Deserialize<Bundle>(bundleJson).ToPocoNode(), context);
+        return (byFhirPath, criterion.Decide!(read.Record!, asOf));
     }
 }

@@ -112,6 +112,83 @@ public sealed partial class PathwayBookTests
         Assert.DoesNotMatch(@"<small>\([^)]*\b(True|False)\b", Html.Value);
     }
 
+    // F8: a governance committee signs the book off: roles with signature lines, the knowledge base, the engine and the
+    // build (with the commit the build recorded), and the generation date passed in (the generator reads no clock).
+    [Fact]
+    public void Book_has_an_approval_section_with_roles_signature_lines_versions_and_the_date_passed_in()
+    {
+        var html = PathwayBook.Render(new DateOnly(2026, 12, 5));
+        var approval = Section(html, "approval");
+        Assert.Contains("<h2>Approval</h2>", approval, StringComparison.Ordinal);
+        Assert.All(PathwayBook.SignOffRoles, role => Assert.Contains($"<tr><td>{System.Net.WebUtility.HtmlEncode(role)}</td><td></td><td></td><td></td><td></td></tr>", approval, StringComparison.Ordinal));
+        Assert.Contains("<th>signature</th>", approval, StringComparison.Ordinal);
+        Assert.Contains($"<b>{KnowledgeBase.Current.Version}</b>", approval, StringComparison.Ordinal);
+        Assert.Contains(PathwayEngine.EngineVersion, approval, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(PathwayBook.BuildIdentifier), approval, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Book generated on</th><td>2026-12-05</td></tr>", approval, StringComparison.Ordinal);
+        Assert.Contains("not given", Section(Html.Value, "approval"), StringComparison.Ordinal);
+        Assert.Equal(html, PathwayBook.Render(new DateOnly(2026, 12, 5)));
+    }
+
+    // F8: every ruling of docs/pathway.md (A1–A49) with its summary and whether 2026.2 settled it, so that "(A49)" in a
+    // criterion links to an explanation.
+    [Fact]
+    public void Book_lists_every_ruling_and_links_the_criteria_that_cite_them()
+    {
+        Assert.Equal(Enumerable.Range(1, 49).Select(i => $"A{i}"), Rulings.All.Select(r => r.Id));
+        Assert.All(Rulings.All, r => Assert.False(string.IsNullOrWhiteSpace(r.Summary), r.Id));
+        Assert.Contains(Rulings.All, r => r.Id == "A34" && r.Settled && r.Status.StartsWith("changed", StringComparison.Ordinal));
+        Assert.Contains(Rulings.All, r => r.Id == "A3" && r.Settled && r.Status == "engine's reading");
+        Assert.Contains(Rulings.All, r => r.Id == "A49" && !r.Settled && r.Summary.StartsWith("R3.1 \"After first-line treatment R6/R7 decide\"", StringComparison.Ordinal));
+        var rulings = Section(Html.Value, "rulings");
+        Assert.Equal(49, Regex.Count(rulings, "<tr id=\"ruling-A[0-9]+\">"));
+        Assert.Contains("not settled by 2026.2: remains the engine's reading", rulings, StringComparison.Ordinal);
+        var r31 = Html.Value[Html.Value.IndexOf("<section class=\"rule\" id=\"R3.1\">", StringComparison.Ordinal)..];
+        Assert.Contains("(<a href=\"#ruling-A49\">A49</a>)", r31[..r31.IndexOf("</section>", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    // F8: the apheresis response factors, the plasma exchange formulas with their constants and the tpe-volume-check
+    // wording, the EDSS conversions and the recovery classes, each from the code that computes them.
+    [Fact]
+    public void Book_shows_the_response_factors_formulas_volume_check_edss_conversion_and_recovery_classes_from_the_code()
+    {
+        var html = Html.Value;
+        var factors = Section(html, "response-factors");
+        foreach (var f in ResponseFactorCatalog.All)
+        {
+            Assert.Contains($"<td><code>{WireNames.Of(f.Factor)}</code></td>", factors, StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(f.Effect), factors, StringComparison.Ordinal);
+        }
+
+        var tpe = Section(html, "tpe-arithmetic");
+        Assert.Contains("men 0.3669·H³ + 0.03219·W + 0.6041 L; women 0.3561·H³ + 0.03308·W + 0.1833 L", tpe, StringComparison.Ordinal);
+        Assert.Contains("Under 25 kg: 70 mL/kg", tpe, StringComparison.Ordinal);
+        Assert.Contains("plasma volume = 0.065 × W × (1 − Hct) L", tpe, StringComparison.Ordinal);
+        Assert.Contains("grams = 0.05 g/mL × exchange volume; vials of 12.5 g", tpe, StringComparison.Ordinal);
+        Assert.Contains("45 % intravascular", tpe, StringComparison.Ordinal);
+        Assert.Contains("18.8 % after 5 × 1 plasma volume", tpe, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(Core.Apheresis.PlasmaExchangePlanner.VolumeCheckMessage("N", "higher (or lower)", "X", "Y")), tpe, StringComparison.Ordinal);
+        Assert.Contains($"by more than {Thresholds.TpeVolumeCheckPercent} % of Nadler's", tpe, StringComparison.Ordinal);
+
+        var edss = Section(html, "edss");
+        Assert.Contains("<h4>Visual FS, raw → converted</h4><table class=\"conv\"><tr><th>from</th><td>0</td><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td><td>6</td></tr><tr><th>to</th><td>0</td><td>1</td><td>2</td><td>2</td><td>3</td><td>3</td><td>4</td></tr></table>", edss, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>to</th><td>0</td><td>1</td><td>2</td><td>3</td><td>3</td><td>4</td><td>5</td></tr>", edss, StringComparison.Ordinal);
+        Assert.Contains("<td>none (the FS decide)</td><td>2.0</td><td>4.5</td><td>5.0</td><td>5.5</td><td>6.0</td><td>6.0</td><td>6.0</td><td>6.5</td><td>6.5</td><td>7.0</td>", edss, StringComparison.Ordinal);
+
+        var recovery = Section(html, "recovery");
+        Assert.Contains("<td><code>complete</code></td><td>", recovery, StringComparison.Ordinal);
+        Assert.Contains("latest ≤ baseline", recovery, StringComparison.Ordinal);
+        Assert.Contains("<td><code>RecoveryMonth3Days</code></td><td class=\"num\">91</td>", recovery, StringComparison.Ordinal);
+        Assert.Contains("engine choice</span>", recovery, StringComparison.Ordinal);
+    }
+
+    private static string Section(string html, string id)
+    {
+        var start = html.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {id}");
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
     [GeneratedRegex("<article class=\"v\" id=\"v[0-9]+\">")]
     private static partial Regex VignetteEntry();
 }

@@ -60,6 +60,13 @@ public sealed class PatientBundle
         return this;
     }
 
+    /// <summary>A birth date as written, possibly partial (<c>1961</c>, <c>2008-06</c>): FHIR allows a year or a month.</summary>
+    public PatientBundle BornIn(string birthDate)
+    {
+        _patient.BirthDate = birthDate;
+        return this;
+    }
+
     public PatientBundle NoBirthDate()
     {
         _patient.BirthDate = null;
@@ -140,6 +147,10 @@ public sealed class PatientBundle
 
     public PatientBundle Diabetes(string code = Type2Diabetes) =>
         AddCondition("diabetes", Snomed, code, "Diabetes mellitus", new DateOnly(2015, 3, 1), null, "active");
+
+    /// <summary>Diabetes coded in any system, e.g. ICD-10 E11.9 (fhir-profile.md: SNOMED codes or ICD-10 E10–E14).</summary>
+    public PatientBundle DiabetesCoded(string system, string code) =>
+        AddCondition("diabetes", system, code, "Diabetes mellitus", new DateOnly(2015, 3, 1), null, "active");
 
     /// <summary>Psychiatric history (counts whatever its clinical status).</summary>
     public PatientBundle PsychiatricHistory(string code = Bipolar, string clinicalStatus = "active") =>

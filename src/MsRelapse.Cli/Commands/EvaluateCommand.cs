@@ -175,11 +175,9 @@ internal static class EvaluateCommand
             List("ALTERNATIVES", advice.Alternatives.Select(x => $"{ClinicianWords.Of(WireNames.Of(x.Action))} — {x.Reason}{Evidence(x.Evidence)}"), o);
             List("NOT RECOMMENDED", advice.NotRecommended.Select(x => $"{ClinicianWords.Of(WireNames.Of(x.Action))} — {x.Reason}{Evidence(x.Evidence)}"), o);
             Plan(r.Plan, o);
-            // 2026.2: the apheresis response factors, each with its source (informational; never summed).
-            List("APHERESIS RESPONSE FACTORS (published predictors; informational, not a score)", r.ApheresisResponseFactors.Select(f =>
-                $"{ClinicianWords.Of(WireNames.Of(f.Factor))}: {(f.Number is { } n ? (f.Factor == ResponseFactor.DisabilityAtAttack ? "EDSS " + Edss(n) : N(n)) + (f.Unit is { } u ? " " + u : string.Empty) : f.Word ?? "unknown")} — favours {ClinicianWords.Of(WireNames.Of(f.Favours))}"
-                + (f.Contested ? " (contested)" : string.Empty) + (f.Missing is { } m ? $"; record {m}" : string.Empty)
-                + (f.Source is { } src ? $"; source {src}" : string.Empty) + Evidence(f.Evidence)), o);
+            // 2026.2: the apheresis response factors, each with its direction, its published effect and its source
+            // (informational; never summed): the same words as the note on the FHIR apheresis request.
+            List("APHERESIS RESPONSE FACTORS (published predictors; informational, not a score)", r.ApheresisResponseFactors.Select(ResponseFactorWords.Line), o);
             List("WARNINGS", r.Flags.Where(f => f.Severity != FlagSeverity.Info).Select(f => $"{ClinicianWords.Of(WireNames.Of(f.Severity))}: {f.Message}{Evidence(f.Evidence)}"), o);
             List("NOTES", r.Flags.Where(f => f.Severity == FlagSeverity.Info).Select(f => f.Message), o);
             List("MISSING DATA", r.MissingData.Select(m => $"{ClinicianWords.Of(WireNames.Of(m.Item))} — needed for {m.NeededFor}{(m.Blocking ? " (blocking)" : string.Empty)}"), o);

@@ -12,8 +12,12 @@ namespace MsRelapse.Cli.Commands;
 /// </summary>
 internal static class GuidelineCommand
 {
-    public static Command Create(CliIo io)
+    public static Command Create(CliIo io) => Create(io, TimeProvider.System);
+
+    /// <summary>The command, with the clock that dates the book (its approval section names the day it was generated).</summary>
+    public static Command Create(CliIo io, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         var command = new Command("guideline", "Publish the pathway: FHIR knowledge artifacts (--fhir) or the pathway book (--html --out DIR).");
         var fhir = new Option<bool>("--fhir") { Description = "Write the knowledge artifacts as a FHIR R4 Bundle (stdout, or --out FILE)." };
         var html = new Option<bool>("--html") { Description = "Write the pathway book (self-contained HTML) into --out DIR." };
@@ -56,7 +60,7 @@ internal static class GuidelineCommand
             {
                 Directory.CreateDirectory(outPath);
                 file = Path.Combine(outPath, "index.html");
-                File.WriteAllText(file, PathwayBook.Render());
+                File.WriteAllText(file, PathwayBook.Render(DateOnly.FromDateTime(clock.GetLocalNow().DateTime)));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -29,23 +29,48 @@ public static class PlasmaExchangePlanner
     /// <summary>Days between exchanges: every other day (E-ASFA-2023, E-WEINSHENKER-1999).</summary>
     public const int IntervalDays = Thresholds.ApheresisIntervalDays;
 
-    /// <summary>Below this weight the blood volume is 70 mL/kg (Nadler was derived in adults).</summary>
+    /// <summary>Below this weight, kg, the blood volume is 70 mL/kg, not Nadler's (clinical.md: "70 mL/kg under 25 kg"; Nadler was derived in adults).</summary>
     public const double WeightBasedBelowKg = 25;
 
-    /// <summary>Blood volume of a child under 25 kg, mL/kg.</summary>
+    /// <summary>Total blood volume under 25 kg, mL/kg (clinical.md Plasma exchange plan; MDApp's "child &lt;25 kg 70 mL/kg" in the fact sheet).</summary>
     public const double ChildBloodVolumeMlPerKg = 70;
 
-    /// <summary>Kaplan's blood volume per kg, L (E-KAPLAN-1990: PV = 0.065 × kg × (1 − Hct)).</summary>
+    /// <summary>Kaplan's blood volume per kg, L: plasma volume = 0.065 × kg × (1 − Hct), the cross-check shown beside Nadler and the weight-based volume of tpe-volume-check (E-KAPLAN-1990).</summary>
     public const double KaplanBloodVolumeLitresPerKg = 0.065;
 
-    /// <summary>Share of the body's IgG that is intravascular (E-REVERBERI-2007).</summary>
+    /// <summary>Share of the body's IgG that is intravascular, for the predicted IgG (45 %, E-REVERBERI-2007).</summary>
     public const double IntravascularIgGFraction = 0.45;
 
-    /// <summary>Albumin per mL of 5 % albumin replacement, g.</summary>
+    /// <summary>Albumin per mL of 5 % albumin replacement, g (clinical.md: grams = 0.05 g/mL × exchange volume).</summary>
     public const double AlbuminGramsPerMl = 0.05;
 
-    /// <summary>Grams of albumin in one vial.</summary>
+    /// <summary>Grams of albumin in one vial (clinical.md: vials of 12.5 g, rounded up).</summary>
     public const double AlbuminGramsPerVial = 12.5;
+
+    /// <summary>Nadler, men: litres per m³ of height cubed (E-NADLER-1962: TBV = 0.3669·H³ + 0.03219·W + 0.6041 L).</summary>
+    public const double NadlerMaleHeightCubedLitres = 0.3669;
+
+    /// <summary>Nadler, men: litres per kg of weight.</summary>
+    public const double NadlerMaleWeightLitresPerKg = 0.03219;
+
+    /// <summary>Nadler, men: constant, litres.</summary>
+    public const double NadlerMaleConstantLitres = 0.6041;
+
+    /// <summary>Nadler, women: litres per m³ of height cubed (E-NADLER-1962: TBV = 0.3561·H³ + 0.03308·W + 0.1833 L).</summary>
+    public const double NadlerFemaleHeightCubedLitres = 0.3561;
+
+    /// <summary>Nadler, women: litres per kg of weight.</summary>
+    public const double NadlerFemaleWeightLitresPerKg = 0.03308;
+
+    /// <summary>Nadler, women: constant, litres.</summary>
+    public const double NadlerFemaleConstantLitres = 0.1833;
+
+    /// <summary>
+    /// The <c>tpe-volume-check</c> warning (clinical.md, Plasma exchange plan, 2026.2) with its four values as text:
+    /// one wording for the engine and the pathway book (which shows it with N, X and Y).
+    /// </summary>
+    public static string VolumeCheckMessage(string percent, string direction, string nadlerMl, string weightBasedMl) =>
+        $"The weight-based estimate is {percent} % {direction} than Nadler's (Nadler {nadlerMl} mL, weight-based {weightBasedMl} mL plasma volume): check the weight and height and their units; in marked obesity the weight-based estimate overstates the blood volume — the apheresis unit decides.";
 
     /// <summary>
     /// 2026.2 <c>tpe-volume-check</c>: when the volume is by Nadler and the weight-based (Kaplan) estimate differs from
@@ -67,7 +92,7 @@ public static class PlasmaExchangePlanner
         }
 
         var ml = static (double v) => PlanRounding.Millilitres(v).ToString("#,0", CultureInfo.InvariantCulture);
-        return $"The weight-based estimate is {Math.Abs(percent)} % {(percent > 0 ? "higher" : "lower")} than Nadler's (Nadler {ml(nadler)} mL, weight-based {ml(kaplan)} mL plasma volume): check the weight and height and their units; in marked obesity the weight-based estimate overstates the blood volume — the apheresis unit decides.";
+        return VolumeCheckMessage(Math.Abs(percent).ToString(CultureInfo.InvariantCulture), percent > 0 ? "higher" : "lower", ml(nadler), ml(kaplan));
     }
 
     /// <summary>
@@ -172,8 +197,8 @@ public static class PlasmaExchangePlanner
     /// <param name="weightKg">Weight, kg.</param>
     public static double NadlerLitres(Sex sex, double heightM, double weightKg) => sex switch
     {
-        Sex.Male => (0.3669 * heightM * heightM * heightM) + (0.03219 * weightKg) + 0.6041,
-        Sex.Female => (0.3561 * heightM * heightM * heightM) + (0.03308 * weightKg) + 0.1833,
+        Sex.Male => (NadlerMaleHeightCubedLitres * heightM * heightM * heightM) + (NadlerMaleWeightLitresPerKg * weightKg) + NadlerMaleConstantLitres,
+        Sex.Female => (NadlerFemaleHeightCubedLitres * heightM * heightM * heightM) + (NadlerFemaleWeightLitresPerKg * weightKg) + NadlerFemaleConstantLitres,
         _ => throw new ArgumentOutOfRangeException(nameof(sex), sex, "Nadler's formula is defined for male and female only"),
     };
 

@@ -254,7 +254,7 @@ public enum RecoveryClass
     /// <summary><c>partial</c>: improved ≥ 0.5 from nadir, still above baseline.</summary>
     Partial,
 
-    /// <summary><c>none</c>.</summary>
+    /// <summary><c>none</c>: neither complete nor partial (not back to baseline, and improved less than 0.5 from the nadir).</summary>
     None,
 
     /// <summary><c>not-applicable</c>: no baseline or no assessment since onset, or no episode.</summary>

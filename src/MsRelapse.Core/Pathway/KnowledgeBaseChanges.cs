@@ -33,7 +33,7 @@ public static class KnowledgeBaseChanges
             "Apheresis response factors; Changes in 2026.2", ["Steroid_refractory_patient_with_an_mri_and_a_reflex_examination_sees_seven_response_factors_and_an_unchanged_recommendation", "Disease_duration_without_a_diagnosis_onset_is_unknown"]),
         new(V, "R3.1", "An untreated NMOSD attack is urgent after 42 days (flag apheresis-delayed) and a specialist decision after 90 days (was emergency plasma exchange at any delay).",
             "R3.1 (2026.2); Changes in 2026.2", ["Untreated_aqp4_attack_seven_weeks_old_gets_urgent_plasma_exchange_with_the_delay_flag", "Untreated_nmosd_attack_after_a_hundred_days_is_a_specialist_decision_with_delay_flag"]),
-        new(V, "R2.2", "R2.2a (new): an unclosed attack with no activity for 180 days (treated) or 365 days (untreated) is no longer a current episode; flag unclosed-relapse-record.",
+        new(V, "R2.2a", "R2.2a (new): an unclosed attack with no activity for 180 days (treated) or 365 days (untreated) is no longer a current episode; flag unclosed-relapse-record.",
             "R2.2a (2026.2); Changes in 2026.2", ["Treated_relapse_record_left_open_for_seven_months_is_no_longer_a_current_attack", "Open_relapse_record_marked_recurrence_is_never_aged_out"]),
         new(V, "R9", "No dmt-review beside possible-nmosd; beside possible-mogad it points to MOGAD expertise.",
             "R9 dmt-review (2026.2); Changes in 2026.2", ["Aqp4_positive_relapse_gets_no_review_of_ms_disease_modifying_therapy", "Mog_positive_relapse_is_pointed_to_mogad_expertise_for_maintenance_therapy"]),

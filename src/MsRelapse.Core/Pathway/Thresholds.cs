@@ -4,7 +4,8 @@ namespace MsRelapse.Core.Pathway;
 /// Every number of the pathway (clinical.md, knowledge base 2026.2), in one place: the calculators and regimens read
 /// theirs from here. Windows are calendar days and
 /// include both ends ("in the last N days" = dated ≥ asOf − N). Items marked (choice) are the knowledge base's
-/// decisions where the evidence gives no number.
+/// decisions where the evidence gives no number; items marked (engine choice) are numbers the engine needed where
+/// clinical.md names none (its rulings in docs/pathway.md), not the spec's own choices.
 /// </summary>
 public static class Thresholds
 {
@@ -96,13 +97,13 @@ public static class Thresholds
     /// <summary>Recovery class <c>partial</c>: improved ≥ 0.5 from the nadir (section "Recovery").</summary>
     public const double RecoveryPartialImprovement = 0.5;
 
-    /// <summary>Recovery milestone "1 month" (choice): the latest EDSS from the day after onset to onset + 30 days.</summary>
+    /// <summary>Recovery milestone "1 month": the latest EDSS from the day after onset to onset + 30 days (engine choice, A40: clinical.md names 1, 3 and 6 months, not days).</summary>
     public const int RecoveryMonth1Days = 30;
 
-    /// <summary>Recovery milestone "3 months" (choice): the latest EDSS after onset + 30 days up to onset + 91 days.</summary>
+    /// <summary>Recovery milestone "3 months": the latest EDSS after onset + 30 days up to onset + 91 days (engine choice, A40: clinical.md names no days).</summary>
     public const int RecoveryMonth3Days = 91;
 
-    /// <summary>Recovery milestone "6 months" (choice): the latest EDSS after onset + 91 days up to onset + 182 days.</summary>
+    /// <summary>Recovery milestone "6 months": the latest EDSS after onset + 91 days up to onset + 182 days (engine choice, A40: clinical.md names no days).</summary>
     public const int RecoveryMonth6Days = 182;
 
     /// <summary>A mild grade at baseline ≥ 6.0 may under-state the attack.</summary>
@@ -147,7 +148,7 @@ public static class Thresholds
     /// <summary>…or improved from nadir by ≥ 1.0 and ≥ half the rise.</summary>
     public const double RespondedMinImprovement = 1.0;
 
-    /// <summary>R6.5: apheresis chosen more than 90 days after onset → specialist review.</summary>
+    /// <summary>R6.5: apheresis chosen more than 90 days after onset → specialist review, apheresis as an alternative; R3.1 (2026.2): an untreated NMOSD attack more than 90 days after onset → specialist review, urgent, plasma exchange and IV methylprednisolone as alternatives (choice, as R6.5).</summary>
     public const int ApheresisTooLateDays = 90;
 
     // ---- R7 --------------------------------------------------------------------------------------------------
@@ -267,6 +268,6 @@ public static class Thresholds
     /// <summary><c>disability-at-attack</c>: EDSS at nadir at or above this predicts a poor outcome (E-MARRODAN-2025).</summary>
     public const double ResponseFactorPoorEdss = 7.5;
 
-    /// <summary>Days per year for <c>disease-duration</c> (years with one decimal).</summary>
+    /// <summary>Days per year for <c>disease-duration</c>, years with one decimal (engine choice: clinical.md says "years, one decimal" and names no year length).</summary>
     public const double DaysPerYear = 365.25;
 }

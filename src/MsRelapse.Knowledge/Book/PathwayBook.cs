@@ -1,8 +1,12 @@
 using System.Globalization;
 using System.Net;
+using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
+using MsRelapse.Core.Apheresis;
+using MsRelapse.Core.Edss;
 using MsRelapse.Core.Evidence;
 using MsRelapse.Core.Pathway;
 using MsRelapse.Fhir;
@@ -28,8 +32,25 @@ public sealed record EvaluatedVignette(int Index, VignetteCase Case, FhirEvaluat
 /// knowledge-base version; the thresholds and the evidence in full. Built only from the rule descriptors,
 /// <see cref="Thresholds"/>, the knowledge artifacts and the vignette catalogue: it cannot drift from the engine.
 /// </summary>
-public static class PathwayBook
+public static partial class PathwayBook
 {
+    /// <summary>The roles that sign the book off (the approval section's signature lines).</summary>
+    public static IReadOnlyList<string> SignOffRoles { get; } =
+    [
+        "Clinical lead, neurology (MS service)",
+        "Clinical safety officer",
+        "Pharmacist (medicines)",
+        "Lead of the apheresis unit",
+        "Chair of the clinical governance committee",
+    ];
+
+    /// <summary>
+    /// The build the book describes: the engine assembly's informational version, which the build stamps with the
+    /// source commit when it is built from a git checkout ("0.1.0+50989c7…"); the engine version alone otherwise.
+    /// </summary>
+    public static string BuildIdentifier { get; } =
+        typeof(PathwayEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { Length: > 0 } v ? v : PathwayEngine.EngineVersion;
+
     /// <summary>Every catalogue vignette evaluated now.</summary>
     public static IReadOnlyList<EvaluatedVignette> EvaluateVignettes() =>
         [.. VignetteCatalogue.All.Select((c, i) => new EvaluatedVignette(i, c, FhirEvaluation.Evaluate(c.BundleJson, c.AsOf)))];
@@ -42,8 +63,15 @@ public static class PathwayBook
         return [.. vignettes.Where(v => v.Rules.Contains(rule.Id, StringComparer.Ordinal))];
     }
 
-    /// <summary>The book as one HTML document.</summary>
-    public static string Render()
+    /// <summary>The book as one HTML document, with no generation date (the approval section says it was not given).</summary>
+    public static string Render() => Render(null);
+
+    /// <summary>
+    /// The book as one HTML document. Pure: the generation date is passed in (the caller's clock), never read here;
+    /// the same code and date give the same document.
+    /// </summary>
+    /// <param name="generatedOn">The date the book is generated, printed in the approval section; null when not given.</param>
+    public static string Render(DateOnly? generatedOn)
     {
         var kb = KnowledgeBase.Current;
         var vignettes = EvaluateVignettes();
@@ -54,12 +82,13 @@ public static class PathwayBook
             <title>MS relapse pathway — knowledge base {E(kb.Version)}</title>
             <style>{Css}</style></head><body>
             <header><h1>MS relapse pathway</h1>
-            <p class="sub">Knowledge base <b>{E(kb.Version)}</b> · engine {E(PathwayEngine.EngineVersion)} · {RuleCatalog.All.Count()} rules · {ThresholdCatalog.All.Count} thresholds · {kb.Entries.Count} evidence statements · {vignettes.Count} vignette evaluations</p>
+            <p class="sub">Knowledge base <b>{E(kb.Version)}</b> · engine {E(PathwayEngine.EngineVersion)} · build {E(BuildIdentifier)} · {RuleCatalog.All.Count()} rules · {ThresholdCatalog.All.Count} thresholds · {kb.Entries.Count} evidence statements · {vignettes.Count} vignette evaluations</p>
             <p>For the clinical governance committee. This document is generated from the code the engine runs: the rule files'
             descriptors, the <code>Thresholds</code> class, the steroid regimens, the evidence table and the clinical vignettes
             (each evaluated by the engine while this book was made). It recommends; the clinician decides.
-            Thresholds marked <span class="choice">choice</span> are the knowledge base's decisions where the evidence gives no number.</p>
-            </header><nav><h2>Contents</h2><ol>
+            Thresholds marked <span class="choice">choice</span> are the knowledge base's decisions where the evidence gives no number;
+            those marked <span class="choice engine">engine choice</span> are numbers the engine needed where the specification names none.</p>
+            </header><nav><h2>Contents</h2><ol><li><a href="#approval">Approval</a></li>
             """);
         foreach (var rule in RuleCatalog.InEvaluationOrder)
         {
@@ -78,7 +107,11 @@ public static class PathwayBook
             html.Append("</li>");
         }
 
-        html.Append("<li><a href=\"#changes\">Change log</a></li><li><a href=\"#thresholds\">All thresholds</a></li><li><a href=\"#evidence\">Evidence</a></li><li><a href=\"#activities\">Orderable actions</a></li><li><a href=\"#vignettes\">Vignettes in full</a></li></ol></nav><main>");
+        html.Append("<li><a href=\"#rulings\">Rulings (A1–A")
+            .Append(Rulings.All.Count.ToString(CultureInfo.InvariantCulture))
+            .Append(")</a></li><li><a href=\"#response-factors\">Apheresis response factors</a></li><li><a href=\"#tpe-arithmetic\">Plasma exchange arithmetic</a></li><li><a href=\"#edss\">EDSS conversion</a></li><li><a href=\"#recovery\">Recovery classes</a></li>")
+            .Append("<li><a href=\"#changes\">Change log</a></li><li><a href=\"#thresholds\">All thresholds</a></li><li><a href=\"#evidence\">Evidence</a></li><li><a href=\"#activities\">Orderable actions</a></li><li><a href=\"#vignettes\">Vignettes in full</a></li></ol></nav><main>");
+        Approval(html, kb, generatedOn, vignettes.Count);
         html.Append("<section><h2>Evaluation order</h2><p>R0 validation → R1 the attack → R2 its status → R4 severity → R3 differential (flags) → the treatment stage picks one of R3 first line, R5, R6, R7 → modifiers: R3 concurrent actions, R8 safety, R9 people. Urgency: <b>routine</b> (weeks) · <b>soon</b> (days) · <b>urgent</b> (24–48 h) · <b>emergency</b> (same day).</p></section>");
 
         foreach (var rule in RuleCatalog.InEvaluationOrder)
@@ -86,6 +119,11 @@ public static class PathwayBook
             Rule(html, rule, vignettes, 2);
         }
 
+        RulingList(html);
+        ResponseFactors(html);
+        TpeArithmetic(html);
+        EdssConversion(html);
+        RecoveryClasses(html);
         Changes(html, kb);
         ThresholdTable(html);
         EvidenceTable(html, kb);
@@ -98,13 +136,13 @@ public static class PathwayBook
     private static void Rule(StringBuilder html, RuleDescriptor rule, IReadOnlyList<EvaluatedVignette> vignettes, int level)
     {
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"rule\" id=\"{rule.Id}\"><h{level}><span class=\"id\">{E(rule.Id)}</span> {E(rule.Title)}</h{level}>");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(rule.Description)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{Linked(rule.Description)}</p>");
         if (!rule.Criteria.IsEmpty)
         {
             html.Append("<h4>Criteria</h4><ul class=\"criteria\">");
             foreach (var c in rule.Criteria)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<li>{E(c.Text)}");
+                html.Append(CultureInfo.InvariantCulture, $"<li>{Linked(c.Text)}");
                 if (FhirPathCriteria.ById.TryGetValue(c.Id, out var fhirPath))
                 {
                     html.Append(CultureInfo.InvariantCulture, $"<details><summary>FHIRPath ({E(c.Id)}; checked against the engine on every vignette)</summary><code class=\"fp\">{E(fhirPath)}</code></details>");
@@ -121,7 +159,7 @@ public static class PathwayBook
             html.Append("<h4>Thresholds</h4><table><tr><th>name</th><th>value</th><th>meaning</th></tr>");
             foreach (var t in rule.Thresholds.Select(ThresholdCatalog.Get))
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Name)}</code></td><td class=\"num\">{E(t.ValueText)}</td><td>{E(t.Documentation)}{(t.IsChoice ? " <span class=\"choice\">choice</span>" : string.Empty)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Name)}</code></td><td class=\"num\">{E(t.ValueText)}</td><td>{E(t.Documentation)}{ChoiceMark(t)}</td></tr>");
             }
 
             html.Append("</table>");
@@ -190,6 +228,115 @@ public static class PathwayBook
         html.Append("</section>");
     }
 
+    /// <summary>The choice mark of a number: the spec's "(choice)" or the engine's "(engine choice)".</summary>
+    private static string ChoiceMark(ThresholdEntry t) =>
+        t.IsChoice ? " <span class=\"choice\">choice</span>" : t.IsEngineChoice ? " <span class=\"choice engine\">engine choice</span>" : string.Empty;
+
+    /// <summary>Encodes a text and links each ruling it cites ("(A49)", "A40:") to the rulings list.</summary>
+    private static string Linked(string text) =>
+        RulingCitation().Replace(E(text), m => Rulings.All.Any(r => r.Id == m.Value) ? $"<a href=\"#ruling-{m.Value}\">{m.Value}</a>" : m.Value);
+
+    /// <summary>A ruling id as texts cite it: "(A49)", "(engine choice, A40: …", "A10, A12".</summary>
+    [GeneratedRegex(@"(?<=(\(|, ))A[0-9]{1,2}(?=[),:;])", RegexOptions.CultureInvariant)]
+    private static partial Regex RulingCitation();
+
+    private static void Approval(StringBuilder html, KnowledgeBase kb, DateOnly? generatedOn, int vignetteCount)
+    {
+        var commit = BuildIdentifier.Contains('+', StringComparison.Ordinal) ? BuildIdentifier[(BuildIdentifier.IndexOf('+', StringComparison.Ordinal) + 1)..] : null;
+        html.Append("<section id=\"approval\"><h2>Approval</h2><table class=\"ident\">");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th>Knowledge base</th><td><b>{E(kb.Version)}</b> (PlanDefinition <code>{E(KnowledgeArtifacts.PlanDefinitionUrl)}|{E(kb.Version)}</code>)</td></tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th>Engine</th><td>{E(PathwayEngine.EngineVersion)}</td></tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th>Build</th><td><code>{E(BuildIdentifier)}</code>{(commit is null ? " (no source commit was recorded when the engine was built)" : $" (source commit <code>{E(commit)}</code>, recorded when the engine was built)")}</td></tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th>Book generated on</th><td>{(generatedOn is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "not given (the generator was not passed a date)")}</td></tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th>Content</th><td>{RuleCatalog.All.Count()} rules, {ThresholdCatalog.All.Count} numbers, {kb.Entries.Count} evidence statements, {Rulings.All.Count} rulings, {vignetteCount} vignette evaluations</td></tr></table>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>By signing, each reviewer approves (or not) this pathway as described in this book for knowledge base {E(kb.Version)} and build <code>{E(BuildIdentifier)}</code> only: a book generated from another build needs its own approval.</p>");
+        html.Append("<table class=\"sign\"><tr><th>role</th><th>name</th><th>decision (approved / approved with changes / not approved)</th><th>date</th><th>signature</th></tr>");
+        foreach (var role in SignOffRoles)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(role)}</td><td></td><td></td><td></td><td></td></tr>");
+        }
+
+        html.Append("</table><p>Conditions or changes requested:</p><div class=\"lines\"></div></section>");
+    }
+
+    private static void RulingList(StringBuilder html)
+    {
+        html.Append("<section id=\"rulings\"><h2>Rulings</h2><p>Where clinical.md allowed two readings, the engine's documented choice (docs/pathway.md, \"Where clinical.md was ambiguous and what we chose\"; this list is read from that document). A criterion that cites a ruling links here. Knowledge base 2026.2 states the reading of some of them (\"settled\"); the others remain the engine's reading.</p>");
+        html.Append("<table><tr><th>ruling</th><th>summary</th><th>2026.2</th></tr>");
+        foreach (var r in Rulings.All)
+        {
+            var status = r.Settled
+                ? $"settled by clinical.md 2026.2 — {E(r.SettledBy)}; {E(r.Status)}"
+                : "not settled by 2026.2: remains the engine's reading";
+            html.Append(CultureInfo.InvariantCulture, $"<tr id=\"ruling-{r.Id}\"><td><b>{E(r.Id)}</b></td><td>{E(r.Summary)}</td><td>{status}</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
+    private static void ResponseFactors(StringBuilder html)
+    {
+        html.Append("<section id=\"response-factors\"><h2>Apheresis response factors</h2><p>Shown when a plasma exchange or immunoadsorption plan is present and neither possible-nmosd nor possible-mogad is raised: the published predictors of response to apheresis after a steroid-refractory relapse, each as found in the patient's record. Informational: they change no action, urgency or flag, and are never combined into a score, a count or a probability. The table is the engine's own (<code>ResponseFactorCatalog</code>).</p>");
+        html.Append("<table><tr><th>factor</th><th>value from the record</th><th>points to a better response when</th><th>effect as published</th><th>contested</th><th>evidence</th></tr>");
+        foreach (var f in ResponseFactorCatalog.All)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(WireNames.Of(f.Factor))}</code></td><td>{E(f.ValueFromRecord)}</td><td>{E(f.BetterWhen)}</td><td>{E(f.Effect)}</td><td>{(f.Contested ? "yes" : "no")}</td><td>{string.Join(" ", f.Evidence.Select(id => $"<a href=\"#{id}\">{E(id)}</a>"))}</td></tr>");
+        }
+
+        html.Append("</table>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Which way a value points: {string.Join("; ", Enum.GetValues<Favours>().Select(v => $"<code>{E(WireNames.Of(v))}</code> — {E(ResponseFactorWords.Direction(v))}"))}.</p></section>");
+    }
+
+    private static void TpeArithmetic(StringBuilder html)
+    {
+        static string N(double v) => v.ToString("0.##########", CultureInfo.InvariantCulture);
+        var igg = PlasmaExchangePlanner.PredictIgG(Thresholds.PlasmaVolumesPerExchange, Thresholds.ApheresisCourseSessions)[^1].TotalBodyFractionAfter;
+        html.Append("<section id=\"tpe-arithmetic\"><h2>Plasma exchange arithmetic</h2><p>The formulas the plasma exchange plan (and the <code>tpe-plan</code> calculator) computes, with the constants the code uses (<code>PlasmaExchangePlanner</code>, <code>Thresholds</code>).</p><ul>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Total blood volume, Nadler (<a href=\"#E-NADLER-1962\">E-NADLER-1962</a>; H in m, W in kg): men {N(PlasmaExchangePlanner.NadlerMaleHeightCubedLitres)}·H³ + {N(PlasmaExchangePlanner.NadlerMaleWeightLitresPerKg)}·W + {N(PlasmaExchangePlanner.NadlerMaleConstantLitres)} L; women {N(PlasmaExchangePlanner.NadlerFemaleHeightCubedLitres)}·H³ + {N(PlasmaExchangePlanner.NadlerFemaleWeightLitresPerKg)}·W + {N(PlasmaExchangePlanner.NadlerFemaleConstantLitres)} L.</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Under {N(PlasmaExchangePlanner.WeightBasedBelowKg)} kg: {N(PlasmaExchangePlanner.ChildBloodVolumeMlPerKg)} mL/kg × W (height and sex not needed).</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Plasma volume = total blood volume × (1 − Hct); exchange volume = plasma volume × n, n = {N(Thresholds.PlasmaVolumesPerExchange)} by default (allowed {N(PlasmaExchangePlanner.MinimumPlasmaVolumesPerExchange)}–{N(PlasmaExchangePlanner.MaximumPlasmaVolumesPerExchange)}); {Thresholds.ApheresisCourseSessions} exchanges (allowed {PlasmaExchangePlanner.MinimumExchanges}–{PlasmaExchangePlanner.MaximumExchanges}), one every {Thresholds.ApheresisIntervalDays} days{EveryOtherDay(Thresholds.ApheresisIntervalDays)}.</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Kaplan's cross-check (<a href=\"#E-KAPLAN-1990\">E-KAPLAN-1990</a>), shown beside it: plasma volume = {N(PlasmaExchangePlanner.KaplanBloodVolumeLitresPerKg)} × W × (1 − Hct) L.</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Replacement: 5 % albumin, volume = exchange volume; grams = {N(PlasmaExchangePlanner.AlbuminGramsPerMl)} g/mL × exchange volume; vials of {N(PlasmaExchangePlanner.AlbuminGramsPerVial)} g, rounded up.</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Predicted IgG (<a href=\"#E-REVERBERI-2007\">E-REVERBERI-2007</a>; two compartments, {N(PlasmaExchangePlanner.IntravascularIgGFraction * 100)} % intravascular, full re-equilibration between sessions, no synthesis): plasma IgG right after an exchange = e^(−n) of its value before; total-body IgG left after k sessions = (1 − {N(PlasmaExchangePlanner.IntravascularIgGFraction)}·(1 − e^(−n)))^k — {(igg * 100).ToString("0.0", CultureInfo.InvariantCulture)} % after {Thresholds.ApheresisCourseSessions} × {N(Thresholds.PlasmaVolumesPerExchange)} plasma volume.</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Warning <code>tpe-volume-check</code> (2026.2), when the volume is by Nadler and the weight-based estimate ({N(PlasmaExchangePlanner.KaplanBloodVolumeLitresPerKg)} L/kg × W) differs from Nadler's total blood volume by more than {Thresholds.TpeVolumeCheckPercent} % of Nadler's (percent rounded to a whole number; the volumes stay Nadler's): \"{E(PlasmaExchangePlanner.VolumeCheckMessage("N", "higher (or lower)", "X", "Y"))}\"</li>");
+        html.Append("</ul></section>");
+    }
+
+    private static string EveryOtherDay(int intervalDays) => intervalDays == 2 ? " (every other day)" : string.Empty;
+
+    private static void EdssConversion(StringBuilder html)
+    {
+        html.Append("<section id=\"edss\"><h2>EDSS conversion</h2><p>From the engine's EDSS calculator (<code>EdssCalculator</code>; <a href=\"#E-KURTZKE-1983\">E-KURTZKE-1983</a>, Neurostatus 0–16 ambulation coding). EDSS = the higher of the functional-system step and the ambulation step; the converted scores count only for the step.</p>");
+        Conversion(html, "Visual FS, raw → converted", Enumerable.Range(0, 7).Select(raw => (raw.ToString(CultureInfo.InvariantCulture), EdssCalculator.ConvertVisual(raw).ToString(CultureInfo.InvariantCulture))));
+        Conversion(html, "Bowel-bladder FS, raw → converted", Enumerable.Range(0, 7).Select(raw => (raw.ToString(CultureInfo.InvariantCulture), EdssCalculator.ConvertBowelBladder(raw).ToString(CultureInfo.InvariantCulture))));
+        Conversion(html, "Cerebral FS, raw → counted as", Enumerable.Range(0, 6).Select(raw => (raw.ToString(CultureInfo.InvariantCulture), EdssCalculator.ConvertCerebral(raw).ToString(CultureInfo.InvariantCulture))));
+        Conversion(html, "Ambulation score → EDSS step", Enumerable.Range(0, Thresholds.AmbulationMax + 1).Select(a => (a.ToString(CultureInfo.InvariantCulture), EdssCalculator.AmbulationStep(a) is { } step ? step.ToString("0.0", CultureInfo.InvariantCulture) : "none (the FS decide)")));
+        html.Append("<p>The functional-system step from the counts of systems at each converted grade is the table of clinical.md (section EDSS), with its choices where published calculators differ.</p></section>");
+    }
+
+    private static void Conversion(StringBuilder html, string title, IEnumerable<(string From, string To)> rows)
+    {
+        var list = rows.ToList();
+        html.Append(CultureInfo.InvariantCulture, $"<h4>{E(title)}</h4><table class=\"conv\"><tr><th>from</th>{string.Concat(list.Select(r => $"<td>{E(r.From)}</td>"))}</tr><tr><th>to</th>{string.Concat(list.Select(r => $"<td>{E(r.To)}</td>"))}</tr></table>");
+    }
+
+    private static void RecoveryClasses(StringBuilder html)
+    {
+        html.Append("<section id=\"recovery\"><h2>Recovery classes</h2><p>Outcome tracking (clinical.md, Recovery): the class at the latest assessment since onset, against the baseline and the nadir. Deliberately stricter than R6.3's \"responded\", which decides escalation, not outcome.</p><table><tr><th>class</th><th>meaning</th></tr>");
+        foreach (var c in Enum.GetValues<RecoveryClass>())
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(WireNames.Of(c))}</code></td><td>{Linked(ThresholdCatalog.Documentation($"F:{typeof(RecoveryClass).FullName}.{c}"))}</td></tr>");
+        }
+
+        html.Append("</table><table><tr><th>number</th><th>value</th><th>meaning</th></tr>");
+        foreach (var t in new[] { nameof(Thresholds.RecoveryPartialImprovement), nameof(Thresholds.RecoveryMonth1Days), nameof(Thresholds.RecoveryMonth3Days), nameof(Thresholds.RecoveryMonth6Days) }.Select(ThresholdCatalog.Get))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Name)}</code></td><td class=\"num\">{E(t.ValueText)}</td><td>{Linked(t.Documentation)}{ChoiceMark(t)}</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
     private static void Changes(StringBuilder html, KnowledgeBase kb)
     {
         // Built from KnowledgeBaseChanges (MsRelapse.Core), the same list that fills each rule's "Changed in" notes.
@@ -222,7 +369,7 @@ public static class PathwayBook
         foreach (var t in ThresholdCatalog.All)
         {
             var rules = RuleCatalog.All.Where(r => r.Thresholds.Contains(t.Name)).Select(r => $"<a href=\"#{r.Id}\">{E(r.Id)}</a>");
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Name)}</code></td><td class=\"num\">{E(t.ValueText)}</td><td>{E(t.Documentation)}{(t.IsChoice ? " <span class=\"choice\">choice</span>" : string.Empty)}</td><td>{string.Join(" ", rules)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Name)}</code></td><td class=\"num\">{E(t.ValueText)}</td><td>{E(t.Documentation)}{ChoiceMark(t)}</td><td>{string.Join(" ", rules)}</td></tr>");
         }
 
         html.Append("</table></section>");
@@ -482,6 +629,9 @@ public static class PathwayBook
         .v{border-top:1px solid #e3e7eb;padding:6px 0} .v h4{text-transform:none;letter-spacing:0;font-size:14px}
         .meta{color:#666;font-size:12px;margin:0} .io{display:grid;grid-template-columns:1fr 1fr;gap:16px;font-size:12.5px}
         .io ul{margin:4px 0;padding-left:18px} small{color:#666} nav>ol{columns:2} nav li{break-inside:avoid}
-        @media print{nav{display:none} .v{break-inside:avoid}}
+        .choice.engine{background:#e8eef7;border-color:#7fa7cf}
+        table.sign td{height:36px} .lines{height:96px;border-bottom:1px solid #999;background:repeating-linear-gradient(#fff 0 31px,#999 31px 32px)}
+        table.conv td,table.conv th{text-align:center;width:auto}
+        @media print{nav{display:none} .v{break-inside:avoid} #approval{break-after:page}}
         """;
 }

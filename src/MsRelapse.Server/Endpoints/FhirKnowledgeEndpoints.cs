@@ -6,8 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using MsRelapse.Core.Evidence;
-using MsRelapse.Core.Pathway;
 using MsRelapse.Knowledge;
 using MsRelapse.Server.Infrastructure;
 using MsRelapse.Storage;
@@ -46,35 +44,14 @@ public static class FhirKnowledgeEndpoints
             .Require(authEnabled, Security.RegistryReaderPolicy);
     }
 
-    private static IResult Metadata(TimeProvider clock)
+    private static IResult Metadata(HttpContext context, TimeProvider clock)
     {
-        var read = new[] { "PlanDefinition", "ActivityDefinition", "Library", "Evidence", "EvidenceVariable" };
-        var statement = new CapabilityStatement
-        {
-            Status = PublicationStatus.Active,
-            Kind = CapabilityStatementKind.Instance,
-            Software = new CapabilityStatement.SoftwareComponent { Name = "MsRelapse", Version = PathwayEngine.EngineVersion },
-            FhirVersion = FHIRVersion.N4_0_1,
-            Format = ["json"],
-            Rest =
-            [
-                new CapabilityStatement.RestComponent
-                {
-                    Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-                    Documentation = new Markdown($"MS relapse pathway knowledge base {KnowledgeBase.Current.Version}: read-only knowledge artifacts and PlanDefinition/$apply."),
-                    Resource = [.. read.Select(type => new CapabilityStatement.ResourceComponent
-                    {
-                        Type = type,
-                        Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read }],
-                        Operation = type == "PlanDefinition"
-                            ? [new CapabilityStatement.OperationComponent { Name = "apply", Definition = "http://hl7.org/fhir/OperationDefinition/PlanDefinition-apply" }]
-                            : [],
-                    })],
-                },
-            ],
-        };
-        // CapabilityStatement.date (required): today, from the injected clock.
-        statement.Date = QueryParameters.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // Built by the knowledge artifacts (validated there with Firely's validator, cpb-14 included): kind instance
+        // with the base URL this request reached (implementation.url), or kind capability when the request names no
+        // host. CapabilityStatement.date (required): today, from the injected clock.
+        var request = context.Request;
+        var baseUrl = request.Host.HasValue ? $"{request.Scheme}://{request.Host.Value}{request.PathBase.Value}/fhir" : null;
+        var statement = KnowledgeArtifacts.Capabilities(QueryParameters.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), baseUrl);
         return Fhir(statement, StatusCodes.Status200OK);
     }
 

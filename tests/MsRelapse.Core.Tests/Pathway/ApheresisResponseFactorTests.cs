@@ -46,6 +46,47 @@ public sealed class ApheresisResponseFactorTests
         Assert.Contains(r.Evidence, e => e.Id == "E-MARRODAN-2025");
     }
 
+    // clinical-evidence.md gives the reflexes only as "preserved deep tendon reflexes (about 4-fold)" (Magaña) and
+    // "preserved reflexes (p = 0.019)" (Keegan): never restated as a likelihood of response the sheet does not give.
+    [Fact]
+    public void Reflex_effect_is_worded_as_the_evidence_sheet_states_it()
+    {
+        var effect = Factor(SteroidRefractory().Finding(FindingKind.DeepTendonReflexes, -12, positive: true).Recommend(), ResponseFactor.Reflexes).Effect;
+        Assert.DoesNotContain("likely", effect, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("preserved deep tendon reflexes predicted response (about 4-fold, E-MAGANA-2011)", effect, StringComparison.Ordinal);
+        Assert.Contains("E-KEEGAN-2002", effect, StringComparison.Ordinal);
+    }
+
+    // The result's factors carry the catalogue's effect, contested mark and evidence (one source for the engine and the book).
+    [Fact]
+    public void Every_factor_carries_its_catalogue_definition()
+    {
+        var r = SteroidRefractory().Finding(FindingKind.GadoliniumEnhancingLesions, -29).Recommend();
+        Assert.Equal(ResponseFactorCatalog.All.Select(d => d.Factor), r.ApheresisResponseFactors.Select(f => f.Factor));
+        foreach (var (definition, factor) in ResponseFactorCatalog.All.Zip(r.ApheresisResponseFactors))
+        {
+            Assert.Equal((definition.Effect, definition.Contested), (factor.Effect, factor.Contested));
+            Assert.Equal(definition.Evidence, factor.Evidence);
+        }
+    }
+
+    // The CLI summary and the FHIR note show each factor with its direction and its published effect, not a bare
+    // "favours continuous" or "favours Unknown".
+    [Fact]
+    public void A_factor_line_shows_its_value_direction_and_effect()
+    {
+        var r = SteroidRefractory().Recommend();
+        var age = ResponseFactorWords.Line(Factor(r, ResponseFactor.Age));
+        Assert.StartsWith("age: 44 years — graded effect, no validated cut-off; effect: younger is better: odds of response × 0.5 per 5 years older", age, StringComparison.Ordinal);
+        Assert.EndsWith("[E-BLECHINGER-2021]", age, StringComparison.Ordinal);
+        var mri = ResponseFactorWords.Line(Factor(r, ResponseFactor.MriActivity));
+        Assert.StartsWith("mri-activity: unknown — not known from the record; effect: enhancing lesions OR 3.2", mri, StringComparison.Ordinal);
+        Assert.Contains("; to know it, record an MRI with gadolinium", mri, StringComparison.Ordinal);
+        Assert.Contains("disability-at-attack: EDSS 6.0 — favours a better response; effect: EDSS ≥ 7.5", ResponseFactorWords.Line(Factor(r, ResponseFactor.DisabilityAtAttack)), StringComparison.Ordinal);
+        Assert.Contains("; contested (studies disagree)", ResponseFactorWords.Line(Factor(r, ResponseFactor.TimeToApheresis)), StringComparison.Ordinal);
+        Assert.All(r.ApheresisResponseFactors.Select(ResponseFactorWords.Line), line => Assert.DoesNotContain("favours Unknown", line, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Unknown_factors_name_what_to_record_and_never_enter_missing_data()
     {

@@ -154,8 +154,8 @@ public sealed class R0ValidationVignettes
     public void Relapse_abating_before_its_onset_is_rejected()
     {
         var errors = Evaluate.RunExpectingErrors(Woman().Relapse(Day(-2), abatement: Day(-4)).Id("relapse-bad").Edss(Day(-1), 4.0));
-        // The error may point at either date of the pair; it must name the record and a date element.
-        Expect.ErrorAt(errors, "relapse-bad", "DateTime");
+        // The error points at the abatement (the later date of the pair, which is wrong or the onset is), in the record.
+        Expect.ErrorAt(errors, "relapse-bad", "abatement");
     }
 
     // R0: "abatement before onset" + Conventions: "Dates are compared as calendar dates" (A45). Onset 2026-05-01 08:00,
@@ -188,7 +188,7 @@ public sealed class R0ValidationVignettes
     public void Relapse_abating_an_hour_before_its_onset_the_same_day_is_rejected()
     {
         var errors = Evaluate.RunExpectingErrors(Woman().Relapse(Dates.At(Day(-2), 8), abatement: Dates.At(Day(-2), 7)).Id("relapse-bad").Edss(Day(-1), 4.0));
-        Expect.ErrorAt(errors, "relapse-bad", "DateTime");
+        Expect.ErrorAt(errors, "relapse-bad", "abatement");
     }
 
     // R0: "birth date after asOf".

@@ -78,6 +78,19 @@ public sealed class R5FirstLineVignettes
         Expect.Flag(r, "steroid-caution-diabetes", "warning");
     }
 
+    // R5 + R8.4 with diabetes coded in ICD-10 or ICD-10-CM (fhir-profile.md: "diabetes … ICD-10 E10–E14"): the same
+    // answer as a SNOMED-coded diabetes. The published FHIRPath criteria R5-iv-diabetes and R8.4-diabetes must agree.
+    [Theory]
+    [InlineData(FhirCodes.Icd10, "E11.9")]
+    [InlineData(FhirCodes.Icd10Cm, "E10.65")]
+    [InlineData(FhirCodes.Icd10, "E14")]
+    public void Diabetic_coded_in_icd10_with_a_moderate_relapse_gets_iv_steroids_and_glucose_monitoring(string system, string code)
+    {
+        var r = Evaluate.Run(Woman().DiabetesCoded(system, code).Attack(2, 3.0));
+        Expect.Decision(r, "iv-methylprednisolone", "soon");
+        Expect.Flag(r, "steroid-caution-diabetes", "warning");
+    }
+
     // R5: psychiatric history → IV in hospital; Recency: psychiatric history counts "any status" (resolved here);
     // R8.4 steroid-caution-psychiatric.
     [Fact]

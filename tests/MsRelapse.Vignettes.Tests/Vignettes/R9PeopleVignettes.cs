@@ -156,6 +156,38 @@ public sealed class R9PeopleVignettes
         }
     }
 
+    // Conventions "Age is in completed years at asOf" with a partial birth date (FHIR allows a year or a month): the
+    // reader takes its first day, so "1961" is 65 on 2026-05-11 (older-age), "1961-06" 64, "2012" 14 and "2008-06" 17 (pediatric), "2008-04" 18. The published
+    // FHIRPath criteria R9-older, R9-child and R5-iv-child must read the same age.
+    [Theory]
+    [InlineData("1961", true, false)]
+    [InlineData("1961-06", false, false)]
+    [InlineData("2012", false, true)]
+    [InlineData("2008-06", false, true)]
+    [InlineData("2008-04", false, false)]
+    public void Partial_birth_date_is_read_from_its_first_day(string birthDate, bool older, bool child)
+    {
+        var r = Evaluate.Run(new PatientBundle(AsOf).BornIn(birthDate).Gender(AdministrativeGender.Female).WithBody()
+            .Ms().Edss(BaselineDate, 2.0).Attack(2, 3.0));
+        if (older)
+        {
+            Expect.Flag(r, "older-age", "info");
+        }
+        else
+        {
+            Expect.NoFlag(r, "older-age");
+        }
+
+        if (child)
+        {
+            Expect.Flag(r, "pediatric", "info");
+        }
+        else
+        {
+            Expect.NoFlag(r, "pediatric");
+        }
+    }
+
     // Plasma exchange plan: "Missing weight, height, sex (or sex other than male/female) or hematocrit → no volumes,
     // missing data named; the schedule still stands."
     [Theory]

@@ -43,6 +43,25 @@ internal static class R2Status
             },
             new()
             {
+                Id = "R2.2a",
+                Title = "Unclosed old attack",
+                Description = "An attack never closed in the record stops being a current episode once it has been quiet for six months (treated) or a year (untreated): no episode, observe, and an information flag asks to close the record or record a new relapse. " +
+                    "(choice: a treated attack's acute decisions end 6 months after its last activity; an untreated one stays possible-progression under R2.5 — with possible-nmosd, specialist-review under R3.1 — for a year.)",
+                Criteria =
+                [
+                    new("R2.2a-unclosed", $"The attack is not resolved (R2.2), and its last activity is more than {Thresholds.UnclosedTreatedAttackDays} days before the evaluation date if it was treated, or more than {Thresholds.UnclosedUntreatedAttackDays} days if it was not."),
+                    new("R2.2a-treated", "Treated: a steroid course that counts for the attack (Conventions) or an apheresis session since its onset."),
+                    new("R2.2a-last-activity", "Last activity: the latest of the onset of each of its records (transient records excluded), the last dose of each course that counts for it, and its last apheresis session."),
+                    new("R2.2a-recurrence", "A record whose clinicalStatus is recurrence or relapse is never aged out by this rule."),
+                    new("R2.2a-outputs", "Status no-episode, primary observe, routine, no reassessment date; the episode's onset and days since onset are the attack's; the treatment stage as given; the steroid and apheresis responses unknown for a treatment given, else not-applicable (A29)."),
+                    new("R2.2a-flag", $"Information flag unclosed-relapse-record naming the latest open record by id and onset date: \"{UnclosedRecordMessage("DATE", "ID")}\""),
+                ],
+                Actions = [ActionCode.Observe],
+                Urgency = "routine",
+                Thresholds = [nameof(Thresholds.UnclosedTreatedAttackDays), nameof(Thresholds.UnclosedUntreatedAttackDays)],
+            },
+            new()
+            {
                 Id = "R2.3",
                 Title = "Pseudo-relapse",
                 Description = "A fever or infection around the onset that is still current explains the symptoms: treat the trigger and reassess; no steroids.",
@@ -97,6 +116,13 @@ internal static class R2Status
     };
 
     private static readonly string[] Trigger = ["E-NICE-2022", "E-MENACTRIMS-2023"];
+
+    /// <summary>
+    /// R2.2a's <c>unclosed-relapse-record</c> message (clinical.md R2.2a) for the latest open record, by its onset date and
+    /// its id: one text for the flag and the published rule (the descriptor shows it with DATE and ID).
+    /// </summary>
+    internal static string UnclosedRecordMessage(string onset, string record) =>
+        $"A relapse record from {onset} ({record}) was never closed and is too old to be read as a current attack. If the patient has new symptoms, record a new relapse; otherwise close this record with the date the symptoms resolved (not today's date).";
 
     /// <summary>Sets the status (and, for every status but an ongoing relapse, the action). Returns true for an ongoing relapse.</summary>
     public static bool Apply(EvaluationContext ctx, Decision d)
@@ -273,8 +299,7 @@ internal static class R2Status
         var onset = Text.Date(open.Onset!.Value.Date);
         d.Status = EpisodeStatus.NoEpisode;
         d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R2.2a");
-        d.AddFlag(FlagCode.UnclosedRelapseRecord, FlagSeverity.Info,
-            $"A relapse record from {onset} ({open.Source.Resource}) was never closed and is too old to be read as a current attack. If the patient has new symptoms, record a new relapse; otherwise close this record with the date the symptoms resolved (not today's date).");
+        d.AddFlag(FlagCode.UnclosedRelapseRecord, FlagSeverity.Info, UnclosedRecordMessage(onset, open.Source.Resource));
         d.Explain("R2.2a", $"The attack of {Text.Date(attack.Onset.Date)} was never closed, and its last activity ({Text.Date(lastActivity)}) is more than {limit} days ago ({(treated ? "treated" : "untreated")}): no current episode.");
         return true;
     }

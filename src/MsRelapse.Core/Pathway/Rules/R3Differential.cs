@@ -18,16 +18,19 @@ internal static class R3Differential
             {
                 Id = "R3.1",
                 Title = "Possible NMOSD",
-                Description = "AQP4-IgG positive or an NMOSD diagnosis: an untreated attack gets plasma exchange now, with IV methylprednisolone and specialist review; MS therapies may harm.",
+                Description = "AQP4-IgG positive or an NMOSD diagnosis: an untreated attack of any severity gets plasma exchange with IV methylprednisolone and specialist review alongside — the same day, urgently after six weeks (flag apheresis-delayed) — and after three months acute treatment is a specialist decision; steroids carry a slow oral taper; MS therapies may harm.",
                 Criteria =
                 [
                     new("R3.1-nmosd", "AQP4-IgG positive (ever) or an active NMOSD diagnosis.", RuleCatalog.Decided(c => c.HasNmosd)),
-                    new("R3.1-untreated", "Untreated attack of any severity: plasma exchange with IV methylprednisolone and specialist review, the same day; with steroids given but no apheresis yet (and no response), plasma exchange still (A49); after first-line treatment R6/R7 decide with specialist review, at least urgent."),
+                    new("R3.1-untreated", $"Untreated attack of any severity (mild and unknown included): primary plasma exchange, concurrent IV methylprednisolone and specialist review, emergency. More than {Thresholds.SteroidsTooLateDays} days after onset: urgent, and flag apheresis-delayed. More than {Thresholds.ApheresisTooLateDays} days after onset (choice, as R6.5): primary specialist review, urgent, with plasma exchange and IV methylprednisolone as alternatives (\"{LateNmosdReason}\")."),
+                    new("R3.1-steroids-only", $"Steroids given but no apheresis session yet, no response, within {Thresholds.ApheresisTooLateDays} days of onset: plasma exchange stays the primary as for an untreated attack (emergency; urgent after {Thresholds.SteroidsTooLateDays} days), the course given standing for the IV methylprednisolone (A49)."),
+                    new("R3.1-after", "After first-line treatment R6/R7 decide, with concurrent specialist review and urgency at least urgent; the concurrent specialist review applies under every status in which an attack is evaluated (A10)."),
                     new("R3.1-dmt", "Interferon-beta or natalizumab active: flag dmt-harmful-in-nmosd."),
                 ],
                 Actions = [ActionCode.PlasmaExchange, ActionCode.IvMethylprednisolone, ActionCode.SpecialistReview],
-                Urgency = "emergency (untreated attack); at least urgent after treatment",
-                Evidence = ["E-IPND-2015", "E-NEMOS-2016", "E-ASFA-2023"],
+                Urgency = $"emergency (untreated attack up to {Thresholds.SteroidsTooLateDays} days after onset); urgent after {Thresholds.SteroidsTooLateDays} days, and for the specialist review after {Thresholds.ApheresisTooLateDays} days; at least urgent after treatment",
+                Thresholds = [nameof(Thresholds.SteroidsTooLateDays), nameof(Thresholds.ApheresisTooLateDays)],
+                Evidence = ["E-IPND-2015", "E-NEMOS-2016", "E-ASFA-2023", "E-BLECHINGER-2021"],
             },
             new()
             {
@@ -55,6 +58,9 @@ internal static class R3Differential
             },
         ],
     };
+
+    /// <summary>R3.1 (2026.2): the reason given to the alternatives of an untreated NMOSD attack more than 90 days old (one text for the rule and its descriptor).</summary>
+    internal const string LateNmosdReason = "Acute treatment this late is a specialist decision; maintenance therapy is the priority.";
 
     /// <summary>The flags, whatever the status.</summary>
     public static void Flags(EvaluationContext ctx, Decision d)
@@ -102,9 +108,8 @@ internal static class R3Differential
             // apheresis delay is flagged as after 42 days.
             var days = ctx.DaysSinceOnset!.Value;
             d.SetPrimary(ActionCode.SpecialistReview, Urgency.Urgent, "R3.1");
-            const string late = "Acute treatment this late is a specialist decision; maintenance therapy is the priority.";
-            d.AddAlternative(ActionCode.PlasmaExchange, late, "E-NEMOS-2016", "E-BLECHINGER-2021");
-            d.AddAlternative(ActionCode.IvMethylprednisolone, late, "E-NEMOS-2016");
+            d.AddAlternative(ActionCode.PlasmaExchange, LateNmosdReason, "E-NEMOS-2016", "E-BLECHINGER-2021");
+            d.AddAlternative(ActionCode.IvMethylprednisolone, LateNmosdReason, "E-NEMOS-2016");
             ApheresisDelayedFlag(d);
             d.Explain("R3.1", $"Possible NMOSD with an attack never treated, {days} days after onset (more than {Thresholds.ApheresisTooLateDays}): acute treatment this late is a specialist decision and maintenance therapy is the priority; specialist review urgently, with plasma exchange and IV methylprednisolone as alternatives.", "E-NEMOS-2016", "E-IPND-2015");
             return true;

@@ -67,7 +67,7 @@ internal static class R6SteroidResponse
                 Id = "R6.5",
                 Title = "Apheresis delayed",
                 Description = "Apheresis helps less the later it starts: flag after six weeks, a specialist decision after three months.",
-                Criteria = [new("R6.5-delay", $"Apheresis chosen more than {Thresholds.SteroidsTooLateDays} days after onset: flag apheresis-delayed; more than {Thresholds.ApheresisTooLateDays} days: specialist review, apheresis as an alternative.")],
+                Criteria = [new("R6.5-delay", $"Apheresis chosen more than {Thresholds.SteroidsTooLateDays} days after onset: flag apheresis-delayed; more than {Thresholds.ApheresisTooLateDays} days: specialist review, apheresis as an alternative. (NMOSD apheresis under R3.1: the flag after {Thresholds.SteroidsTooLateDays} days; after {Thresholds.ApheresisTooLateDays} days R3.1's own demotion, 2026.2.)")],
                 Actions = [ActionCode.SpecialistReview, ActionCode.PlasmaExchange],
                 Urgency = "soon (urgent for a severe attack)",
                 Thresholds = [nameof(Thresholds.SteroidsTooLateDays), nameof(Thresholds.ApheresisTooLateDays)],

@@ -17,7 +17,7 @@ internal static class R8Safety
             {
                 Id = "R8.1",
                 Title = "Steroid allergy",
-                Description = "A documented steroid allergy moves every steroid to not recommended; a severe attack gets plasma exchange, otherwise a specialist decides.",
+                Description = "A documented steroid allergy raises flag steroid-allergy whenever an attack is evaluated (2026.2: every status except no-episode) and moves every steroid to not recommended; where a steroid was the primary, a severe attack gets plasma exchange, otherwise a specialist decides.",
                 Criteria = [new("R8.1-allergy", "An active allergy to methylprednisolone, prednisone or prednisolone.", RuleCatalog.Decided(c => c.SteroidAllergy is not null))],
                 Actions = [ActionCode.PlasmaExchange, ActionCode.SpecialistReview, ActionCode.Immunoadsorption],
                 NotRecommended = [ActionCode.OralMethylprednisolone, ActionCode.IvMethylprednisolone, ActionCode.EscalatedIvMethylprednisolone],

@@ -21,7 +21,7 @@ internal static class R9People
             new("R9-older", $"Age {Thresholds.OlderAgeYears} or over: flag older-age.", RuleCatalog.Decided(c => c.AgeYears is >= Thresholds.OlderAgeYears)),
             new("R9-pregnancy", $"Pregnancy observed or with onset in the last {Thresholds.PregnancyRecentDays} days and not abated: methylprednisolone or prednisolone, never dexamethasone."),
             new("R9-breastfeeding", $"Breastfeeding observed in the last {Thresholds.BreastfeedingRecentDays} days: nurse 2–4 hours after an infusion."),
-            new("R9-dmt-review", "A relapse: review disease-modifying therapy."),
+            new("R9-dmt-review", $"After every attack with status relapse: flag dmt-review (\"{DmtReviewMessage}\") — but not with possible-nmosd (2026.2: MS disease-modifying drugs may harm there, and maintenance therapy belongs to NMOSD expertise, which R3.1's specialist review already asks for); with possible-mogad it says \"{MogadDmtReviewMessage}\"."),
         ],
         NotRecommended = [ActionCode.EscalatedIvMethylprednisolone],
         Thresholds =
@@ -29,8 +29,14 @@ internal static class R9People
             nameof(Thresholds.AdultAgeYears), nameof(Thresholds.OlderAgeYears), nameof(Thresholds.PediatricDoseMgPerKg), nameof(Thresholds.PediatricDoseRoundingMg),
             nameof(Thresholds.PediatricMaxDoseMg), nameof(Thresholds.PregnancyRecentDays), nameof(Thresholds.BreastfeedingRecentDays),
         ],
-        Evidence = ["E-PEDS-2021", "E-BOZ-2018", "E-BLECHINGER-2021", "E-GALEA-2015"],
+        Evidence = ["E-PEDS-2021", "E-BOZ-2018", "E-BLECHINGER-2021", "E-GALEA-2015", "E-MOGAD-2023"],
     };
+
+    /// <summary>The <c>dmt-review</c> message after a relapse (one text for the flag and the published rule).</summary>
+    internal const string DmtReviewMessage = "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.";
+
+    /// <summary>The <c>dmt-review</c> message beside <c>possible-mogad</c> (clinical.md R9, 2026.2).</summary>
+    internal const string MogadDmtReviewMessage = "After a relapse, review maintenance therapy with MOGAD expertise (MS disease-modifying drugs are not an established MOGAD treatment).";
 
     public static void Apply(EvaluationContext ctx, Decision d)
     {
@@ -97,12 +103,12 @@ internal static class R9People
         {
             if (d.HasFlag(FlagCode.PossibleMogad))
             {
-                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review maintenance therapy with MOGAD expertise (MS disease-modifying drugs are not an established MOGAD treatment).", "E-GALEA-2015", "E-MOGAD-2023");
+                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, MogadDmtReviewMessage, "E-GALEA-2015", "E-MOGAD-2023");
                 d.Explain("R9", "A relapse with possible MOGAD: review maintenance therapy with MOGAD expertise.", "E-GALEA-2015", "E-MOGAD-2023");
             }
             else
             {
-                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, "After a relapse, review disease-modifying therapy (start, switch or adherence) with the MS team.", "E-GALEA-2015");
+                d.AddFlag(FlagCode.DmtReview, FlagSeverity.Info, DmtReviewMessage, "E-GALEA-2015");
                 d.Explain("R9", "A relapse: review the disease-modifying therapy.", "E-GALEA-2015");
             }
         }
