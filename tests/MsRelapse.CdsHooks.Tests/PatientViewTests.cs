@@ -217,13 +217,14 @@ public sealed class PatientViewTests
         // suggestion's (scoped by the card's) changed once with the content (2026-12-07: the not-recommended reason now names
         // the failed course's route, A47); the proposal's did not. All three changed with the content on 2026-12-08
         // (knowledge-base review, issue 8: citations worded as the evidence sheet gives them; the proposal names the
-        // ActivityDefinition it instantiates and lists the response factors with their effects).
+        // ActivityDefinition it instantiates and lists the response factors with their effects); the card's and suggestion's
+        // again the same day (the recommendation gained primaryRule, the rule that chose the action).
         await using var host = await CdsHost.StartAsync();
         var cards = await host.CardsAsync(Service, Requests.ForBundle(SharedExamples.Load("steroid-refractory-relapse")));
         var card = cards[0]!;
         var suggestion = card["suggestions"]![0]!;
-        Assert.Equal("c3e0e673-1602-5c2a-841c-8a23e221beb9", (string?)card["uuid"]);
-        Assert.Equal("275b6186-36b6-5c47-b5f4-58a0138b19aa", (string?)suggestion["uuid"]);
+        Assert.Equal("5ac13405-d866-5e0e-8306-7dee5a7f89c5", (string?)card["uuid"]);
+        Assert.Equal("218b6284-32d9-5352-afc6-9cf698030eaa", (string?)suggestion["uuid"]);
         Assert.Equal("ef164276-3465-5bfe-a763-c3cbc259b1d8", (string?)suggestion["actions"]![0]!["resource"]!["id"]);
     }
 

@@ -329,6 +329,7 @@ internal static class DirectWriter
         w.WriteStartObject("recommendation");
         w.WriteString("primary", WireNames.Of(a.Primary));
         w.WriteString("urgency", WireNames.Of(a.Urgency));
+        w.WriteString("primaryRule", a.PrimaryRule);
         w.WriteStartArray("concurrent");
         foreach (var x in a.Concurrent)
         {

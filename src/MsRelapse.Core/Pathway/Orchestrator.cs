@@ -248,6 +248,7 @@ internal static class Orchestrator
             Urgency = d.Urgency,
             Concurrent = lists.Concurrent,
             ReassessOn = d.ReassessOn,
+            PrimaryRule = d.PrimaryRule,
             Alternatives = lists.Alternatives,
             NotRecommended = lists.NotRecommended,
         };

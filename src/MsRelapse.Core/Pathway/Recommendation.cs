@@ -188,6 +188,13 @@ public sealed record Advice
     /// <summary>When to look again, if the rules say.</summary>
     public DateOnly? ReassessOn { get; init; }
 
+    /// <summary>
+    /// The rule that chose <see cref="Primary"/> (the last to set it: a modifier such as R8.1 that displaced the first
+    /// choice names itself); its rationale entry says why. Added member of the JSON (<c>primaryRule</c>), so that a
+    /// reader shows the reason for the action without guessing it from the order of the rules.
+    /// </summary>
+    public required string PrimaryRule { get; init; }
+
     /// <summary>Alternatives, each with its condition.</summary>
     public required ImmutableArray<ActionWithReason> Alternatives { get; init; }
 

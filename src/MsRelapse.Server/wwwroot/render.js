@@ -38,28 +38,16 @@ function planLine(code, plan) {
   return null;
 }
 
-// Rules that explain themselves but never choose the primary action: R4 grades the attack, R9 adapts doses and adds
-// reviews for particular people.
-const NEVER_DECIDES = new Set(['R4', 'R9']);
-
 /**
- * Why this primary action: the rationale entry of the rule that decided it. The engine fires its rules in pathway
- * order (R1 attack, R2 status, R3/R5/R6/R7 treatment, R8 safety, which may replace the treatment) and files each
- * entry under its rule, so the deciding rule is the last fired rule that explained itself (R4 and R9 aside). R8.2
- * also writes a caution about a steroid alternative during an infection without changing the primary: it decided
- * only when it put the infection first (treat-trigger). The reason is the rule's first entry (R6.4: "EDSS 6.0 on …:
- * inadequate response to steroids"), passing over an entry that recommends what the rule then set aside among the
- * alternatives (R5 more than 42 days after onset: the steroid first, then specialist review instead).
+ * Why this primary action: the rationale entry of the rule that chose it (recommendation.primaryRule, the engine's own
+ * record of it; R6.4: "EDSS 6.0 on …: inadequate response to steroids"). Of that rule's entries, the first that does not
+ * recommend what the engine then set aside among the alternatives (a rule may explain its first choice before a later
+ * condition of its own moves it aside). Null when the engine names no rule or the rule wrote no reason.
  */
 function decidingReason(rec) {
   const r = rec.recommendation ?? {};
-  const rationale = rec.rationale ?? [];
-  const fired = rec.firedRules ?? [...new Set(rationale.map(x => x.rule))];
-  const decides = rule => !NEVER_DECIDES.has(rule) && rationale.some(x => x.rule === rule)
-    && (rule !== 'R8.2' || r.primary === 'treat-trigger');
-  const rule = [...fired].reverse().find(decides);
-  if (!rule) return null;
-  const entries = rationale.filter(x => x.rule === rule);
+  const entries = (rec.rationale ?? []).filter(x => x.rule === r.primaryRule);
+  if (!entries.length) return null;
   const names = code => String(action(code)).toLowerCase();
   const primary = names(r.primary);
   const setAside = (r.alternatives ?? []).map(a => names(a.action));

@@ -105,6 +105,15 @@ public sealed class PathwayPropertyTests
         r.AssertDisjoint();
     }
 
+    // primaryRule is what the page shows as the reason for the action: it must be a rule that fired and wrote a reason.
+    [Property(MaxTest = 300)]
+    public void The_rule_that_chose_the_primary_fired_and_explains_itself(int a, int b, int c, int d, int e, int f)
+    {
+        var r = Generate(a, b, c, d, e, f).Recommend();
+        Assert.Contains(r.Advice.PrimaryRule, r.FiredRules);
+        Assert.Contains(r.Rationale, x => x.Rule == r.Advice.PrimaryRule);
+    }
+
     [Property(MaxTest = 300)]
     public void Urgency_is_never_below_urgent_for_an_ongoing_relapse_with_possible_NMOSD_or_PML_risk(int a, int b, int c, int d, int e, int f)
     {

@@ -41,6 +41,7 @@ public sealed class R6SteroidResponseTests
         Assert.Equal(ResponseStatus.Inadequate, r.Episode.SteroidResponse);
         Assert.Equal(ActionCode.PlasmaExchange, r.Advice.Primary);
         Assert.Equal(Urgency.Urgent, r.Advice.Urgency);
+        Assert.Equal("R6.1", r.Advice.PrimaryRule); // worsening within the early window after the course
     }
 
     [Trait("Ruling", "A14")]

@@ -149,7 +149,8 @@ internal static class R2Status
             }
 
             d.Status = EpisodeStatus.NoEpisode;
-            d.SetPrimary(ActionCode.Observe, Urgency.Routine, "R1");
+            // No attack (R1); with only old transient episodes, R2.1 is what says so (and the primary's rule).
+            d.SetPrimary(ActionCode.Observe, Urgency.Routine, ctx.LatestTransient is null ? "R1" : "R2.1");
             if (ctx.LatestTransient is not null)
             {
                 d.Explain("R2.1", "The only episodes on record lasted under 24 hours and are more than 30 days old: no episode.");
