@@ -31,7 +31,7 @@ public sealed class EvaluationLimiterCoverageTests
         // The only slot is taken by an evaluation whose body the test hands over only when it opens the gate: the
         // server's first read of it proves the request is past the limiter (as in EvaluationLimiterTests).
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var body = new GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
+        var body = new LimiterProbe.GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
         var held = limited.App.GetTestServer().SendAsync(context =>
         {
             context.Request.Method = HttpMethods.Post;
@@ -60,42 +60,8 @@ public sealed class EvaluationLimiterCoverageTests
 
         if (path == "/api/worklist")
         {
-            // The slot comes back (the lease can be released a moment after the held response arrives: retried up to 5 s).
-            var status = HttpStatusCode.ServiceUnavailable;
-            for (var attempt = 0; attempt < 50 && status == HttpStatusCode.ServiceUnavailable; attempt++)
-            {
-                if (attempt > 0)
-                {
-                    await Task.Delay(100);
-                }
-
-                using var after = await limited.Client.GetAsync("/api/worklist");
-                status = after.StatusCode;
-            }
-
-            Assert.Equal(HttpStatusCode.OK, status);
-        }
-    }
-
-    /// <summary>A body whose bytes are given only once the gate opens; tells when the server first asks for them.</summary>
-    private sealed class GatedBody(byte[] bytes, Task gate) : MemoryStream(bytes)
-    {
-        private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task FirstRead => firstRead.Task;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            firstRead.TrySetResult();
-            await gate.WaitAsync(cancellationToken);
-            return await base.ReadAsync(buffer, cancellationToken);
-        }
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            firstRead.TrySetResult();
-            await gate.WaitAsync(cancellationToken);
-            return await base.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
+            // The slot comes back.
+            Assert.Equal(HttpStatusCode.OK, await LimiterProbe.StatusOnceFreeAsync(() => limited.Client.GetAsync("/api/worklist")));
         }
     }
 }
