@@ -28,20 +28,8 @@ public sealed class EvaluationLimiterCoverageTests
         });
         (await limited.Client.PutAsync("/api/patients/lim-1", TestHost.Fhir(PatientApiTests.Bundle("lim-1")))).Dispose();
 
-        // The only slot is taken by an evaluation whose body the test hands over only when it opens the gate: the
-        // server's first read of it proves the request is past the limiter (as in EvaluationLimiterTests).
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var body = new LimiterProbe.GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
-        var held = limited.App.GetTestServer().SendAsync(context =>
-        {
-            context.Request.Method = HttpMethods.Post;
-            context.Request.Path = "/api/evaluate";
-            context.Request.Host = new HostString("localhost");
-            context.Request.ContentType = "application/fhir+json";
-            context.Request.ContentLength = body.Length;
-            context.Request.Body = body;
-        });
-        await body.FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
+        // The only slot is taken (as in EvaluationLimiterTests).
+        var held = await LimiterProbe.HoldASlotAsync(limited);
 
         using (var request = new HttpRequestMessage(new HttpMethod(method), path))
         {
@@ -55,8 +43,7 @@ public sealed class EvaluationLimiterCoverageTests
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         }
 
-        gate.SetResult();
-        Assert.Equal(StatusCodes.Status200OK, (await held).Response.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, (await held.ReleaseAsync()).Response.StatusCode);
 
         if (path == "/api/worklist")
         {

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using MsRelapse.Testing;
 
 namespace MsRelapse.Server.Tests;
 
@@ -27,8 +31,42 @@ internal static class LimiterProbe
         return status;
     }
 
+    /// <summary>
+    /// Takes an evaluation slot of <paramref name="host"/>: a POST /api/evaluate handed to the server with a body of the
+    /// test's own, whose first read proves the request is past the limiter and holds the slot; the read waits until
+    /// <see cref="HeldEvaluation.ReleaseAsync"/>. (Through HttpClient the body would be copied by the client on its own
+    /// schedule, so "holds the slot" could only be guessed at by retrying; CI once saw 150 retries over 15 s all admitted.)
+    /// </summary>
+    public static async Task<HeldEvaluation> HoldASlotAsync(TestHost host)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
+        var response = host.App.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Method = HttpMethods.Post;
+            context.Request.Path = "/api/evaluate";
+            context.Request.Host = new HostString("localhost");
+            context.Request.ContentType = "application/fhir+json";
+            context.Request.ContentLength = body.Length;
+            context.Request.Body = body;
+        });
+        await body.FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
+        return new HeldEvaluation(gate, response);
+    }
+
+    /// <summary>An evaluation holding a slot until released.</summary>
+    public sealed class HeldEvaluation(TaskCompletionSource gate, Task<HttpContext> response)
+    {
+        /// <summary>Lets the server read the body; the held evaluation's response.</summary>
+        public async Task<HttpContext> ReleaseAsync()
+        {
+            gate.SetResult();
+            return await response;
+        }
+    }
+
     /// <summary>A body whose bytes are given only once the gate opens; tells when the server first asks for them.</summary>
-    public sealed class GatedBody(byte[] bytes, Task gate) : MemoryStream(bytes)
+    private sealed class GatedBody(byte[] bytes, Task gate) : MemoryStream(bytes)
     {
         private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

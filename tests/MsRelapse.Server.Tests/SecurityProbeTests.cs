@@ -276,30 +276,14 @@ public sealed class EvaluationLimiterTests
             o.EvaluationQueueLength = 0;
         });
 
-        // The first evaluation is handed to the server with a body stream of the test's own: the server's first read
-        // of it proves the request is past the limiter and holds the only slot, and the read waits for the gate.
-        // (Through HttpClient the body would be copied by the client on its own schedule, so "holds the slot" could
-        // only be guessed at by retrying; CI once saw 150 retries over 15 s all admitted.)
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var body = new LimiterProbe.GatedBody(Encoding.UTF8.GetBytes(SharedExamples.Load("severe-relapse-untreated")), gate.Task);
-        var first = limited.App.GetTestServer().SendAsync(context =>
-        {
-            context.Request.Method = HttpMethods.Post;
-            context.Request.Path = "/api/evaluate";
-            context.Request.Host = new HostString("localhost");
-            context.Request.ContentType = "application/fhir+json";
-            context.Request.ContentLength = body.Length;
-            context.Request.Body = body;
-        });
-        await body.FirstRead.WaitAsync(TimeSpan.FromSeconds(30));
+        // The first evaluation holds the only slot.
+        var first = await LimiterProbe.HoldASlotAsync(limited);
 
         using var refused = await limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")));
         await Problem.Assert(refused, HttpStatusCode.ServiceUnavailable, "too-busy");
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
 
-        gate.SetResult();
-        var held = await first;
-        Assert.Equal(StatusCodes.Status200OK, held.Response.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, (await first.ReleaseAsync()).Response.StatusCode);
 
         // The slot is given back: the next evaluation is admitted (asked again while the lease is being released).
         Assert.Equal(HttpStatusCode.OK, await LimiterProbe.StatusOnceFreeAsync(() => limited.Client.PostAsync("/api/evaluate", TestHost.Fhir(SharedExamples.Load("severe-relapse-untreated")))));
