@@ -103,11 +103,13 @@ public static class SmartLaunch
 
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var state = Base64Url(RandomNumberGenerator.GetBytes(24));
+        var nonce = Base64Url(RandomNumberGenerator.GetBytes(24));
+        var idTokenIssuer = config.TryGetProperty("issuer", out var issuerElement) && issuerElement.ValueKind == JsonValueKind.String ? issuerElement.GetString() : null;
         var redirect = $"{context.Request.Scheme}://{context.Request.Host}/launch/callback";
         // The state (and the PKCE verifier kept with it) belongs to this browser: a random id in a short-lived
         // HttpOnly cookie, which the callback must bring back. A callback URL carried to another browser is refused.
         var browser = BrowserId(context, pageState);
-        store.Attempts[state] = new Attempt(iss, tokenUrl, verifier, redirect, DateTimeOffset.UtcNow + AttemptLifetime, Hash(browser));
+        store.Attempts[state] = new Attempt(iss, tokenUrl, verifier, redirect, DateTimeOffset.UtcNow + AttemptLifetime, Hash(browser), nonce, idTokenIssuer);
         store.Sweep();
         var url = QueryHelpers.AddQueryString(authorizeUrl, new Dictionary<string, string?>
         {
@@ -120,6 +122,7 @@ public static class SmartLaunch
             ["launch"] = launch,
             ["code_challenge"] = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
             ["code_challenge_method"] = "S256",
+            ["nonce"] = nonce,
         });
         return Results.Redirect(url);
     }
@@ -226,7 +229,7 @@ public static class SmartLaunch
                 ? await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, PageSignIn.CookieScheme).ConfigureAwait(false)
                 : null;
             owner = signedIn?.Principal?.FindFirst(PageSignIn.CsrfClaim)?.Value
-                ?? await SignInLaunchedUserAsync(context, attempt.Issuer, idToken).ConfigureAwait(false);
+                ?? await SignInLaunchedUserAsync(context, attempt.Issuer, LaunchedUser.Of(idToken, settings.ClientId!, attempt.Nonce, attempt.IdTokenIssuer, DateTimeOffset.UtcNow)).ConfigureAwait(false);
         }
 
         store.Records[key] = new Launched(bundleJson, attempt.Issuer, DateTimeOffset.UtcNow + RecordLifetime, owner);
@@ -289,7 +292,7 @@ public static class SmartLaunch
     /// <summary>Configuration of the launch.</summary>
     private sealed record SmartSettings(string? ClientId, string[] Issuers, string Scope, string FrameAncestors);
 
-    private sealed record Attempt(string Issuer, string TokenEndpoint, string Verifier, string RedirectUri, DateTimeOffset Expires, byte[] Browser);
+    private sealed record Attempt(string Issuer, string TokenEndpoint, string Verifier, string RedirectUri, DateTimeOffset Expires, byte[] Browser, string Nonce, string? IdTokenIssuer);
 
     private sealed record Launched(string BundleJson, string Issuer, DateTimeOffset Expires, string? Owner);
 
@@ -326,30 +329,15 @@ public static class SmartLaunch
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     /// <summary>
-    /// Signs the launched EHR user in as a reader (cookie <see cref="PageSignIn.SmartCookieName"/>). Who they are comes
-    /// from the ID token that the token endpoint returned over the back channel (TLS to the EHR's token endpoint, the
-    /// code bound to our PKCE verifier: OpenID Connect Core §3.1.3.7 lets that stand for the signature check):
-    /// <c>fhirUser</c>, else <c>sub</c>, prefixed with the EHR's base URL's hash; <c>name</c> when given.
-    /// Returns the session's key for the launched record (its anti-forgery token).
+    /// Signs the launched EHR user in as a reader (cookie <see cref="PageSignIn.SmartCookieName"/>), named by the ID token
+    /// of the back-channel token response when it passes <see cref="LaunchedUser.Of"/> (else an unnamed EHR user: the
+    /// session's rights are the same, only the name shown and audited is missing). Returns the session's key for the
+    /// launched record (its anti-forgery token).
     /// </summary>
-    private static async Task<string> SignInLaunchedUserAsync(HttpContext context, string issuer, string? idToken)
+    private static async Task<string> SignInLaunchedUserAsync(HttpContext context, string issuer, LaunchedUser? launched)
     {
-        string? user = null;
-        string? name = null;
-        if (idToken is not null)
-        {
-            try
-            {
-                var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken);
-                user = jwt.TryGetPayloadValue<string>("fhirUser", out var fhirUser) ? fhirUser : jwt.Subject;
-                name = jwt.TryGetPayloadValue<string>("name", out var n) ? n : null;
-            }
-            catch (ArgumentException)
-            {
-                // Not a JWT: the user stays unnamed.
-            }
-        }
-
+        var user = launched?.User;
+        var name = launched?.Name;
         static bool Usable(string? text) => text is { Length: > 0 and <= 200 } && !text.Any(char.IsControl) && !text.Any(char.IsSurrogate);
         var site = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(issuer)))[..8].ToLowerInvariant();
         var csrf = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
