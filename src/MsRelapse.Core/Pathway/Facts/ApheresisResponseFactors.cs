@@ -36,52 +36,46 @@ internal static class ApheresisResponseFactors
         ];
     }
 
-    private static ApheresisResponseFactor Known(ResponseFactor factor, double? number, string? word, string? unit, Favours favours, string effect, bool contested, SourceRef? source, ImmutableArray<string> evidence) =>
-        new(factor, number, word, unit, favours, effect, contested, null, evidence, source);
+    // A factor's published effect, contested mark and evidence come from its definition: one source, ResponseFactorCatalog.
+    private static ApheresisResponseFactor Known(ResponseFactorDefinition d, double? number, string? word, string? unit, Favours favours, SourceRef? source) =>
+        new(d.Factor, number, word, unit, favours, d.Effect, d.Contested, null, d.Evidence, source);
 
-    private static ApheresisResponseFactor Unknown(ResponseFactor factor, string effect, bool contested, string missing, ImmutableArray<string> evidence) =>
-        new(factor, null, null, null, Favours.Unknown, effect, contested, missing, evidence, null);
-
-    /// <summary>The published effect and the evidence of a factor: one source, <see cref="ResponseFactorCatalog"/>.</summary>
-    private static (string Effect, bool Contested, ImmutableArray<string> Evidence) Definition(ResponseFactor factor)
-    {
-        var definition = ResponseFactorCatalog.Of(factor);
-        return (definition.Effect, definition.Contested, definition.Evidence);
-    }
+    private static ApheresisResponseFactor Unknown(ResponseFactorDefinition d, string missing) =>
+        new(d.Factor, null, null, null, Favours.Unknown, d.Effect, d.Contested, missing, d.Evidence, null);
 
     /// <summary>Days from the attack's onset to the first session: given (the first session since onset), else planned.</summary>
     private static ApheresisResponseFactor TimeToApheresis(EvaluationContext ctx, DateOnly onset, ImmutableArray<PlannedSession> planned)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.TimeToApheresis);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.TimeToApheresis);
         var given = ctx.SessionsSinceOnset.FirstOrDefault();
         var first = given?.When.Date ?? (planned.IsEmpty ? (DateOnly?)null : planned[0].Date);
         return first is { } date
-            ? Known(ResponseFactor.TimeToApheresis, EvaluationContext.Days(onset, date), null, "days", Favours.Continuous, effect, contested, given?.Source, evidence)
-            : Unknown(ResponseFactor.TimeToApheresis, effect, contested, "the date of the first apheresis session", evidence);
+            ? Known(d, EvaluationContext.Days(onset, date), null, "days", Favours.Continuous, given?.Source)
+            : Unknown(d, "the date of the first apheresis session");
     }
 
     private static ApheresisResponseFactor Age(EvaluationContext ctx)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.Age);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.Age);
         return ctx.AgeYears is { } years
-            ? Known(ResponseFactor.Age, years, null, "years", Favours.Continuous, effect, contested, null, evidence)
-            : Unknown(ResponseFactor.Age, effect, contested, "the patient's birth date", evidence);
+            ? Known(d, years, null, "years", Favours.Continuous, null)
+            : Unknown(d, "the patient's birth date");
     }
 
     /// <summary>Progressive by the codes of R2's <c>progressive-course</c> flag; relapsing by an RRMS code; MS without a course code → unknown.</summary>
     private static ApheresisResponseFactor DiseaseCourse(EvaluationContext ctx)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.DiseaseCourse);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.DiseaseCourse);
         if (ctx.ProgressiveCourse is { } progressive)
         {
-            return Known(ResponseFactor.DiseaseCourse, null, "progressive", null, Favours.LessResponse, effect, contested, progressive.Source, evidence);
+            return Known(d, null, "progressive", null, Favours.LessResponse, progressive.Source);
         }
 
         var relapsing = ctx.Record.MsDiagnoses.FirstOrDefault(m => m.Active && m.Course == MsCourse.RelapsingRemitting
             && (m.Recorded is null || m.Recorded.Value.Date <= ctx.AsOf));
         return relapsing is not null
-            ? Known(ResponseFactor.DiseaseCourse, null, "relapsing", null, Favours.Response, effect, contested, relapsing.Source, evidence)
-            : Unknown(ResponseFactor.DiseaseCourse, effect, contested, "the MS course (relapsing-remitting, secondary or primary progressive) on the MS diagnosis", evidence);
+            ? Known(d, null, "relapsing", null, Favours.Response, relapsing.Source)
+            : Unknown(d, "the MS course (relapsing-remitting, secondary or primary progressive) on the MS diagnosis");
     }
 
     /// <summary>
@@ -90,61 +84,61 @@ internal static class ApheresisResponseFactors
     /// </summary>
     private static ApheresisResponseFactor MriActivity(EvaluationContext ctx, DateOnly onset)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.MriActivity);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.MriActivity);
         var from = onset.AddDays(-Thresholds.ResponseFactorMriBeforeOnsetDays);
         var scans = ctx.Findings.Where(f => f.Kind == FindingKind.GadoliniumEnhancingLesions && f.When.Date >= from).ToList();
         if (scans.Count == 0)
         {
-            return Unknown(ResponseFactor.MriActivity, effect, contested, "an MRI with gadolinium (enhancing lesions present or absent) dated from 14 days before onset", evidence);
+            return Unknown(d, "an MRI with gadolinium (enhancing lesions present or absent) dated from 14 days before onset");
         }
 
         var enhancing = scans.LastOrDefault(f => f.Positive);
         return enhancing is not null
-            ? Known(ResponseFactor.MriActivity, null, "present", null, Favours.Response, effect, contested, enhancing.Source, evidence)
-            : Known(ResponseFactor.MriActivity, null, "absent", null, Favours.LessResponse, effect, contested, scans[^1].Source, evidence);
+            ? Known(d, null, "present", null, Favours.Response, enhancing.Source)
+            : Known(d, null, "absent", null, Favours.LessResponse, scans[^1].Source);
     }
 
     /// <summary>An examination dated from onset to asOf; the latest date decides, and on that date any <c>lost</c> counts.</summary>
     private static ApheresisResponseFactor Reflexes(EvaluationContext ctx, DateOnly onset)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.Reflexes);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.Reflexes);
         var exams = ctx.Findings.Where(f => f.Kind == FindingKind.DeepTendonReflexes && f.When.Date >= onset).ToList();
         if (exams.Count == 0)
         {
-            return Unknown(ResponseFactor.Reflexes, effect, contested, "a deep tendon reflex examination since onset", evidence);
+            return Unknown(d, "a deep tendon reflex examination since onset");
         }
 
         var latestDate = exams[^1].When.Date;
         var lost = exams.FirstOrDefault(f => f.When.Date == latestDate && !f.Positive);
         return lost is not null
-            ? Known(ResponseFactor.Reflexes, null, "lost", null, Favours.LessResponse, effect, contested, lost.Source, evidence)
-            : Known(ResponseFactor.Reflexes, null, "preserved", null, Favours.Response, effect, contested, exams[^1].Source, evidence);
+            ? Known(d, null, "lost", null, Favours.LessResponse, lost.Source)
+            : Known(d, null, "preserved", null, Favours.Response, exams[^1].Source);
     }
 
     /// <summary>Years, one decimal, from the earliest MS diagnosis condition's onset to asOf (no onset → unknown).</summary>
     private static ApheresisResponseFactor DiseaseDuration(EvaluationContext ctx)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.DiseaseDuration);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.DiseaseDuration);
         // clinical.md 2026.2: "from the earliest MS diagnosis condition's onset to asOf (no onset → unknown)". The
         // recorded date is when the diagnosis was entered, not when the disease began: it is not used (it would
         // shorten the duration and tilt the factor towards "response").
         var earliest = ctx.Record.MsDiagnoses.Where(m => m.Onset is { } o && o.Date <= ctx.AsOf).MinBy(m => m.Onset!.Value);
         if (earliest is null)
         {
-            return Unknown(ResponseFactor.DiseaseDuration, effect, contested, "the onset date of the MS diagnosis", evidence);
+            return Unknown(d, "the onset date of the MS diagnosis");
         }
 
         var years = Math.Round(EvaluationContext.Days(earliest.Onset!.Value.Date, ctx.AsOf) / Thresholds.DaysPerYear, 1, MidpointRounding.AwayFromZero);
-        return Known(ResponseFactor.DiseaseDuration, years, null, "years", Favours.Continuous, effect, contested, earliest.Source, evidence);
+        return Known(d, years, null, "years", Favours.Continuous, earliest.Source);
     }
 
     /// <summary>EDSS at nadir: below 7.5 points to response, 7.5 or more to a poorer outcome (review; contested).</summary>
     private static ApheresisResponseFactor DisabilityAtAttack(EvaluationContext ctx)
     {
-        var (effect, contested, evidence) = Definition(ResponseFactor.DisabilityAtAttack);
+        var d = ResponseFactorCatalog.Of(ResponseFactor.DisabilityAtAttack);
         return ctx.Nadir is { } nadir
-            ? Known(ResponseFactor.DisabilityAtAttack, nadir.Value, null, null,
-                nadir.Value < Thresholds.ResponseFactorPoorEdss ? Favours.Response : Favours.LessResponse, effect, contested, nadir.Assessment.Source, evidence)
-            : Unknown(ResponseFactor.DisabilityAtAttack, effect, contested, "an EDSS since onset", evidence);
+            ? Known(d, nadir.Value, null, null,
+                nadir.Value < Thresholds.ResponseFactorPoorEdss ? Favours.Response : Favours.LessResponse, nadir.Assessment.Source)
+            : Unknown(d, "an EDSS since onset");
     }
 }
