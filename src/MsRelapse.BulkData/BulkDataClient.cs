@@ -146,7 +146,7 @@ public sealed class BulkDataClient
     private const int MaxIssueKinds = 20;
 
     /// <summary>A file whose last line has no newline is read back to check that line; beyond this it counts as cut.</summary>
-    private const int MaxUnterminatedLine = 64 << 20;
+    private const int MaxUnterminatedLineBytes = 64 << 20;
 
     private readonly HttpClient _http;
     private readonly SmartBackendAuth? _auth;
@@ -717,7 +717,7 @@ public sealed class BulkDataClient
     private static bool LastLineIsWhole(string path, long start, long end)
     {
         var length = end - start;
-        if (length > MaxUnterminatedLine)
+        if (length > MaxUnterminatedLineBytes)
         {
             return false;
         }

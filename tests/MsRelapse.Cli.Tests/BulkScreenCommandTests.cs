@@ -92,6 +92,20 @@ public sealed class BulkScreenCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("key\nid")]
+    public void A_kid_that_is_empty_or_not_printable_exits_2(string kid)
+    {
+        Directory.CreateDirectory(_root);
+        using var rsa = RSA.Create(2048);
+        var file = Path.Combine(_root, "key.pem");
+        File.WriteAllText(file, rsa.ExportPkcs8PrivateKeyPem());
+        var run = CliRunner.Run("screen", "--fhir-server", "http://127.0.0.1:9/fhir", "--token-url", "http://127.0.0.1:9/token", "--client-id", "c", "--key", file, "--kid", kid, "--out", Path.Combine(_root, "out"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--kid must be 1 to 256 printable characters", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_export_with_error_files_is_refused_and_deleted_unless_allowed_and_then_kept_and_marked()
     {

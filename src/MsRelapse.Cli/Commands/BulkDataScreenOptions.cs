@@ -22,6 +22,9 @@ internal sealed class BulkDataScreenOptions
     private readonly Option<string?> TokenUrl = new("--token-url") { Description = "SMART Backend Services token endpoint (with --client-id and --key)" };
     private readonly Option<string?> ClientId = new("--client-id") { Description = "SMART Backend Services client id" };
     private readonly Option<string?> Key = new("--key") { Description = "Private key file signing the client assertion: PEM, a JWK or a JWKS (RSA of 2048+ bits → RS384, P-384 EC → ES384)" };
+    /// <summary>The longest <c>--kid</c> accepted.</summary>
+    private const int MaxKidLength = 256;
+
     private readonly Option<string?> Kid = new("--kid") { Description = "The key id (kid) the key is registered under at the server (default: the JWK's kid, else the key's JWK thumbprint); picks the key of a JWKS" };
     private readonly Option<string?> Scope = new("--scope") { Description = "Scopes requested (default system/*.read; a SMART v2 server may take least-privilege ones, e.g. \"system/Patient.rs system/Condition.rs …\")" };
     private readonly Option<string?> DownloadTo = new("--download-to") { Description = "Folder for the downloaded NDJSON (default OUT/export); kept after the screen (patient data)" };
@@ -79,6 +82,12 @@ internal sealed class BulkDataScreenOptions
         if (kid is not null && given == 0)
         {
             throw new CliInputException("--kid goes with --key (it names the key registered with the server)");
+        }
+
+        // It goes into every client assertion's header: printable, and of a length a key id has.
+        if (kid is not null && (kid.Length is 0 or > MaxKidLength || kid.Any(c => char.IsControl(c) || char.IsSurrogate(c))))
+        {
+            throw new CliInputException($"--kid must be 1 to {MaxKidLength} printable characters (the key id registered with the server)");
         }
 
         var tokenHosts = parsed.GetValue(TokenHost) ?? [];

@@ -140,7 +140,8 @@ public static class PatientEndpoints
         }
         else
         {
-            var condition = await ETags.ExpectedVersionAsync(context.Request, () => store.GetAsync(id, ct)).ConfigureAwait(false);
+            // The record the checks above were made against (read once; a write since is caught by the store's version check).
+            var condition = await ETags.ExpectedVersionAsync(context.Request, () => Task.FromResult(previous)).ConfigureAwait(false);
             if (condition.Failed)
             {
                 return await ConflictAsync(store, AuditActions.PatientPut, id, user, ct).ConfigureAwait(false);
