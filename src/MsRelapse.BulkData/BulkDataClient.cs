@@ -316,12 +316,14 @@ public sealed class BulkDataClient
             }
             catch (ExpiredFileException) when (restart < _options.MaxRestarts)
             {
-                // The file URLs expired (HTTP 404/410) before we had them all: start over, cleanly.
+                // The file URLs expired (HTTP 404/410, or 403 to a signed URL) before we had them all: start over, cleanly.
                 DeleteDownloaded(folder);
             }
             catch (ExpiredFileException expired)
             {
-                throw new BulkDataException($"an export file URL expired (HTTP {expired.Status}) even after starting the export again; try again, or ask the server to keep files longer");
+                throw new BulkDataException(expired.Status == (int)HttpStatusCode.Forbidden
+                    ? "an export file URL was refused (HTTP 403: a signed URL that expired, or storage that does not let this client read) even after starting the export again; try again, or ask the server to keep files longer"
+                    : $"an export file URL expired (HTTP {expired.Status}) even after starting the export again; try again, or ask the server to keep files longer");
             }
             finally
             {
@@ -608,7 +610,7 @@ public sealed class BulkDataClient
 
         using (response)
         {
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone || IsRefusedSignedUrl(response))
             {
                 throw new ExpiredFileException((int)response.StatusCode);
             }
@@ -964,6 +966,15 @@ public sealed class BulkDataClient
 
         return (string.Empty, false);
     }
+
+    /// <summary>
+    /// A 403 to a request that carried no token: a signed file URL (the manifest's `requiresAccessToken: false`, or a
+    /// redirect to another host's storage) that has expired — what object stores answer (Amazon S3 "Request has
+    /// expired", Azure "Signed expiry time"), where the Bulk Data IG expects 404/410. A 403 to our own token is a
+    /// refusal of access, not an expiry, and is reported as it is.
+    /// </summary>
+    private static bool IsRefusedSignedUrl(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.Forbidden && response.RequestMessage?.Headers.Authorization is null;
 
     private sealed class ExpiredFileException(int status) : Exception($"file URL expired (HTTP {status})")
     {

@@ -216,6 +216,59 @@ public sealed class BulkDataClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_signed_url_that_expired_with_403_starts_the_export_again()
+    {
+        // Object stores answer an expired signed URL with 403 (Amazon S3, Azure), not the 404/410 the IG names.
+        using var key = RSA.Create(2048);
+        await using (var stub = await BulkDataStub.StartAsync(s =>
+        {
+            s.ClientPublicKey = new RsaSecurityKey(key.ExportParameters(false));
+            s.RedirectHost = "localhost"; // signed URLs on another host: no token goes there
+            s.SignedUrlExpired = job => job == 1;
+            s.Files.Add(("Patient", BulkDataStub.Lines("Patient", 3)));
+        }))
+        {
+            using var auth = new SmartBackendAuth(stub.TokenUrl, stub.ClientId, key.ExportPkcs8PrivateKeyPem());
+            var result = await Client(stub, auth).ExportAsync(_folder);
+            Assert.Equal(1, result.Restarts);
+            Assert.Equal(3, File.ReadLines(Path.Combine(_folder, "Patient.000.ndjson")).Count());
+        }
+
+        Directory.Delete(_folder, true);
+        await using (var stub = await BulkDataStub.StartAsync(s =>
+        {
+            s.ClientPublicKey = new RsaSecurityKey(key.ExportParameters(false));
+            s.RedirectHost = "localhost";
+            s.SignedUrlExpired = _ => true;
+            s.Files.Add(("Patient", BulkDataStub.Lines("Patient", 3)));
+        }))
+        {
+            using var auth = new SmartBackendAuth(stub.TokenUrl, stub.ClientId, key.ExportPkcs8PrivateKeyPem());
+            var error = await Assert.ThrowsAsync<BulkDataException>(() => Client(stub, auth).ExportAsync(_folder));
+            Assert.Contains("refused (HTTP 403: a signed URL that expired", error.Message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(_folder), "a failed download leaves its folder (patient data) behind");
+        }
+    }
+
+    [Fact]
+    public async Task A_403_to_the_clients_own_token_is_a_refusal_not_an_expiry()
+    {
+        using var key = RSA.Create(2048);
+        await using var stub = await BulkDataStub.StartAsync(s =>
+        {
+            s.ClientPublicKey = new RsaSecurityKey(key.ExportParameters(false));
+            s.RedirectHost = "127.0.0.1"; // the same origin: the token goes along, so a 403 refuses this client
+            s.SignedUrlExpired = _ => true;
+            s.Files.Add(("Patient", BulkDataStub.Lines("Patient", 3)));
+        });
+        using var auth = new SmartBackendAuth(stub.TokenUrl, stub.ClientId, key.ExportPkcs8PrivateKeyPem());
+
+        var error = await Assert.ThrowsAsync<BulkDataException>(() => Client(stub, auth).ExportAsync(_folder));
+        Assert.Contains("failed (HTTP 403)", error.Message, StringComparison.Ordinal);
+        Assert.Single(stub.Log, l => l.EndsWith("/$export", StringComparison.Ordinal)); // not started again
+    }
+
+    [Fact]
     public async Task A_refused_kick_off_reports_the_servers_operation_outcome()
     {
         await using var stub = await BulkDataStub.StartAsync(s => s.KickOffOutcome = "Group ms-service not found");

@@ -67,6 +67,9 @@ internal sealed class BulkDataStub : IAsyncDisposable
     /// <summary>Jobs whose files answer 410 Gone (expired) — e.g. job 1 only, or every job.</summary>
     public Func<int, bool> Expired { get; set; } = _ => false;
 
+    /// <summary>Jobs whose redirected (signed) file URLs answer 403, as an object store does once a signed URL has expired.</summary>
+    public Func<int, bool> SignedUrlExpired { get; set; } = _ => false;
+
     /// <summary>The client's public key: when set, every request but the token endpoint and /blob needs a token.</summary>
     public SecurityKey? ClientPublicKey { get; set; }
 
@@ -301,6 +304,12 @@ internal sealed class BulkDataStub : IAsyncDisposable
         app.MapGet("/blob/{job:int}/{index:int}", async (HttpContext context, int job, int index) =>
         {
             BlobRequests.Enqueue((context.Request.Host.Host, context.Request.Headers.Authorization.Count > 0));
+            if (SignedUrlExpired(job))
+            {
+                context.Response.StatusCode = 403;
+                return;
+            }
+
             await Serve(context, index);
         });
     }
