@@ -71,6 +71,28 @@ public sealed class ReferencedMedicationTests
     }
 
     [Fact]
+    public async Task The_Medication_fetch_gets_only_what_the_searches_left_of_the_calls_2_s_budget()
+    {
+        // The contract gives a call's fetches 2 s in all. The searches for an absent key take 1.3 s here, so the
+        // Medication (1.3 s to answer) no longer fits: the course is not counted, and the card says why — rather than
+        // the call taking 2.6 s.
+        await using var stub = await FhirStub.StartAsync(Formulary);
+        stub.Delays["Procedure"] = TimeSpan.FromSeconds(1.3);
+        stub.Delays["Medication"] = TimeSpan.FromSeconds(1.3);
+        var settings = stub.Allowed();
+        settings["CdsHooks:FhirFetchBudget"] = "00:00:02";
+        await using var host = await CdsHost.StartAsync(settings);
+        var prefetch = ByReference(stub.BaseUrl);
+        Assert.True(prefetch.Remove("procedures"));
+
+        var cards = await host.CardsAsync(PatientView, Requests.PatientView("p1", prefetch, stub.BaseUrl, "ehr-access-token"));
+
+        Assert.StartsWith("Urgent: start IV methylprednisolone", (string)cards[0]!["summary"]!);
+        Assert.Contains("Medication/solumedrol-1g", (string)cards[0]!["detail"]!);
+        Assert.Contains(stub.Requests, r => r.StartsWith("/fhir/Procedure", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_steroid_order_naming_a_formulary_Medication_is_checked_once_it_is_fetched()
     {
         await using var stub = await FhirStub.StartAsync(Formulary);

@@ -243,10 +243,11 @@ internal sealed partial class CdsHookHandler(
             // A fhirServer off the allow-lists is never called (nor handed the access token): what it would have given is unavailable.
             var fhirServerAllowed = parsed.FhirServer is { } fhirServer
                 && OutboundAddresses.FhirServerAllowed(fhirServer, options, context.Items[CdsTokenValidator.ClientItem] as CdsClientOptions);
-            record = await prefetch.AssembleAsync(parsed, fhirServerAllowed, context.RequestAborted).ConfigureAwait(false);
+            var budget = prefetch.NewBudget(); // one for the call: the searches and the Medications after them
+            record = await prefetch.AssembleAsync(parsed, fhirServerAllowed, budget, context.RequestAborted).ConfigureAwait(false);
 
             // Medications named by reference and not sent (formulary entries): fetched, for the record and the drafts.
-            var fetched = await prefetch.ReferencedMedicationsAsync(parsed, record.Resources, UnresolvedMedicationReferences(drafts), fhirServerAllowed, context.RequestAborted).ConfigureAwait(false);
+            var fetched = await prefetch.ReferencedMedicationsAsync(parsed, record.Resources, UnresolvedMedicationReferences(drafts), fhirServerAllowed, budget, context.RequestAborted).ConfigureAwait(false);
             if (fetched.Count > 0)
             {
                 record = record with { Resources = [.. record.Resources, .. fetched] };

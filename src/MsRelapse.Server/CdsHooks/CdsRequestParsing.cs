@@ -46,7 +46,7 @@ public static class CdsRequestParsing
 
         try
         {
-            var record = Offline.AssembleAsync(parsed, fhirServerAllowed: true, CancellationToken.None).GetAwaiter().GetResult();
+            var record = Offline.AssembleAsync(parsed, fhirServerAllowed: true, Offline.NewBudget(), CancellationToken.None).GetAwaiter().GetResult();
             return new CdsParseResult(200, null, null, parsed.PatientId, record.BundleUtf8, record.Unavailable, drafts);
         }
         catch (PrefetchException ex)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -50,6 +51,28 @@ internal sealed record AssembledRecord(IReadOnlyList<ParsedResource> Resources, 
     public byte[] BundleUtf8 => _bundle ??= PrefetchAssembler.Write(Resources);
 }
 
+/// <summary>
+/// The one time budget of a call's fetches from the EHR's FHIR server (the contract: "total time budget 2 s"), shared by
+/// the searches for absent prefetch and the Medications named by reference after them: what one spends, the next has
+/// not. Started with the call's first fetch; the clock is the machine's (a budget is a real wait).
+/// </summary>
+internal sealed class FetchBudget(TimeSpan total)
+{
+    private long _started;
+
+    /// <summary>What is left of the budget, counted from the first call of this (zero once spent).</summary>
+    public TimeSpan Remaining()
+    {
+        if (_started == 0)
+        {
+            _started = Stopwatch.GetTimestamp();
+        }
+
+        var left = total - Stopwatch.GetElapsedTime(_started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+}
+
 /// <summary>Why a record could not be assembled: 400 (another patient's data) or 412 (required data unavailable).</summary>
 internal sealed class PrefetchException(int status, string code, string message) : Exception(message)
 {
@@ -91,7 +114,10 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
         Unavailable,
     }
 
-    public async Task<AssembledRecord> AssembleAsync(CdsRequest request, bool fhirServerAllowed, CancellationToken ct)
+    /// <summary>A budget of the configured length (<see cref="CdsHooksOptions.FhirFetchBudget"/>) for one call's fetches.</summary>
+    public FetchBudget NewBudget() => new(options.FhirFetchBudget);
+
+    public async Task<AssembledRecord> AssembleAsync(CdsRequest request, bool fhirServerAllowed, FetchBudget budget, CancellationToken ct)
     {
         var resources = new List<ParsedResource>();
         var absent = new List<(string Key, string ResourceType, bool Search)>();
@@ -134,10 +160,11 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
 
         if (absent.Count > 0 && request.FhirServer is { } server && fhirServerAllowed)
         {
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            budget.CancelAfter(options.FhirFetchBudget);
+            var remaining = budget.Remaining();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(remaining);
             // The budget holds whatever the client library does with cancellation: a late answer is dropped.
-            var tasks = absent.Select(t => WithinAsync(FetchAsync(server, request.FhirAccessToken, PrefetchTemplates.Query(t.ResourceType, t.Search, request.PatientId), t.Search, budget.Token), options.FhirFetchBudget, ct)).ToArray();
+            var tasks = absent.Select(t => WithinAsync(FetchAsync(server, request.FhirAccessToken, PrefetchTemplates.Query(t.ResourceType, t.Search, request.PatientId), t.Search, deadline.Token), remaining, ct)).ToArray();
             var results = await System.Threading.Tasks.Task.WhenAll(tasks).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             foreach (var (template, json) in absent.Zip(results))
@@ -393,7 +420,7 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     /// <summary>
     /// The Medications that the record's medication resources, or the draft orders, name by reference
     /// (<c>Medication/{id}</c>, relative or under the FHIR base URL) but that neither holds, fetched from the FHIR server
-    /// (one time budget for all; at most <see cref="MaxReferencedMedications"/>, the first by id). EHRs name a formulary
+    /// (within what the call's fetch budget has left; at most <see cref="MaxReferencedMedications"/>, the first by id). EHRs name a formulary
     /// Medication so, and the contract's prefetch templates do not include it: without it, a steroid course given or
     /// ordered is recognised only by the reference's display, when there is one. Each comes with its absolute URL as
     /// fullUrl, so that a relative and an absolute reference both find it. One that cannot be had (not allowed, failed,
@@ -403,8 +430,9 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
     /// <param name="record">The record assembled so far.</param>
     /// <param name="draftReferences">The references of the draft orders that their Bundle does not resolve.</param>
     /// <param name="fhirServerAllowed">Whether the FHIR server may be called.</param>
+    /// <param name="budget">The call's fetch budget, what <see cref="AssembleAsync"/> spent of it gone.</param>
     /// <param name="ct">The call's cancellation.</param>
-    public async Task<IReadOnlyList<ParsedResource>> ReferencedMedicationsAsync(CdsRequest request, IReadOnlyList<ParsedResource> record, IEnumerable<string> draftReferences, bool fhirServerAllowed, CancellationToken ct)
+    public async Task<IReadOnlyList<ParsedResource>> ReferencedMedicationsAsync(CdsRequest request, IReadOnlyList<ParsedResource> record, IEnumerable<string> draftReferences, bool fhirServerAllowed, FetchBudget budget, CancellationToken ct)
     {
         if (request.FhirServer is not { } server || !fhirServerAllowed)
         {
@@ -444,10 +472,16 @@ internal sealed class PrefetchAssembler(CdsHooksOptions options, HttpMessageHand
             return [];
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(options.FhirFetchBudget);
+        var remaining = budget.Remaining();
+        if (remaining == TimeSpan.Zero)
+        {
+            return []; // the budget is spent: the reader notes each reference it could not resolve
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(remaining);
         var ids = wanted.Take(MaxReferencedMedications).ToList();
-        var results = await Task.WhenAll(ids.Select(id => WithinAsync(FetchAsync(server, request.FhirAccessToken, "Medication/" + id, search: false, budget.Token), options.FhirFetchBudget, ct))).ConfigureAwait(false);
+        var results = await Task.WhenAll(ids.Select(id => WithinAsync(FetchAsync(server, request.FhirAccessToken, "Medication/" + id, search: false, deadline.Token), remaining, ct))).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var fetched = new List<ParsedResource>();
         foreach (var (id, json) in ids.Zip(results))
