@@ -6,7 +6,8 @@ namespace MsRelapse.Core.Edss;
 /// <remarks>
 /// Published calculators differ on a few combinations; the rules of clinical.md are the knowledge base's choice:
 /// one FS 4 with any FS 2 (and no FS 3) is 4.5; two FS 4 are 5.0 whatever the ambulation score; cerebral 1 alone
-/// is EDSS 0. Each has a named test.
+/// is EDSS 0. Each has a named test. The FS step rows are data (<see cref="FunctionalSystemStepTable"/>), so that the
+/// pathway book publishes the table this class computes with.
 /// </remarks>
 public static class EdssCalculator
 {
@@ -129,68 +130,11 @@ public static class EdssCalculator
         return new FunctionalSystemGradeCounts(n1, n2, n3, n4, n5);
     }
 
-    /// <summary>The FS step table of clinical.md, row by row; returns the step, the row's condition and its meaning.</summary>
+    /// <summary>The FS step table of clinical.md (<see cref="FunctionalSystemStepTable"/>): the step, the row's condition and its meaning.</summary>
     private static (double Step, string Condition, string Meaning) FunctionalSystemStep(FunctionalSystemGradeCounts n)
     {
-        var (n1, n2, n3, n4) = (n.N1, n.N2, n.N3, n.N4);
-        if (n.N5OrMore >= 1)
-        {
-            return Row(5.0, "any FS>=5", "a system at grade 5 or more");
-        }
-
-        if (n4 >= 2)
-        {
-            // Choice (clinical.md): two grade-4 systems are 5.0 whatever the ambulation score.
-            return Row(5.0, "n4>=2", "two or more systems at grade 4");
-        }
-
-        if (n4 == 1)
-        {
-            return n3 switch
-            {
-                >= 3 => Row(5.0, "n4=1,n3>=3", "one system at grade 4 and three or more at grade 3"),
-                >= 1 => Row(4.5, "n4=1,n3=1-2", "one system at grade 4 and one or two at grade 3"),
-                // Choice (clinical.md): one grade 4 with any grade 2 is 4.5 (some calculators say 4.0).
-                _ when n2 >= 1 => Row(4.5, "n4=1,n3=0,n2>=1", "one system at grade 4 and at least one at grade 2"),
-                _ => Row(4.0, "n4=1,n3=0,n2=0", "one system at grade 4, the others at most grade 1"),
-            };
-        }
-
-        if (n3 >= 1)
-        {
-            return n3 switch
-            {
-                >= 6 => Row(5.0, "n4=0,n3>=6", "six or more systems at grade 3"),
-                5 => Row(4.5, "n4=0,n3=5", "five systems at grade 3"),
-                >= 3 => Row(4.0, "n4=0,n3=3-4", "three or four systems at grade 3"),
-                2 when n2 >= 1 => Row(4.0, "n4=0,n3=2,n2>=1", "two systems at grade 3 and at least one at grade 2"),
-                2 => Row(3.5, "n4=0,n3=2,n2=0", "two systems at grade 3, none at grade 2"),
-                _ when n2 >= 3 => Row(4.0, "n4=0,n3=1,n2>=3", "one system at grade 3 and three or more at grade 2"),
-                _ when n2 >= 1 => Row(3.5, "n4=0,n3=1,n2=1-2", "one system at grade 3 and one or two at grade 2"),
-                _ => Row(3.0, "n4=0,n3=1,n2=0", "one system at grade 3, none at grade 2"),
-            };
-        }
-
-        if (n2 >= 1)
-        {
-            return n2 switch
-            {
-                >= 6 => Row(4.0, "n3=0,n2>=6", "six or more systems at grade 2"),
-                5 => Row(3.5, "n3=0,n2=5", "five systems at grade 2"),
-                >= 3 => Row(3.0, "n3=0,n2=3-4", "three or four systems at grade 2"),
-                2 => Row(2.5, "n3=0,n2=2", "two systems at grade 2"),
-                _ => Row(2.0, "n3=0,n2=1", "one system at grade 2"),
-            };
-        }
-
-        return n1 switch
-        {
-            >= 2 => Row(1.5, "n2=0,n1>=2", "two or more systems at grade 1"),
-            1 => Row(1.0, "n2=0,n1=1", "one system at grade 1"),
-            _ => Row(0, "n1=0", "all systems normal (cerebral 1 counts as normal)"),
-        };
-
-        static (double, string, string) Row(double step, string condition, string meaning) => (step, condition, meaning);
+        var row = FunctionalSystemStepTable.RowFor(n);
+        return (row.Step, row.Condition, row.Meaning);
     }
 
     private static string Step(double step) => step.ToString("0.0", CultureInfo.InvariantCulture);
