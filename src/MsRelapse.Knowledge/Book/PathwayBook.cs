@@ -311,7 +311,22 @@ public static partial class PathwayBook
         Conversion(html, "Bowel-bladder FS, raw → converted", Enumerable.Range(0, 7).Select(raw => (raw.ToString(CultureInfo.InvariantCulture), EdssCalculator.ConvertBowelBladder(raw).ToString(CultureInfo.InvariantCulture))));
         Conversion(html, "Cerebral FS, raw → counted as", Enumerable.Range(0, 6).Select(raw => (raw.ToString(CultureInfo.InvariantCulture), EdssCalculator.ConvertCerebral(raw).ToString(CultureInfo.InvariantCulture))));
         Conversion(html, "Ambulation score → EDSS step", Enumerable.Range(0, Thresholds.AmbulationMax + 1).Select(a => (a.ToString(CultureInfo.InvariantCulture), EdssCalculator.AmbulationStep(a) is { } step ? step.ToString("0.0", CultureInfo.InvariantCulture) : "none (the FS decide)")));
-        html.Append("<p>The functional-system step from the counts of systems at each converted grade is the table of clinical.md (section EDSS), with its choices where published calculators differ.</p></section>");
+        FunctionalSystemSteps(html);
+        html.Append("</section>");
+    }
+
+    /// <summary>The FS step table (clinical.md, section EDSS) from the rows the calculator computes with.</summary>
+    private static void FunctionalSystemSteps(StringBuilder html)
+    {
+        html.Append("<h4>Functional systems → EDSS step</h4><p>nK = the number of the seven systems at converted grade K (cerebral 1 counted as 0); exactly one row applies to any set of scores. The rows are the calculator's own (<code>FunctionalSystemStepTable</code>), in the order of clinical.md; the condition is the one the calculator prints in its result. Rows marked <span class=\"choice\">choice</span> are the knowledge base's decision where published calculators differ.</p>");
+        html.Append("<table><tr><th>condition</th><th>meaning</th><th>FS step</th></tr>");
+        foreach (var row in FunctionalSystemStepTable.Rows)
+        {
+            var choice = row.Choice is { } c ? $" <span class=\"choice\">choice</span> <small>{E(c)}</small>" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(row.Condition)}</code></td><td>{E(row.Meaning)}{choice}</td><td class=\"num\">{row.Step.ToString("0.0", CultureInfo.InvariantCulture)}</td></tr>");
+        }
+
+        html.Append("</table>");
     }
 
     private static void Conversion(StringBuilder html, string title, IEnumerable<(string From, string To)> rows)
