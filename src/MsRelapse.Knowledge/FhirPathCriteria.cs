@@ -20,11 +20,14 @@ public static class FhirPathCriteria
     private static Dictionary<string, string> Build()
     {
         // A partial birth date ("1961", "2008-06") is read as its first day, as the FHIR reader reads it (FhirDates): the
-        // date is padded to yyyy-MM-dd and compared as text with the (full) evaluation date less N years, so that a
-        // year-only date gives the engine's age instead of FHIRPath's empty comparison of dates of different precision.
-        var birth = "(birthDate.toString() + '-01-01').substring(0, 10)";
-        var child = $"{Resources}.ofType(Patient).where(birthDate.exists() and {birth} <= {AsOfText} and {birth} > (%asOf - {Core.Pathway.Thresholds.AdultAgeYears} years).toString()).exists()";
-        var older = $"{Resources}.ofType(Patient).where(birthDate.exists() and {birth} <= (%asOf - {Core.Pathway.Thresholds.OlderAgeYears} years).toString()).exists()";
+        // date is padded to yyyy-MM-dd and made a full date, so that a year-only date gives the engine's age instead of
+        // FHIRPath's empty comparison of dates of different precision. Age ≥ N is "birth date + N years ≤ asOf", the
+        // engine's own test (EvaluationContext.CompletedYears, DateOnly.AddYears): both take 29 February + N years to
+        // 28 February in a common year. Comparing the birth date with asOf − N years instead made a child born on
+        // 29 February 18 one day late.
+        var birth = "(birthDate.toString() + '-01-01').substring(0, 10).toDate()";
+        var child = $"{Resources}.ofType(Patient).where(birthDate.exists() and {birth} <= %asOf and ({AgeAtLeast(birth, Core.Pathway.Thresholds.AdultAgeYears)}).not()).exists()";
+        var older = $"{Resources}.ofType(Patient).where(birthDate.exists() and {AgeAtLeast(birth, Core.Pathway.Thresholds.OlderAgeYears)}).exists()";
         var steroidRules = Codes.Drugs.Where(d => d.Steroid is not null).ToList();
         var diabetes = ActiveCondition(Codes.OtherConditions.Single(c => c.Kind == ConditionKind.Diabetes));
         return new Dictionary<string, string>(StringComparer.Ordinal)
@@ -52,10 +55,18 @@ public static class FhirPathCriteria
 
     private static string AsOfText => "%asOf.toString()";
 
+    /// <summary>Completed years at asOf are at least <paramref name="years"/>: the birthday of that year is on or before asOf.</summary>
+    private static string AgeAtLeast(string birth, int years) => $"{birth} + {years} years <= %asOf";
+
+    /// <summary>
+    /// A coding that matches one of the rules as the reader's <c>CodeRule.Matches</c> does: the system exactly, the code
+    /// without regard to case in every system (ordinal: both sides upper-cased with the invariant simple mapping, which is
+    /// what FHIRPath <c>upper()</c> does in Firely's engine and what <c>OrdinalIgnoreCase</c> compares).
+    /// </summary>
     private static string Coded(IEnumerable<CodeRule> rules, string element = "code") =>
         "(" + string.Join(" or ", rules.Select(r => r.IsPrefix
-            ? $"{element}.coding.where(system = '{r.System}' and code.startsWith('{r.Code}')).exists()"
-            : $"{element}.coding.where(system = '{r.System}' and code = '{r.Code}').exists()")) + ")";
+            ? $"{element}.coding.where(system = '{r.System}' and code.upper().startsWith('{r.Code.ToUpperInvariant()}')).exists()"
+            : $"{element}.coding.where(system = '{r.System}' and code.upper() = '{r.Code.ToUpperInvariant()}').exists()")) + ")";
 
     private static string PositiveFinding(FindingKind kind)
     {

@@ -105,6 +105,79 @@ public sealed class FhirPathCriteriaTests
         Assert.Equal(byEngine, byFhirPath);
     }
 
+    // Conventions: age in completed years at asOf. The engine (EvaluationContext.CompletedYears) has the birthday reached
+    // when asOf ≥ birth date + N years, and .NET's AddYears takes 29 February to 28 February in a common year: a child
+    // born on 29 February 2008 is 18 on 28 February 2026. Comparing the birth date with asOf − N years (28 February 2008)
+    // kept that child a child one day too long, and the 65th birthday one day late.
+    [Theory]
+    [InlineData("2008-02-29", "2026-02-27", "R9-child", true)]
+    [InlineData("2008-02-29", "2026-02-28", "R9-child", false)]
+    [InlineData("2008-02-29", "2026-02-28", "R5-iv-child", false)]
+    [InlineData("2008-02-29", "2026-03-01", "R9-child", false)]
+    [InlineData("2006-02-28", "2024-02-28", "R9-child", false)]
+    [InlineData("2006-03-01", "2024-02-29", "R9-child", true)]
+    [InlineData("1960-02-29", "2025-02-27", "R9-older", false)]
+    [InlineData("1960-02-29", "2025-02-28", "R9-older", true)]
+    [InlineData("1960-02-29", "2024-02-28", "R9-older", false)]
+    [InlineData("1960-02-29", "2024-02-29", "R9-older", false)]
+    [InlineData("1959-02-28", "2024-02-28", "R9-older", true)]
+    public void A_birthday_on_29_february_agrees_with_the_engine(string birthDate, string asOfText, string criterion, bool expected)
+    {
+        var asOf = DateOnly.ParseExact(asOfText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var bundle = new PatientBundle(asOf).BornIn(birthDate).Ms().Relapse(asOf.AddDays(-2));
+        var (byFhirPath, byEngine) = Decide(criterion, bundle.ToJson(), asOf);
+        Assert.Equal(expected, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
+    // The reader (CodeRule.Matches) compares the system exactly and the code without regard to case, in every system
+    // (ATC h02ab04 is H02AB04, MSR#MOG-IgG is MSR#mog-igg, v3 pos is POS); the published FHIRPath compared codes exactly.
+    [Theory]
+    [InlineData(FhirCodes.Msr, "mog-igg", true)]
+    [InlineData(FhirCodes.Msr, "MOG-IgG", true)]
+    [InlineData(FhirCodes.Loinc, "91545-4", true)]
+    [InlineData(FhirCodes.Msr, "mog-igg-x", false)]
+    [InlineData("HTTP://MSRELAPSE.ORG/fhir/CodeSystem/msrelapse", "mog-igg", false)]
+    public void A_finding_code_in_another_case_agrees_with_the_engine(string system, string code, bool positive)
+    {
+        var bundle = new PatientBundle(AsOf).Female(40).Ms().Relapse(AsOf.AddDays(-2)).Qualitative(system, code, AsOf.AddDays(-1), positive: true, "mog");
+        var (byFhirPath, byEngine) = Decide("R3.2-mogad", bundle.ToJson(), AsOf);
+        Assert.Equal(positive, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
+    [Theory]
+    [InlineData(FhirCodes.Interpretation, "POS", true)]
+    [InlineData(FhirCodes.Interpretation, "pos", true)]
+    [InlineData(FhirCodes.Interpretation, "Det", true)]
+    [InlineData(FhirCodes.Interpretation, "posx", false)]
+    [InlineData("http://terminology.hl7.org/CodeSystem/V3-ObservationInterpretation", "POS", false)]
+    public void A_positive_interpretation_in_another_case_agrees_with_the_engine(string system, string code, bool positive)
+    {
+        var bundle = new PatientBundle(AsOf).Female(40).Ms().Relapse(AsOf.AddDays(-2))
+            .Aqp4Reported(AsOf.AddDays(-1), new FhirString("1:320"), new CodeableConcept(system, code));
+        var (byFhirPath, byEngine) = Decide("R3.1-nmosd", bundle.ToJson(), AsOf);
+        Assert.Equal(positive, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
+    // An allergy coded only (no display, no text: the name rule cannot help), in another case than the reader's tables.
+    [Theory]
+    [InlineData("R8.1-allergy", FhirCodes.Atc, "H02AB04", true)]
+    [InlineData("R8.1-allergy", FhirCodes.Atc, "h02ab04", true)]
+    [InlineData("R8.1-allergy", FhirCodes.Atc, "h02ab0", false)]
+    [InlineData("R8.3-albumin", FhirCodes.Msr, "Albumin", true)]
+    [InlineData("R8.3-albumin", FhirCodes.Msr, "ALBUMIN", true)]
+    [InlineData("R8.3-albumin", FhirCodes.RxNorm, "ALBUMIN", false)]
+    public void An_allergy_code_in_another_case_agrees_with_the_engine(string criterion, string system, string code, bool allergic)
+    {
+        var bundle = new PatientBundle(AsOf).Female(40).Ms().Relapse(AsOf.AddDays(-2)).AlbuminAllergy().ToBundle();
+        bundle.Entry.Select(e => e.Resource).OfType<AllergyIntolerance>().Single().Code = new CodeableConcept(system, code);
+        var (byFhirPath, byEngine) = Decide(criterion, bundle.ToJson(), AsOf);
+        Assert.Equal(allergic, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
     private static readonly DateOnly AsOf = new(2026, 5, 11);
 
     /// <summary>A criterion decided by its published FHIRPath (Firely's engine) and by the engine, for one record.</summary>
