@@ -79,7 +79,9 @@ public static class FhirPathCriteria
             $" or {Coded(Codes.PositiveResults, "value.ofType(CodeableConcept)")}" +
             " or value.ofType(boolean) = true" +
             " or value.ofType(string).trim().lower().matches('^(positive|detected)($|[^a-z0-9].*)'))";
-        return $"{Resources}.ofType(Observation).where(status != 'entered-in-error' and {Coded(codes)} and {effective}.exists() and {DateText(effective)} <= {AsOfText} and {positive}).exists()";
+        // Entered in error is left out; an observation without a status is read, as the reader reads it (a "!=" on an
+        // empty status is empty in FHIRPath, which left it out).
+        return $"{Resources}.ofType(Observation).where(status.where($this = 'entered-in-error').empty() and {Coded(codes)} and {effective}.exists() and {DateText(effective)} <= {AsOfText} and {positive}).exists()";
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ namespace MsRelapse.Knowledge.Tests;
 /// </summary>
 public sealed class FhirPathCriteriaTests
 {
-    private static readonly FhirJsonDeserializer Parser = new();
+    /// <summary>Reads as the FHIR reader reads (no validator: a resource missing a required element is still read).</summary>
+    private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings { Validator = null });
 
     public static TheoryData<string> CriteriaWithFhirPath() => [.. FhirPathCriteria.ById.Keys.Order(StringComparer.Ordinal)];
 
@@ -175,6 +176,19 @@ public sealed class FhirPathCriteriaTests
         bundle.Entry.Select(e => e.Resource).OfType<AllergyIntolerance>().Single().Code = new CodeableConcept(system, code);
         var (byFhirPath, byEngine) = Decide(criterion, bundle.ToJson(), AsOf);
         Assert.Equal(allergic, byEngine);
+        Assert.Equal(byEngine, byFhirPath);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(ObservationStatus.Final, true)]
+    [InlineData(ObservationStatus.EnteredInError, false)]
+    public void A_finding_without_a_status_agrees_with_the_engine(ObservationStatus? status, bool positive)
+    {
+        var bundle = new PatientBundle(AsOf).Female(40).Ms().Relapse(AsOf.AddDays(-2)).Qualitative(FhirCodes.Msr, "mog-igg", AsOf.AddDays(-1), positive: true, "mog").ToBundle();
+        bundle.Entry.Select(e => e.Resource).OfType<Observation>().Single(o => o.Code.Coding.Any(c => c.Code == "mog-igg")).Status = status;
+        var (byFhirPath, byEngine) = Decide("R3.2-mogad", bundle.ToJson(), AsOf);
+        Assert.Equal(positive, byEngine);
         Assert.Equal(byEngine, byFhirPath);
     }
 
