@@ -84,6 +84,14 @@ internal static class ServeCommand
                 var why = ex is IOException io2 ? $"cannot listen: {FirstLine(io2.Message)} (is another server on that port? choose one with --urls)" : ex.Message;
                 throw new CliInputException(why);
             }
+            catch (Exception ex) when (DatabaseFailureOf(ex) is { } database)
+            {
+                // The database named by --database could not be opened or migrated (a server down or refusing, a folder or
+                // a file that is not SQLite): one line naming the database's own words, never the connection string (it
+                // may hold a password), exit 2 — what to fix is the option or the server it names.
+                StopQuietly(app);
+                throw new CliInputException($"cannot use the database: {FirstLine(database.Message)} (check --database, and that its server is running and reachable)");
+            }
 
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             io.Out.WriteLine($"msrelapse serve: listening on {string.Join(", ", bound)} ({(options.AuthAuthority is null ? "local demo mode, no authentication" : "bearer authentication")}); API reference at /scalar; Ctrl+C stops");
@@ -106,6 +114,20 @@ internal static class ServeCommand
         }
 
         app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>The database's own error in <paramref name="ex"/> or its inner exceptions (EF Core wraps a refused connection in its retry strategy's InvalidOperationException), or null.</summary>
+    private static System.Data.Common.DbException? DatabaseFailureOf(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException database)
+            {
+                return database;
+            }
+        }
+
+        return null;
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
