@@ -59,7 +59,7 @@ public static class OpenApiDocumentation
                         : policies[0];
                 }
 
-                if (metadata.OfType<EnableRateLimitingAttribute>().Any(a => a.PolicyName == EvaluationLimiter.Policy))
+                if (metadata.OfType<EnableRateLimitingAttribute>().Any(a => EvaluationLimiter.IsEvaluationPolicy(a.PolicyName)))
                 {
                     operation.Metadata[LimitedKey] = true;
                 }

@@ -15,7 +15,9 @@ namespace MsRelapse.Server.Web;
 /// not a population screen; <c>msrelapse screen</c> is for that).
 /// One call holds one slot of the evaluation limiter (<see cref="EvaluationLimiter"/>) for its whole run and evaluates
 /// its records one after another: at most one record's bundle and model per call are alive at once, and the calls in
-/// flight count against the same bound as <c>POST /api/evaluate</c> (past it, 503 <c>too-busy</c> with Retry-After).
+/// flight count against the same bound as <c>POST /api/evaluate</c>. It does not wait behind the long queue of the
+/// per-record routes: with <see cref="ServerOptions.WorklistQueueLength"/> requests already waiting it is refused at
+/// once (503 <c>too-busy</c> with Retry-After) rather than answered minutes later to a client that has gone.
 /// </summary>
 public static class WorklistEndpoints
 {
@@ -30,7 +32,7 @@ public static class WorklistEndpoints
             .WithSummary("Every stored patient evaluated as of ?asOf= (default today), most urgent first; ?q= filters by name or id. Nothing is stored.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .LimitEvaluations()
+            .LimitWorklistEvaluations()
             .Require(authEnabled, Security.RegistryReaderPolicy);
     }
 
