@@ -49,6 +49,31 @@ public sealed class ServerOptions
     /// </summary>
     public int EvaluationQueueLength { get; set; } = 256;
 
+    /// <summary>Default for <see cref="WorklistQueueLength"/>.</summary>
+    public const int DefaultWorklistQueueLength = 4;
+
+    /// <summary>
+    /// How many requests may wait ahead of a <c>GET /api/worklist</c> call for an evaluation slot; with that many or more
+    /// waiting it gets 503 <c>too-busy</c> with Retry-After at once (0: it runs only when a slot is free). The worklist
+    /// shares the slots of <see cref="MaxConcurrentEvaluations"/> but not the long queue of
+    /// <see cref="EvaluationQueueLength"/>: a call evaluates up to 500 records, and at the back of 256 it waited 259 s,
+    /// past any client's patience. A few waiting calls cover the moments when every slot is briefly busy.
+    /// </summary>
+    public int WorklistQueueLength { get; set; } = DefaultWorklistQueueLength;
+
+    /// <summary>Default for <see cref="MaxTokenLifetime"/>: 24 hours.</summary>
+    public static readonly TimeSpan DefaultMaxTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Longest lifetime of a bearer token of the REST API: <c>exp − iat</c> (<c>exp − nbf</c> without <c>iat</c>), and
+    /// <c>exp</c> no further than this from now (a token with neither, or one whose <c>iat</c> is in the future); a longer
+    /// one gets 401. The default, 24 hours, is above what identity providers issue by default for access tokens (Entra
+    /// ID 60–90 minutes, Keycloak 5 minutes, Auth0 24 hours) and far below a token that never expires in practice
+    /// (<c>exp</c> in the year 3000): a leaked token stops working within a day. The CDS Hooks tokens have their own
+    /// 5-minute rule (<c>CdsTokenValidator</c>).
+    /// </summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = DefaultMaxTokenLifetime;
+
     /// <summary>A copy, so that the caller's object is never changed by configuration fallbacks.</summary>
     internal ServerOptions Copy() => (ServerOptions)MemberwiseClone();
 
@@ -65,6 +90,8 @@ public sealed class ServerOptions
         target.Tracing = Tracing;
         target.MaxConcurrentEvaluations = MaxConcurrentEvaluations;
         target.EvaluationQueueLength = EvaluationQueueLength;
+        target.WorklistQueueLength = WorklistQueueLength;
+        target.MaxTokenLifetime = MaxTokenLifetime;
     }
 
     /// <summary>The settings that make no sense, in words; empty when none.</summary>
@@ -78,6 +105,16 @@ public sealed class ServerOptions
         if (MaxConcurrentEvaluations < 1 || EvaluationQueueLength < 0)
         {
             yield return "the evaluation limit must be at least 1 and its queue at least 0";
+        }
+
+        if (WorklistQueueLength < 0)
+        {
+            yield return "the worklist's queue must be at least 0";
+        }
+
+        if (MaxTokenLifetime <= TimeSpan.Zero)
+        {
+            yield return "the longest token lifetime must be more than 0";
         }
     }
 }

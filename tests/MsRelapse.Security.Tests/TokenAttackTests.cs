@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using MsRelapse.Server;
 
 namespace MsRelapse.Security.Tests;
 
@@ -55,7 +56,15 @@ public sealed class TokenAttackTests(AuthenticatedService service) : IClassFixtu
         "unknown-kid", "known-kid-reused-by-another-rsa-key", "known-kid-reused-by-another-ec-key", "embedded-jwk-header",
         "tampered-payload-role-added", "tampered-payload-subject-changed", "es256-signature-under-rs256-header", "large-forged-token",
         "issuer-key-under-unknown-kid", "issuer-key-without-kid", "no-subject-and-no-name",
+        "exp-in-the-year-3000", "lifetime-just-over-the-maximum", "issued-long-ago", "no-iat-lifetime-from-nbf-over-the-maximum",
+        "no-iat-no-nbf-exp-beyond-the-maximum", "iat-in-the-future-and-exp-in-the-year-3000",
     ];
+
+    /// <summary>The service's longest token lifetime (the default of <see cref="ServerOptions.MaxTokenLifetime"/>), in seconds.</summary>
+    private static readonly long MaxLifetime = (long)ServerOptions.DefaultMaxTokenLifetime.TotalSeconds;
+
+    /// <summary>1 January 3000, 00:00 UTC: a token that, once leaked, works for ever.</summary>
+    private const long Year3000 = 32_503_680_000;
 
     /// <summary>A forged or invalid token for attack <paramref name="name"/>; every one claims the clinician role.</summary>
     private string Forge(string name)
@@ -148,6 +157,21 @@ public sealed class TokenAttackTests(AuthenticatedService service) : IClassFixtu
             // A genuine token that names nobody: the audit log could only write "anonymous", the demo mode's user.
             case "no-subject-and-no-name":
                 return Issuer.Rs256(With(("sub", null), ("name", null)));
+            // Genuine signatures, lifetimes past the service's maximum (24 h): IdentityModel alone checks only that exp is ahead.
+            case "exp-in-the-year-3000":
+                return Issuer.Rs256(With(("iat", now - 60), ("nbf", now - 60), ("exp", Year3000)));
+            case "lifetime-just-over-the-maximum":
+                return Issuer.Es256(With(("iat", now - 60), ("nbf", now - 60), ("exp", now - 60 + MaxLifetime + 60)));
+            case "issued-long-ago":
+                // Expires within the hour, but was issued 30 days ago: a month-long token near its end.
+                return Issuer.Rs256(With(("iat", now - (30 * 86_400)), ("nbf", now - (30 * 86_400)), ("exp", now + 3600)));
+            case "no-iat-lifetime-from-nbf-over-the-maximum":
+                return Issuer.Rs256(With(("iat", null), ("nbf", now - 60), ("exp", now - 60 + MaxLifetime + 60)));
+            case "no-iat-no-nbf-exp-beyond-the-maximum":
+                return Issuer.Rs256(With(("iat", null), ("nbf", null), ("exp", now + MaxLifetime + 3600)));
+            case "iat-in-the-future-and-exp-in-the-year-3000":
+                // exp − iat is one hour; but iat claims the token is issued in 2999 (IdentityModel does not check iat).
+                return Issuer.Rs256(With(("iat", Year3000 - 3600), ("nbf", null), ("exp", Year3000)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "unknown attack");
         }
@@ -183,6 +207,27 @@ public sealed class TokenAttackTests(AuthenticatedService service) : IClassFixtu
     {
         await GenuineTokensWorkAsync();
         Assert.True(Issuer.JwksFetches > 0, "the service never fetched the issuer's JWKS");
+    }
+
+    [Fact]
+    public async Task Tokens_that_live_up_to_the_maximum_lifetime_are_accepted_with_or_without_iat_and_nbf()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var tokens = new[]
+        {
+            // Just under 24 h from iat (the maximum is inclusive; a minute under leaves room for the test's own time).
+            Issuer.Rs256(Issuer.Claims("dr-day", "clinician").Also(c => { c["iat"] = now - 60; c["nbf"] = now - 60; c["exp"] = now - 120 + MaxLifetime; })),
+            // No iat: the lifetime is counted from nbf.
+            Issuer.Es256(Issuer.Claims("dr-nbf", "clinician").Also(c => { c.Remove("iat"); c["nbf"] = now - 60; c["exp"] = now - 120 + MaxLifetime; })),
+            // Neither: exp within the maximum from now.
+            Issuer.Rs256(Issuer.Claims("dr-bare", "clinician").Also(c => { c.Remove("iat"); c.Remove("nbf"); c["exp"] = now + MaxLifetime - 3600; })),
+        };
+        foreach (var token in tokens)
+        {
+            using var read = await SendAsync(HttpMethod.Get, "/api/patients", token);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            AssertNeverLogged(token);
+        }
     }
 
     [Fact]

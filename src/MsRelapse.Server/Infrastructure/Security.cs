@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace MsRelapse.Server.Infrastructure;
 
@@ -103,7 +105,15 @@ public static class Security
                 jwt.TokenValidationParameters.TryAllIssuerSigningKeys = false;
                 // An issuer on this machine (a test or development identity provider) may speak plain HTTP.
                 jwt.RequireHttpsMetadata = !httpLoopbackIssuer;
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnusableSubject };
+                var maxLifetime = options.MaxTokenLifetime;
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        RefuseLongLivedToken(context, maxLifetime);
+                        return RefuseUnusableSubject(context);
+                    },
+                };
                 // A refused token gets a bare "WWW-Authenticate: Bearer": no error_description saying which check
                 // failed (expired, wrong key, wrong audience) to whoever is probing.
                 jwt.IncludeErrorDetails = false;
@@ -150,6 +160,45 @@ public static class Security
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A valid token that lives longer than <paramref name="maxLifetime"/> (<see cref="ServerOptions.MaxTokenLifetime"/>)
+    /// is refused: 401. IdentityModel checks only that <c>exp</c> is ahead, so a token with <c>exp</c> in the year 3000,
+    /// once leaked, would open the API for ever. Its lifetime is <c>exp − iat</c>, or <c>exp − nbf</c> when it has no
+    /// <c>iat</c>; and, whatever those say, <c>exp</c> may be no further than the maximum (plus the clock skew) from
+    /// now: that covers a token with neither, and one that claims to be issued in the future (IdentityModel does not
+    /// check <c>iat</c>). A token without <c>exp</c> (only if a host turned off <c>RequireExpirationTime</c>) never
+    /// expires and is refused.
+    /// </summary>
+    private static void RefuseLongLivedToken(TokenValidatedContext context, TimeSpan maxLifetime)
+    {
+        var token = context.SecurityToken;
+        var parameters = context.Options.TokenValidationParameters;
+        // The clock IdentityModel checks exp and nbf against (the system clock), not the host TimeProvider (the
+        // authentication options take that one, which a test host sets to its patients' date): both checks on one clock.
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        if (token is null || token.ValidTo == DateTime.MinValue)
+        {
+            context.Fail("the token has no expiry");
+            return;
+        }
+
+        // Seconds since 1970, as the claims are: no conversion to DateTime that an odd iat could overflow.
+        var expires = (token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
+        double? start = token is JsonWebToken jwt && IssuedAt(jwt) is { } iat ? iat
+            : token.ValidFrom != DateTime.MinValue ? (token.ValidFrom - DateTime.UnixEpoch).TotalSeconds : null;
+        if ((start is { } s && expires - s > maxLifetime.TotalSeconds)
+            || expires - (now - DateTime.UnixEpoch).TotalSeconds > (maxLifetime + parameters.ClockSkew).TotalSeconds)
+        {
+            context.Fail("the token lives longer than allowed");
+        }
+    }
+
+    /// <summary>The token's <c>iat</c> in seconds since 1970 (a NumericDate: whole or fractional); null when absent or not a number.</summary>
+    private static double? IssuedAt(JsonWebToken jwt) =>
+        jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var whole) ? whole
+        : jwt.TryGetPayloadValue<double>(JwtRegisteredClaimNames.Iat, out var fractional) && double.IsFinite(fractional) ? fractional
+        : null;
 
     private static bool HasLoneSurrogate(string text)
     {
