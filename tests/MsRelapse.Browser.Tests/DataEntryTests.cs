@@ -218,6 +218,47 @@ public sealed class DataEntryTests(BrowserSuite suite) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task An_EDSS_assessment_the_engine_did_not_use_shows_the_total_of_its_scores_when_its_recorded_total_disagrees()
+    {
+        // Months before the baseline, another system recorded EDSS 1.5 with scores whose EDSS is 5.0 (pyramidal 4,
+        // sensory 1, ambulation 3). The engine does not use it (baseline 2025-11-12, nadir and latest 2026-05-10),
+        // so it has no dataUsed entry; it still reads it as 5.0, raises edss-inconsistent and names both totals.
+        var id = await CopyOfDemoPatientAsync("demo-severe-untreated", "entry-edss-unused");
+        var assessment = $"{id}-old-edss";
+        using (var http = new HttpClient { BaseAddress = new Uri(suite.BaseUrl) })
+        {
+            var scores = new (string Code, int Value)[] { ("visual", 0), ("brainstem", 0), ("pyramidal", 4), ("cerebellar", 0), ("sensory", 1), ("bowel-bladder", 0), ("cerebral", 0), ("ambulation", 3) };
+            var components = string.Join(',', scores.Select(s => $$"""{"code":{"coding":[{"system":"http://msrelapse.org/fhir/CodeSystem/msrelapse","code":"{{s.Code}}"}]},"valueInteger":{{s.Value}}}"""));
+            var observation = $$"""{"resourceType":"Observation","id":"{{assessment}}","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"273554001"}]},"subject":{"reference":"Patient/{{id}}"},"effectiveDateTime":"2025-06-01","valueQuantity":{"value":1.5,"unit":"score","system":"http://unitsofmeasure.org","code":"{score}"},"component":[{{components}}]}""";
+            using var content = new StringContent(observation, Encoding.UTF8, "application/fhir+json");
+            using var response = await http.PostAsync(new Uri($"/api/patients/{id}/resources", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await using var session = await suite.OpenAsync($"/#/patients/{id}");
+        var page = session.Page;
+        await Expect(page.GetByTestId("edss-latest")).ToHaveTextAsync("4.0");
+        await Expect(page.Locator("[data-flag=edss-inconsistent]")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".rationale")).ToContainTextAsync("recorded 1.5, computed from the functional systems 5.0");
+
+        // The data used and the timeline give it the engine's total, with the recorded one beside it, as for a used one.
+        var row = page.GetByTestId("data-used").Locator("tr", new() { HasText = assessment });
+        await Expect(row).ToContainTextAsync("5.0 (recorded 1.5 — inconsistent with its scores)");
+        await Expect(row).ToContainTextAsync("1 June 2025");
+        var timeline = page.GetByTestId("timeline-table").Locator("tr", new() { HasText = assessment });
+        await Expect(timeline).ToContainTextAsync("EDSS 5.0 (recorded 1.5 — inconsistent with its scores)");
+        var chart = page.GetByRole(AriaRole.Group, new() { Name = "EDSS timeline chart" });
+        await Expect(chart.GetByRole(AriaRole.Img, new() { Name = "EDSS 5.0 on 1 June 2025 (recorded 1.5 — inconsistent with its scores)" })).ToHaveCountAsync(1);
+
+        // The assessments it did use stay as they were: the baseline as recorded, the latest as the engine used it.
+        var baseline = page.GetByTestId("data-used").Locator("tr", new() { HasText = $"{id}-observ2" });
+        await Expect(baseline).ToContainTextAsync("1.5");
+        await Expect(baseline).Not.ToContainTextAsync("recorded");
+        await Expect(page.GetByTestId("timeline-table")).ToContainTextAsync("EDSS 1.5 (baseline)");
+        session.AssertClean();
+    }
+
+    [BrowserFact]
     public async Task A_record_changed_elsewhere_says_so_keeps_what_was_typed_and_saves_after_a_reload()
     {
         var id = await CopyOfDemoPatientAsync("demo-mild-relapse", "entry-conflict");

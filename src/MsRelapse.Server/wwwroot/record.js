@@ -146,13 +146,7 @@ export function readRecord(bundle) {
  * `recorded`, with the reason in edssNote. Assessments the engine did not use stay as recorded.
  */
 export function edssAsUsed(record, rec) {
-  const used = new Map();
-  for (const u of rec?.dataUsed ?? []) {
-    const source = String(u?.source ?? '').replace(/ \(.*\)$/, '');
-    const value = Number(u?.value);
-    // An id-less resource ("Observation") names no one assessment.
-    if (u?.item === 'edss' && source.includes('/') && Number.isFinite(value) && !used.has(source)) used.set(source, value);
-  }
+  const used = edssUsed(rec);
   if (!used.size) return record;
   const inconsistent = (rec.flags ?? []).some(f => f.code === 'edss-inconsistent');
   const edss = record.edss.map(p => {
@@ -161,6 +155,38 @@ export function edssAsUsed(record, rec) {
     return { ...p, value, recorded: p.value, inconsistent: inconsistent && p.value !== null };
   });
   return { ...record, edss };
+}
+
+/** The EDSS values of the recommendation's dataUsed, by assessment source ("Observation/id"). */
+function edssUsed(rec) {
+  const used = new Map();
+  for (const u of rec?.dataUsed ?? []) {
+    const source = String(u?.source ?? '').replace(/ \(.*\)$/, '');
+    const value = Number(u?.value);
+    // An id-less resource ("Observation") names no one assessment.
+    if (u?.item === 'edss' && source.includes('/') && Number.isFinite(value) && !used.has(source)) used.set(source, value);
+  }
+  return used;
+}
+
+/**
+ * edssAsUsed, and the same for the assessments the engine did not use (neither baseline, nadir nor latest: no dataUsed
+ * entry). The engine reads every assessment with a complete set of scores as the EDSS computed from them — a recorded
+ * total that disagrees raises edss-inconsistent whether or not the assessment is used (R4, 2026.2), and the rationale
+ * names both — so shown as recorded, such an assessment would carry a total the engine does not give it. Its computed
+ * EDSS comes from scoresEdss(components): the service's calculator (GET /api/edss, the engine's own), not a second
+ * calculation here; null (an incomplete set, a refusal, no answer) leaves the assessment as recorded.
+ */
+export async function edssAsRead(record, rec, scoresEdss) {
+  const used = edssUsed(rec);
+  const asUsed = edssAsUsed(record, rec);
+  const edss = await Promise.all(asUsed.edss.map(async p => {
+    if (used.has(p.source) || p.value === null || p.value === undefined || !Object.keys(p.components ?? {}).length) return p;
+    const computed = await scoresEdss(p.components);
+    if (computed === null || computed === undefined || !Number.isFinite(computed) || computed === Number(p.value)) return p;
+    return { ...p, value: computed, recorded: p.value, inconsistent: true };
+  }));
+  return { ...asUsed, edss };
 }
 
 /** Why an assessment shows a total other than the one recorded (see edssAsUsed), in words; '' when it does not. */

@@ -4,8 +4,8 @@ import { h, dl } from './dom.js';
 import { api } from './api.js';
 import { renderRecommendation, renderProblem } from './render.js';
 import { edssTimeline } from './chart.js';
-import { readRecord, edssAsUsed } from './record.js';
-import { dataUsed } from './view-patient.js';
+import { readRecord, edssAsRead } from './record.js';
+import { dataUsed, scoresEdss } from './view-patient.js';
 import { SEX, label } from './labels.js';
 import { dateField, status, busy, problemOf, today, shortDate } from './fields.js';
 
@@ -25,8 +25,8 @@ export function launchedView(key) {
     busy(evaluateButton, true, 'Evaluating…');
     try {
       const rec = await api.evaluateBundle(JSON.stringify(bundle), asOf.value || today());
-      // The EDSS values as the engine used them (view-patient.js does the same).
-      const used = edssAsUsed(record, rec);
+      // The EDSS values as the engine read them (view-patient.js does the same).
+      const used = await edssAsRead(record, rec, scoresEdss);
       result.replaceChildren(renderRecommendation(rec, {
         provenance: ['read from the EHR, not stored'], aside: dataUsed(used, rec.asOf), afterTop: edssTimeline(used, rec),
       }));

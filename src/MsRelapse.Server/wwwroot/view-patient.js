@@ -4,8 +4,8 @@ import { h, dl, table, dateTime } from './dom.js';
 import { api } from './api.js';
 import { renderRecommendation, renderProblem, dayText, dateNode } from './render.js';
 import { edssTimeline } from './chart.js';
-import { readRecord, steroidCourses, edssAsUsed, edssNote } from './record.js';
-import { dataEntry } from './forms.js';
+import { readRecord, steroidCourses, edssAsRead, edssNote } from './record.js';
+import { dataEntry, EDSS_FIELDS } from './forms.js';
 import { ACTIONS, URGENCY, SEX, label } from './labels.js';
 import { dateField, status, busy, problemOf, today, shortDate } from './fields.js';
 
@@ -34,7 +34,26 @@ export function dataUsed(record, asOf) {
     rows.length ? table(null, ['What', 'Value', 'Date', 'Source'], rows, { class: 'compact' }) : h('p', { class: 'muted' }, 'Nothing recorded yet.'));
 }
 
-/** The response header the service sets when asOf is after its own date (src/MsRelapse.Server/Infrastructure/FutureDates.cs). */
+// The calculator's answers by query, for the life of the page (an assessment's scores do not change its EDSS).
+const scoresAnswers = new Map();
+
+/**
+ * The EDSS of an assessment's scores (FHIR component code → raw value) by the service's calculator, GET /api/edss (the
+ * engine's own); null when the set is incomplete or the calculator refuses it or cannot be reached (see edssAsRead).
+ */
+export function scoresEdss(components) {
+  if (!EDSS_FIELDS.every(([, , , code]) => Number.isFinite(components?.[code]))) return Promise.resolve(null);
+  const params = Object.fromEntries(EDSS_FIELDS.map(([parameter, , , code]) => [parameter, String(components[code])]));
+  const key = new URLSearchParams(params).toString();
+  if (!scoresAnswers.has(key)) {
+    scoresAnswers.set(key, api.edss(params).then(r => Number(r?.edss)).catch(() => {
+      scoresAnswers.delete(key);
+      return null;
+    }));
+  }
+  return scoresAnswers.get(key);
+}
+
 /** The CDS Hooks services, in words. */
 const CDS_SERVICES = {
   'msrelapse-patient-view': 'Patient view',
@@ -42,6 +61,7 @@ const CDS_SERVICES = {
   'msrelapse-order-sign': 'Order sign',
 };
 
+/** The response header the service sets when asOf is after its own date (src/MsRelapse.Server/Infrastructure/FutureDates.cs). */
 export const FUTURE_HEADER = 'MsRelapse-AsOf-Future';
 
 export function patientView(id) {
@@ -61,7 +81,7 @@ export function patientView(id) {
     h('h2', { id: 'feedback-title' }, 'Feedback from the EHR on MsRelapse cards'), h('div', { id: 'feedback-body' }, h('p', { class: 'muted' }, 'Loading…')));
   const form = h('form', { class: 'evaluate-form no-print' }, asOfField, evaluateButton, saveButton, carePlan);
 
-  const state = { bundle: null, etag: null, record: null, shown: null };
+  const state = { bundle: null, etag: null, record: null, shown: null, showing: 0 };
 
   async function loadRecord() {
     const { bundle, etag } = await api.patientRecord(id);
@@ -92,10 +112,12 @@ export function patientView(id) {
     }
   }
 
-  function show(rec, meta) {
+  async function show(rec, meta) {
     state.shown = rec;
-    // The EDSS values as the engine used them, so that the data used and the timeline agree with the episode.
-    const record = edssAsUsed(state.record, rec);
+    const mine = ++state.showing;
+    // The EDSS values as the engine read them (used or not), so that the data used and the timeline agree with it.
+    const record = await edssAsRead(state.record, rec, scoresEdss);
+    if (mine !== state.showing) return;
     result.replaceChildren(renderRecommendation(rec, {
       ...meta,
       aside: dataUsed(record, rec.asOf),
@@ -112,7 +134,7 @@ export function patientView(id) {
     try {
       const { json: rec, headers } = await api.evaluateBundleFull(JSON.stringify(state.bundle), asOf.value);
       futureNotice(headers?.get?.(FUTURE_HEADER) === 'true', rec.asOf);
-      show(rec, { title: `Recommendation as of ${dayText(rec.asOf)}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
+      await show(rec, { title: `Recommendation as of ${dayText(rec.asOf)}`, provenance: ['not saved (a view of the record as it is now)', `record ${state.etag ?? ''}`] });
       saveButton.disabled = false;
       live.textContent = `Evaluated as of ${dayText(rec.asOf)}: ${label(ACTIONS, rec.recommendation.primary)}, ${URGENCY[rec.recommendation.urgency]?.label ?? rec.recommendation.urgency}. Not saved.`;
       if (focus) result.querySelector('h2')?.focus();
@@ -137,7 +159,7 @@ export function patientView(id) {
             busy(open, true, 'Loading…');
             try {
               const stored = await api.evaluation(id, e.id);
-              show(stored.recommendation, {
+              await show(stored.recommendation, {
                 title: `Saved recommendation as of ${dayText(stored.asOf)}`,
                 provenance: [`evaluation #${stored.id} saved ${dateTime(stored.createdAt)}`, `record version ${stored.patientVersion}`,
                   `input SHA-256 ${String(stored.inputSha256 ?? '').slice(0, 12)}…`],
@@ -183,7 +205,7 @@ export function patientView(id) {
       const stored = await api.evaluatePatient(id, asOf.value);
       futureNotice(stored.asOfInFuture === true, stored.asOf);
       live.textContent = `Evaluation saved (#${stored.id}, as of ${dayText(stored.asOf)}).`;
-      show(stored.recommendation, {
+      await show(stored.recommendation, {
         title: `Recommendation as of ${dayText(stored.asOf)}`,
         provenance: [`evaluation #${stored.id} saved ${dateTime(stored.createdAt)}`, `record version ${stored.patientVersion}`],
       });
