@@ -154,8 +154,10 @@ public static class FhirRecordReader
                 if (failure is not null)
                 {
                     // One resource Firely cannot build is an error of that resource, not a crash.
+                    // Said in words: the validator's first finding in it ("Patient.birthDate: …"), else Firely's own message.
                     var label = e.Id is { Length: > 0 } id ? $"{e.TypeName}/{id}" : $"{e.TypeName}/(entry {e.Index + 1})";
-                    (errors ??= []).Add(new InputError(FhirErrorCodes.InvalidValue, $"{e.TypeName}: could not be read ({failure.GetType().Name}).", new SourceRef(label, e.TypeName)));
+                    var (path, what) = FirstFinding(buffer, start, count, e.TypeName) ?? (e.TypeName, failure is CodedException coded ? coded.Message : "could not be read");
+                    (errors ??= []).Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what.TrimEnd('.')}.", new SourceRef(label, path)));
                     continue;
                 }
             }
@@ -172,6 +174,22 @@ public static class FhirRecordReader
     /// first finding, the path rewritten to start at the resource type). Only a better message is at stake: on any
     /// failure the error names the resource.
     /// </summary>
+    /// <summary>
+    /// What is wrong with an entry of the UTF-8 reader whose mapping failed: its resource parsed again by Firely, validating
+    /// (<see cref="FirstFinding(byte[], int, int, string)"/>), so that both readers say it in the same words. Runs only on a
+    /// failure; null for a view that holds no JSON (an Observation's compact form).
+    /// </summary>
+    internal static (string Path, string Message)? DiagnoseJson(BundleReader.Entry entry)
+    {
+        if (entry.View is not JsonViews.IJsonBacked backed)
+        {
+            return null;
+        }
+
+        var utf8 = JsonSerializer.SerializeToUtf8Bytes(backed.Json);
+        return FirstFinding(utf8, 0, utf8.Length, entry.TypeName);
+    }
+
     private static (string Path, string Message)? FirstFinding(byte[] buffer, int start, int length, string typeName) =>
         NeverThrow.Run(
             () =>
@@ -198,6 +216,12 @@ public static class FhirRecordReader
     /// <summary>The whole input through Firely (inputs that are not plainly a Bundle), as the reader always did.</summary>
     private static FhirReadResult ReadWithFirely(string json)
     {
+        if (RootKind(json) is { } notAnObject)
+        {
+            // Firely throws on a root that is not an object (an array, a string): said as what it is.
+            return FhirReadResult.Fail(FhirErrorCodes.NotABundle, $"Expected a FHIR R4 Bundle (a JSON object): found {notAnObject}.");
+        }
+
         Resource? resource;
         IEnumerable<CodedException> findings;
         try
@@ -219,6 +243,29 @@ public static class FhirRecordReader
         }
 
         return FromFirelyBundle(bundle, findingList);
+    }
+
+    /// <summary>What the JSON's root is when it is not an object ("a JSON array", …); null for an object or for text that is not JSON (the parse says why).</summary>
+    private static string? RootKind(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        try
+        {
+            return !reader.Read() ? null : reader.TokenType switch
+            {
+                JsonTokenType.StartObject => null,
+                JsonTokenType.StartArray => "a JSON array",
+                JsonTokenType.String => "a JSON string",
+                JsonTokenType.Number => "a JSON number",
+                JsonTokenType.True or JsonTokenType.False => "a JSON boolean",
+                JsonTokenType.Null => "JSON null",
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A resource's type name; null for a dynamic resource of a strange shape.</summary>

@@ -142,7 +142,7 @@ public static class Utf8RecordReader
             }
         }
 
-        return Map(entries);
+        return Map(entries, diagnose: true);
     }
 
     /// <summary>What the scanner accepts: comments are not JSON.</summary>
@@ -167,9 +167,10 @@ public static class Utf8RecordReader
         return true;
     }
 
-    private static FhirReadResult Map(List<BundleReader.Entry> entries) =>
+    /// <summary>The mapping of the entries; with <paramref name="diagnose"/>, an entry whose mapping fails is said in the validator's words (a Bundle, a CDS prefetch). The screen's lines go without: their rows keep the error's code only, and an Observation's compact form has no JSON to diagnose.</summary>
+    private static FhirReadResult Map(List<BundleReader.Entry> entries, bool diagnose = false) =>
         NeverThrow.Run(
-            () => new BundleReader(entries).Read(),
+            () => new BundleReader(entries, diagnose ? FhirRecordReader.DiagnoseJson : null).Read(),
             ex => FhirReadResult.Fail(FhirErrorCodes.ParseError, $"The input could not be parsed as FHIR ({ex.GetType().Name}); expected a FHIR R4 Bundle."));
 
     private static FhirReadResult ReadScanned(List<ScannedEntry> scanned, byte[] utf8Bundle)
@@ -191,7 +192,7 @@ public static class Utf8RecordReader
                 entries.Add(new BundleReader.Entry(e.Index, e.FullUrl, e.TypeName, e.Id, view, e.PatientReferences));
             }
 
-            return Map(entries);
+            return Map(entries, diagnose: true);
         }
         finally
         {

@@ -107,6 +107,39 @@ public sealed class ReaderErrorTests
         Assert.Equal("no-patient", Assert.Single(empty.Errors).Code);
     }
 
+    [Theory]
+    [InlineData("[]", "a JSON array")]
+    [InlineData("[1,2,3]", "a JSON array")]
+    [InlineData("\"a Bundle\"", "a JSON string")]
+    [InlineData("42", "a JSON number")]
+    [InlineData("null", "JSON null")]
+    public void JSON_that_is_not_an_object_says_what_it_is_in_words(string input, string what)
+    {
+        // Firely throws on such a root: the message named its exception (InvalidOperationException) instead.
+        foreach (var result in new[] { FhirRecordReader.Read(input), Utf8RecordReader.Read(System.Text.Encoding.UTF8.GetBytes(input)) })
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("not-a-bundle", error.Code);
+            Assert.Equal($"Expected a FHIR R4 Bundle (a JSON object): found {what}.", error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"resourceType":"Patient","id":"p1","gender":"female","birthDate":1990}""", "Patient/p1", "Patient.birthDate", "integer 1990 is not the right type of literal for a date")]
+    [InlineData("""{"resourceType":"Condition","id":"r1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"192929006"}]},"onsetDateTime":5}""", "Condition/r1", "Condition.onset", "integer 5 is not the right type of literal for a dateTime")]
+    public void A_value_of_the_wrong_JSON_type_is_named_by_its_path_in_words(string resource, string label, string path, string words)
+    {
+        // These named the exception before ("Patient: could not be read (CodedValidationException)").
+        var bundle = resource.StartsWith("""{"resourceType":"Patient""", StringComparison.Ordinal) ? BundleWithoutPatient(resource) : Bundle(resource);
+        foreach (var result in new[] { FhirRecordReader.Read(bundle), Utf8RecordReader.Read(System.Text.Encoding.UTF8.GetBytes(bundle)) })
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("fhir-invalid-value", error.Code);
+            Assert.Equal(label, error.Source!.Resource);
+            Assert.Equal($"{path}: {words}.", error.Message);
+        }
+    }
+
     [Fact]
     public void An_invalid_date_on_a_fact_the_pathway_reads_is_an_error_with_resource_and_path()
     {

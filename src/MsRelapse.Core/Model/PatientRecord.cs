@@ -66,7 +66,26 @@ public sealed record PatientRecord
 
     /// <summary>Notes the adapter made while reading (e.g. a medication recognised by name, a dose read as mg).</summary>
     public ImmutableArray<string> ReadingNotes { get; init; } = [];
+
+    /// <summary>
+    /// Medication resources (administrations, orders, statements) that name their drug by reference to a Medication
+    /// the record does not hold, neither contained nor among its resources: what they gave is at most what the
+    /// reference's display says. A Bulk Data <c>Patient/$export</c> often leaves Medication out (it is not in the
+    /// Patient compartment), and then steroid courses go uncounted without a word in the recommendation; hosts count
+    /// these (a screen reports them). Adapters fill it; empty when every reference resolved.
+    /// </summary>
+    public ImmutableArray<UnresolvedMedication> UnresolvedMedications { get; init; } = [];
 }
+
+/// <summary>A medication resource whose drug is a reference to a Medication the record does not hold.</summary>
+/// <param name="Reference">The reference as written (e.g. <c>Medication/e4411</c>).</param>
+/// <param name="MayBeSteroidCourse">
+/// An administration given, or an order given (intent order, status active or completed), whose drug nothing else
+/// identifies (no drug the reader knows in the reference's display): it may have been a relapse steroid course that is
+/// not counted. A statement never is (courses count from administrations and orders only), nor a drug the display names.
+/// </param>
+/// <param name="Source">The medication resource.</param>
+public sealed record UnresolvedMedication(string Reference, bool MayBeSteroidCourse, SourceRef Source);
 
 /// <summary>Administrative sex (FHIR AdministrativeGender).</summary>
 public enum Sex

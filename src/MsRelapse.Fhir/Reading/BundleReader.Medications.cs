@@ -17,9 +17,16 @@ internal sealed partial class BundleReader
     /// <summary>
     /// The concepts that say what <paramref name="medication"/> is (see <see cref="MedicationConcepts"/>), with the
     /// entries of this record as the Medications a reference may name; a reference to a Medication the record does not
-    /// hold is noted.
+    /// hold is noted, and kept as an <see cref="UnresolvedMedication"/> for hosts to count (a note is for the clinician,
+    /// not a count).
     /// </summary>
-    private List<IConceptView> ConceptsOf(IChoiceView? medication, IMedicationUseView owner, SourceRef source)
+    /// <param name="medication">The <c>medication[x]</c> element.</param>
+    /// <param name="owner">The resource that holds it.</param>
+    /// <param name="source">The resource, for notes.</param>
+    /// <param name="given">
+    /// An administration given or an order given: a course the pathway would count if its drug were a relapse steroid.
+    /// </param>
+    private List<IConceptView> ConceptsOf(IChoiceView? medication, IMedicationUseView owner, SourceRef source, bool given)
     {
         var concepts = MedicationConcepts(medication, owner, reference => _byReference.GetValueOrDefault(reference)?.View as IMedicationView, out var unresolved);
         if (unresolved is not null)
@@ -27,6 +34,11 @@ internal sealed partial class BundleReader
             _notes.Add(concepts.Count == 0
                 ? $"{source.Resource}: its medication ({unresolved}) is not in the record; not read."
                 : $"{source.Resource}: its medication ({unresolved}) is not in the record; read by the reference's display.");
+
+            // Unknown drug given: it may have been the attack's steroid course, now uncounted. A display that names a
+            // drug the reader knows settles it (a steroid is then counted by name; another drug is not a course).
+            var mayBeCourse = given && Recognise(concepts, Codes.Drugs) is null && Recognise(concepts, Codes.PlacentaCrossingSteroids) is null;
+            _unresolvedMedications.Add(new UnresolvedMedication(unresolved, mayBeCourse, source));
         }
 
         return concepts;
@@ -197,7 +209,7 @@ internal sealed partial class BundleReader
             return;
         }
 
-        var concepts = ConceptsOf(administration.Medication, administration, source);
+        var concepts = ConceptsOf(administration.Medication, administration, source, given: true);
         var match = Recognise(concepts, Codes.SteroidDrugs);
         if (match is null)
         {
@@ -230,7 +242,7 @@ internal sealed partial class BundleReader
 
         // Given: intent order (and its specialisations), status active or completed.
         var given = request.Intent.EndsWith("order", StringComparison.Ordinal) && status is "active" or "completed";
-        var concepts = ConceptsOf(request.Medication, request, source);
+        var concepts = ConceptsOf(request.Medication, request, source, given);
         var match = Recognise(concepts, Codes.Drugs);
         if (match is null)
         {
@@ -318,7 +330,7 @@ internal sealed partial class BundleReader
         }
 
         // Relapse steroids count from administrations and orders only; a statement of prednisone is maintenance.
-        var match = Recognise(ConceptsOf(statement.Medication, statement, source), Codes.ClassDrugs);
+        var match = Recognise(ConceptsOf(statement.Medication, statement, source, given: false), Codes.ClassDrugs);
         if (match is null)
         {
             return;

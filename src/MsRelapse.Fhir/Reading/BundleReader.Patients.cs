@@ -129,6 +129,6 @@ internal sealed partial class BundleReader
                 DeceasedFlag = deceasedFlag,
                 DeceasedOn = deceasedOn,
             };
-        }, withFinding: false);
+        });
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class BundleReader
     private readonly List<SteroidDose> _steroids = [];
     private readonly List<MedicationFact> _medications = [];
     private readonly List<ApheresisSession> _apheresis = [];
+    private readonly List<UnresolvedMedication> _unresolvedMedications = [];
 
     /// <summary>One entry that holds a resource of a FHIR R4 type.</summary>
     /// <param name="Index">0-based position in <c>Bundle.entry</c> (or in the list of resources).</param>
@@ -47,9 +48,13 @@ internal sealed partial class BundleReader
     /// <summary>Entries of the bundle by every name a reference may use (Type/id, fullUrl).</summary>
     private readonly Dictionary<string, Entry> _byReference;
 
-    public BundleReader(IReadOnlyList<Entry> entries)
+    /// <summary>What is wrong with an entry whose mapping failed, for entries that carry no <see cref="Entry.Diagnose"/> (null: nothing to say).</summary>
+    private readonly Func<Entry, (string Path, string Message)?>? _diagnose;
+
+    public BundleReader(IReadOnlyList<Entry> entries, Func<Entry, (string Path, string Message)?>? diagnose = null)
     {
         _entries = entries;
+        _diagnose = diagnose;
         _byReference = new(entries.Count, StringComparer.Ordinal);
     }
 
@@ -118,6 +123,7 @@ internal sealed partial class BundleReader
             Medications = [.. _medications],
             ApheresisSessions = [.. _apheresis],
             ReadingNotes = [.. _notes],
+            UnresolvedMedications = [.. _unresolvedMedications],
         };
         return new FhirReadResult(_errors.Count == 0 ? record : null, _errors);
     }
@@ -187,10 +193,12 @@ internal sealed partial class BundleReader
             return fallback;
         }
 
-        var finding = withFinding ? entry.Diagnose?.Invoke() : null;
+        var finding = withFinding ? entry.Diagnose?.Invoke() ?? _diagnose?.Invoke(entry) : null;
         var path = finding?.Path ?? entry.TypeName;
-        var what = finding?.Message ?? $"could not be read ({ex.GetType().Name})";
-        _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what}.", source.At(path)));
+        // Without a finding, Firely's own words for a value it could not take (a number where a date belongs), else the
+        // exception's kind: a bug of ours, named so that it can be found.
+        var what = finding?.Message ?? (ex is Hl7.Fhir.Utility.CodedException coded ? coded.Message : $"could not be read ({ex.GetType().Name})");
+        _errors.Add(new InputError(FhirErrorCodes.InvalidValue, $"{path}: {what.TrimEnd('.')}.", source.At(path)));
         return fallback;
     }
 

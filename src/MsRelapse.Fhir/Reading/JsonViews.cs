@@ -17,6 +17,12 @@ namespace MsRelapse.Fhir;
 /// </summary>
 internal static class JsonViews
 {
+    /// <summary>A view over a parsed resource: its JSON, for a message that says what is wrong with it (<see cref="FhirRecordReader.DiagnoseJson"/>).</summary>
+    internal interface IJsonBacked
+    {
+        JsonElement Json { get; }
+    }
+
     /// <summary>An empty object: what Firely makes of <c>"code": null</c>.</summary>
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
@@ -444,8 +450,10 @@ internal static class JsonViews
         public string? ReferenceDisplay() => Text(value, "display"u8);
     }
 
-    private sealed class PatientView(JsonElement patient) : IPatientView
+    private sealed class PatientView(JsonElement patient) : IPatientView, IJsonBacked
     {
+        public JsonElement Json => patient;
+
         public string? Gender => TryMember(patient, "gender"u8, out var g) ? g.ValueKind switch
         {
             JsonValueKind.String => Utf8StringCache.GetString(g),
@@ -459,8 +467,10 @@ internal static class JsonViews
         public IChoiceView? Deceased => Choice(patient, "deceased");
     }
 
-    private sealed class ConditionView(JsonElement condition) : IConditionView
+    private sealed class ConditionView(JsonElement condition) : IConditionView, IJsonBacked
     {
+        public JsonElement Json => condition;
+
         public IConceptView? VerificationStatus => Concept(Object(condition, "verificationStatus"u8));
 
         public IConceptView? ClinicalStatus => Concept(Object(condition, "clinicalStatus"u8));
@@ -481,8 +491,10 @@ internal static class JsonViews
         public IChoiceView? Value => Choice(component, "value");
     }
 
-    private sealed class ObservationView(JsonElement observation) : IObservationView
+    private sealed class ObservationView(JsonElement observation) : IObservationView, IJsonBacked
     {
+        public JsonElement Json => observation;
+
         public string Status => StatusCode(observation, "status"u8);
 
         public IConceptView? Code => Concept(Object(observation, "code"u8));
@@ -496,8 +508,10 @@ internal static class JsonViews
         public IReadOnlyList<IComponentView?> Components => Items<IComponentView>(observation, "component"u8, static e => new ComponentView(e));
     }
 
-    private abstract class MedicationUseView(JsonElement resource) : IMedicationUseView
+    private abstract class MedicationUseView(JsonElement resource) : IMedicationUseView, IJsonBacked
     {
+        public JsonElement Json => resource;
+
         protected JsonElement Resource => resource;
 
         public string Status => StatusCode(resource, "status"u8);
@@ -578,8 +592,10 @@ internal static class JsonViews
         public IChoiceView? Effective => Choice(Resource, "effective");
     }
 
-    private sealed class AllergyView(JsonElement allergy) : IAllergyView
+    private sealed class AllergyView(JsonElement allergy) : IAllergyView, IJsonBacked
     {
+        public JsonElement Json => allergy;
+
         public IConceptView? VerificationStatus => Concept(Object(allergy, "verificationStatus"u8));
 
         public IConceptView? ClinicalStatus => Concept(Object(allergy, "clinicalStatus"u8));
@@ -587,8 +603,10 @@ internal static class JsonViews
         public IConceptView? Code => Concept(Object(allergy, "code"u8));
     }
 
-    private sealed class ProcedureView(JsonElement procedure) : IProcedureView
+    private sealed class ProcedureView(JsonElement procedure) : IProcedureView, IJsonBacked
     {
+        public JsonElement Json => procedure;
+
         public string Status => StatusCode(procedure, "status"u8);
 
         public IConceptView? Code => Concept(Object(procedure, "code"u8));
