@@ -194,10 +194,14 @@ public static class PartitionScreener
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var id = outcome.Record?.PatientId ?? patientKey;
+
+        // Counted for a rejected record too: it is a fact about the export (its Medication resources), not the pathway.
+        var unresolved = outcome.Record?.UnresolvedMedications ?? [];
+        var mayBeCourses = unresolved.Count(u => u.MayBeSteroidCourse);
         if (!outcome.IsValid)
         {
             var code = outcome.Errors.Count > 0 ? outcome.Errors[0].Code : "no-recommendation";
-            return new PatientRow(id, "", "", "", "", "", null, null, [], code);
+            return new PatientRow(id, "", "", "", "", "", null, null, [], code, null, unresolved.Length, mayBeCourses);
         }
 
         var r = outcome.Recommendation!;
@@ -213,7 +217,9 @@ public static class PartitionScreener
             e.DaysSinceOnset,
             [.. r.Flags.Select(f => WireNames.Of(f.Code))],
             null,
-            e.SteroidResponse == ResponseStatus.Inadequate ? SteroidFailureToApheresis(outcome.Record!, e.Onset, asOf) : null);
+            e.SteroidResponse == ResponseStatus.Inadequate ? SteroidFailureToApheresis(outcome.Record!, e.Onset, asOf) : null,
+            unresolved.Length,
+            mayBeCourses);
     }
 
     /// <summary>

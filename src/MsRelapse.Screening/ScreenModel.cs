@@ -38,6 +38,14 @@ public static class MalformedReasons
 /// For a patient with an inadequate steroid response and an apheresis session: days from the last steroid dose
 /// before the first session to that session (summary.json); null otherwise. Not a CSV column.
 /// </param>
+/// <param name="UnresolvedMedications">
+/// The patient's medication resources that name a Medication the export does not hold (the record's
+/// <c>UnresolvedMedications</c>; summary.json and report.html count them). Not a CSV column.
+/// </param>
+/// <param name="UnresolvedPossibleSteroidCourses">
+/// Of those, the administrations and orders given whose drug nothing else identifies: steroid courses that may not be
+/// counted. Not a CSV column.
+/// </param>
 public sealed record PatientRow(
     string PatientId,
     string EpisodeStatus,
@@ -49,7 +57,9 @@ public sealed record PatientRow(
     int? DaysSinceOnset,
     ImmutableArray<string> Flags,
     string? Error,
-    int? SteroidFailureToApheresisDays = null)
+    int? SteroidFailureToApheresisDays = null,
+    int UnresolvedMedications = 0,
+    int UnresolvedPossibleSteroidCourses = 0)
 {
     /// <summary>Actions a worklist of "needing action now" shows (with urgency urgent or emergency).</summary>
     public static readonly ImmutableHashSet<string> ActNowActions =

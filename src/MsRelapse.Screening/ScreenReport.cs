@@ -91,12 +91,14 @@ public static class ScreenReport
             table{border-collapse:collapse;margin:.4rem 0}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left}
             td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}thead th{background:#f4f4f4}
             #worklist{width:100%}button.sort{all:inherit;cursor:pointer}button.sort:focus-visible{outline:2px solid #1f5f8b}
-            .emergency{color:#a00;font-weight:bold}
+            .emergency{color:#a00;font-weight:bold}.warning{border:1px solid #b2182b;background:#fdf3f2;border-radius:.5rem;padding:.6rem 1rem}
             @media print{body{margin:0;max-width:none}summary{display:none}tr,figure{break-inside:avoid}}</style></head><body>
             """);
         html.Append(CultureInfo.InvariantCulture, $"<h1>MS relapse screen as of {summary.AsOf:yyyy-MM-dd}</h1>");
         html.Append(CultureInfo.InvariantCulture,
             $"<p class=\"note\">Decision support: every line is a recommendation for a clinician to review, not a decision. {N(t.Patients)} patients from {N(summary.Export.InputFiles.Length)} files ({Megabytes(summary.Export.Bytes)}); every patient's row is in patients.csv, the counts in summary.json.</p>");
+
+        UnresolvedMedications(html, t);
 
         var inadequate = t.BySteroidResponse.GetValueOrDefault("inadequate");
         html.Append("<div class=\"cards\">");
@@ -233,6 +235,23 @@ public static class ScreenReport
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<td class=\"n\"><b>{N(actions.Sum(a => a.Total))}</b></td></tr></tfoot></table></div>");
+    }
+
+    /// <summary>
+    /// A warning above the figures when medications name a Medication the export does not hold: the steroid courses among
+    /// them are not counted, so steroid responses and primary actions may be wrong (a repeat of a course that failed, a
+    /// course started again mid-way). Nothing else on the page would say so.
+    /// </summary>
+    private static void UnresolvedMedications(StringBuilder html, ScreenTally t)
+    {
+        if (t.PatientsWithUnresolvedMedications == 0)
+        {
+            return;
+        }
+
+        var courses = t.PatientsWithUnresolvedPossibleSteroidCourses;
+        html.Append(CultureInfo.InvariantCulture,
+            $"<p class=\"warning\" id=\"unresolved-medications\" role=\"alert\"><b>{N(t.PatientsWithUnresolvedMedications)} {(t.PatientsWithUnresolvedMedications == 1 ? "patient has" : "patients have")} medications that name a Medication resource the export does not hold</b> ({N(t.UnresolvedMedications)} medication resources) — steroid courses among them are not counted: {N(courses)} {(courses == 1 ? "patient has" : "patients have")} a drug given or ordered that nothing else identifies, whose steroid response and primary action may be wrong. Export Medication too (many servers leave it out of <code>Patient/$export</code>: add a <code>$export?_type=Medication</code> to the export folder) and screen again. The counts are in summary.json (<code>unresolvedMedicationReferences</code>).</p>");
     }
 
     private static void DataQuality(StringBuilder html, ScreenSummary summary)

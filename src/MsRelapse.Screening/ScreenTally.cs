@@ -41,6 +41,21 @@ public sealed class ScreenTally
     /// <summary>Rejected records by error code.</summary>
     public SortedDictionary<string, long> RejectedByReason { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Patients with a medication resource that names a Medication the export does not hold
+    /// (<see cref="PatientRow.UnresolvedMedications"/>): a Bulk Data <c>Patient/$export</c> often leaves Medication out.
+    /// </summary>
+    public long PatientsWithUnresolvedMedications { get; set; }
+
+    /// <summary>Medication resources that name a Medication the export does not hold, over all patients.</summary>
+    public long UnresolvedMedications { get; set; }
+
+    /// <summary>Patients with an administration or order given whose drug is such a Medication and nothing else identifies.</summary>
+    public long PatientsWithUnresolvedPossibleSteroidCourses { get; set; }
+
+    /// <summary>Administrations and orders given whose drug is such a Medication and nothing else identifies: steroid courses perhaps not counted.</summary>
+    public long UnresolvedPossibleSteroidCourses { get; set; }
+
     /// <summary>Days from steroid failure to apheresis → patients (a histogram: bounded whatever the cohort).</summary>
     public SortedDictionary<int, long> SteroidFailureToApheresisDays { get; init; } = [];
 
@@ -58,6 +73,20 @@ public sealed class ScreenTally
         foreach (var row in result.Rows)
         {
             t.Patients++;
+
+            // Before the rejections: an unresolved Medication is a fact about the export, whatever the pathway made of it.
+            if (row.UnresolvedMedications > 0)
+            {
+                t.PatientsWithUnresolvedMedications++;
+                t.UnresolvedMedications += row.UnresolvedMedications;
+            }
+
+            if (row.UnresolvedPossibleSteroidCourses > 0)
+            {
+                t.PatientsWithUnresolvedPossibleSteroidCourses++;
+                t.UnresolvedPossibleSteroidCourses += row.UnresolvedPossibleSteroidCourses;
+            }
+
             if (row.Error is { } error)
             {
                 Increment(t.RejectedByReason, error);
@@ -100,6 +129,10 @@ public sealed class ScreenTally
         NeedingActionNow += other.NeedingActionNow;
         Resources += other.Resources;
         Bytes += other.Bytes;
+        PatientsWithUnresolvedMedications += other.PatientsWithUnresolvedMedications;
+        UnresolvedMedications += other.UnresolvedMedications;
+        PatientsWithUnresolvedPossibleSteroidCourses += other.PatientsWithUnresolvedPossibleSteroidCourses;
+        UnresolvedPossibleSteroidCourses += other.UnresolvedPossibleSteroidCourses;
         Merge(ByStatus, other.ByStatus);
         Merge(ByPrimaryAction, other.ByPrimaryAction);
         Merge(ByUrgency, other.ByUrgency);
@@ -197,6 +230,13 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
     /// <summary>The summary of a finished screen.</summary>
     public static ScreenSummary Of(ScreenTally tally, PartitionedExport export, DateOnly asOf, TimeSpan? elapsed) => new(asOf, tally, export, elapsed);
 
+    /// <summary>
+    /// The line a host prints (on stderr) when patients have medications that name a Medication the export does not
+    /// hold; null when none do. Says how many, and what to do about it.
+    /// </summary>
+    public string? UnresolvedMedicationsWarning => Tally.PatientsWithUnresolvedMedications == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+        $"warning: {Tally.PatientsWithUnresolvedMedications} {(Tally.PatientsWithUnresolvedMedications == 1 ? "patient has" : "patients have")} medications that name a Medication resource the export does not hold ({Tally.UnresolvedMedications} resources; {Tally.PatientsWithUnresolvedPossibleSteroidCourses} {(Tally.PatientsWithUnresolvedPossibleSteroidCourses == 1 ? "patient" : "patients")} with a drug given that nothing else identifies): steroid courses among them are not counted. Export Medication too (many servers leave it out of Patient/$export: add $export?_type=Medication to the folder) and screen again.");
+
     /// <summary>Time from steroid failure to apheresis.</summary>
     public DayDistribution Escalation => DayDistribution.Of(Tally.SteroidFailureToApheresisDays);
 
@@ -242,6 +282,17 @@ public sealed record ScreenSummary(DateOnly AsOf, ScreenTally Tally, Partitioned
             ["rejectedByReason"] = Counts(Tally.RejectedByReason),
             ["malformedLines"] = new JsonObject { ["total"] = Export.MalformedByFile.Values.Sum(), ["byFile"] = malformed },
             ["skippedResourcesByType"] = Counts(Export.SkippedByType),
+            ["unresolvedMedicationReferences"] = new JsonObject
+            {
+                ["definition"] = "medication resources (administrations, orders, statements) whose medicationReference names a Medication resource the export does not hold; possibleSteroidCourses: those that are administrations or orders given and whose drug nothing else identifies, steroid courses perhaps not counted",
+                ["patients"] = Tally.PatientsWithUnresolvedMedications,
+                ["resources"] = Tally.UnresolvedMedications,
+                ["possibleSteroidCourses"] = new JsonObject
+                {
+                    ["patients"] = Tally.PatientsWithUnresolvedPossibleSteroidCourses,
+                    ["resources"] = Tally.UnresolvedPossibleSteroidCourses,
+                },
+            },
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
