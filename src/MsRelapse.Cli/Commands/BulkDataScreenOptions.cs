@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -129,22 +128,11 @@ internal sealed class BulkDataScreenOptions
 
         var folderExisted = Directory.Exists(folder);
         BulkExportResult result;
-        using var stop = new CancellationTokenSource();
         // The first SIGINT/SIGTERM stops the download cleanly (files deleted, the server's job deleted); a second one
         // ends the process at once, as it would have without this.
-        void Stop(PosixSignalContext context)
-        {
-            if (!stop.IsCancellationRequested)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-        }
-
         using (auth)
         using (var http = BulkDataClient.CreateHttpClient())
-        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop))
-        using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop))
+        using (var stop = StopSignals.Register())
         {
             var client = new BulkDataClient(http, new BulkExportOptions(baseUrl) { GroupId = parsed.GetValue(Group), TokenHosts = tokenHosts }, auth);
             const string Kept = "; nothing was screened and nothing downloaded was kept";
@@ -164,7 +152,7 @@ internal sealed class BulkDataScreenOptions
             {
                 throw new CliInputException($"bulk export: cannot write the download into '{folder}' ({ex.Message}){Kept}");
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.Received is not null)
             {
                 io.Error.WriteLine("export: stopped; the partial download was deleted and the server told to delete the export");
                 throw;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using MsRelapse.BulkData;
 using MsRelapse.Screening;
 using Spectre.Console;
@@ -54,7 +53,28 @@ internal static class ScreenCommand
             }
 
             var output = parsed.GetValue(outOption)!;
+            // Created here (a download goes into it), and removed again if still empty when this run does not finish:
+            // a screen refused for its input, or stopped, leaves no folder behind.
+            var outCreated = !Directory.Exists(output) && !File.Exists(output);
             OutputFolder.Create(output, "a folder for patients.csv, summary.json and report.html");
+            var exit = Program.InternalFailure;
+            try
+            {
+                exit = DownloadAndScreen(parsed, output, asOf, workers, partitions);
+                return exit;
+            }
+            finally
+            {
+                if (exit != Program.Ok && outCreated)
+                {
+                    RemoveIfEmpty(output);
+                }
+            }
+        });
+        return command;
+
+        int DownloadAndScreen(ParseResult parsed, string output, DateOnly asOf, int workers, int partitions)
+        {
             // --fhir-server: the Bulk Data export is downloaded first (into --download-to, default OUT/export).
             var download = bulk.DownloadIfRequested(parsed, output, io);
             var input = download?.Folder ?? parsed.GetValue(dir)
@@ -64,10 +84,6 @@ internal static class ScreenCommand
                 throw new CliInputException($"'{input}' is not a folder (expected a FHIR Bulk Data export: a folder of .ndjson files)");
             }
 
-            // SIGINT/SIGTERM during the screen end the process (the screen has no half-way stop): the download goes first.
-            void DiscardDownload(PosixSignalContext context) => BulkDataClient.Discard(download!.Folder, deleteFolder: download.FolderCreated);
-            using var interrupt = download is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, DiscardDownload);
-            using var terminate = download is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, DiscardDownload);
             try
             {
                 return Screen(parsed, download, input, output, asOf, workers, partitions);
@@ -79,8 +95,7 @@ internal static class ScreenCommand
                 io.Error.WriteLine("export: the screen did not finish; the downloaded export was deleted");
                 throw;
             }
-        });
-        return command;
+        }
 
         int Screen(ParseResult parsed, BulkDownload? download, string input, string output, DateOnly asOf, int workers, int partitions)
         {
@@ -98,17 +113,57 @@ internal static class ScreenCommand
             }
 
             var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
+            RemoveAbandonedWork(output, io);
             // --cluster: the partitions are screened by the silos of an Orleans cluster; the merged output is the same.
-            var summary = cluster.TryScreen(parsed, options, io)
-                ?? (ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
-                    ? WithProgressBar(options)
-                    : WithPlainLines(options, io.Out));
+            ScreenSummary summary;
+            if (cluster.TryScreen(parsed, options, io) is { } clustered)
+            {
+                summary = clustered;
+            }
+            else
+            {
+                // SIGINT/SIGTERM stop a local screen cleanly (as the silo host stops a --cluster run): the split sees the
+                // token every 1,024 lines and the screen of a partition between patients, ScreenRun deletes its work
+                // folder (the spill: patient data), and no output is written (the merger writes them all at the end). A
+                // second signal ends the process at once; the next screen into this --out removes what it left.
+                using var stop = StopSignals.Register();
+                try
+                {
+                    summary = ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected
+                        ? WithProgressBar(options, stop.Token)
+                        : WithPlainLines(options, io.Out, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.Received is not null)
+                {
+                    if (download is not null)
+                    {
+                        BulkDataClient.Discard(download.Folder, deleteFolder: download.FolderCreated);
+                    }
+
+                    io.Error.WriteLine($"msrelapse: stopped before the end by {stop.Name}; this run wrote no output{(download is null ? "" : " and deleted the downloaded export")}");
+                    return stop.ExitCode;
+                }
+                catch (NoPatientException ex)
+                {
+                    // A Bundle saved as .ndjson (one line, skipped as a type of no patient) or a pretty-printed JSON file
+                    // (every line malformed): most likely one patient's Bundle, which evaluate reads.
+                    var bundle = ex.Export.SkippedByType.ContainsKey("Bundle") || !ex.Export.MalformedByFile.IsEmpty;
+                    throw new CliInputException($"{ex.Message}: screen reads Bulk Data NDJSON, one resource per line{(bundle ? "; use `msrelapse evaluate` for a Bundle" : "")}");
+                }
+            }
+
             BulkDataScreenOptions.RecordInOutputs(output, download, incomplete);
             var seconds = Math.Max(summary.Elapsed?.TotalSeconds ?? 0, 1e-3);
             var mb = summary.Export.Bytes / 1e6;
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Screened {summary.Tally.Patients} {(summary.Tally.Patients == 1 ? "patient" : "patients")} ({mb:0.0} MB, {summary.Export.Lines} lines) in {seconds:0.0} s: {summary.Tally.Patients / seconds:0} patients/s, {mb / seconds:0.0} MB/s."));
             io.Out.WriteLine(Headline(summary));
+            if (summary.UnresolvedMedicationsWarning is { } unresolved)
+            {
+                // Steroid courses that may be uncounted (a Medication file left out of the export): said where it is seen.
+                io.Error.WriteLine(unresolved);
+            }
+
             var rejected = summary.Tally.RejectedByReason.Values.Sum();
             var malformed = summary.Export.MalformedByFile.Values.Sum();
             io.Out.WriteLine($"{rejected} records rejected, {malformed} malformed lines skipped. Wrote {Path.Combine(output, "patients.csv")}, summary.json and report.html.");
@@ -127,6 +182,42 @@ internal static class ScreenCommand
         }
     }
 
+    /// <summary>
+    /// Removes the work folders that screens into <paramref name="output"/> left when they died (kill -9, a crash), and
+    /// says so: they hold a spill of patient data. A live screen's folder is left alone.
+    /// </summary>
+    private static void RemoveAbandonedWork(string output, CliIo io)
+    {
+        var (removed, notRemoved) = ScreenRun.RemoveAbandonedWorkFolders(output);
+        if (removed > 0)
+        {
+            io.Error.WriteLine(removed == 1
+                ? "screen: removed the work folder of an earlier screen that did not finish"
+                : string.Create(CultureInfo.InvariantCulture, $"screen: removed the work folders of {removed} earlier screens that did not finish"));
+        }
+
+        foreach (var folder in notRemoved)
+        {
+            io.Error.WriteLine($"screen: could not remove {folder}, the work folder of an earlier screen that did not finish: it holds patient data, remove it");
+        }
+    }
+
+    /// <summary>Removes <paramref name="folder"/> if it is there and empty (never anything in it).</summary>
+    private static void RemoveIfEmpty(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Something was written into it meanwhile, or it cannot be removed: left as it is.
+        }
+    }
+
     /// <summary>What the quality lead reads first: who needs action now, the steroid failures, how long escalation took.</summary>
     internal static string Headline(ScreenSummary summary)
     {
@@ -140,7 +231,7 @@ internal static class ScreenCommand
                 : "no patient.");
     }
 
-    private static ScreenSummary WithProgressBar(ScreenOptions options)
+    private static ScreenSummary WithProgressBar(ScreenOptions options, CancellationToken cancellationToken)
     {
         ScreenSummary? summary = null;
         AnsiConsole.Progress()
@@ -165,21 +256,26 @@ internal static class ScreenCommand
                     task.Description = p.Phase == "split"
                         ? string.Create(CultureInfo.InvariantCulture, $"Reading the export  {p.BytesDone / 1e6 / seconds,6:0.0} MB/s")
                         : string.Create(CultureInfo.InvariantCulture, $"Screening patients  {p.Patients,9:N0} · {p.Patients / seconds,7:0} patients/s");
-                });
+                }, cancellationToken);
                 split.Value = split.MaxValue;
                 screen.Value = screen.MaxValue;
             });
         return summary!;
     }
 
-    /// <summary>Redirected output: a plain line at most every two seconds per phase, and once at each phase's end.</summary>
-    private static ScreenSummary WithPlainLines(ScreenOptions options, TextWriter output)
+    /// <summary>
+    /// Redirected output: a plain line at most every two seconds per phase, and once at each phase's end. The split's
+    /// first line waits those two seconds, and its last one is written once the screen of the partitions starts: an
+    /// export refused after its split (no patient in it, exit 2) has written nothing on stdout, unless the split was long.
+    /// </summary>
+    private static ScreenSummary WithPlainLines(ScreenOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         var gate = new object();
         var last = Stopwatch.StartNew();
-        var lastPhase = "";
+        var lastPhase = "split";
+        string? splitEnd = null;
         var ended = new HashSet<string>(StringComparer.Ordinal);
-        return ScreenRun.Run(options, p =>
+        var summary = ScreenRun.Run(options, p =>
         {
             lock (gate)
             {
@@ -199,9 +295,32 @@ internal static class ScreenCommand
                 last.Restart();
                 var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
                 var percent = p.BytesTotal > 0 ? 100.0 * p.BytesDone / p.BytesTotal : 100;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{p.Phase,-6} {percent,5:0.0} %  {p.BytesDone / 1e6:0.0} MB  {p.BytesDone / 1e6 / seconds:0.0} MB/s  {p.Patients} patients  {p.Patients / seconds:0} patients/s"));
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{p.Phase,-6} {percent,5:0.0} %  {p.BytesDone / 1e6:0.0} MB  {p.BytesDone / 1e6 / seconds:0.0} MB/s  {p.Patients} patients  {p.Patients / seconds:0} patients/s");
+                if (p.Phase == "split" && done)
+                {
+                    splitEnd = line;
+                    return;
+                }
+
+                WriteSplitEnd();
+                output.WriteLine(line);
             }
-        });
+        }, cancellationToken);
+        lock (gate)
+        {
+            WriteSplitEnd();
+        }
+
+        return summary;
+
+        void WriteSplitEnd()
+        {
+            if (splitEnd is not null)
+            {
+                output.WriteLine(splitEnd);
+                splitEnd = null;
+            }
+        }
     }
 }
