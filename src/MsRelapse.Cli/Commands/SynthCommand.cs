@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MsRelapse.BulkData;
 using MsRelapse.Synthetic;
 using Spectre.Console;
 
@@ -50,7 +51,13 @@ internal static class SynthCommand
             CheckOutput(directory);
 
             var options = new SynthOptions(n, parsed.GetValue(seed), asOf, directory, (long)Math.Round(mb * 1024 * 1024));
+            // Until the last file is closed the folder says it is incomplete, in the marker a Bulk Data download leaves: a
+            // synth that is stopped (Ctrl+C, kill, a full disk) leaves files cut mid-line, which screen then refuses instead
+            // of reading them as a whole export.
+            var marker = Path.Combine(directory, BulkDataClient.IncompleteMarker);
+            File.WriteAllText(marker, "INCOMPLETE: msrelapse synth did not finish writing this export (it is still running, or it was stopped or failed)\n");
             var result = Run(io, options);
+            File.Delete(marker);
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"synth: {result.Patients:N0} patients, {result.Resources:N0} resources, {result.Bytes / 1e6:N1} MB in {result.Files.Count} files under {directory} " +
                 $"({result.Elapsed.TotalSeconds:N1} s, {result.Patients / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N0} patients/s, {result.Bytes / 1e6 / Math.Max(result.Elapsed.TotalSeconds, 1e-3):N1} MB/s); as of {asOf:yyyy-MM-dd}, seed {options.Seed}"));
