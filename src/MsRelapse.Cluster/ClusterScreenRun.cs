@@ -156,6 +156,7 @@ public static class ClusterScreenRun
             var export = tasks.Length > 0
                 ? PartitionedExport.Combine([.. parts.Select(p => p!)])
                 : ExportPartitioner.Partition(exportDirectory, Path.Combine(work, "spill"), partitions, compactObservations: true); // no file: nothing to spread
+            ScreenRun.EnsurePatients(export); // lines but no patient (a Bundle saved as .ndjson): refused, as a local screen refuses it
 
             var merger = new ScreenResultMerger(Path.Combine(work, "runs"));
             var bySilo = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);

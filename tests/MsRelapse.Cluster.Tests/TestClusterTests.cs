@@ -97,6 +97,13 @@ public sealed class TestClusterTests
             Assert.Empty(none.SplitsBySilo);
             Assert.Equal(["patients.csv", "report.html", "summary.json"], Directory.EnumerateFileSystemEntries(Path.Combine(cohort.Root, "cluster-empty")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
+            // Lines but no patient (a Bundle saved as .ndjson): refused as a local screen refuses it, nothing written.
+            var bundleOnly = Path.Combine(cohort.Root, "bundle-export");
+            Directory.CreateDirectory(bundleOnly);
+            File.WriteAllText(Path.Combine(bundleOnly, "Bundle.ndjson"), """{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}}]}""" + "\n");
+            await Assert.ThrowsAsync<MsRelapse.Screening.NoPatientException>(() => ClusterScreenRun.RunAsync(cluster.Client, cohort.Options("cluster-bundle") with { ExportDirectory = bundleOnly }));
+            Assert.False(Directory.Exists(Path.Combine(cohort.Root, "cluster-bundle")) && Directory.EnumerateFileSystemEntries(Path.Combine(cohort.Root, "cluster-bundle")).Any());
+
             // Orleans' own limit (30 s by default) would fail — and have re-run beside itself — any part or partition
             // that takes longer: silos and client let the run's CallTimeout decide.
             foreach (var silo in cluster.Silos.OfType<InProcessSiloHandle>())

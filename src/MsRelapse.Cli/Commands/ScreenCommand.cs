@@ -116,7 +116,17 @@ internal static class ScreenCommand
             RemoveAbandonedWork(output, io);
             // --cluster: the partitions are screened by the silos of an Orleans cluster; the merged output is the same.
             ScreenSummary summary;
-            if (cluster.TryScreen(parsed, options, io) is { } clustered)
+            ScreenSummary? clustered;
+            try
+            {
+                clustered = cluster.TryScreen(parsed, options, io);
+            }
+            catch (NoPatientException ex)
+            {
+                throw NoPatient(ex);
+            }
+
+            if (clustered is not null)
             {
                 summary = clustered;
             }
@@ -145,10 +155,7 @@ internal static class ScreenCommand
                 }
                 catch (NoPatientException ex)
                 {
-                    // A Bundle saved as .ndjson (one line, skipped as a type of no patient) or a pretty-printed JSON file
-                    // (every line malformed): most likely one patient's Bundle, which evaluate reads.
-                    var bundle = ex.Export.SkippedByType.ContainsKey("Bundle") || !ex.Export.MalformedByFile.IsEmpty;
-                    throw new CliInputException($"{ex.Message}: screen reads Bulk Data NDJSON, one resource per line{(bundle ? "; use `msrelapse evaluate` for a Bundle" : "")}");
+                    throw NoPatient(ex);
                 }
             }
 
@@ -180,6 +187,16 @@ internal static class ScreenCommand
 
             return Program.Ok;
         }
+    }
+
+    /// <summary>
+    /// An export with lines but no patient, in one line. A Bundle saved as .ndjson (one line, skipped as a type of no
+    /// patient) or a pretty-printed JSON file (every line malformed) is most likely one patient's Bundle, which evaluate reads.
+    /// </summary>
+    private static CliInputException NoPatient(NoPatientException ex)
+    {
+        var bundle = ex.Export.SkippedByType.ContainsKey("Bundle") || !ex.Export.MalformedByFile.IsEmpty;
+        return new CliInputException($"{ex.Message}: screen reads Bulk Data NDJSON, one resource per line{(bundle ? "; use `msrelapse evaluate` for a Bundle" : "")}");
     }
 
     /// <summary>
