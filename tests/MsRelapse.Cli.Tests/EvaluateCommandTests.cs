@@ -226,4 +226,32 @@ public sealed class EvaluateCommandTests
         Assert.Empty(run.Out);
         Assert.Single(run.ErrorLines);
     }
+
+    [Fact]
+    public void A_file_that_is_not_UTF8_is_refused_and_one_with_a_byte_order_mark_is_read()
+    {
+        // Latin-1 "femále": read as UTF-8 with replacement characters it gave "Patient: 31 y, Unknown" and exit 0.
+        var json = File.ReadAllText(Example("severe-relapse-untreated.json"));
+        Assert.Contains("\"gender\": \"female\"", json, StringComparison.Ordinal);
+        var latin1 = Path.GetTempFileName();
+        var bom = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(latin1, System.Text.Encoding.Latin1.GetBytes(json.Replace("\"gender\": \"female\"", "\"gender\": \"femále\"", StringComparison.Ordinal)));
+            var refused = CliRunner.Run("evaluate", latin1, "--as-of", "2026-05-11");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Empty(refused.Out);
+            Assert.StartsWith($"msrelapse: '{latin1}' is not UTF-8 text (an invalid byte near offset ", Assert.Single(refused.ErrorLines), StringComparison.Ordinal);
+
+            File.WriteAllBytes(bom, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(json)]);
+            var read = CliRunner.Run("evaluate", bom, "--as-of", "2026-05-11", "--json");
+            Assert.Equal(0, read.ExitCode);
+            Assert.Equal(CliRunner.Run("evaluate", Example("severe-relapse-untreated.json"), "--as-of", "2026-05-11", "--json").Out, read.Out);
+        }
+        finally
+        {
+            File.Delete(latin1);
+            File.Delete(bom);
+        }
+    }
 }

@@ -79,6 +79,15 @@ internal static class EvaluateCommand
         return command;
     }
 
+    /// <summary>
+    /// The largest input read (256 MB): a patient's Bundle is kilobytes to a few megabytes, and a path such as
+    /// /dev/zero must end in a clear refusal, not in the process running out of memory.
+    /// </summary>
+    internal const long MaxInputBytes = 256L << 20;
+
+    /// <summary>FHIR JSON is UTF-8 (a byte-order mark allowed): bytes that are not are refused, never read as replacement characters.</summary>
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static string ReadInput(string path, CliIo io)
     {
         if (path == "-")
@@ -86,9 +95,10 @@ internal static class EvaluateCommand
             return io.In.ReadToEnd();
         }
 
+        byte[] bytes;
         try
         {
-            return File.ReadAllText(path);
+            bytes = ReadAtMost(path, MaxInputBytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -101,6 +111,42 @@ internal static class EvaluateCommand
             };
             throw new CliInputException($"cannot read '{path}': {why} (expected a FHIR R4 Bundle in JSON, or '-' for standard input)");
         }
+
+        var text = bytes.AsSpan();
+        ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
+        if (text.StartsWith(byteOrderMark))
+        {
+            text = text[byteOrderMark.Length..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(text);
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            // A Latin-1 "femále" read as UTF-8 would silently become "fem?le"; a code or unit could change the same way.
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not UTF-8 text (an invalid byte near offset {Math.Max(ex.Index, 0)}); FHIR JSON is UTF-8: save it as UTF-8"));
+        }
+    }
+
+    /// <summary>The file's bytes, refused past <paramref name="limit"/> (read in pieces: a device reports no length).</summary>
+    private static byte[] ReadAtMost(string path, long limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        for (int read; (read = stream.Read(chunk, 0, chunk.Length)) > 0;)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"'{path}' is larger than {limit >> 20} MB (expected one patient's FHIR R4 Bundle)"));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>One line for stderr (cli.md): the first error naming the resource and the problem, then "(+N more)".</summary>
