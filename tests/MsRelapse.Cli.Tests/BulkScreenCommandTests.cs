@@ -131,8 +131,12 @@ public sealed class BulkScreenCommandTests : IDisposable
         Assert.False((bool)summary["exportComplete"]!);
         Assert.Equal(1, (int)summary["exportErrors"]!["errors"]!);
         Assert.Equal("processing", (string?)summary["exportErrors"]!["kinds"]![0]!["code"]);
+        Assert.StartsWith("INCOMPLETE: the server reported 1 issue", File.ReadAllText(Path.Combine(output, "INCOMPLETE-EXPORT.txt")), StringComparison.Ordinal);
         // The folder kept is marked: screening it again later is refused like any incomplete download.
         Assert.Equal(2, CliRunner.Run("screen", Path.Combine(output, "export"), "--out", Path.Combine(_root, "again")).ExitCode);
+        // A complete export screened into the same folder later: its outputs are whole, and the folder no longer says otherwise.
+        Assert.Equal(0, CliRunner.Run("screen", RepoPaths.SharedFile("data", "synthea-bulk-10"), "--as-of", "2026-05-11", "--out", output).ExitCode);
+        Assert.False(File.Exists(Path.Combine(output, "INCOMPLETE-EXPORT.txt")));
     }
 
     /// <summary>A Bulk Data server in a few lines (HttpListener): one job, the folder's files, one error file.</summary>

@@ -203,13 +203,24 @@ internal sealed class BulkDataScreenOptions
     /// <summary>
     /// Records what is known of the export in the outputs: summary.json gets <c>exportComplete</c> and
     /// <c>exportErrors</c> (always for a download; for a folder only when it is incomplete); when it is incomplete,
-    /// report.html gets a banner under its title and patients.csv a first line before its header.
+    /// report.html gets a banner under its title, patients.csv a first line before its header, and the folder an
+    /// INCOMPLETE-EXPORT.txt beside them (removed by a later screen of a complete export into the same folder).
     /// </summary>
     public static void RecordInOutputs(string outDirectory, BulkDownload? download, IncompleteExport? incomplete)
     {
+        if (incomplete is null)
+        {
+            File.Delete(Path.Combine(outDirectory, BulkDataClient.IncompleteMarker)); // an earlier screen's, now overwritten
+        }
+
         if (download is null && incomplete is null)
         {
             return;
+        }
+
+        if (incomplete is not null)
+        {
+            MarkIncomplete(outDirectory, incomplete);
         }
 
         var summaryPath = Path.Combine(outDirectory, "summary.json");
@@ -235,19 +246,18 @@ internal sealed class BulkDataScreenOptions
 
         summary["exportErrors"] = record;
         File.WriteAllText(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(false));
-        if (incomplete is null)
-        {
-            return;
-        }
+    }
 
-        var reportPath = Path.Combine(outDirectory, "report.html");
-        var html = File.ReadAllText(reportPath);
-        var banner = "<p role=\"alert\" class=\"card alert\" style=\"font-weight:600\">INCOMPLETE EXPORT: "
-            + System.Net.WebUtility.HtmlEncode(incomplete.Reason)
-            + ". Patients or records are missing from this report, from patients.csv and from summary.json (screened with --allow-partial-export).</p>";
-        var title = html.IndexOf("</h1>", StringComparison.Ordinal);
-        var at = title >= 0 ? title + "</h1>".Length : Math.Max(0, html.IndexOf("<body>", StringComparison.Ordinal) + "<body>".Length);
-        File.WriteAllText(reportPath, html.Insert(at, banner), new UTF8Encoding(false));
+    /// <summary>
+    /// Marks the outputs of an incomplete export: first a marker file beside them (one small write, so that a run that
+    /// dies while marking — a full disk, a kill — still leaves the folder saying so), then patients.csv (what is opened
+    /// and passed on), then report.html; summary.json after, by the caller.
+    /// </summary>
+    private static void MarkIncomplete(string outDirectory, IncompleteExport incomplete)
+    {
+        File.WriteAllText(Path.Combine(outDirectory, BulkDataClient.IncompleteMarker),
+            $"INCOMPLETE: {incomplete.Reason}\n\npatients.csv, summary.json and report.html in this folder were screened from an export that is NOT complete\n"
+            + "(--allow-partial-export): patients or records are missing from them.\n");
 
         // patients.csv can be large: streamed into a new file behind the warning, then moved over the old one. One
         // quoted cell starting with '#': a spreadsheet shows it above the header, and it cannot run as a formula.
@@ -262,6 +272,15 @@ internal sealed class BulkDataScreenOptions
         }
 
         File.Move(temp, csvPath, overwrite: true);
+
+        var reportPath = Path.Combine(outDirectory, "report.html");
+        var html = File.ReadAllText(reportPath);
+        var banner = "<p role=\"alert\" class=\"card alert\" style=\"font-weight:600\">INCOMPLETE EXPORT: "
+            + System.Net.WebUtility.HtmlEncode(incomplete.Reason)
+            + ". Patients or records are missing from this report, from patients.csv and from summary.json (screened with --allow-partial-export).</p>";
+        var title = html.IndexOf("</h1>", StringComparison.Ordinal);
+        var at = title >= 0 ? title + "</h1>".Length : Math.Max(0, html.IndexOf("<body>", StringComparison.Ordinal) + "<body>".Length);
+        File.WriteAllText(reportPath, html.Insert(at, banner), new UTF8Encoding(false));
     }
 
     private static Action<BulkExportProgress> Progress(CliIo io)
