@@ -254,4 +254,15 @@ public sealed class EvaluateCommandTests
             File.Delete(bom);
         }
     }
+
+    [Theory]
+    [InlineData("2026-05-09", "Onset:     2026-05-09 (today)")]
+    [InlineData("2026-05-10", "Onset:     2026-05-09 (1 day ago)")]
+    [InlineData("2026-05-11", "Onset:     2026-05-09 (2 days ago)")]
+    public void The_onset_line_says_today_and_one_day_in_words(string asOf, string line)
+    {
+        var run = CliRunner.Run("evaluate", Example("severe-relapse-untreated.json"), "--as-of", asOf);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(line, run.Out, StringComparison.Ordinal);
+    }
 }

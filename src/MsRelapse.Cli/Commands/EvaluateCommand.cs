@@ -198,7 +198,7 @@ internal static class EvaluateCommand
             var e = r.Episode;
             o.WriteLine("EPISODE");
             o.WriteLine($"  Status:    {ClinicianWords.Of(WireNames.Of(e.Status))}");
-            o.WriteLine($"  Onset:     {D(e.Onset)}{(e.DaysSinceOnset is { } days ? $" ({days} days ago)" : string.Empty)}");
+            o.WriteLine($"  Onset:     {D(e.Onset)}{e.DaysSinceOnset switch { null => string.Empty, 0 => " (today)", 1 => " (1 day ago)", var days => $" ({days} days ago)" }}");
             o.WriteLine($"  Severity:  {ClinicianWords.Of(WireNames.Of(e.Severity))}");
             var rise = e.Edss.Rise is { } rv ? $" (rise {(rv >= 0 ? "+" : string.Empty)}{Edss(rv)})" : string.Empty;
             o.WriteLine($"  EDSS:      baseline {Edss(e.Edss.Baseline)} · nadir {Edss(e.Edss.Nadir)} · latest {Edss(e.Edss.Latest)}{rise}");
