@@ -185,25 +185,56 @@ public sealed class ScreenResultMerger
     {
         ArgumentNullException.ThrowIfNull(export);
         Directory.CreateDirectory(outDirectory);
-        var worklist = new List<PatientRow>();
-        using (var csv = new StreamWriter(Path.Combine(outDirectory, "patients.csv"), false, new UTF8Encoding(false)))
+        // Each written beside its final name first, and all three moved into place only once all are written: a run
+        // that fails on the way (a full disk, a folder where a file should be) leaves the outputs of the last run whole,
+        // never a patients.csv of this run beside a report.html of the last.
+        string[] names = ["patients.csv", "summary.json", "report.html"];
+        var partial = names.Select(n => Path.Combine(outDirectory, n + PartialSuffix)).ToArray();
+        if (names.FirstOrDefault(n => Directory.Exists(Path.Combine(outDirectory, n))) is { } blocked)
         {
-            WriteCsv(Rows().Select(row =>
-            {
-                if (row.NeedsActionNow)
-                {
-                    worklist.Add(row);
-                }
-
-                return row;
-            }), csv);
+            throw new IOException($"cannot write {blocked} in {outDirectory}: a folder of that name is in the way");
         }
 
-        var summary = ScreenSummary.Of(Tally(), export, asOf, elapsed);
-        File.WriteAllText(Path.Combine(outDirectory, "summary.json"), summary.ToJson(), new UTF8Encoding(false));
-        ScreenReport.Write(Path.Combine(outDirectory, "report.html"), summary, worklist);
-        return summary;
+        try
+        {
+            var worklist = new List<PatientRow>();
+            using (var csv = new StreamWriter(partial[0], false, new UTF8Encoding(false)))
+            {
+                WriteCsv(Rows().Select(row =>
+                {
+                    if (row.NeedsActionNow)
+                    {
+                        worklist.Add(row);
+                    }
+
+                    return row;
+                }), csv);
+            }
+
+            var summary = ScreenSummary.Of(Tally(), export, asOf, elapsed);
+            File.WriteAllText(partial[1], summary.ToJson(), new UTF8Encoding(false));
+            ScreenReport.Write(partial[2], summary, worklist);
+            for (var i = 0; i < names.Length; i++)
+            {
+                File.Move(partial[i], Path.Combine(outDirectory, names[i]), overwrite: true);
+            }
+
+            return summary;
+        }
+        finally
+        {
+            foreach (var file in partial)
+            {
+                if (File.Exists(file))
+                {
+                    File.Delete(file); // a failed run's half-written output
+                }
+            }
+        }
     }
+
+    /// <summary>The suffix of an output while it is written (moved to its name once all three are written).</summary>
+    public const string PartialSuffix = ".partial";
 
     /// <summary>Writes rows as patients.csv (RFC 4180, LF line ends, header first).</summary>
     public static void WriteCsv(IEnumerable<PatientRow> rows, TextWriter writer)

@@ -112,6 +112,11 @@ internal static class ScreenCommand
                 io.Out.WriteLine(BulkDataScreenOptions.Warning(incomplete));
             }
 
+            if (new[] { "patients.csv", "summary.json", "report.html" }.FirstOrDefault(n => Directory.Exists(Path.Combine(output, n))) is { } blocked)
+            {
+                throw new CliInputException($"--out '{output}' holds a folder named {blocked}, where the screen writes that file (remove it, or choose another --out)");
+            }
+
             var options = new ScreenOptions(Path.GetFullPath(input), Path.GetFullPath(output), asOf, workers, partitions);
             RemoveAbandonedWork(output, io);
             // --cluster: the partitions are screened by the silos of an Orleans cluster; the merged output is the same.
