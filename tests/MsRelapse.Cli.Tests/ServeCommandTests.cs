@@ -35,4 +35,20 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal("msrelapse: cannot use the database: SQLite Error 26: 'file is not a database'. (check --database, and that its server is running and reachable)", Assert.Single(run.ErrorLines));
         Assert.Equal("these are not the tables you are looking for; a file that is not SQLite at all", File.ReadAllText(file)); // never overwritten
     }
+
+    [Theory]
+    [InlineData("notaurl")]
+    [InlineData("http://127.0.0.1:99999")]
+    [InlineData("ftp://127.0.0.1:5000")]
+    [InlineData("http://127.0.0.1:5000;nonsense")]
+    public void An_address_that_cannot_be_listened_on_is_named_before_anything_starts(string urls)
+    {
+        // "notaurl" was refused as "a non-loopback address needs authentication"; ftp:// was "internal error: InvalidOperationException".
+        var run = CliRunner.Run("serve", "--urls", urls, "--no-demo", "--database", Path.Combine(_root, "never.db"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("msrelapse: --urls: '", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains("is not an address to listen on", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "never.db")));
+    }
 }

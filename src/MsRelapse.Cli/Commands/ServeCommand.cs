@@ -52,6 +52,11 @@ internal static class ServeCommand
                 throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--max-body-mb {mb} is outside 0–1024 (MB)"));
             }
 
+            if (parsed.GetValue(urls) is { } given && NotAnAddress(given) is { } wrong)
+            {
+                throw new CliInputException($"--urls: '{wrong}' is not an address to listen on (expected http:// or https://, a host and a port 0–65535, e.g. http://127.0.0.1:5000; several separated by ';')");
+            }
+
             var options = new ServerOptions
             {
                 Urls = parsed.GetValue(urls) ?? ServerOptions.DefaultUrls,
@@ -124,6 +129,22 @@ internal static class ServeCommand
             if (e is System.Data.Common.DbException database)
             {
                 return database;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first of the --urls that Kestrel could not listen on (a scheme other than http(s), no host, a port past 65535), or null.</summary>
+    private static string? NotAnAddress(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // "http://*:80" and "http://+:80" (every interface) are Kestrel's own forms, which Uri does not parse.
+            var parsable = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(parsable, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            {
+                return new string([.. url.Where(c => !char.IsControl(c)).Take(100)]); // echoed: no control characters
             }
         }
 
