@@ -216,7 +216,7 @@ public static class FhirRecordReader
     /// <summary>The whole input through Firely (inputs that are not plainly a Bundle), as the reader always did.</summary>
     private static FhirReadResult ReadWithFirely(string json)
     {
-        if (RootKind(json) is { } notAnObject)
+        if (JsonRoot.NotAnObject(Encoding.UTF8.GetBytes(json)) is { } notAnObject)
         {
             // Firely throws on a root that is not an object (an array, a string): said as what it is.
             return FhirReadResult.Fail(FhirErrorCodes.NotABundle, $"Expected a FHIR R4 Bundle (a JSON object): found {notAnObject}.");
@@ -243,29 +243,6 @@ public static class FhirRecordReader
         }
 
         return FromFirelyBundle(bundle, findingList);
-    }
-
-    /// <summary>What the JSON's root is when it is not an object ("a JSON array", …); null for an object or for text that is not JSON (the parse says why).</summary>
-    private static string? RootKind(string json)
-    {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        try
-        {
-            return !reader.Read() ? null : reader.TokenType switch
-            {
-                JsonTokenType.StartObject => null,
-                JsonTokenType.StartArray => "a JSON array",
-                JsonTokenType.String => "a JSON string",
-                JsonTokenType.Number => "a JSON number",
-                JsonTokenType.True or JsonTokenType.False => "a JSON boolean",
-                JsonTokenType.Null => "JSON null",
-                _ => null,
-            };
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>A resource's type name; null for a dynamic resource of a strange shape.</summary>

@@ -88,7 +88,7 @@ public static class FhirBody
 
         // Every FHIR resource is a JSON object: say so for any other JSON value, rather than letting the FHIR reader
         // fail on it with an exception's name.
-        if (NotAnObject(json) is { } what)
+        if (MsRelapse.Fhir.JsonRoot.NotAnObject(json) is { } what)
         {
             var message = $"The body is {what}, not a FHIR resource: send a JSON object with \"resourceType\" (a whole record is {{\"resourceType\": \"Bundle\", …}}).";
             return ParseError(message, [new ProblemError(ProblemCodes.FhirParseError, message, null, null)]);
@@ -96,34 +96,6 @@ public static class FhirBody
 
         return Outcome<byte[]>.Ok(json);
     }
-
-    /// <summary>What the body's JSON value is when it is valid JSON but not an object (array, string, number…); null otherwise.</summary>
-    private static string? NotAnObject(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            if (!reader.Read())
-            {
-                return null;
-            }
-        }
-        catch (JsonException)
-        {
-            return null; // not JSON at all: the FHIR reader says where
-        }
-
-        return reader.TokenType switch
-        {
-            JsonTokenType.StartArray => "a JSON array",
-            JsonTokenType.String => "a JSON string",
-            JsonTokenType.Number => "a JSON number",
-            JsonTokenType.True or JsonTokenType.False => "a JSON boolean",
-            JsonTokenType.Null => "JSON null",
-            _ => null,
-        };
-    }
-
     /// <summary>A 400 <c>fhir-parse-error</c> problem.</summary>
     public static ProblemHttpResult ParseError(string detail, IEnumerable<ProblemError>? errors = null) =>
         Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.FhirParseError, "The body is not a readable FHIR resource.", detail, errors);
