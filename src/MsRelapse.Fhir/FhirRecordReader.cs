@@ -170,11 +170,6 @@ public static class FhirRecordReader
     }
 
     /// <summary>
-    /// Parsed without validation: parse this one resource again, validating, to learn what is wrong with it (its
-    /// first finding, the path rewritten to start at the resource type). Only a better message is at stake: on any
-    /// failure the error names the resource.
-    /// </summary>
-    /// <summary>
     /// What is wrong with an entry of the UTF-8 reader whose mapping failed: its resource parsed again by Firely, validating
     /// (<see cref="FirstFinding(byte[], int, int, string)"/>), so that both readers say it in the same words. Runs only on a
     /// failure; null for a view that holds no JSON (an Observation's compact form).
@@ -190,6 +185,11 @@ public static class FhirRecordReader
         return FirstFinding(utf8, 0, utf8.Length, entry.TypeName);
     }
 
+    /// <summary>
+    /// Parsed without validation: parse this one resource again, validating, to learn what is wrong with it (its
+    /// first finding, the path rewritten to start at the resource type). Only a better message is at stake: on any
+    /// failure the error names the resource.
+    /// </summary>
     private static (string Path, string Message)? FirstFinding(byte[] buffer, int start, int length, string typeName) =>
         NeverThrow.Run(
             () =>

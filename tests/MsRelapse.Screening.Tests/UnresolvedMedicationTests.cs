@@ -53,7 +53,7 @@ public sealed class UnresolvedMedicationTests
             Assert.Contains("steroid courses among them are not counted", report, StringComparison.Ordinal);
 
             Assert.Equal(
-                "warning: 2 patients have medications that name a Medication resource the export does not hold (10 resources; 2 patients with a drug given that nothing else identifies): steroid courses among them are not counted. Export Medication too (many servers leave it out of Patient/$export: add $export?_type=Medication to the folder) and screen again.",
+                "warning: 2 patients have medications that name a Medication resource the export does not hold (10 resources; 2 patients with a drug given that nothing else identifies): steroid courses among them are not counted. Export the Medication resources too (many servers leave them out of Patient/$export; $export?_type=Medication gives them), put their files in the export folder and screen again.",
                 result.UnresolvedMedicationsWarning);
 
             // The contract's columns, unchanged.
